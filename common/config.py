@@ -1,0 +1,279 @@
+"""Reading the office's TOML file: settings, services, counters and clerks.
+
+Every mistake becomes one ``ConfigError`` line that names ``file:line``, so an
+installer can go straight to it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from common.errors import ConfigError
+from common.model import DEFAULT_PRIORITY_CATEGORIES, Counter, OpeningHours, Ordering, Role, Service
+from common.settings import BY_NAME, SECTIONS
+
+OFFICE_TABLES = ("services", "counters", "clerks", "priority_categories")
+_HOURS = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
+
+
+@dataclass(frozen=True)
+class ClerkSpec:
+    username: str
+    full_name: str
+    role: Role
+    password_hash: str | None = None  # never a clear password; `motcua clerk add` sets one
+
+
+@dataclass(frozen=True)
+class OfficeSpec:
+    services: tuple[Service, ...] = ()
+    counters: tuple[Counter, ...] = ()
+    clerks: tuple[ClerkSpec, ...] = ()
+    priority_categories: Mapping[str, tuple[str, str]] = field(
+        default_factory=lambda: dict(DEFAULT_PRIORITY_CATEGORIES)
+    )
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    path: Path | None
+    values: Mapping[str, Any]
+    office: OfficeSpec
+
+    def get(self, name: str) -> Any:
+        return self.values[name] if name in self.values else BY_NAME[name].default
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.get("office.timezone"))
+
+
+def config_path(cli_path: str | None) -> Path | None:
+    """``--config``, then ``MOTCUA_CONFIG``; None means built-in defaults only."""
+    chosen = cli_path or os.environ.get("MOTCUA_CONFIG")
+    return Path(chosen) if chosen else None
+
+
+def load_config(path: Path | None) -> AppConfig:
+    if path is None:
+        return AppConfig(None, {}, OfficeSpec())
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the config file: {exc.strerror}") from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}:{_decode_error_line(exc)}: malformed TOML: {_decode_error_text(exc)}") from exc
+    reader = _Reader(path, text)
+    values = reader.settings(data)
+    office = OfficeSpec(
+        services=tuple(reader.service(i, raw) for i, raw in enumerate(reader.array(data, "services"))),
+        counters=tuple(reader.counter(i, raw) for i, raw in enumerate(reader.array(data, "counters"))),
+        clerks=tuple(reader.clerk(i, raw) for i, raw in enumerate(reader.array(data, "clerks"))),
+        priority_categories=reader.categories(data.get("priority_categories")),
+    )
+    reader.cross_check(office)
+    return AppConfig(path, values, office)
+
+
+class _Reader:
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.lines = text.splitlines()
+
+    def fail(self, table: str, key: str | None, message: str, index: int | None = None) -> ConfigError:
+        return ConfigError(f"{self.path}:{self.line_of(table, key, index)}: {message}")
+
+    def line_of(self, table: str, key: str | None, index: int | None) -> int:
+        """The line of ``key`` in ``[table]`` (or the index-th ``[[table]]``); tomllib keeps no positions."""
+        current, seen, header_line = None, -1, 1
+        for number, raw in enumerate(self.lines, start=1):
+            line = raw.strip()
+            header = re.match(r"^\[\[?\s*([^\]]+?)\s*\]\]?", line)
+            if header:
+                current = header.group(1)
+                if current == table:
+                    seen += 1
+                    if index is None or seen == index:
+                        header_line = number
+                continue
+            in_place = current == table and (index is None or seen == index)
+            if in_place and key and re.match(rf"^{re.escape(key)}\s*=", line):
+                return number
+        return header_line
+
+    def settings(self, data: dict[str, Any]) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for section, table in data.items():
+            if section in OFFICE_TABLES:
+                continue
+            if section not in SECTIONS:
+                raise self.fail(section, None, f"unknown section [{section}]")
+            if not isinstance(table, dict):
+                raise self.fail(section, None, f"[{section}] must be a table")
+            for key, value in table.items():
+                name = f"{section}.{key}"
+                setting = BY_NAME.get(name)
+                if setting is None:
+                    raise self.fail(section, key, f"unknown setting {name}")
+                values[name] = self.coerce(section, key, value, setting.type, setting.choices)
+        if "office.timezone" in values:
+            try:
+                ZoneInfo(values["office.timezone"])
+            except (ZoneInfoNotFoundError, ValueError) as exc:
+                raise self.fail("office", "timezone", f"unknown time zone {values['office.timezone']!r}") from exc
+        return values
+
+    def coerce(self, table: str, key: str, value: Any, kind: type, choices: tuple[str, ...] = (),
+               index: int | None = None) -> Any:
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise self.fail(table, key, f"{table}.{key} must be {kind.__name__}, not {value!r}", index)
+        if choices and str(value) not in choices:
+            raise self.fail(table, key, f"{table}.{key} must be one of {', '.join(choices)}, not {value!r}", index)
+        return value
+
+    def array(self, data: dict[str, Any], table: str) -> list[dict[str, Any]]:
+        items = data.get(table, [])
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            raise self.fail(table, None, f"{table} must be written as [[{table}]] tables")
+        return items
+
+    def take(self, table: str, index: int, raw: dict[str, Any], key: str, kind: type,
+             default: Any = ..., choices: tuple[str, ...] = ()) -> Any:
+        if key not in raw:
+            if default is ...:
+                raise self.fail(table, None, f"[[{table}]] number {index + 1} is missing {key}", index)
+            return default
+        return self.coerce(table, key, raw[key], kind, choices, index)
+
+    def no_extra(self, table: str, index: int, raw: dict[str, Any], allowed: set[str]) -> None:
+        for key in raw:
+            if key not in allowed:
+                raise self.fail(table, key, f"unknown key {key} in [[{table}]]", index)
+
+    def service(self, i: int, raw: dict[str, Any]) -> Service:
+        t = "services"
+        self.no_extra(t, i, raw, {"code", "prefix", "name_vi", "name_en", "number_min", "number_max",
+                                  "hours", "weekdays", "daily_cap", "target_minutes", "active"})
+        prefix = self.take(t, i, raw, "prefix", str)
+        if not re.fullmatch(r"[A-Z]{1,2}", prefix):
+            raise self.fail(t, "prefix", f"prefix must be one or two capital letters, not {prefix!r}", i)
+        number_min = self.take(t, i, raw, "number_min", int, 1)
+        number_max = self.take(t, i, raw, "number_max", int, 999)
+        if not 0 <= number_min < number_max <= 9999:
+            raise self.fail(t, "number_max", "number range must satisfy 0 <= number_min < number_max <= 9999", i)
+        cap = self.take(t, i, raw, "daily_cap", int, 0)
+        target = self.take(t, i, raw, "target_minutes", int, 30)
+        if target <= 0 or cap < 0:
+            raise self.fail(t, "target_minutes", "target_minutes must be positive and daily_cap not negative", i)
+        return Service(
+            code=self.take(t, i, raw, "code", str),
+            prefix=prefix,
+            name_vi=self.take(t, i, raw, "name_vi", str),
+            name_en=self.take(t, i, raw, "name_en", str),
+            number_min=number_min,
+            number_max=number_max,
+            hours=self.hours(i, raw),
+            daily_cap=cap or None,
+            target_minutes=target,
+            active=self.take(t, i, raw, "active", bool, True),
+        )
+
+    def hours(self, i: int, raw: dict[str, Any]) -> OpeningHours:
+        spans = self.take("services", i, raw, "hours", list, ["00:00-23:59"])
+        weekdays = self.take("services", i, raw, "weekdays", list, [1, 2, 3, 4, 5, 6, 7])
+        intervals = []
+        for span in spans:
+            m = _HOURS.match(str(span))
+            if not m:
+                raise self.fail("services", "hours", f"hours must look like \"07:30-11:30\", not {span!r}", i)
+            h1, m1, h2, m2 = (int(g) for g in m.groups())
+            try:
+                start, end = time(h1, m1), time(h2, m2)
+            except ValueError as exc:
+                raise self.fail("services", "hours", f"not a time of day: {span!r}", i) from exc
+            if end <= start:
+                raise self.fail("services", "hours", f"interval {span!r} ends before it starts", i)
+            intervals.append((start, end))
+        if not all(isinstance(d, int) and 1 <= d <= 7 for d in weekdays):
+            raise self.fail("services", "weekdays", "weekdays are numbers 1 (Monday) to 7 (Sunday)", i)
+        return OpeningHours(tuple(intervals), tuple(sorted(set(weekdays))))
+
+    def counter(self, i: int, raw: dict[str, Any]) -> Counter:
+        t = "counters"
+        self.no_extra(t, i, raw, {"number", "name", "services", "ordering", "active"})
+        number = self.take(t, i, raw, "number", int)
+        services = self.take(t, i, raw, "services", list)
+        if not services or not all(isinstance(s, str) for s in services):
+            raise self.fail(t, "services", "services must be a non-empty list of service codes", i)
+        ordering = self.take(t, i, raw, "ordering", str, "oldest_first", tuple(o.value for o in Ordering))
+        return Counter(
+            number=number,
+            name=self.take(t, i, raw, "name", str, f"Quầy {number}"),
+            services=tuple(services),
+            ordering=Ordering(ordering),
+            active=self.take(t, i, raw, "active", bool, True),
+        )
+
+    def clerk(self, i: int, raw: dict[str, Any]) -> ClerkSpec:
+        t = "clerks"
+        if "password" in raw:
+            raise self.fail(t, "password", "clear passwords do not belong in the config: "
+                            "use `motcua clerk add USER` (or password_hash)", i)
+        self.no_extra(t, i, raw, {"username", "full_name", "role", "password_hash"})
+        return ClerkSpec(
+            username=self.take(t, i, raw, "username", str),
+            full_name=self.take(t, i, raw, "full_name", str),
+            role=Role(self.take(t, i, raw, "role", str, "clerk", tuple(r.value for r in Role))),
+            password_hash=self.take(t, i, raw, "password_hash", str, None),
+        )
+
+    def categories(self, raw: Any) -> dict[str, tuple[str, str]]:
+        if raw is None:
+            return dict(DEFAULT_PRIORITY_CATEGORIES)
+        if not isinstance(raw, dict):
+            raise self.fail("priority_categories", None, "[priority_categories] must be a table")
+        result = {}
+        for key, names in raw.items():
+            if not (isinstance(names, dict) and isinstance(names.get("vi"), str)):
+                raise self.fail("priority_categories", key, f"{key} must be {{ vi = \"…\", en = \"…\" }}")
+            result[key] = (names["vi"], str(names.get("en", names["vi"])))
+        return result
+
+    def cross_check(self, office: OfficeSpec) -> None:
+        codes = [s.code for s in office.services]
+        for kind, keys in (("services", codes), ("counters", [c.number for c in office.counters]),
+                           ("clerks", [c.username for c in office.clerks])):
+            seen: set[object] = set()
+            for index, key in enumerate(keys):
+                if key in seen:
+                    raise self.fail(kind, None, f"{kind} lists {key!r} twice", index)
+                seen.add(key)
+        for index, counter in enumerate(office.counters):
+            for code in counter.services:
+                if code not in codes:
+                    raise self.fail("counters", "services", f"counter {counter.number} serves unknown service "
+                                    f"{code!r}", index)
+
+
+def _decode_error_line(exc: tomllib.TOMLDecodeError) -> int:
+    lineno = getattr(exc, "lineno", None)
+    if lineno:
+        return int(lineno)
+    m = re.search(r"at line (\d+)", str(exc))
+    return int(m.group(1)) if m else 1
+
+
+def _decode_error_text(exc: tomllib.TOMLDecodeError) -> str:
+    return re.sub(r"\s*\(at line \d+, column \d+\)", "", getattr(exc, "msg", None) or str(exc))

@@ -1,0 +1,43 @@
+"""Errors that reach people: each carries a message a clerk or installer understands."""
+
+from __future__ import annotations
+
+
+class MotcuaError(Exception):
+    """Base class: ``str(error)`` is the one line shown to the user."""
+
+
+class DomainError(MotcuaError):
+    """An invalid move in the queue, e.g. calling a ticket that is already being served.
+
+    Clerks read Vietnamese first, so ``str()`` is the Vietnamese message; ``en`` is
+    kept for the English interface and the logs.
+    """
+
+    def __init__(self, vi: str, en: str | None = None) -> None:
+        super().__init__(vi)
+        self.vi = vi
+        self.en = en or vi
+
+    def message(self, lang: str = "vi") -> str:
+        return self.en if lang == "en" else self.vi
+
+
+class NotFound(DomainError):
+    """A service, counter, clerk or ticket that does not exist."""
+
+
+class ConfigError(MotcuaError):
+    """Bad configuration; the message names the file and line or the setting."""
+
+
+class StoreUnavailable(MotcuaError):
+    """The database cannot be reached; the message shows the URL with its password masked."""
+
+
+class SchemaOutOfDate(MotcuaError):
+    """The database schema is older (or newer) than this program; the message names the command."""
+
+
+class AuthError(DomainError):
+    """Wrong username or password, or not allowed for this role."""

@@ -1,0 +1,235 @@
+"""Plain values that cross the boundary between the store and the apps.
+
+The store never hands ORM rows to a caller: every operation returns one of these
+frozen dataclasses, so a widget can keep them as long as it likes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time
+from enum import StrEnum
+from typing import Any
+
+
+class TicketStatus(StrEnum):
+    WAITING = "waiting"
+    CALLED = "called"
+    SERVING = "serving"
+    DONE = "done"
+    NO_SHOW = "no_show"
+    TRANSFERRED = "transferred"
+    CANCELLED = "cancelled"
+    ON_HOLD = "on_hold"
+    EXPIRED = "expired"
+
+    @property
+    def at_counter(self) -> bool:
+        """A ticket in one of these states occupies its counter."""
+        return self in (TicketStatus.CALLED, TicketStatus.SERVING)
+
+    @property
+    def final(self) -> bool:
+        return self in (
+            TicketStatus.DONE,
+            TicketStatus.TRANSFERRED,
+            TicketStatus.CANCELLED,
+            TicketStatus.EXPIRED,
+        )
+
+
+class Role(StrEnum):
+    CLERK = "clerk"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+class Ordering(StrEnum):
+    """How a counter that serves several services picks the next ticket."""
+
+    OLDEST_FIRST = "oldest_first"  # the longest-waiting ticket across all its services
+    STRICT = "strict"  # the first service in the counter's list that has anyone waiting
+
+
+class PrintStatus(StrEnum):
+    PENDING = "pending"  # committed, not yet sent to a printer
+    PRINTED = "printed"
+    FAILED = "failed"  # the citizen holds no paper: the kiosk showed the number on screen
+    NOT_PRINTED = "not_printed"  # issued without a printer (CLI, clerk, phone)
+
+
+class CounterState(StrEnum):
+    CLOSED = "closed"
+    OPEN = "open"
+    BREAK = "break"
+    BACK_OFFICE = "back_office"
+
+
+# The categories served first by law and custom; offices can replace the list in their config.
+DEFAULT_PRIORITY_CATEGORIES: dict[str, tuple[str, str]] = {
+    "elderly": ("Người cao tuổi", "Elderly"),
+    "disability": ("Người khuyết tật", "Person with disability"),
+    "pregnant": ("Phụ nữ mang thai", "Pregnant woman"),
+    "small_child": ("Người bế con nhỏ", "Carrying a small child"),
+    "meritorious": ("Người có công với cách mạng", "Meritorious service"),
+}
+
+
+@dataclass(frozen=True)
+class OpeningHours:
+    """Opening intervals on the listed ISO weekdays (1 = Monday)."""
+
+    intervals: tuple[tuple[time, time], ...] = ((time(0, 0), time(23, 59, 59)),)
+    weekdays: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7)
+
+    def is_open(self, local: datetime) -> bool:
+        if local.isoweekday() not in self.weekdays:
+            return False
+        t = local.time()
+        return any(start <= t < end for start, end in self.intervals)
+
+    def label(self) -> str:
+        return ", ".join(f"{a:%H:%M}–{b:%H:%M}" for a, b in self.intervals)
+
+
+@dataclass(frozen=True)
+class Service:
+    code: str
+    prefix: str
+    name_vi: str
+    name_en: str
+    number_min: int = 1
+    number_max: int = 999
+    hours: OpeningHours = field(default_factory=OpeningHours)
+    daily_cap: int | None = None
+    target_minutes: int = 30
+    active: bool = True
+
+    def name(self, lang: str = "vi") -> str:
+        return self.name_en if lang == "en" else self.name_vi
+
+
+@dataclass(frozen=True)
+class Counter:
+    number: int
+    name: str
+    services: tuple[str, ...]
+    ordering: Ordering = Ordering.OLDEST_FIRST
+    state: CounterState = CounterState.CLOSED
+    clerk: str | None = None
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class Clerk:
+    username: str
+    full_name: str
+    role: Role
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class Ticket:
+    id: int
+    visit_id: int
+    code: str
+    service: str
+    service_name_vi: str
+    service_name_en: str
+    token: str | None
+    status: TicketStatus
+    priority: bool
+    priority_category: str | None
+    service_day: date
+    issued_at: datetime
+    queued_at: datetime
+    first_called_at: datetime | None
+    called_at: datetime | None
+    last_called_at: datetime | None
+    started_at: datetime | None
+    finished_at: datetime | None
+    counter: int | None
+    clerk: str | None
+    target_counter: int | None
+    people_ahead: int
+    estimated_wait_seconds: int
+    print_status: PrintStatus
+    recall_count: int
+    target_minutes: int
+
+    @property
+    def wait_seconds(self) -> int | None:
+        """First call − issued; when a no-show was called again, that last call counts."""
+        if self.called_at is None:
+            return None
+        return int((self.called_at - self.issued_at).total_seconds())
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key, value in data.items():
+            if isinstance(value, datetime | date):
+                data[key] = value.isoformat()
+        data["status"] = self.status.value
+        data["print_status"] = self.print_status.value
+        data["wait_seconds"] = self.wait_seconds
+        return data
+
+
+@dataclass(frozen=True)
+class Issued:
+    """What the kiosk needs after a tap: the committed ticket and where to go."""
+
+    ticket: Ticket
+    counters: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ServiceQueue:
+    service: Service
+    waiting: int
+    longest_wait_seconds: int
+    estimated_wait_seconds: int
+    open_now: bool
+    issued_today: int
+    cap_reached: bool
+    counters_open: int
+
+
+@dataclass(frozen=True)
+class CounterStatus:
+    counter: Counter
+    current: Ticket | None
+    on_hold: tuple[Ticket, ...]
+
+
+@dataclass(frozen=True)
+class QueueSnapshot:
+    """Everything a live screen shows, read in one transaction."""
+
+    at: datetime
+    services: tuple[ServiceQueue, ...]
+    counters: tuple[CounterStatus, ...]
+    waiting: tuple[Ticket, ...]
+
+    @property
+    def longest_wait_seconds(self) -> int:
+        return max((s.longest_wait_seconds for s in self.services), default=0)
+
+    def service(self, code: str) -> ServiceQueue:
+        return next(s for s in self.services if s.service.code == code)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One row of the append-only audit log."""
+
+    id: int
+    at: datetime
+    kind: str
+    ticket_id: int | None
+    ticket_code: str | None
+    counter: int | None
+    clerk: str | None
+    from_status: str | None
+    to_status: str | None
+    detail: str | None

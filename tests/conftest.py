@@ -1,0 +1,125 @@
+"""Shared fixtures: a real SQLite file and a real PostgreSQL database per test run.
+
+PostgreSQL tests read the server from MOTCUA_TEST_PG_URL. Without it they skip,
+unless MOTCUA_REQUIRE_PG=1 (CI sets it), in which case a missing or unreachable
+server fails the run instead of silently skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+# Before any QApplication exists: tests render offscreen, on machines with no display.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from common.clock import ManualClock
+from common.config import AppConfig, load_config
+from common.db import Database, connect, make_engine, upgrade
+from common.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_OFFICE = ROOT / "assets" / "office.example.toml"
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+# A Wednesday, 08:00 in Hà Nội: inside every example service's opening hours.
+MORNING = datetime(2026, 11, 25, 8, 0, tzinfo=TZ)
+
+
+def pg_base_url() -> str | None:
+    return os.environ.get("MOTCUA_TEST_PG_URL")
+
+
+def require_pg() -> bool:
+    return os.environ.get("MOTCUA_REQUIRE_PG") == "1"
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file, copied for each test (migrating each time is slow)."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    db = Database(make_engine(f"sqlite:///{path}"), f"sqlite:///{path}")
+    upgrade(db)
+    db.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
+    path = tmp_path / "motcua.sqlite3"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """A database of its own for this test run, migrated once, dropped at the end."""
+    base = pg_base_url()
+    if not base:
+        if require_pg():
+            pytest.fail("MOTCUA_REQUIRE_PG=1 but MOTCUA_TEST_PG_URL is not set")
+        pytest.skip("PostgreSQL tests need MOTCUA_TEST_PG_URL")
+    admin_url = make_url(base).set(drivername="postgresql+psycopg")
+    name = f"motcua_test_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:
+        if require_pg():
+            pytest.fail(f"cannot reach PostgreSQL at {admin_url.render_as_string()}: {exc}")
+        pytest.skip(f"PostgreSQL unreachable: {exc}")
+    url = admin_url.set(database=name).render_as_string(hide_password=False)
+    db = Database(make_engine(url), url)
+    upgrade(db)
+    db.engine.dispose()
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def pg_url(pg_database: str) -> str:
+    """The run's PostgreSQL database, emptied before each test."""
+    engine = create_engine(pg_database)
+    with engine.begin() as conn:
+        tables = conn.execute(text(
+            "SELECT string_agg(quote_ident(tablename), ', ') FROM pg_tables "
+            "WHERE schemaname = 'public' AND tablename <> 'alembic_version'")).scalar()
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return pg_database
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest) -> str:
+    """Run the test once on a SQLite file and once on PostgreSQL."""
+    return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
+
+
+@pytest.fixture
+def example_config() -> AppConfig:
+    return load_config(EXAMPLE_OFFICE)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(MORNING)
+
+
+@pytest.fixture
+def store(db_url: str, clock: ManualClock, example_config: AppConfig) -> Iterator[Store]:
+    """The example office, loaded into a fresh database, on a manual clock at 08:00 local."""
+    st = Store(connect(db_url), clock, TZ)
+    st.load_office(example_config.office)
+    yield st
+    st.db.engine.dispose()
