@@ -1,0 +1,1 @@
+"""The motcua counter desktop for clerks."""

@@ -1,0 +1,1 @@
+"""The motcua hall display: board, announcements and the ticket status page."""

@@ -1,0 +1,1 @@
+"""The motcua kiosk: a touchscreen ticket machine."""
