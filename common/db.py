@@ -73,7 +73,7 @@ def connect(url: str, *, upgrade_sqlite: bool = True) -> Database:
         check_schema(db)
     except OperationalError as exc:
         engine.dispose()
-        raise StoreUnavailable(f"cannot reach the database {mask(url)}: {_first_line(exc)}") from exc
+        raise StoreUnavailable(f"cannot reach the database {mask(url)}: {first_line(exc)}") from exc
     return db
 
 
@@ -95,7 +95,7 @@ def make_engine(url: str) -> Engine:
             max_overflow=4,
         )
     except (SANoSuchModuleError, ArgumentError) as exc:
-        raise ConfigError(f"unsupported database URL {mask(url)}: {_first_line(exc)}") from exc
+        raise ConfigError(f"unsupported database URL {mask(url)}: {first_line(exc)}") from exc
 
 
 def _sqlite_engine(url: URL) -> Engine:
@@ -148,7 +148,7 @@ def upgrade(db: Database) -> None:
     try:
         command.upgrade(alembic_config(db), "head")
     except OperationalError as exc:
-        raise StoreUnavailable(f"cannot reach the database {db.masked_url}: {_first_line(exc)}") from exc
+        raise StoreUnavailable(f"cannot reach the database {db.masked_url}: {first_line(exc)}") from exc
 
 
 def check_schema(db: Database) -> None:
@@ -165,6 +165,6 @@ def check_schema(db: Database) -> None:
     )
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
     text = str(getattr(exc, "orig", None) or exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
