@@ -1,0 +1,30 @@
+"""Render a window offscreen to a PNG: for the README, installers and tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QWidget
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``1920x1080`` → (1920, 1080); a clear error otherwise."""
+    try:
+        w, h = (int(part) for part in text.lower().split("x"))
+    except ValueError as exc:
+        raise ValueError(f"--size must look like 1920x1080, not {text!r}") from exc
+    if w < 200 or h < 200:
+        raise ValueError(f"--size {text} is too small")
+    return w, h
+
+
+def save_png(widget: QWidget, path: str | Path, size: tuple[int, int] | None = None) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if size:
+        widget.resize(*size)
+    widget.show()
+    QApplication.processEvents()
+    if not widget.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    return path
