@@ -42,6 +42,16 @@ def require_pg() -> bool:
     return os.environ.get("MOTCUA_REQUIRE_PG") == "1"
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport:
+    """In CI (MOTCUA_REQUIRE_PG=1) a skipped PostgreSQL test is a failed one."""
+    report: pytest.TestReport = yield
+    if report.skipped and require_pg() and item.get_closest_marker("postgres") is not None:
+        report.outcome = "failed"
+        report.longrepr = f"PostgreSQL test skipped in CI: {report.longrepr}"
+    return report
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One migrated SQLite file, copied for each test (migrating each time is slow)."""
