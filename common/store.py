@@ -280,9 +280,7 @@ class Store:
                                   f"{svc.name_en} is closed now (open {_hours(svc).label()})")
             if priority_category is not None:
                 tx.check_category(priority_category)
-            number, issued_today = tx.next_number(svc)
-            if issued_today == 1:
-                tx.expire_before(tx.day)
+            number = tx.next_number(svc)
             row = TicketRow(
                 service_id=svc.id, number_service_id=svc.id, service_day=tx.day, number=number,
                 transfer_seq=0, code=f"{svc.prefix}{number:03d}", token=secrets.token_urlsafe(16),
@@ -324,6 +322,9 @@ class Store:
                 tx.set_state(other, CounterState.CLOSED, None)
             c.session_id = secrets.token_hex(8)
             tx.set_state(c, CounterState.OPEN, k)
+            # The day's first sign-in closes earlier days: whoever still waited then is "expired".
+            # (Here rather than at the kiosk, whose database role may not rewrite tickets.)
+            tx.expire_before(tx.day)
             return c.session_id
 
     def sign_out(self, counter: int, clerk: str) -> None:
@@ -563,8 +564,8 @@ class Tx:
             raise NotFound(f"Không có diện ưu tiên {category!r}", f"No priority category {category!r}")
 
     # -- numbers and estimates
-    def next_number(self, svc: ServiceRow) -> tuple[int, int]:
-        """Atomically take the next number for ``svc`` today: (number, issued today)."""
+    def next_number(self, svc: ServiceRow) -> int:
+        """Atomically take the next number for ``svc`` today (a row lock on PostgreSQL, the write lock on SQLite)."""
         insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
         stmt = insert(DailyNumberRow).values(
             service_id=svc.id, service_day=self.day, last_number=svc.number_min, issued=1)
@@ -575,7 +576,7 @@ class Tx:
         number, issued = self.session.execute(stmt).one()
         if (svc.daily_cap and issued > svc.daily_cap) or number > svc.number_max:
             raise DomainError(f"{svc.name_vi}: Đã hết số hôm nay", f"{svc.name_en}: no more tickets today")
-        return number, issued
+        return int(number)
 
     def waiting_query(self, service_id: int):  # type: ignore[no-untyped-def]
         return select(func.count()).select_from(TicketRow).where(
