@@ -785,7 +785,7 @@ class Tx:
             .order_by(TicketRow.priority.desc(), TicketRow.queued_at, TicketRow.id)))
         waiting = tuple(self.ticket(r) for r in waiting_rows)
         issued = dict(self.session.execute(select(DailyNumberRow.service_id, DailyNumberRow.issued).where(
-            DailyNumberRow.service_day == self.day)).tuples().all())
+            DailyNumberRow.service_day == self.day)).all())
         counter_rows = list(self.session.scalars(select(CounterRow).order_by(CounterRow.number)))
         services = []
         for svc in self.session.scalars(select(ServiceRow).order_by(ServiceRow.position)):
