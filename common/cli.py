@@ -22,10 +22,11 @@ APPS: dict[str, tuple[str, str]] = {
     "display": ("display.main", "The hall display, announcements and ticket status page"),
     "dashboard": ("counter.dashboard.main", "The supervisor's dashboard"),
     "rating": ("counter.rating.main", "The citizen's satisfaction panel at a counter"),
-    "demo": ("display.demo", "The whole office on this PC: kiosk, two counters and the display"),
 }
 # Command modules in common/ that add subcommands; each has register(subparsers).
-COMMAND_MODULES = ("common.cli_commands", "common.cli_reports", "common.cli_printing", "common.cli_speech")
+COMMAND_MODULES = (
+    "common.cli_commands", "common.cli_demo", "common.cli_reports", "common.cli_printing", "common.cli_speech",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,7 +60,12 @@ def _run_app(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    # An app's own options (`motcua kiosk --screenshot F`) are the app's to parse.
+    args, extra = parser.parse_known_args(argv)
+    if extra and getattr(args, "app_module", None):
+        args.app_args = [*extra, *args.app_args]
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return int(args.func(args) or 0)
     except MotcuaError as exc:
