@@ -1,0 +1,86 @@
+"""Wires the display: change feed → board refresh (off the GUI thread) → board, status site, announcer."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject
+
+from common.board import BoardState, call_view, read_board, read_statuses
+from common.model import Event
+from common.store import Store
+from display.announcer import Announcer
+from display.board import BoardWindow
+from display.status_site import StatusSite
+from ui.feed import LiveFeed
+from ui.worker import Runner
+
+log = logging.getLogger(__name__)
+
+
+class DisplayController(QObject):
+    def __init__(self, store: Store, board: BoardWindow, *, recent: int = 6, announcer: Announcer | None = None,
+                 site: StatusSite | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store, self.board, self.recent = store, board, recent
+        self.announcer, self.site = announcer, site
+        self.runner = Runner(self, name="motcua-display")
+        self.runner.succeeded.connect(self._on_result)
+        self.runner.failed.connect(self._on_failure)
+        self.feed = LiveFeed(store, self)
+        self.feed.changed.connect(self._on_events)
+        self.feed.online.connect(self._on_online)
+        self._dirty: set[str] = set()
+
+    def start(self) -> None:
+        self.feed.start()
+        self.refresh()
+
+    def stop(self) -> None:
+        self.feed.stop()
+        self.runner.shutdown()
+
+    def refresh(self) -> None:
+        self._submit("board", read_board, self.store, self.recent)
+
+    def _submit(self, tag: str, fn: object, *args: object) -> None:
+        # A change that arrives while the same read is running is read again right after.
+        if not self.runner.submit(tag, fn, *args):  # type: ignore[arg-type]
+            self._dirty.add(tag)
+
+    def _on_events(self, events: list[Event]) -> None:
+        if self.announcer is not None:
+            for event in events:
+                call = call_view(event)
+                if call is not None:
+                    self.announcer.announce(call)
+        self.refresh()
+
+    def _on_online(self, online: bool) -> None:
+        self.board.set_online(online)
+        if online:
+            self.refresh()
+
+    def _on_result(self, tag: str, value: object) -> None:
+        if tag == "board" and isinstance(value, BoardState):
+            self.board.apply(value)
+            self.board.set_online(True)
+            if self.site is not None:
+                self.site.board = value
+                self._submit("statuses", read_statuses, self.store)
+        elif tag == "statuses" and self.site is not None and isinstance(value, dict):
+            self.site.statuses = value
+        self._again(tag)
+
+    def _on_failure(self, tag: str, exc: object) -> None:
+        log.warning("display could not read the %s: %s", tag, exc)
+        self.board.set_online(False)
+        self._again(tag)
+
+    def _again(self, tag: str) -> None:
+        if tag in self._dirty:
+            self._dirty.discard(tag)
+            if tag == "board":
+                self.refresh()
+            else:
+                self._submit(tag, read_statuses, self.store)

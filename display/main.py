@@ -1,0 +1,95 @@
+"""``motcua display``: the hall board, the announcements and the ticket status page."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import tempfile
+from pathlib import Path
+
+from common.board import read_board
+from common.bootstrap import Context, bootstrap
+from common.config import config_path, load_config
+from common.errors import MotcuaError
+from common.speech import AnnouncementBuilder, SpeechSettings, SpeechThread
+from display.announcer import Announcer
+from display.audio import QtAudioSink
+from display.board import BoardWindow
+from display.controller import DisplayController
+from display.sample import sample_context
+from display.status_server import StatusServer
+from display.status_site import StatusSite
+from ui.screenshot import parse_size, save_png
+from ui.style import application
+
+log = logging.getLogger(__name__)
+EXAMPLE = Path(__file__).resolve().parent.parent / "assets" / "office.example.toml"
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="motcua display", description="The hall display and ticket status page.")
+    p.add_argument("--screenshot", metavar="FILE", help="render the board with sample calls to a PNG and exit")
+    p.add_argument("--size", default="1920x1080", help="window size for --screenshot or --windowed (WxH)")
+    p.add_argument("--windowed", action="store_true", help="a window instead of full screen")
+    p.add_argument("--no-speech", action="store_true", help="no announcements (the board and page still work)")
+    p.add_argument("--port", type=int, help="status page port (default: display.http_port)")
+    return p.parse_args(argv)
+
+
+def make_board(ctx: Context) -> BoardWindow:
+    cfg = ctx.config
+    return BoardWindow(cfg.get("office.name"), cfg.tz, cfg.get("display.notice"), cfg.get("display.recent_calls"))
+
+
+def screenshot(args: argparse.Namespace, config: str | None) -> int:
+    try:
+        size = parse_size(args.size)
+    except ValueError as exc:
+        raise MotcuaError(str(exc)) from exc
+    cfg = load_config(config_path(config) or EXAMPLE)
+    application("display")
+    with tempfile.TemporaryDirectory(prefix="motcua-shot-") as folder:
+        ctx = sample_context(cfg, Path(folder))
+        board = make_board(ctx)
+        board.resize(*size)
+        board.apply(read_board(ctx.store, cfg.get("display.recent_calls")))
+        board.header.tick(ctx.store.clock.now())
+        path = save_png(board, args.screenshot, size)
+        ctx.store.db.engine.dispose()
+    print(f"wrote {path} ({size[0]}x{size[1]})")
+    return 0
+
+
+def run(argv: list[str], *, config: str | None, db: str | None) -> int:
+    args = parse(argv)
+    if args.screenshot:
+        return screenshot(args, config)
+    ctx = bootstrap(config, db)
+    cfg = ctx.config
+    app = application("display")
+    board = make_board(ctx)
+    announcer, speech = None, None
+    if args.no_speech:
+        log.warning("announcements are off (--no-speech)")
+    else:
+        speech = SpeechThread()
+        announcer = Announcer(AnnouncementBuilder(SpeechSettings.from_config(cfg)), QtAudioSink(), speech)
+    site = StatusSite(cfg.get("office.name"))
+    server = StatusServer(site, cfg.get("display.http_host"), args.port or cfg.get("display.http_port"))
+    controller = DisplayController(ctx.store, board, recent=cfg.get("display.recent_calls"),
+                                   announcer=announcer, site=site)
+    if args.windowed:
+        board.resize(*parse_size(args.size))
+        board.show()
+    else:
+        board.showFullScreen()
+    controller.start()
+    try:
+        return int(app.exec())
+    finally:
+        controller.stop()
+        server.close()
+        if announcer is not None:
+            announcer.close()
+        if speech is not None:
+            speech.close()

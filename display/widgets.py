@@ -1,0 +1,250 @@
+"""The board's parts, one thing each. Sizes follow the screen: ``rescale(unit)`` gets 1% of its height."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from common.board import CallView, CounterView, WaitingView
+from ui.style import FONT_FAMILY
+
+BG, PANEL, TEXT, ACCENT, DIM = "#0b1f3a", "#13305a", "#ffffff", "#ffd23f", "#9fb3d1"
+FLASH_ON, FLASH_OFF = "#c62828", "#13305a"
+FLASH_TICKS = 12  # × 400 ms: about five seconds
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
+
+
+def px_font(pixels: float, *, bold: bool = False) -> QFont:
+    f = QFont(FONT_FAMILY)
+    f.setPixelSize(max(8, int(pixels)))
+    f.setBold(bold)
+    return f
+
+
+def label(text: str = "", color: str = TEXT, align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft) -> QLabel:
+    lab = QLabel(text)
+    lab.setStyleSheet(f"color: {color}; background: transparent;")
+    lab.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
+    return lab
+
+
+def elastic(lab: QLabel) -> QLabel:
+    """A label that may be cut short rather than push the board wider than the screen."""
+    lab.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+    return lab
+
+
+class Panel(QFrame):
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.setStyleSheet(f"Panel {{ background: {PANEL}; border-radius: 12px; }}")
+        self.box = QVBoxLayout(self)
+        self.title = label(title, ACCENT)
+        self.box.addWidget(self.title)
+
+    def rescale(self, unit: float) -> None:
+        self.title.setFont(px_font(3.2 * unit, bold=True))
+        m = int(1.2 * unit)
+        self.box.setContentsMargins(m, m // 2, m, m // 2)
+
+
+class Header(QWidget):
+    """Office name, then the date and a clock that ticks in the office's zone."""
+
+    def __init__(self, office: str, tz: ZoneInfo) -> None:
+        super().__init__()
+        self.tz = tz
+        row = QHBoxLayout(self)
+        self.name = elastic(label(office))
+        self.date = label("", DIM, Qt.AlignmentFlag.AlignRight)
+        self.clock = label("", ACCENT, Qt.AlignmentFlag.AlignRight)
+        row.addWidget(self.name, 1)
+        row.addWidget(self.date)
+        row.addWidget(self.clock)
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.tick)
+        self._timer.start(1000)
+        self.tick()
+
+    def tick(self, now: datetime | None = None) -> None:
+        local = (now or datetime.now(self.tz)).astimezone(self.tz)
+        self.date.setText(f"{WEEKDAYS[local.weekday()]}, {local:%d/%m/%Y}")
+        self.clock.setText(f"{local:%H:%M}")
+
+    def rescale(self, unit: float) -> None:
+        self.name.setFont(px_font(3.6 * unit, bold=True))
+        self.date.setFont(px_font(3.0 * unit))
+        self.clock.setFont(px_font(4.2 * unit, bold=True))
+
+
+class LatestCall(Panel):
+    """The newest call, huge, flashing for a few seconds when it arrives."""
+
+    def __init__(self) -> None:
+        super().__init__("Mời công dân có số")
+        self.ticket = label("—", ACCENT, Qt.AlignmentFlag.AlignHCenter)
+        self.counter = label("", TEXT, Qt.AlignmentFlag.AlignHCenter)
+        self.box.addWidget(self.ticket, 3)
+        self.box.addWidget(self.counter, 1)
+        self._ticks = 0
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._blink)
+        self.shown: CallView | None = None
+
+    def show_call(self, call: CallView | None, *, flash: bool) -> None:
+        self.shown = call
+        self.ticket.setText(call.ticket if call else "—")
+        self.counter.setText(f"đến Quầy số {call.counter}" if call else "Chưa có lượt gọi")
+        if flash and call:
+            self._ticks = FLASH_TICKS
+            self._timer.start(400)
+
+    @property
+    def flashing(self) -> bool:
+        return self._timer.isActive()
+
+    def _blink(self) -> None:
+        self._ticks -= 1
+        colour = FLASH_ON if self._ticks % 2 else FLASH_OFF
+        if self._ticks <= 0:
+            self._timer.stop()
+            colour = FLASH_OFF
+        self.setStyleSheet(f"LatestCall {{ background: {colour}; border-radius: 12px; }}")
+
+    def rescale(self, unit: float) -> None:
+        super().rescale(unit)
+        self.ticket.setFont(px_font(22 * unit, bold=True))
+        self.counter.setFont(px_font(7 * unit, bold=True))
+
+
+class CounterGrid(Panel):
+    """Every counter and the number it serves."""
+
+    def __init__(self) -> None:
+        super().__init__("Các quầy đang phục vụ")
+        self.grid = QGridLayout()
+        self.box.addLayout(self.grid, 1)
+        self.cells: dict[int, tuple[QLabel, QLabel]] = {}
+        self.columns = 4
+        self._unit = 10.0
+
+    def show_counters(self, counters: tuple[CounterView, ...]) -> None:
+        if set(self.cells) != {c.number for c in counters}:
+            for name, code in self.cells.values():
+                name.deleteLater()
+                code.deleteLater()
+            self.cells = {}
+            for i, c in enumerate(counters):
+                centre = Qt.AlignmentFlag.AlignHCenter
+                name, code = label("", DIM, centre), label("", TEXT, centre)
+                self.grid.addWidget(name, 2 * (i // self.columns), i % self.columns)
+                self.grid.addWidget(code, 2 * (i // self.columns) + 1, i % self.columns)
+                self.cells[c.number] = (name, code)
+            self.rescale(self._unit)
+        for c in counters:
+            name, code = self.cells[c.number]
+            name.setText(f"Quầy {c.number}")
+            code.setText(c.serving or ("—" if c.open else "Đóng"))
+            code.setStyleSheet(f"color: {TEXT if c.serving else DIM}; background: transparent;")
+
+    def rescale(self, unit: float) -> None:
+        super().rescale(unit)
+        self._unit = unit
+        for name, code in self.cells.values():
+            name.setFont(px_font(3.0 * unit))
+            code.setFont(px_font(6.0 * unit, bold=True))
+
+
+class RecentCalls(Panel):
+    """The latest calls, newest first: ticket → counter."""
+
+    def __init__(self, rows: int) -> None:
+        super().__init__("Vừa gọi")
+        self.rows = [(label(), label("", ACCENT, Qt.AlignmentFlag.AlignRight)) for _ in range(rows)]
+        grid = QGridLayout()
+        for i, (ticket, counter) in enumerate(self.rows):
+            grid.addWidget(ticket, i, 0)
+            grid.addWidget(counter, i, 1)
+        self.box.addLayout(grid, 1)
+
+    def show_calls(self, calls: tuple[CallView, ...]) -> None:
+        for i, (ticket, counter) in enumerate(self.rows):
+            call = calls[i] if i < len(calls) else None
+            ticket.setText(call.ticket if call else "")
+            counter.setText(f"→ Quầy {call.counter}" if call else "")
+
+    def rescale(self, unit: float) -> None:
+        super().rescale(unit)
+        for ticket, counter in self.rows:
+            ticket.setFont(px_font(5.0 * unit, bold=True))
+            counter.setFont(px_font(4.2 * unit, bold=True))
+
+
+class WaitingPanel(Panel):
+    """How many are waiting, per service."""
+
+    def __init__(self) -> None:
+        super().__init__("Đang chờ")
+        self.grid = QGridLayout()
+        self.box.addLayout(self.grid, 1)
+        self.rows: list[tuple[QLabel, QLabel]] = []
+        self._unit = 10.0
+
+    def show_waiting(self, services: tuple[WaitingView, ...]) -> None:
+        while len(self.rows) < len(services):
+            row = (elastic(label()), label("", ACCENT, Qt.AlignmentFlag.AlignRight))
+            self.grid.setColumnStretch(0, 1)
+            self.grid.addWidget(row[0], len(self.rows), 0)
+            self.grid.addWidget(row[1], len(self.rows), 1)
+            self.rows.append(row)
+        for i, (name, count) in enumerate(self.rows):
+            svc = services[i] if i < len(services) else None
+            name.setText(f"{svc.prefix} · {svc.name_vi}" if svc else "")
+            count.setText(str(svc.waiting) if svc else "")
+        self.rescale(self._unit)
+
+    def rescale(self, unit: float) -> None:
+        super().rescale(unit)
+        self._unit = unit
+        for name, count in self.rows:
+            name.setFont(px_font(2.6 * unit))
+            count.setFont(px_font(3.2 * unit, bold=True))
+
+
+class Ticker(QWidget):
+    """The notice line, scrolling right to left."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+        self.offset = 0.0
+        self._font = px_font(30)
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._step)
+        if text:
+            self._timer.start(30)
+        self.setVisible(bool(text))
+
+    def _step(self) -> None:
+        self.offset += max(1.0, self.height() / 25)
+        self.update()
+
+    def rescale(self, unit: float) -> None:
+        self._font = px_font(3.4 * unit)
+        self.setFixedHeight(int(5.5 * unit))
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.fillRect(self.rect(), QColor(ACCENT))
+        p.setFont(self._font)
+        p.setPen(QColor(BG))
+        # Drawn twice, one loop apart, so the line runs on without a gap at the wrap.
+        loop = p.fontMetrics().horizontalAdvance(self.text) + self.width() // 3
+        x = self.height() * 0.5 - (self.offset % loop)
+        for start in (x, x + loop):
+            p.drawText(int(start), 0, loop, self.height(), Qt.AlignmentFlag.AlignVCenter, self.text)
+        p.end()
