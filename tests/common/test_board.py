@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from common.board import public_status, read_board, read_statuses
+from common.store import Store
+
+
+def test_the_board_shows_the_latest_call_and_who_waits(store: Store) -> None:
+    first = store.issue_ticket("TP").ticket
+    second = store.issue_ticket("TP").ticket
+    store.issue_ticket("CT")
+    called = store.call_next(1, "lan")
+    assert called is not None and called.code == first.code
+    board = read_board(store)
+    assert board.latest is not None
+    assert (board.latest.ticket, board.latest.counter, board.latest.recall) == (first.code, 1, False)
+    counter1 = next(c for c in board.counters if c.number == 1)
+    assert counter1.serving == first.code and counter1.open
+    waiting = {w.service: w.waiting for w in board.waiting}
+    assert waiting["TP"] == 1 and waiting["CT"] == 1
+    store.recall(1, "lan")
+    again = read_board(store)
+    assert again.latest is not None and again.latest.recall and again.latest.ticket == first.code
+    assert [c.ticket for c in again.calls] == [first.code, first.code]
+    assert second.code not in [c.ticket for c in again.calls]
+
+
+def test_public_statuses_by_token(store: Store) -> None:
+    a = store.issue_ticket("TP").ticket
+    b = store.issue_ticket("TP").ticket
+    c = store.issue_ticket("TP").ticket
+    store.call_next(1, "lan")
+    statuses = read_statuses(store)
+    called = public_status(statuses, a.token or "")
+    assert called is not None and (called.state, called.counter) == ("called", 1)
+    second, third = public_status(statuses, b.token or ""), public_status(statuses, c.token or "")
+    assert second is not None and third is not None
+    assert (second.state, second.people_ahead, third.people_ahead) == ("waiting", 0, 1)
+    assert third.estimated_wait_seconds > second.estimated_wait_seconds
+    assert public_status(statuses, "../../etc/passwd") is None
+    assert public_status(statuses, "x" * 22) is None
