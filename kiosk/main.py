@@ -1,0 +1,91 @@
+"""`motcua kiosk`: wiring in one place, the full-screen window, and offscreen screenshots."""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from common.bootstrap import bootstrap
+from common.config import config_path
+from common.errors import ConfigError
+from common.printing import PrinterSettings, TicketPrinter
+from kiosk.window import KioskWindow
+from ui.screenshot import parse_size, save_png
+from ui.style import application
+
+SCREENS = ("home", "confirm", "failed")
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="motcua kiosk", description="The touchscreen ticket kiosk.")
+    parser.add_argument("--screenshot", metavar="FILE", help="render offscreen over sample data to a PNG and exit")
+    parser.add_argument("--size", default="1920x1080", help="window size for --screenshot, e.g. 1080x1920")
+    parser.add_argument("--screen", choices=SCREENS, default="home", help="which screen --screenshot shows")
+    parser.add_argument("--windowed", action="store_true", help="a normal window instead of full screen")
+    return parser.parse_args(argv)
+
+
+def printer_for(config) -> TicketPrinter | None:  # type: ignore[no-untyped-def]
+    """The configured printer, checked now: a bad setting stops the kiosk at start with one line."""
+    settings = PrinterSettings.from_config(config)
+    return TicketPrinter(config, settings) if settings.type != "none" else None
+
+
+def run(argv: list[str], *, config: str | None, db: str | None) -> int:
+    args = parse_args(argv)
+    if args.screenshot:
+        try:
+            size = parse_size(args.size)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from exc
+        return screenshot(args.screenshot, size, args.screen, config)
+    ctx = bootstrap(config, db)
+    printer = printer_for(ctx.config)
+    app = application("kiosk")
+    window = KioskWindow(ctx.store, ctx.config, printer)
+    if ctx.config.get("kiosk.fullscreen") and not args.windowed:
+        window.setWindowFlag(Qt.WindowType.FramelessWindowHint)
+        window.setCursor(Qt.CursorShape.BlankCursor)  # a touchscreen: no arrow sitting in the middle
+        screen = app.primaryScreen().size()
+        window.set_portrait(screen.height() > screen.width())
+        window.showFullScreen()
+    else:
+        window.resize(1280, 800)
+        window.show()
+    return int(app.exec())
+
+
+def screenshot(path: str, size: tuple[int, int], screen: str, config: str | None) -> int:
+    from kiosk.sample import sample_config, sample_store
+
+    app = application("kiosk")
+    cfg = sample_config(config_path(config))
+    with tempfile.TemporaryDirectory(prefix="motcua-kiosk-") as folder:
+        store = sample_store(Path(folder), cfg)
+        window = KioskWindow(store, cfg, None, live=False)
+        try:
+            window.home.show_snapshot(store.snapshot())  # synchronously: the picture must show the data
+            if screen != "home":
+                issued = store.issue_ticket("TP", "elderly" if screen == "failed" else None)
+                qr = window._qr(issued.ticket)
+                if screen == "confirm":
+                    window.confirm.state = "printed"
+                    window.confirm.show_ticket(issued, window.lang, cfg.tz, qr)
+                    window.stack.setCurrentWidget(window.confirm)
+                else:
+                    window.failure.show_ticket(issued, window.lang, cfg.tz, qr)
+                    window.stack.setCurrentWidget(window.failure)
+            window.set_portrait(size[1] > size[0])
+            save_png(window, path, size)
+            app.processEvents()
+        finally:
+            window.shutdown()
+            store.db.engine.dispose()
+    print(f"wrote {path} ({size[0]}x{size[1]}, {screen})")
+    return 0
+
+
+

@@ -1,0 +1,51 @@
+"""The committed ticket as a citizen reads it: the big number, the service and what to expect."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from common.model import Issued
+from kiosk.texts import minutes, tr
+from kiosk.theme import BLUE, px_font
+
+
+class TicketFacts(QWidget):
+    def __init__(self, number_px: int = 200, line_px: int = 34, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.caption = QLabel()
+        self.caption.setFont(px_font(40))
+        self.number = QLabel()
+        self.number.setFont(px_font(number_px, bold=True))
+        self.number.setStyleSheet(f"color: {BLUE};")
+        self.service = QLabel()
+        self.service.setFont(px_font(44, bold=True))
+        self.lines = [QLabel() for _ in range(4)]
+        layout = QVBoxLayout(self)
+        layout.setSpacing(6)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for label in (self.caption, self.number, self.service, *self.lines):
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setWordWrap(label is not self.number)
+            layout.addWidget(label)
+        for label in self.lines:
+            label.setFont(px_font(line_px))
+        self.priority_names: dict[str, tuple[str, str]] = {}
+
+    def show_ticket(self, issued: Issued, lang: str, tz: ZoneInfo) -> None:
+        t = issued.ticket
+        self.caption.setText(tr(lang, "your_number"))
+        self.number.setText(t.code)
+        service = t.service_name_en if lang == "en" else t.service_name_vi
+        if t.priority_category:
+            vi, en = self.priority_names.get(t.priority_category, (t.priority_category,) * 2)
+            service = f"{service}\n{tr(lang, 'priority')}: {en if lang == 'en' else vi}"
+        self.service.setText(service)
+        counters = ", ".join(str(c) for c in issued.counters) or "—"
+        texts = (tr(lang, "counters", counters=counters), tr(lang, "ahead", n=t.people_ahead),
+                 tr(lang, "wait", m=minutes(t.estimated_wait_seconds)),
+                 tr(lang, "issued_at", time=f"{t.issued_at.astimezone(tz):%H:%M  %d/%m/%Y}"))
+        for label, text in zip(self.lines, texts, strict=True):
+            label.setText(text)

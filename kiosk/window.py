@@ -1,0 +1,270 @@
+"""The kiosk window: composes the screens and runs every store and printer call off the GUI thread.
+
+The flow of one tap: ``issue`` on the store runner (the ticket is committed), the
+confirmation shows the committed number at once, then ``print`` on the printer
+runner; a printer failure switches to the failure panel with the same ticket,
+and "In lại" prints that same ticket again.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QCloseEvent, QResizeEvent
+from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+
+from common.config import AppConfig
+from common.errors import DomainError, StoreUnavailable
+from common.model import DEFAULT_PRIORITY_CATEGORIES, Issued, PrintStatus, QueueSnapshot, Ticket
+from common.printing import TicketPrinter, deliver
+from common.store import Store
+from common.ticket_layout import qr_payload
+from kiosk.confirm import ConfirmationScreen
+from kiosk.failure import PrintFailedPanel
+from kiosk.header import Header
+from kiosk.home import HomeScreen
+from kiosk.outage import OutageScreen
+from kiosk.pin import PinDialog
+from kiosk.priority import PriorityPanel
+from kiosk.texts import tr
+from kiosk.theme import STYLE
+from ui.feed import LiveFeed
+from ui.worker import Runner
+
+log = logging.getLogger(__name__)
+DEBOUNCE_SECONDS = 1.5  # a second tap this soon after an accepted one issues nothing
+RETRY_MS = 3000  # while the store is down
+REFRESH_MS = 30_000  # opening hours change with time, not with events
+FAILURE_SCREEN_FACTOR = 6  # the failure panel stays longer: time to photograph the QR
+
+
+class KioskWindow(QWidget):
+    def __init__(self, store: Store, config: AppConfig, printer: TicketPrinter | None, *,
+                 live: bool = True, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("page")
+        self.setStyleSheet(STYLE)
+        self.store, self.config, self.printer = store, config, printer
+        self.lang = config.get("office.language")
+        self.admin_pin: str = config.get("kiosk.admin_pin")
+        self.category: str | None = None
+        self.online = True
+        self._last_tap = -DEBOUNCE_SECONDS
+        self._refresh_pending = False
+        categories = dict(config.office.priority_categories) or dict(DEFAULT_PRIORITY_CATEGORIES)
+
+        self.header = Header(config.get("office.name"), lambda: store.clock.now().astimezone(config.tz))
+        self.home = HomeScreen()
+        self.priority = PriorityPanel(categories)
+        self.confirm = ConfirmationScreen()
+        self.failure = PrintFailedPanel()
+        self.outage = OutageScreen()
+        self.confirm.facts.priority_names = self.failure.facts.priority_names = categories
+        self.stack = QStackedWidget()
+        for screen in (self.home, self.priority, self.confirm, self.failure, self.outage):
+            self.stack.addWidget(screen)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.stack, 1)
+
+        self.runner = Runner(self, name="motcua-kiosk-store")
+        self.print_runner = Runner(self, name="motcua-kiosk-print")
+        self.runner.succeeded.connect(self._succeeded)
+        self.runner.failed.connect(self._failed)
+        self.print_runner.succeeded.connect(self._printed)
+        self.print_runner.failed.connect(lambda _tag, exc: log.error("print job crashed: %r", exc))
+        self.return_timer = QTimer(self, singleShot=True)
+        self.return_timer.timeout.connect(self.go_home)
+        self.retry_timer = QTimer(self, interval=RETRY_MS)
+        self.retry_timer.timeout.connect(self.refresh)
+        self.refresh_timer = QTimer(self, interval=REFRESH_MS)
+        self.refresh_timer.timeout.connect(self.refresh)
+
+        self.header.language_toggled.connect(lambda: self.set_language("en" if self.lang == "vi" else "vi"))
+        self.header.clock.long_pressed.connect(self.ask_to_close)
+        self.home.service_chosen.connect(self.choose_service)
+        self.home.priority_requested.connect(lambda: self.stack.setCurrentWidget(self.priority))
+        self.home.priority_cancelled.connect(self.go_home)
+        self.priority.category_chosen.connect(self.choose_category)
+        self.priority.back.connect(self.go_home)
+        self.confirm.dismissed.connect(self.go_home)
+        self.failure.dismissed.connect(self.go_home)
+        self.failure.reprint_requested.connect(self.reprint)
+        self.stack.currentChanged.connect(
+            lambda _i: self.header.subtitle.setVisible(self.stack.currentWidget() is self.home))
+
+        self.feed: LiveFeed | None = None
+        if live:
+            self.feed = LiveFeed(store, self)
+            self.feed.changed.connect(lambda _events: self.refresh())
+            self.feed.online.connect(self._feed_online)
+            self.feed.start()
+            self.refresh_timer.start()
+        self.set_language(self.lang)
+        self.refresh()
+
+    # ---------------------------------------------------------------- reading
+    def refresh(self) -> None:
+        """Re-read the queue off the GUI thread; a refresh asked for meanwhile runs after this one."""
+        if not self.runner.submit("snapshot", self._read):
+            self._refresh_pending = True
+
+    def _read(self) -> tuple[QueueSnapshot, dict[str, Any] | None]:
+        return self.store.snapshot(), self.store.office_setting("priority_categories")
+
+    def _feed_online(self, up: bool) -> None:
+        if up:
+            self.refresh()
+        else:
+            self._went_offline()
+
+    def _went_offline(self) -> None:
+        self.online = False
+        if self.stack.currentWidget() in (self.home, self.priority, self.outage):
+            self.stack.setCurrentWidget(self.outage)
+        self.retry_timer.start()
+
+    # ---------------------------------------------------------------- the tap
+    def choose_category(self, key: str) -> None:
+        self.category = key
+        self.home.set_priority(self.priority.name(key, self.lang))
+        self.stack.setCurrentWidget(self.home)
+        self.return_timer.start(self._return_ms() * 3)  # an abandoned priority path resets itself
+
+    def choose_service(self, code: str) -> None:
+        now = time.monotonic()
+        if now - self._last_tap < DEBOUNCE_SECONDS or self.runner.in_flight("issue"):
+            return
+        button = self.home.buttons.get(code)
+        if button is None or not button.available:
+            return
+        status = PrintStatus.PENDING if self.printer else PrintStatus.NOT_PRINTED
+        if self.runner.submit("issue", self.store.issue_ticket, code, self.category, print_status=status):
+            self._last_tap = now
+
+    def _issued(self, issued: Issued) -> None:
+        self.category = None
+        self.home.set_priority(None)
+        self.return_timer.stop()
+        self.confirm.state = "printing" if self.printer else "no_printer"
+        self.confirm.show_ticket(issued, self.lang, self.config.tz, self._qr(issued.ticket))
+        self.stack.setCurrentWidget(self.confirm)
+        if self.printer is None:
+            self.return_timer.start(self._return_ms())
+        else:
+            self.print_runner.submit("print", deliver, self.store, self.printer, issued.ticket)
+
+    def reprint(self) -> None:
+        issued = self.failure.issued
+        if issued is None or self.printer is None:
+            return
+        if self.print_runner.submit("print", deliver, self.store, self.printer, issued.ticket):
+            self.failure.set_busy(True, self.lang)
+            self.return_timer.stop()
+
+    def _printed(self, _tag: str, ticket: Ticket) -> None:
+        issued = self.confirm.issued if self.stack.currentWidget() is self.confirm else self.failure.issued
+        if issued is None:
+            return
+        issued = Issued(ticket, issued.counters)
+        self.failure.set_busy(False, self.lang)
+        if ticket.print_status == PrintStatus.PRINTED:
+            self.confirm.state = "printed"
+            self.confirm.show_ticket(issued, self.lang, self.config.tz, self._qr(ticket))
+            self.stack.setCurrentWidget(self.confirm)
+            self.return_timer.start(self._return_ms())
+        else:
+            self.failure.show_ticket(issued, self.lang, self.config.tz, self._qr(ticket))
+            self.stack.setCurrentWidget(self.failure)
+            self.return_timer.start(self._return_ms() * FAILURE_SCREEN_FACTOR)
+
+    # ---------------------------------------------------------------- results
+    def _succeeded(self, tag: str, value: Any) -> None:
+        if tag == "snapshot":
+            snapshot, categories = value
+            was_offline, self.online = not self.online, True
+            self.retry_timer.stop()
+            self.home.show_snapshot(snapshot)
+            if categories and categories != self.priority.categories:
+                self.priority.categories = {k: tuple(v) for k, v in categories.items()}
+                self.priority.set_language(self.lang)
+            if was_offline or self.stack.currentWidget() is self.outage:
+                self.go_home()
+            if self._refresh_pending:
+                self._refresh_pending = False
+                self.refresh()
+        elif tag == "issue":
+            self._issued(value)
+
+    def _failed(self, tag: str, exc: BaseException) -> None:
+        if isinstance(exc, StoreUnavailable):
+            log.warning("%s: %s", tag, exc)
+            self._went_offline()
+            if tag == "issue":
+                self.stack.setCurrentWidget(self.outage)
+            return
+        if tag == "issue" and isinstance(exc, DomainError):
+            self.home.show_message(tr(self.lang, "error", message=exc.message(self.lang)))
+            self.refresh()
+            return
+        log.error("%s failed: %r", tag, exc)  # never a traceback on the citizen's screen
+        if tag == "issue":
+            self.home.show_message(tr(self.lang, "outage_hint"))
+
+    # ---------------------------------------------------------------- navigation
+    def go_home(self) -> None:
+        self.return_timer.stop()
+        self.category = None
+        self.home.set_priority(None)
+        self.home.show_message(None)
+        self.stack.setCurrentWidget(self.home if self.online else self.outage)
+        self.refresh()
+
+    def set_language(self, lang: str) -> None:
+        self.lang = lang
+        self.header.set_language(lang)
+        self.home.set_language(lang)
+        self.priority.set_language(lang)
+        self.outage.set_language(lang)
+        if self.category:
+            self.home.set_priority(self.priority.name(self.category, lang))
+        if self.confirm.issued:
+            self.confirm.show_ticket(self.confirm.issued, lang, self.config.tz, self._qr(self.confirm.issued.ticket))
+        if self.failure.issued:
+            self.failure.show_ticket(self.failure.issued, lang, self.config.tz, self._qr(self.failure.issued.ticket))
+
+    def set_portrait(self, portrait: bool) -> None:
+        self.confirm.set_portrait(portrait)
+        self.failure.set_portrait(portrait)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.set_portrait(self.height() > self.width())
+
+    def ask_to_close(self) -> None:
+        pin = PinDialog.ask(self, self.lang)
+        if self.admin_pin and pin == self.admin_pin:
+            self.close()
+
+    def _return_ms(self) -> int:
+        return int(self.config.get("kiosk.return_seconds")) * 1000
+
+    def _qr(self, ticket: Ticket) -> str:
+        return qr_payload(ticket.token, self.config.get("office.public_url"))
+
+    def shutdown(self) -> None:
+        for timer in (self.return_timer, self.retry_timer, self.refresh_timer):
+            timer.stop()
+        if self.feed is not None:
+            self.feed.stop()
+        self.runner.shutdown()
+        self.print_runner.shutdown()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)
