@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent, QResizeEvent
-from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from common.config import AppConfig
 from common.errors import DomainError, StoreUnavailable
@@ -67,6 +67,9 @@ class KioskWindow(QWidget):
         for screen in (self.home, self.priority, self.confirm, self.failure, self.outage):
             self.stack.addWidget(screen)
         layout = QVBoxLayout(self)
+        # The screen's size is the window's size: content never resizes a full-screen kiosk (and a live
+        # update must not change the window's size constraints, which the offscreen plugin warns about).
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.header)
