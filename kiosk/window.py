@@ -54,6 +54,7 @@ class KioskWindow(QWidget):
         self.online = True
         self._last_tap = -DEBOUNCE_SECONDS
         self._refresh_pending = False
+        self._closing = False
         categories = dict(config.office.priority_categories) or dict(DEFAULT_PRIORITY_CATEGORIES)
 
         self.header = Header(config.get("office.name"), lambda: store.clock.now().astimezone(config.tz))
@@ -114,6 +115,8 @@ class KioskWindow(QWidget):
     # ---------------------------------------------------------------- reading
     def refresh(self) -> None:
         """Re-read the queue off the GUI thread; a refresh asked for meanwhile runs after this one."""
+        if self._closing:
+            return  # a change notification still queued when the window closed
         if not self.runner.submit("snapshot", self._read):
             self._refresh_pending = True
 
@@ -261,6 +264,9 @@ class KioskWindow(QWidget):
         return qr_payload(ticket.token, self.config.get("office.public_url"))
 
     def shutdown(self) -> None:
+        if self._closing:
+            return
+        self._closing = True
         for timer in (self.return_timer, self.retry_timer, self.refresh_timer):
             timer.stop()
         if self.feed is not None:
