@@ -16,8 +16,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from common.clock import local_midnight
 from common.model import CounterState, Event, TicketStatus
-from common.orm import TicketRow
+from common.orm import EventRow, TicketRow
 from common.store import Store
 
 CALL_KINDS = frozenset({"called", "recalled"})
@@ -83,8 +84,16 @@ def call_view(event: Event) -> CallView | None:
 
 
 def read_board(store: Store, recent: int = 6) -> BoardState:
-    snap = store.snapshot()
-    calls = tuple(v for v in (call_view(e) for e in store.recent_calls(recent)) if v is not None)
+    """The snapshot and the recent calls in ONE transaction, so a call never shows in one and not the other."""
+    with store.transaction(notify=False) as tx:
+        snap = tx.snapshot()
+        rows = tx.session.scalars(
+            select(EventRow)
+            .where(EventRow.kind.in_(tuple(CALL_KINDS)), EventRow.at >= local_midnight(tx.day, store.tz))
+            .order_by(EventRow.id.desc())
+            .limit(recent))
+        events = [tx.event(r) for r in rows]
+    calls = tuple(v for v in (call_view(e) for e in events) if v is not None)
     counters = tuple(
         CounterView(c.counter.number, c.counter.name, c.counter.state == CounterState.OPEN,
                     c.current.code if c.current else None)

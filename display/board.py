@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QLabel, QLayout, QVBoxLayout, QWidget
 
 from common.board import BoardState
 from display.widgets import BG, CounterGrid, Header, LatestCall, RecentCalls, Ticker, WaitingPanel, px_font
@@ -51,6 +51,9 @@ class BoardWindow(QWidget):
         self.body.addLayout(left, 3)
         self.body.addLayout(right, 2)
         page = QVBoxLayout(self)
+        # A full-screen board never resizes itself to its contents (and the offscreen
+        # platform warns when a window's size hints change).
+        page.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         page.addWidget(self.header)
         page.addWidget(self.offline)
         page.addLayout(self.body, 1)

@@ -31,12 +31,14 @@ class DisplayController(QObject):
         self.feed.changed.connect(self._on_events)
         self.feed.online.connect(self._on_online)
         self._dirty: set[str] = set()
+        self._stopped = False
 
     def start(self) -> None:
         self.feed.start()
         self.refresh()
 
     def stop(self) -> None:
+        self._stopped = True
         self.feed.stop()
         self.runner.shutdown()
 
@@ -44,6 +46,8 @@ class DisplayController(QObject):
         self._submit("board", read_board, self.store, self.recent)
 
     def _submit(self, tag: str, fn: object, *args: object) -> None:
+        if self._stopped:
+            return
         # A change that arrives while the same read is running is read again right after.
         if not self.runner.submit(tag, fn, *args):  # type: ignore[arg-type]
             self._dirty.add(tag)
@@ -62,6 +66,8 @@ class DisplayController(QObject):
             self.refresh()
 
     def _on_result(self, tag: str, value: object) -> None:
+        if self._stopped:
+            return
         if tag == "board" and isinstance(value, BoardState):
             self.board.apply(value)
             self.board.set_online(True)

@@ -73,11 +73,12 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
         log.warning("announcements are off (--no-speech)")
     else:
         speech = SpeechThread()
-        announcer = Announcer(AnnouncementBuilder(SpeechSettings.from_config(cfg)), QtAudioSink(), speech)
+        sink = QtAudioSink(board)
+        announcer = Announcer(AnnouncementBuilder(SpeechSettings.from_config(cfg)), sink, speech, board)
     site = StatusSite(cfg.get("office.name"))
-    server = StatusServer(site, cfg.get("display.http_host"), args.port or cfg.get("display.http_port"))
+    server = StatusServer(site, cfg.get("display.http_host"), args.port or cfg.get("display.http_port"), board)
     controller = DisplayController(ctx.store, board, recent=cfg.get("display.recent_calls"),
-                                   announcer=announcer, site=site)
+                                   announcer=announcer, site=site, parent=board)
     if args.windowed:
         board.resize(*parse_size(args.size))
         board.show()

@@ -24,8 +24,11 @@ class StatusServer(QObject):
         super().__init__(parent)
         self.site = site
         self._http = QHttpServer(self)
-        self._http.route(".*", lambda _request: "")
-        self._http.addAfterRequestHandler(self, self._answer)
+        # PySide keeps only a borrowed pointer to these callables: hold them, or Qt calls freed memory.
+        self._route = lambda _request: ""
+        self._after = self._answer
+        self._http.route(".*", self._route)
+        self._http.addAfterRequestHandler(self, self._after)
         self._tcp = QTcpServer(self)
         self.port = 0
         if not self._tcp.listen(QHostAddress(host), port):
