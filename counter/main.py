@@ -1,0 +1,90 @@
+"""``motcua counter``: the clerk's desktop.
+
+    motcua counter [--counter N] [--user USER --password-stdin]
+    motcua counter --screenshot FILE [--size WxH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
+
+from common.bootstrap import bootstrap
+from common.errors import MotcuaError
+from counter import sample
+from counter.desk import Desk
+from counter.window import CounterWindow
+from ui import refcount_guard
+from ui.screenshot import parse_size, save_png
+from ui.style import application
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="motcua counter", description="The clerk's counter desktop.")
+    p.add_argument("--counter", type=int, help="counter number (overrides counter.number in the config)")
+    p.add_argument("--user", help="sign in as USER without the form (the demo); needs --password-stdin")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    p.add_argument("--screenshot", metavar="FILE", help="render the window with sample data to a PNG and exit")
+    p.add_argument("--size", default="1280x800", help="window size for --screenshot (default 1280x800)")
+    return p
+
+
+def run(argv: list[str], *, config: str | None, db: str | None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        size = parse_size(args.size)
+    except ValueError as exc:
+        raise MotcuaError(str(exc)) from exc
+    if args.user and not args.password_stdin:
+        raise MotcuaError("--user needs --password-stdin (the password is never given on the command line)")
+    if args.screenshot:
+        return screenshot(Path(args.screenshot), size)
+    ctx = bootstrap(config, db)
+    fixed = args.counter or ctx.config.get("counter.number") or None
+    if args.user and not fixed:
+        raise MotcuaError("--user needs --counter N (or counter.number in the config)")
+    app = application("counter")
+    refcount_guard.install(app)
+    desk = Desk(ctx.store, lang=ctx.config.get("office.language"))
+    window = CounterWindow(desk, fixed_counter=fixed, at_risk_minutes=ctx.config.get("office.at_risk_minutes"),
+                           categories=ctx.config.office.priority_categories)
+    if args.user:
+        window.signin.username.setText(args.user)
+        window.signin.password.setText(sys.stdin.readline().rstrip("\n"))
+        window.signin.submit()
+    window.show()
+    return app.exec()
+
+
+def screenshot(path: Path, size: tuple[int, int]) -> int:
+    app = application("counter")
+    refcount_guard.install(app)
+    with tempfile.TemporaryDirectory(prefix="motcua-counter-") as tmp:
+        store = sample.sample_store(Path(tmp), datetime.now())
+        desk = Desk(store, live=False)
+        window = CounterWindow(desk, fixed_counter=sample.DEMO_COUNTER)
+        window.resize(*size)
+        desk.sign_in(sample.DEMO_CLERK, sample.DEMO_PASSWORD, sample.DEMO_COUNTER)
+        if not wait_for(desk.view, 10_000):
+            raise MotcuaError("the sample counter did not come up within 10 s")
+        save_png(window, path, size)
+        window.close()
+        store.db.engine.dispose()
+    app.processEvents()
+    print(path)
+    return 0
+
+
+def wait_for(signal: SignalInstance, timeout_ms: int) -> bool:
+    """Run the event loop until ``signal`` fires (True) or the timeout passes (False)."""
+    loop = QEventLoop()
+    fired: list[bool] = []
+    signal.connect(lambda *_: (fired.append(True), loop.quit()))
+    QTimer.singleShot(timeout_ms, loop.quit)
+    loop.exec()
+    return bool(fired)

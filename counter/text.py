@@ -1,0 +1,70 @@
+"""How the counter window words things: statuses, durations, priority categories, wait colours."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from common.model import DEFAULT_PRIORITY_CATEGORIES, CounterState, TicketStatus
+
+STATUS_VI: dict[TicketStatus, str] = {
+    TicketStatus.WAITING: "Đang chờ",
+    TicketStatus.CALLED: "Đang gọi",
+    TicketStatus.SERVING: "Đang phục vụ",
+    TicketStatus.DONE: "Đã xong",
+    TicketStatus.NO_SHOW: "Vắng mặt",
+    TicketStatus.TRANSFERRED: "Đã chuyển",
+    TicketStatus.CANCELLED: "Đã huỷ",
+    TicketStatus.ON_HOLD: "Đang giữ",
+    TicketStatus.EXPIRED: "Hết hạn",
+}
+
+STATE_VI: dict[CounterState, str] = {
+    CounterState.OPEN: "Đang mở",
+    CounterState.BREAK: "Tạm nghỉ",
+    CounterState.BACK_OFFICE: "Xử lý hồ sơ",
+    CounterState.CLOSED: "Đóng",
+}
+
+# Wait colours: green, amber, red (text stays dark on all three for legibility).
+GREEN, AMBER, RED = "#cdebd6", "#ffe08a", "#f6b3ac"
+NATIONAL_TARGET_MINUTES = 30  # Decision 468/QĐ-TTg; at_risk_minutes is set against it
+
+
+def minutes_between(start: datetime, end: datetime) -> int:
+    return max(0, int((end - start).total_seconds() // 60))
+
+
+def duration(seconds: float | None) -> str:
+    """``None`` → "–"; 450 → "7 phút 30 giây"; 45 → "45 giây"; 1849 → "31 phút"."""
+    if seconds is None:
+        return "–"
+    total = round(seconds)
+    m, s = divmod(total, 60)
+    if m == 0:
+        return f"{s} giây"
+    if m >= 10:  # past ten minutes the seconds are noise
+        return f"{round(total / 60)} phút"
+    return f"{m} phút {s:02d} giây" if s else f"{m} phút"
+
+
+def priority_label(category: str | None, categories: Mapping[str, tuple[str, str]] | None = None) -> str:
+    if category is None:
+        return "Thường"
+    known = categories or DEFAULT_PRIORITY_CATEGORIES
+    return f"Ưu tiên: {known[category][0]}" if category in known else f"Ưu tiên: {category}"
+
+
+def wait_colour(waited_minutes: int, target_minutes: int, at_risk_minutes: int = 20) -> str:
+    """Green, amber or red against the service's target.
+
+    With the law's 30-minute target and the default 20-minute at-risk setting this is
+    green under 20, amber 20–30 and red over 30; a service with a 15-minute target turns
+    amber at the same fraction (10) and red over 15.
+    """
+    amber_from = at_risk_minutes * target_minutes / NATIONAL_TARGET_MINUTES
+    if waited_minutes > target_minutes:
+        return RED
+    if waited_minutes >= amber_from:
+        return AMBER
+    return GREEN
