@@ -91,14 +91,21 @@ class Store:
 
     # ------------------------------------------------------------------ plumbing
     @contextmanager
-    def transaction(self, *, notify: bool = True) -> Iterator[Tx]:
+    def transaction(self, *, notify: bool = True, consistent: bool = False) -> Iterator[Tx]:
         """One transaction: committed on success, rolled back on any error.
+
+        ``consistent=True`` is for multi-statement reads (a whole board, a snapshot):
+        on PostgreSQL every statement then sees the same instant (REPEATABLE READ)
+        instead of each seeing the latest commits. SQLite's transactions already do.
 
         Public for operations written in other modules of common/ (reports, the
         board); the apps never call it: they call operations.
         """
+        bind = self.db.engine
+        if consistent and not self.db.is_sqlite:
+            bind = bind.execution_options(isolation_level="REPEATABLE READ")
         try:
-            with Session(self.db.engine, expire_on_commit=False) as session, session.begin():
+            with Session(bind, expire_on_commit=False) as session, session.begin():
                 tx = Tx(session, self.clock.now(), self.tz, self.default_service_s)
                 yield tx
                 if notify and tx.changed and not self.db.is_sqlite:
@@ -259,7 +266,7 @@ class Store:
 
     def snapshot(self) -> QueueSnapshot:
         """Waiting counts, estimates, counters and the waiting list, read in one transaction."""
-        with self.transaction(notify=False) as tx:
+        with self.transaction(notify=False, consistent=True) as tx:
             return tx.snapshot()
 
     # ------------------------------------------------------------------ the kiosk
