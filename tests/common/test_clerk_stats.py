@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from common.clerk_stats import clerk_day, desk_view, session_is_current
+from common.clock import ManualClock
+from common.model import CounterState
+from common.store import Store
+
+
+def test_today_for_a_clerk(store: Store, clock: ManualClock) -> None:
+    for _ in range(4):
+        store.issue_ticket("TP")
+    clock.advance(600)
+    store.call_next(1, "lan")  # waited 600 s
+    store.start_service(1, "lan")
+    clock.advance(300)
+    store.finish_service(1, "lan")  # served 300 s
+    store.call_next(1, "lan")  # waited 900 s
+    store.start_service(1, "lan")
+    clock.advance(500)
+    store.finish_service(1, "lan")  # served 500 s
+    store.call_next(1, "lan")
+    store.mark_no_show(1, "lan")
+    store.call_next(2, "minh")
+    store.start_service(2, "minh")
+    clock.advance(60)
+    store.finish_service(2, "minh")
+    day = clerk_day(store, "lan")
+    assert (day.served, day.no_shows, day.transferred) == (2, 1, 0)
+    assert day.mean_service_seconds == 400
+    assert day.mean_wait_seconds == 750
+    assert clerk_day(store, "hoa").mean_wait_seconds is None
+
+
+def test_the_view_knows_its_session(store: Store) -> None:
+    mine = store.sign_in(1, "lan")
+    assert session_is_current(store, 1, mine)
+    view = desk_view(store, 1, "lan", mine)
+    assert view.session_valid and view.state is CounterState.OPEN and view.holder == "lan"
+    store.sign_in(1, "minh", take_over=True)
+    assert not session_is_current(store, 1, mine)
+    assert desk_view(store, 1, "lan", mine).holder == "minh"
+    assert not desk_view(store, 1, "lan", mine).session_valid
