@@ -1,0 +1,132 @@
+"""The office's TOML file: every mistake is one ConfigError naming file:line; loading is idempotent."""
+
+from __future__ import annotations
+
+from datetime import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from common.config import load_config
+from common.db import connect
+from common.errors import ConfigError
+from common.model import Ordering, Role
+from common.store import Store
+from tests.conftest import EXAMPLE_OFFICE
+
+GOOD_SERVICE = """
+[[services]]
+code = "TP"
+prefix = "A"
+name_vi = "Tư pháp"
+name_en = "Justice"
+"""
+
+
+def write(tmp_path: Path, body: str, name: str = "office.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(body.lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def error_of(path: Path) -> str:
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    message = str(err.value)
+    assert "\n" not in message, "one line"
+    return message
+
+
+def test_the_example_office_loads() -> None:
+    cfg = load_config(EXAMPLE_OFFICE)
+    office = cfg.office
+    assert [s.code for s in office.services] == ["TP", "CT", "DD", "KD", "XD", "LD", "BH", "CA"]
+    tp = office.services[0]
+    assert (tp.prefix, tp.name_vi, tp.target_minutes, tp.daily_cap) == ("A", "Tư pháp – Hộ tịch", 30, None)
+    assert tp.hours.intervals == ((time(7, 30), time(11, 30)), (time(13, 30), time(17, 0)))
+    assert tp.hours.weekdays == (1, 2, 3, 4, 5, 6)
+    assert next(s for s in office.services if s.code == "XD").daily_cap == 60
+    counters = {c.number: c for c in office.counters}
+    assert counters[3].services == ("DD", "XD") and counters[3].ordering is Ordering.STRICT
+    assert counters[1].ordering is Ordering.OLDEST_FIRST
+    assert {c.username: c.role for c in office.clerks}["giamdoc"] is Role.SUPERVISOR
+    assert all(c.password_hash is None for c in office.clerks)
+    assert set(office.priority_categories) == {"elderly", "disability", "pregnant", "small_child", "meritorious"}
+    assert cfg.get("office.name").startswith("Trung tâm") and str(cfg.tz) == "Asia/Ho_Chi_Minh"
+    assert cfg.get("display.repeat") == 2  # not in the file: the declared default
+
+
+def test_no_file_means_defaults() -> None:
+    cfg = load_config(None)
+    assert cfg.office.services == () and cfg.get("office.timezone") == "Asia/Ho_Chi_Minh"
+
+
+def test_malformed_toml_names_file_and_line(tmp_path: Path) -> None:
+    path = write(tmp_path, '[office]\nname = "Một cửa"\nlanguage = vi\n')
+    message = error_of(path)
+    assert message.startswith(f"{path}:3: malformed TOML")
+
+
+def test_unreadable_file(tmp_path: Path) -> None:
+    assert error_of(tmp_path / "missing.toml").startswith(f"{tmp_path / 'missing.toml'}: cannot read")
+
+
+@pytest.mark.parametrize(("body", "line", "words"), [
+    ('[office]\nname = "x"\n\n[weather]\nsunny = true\n', 4, "unknown section [weather]"),
+    ('[office]\nname = "x"\ncolour = "red"\n', 3, "unknown setting office.colour"),
+    ('[printer]\ntype = "none"\nport = "9100"\n', 3, "printer.port must be int, not '9100'"),
+    ('[printer]\npaper_mm = 70\n', 2, "printer.paper_mm must be one of 58, 80"),
+    ('[office]\ncall_starts_service = "yes"\n', 2, "office.call_starts_service must be bool"),
+    ('[office]\ntimezone = "Asia/Saigonn"\n', 2, "unknown time zone 'Asia/Saigonn'"),
+    ('[kiosk]\nfullscreen = 1\n', 2, "kiosk.fullscreen must be bool"),
+])
+def test_settings_mistakes(tmp_path: Path, body: str, line: int, words: str) -> None:
+    path = write(tmp_path, body)
+    message = error_of(path)
+    assert message.startswith(f"{path}:{line}: ") and words in message
+
+
+@pytest.mark.parametrize(("extra", "line", "words"), [
+    (GOOD_SERVICE, 7, "services lists 'TP' twice"),
+    ('\n[[counters]]\nnumber = 1\nservices = ["TP", "XX"]\n', 9, "counter 1 serves unknown service 'XX'"),
+    ('\n[[clerks]]\nusername = "lan"\nfull_name = "Lan"\npassword = "123456"\n', 10, "clear passwords"),
+    ('\n[[services]]\ncode = "CT"\nname_vi = "Chứng thực"\nname_en = "Copies"\n', 7, "missing prefix"),
+    ('\n[[services]]\ncode = "CT"\nprefix = "b"\nname_vi = "x"\nname_en = "y"\n', 9, "capital letters"),
+    ('\n[[services]]\ncode = "CT"\nprefix = "B"\nname_vi = "x"\nname_en = "y"\nhours = ["11:30-07:30"]\n',
+     12, "ends before it starts"),
+    ('\n[[services]]\ncode = "CT"\nprefix = "B"\nname_vi = "x"\nname_en = "y"\ncolor = "red"\n',
+     12, "unknown key color in [[services]]"),
+    ('\n[[counters]]\nnumber = 2\nservices = ["TP"]\nordering = "random"\n', 10, "must be one of oldest_first, strict"),
+])
+def test_office_mistakes(tmp_path: Path, extra: str, line: int, words: str) -> None:
+    path = write(tmp_path, GOOD_SERVICE + extra)
+    message = error_of(path)
+    assert message.startswith(f"{path}:{line}: "), message
+    assert words in message
+
+
+def test_duplicate_counters_and_clerks(tmp_path: Path) -> None:
+    counters = '\n[[counters]]\nnumber = 1\nservices = ["TP"]\n' * 2
+    assert "counters lists 1 twice" in error_of(write(tmp_path, GOOD_SERVICE + counters))
+    clerks = '\n[[clerks]]\nusername = "lan"\nfull_name = "Lan"\n' * 2
+    assert "clerks lists 'lan' twice" in error_of(write(tmp_path, GOOD_SERVICE + clerks))
+
+
+def test_setup_load_twice_gives_the_same_rows(db_url: str) -> None:
+    cfg = load_config(EXAMPLE_OFFICE)
+    store = Store(connect(db_url))
+    office_values = {k: v for k, v in cfg.values.items() if k.startswith("office.")}
+
+    def rows() -> list[list[tuple[object, ...]]]:
+        with store.db.engine.connect() as conn:
+            return [[tuple(r) for r in conn.execute(text(f"SELECT * FROM {table} ORDER BY 1, 2"))]
+                    for table in ("services", "counters", "counter_services", "clerks", "office_settings")]
+
+    first_counts = store.load_office(cfg.office, office_values)
+    once = rows()
+    assert store.load_office(cfg.office, office_values) == first_counts
+    assert rows() == once
+    assert [len(t) for t in once[:4]] == [8, 8, 17, 6]
+    assert store.office_setting("office.name") == cfg.get("office.name")
+    store.db.engine.dispose()
