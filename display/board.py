@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QLabel, QLayout, QVBoxLayout, QWidget
 
-from common.board import BoardState
+from common.board import BoardState, CallView
 from display.widgets import BG, CounterGrid, Header, LatestCall, RecentCalls, Ticker, WaitingPanel, px_font
 
 OFFLINE_TEXT = "Mất kết nối – đang kết nối lại…"
@@ -20,10 +20,13 @@ OFFLINE_TEXT = "Mất kết nối – đang kết nối lại…"
 
 class BoardWindow(QWidget):
     """Signals:
-        updated(object): the BoardState just shown (the benchmark times commit → this).
+        updated(object): the BoardState just shown.
+        call_shown(object): a CallView put on screen straight from the change feed
+            (the benchmark times commit → this).
     """
 
     updated = Signal(object)
+    call_shown = Signal(object)
 
     def __init__(self, office: str, tz: ZoneInfo, notice: str, recent: int = 6) -> None:
         super().__init__()
@@ -59,10 +62,16 @@ class BoardWindow(QWidget):
         page.addLayout(self.body, 1)
         page.addWidget(self.ticker)
 
+    def show_call_now(self, call: CallView) -> None:
+        """A call from the change feed, on screen before the whole board is read again."""
+        self.latest.show_call(call, flash=True)
+        self.call_shown.emit(call)
+
     def apply(self, state: BoardState) -> None:
-        before = self.state.latest if self.state else None
-        latest = state.latest
-        is_new = latest is not None and (before is None or latest.event_id != before.event_id)
+        shown, latest = self.latest.shown, state.latest
+        if shown is not None and latest is not None and shown.event_id > latest.event_id:
+            latest = shown  # the feed already showed a newer call than this read saw
+        is_new = latest is not None and (shown is None or latest.event_id != shown.event_id)
         self.latest.show_call(latest, flash=is_new and self.state is not None)
         self.counters.show_counters(state.counters)
         self.recent.show_calls(state.calls)

@@ -53,11 +53,12 @@ class DisplayController(QObject):
             self._dirty.add(tag)
 
     def _on_events(self, events: list[Event]) -> None:
+        calls = [c for c in (call_view(e) for e in events) if c is not None]
+        if calls:
+            self.board.show_call_now(calls[-1])
         if self.announcer is not None:
-            for event in events:
-                call = call_view(event)
-                if call is not None:
-                    self.announcer.announce(call)
+            for call in calls:
+                self.announcer.announce(call)
         self.refresh()
 
     def _on_online(self, online: bool) -> None:
