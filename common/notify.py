@@ -20,6 +20,7 @@ from collections.abc import Callable
 import psycopg
 from sqlalchemy.engine import make_url
 
+from common.db import first_line
 from common.errors import StoreUnavailable
 from common.model import Event
 from common.store import Store
@@ -49,7 +50,7 @@ class ChangeFeed:
             events = self.store.events_since(self.last_id)
         except (OSError, psycopg.Error, sqlite3.Error) as exc:
             self.close()
-            raise StoreUnavailable(f"lost the change feed from {self.store.db.masked_url}: {exc}") from exc
+            raise StoreUnavailable(f"lost the change feed from {self.store.db.masked_url}: {first_line(exc)}") from exc
         except StoreUnavailable:
             self.close()
             raise
