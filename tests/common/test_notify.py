@@ -1,0 +1,107 @@
+"""ChangeFeed: another process's commit reaches us (LISTEN/NOTIFY or PRAGMA data_version), and a lost
+connection is reported, then recovered without losing the events committed meanwhile.
+
+Only arrival is asserted, never timing: the latency targets are measured in benchmarks/.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from common.errors import StoreUnavailable
+from common.model import Event
+from common.notify import ChangeFeed
+from common.store import Store
+from tests.conftest import ROOT
+
+CHILD = """
+import sys
+from common.db import connect
+from common.store import Store
+Store(connect(sys.argv[1])).issue_ticket(sys.argv[2], check_hours=False)
+"""
+
+
+def issue_in_another_process(url: str, service: str) -> None:
+    subprocess.run([sys.executable, "-c", CHILD, url, service], cwd=ROOT, check=True, timeout=60)
+
+
+def wait_for(feed: ChangeFeed, predicate, seconds: float = 30) -> list[Event]:  # type: ignore[no-untyped-def]
+    """Collect batches until one event satisfies ``predicate`` (the feed itself blocks; no sleeping)."""
+    seen: list[Event] = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        seen += feed.wait(1.0)
+        if any(predicate(e) for e in seen):
+            return seen
+    raise AssertionError(f"no matching event within {seconds} s; saw {[e.kind for e in seen]}")
+
+
+def test_a_commit_by_another_process_arrives(store: Store) -> None:
+    feed = ChangeFeed(store)
+    assert feed.wait(0.1) == []  # listening now; nothing new yet
+    issue_in_another_process(store.db.url, "CT")
+    events = wait_for(feed, lambda e: e.kind == "issued")
+    issued = next(e for e in events if e.kind == "issued")
+    assert issued.ticket_code == "B001" and issued.to_status == "waiting"
+    assert feed.wait(0.1) == []  # each event is delivered once
+    feed.close()
+
+
+def test_our_own_commits_arrive_in_order(store: Store) -> None:
+    feed = ChangeFeed(store)
+    feed.wait(0.1)
+    store.issue_ticket("TP")
+    store.call_next(1, "lan")
+    events = wait_for(feed, lambda e: e.kind == "called")
+    assert [e.kind for e in events] == ["issued", "counter_open", "called"]
+    assert [e.id for e in events] == sorted(e.id for e in events)
+    feed.close()
+
+
+def test_a_rolled_back_action_sends_nothing(store: Store) -> None:
+    feed = ChangeFeed(store)
+    feed.wait(0.1)
+    with pytest.raises(Exception, match="NOPE"):
+        store.issue_ticket("NOPE")
+    assert feed.wait(0.3) == []
+    feed.close()
+
+
+@pytest.mark.postgres
+def test_the_feed_reconnects_after_losing_its_connection(pg_url: str, store: Store) -> None:
+    if store.db.is_sqlite:
+        pytest.skip("only a server connection can be lost")
+    feed = ChangeFeed(store)
+    feed.wait(0.1)
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        killed = conn.execute(text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND query = 'LISTEN motcua'")).scalars().all()
+    admin.dispose()
+    assert killed == [True]
+    store.issue_ticket("TP")  # committed while the feed is deaf
+
+    # The dead socket wakes the waiter; the loss is reported (once) by the wait that first reads it,
+    # and the wait after that reconnects. Events are read through the store, so none is lost.
+    failures, events = 0, []
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not (failures and events):
+        try:
+            events += feed.wait(1.0)
+        except StoreUnavailable as exc:
+            failures += 1
+            assert str(exc).startswith("lost the change feed from postgresql")
+            assert "\n" not in str(exc), "one line for the status bar"
+    assert failures == 1
+    assert [e.ticket_code for e in events] == ["A001"]
+
+    issue_in_another_process(pg_url, "CT")  # and the new listener hears the next change
+    assert any(e.ticket_code == "B001" for e in wait_for(feed, lambda e: e.kind == "issued"))
+    feed.close()
