@@ -104,10 +104,10 @@ def build_report(store: Store, start: date, end: date, by: str | None = None) ->
             overall_pct = q.overall_percentiles(s, scope, raws)
         else:
             overall_pct = raws[None].percentiles if raws else (None, None)
-        visits, visit_mean = q.visits(s, scope)
         labels = _labels(s, by, services) if by else {}
         now = tx.now
-    overall = Overall(**asdict(_figures(total, overall_pct)), visits=visits, visit_mean_s=_round(visit_mean))
+    overall = Overall(**asdict(_figures(total, overall_pct)), visits=total.visits,
+                      visit_mean_s=_round(_mean(total.visit_sum, total.visit_n)))
     groups = tuple(
         Group(*labels.get(k, (k, _fallback_label(by, k))), _figures(raw, raw.percentiles))
         for k, raw in sorted(raws.items(), key=lambda kv: _sort_key(by, kv[0], labels))

@@ -21,7 +21,6 @@ from common.model import TicketStatus as W
 from common.orm import TicketRow as T
 
 DEFAULT_TARGET_S = 30 * 60
-OPEN = (W.WAITING.value, W.CALLED.value, W.SERVING.value, W.ON_HOLD.value)
 
 
 @dataclass(frozen=True)
@@ -62,6 +61,9 @@ class Raw:
     service_sum: float = 0
     walk_n: int = 0
     walk_sum: float = 0
+    visits: int = 0
+    visit_n: int = 0
+    visit_sum: float = 0
     percentiles: tuple[float | None, float | None] = (None, None)
     waits: list[int] = field(default_factory=list)  # sorted; SQLite only
 
@@ -125,6 +127,12 @@ def aggregate(s: Session, scope: Scope, key: ColumnElement[Any] | None) -> dict[
         func.coalesce(func.sum(T.service_s), 0).label("service_sum"),
         func.count(T.walk_s).label("walk_n"),
         func.coalesce(func.sum(T.walk_s), 0).label("walk_sum"),
+        # A visit's first transaction has transfer_seq 0; its last one, if served, is its only `done` row, and
+        # that row's queued_at is the visit's first issue (transfers keep it): no GROUP BY visit_id needed.
+        _count_if(T.transfer_seq == 0).label("visits"),
+        _count_if(_status(W.DONE)).label("visit_n"),
+        func.coalesce(func.sum(case((_status(W.DONE), _seconds(T.queued_at, T.finished_at, scope.dialect)))), 0)
+        .label("visit_sum"),
     ]
     if scope.dialect == "postgresql":
         wait = case((observed, T.wait_s))
@@ -187,26 +195,10 @@ def overall_percentiles(s: Session, scope: Scope, raws: dict[Any, Raw]) -> tuple
     return _float(p50), _float(p90)
 
 
-def visits(s: Session, scope: Scope) -> tuple[int, float | None]:
-    """(visits, mean visit seconds): first issued → last finished, over visits that ended served."""
-    per_visit = (
-        select(
-            func.min(T.issued_at).label("first"),
-            func.max(T.finished_at).label("last"),
-            _count_if(_status(W.DONE)).label("done"),
-            _count_if(T.status.in_(OPEN)).label("open"),
-        )
-        .where(scope.in_period)
-        .group_by(T.visit_id)
-        .subquery()
-    )
-    if scope.dialect == "postgresql":
-        seconds = func.extract("epoch", per_visit.c.last - per_visit.c["first"])
-    else:
-        seconds = (func.julianday(per_visit.c.last) - func.julianday(per_visit.c["first"])) * 86400.0
-    complete = and_(per_visit.c.done > 0, per_visit.c.open == 0)
-    n, mean = s.execute(select(func.count(), func.avg(case((complete, seconds))))).one()
-    return int(n or 0), _float(mean)
+def _seconds(start: ColumnElement[Any], end: ColumnElement[Any], dialect: str) -> ColumnElement[float]:
+    if dialect == "postgresql":
+        return func.extract("epoch", end - start)
+    return (func.julianday(end) - func.julianday(start)) * 86400.0
 
 
 def percentile(sorted_values: list[int], p: float) -> float | None:
