@@ -1,0 +1,172 @@
+"""The ``motcua`` command line, run as a real subprocess against a SQLite file and PostgreSQL.
+
+The office under test is the example office with its opening hours removed, so
+that the tests pass at any hour of the wall clock the CLI runs on.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from common.config import load_config
+from common.db import connect
+from common.store import Store
+from tests.conftest import EXAMPLE_OFFICE, ROOT
+
+pytestmark = pytest.mark.slow  # each case starts a Python process (~1 s)
+TICKET_KEYS = {"id", "code", "service", "token", "status", "priority", "issued_at", "first_called_at", "started_at",
+               "finished_at", "counter", "clerk", "people_ahead", "estimated_wait_seconds", "wait_seconds"}
+
+
+@pytest.fixture
+def office(tmp_path: Path) -> Path:
+    lines = EXAMPLE_OFFICE.read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "office.toml"
+    path.write_text("\n".join(ln for ln in lines if not ln.startswith(("hours =", "weekdays ="))), encoding="utf-8")
+    return path
+
+
+def motcua(url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "common.cli", "--db", url, *args], cwd=ROOT, input=stdin,
+                          capture_output=True, text=True, timeout=60, env=_env())
+
+
+def _env() -> dict[str, str]:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("MOTCUA_DB", "MOTCUA_CONFIG")}
+    env["PYTHONIOENCODING"] = "utf-8"
+    return env
+
+
+def ok(url: str, *args: str, stdin: str | None = None) -> str:
+    result = motcua(url, *args, stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def ticket_of(url: str, *args: str) -> dict[str, Any] | None:
+    return json.loads(ok(url, *args, "--json"))["ticket"]
+
+
+def everything(url: str) -> list[list[tuple[Any, ...]]]:
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.connect() as conn:
+        rows = [[tuple(r) for r in conn.execute(text(f"SELECT * FROM {t} ORDER BY 1"))]
+                for t in ("tickets", "events", "counters", "clerks", "services", "daily_numbers")]
+    engine.dispose()
+    return rows
+
+
+@pytest.fixture
+def loaded(db_url: str, office: Path) -> str:
+    assert "loaded 8 services, 8 counters, 6 clerks" in ok(db_url, "setup", "load", str(office))
+    return db_url
+
+
+def test_setup_load_is_idempotent(loaded: str, office: Path) -> None:
+    once = everything(loaded)
+    ok(loaded, "setup", "load", str(office))
+    again = everything(loaded)
+    assert again[2:] == once[2:]  # counters, clerks, services, numbers unchanged
+    assert len(again[1]) == len(once[1]) + 1 and again[0] == once[0]  # one "office_loaded" event more
+
+
+def test_clerk_add_reads_the_password_from_stdin(loaded: str) -> None:
+    assert "saved supervisor lan" in ok(loaded, "clerk", "add", "lan", "--name", "Nguyễn Thị Lan",
+                                        "--role", "supervisor", stdin="mật khẩu\n")
+    store = Store(connect(loaded))
+    assert store.authenticate("lan", "mật khẩu").full_name == "Nguyễn Thị Lan"
+    store.db.engine.dispose()
+    result = motcua(loaded, "clerk", "add", "minh", stdin="\n")
+    assert result.returncode == 2 and "empty password" in result.stderr
+
+
+def test_a_day_at_the_counter(loaded: str) -> None:
+    assert ticket_of(loaded, "call", "1", "--clerk", "lan") is None  # {"ticket": null}: nobody waits
+    issued = json.loads(ok(loaded, "issue", "TP", "--json"))
+    assert issued["counters"] == [1, 2, 8]
+    a1 = issued["ticket"]
+    assert set(a1) >= TICKET_KEYS and (a1["code"], a1["status"], a1["service"]) == ("A001", "waiting", "TP")
+    assert len(a1["token"]) >= 22 and a1["issued_at"].endswith("+00:00")
+    a2 = ticket_of(loaded, "issue", "TP", "--priority", "elderly")
+    assert (a2["code"], a2["priority"], a2["people_ahead"]) == ("A002", True, 0)
+
+    called = ticket_of(loaded, "call", "1", "--clerk", "lan")
+    assert (called["code"], called["status"], called["counter"], called["clerk"]) == ("A002", "called", 1, "lan")
+    assert called["wait_seconds"] >= 0 and called["first_called_at"]
+    assert ticket_of(loaded, "recall", "1", "--clerk", "lan")["recall_count"] == 1
+    assert ticket_of(loaded, "start", "1", "--clerk", "lan")["status"] == "serving"
+    done = ticket_of(loaded, "finish", "1", "--clerk", "lan")
+    assert done["status"] == "done" and done["finished_at"]
+
+    assert ticket_of(loaded, "call", "1", "--clerk", "lan")["code"] == "A001"
+    assert ticket_of(loaded, "no-show", "1", "--clerk", "lan")["status"] == "no_show"
+
+    ok(loaded, "issue", "CT")
+    assert ticket_of(loaded, "call", "2", "--clerk", "minh")["code"] == "B001"
+    moved = ticket_of(loaded, "transfer", "2", "--to", "TP", "--clerk", "minh")
+    assert (moved["code"], moved["service"], moved["status"]) == ("B001", "TP", "waiting")
+
+    status = json.loads(ok(loaded, "status", "--json"))
+    waiting = {s["service"]: s["waiting"] for s in status["services"]}
+    assert waiting["TP"] == 1 and waiting["CT"] == 0
+    counters = {c["counter"]: c for c in status["counters"]}
+    assert counters[1]["clerk"] == "lan" and counters[1]["current"] is None
+    assert counters[2]["state"] == "open"
+    assert "TP" in ok(loaded, "status")  # the table form
+
+
+ERRORS = [
+    (("issue", "NOPE"), "Không có dịch vụ 'NOPE'"),
+    (("issue", "TP", "--priority", "vip"), "Không có diện ưu tiên 'vip'"),
+    (("call", "99", "--clerk", "lan"), "Không có quầy số 99"),
+    (("call", "1", "--clerk", "ghost"), "Không có cán bộ 'ghost'"),
+    (("finish", "1", "--clerk", "lan"), "A001 đã được gọi tới quầy 1"),
+    (("start", "2", "--clerk", "minh"), "Quầy 2 chưa gọi vé nào"),
+    (("call", "1", "--clerk", "lan"), "Quầy 1 đang gọi A001"),
+    (("call", "1", "--clerk", "minh"), "Quầy 1 đang do lan sử dụng"),
+    (("transfer", "1", "--to", "NOPE", "--clerk", "lan"), "Không có dịch vụ 'NOPE'"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), ERRORS, ids=[" ".join(a) for a, _ in ERRORS])
+def test_errors_are_one_line_exit_2_and_write_nothing(db_url: str, office: Path, args: tuple[str, ...],
+                                                     message: str) -> None:
+    store = Store(connect(db_url))  # set up in-process: A001 called at counter 1 by lan
+    store.load_office(load_config(office).office)
+    store.issue_ticket("TP")
+    store.call_next(1, "lan")
+    store.db.engine.dispose()
+    loaded = db_url
+    before = everything(loaded)
+    result = motcua(loaded, *args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("motcua: ")
+    assert message in result.stderr
+    assert everything(loaded) == before
+
+
+def test_malformed_toml_names_file_and_line(sqlite_url: str, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[office]\nname = "Một cửa"\n[[services]]\ncode = TP\n', encoding="utf-8")
+    before = everything(sqlite_url)
+    result = motcua(sqlite_url, "setup", "load", str(bad))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"motcua: {bad}:4: malformed TOML") and result.stderr.count("\n") == 1
+    assert everything(sqlite_url) == before
+
+
+def test_unreachable_database_masks_the_password() -> None:
+    result = motcua("postgresql://clerk:hunter2@127.0.0.1:1/motcua", "status")
+    assert result.returncode == 2 and result.stdout == ""
+    assert "hunter2" not in result.stderr and "clerk:***@127.0.0.1:1/motcua" in result.stderr
+    assert result.stderr.count("\n") == 1 and "cannot reach the database" in result.stderr
