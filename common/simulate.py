@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 from common.clock import ManualClock
 from common.config import ClerkSpec, OfficeSpec
 from common.errors import MotcuaError
-from common.model import Counter, OpeningHours, Role, Service
+from common.model import Counter, OpeningHours, Role, Service, TicketStatus
 from common.report import Report, build_report
 from common.store import Store
 
@@ -99,7 +99,10 @@ def run(store: Store, staffed: Sequence[Counter], days: Sequence[date], hours: S
     """Simulate ``days`` with ``staffed`` counters; returns the report of those days."""
     began = timer.perf_counter()
     clock = ManualClock(datetime.combine(days[0], hours[0][0], store.tz))
-    sim = Store(store.db, clock, store.tz, default_service_minutes=store.default_service_s / 60)
+    # With no walk and no no-shows the call itself starts the service: one transaction fewer per citizen.
+    instant = not callable(walk_seconds) and walk_seconds == 0 and no_show_share == 0
+    sim = Store(store.db, clock, store.tz, default_service_minutes=store.default_service_s / 60,
+                call_starts_service=instant)
     rng = random.Random(seed)
     walk = walk_seconds if callable(walk_seconds) else (lambda _rng, w=walk_seconds: w)
     day_engine = _Day(sim, clock, staffed, rng, service_time, walk, no_show_share)
@@ -120,6 +123,7 @@ class _Day:
         self.serves = {c.number: set(c.services) for c in staffed}
         self.service_time, self.walk, self.no_show_share = service_time, walk, no_show_share
         self.issued = 0
+        self.waiting: dict[str, int] = {}  # known without asking: only the simulator issues and calls here
 
     def run(self, day: date, hours: Sequence[tuple[time, time]], demand: Demand, overtime_minutes: float) -> None:
         tz = self.sim.tz
@@ -147,9 +151,14 @@ class _Day:
             return any(a <= at < b for a, b in windows)
 
         def call(number: int, at: float) -> None:
-            ticket = self.sim.call_next(number, self.clerk[number]) if may_call(at) else None
+            anyone = any(self.waiting.get(code) for code in self.serves[number])
+            ticket = self.sim.call_next(number, self.clerk[number]) if anyone and may_call(at) else None
             if ticket is None:
                 idle.add(number)
+                return
+            self.waiting[ticket.service] = max(0, self.waiting.get(ticket.service, 0) - 1)
+            if ticket.status is TicketStatus.SERVING:
+                push(at + self.service_time(self.rng, ticket.service), "finish", number)
             elif self.rng.random() < self.no_show_share:
                 push(at + NO_SHOW_GIVE_UP_S, "no_show", number)
             else:
@@ -161,6 +170,7 @@ class _Day:
             if kind == "arrive":
                 self.sim.issue_ticket(str(arg), check_hours=False)
                 self.issued += 1
+                self.waiting[str(arg)] = self.waiting.get(str(arg), 0) + 1
                 for number in sorted(n for n in idle if str(arg) in self.serves[n]):
                     idle.discard(number)
                     call(number, at)
@@ -182,6 +192,7 @@ class _Day:
         end = max(self.clock.now().timestamp(), windows[-1][1])
         self.clock.set(datetime.fromtimestamp(end, tz))
         self.sim.close_day(day)
+        self.waiting.clear()  # whoever was left has just expired
         for number, clerk in self.clerk.items():
             self.sim.sign_out(number, clerk)
 
