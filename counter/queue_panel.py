@@ -5,24 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QAbstractItemView, QGridLayout, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from common.clerk_stats import DeskView
 from common.model import Ticket
+from counter.queue_model import QueueModel, QueueRow
 from counter.text import minutes_between, priority_label, wait_colour
 from ui.style import font
-
-HEADERS = ("Số", "Dịch vụ", "Diện", "Đã chờ")
 
 
 class QueuePanel(QWidget):
@@ -35,10 +25,12 @@ class QueuePanel(QWidget):
         self.categories = categories
         title = QLabel("Hàng chờ của quầy", self)
         title.setFont(font(14, bold=True))
-        self.counts = QHBoxLayout()
-        self.counts.setSpacing(8)
-        self.table = QTableWidget(0, len(HEADERS), self)
-        self.table.setHorizontalHeaderLabels(HEADERS)
+        self.counts = QGridLayout()  # two chips a row: a counter may serve five services
+        self.counts.setSpacing(6)
+        self.model = QueueModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.verticalHeader().setDefaultSectionSize(30)
         self.table.setFont(font(12))
         self.table.horizontalHeader().setFont(font(11, bold=True))
         self.table.verticalHeader().hide()
@@ -47,9 +39,17 @@ class QueuePanel(QWidget):
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(False)
+        # Fixed widths, measured once: ResizeToContents re-measures every row on every refresh.
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        metrics = QFontMetrics(font(12, bold=True))
+        widths = (metrics.horizontalAdvance("A000  ↪") + 24, 0,
+                  metrics.horizontalAdvance("Người cao tuổi") + 16,  # longer names elide
+                  metrics.horizontalAdvance("999 phút") + 24)
+        for col, width in enumerate(widths):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch if col == 1 else
+                                        QHeaderView.ResizeMode.Fixed)
+            if width:
+                header.resizeSection(col, width)
         self.legend = QLabel("Màu thời gian chờ so với chỉ tiêu của dịch vụ: xanh – trong hạn, "
                              "vàng – sắp quá hạn, đỏ – đã quá hạn", self)
         self.legend.setFont(font(9.5))
@@ -69,31 +69,25 @@ class QueuePanel(QWidget):
         self.waiting = [t for t in view.snapshot.waiting
                         if t.target_counter == counter or (t.target_counter is None and t.service in services)]
         self._show_counts(view, mine.services)
-        self.table.setRowCount(len(self.waiting))
-        for row, ticket in enumerate(self.waiting):
+        rows = []
+        for ticket in self.waiting:
             waited = minutes_between(ticket.issued_at, view.snapshot.at)
-            colour = QBrush(QColor(wait_colour(waited, ticket.target_minutes, self.at_risk_minutes)))
-            code = ticket.code + ("  ↪" if ticket.target_counter or ticket.issued_at != ticket.queued_at else "")
-            cells = (code, ticket.service_name_vi, priority_label(ticket.priority_category, self.categories)
-                     if ticket.priority else "", f"{waited} phút")
-            for col, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if col == 3:
-                    item.setBackground(colour)
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                if col == 0:
-                    item.setFont(font(12, bold=True))
-                self.table.setItem(row, col, item)
+            moved = ticket.target_counter is not None or ticket.issued_at != ticket.queued_at
+            category = priority_label(ticket.priority_category, self.categories).removeprefix("Ưu tiên: ")
+            rows.append(QueueRow(
+                code=ticket.code + ("  ↪" if moved else ""), service=ticket.service_name_vi,
+                priority=category if ticket.priority else "", waited=f"{waited} phút",
+                colour=wait_colour(waited, ticket.target_minutes, self.at_risk_minutes)))
+        self.model.set_rows(rows)
 
     def _show_counts(self, view: DeskView, codes: tuple[str, ...]) -> None:
         while self.counts.count():
             item = self.counts.takeAt(0)
             if item.widget():
                 item.widget().deleteLater()
-        for code in codes:
+        for i, code in enumerate(codes):
             queue = view.snapshot.service(code)
             chip = QLabel(f"{queue.service.prefix} · {queue.service.name_vi}: <b>{queue.waiting}</b> chờ", self)
             chip.setFont(font(11))
             chip.setStyleSheet("background: #eaf2fb; border-radius: 10px; padding: 4px 10px; color: #1c2733;")
-            self.counts.addWidget(chip)
-        self.counts.addStretch(1)
+            self.counts.addWidget(chip, i // 2, i % 2)

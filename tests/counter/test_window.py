@@ -19,7 +19,7 @@ def test_call_start_finish_writes_every_timestamp(qtbot: QtBot, clerks: Store, c
     issued = clerks.issue_ticket("TP").ticket
     window = open_window()
     sign_in(qtbot, window)
-    assert window.queue.table.item(0, 0).text() == "A001"
+    assert window.queue.model.rows[0].code == "A001"
     clock.advance(300)
     act(qtbot, window, "call_next")
     assert window.card.code.text() == "A001"
@@ -118,7 +118,7 @@ def test_transfer_keeps_the_citizens_place(qtbot: QtBot, clerks: Store, clock: M
     act(qtbot, window, "transfer")
     assert asked == ["A001"]
     # A001 now waits for CT ahead of B001, issued ten minutes after it.
-    codes = [window.queue.table.item(r, 0).text().split()[0] for r in range(window.queue.table.rowCount())]
+    codes = [row.code.split()[0] for row in window.queue.model.rows]
     assert codes == ["A001", "B001"]
     moved = clerks.find_ticket(first.token)
     assert moved.service == "CT" and moved.queued_at == first.queued_at and moved.queued_at < later.queued_at
@@ -222,3 +222,21 @@ def test_supervisors_see_the_dashboard_door(qtbot: QtBot, clerks: Store, open_wi
     monkeypatch.setattr("counter.dashboard_door.MODULE", "counter.no_such_dashboard_module")
     boss.header.dashboard.click()
     assert shown and "chưa có" in shown[0]
+
+
+def test_the_queue_colours_each_wait_against_its_service_target(qtbot: QtBot, clerks: Store, clock: ManualClock,
+                                                                open_window: WindowFactory) -> None:
+    from counter.text import AMBER, GREEN, RED
+
+    clerks.issue_ticket("TP")  # target 30 minutes
+    clerks.issue_ticket("CT")  # target 15 minutes
+    clock.advance(21 * 60)
+    clerks.issue_ticket("TP", "elderly")
+    clerks.issue_ticket("DD")  # not served at counter 1
+    window = open_window()
+    sign_in(qtbot, window)
+    rows = [(r.code, r.priority, r.waited, r.colour) for r in window.queue.model.rows]
+    assert rows == [("A002", "Người cao tuổi", "0 phút", GREEN), ("A001", "", "21 phút", AMBER),
+                    ("B001", "", "21 phút", RED)]
+    chips = [window.queue.counts.itemAt(i).widget().text() for i in range(window.queue.counts.count())]
+    assert chips == ["A · Tư pháp – Hộ tịch: <b>2</b> chờ", "B · Chứng thực bản sao: <b>1</b> chờ"]
