@@ -215,3 +215,31 @@ class SettingRow(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class RatingRow(Base):
+    """A citizen's satisfaction rating of one served transaction (common.rating); at most one per ticket.
+
+    The counter, clerk and service are copied from the ticket when it is rated, so the
+    reports group ratings exactly as the ticket was served.
+    """
+
+    __tablename__ = "ratings"
+    __table_args__ = (
+        UniqueConstraint("ticket_id", name="uq_ratings_ticket_id"),
+        CheckConstraint("score BETWEEN 1 AND 4", name="score_range"),
+        CheckConstraint("channel IN ('counter', 'phone')", name="channel_known"),
+        Index("ix_ratings_rated_at", "rated_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), nullable=True)
+    clerk_id: Mapped[int | None] = mapped_column(ForeignKey("clerks.id"), nullable=True)
+    # 4 Rất hài lòng, 3 Hài lòng, 2 Bình thường, 1 Không hài lòng.
+    score: Mapped[int] = mapped_column(SmallInteger)
+    # A JSON list of the reasons tapped (low scores only); NULL when none.
+    reasons: Mapped[str | None] = mapped_column(Text, nullable=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    rated_at: Mapped[Timestamp]
