@@ -734,8 +734,11 @@ class Tx:
         self.log({W.DONE: "finished", W.TRANSFERRED: "transferred"}[status], row, c, k, before, status, detail)
 
     def expire_before(self, day: date) -> int:
+        # Several clerks sign in at once each morning: SKIP LOCKED splits the rows between them
+        # on PostgreSQL, so no ticket is expired (and logged) twice. SQLite runs them one by one.
         rows = list(self.session.scalars(select(TicketRow).where(
-            TicketRow.status.in_((W.WAITING.value, W.ON_HOLD.value)), TicketRow.service_day < day)))
+            TicketRow.status.in_((W.WAITING.value, W.ON_HOLD.value)), TicketRow.service_day < day)
+            .with_for_update(skip_locked=True)))
         for row in rows:
             end = min(self.now, local_midnight(row.service_day + timedelta(days=1), self.tz))
             before, row.status, row.finished_at = row.status, W.EXPIRED.value, end
