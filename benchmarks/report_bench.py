@@ -52,7 +52,7 @@ def prepare(url: str) -> Store:
 
 def fill(store: Store, tickets: int) -> tuple[int, date, date, float]:
     services, counters = store.services(), store.counters()
-    with store.transaction(notify=False) as tx:
+    with store.transaction(readonly=True) as tx:
         ids = {s.code: tx.service_row(s.code).id for s in services}
         counter_ids = {c.number: tx.counter_row(c.number).id for c in counters}
         clerk_ids = {n: tx.clerk_row(f"sim{n}").id for n in counter_ids}
@@ -114,7 +114,7 @@ def time_reports(store: Store, last: date, repeat: int) -> list[tuple[str, str |
     out = []
     for name, days in (("month", 30), ("year", 365)):
         start = last - timedelta(days=days - 1)
-        with store.transaction(notify=False) as tx:
+        with store.transaction(readonly=True) as tx:
             rows = tx.session.scalar(select(func.count()).select_from(TicketRow).where(
                 TicketRow.service_day.between(start, last)))
         for by in (None, "service", "hour", "day"):
@@ -130,7 +130,7 @@ def time_reports(store: Store, last: date, repeat: int) -> list[tuple[str, str |
 def run(url: str, label: str, tickets: int, repeat: int, *, reuse: bool = False) -> None:
     if reuse:
         store = Store(connect(url), ManualClock(datetime(2026, 11, 25, 17, 30, tzinfo=TZ)), TZ)
-        with store.transaction(notify=False) as tx:
+        with store.transaction(readonly=True) as tx:
             made, first, last = tx.session.execute(select(
                 func.count(), func.min(TicketRow.service_day), func.max(TicketRow.service_day))).one()
         print(f"\n{label}: {made:,} tickets, {first} … {last}, reused")

@@ -85,7 +85,7 @@ def call_view(event: Event) -> CallView | None:
 
 def read_board(store: Store, recent: int = 6) -> BoardState:
     """The snapshot and the recent calls in ONE transaction, so a call never shows in one and not the other."""
-    with store.transaction(notify=False, consistent=True) as tx:
+    with store.transaction(readonly=True, consistent=True) as tx:
         snap = tx.snapshot()
         rows = tx.session.scalars(
             select(EventRow)
@@ -117,7 +117,7 @@ _STATE = {
 def read_statuses(store: Store) -> dict[str, PublicStatus]:
     """Today's tickets by token; a transferred visit shows its newest transaction."""
     out: dict[str, PublicStatus] = {}
-    with store.transaction(notify=False, consistent=True) as tx:
+    with store.transaction(readonly=True, consistent=True) as tx:
         rows = tx.session.scalars(
             select(TicketRow).where(TicketRow.service_day == tx.day, TicketRow.token.is_not(None))
             .order_by(TicketRow.id))

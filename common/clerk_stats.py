@@ -42,18 +42,18 @@ class DeskView:
 
 
 def clerk_day(store: Store, clerk: str) -> ClerkDay:
-    with store.transaction(notify=False) as tx:
+    with store.transaction(readonly=True) as tx:
         return _clerk_day(tx, tx.clerk_row(clerk).id)
 
 
 def session_is_current(store: Store, counter: int, session_id: str) -> bool:
     """Whether ``session_id`` still holds ``counter`` (a take-over or sign-out ends it)."""
-    with store.transaction(notify=False) as tx:
+    with store.transaction(readonly=True) as tx:
         return tx.counter_row(counter).session_id == session_id
 
 
 def desk_view(store: Store, counter: int, clerk: str, session_id: str | None) -> DeskView:
-    with store.transaction(notify=False) as tx:
+    with store.transaction(readonly=True) as tx:
         row = tx.counter_row(counter)
         snapshot = tx.snapshot()
         mine = next(c for c in snapshot.counters if c.counter.number == counter)

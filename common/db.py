@@ -25,6 +25,7 @@ from common.errors import ConfigError, SchemaOutOfDate, StoreUnavailable
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 5000
+READONLY_OPTION = "motcua_readonly"  # execution option: this transaction only reads
 
 
 def default_sqlite_url() -> str:
@@ -120,7 +121,10 @@ def _sqlite_engine(url: URL) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A read-only transaction reads a WAL snapshot without blocking any writer;
+        # everything else takes the write lock up front.
+        readonly = conn.get_execution_options().get(READONLY_OPTION, False)
+        conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
     return engine
 

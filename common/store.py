@@ -36,7 +36,7 @@ from common import passwords
 from common.clock import Clock, SystemClock, local_midnight
 from common.clock import service_day as day_of
 from common.config import ClerkSpec, OfficeSpec
-from common.db import Database
+from common.db import READONLY_OPTION, Database
 from common.errors import AuthError, DomainError, NotFound, StoreUnavailable
 from common.model import (
     DEFAULT_PRIORITY_CATEGORIES,
@@ -91,9 +91,11 @@ class Store:
 
     # ------------------------------------------------------------------ plumbing
     @contextmanager
-    def transaction(self, *, notify: bool = True, consistent: bool = False) -> Iterator[Tx]:
+    def transaction(self, *, notify: bool = True, consistent: bool = False, readonly: bool = False) -> Iterator[Tx]:
         """One transaction: committed on success, rolled back on any error.
 
+        ``readonly=True`` is for reads: on SQLite it reads a WAL snapshot without
+        taking the write lock, so a year's report never makes a kiosk wait.
         ``consistent=True`` is for multi-statement reads (a whole board, a snapshot):
         on PostgreSQL every statement then sees the same instant (REPEATABLE READ)
         instead of each seeing the latest commits. SQLite's transactions already do.
@@ -102,6 +104,10 @@ class Store:
         board); the apps never call it: they call operations.
         """
         bind = self.db.engine
+        if readonly:
+            notify = False
+            if self.db.is_sqlite:
+                bind = bind.execution_options(**{READONLY_OPTION: True})
         if consistent and not self.db.is_sqlite:
             bind = bind.execution_options(isolation_level="REPEATABLE READ")
         try:
@@ -185,7 +191,7 @@ class Store:
         return row
 
     def authenticate(self, username: str, password: str) -> Clerk:
-        with self.transaction(notify=False) as tx:
+        with self.transaction(readonly=True) as tx:
             row = tx.session.scalar(select(ClerkRow).where(ClerkRow.username == username))
             hashed = row.password_hash if row else None
         if row is None or not row.active or not passwords.verify_password(password, hashed):
@@ -194,24 +200,24 @@ class Store:
 
     # ------------------------------------------------------------------ reads
     def services(self) -> list[Service]:
-        with self.transaction(notify=False) as tx:
+        with self.transaction(readonly=True) as tx:
             return [_service(r) for r in tx.session.scalars(select(ServiceRow).order_by(ServiceRow.position))]
 
     def counters(self) -> list[Counter]:
-        with self.transaction(notify=False) as tx:
+        with self.transaction(readonly=True) as tx:
             return [tx.counter(r) for r in tx.session.scalars(select(CounterRow).order_by(CounterRow.number))]
 
     def clerks(self) -> list[Clerk]:
-        with self.transaction(notify=False) as tx:
+        with self.transaction(readonly=True) as tx:
             return [_clerk(r) for r in tx.session.scalars(select(ClerkRow).order_by(ClerkRow.username))]
 
     def office_setting(self, key: str, default: Any = None) -> Any:
-        with self.transaction(notify=False) as tx:
+        with self.transaction(readonly=True) as tx:
             row = tx.session.get(SettingRow, key)
             return json.loads(row.value) if row else default
 
     def ticket(self, ticket_id: int) -> Ticket:
-        with self.transaction(notify=False) as tx:
+        with self.transaction(readonly=True) as tx:
             row = tx.session.get(TicketRow, ticket_id)
             if row is None:
                 raise NotFound(f"Không có vé số hiệu {ticket_id}", f"No ticket with id {ticket_id}")
@@ -219,44 +225,44 @@ class Store:
 
     def find_ticket(self, ref: str) -> Ticket:
         """A ticket by its QR token, or by its printed code today (``A023``)."""
-        with self.transaction(notify=False) as tx:
+        with self.transaction(readonly=True) as tx:
             return tx.ticket(tx.find(ref))
 
     def ticket_by_token(self, token: str) -> Ticket | None:
-        with self.transaction(notify=False) as tx:
+        with self.transaction(readonly=True) as tx:
             row = tx.by_token(token)
             return tx.ticket(row) if row else None
 
     def people_ahead(self, ticket_id: int) -> int:
-        with self.transaction(notify=False) as tx:
+        with self.transaction(readonly=True) as tx:
             row = tx.session.get(TicketRow, ticket_id)
             return tx.ahead_of(row) if row is not None and row.status == W.WAITING else 0
 
     def current_ticket(self, counter: int) -> Ticket | None:
-        with self.transaction(notify=False) as tx:
+        with self.transaction(readonly=True) as tx:
             row = tx.at_counter(tx.counter_row(counter))
             return tx.ticket(row) if row else None
 
     def tickets(self, start: date, end: date) -> list[Ticket]:
         """Every transaction with a service day in [start, end], oldest first."""
-        with self.transaction(notify=False) as tx:
+        with self.transaction(readonly=True) as tx:
             rows = tx.session.scalars(
                 select(TicketRow).where(TicketRow.service_day.between(start, end)).order_by(TicketRow.id))
             return [tx.ticket(r) for r in rows]
 
     def events_since(self, after_id: int, limit: int = 500) -> list[Event]:
-        with self.transaction(notify=False) as tx:
+        with self.transaction(readonly=True) as tx:
             rows = tx.session.scalars(
                 select(EventRow).where(EventRow.id > after_id).order_by(EventRow.id).limit(limit))
             return [tx.event(r) for r in rows]
 
     def last_event_id(self) -> int:
-        with self.transaction(notify=False) as tx:
+        with self.transaction(readonly=True) as tx:
             return tx.session.scalar(select(func.coalesce(func.max(EventRow.id), 0))) or 0
 
     def recent_calls(self, limit: int = 10) -> list[Event]:
         """The latest calls and recalls, newest first: what the hall display lists."""
-        with self.transaction(notify=False) as tx:
+        with self.transaction(readonly=True) as tx:
             rows = tx.session.scalars(
                 select(EventRow)
                 .where(EventRow.kind.in_(("called", "recalled")), EventRow.at >= local_midnight(tx.day, self.tz))
@@ -266,7 +272,7 @@ class Store:
 
     def snapshot(self) -> QueueSnapshot:
         """Waiting counts, estimates, counters and the waiting list, read in one transaction."""
-        with self.transaction(notify=False, consistent=True) as tx:
+        with self.transaction(readonly=True, consistent=True) as tx:
             return tx.snapshot()
 
     # ------------------------------------------------------------------ the kiosk
