@@ -85,3 +85,11 @@ def issue_many(url: str, instant: datetime, worker: int, count: int, barrier: An
 
     _run(worker, queue, barrier, body)
     store.db.engine.dispose()
+
+
+def sign_in_at_once(url: str, instant: datetime, counter: int, barrier: Any, queue: Any) -> None:
+    """The first sign-ins of a new day, all at once: each closes the earlier days (expires their queue)."""
+    store = _store(url, instant)
+    store.services()  # warm up the connection before the barrier
+    _run(counter, queue, barrier, lambda: store.sign_in(counter, clerk_name(counter)))
+    store.db.engine.dispose()

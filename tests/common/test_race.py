@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 from collections import Counter as Tally
 from collections.abc import Callable
+from datetime import timedelta
 from itertools import combinations
 from typing import Any
 
@@ -110,4 +111,22 @@ def test_kiosks_issuing_at_once_get_unique_gapless_numbers(db_url: str, processe
     assert tuple(stored) == (len(rows), len(rows))
     assert issued_events == len(rows)
     assert sum(counters.values()) == len(rows)
+    store.db.engine.dispose()
+
+
+def test_first_sign_ins_of_the_day_expire_yesterday_once(db_url: str) -> None:
+    processes, waiting = 8, 300
+    store = fresh_store(db_url, processes)
+    for i in range(waiting):
+        store.issue_ticket(race_workers.SERVICES[i % 2])
+    store.db.engine.dispose()
+    next_morning = MORNING + timedelta(days=1)
+
+    run_processes(race_workers.sign_in_at_once, [(db_url, next_morning, c) for c in range(1, processes + 1)])
+
+    with store.db.engine.connect() as conn:
+        statuses = Tally(s for (s,) in conn.execute(text("SELECT status FROM tickets")))
+        expired = Tally(t for (t,) in conn.execute(text("SELECT ticket_id FROM events WHERE kind = 'expired'")))
+    assert statuses == {"expired": waiting}
+    assert len(expired) == waiting and set(expired.values()) == {1}, "a ticket was expired twice in the audit log"
     store.db.engine.dispose()
