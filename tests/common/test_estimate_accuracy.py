@@ -1,0 +1,45 @@
+"""Accuracy of the printed wait estimates on the hand-built Wednesday, checked against the tickets themselves."""
+
+from __future__ import annotations
+
+from common.clock import ManualClock
+from common.estimate_accuracy import estimate_accuracy
+from common.model import TicketStatus
+from common.store import Store
+from tests.dashboard.day import WED, build_day
+
+
+def test_mae_and_bias_per_service(store: Store, clock: ManualClock) -> None:
+    build_day(store, clock)
+    report = estimate_accuracy(store, WED, WED)
+    tickets = [t for t in store.tickets(WED, WED) if t.wait_seconds is not None
+               and t.status is not TicketStatus.EXPIRED]
+    assert sorted(t.code for t in tickets) == ["A001", "A002", "A003", "B001", "D001"]
+    by = {a.code: a for a in report.services}
+    for code in ("TP", "CT", "KD"):
+        mine = [t for t in tickets if t.service == code]
+        errors = [t.estimated_wait_seconds - t.wait_seconds for t in mine]  # type: ignore[operator]
+        assert by[code].checked == len(mine)
+        assert by[code].mae_s == round(sum(abs(e) for e in errors) / len(errors), 1)
+        assert by[code].bias_s == round(sum(errors) / len(errors), 1)
+        assert by[code].mean_wait_s == round(sum(t.wait_seconds for t in mine) / len(mine), 1)  # type: ignore[misc]
+        assert by[code].late_over_5min_pct == round(100 * sum(e < -300 for e in errors) / len(errors), 1)
+    # A001 was issued with three idle counters open: the kiosk printed 0 and the citizen waited 5 minutes.
+    a001 = next(t for t in tickets if t.code == "A001")
+    assert (a001.estimated_wait_seconds, a001.wait_seconds) == (0, 300)
+    assert by["CT"].mean_wait_s == 1800
+    assert by["DD"].checked == 0 and by["DD"].mae_s is None
+    assert report.overall.checked == 5
+    all_errors = [t.estimated_wait_seconds - t.wait_seconds for t in tickets]  # type: ignore[operator]
+    assert report.overall.bias_s == round(sum(all_errors) / 5, 1)
+
+
+def test_transfers_keep_the_printed_estimate_only(store: Store, clock: ManualClock) -> None:
+    store.sign_in(8, "hoa")
+    store.issue_ticket("CT")
+    store.call_next(8, "hoa")
+    store.transfer(8, "hoa", to_service="TP")
+    store.call_next(8, "hoa")
+    report = estimate_accuracy(store, WED, WED)
+    assert report.overall.checked == 1  # the second transaction printed nothing
+    assert {a.code: a.checked for a in report.services}["CT"] == 1
