@@ -82,6 +82,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("display.call_phrase_en", str, "Ticket number {ticket}, please go to counter {counter}",
             "The optional English call."),
     Setting("display.chime", str, "", "WAV played before each call; empty uses assets/chime.wav."),
+    # --- the citizen's rating panel and the status page's rating ----------------------
+    Setting("rating.reasons", list, ["Chờ lâu", "Thái độ", "Hướng dẫn chưa rõ", "Thủ tục phức tạp"],
+            "Reasons offered after a low rating (Bình thường, Không hài lòng), one tap each."),
+    Setting("rating.timeout_seconds", int, 30,
+            "Seconds the panel waits for a rating before it returns to idle (the ticket stays unrated)."),
+    Setting("rating.thanks_seconds", int, 4, "Seconds the thank-you screen stays before the panel returns to idle."),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
