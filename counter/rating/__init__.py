@@ -1,0 +1,1 @@
+"""The citizen's satisfaction panel at a counter (``motcua rating --counter N``)."""
