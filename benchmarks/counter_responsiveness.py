@@ -8,7 +8,8 @@ latency (button click until the window shows the store's answer).
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/counter_responsiveness.py [--db URL] [--cycles N]
 
-Without --db it uses a temporary SQLite file. A PostgreSQL URL's database is emptied first.
+Without --db it uses a temporary SQLite file. A PostgreSQL URL's database is migrated and emptied
+first: give it a database of its own (createdb motcua_counter_bench).
 """
 
 from __future__ import annotations
@@ -29,13 +30,13 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from common.config import load_config
-from common.db import connect, upgrade
+from common.db import Database, connect, make_engine, upgrade
 from common.model import Role
 from common.store import Store
 from counter.desk import Desk
 from counter.dialogs import TransferDialog
 from counter.window import CounterWindow
-from ui import refcount_guard
+from ui import heap, refcount_guard
 from ui.style import application
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,6 +81,7 @@ def wait_until(app: QApplication, predicate, timeout: float = 15.0) -> None:  # 
 
 
 def make_store(url: str) -> Store:
+    upgrade(Database(make_engine(url), url))
     store = Store(connect(url))
     if not store.db.is_sqlite:
         from sqlalchemy import text
@@ -100,6 +102,7 @@ def main() -> int:
     parser.add_argument("--db", help="database URL (default: a temporary SQLite file)")
     parser.add_argument("--cycles", type=int, default=60)
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--no-settle", action="store_true", help="leave the garbage collector as Python sets it")
     parser.add_argument("--queue", type=int, default=300, help="tickets waiting at the start")
     args = parser.parse_args()
     app = application("counter-bench")
@@ -129,6 +132,8 @@ def main() -> int:
             n += 1
 
     threading.Thread(target=arrivals, daemon=True).start()
+    if not args.no_settle:
+        heap.settle()  # as counter.main does once its window is up
     meter, first_batch = StallMeter(), len(BATCH_CPU_MS)
     latency: dict[str, list[float]] = {}
 
@@ -159,7 +164,8 @@ def main() -> int:
     stalls = sorted(meter.stalls)
     every = [v for values in latency.values() for v in values]
     backend = "PostgreSQL" if not store.db.is_sqlite else "SQLite"
-    print(f"backend: {backend}; queue at start: {args.queue}; actions: {len(every)}; ticks: {len(stalls)}")
+    print(f"backend: {backend}; queue at start: {args.queue}; actions: {len(every)}; ticks: {len(stalls)}; "
+          f"gc settled: {not args.no_settle}; load average: {os.getloadavg()[0]:.1f}")
     print(f"GUI-thread stall ms: max {stalls[-1]:.1f}, p99 {stalls[int(len(stalls) * 0.99)]:.1f}, "
           f"median {statistics.median(stalls):.1f}")
     batches = sorted(BATCH_CPU_MS[first_batch:])

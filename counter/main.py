@@ -19,7 +19,7 @@ from common.errors import MotcuaError
 from counter import sample
 from counter.desk import Desk
 from counter.window import CounterWindow
-from ui import refcount_guard
+from ui import heap, refcount_guard
 from ui.screenshot import parse_size, save_png
 from ui.style import application
 
@@ -58,6 +58,7 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
         window.signin.password.setText(sys.stdin.readline().rstrip("\n"))
         window.signin.submit()
     window.show()
+    heap.settle()
     return app.exec()
 
 
