@@ -1,0 +1,116 @@
+"""The History tab: a period, a grouping, the figures of ``build_report``, and the exports.
+
+Signals:
+    exported(str): the path of a file just written.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from common.report import GROUPINGS, Report, build_report
+from common.store import Store
+from counter.dashboard import export
+from counter.dashboard.figures_table import FiguresTable
+from counter.dashboard.period_bar import PeriodBar
+from counter.dashboard.periods import label
+from ui.banner import Banner
+from ui.style import font
+from ui.worker import Runner
+
+
+def load_all(store: Store, start: date, end: date) -> list[Report]:
+    """The summary and one report per grouping: what the XLSX and the PDF hold."""
+    return [build_report(store, start, end, by) for by in (None, *GROUPINGS)]
+
+
+class HistoryTab(QWidget):
+    exported = Signal(str)
+
+    def __init__(self, store: Store, runner: Runner, office: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store, self.runner, self.office = store, runner, office
+        self.bar = PeriodBar(store.today, self)
+        self.title = QLabel("", self)
+        self.title.setFont(font(12, bold=True))
+        self.table = FiguresTable(self)
+        self.message = Banner(self, point_size=10)
+        self.buttons = {fmt: QPushButton(f"Xuất {fmt.upper()}", self) for fmt in export.FORMATS}
+        row = QHBoxLayout()
+        row.addWidget(self.title, 1)
+        for fmt, button in self.buttons.items():
+            button.setFont(font(10))
+            button.clicked.connect(lambda _=False, f=fmt: self.export(f))
+            row.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.bar)
+        layout.addLayout(row)
+        layout.addWidget(self.message)
+        layout.addWidget(self.table, 1)
+        self.bar.changed.connect(self.refresh)
+        runner.succeeded.connect(self._done)
+        runner.failed.connect(self._failed)
+        self._pending: dict[str, str] = {}
+
+    @classmethod
+    def ask_path(cls, parent: QWidget, fmt: str, suggested: str) -> str:
+        """Where to write an export ("" when cancelled); tests replace this."""
+        path, _ = QFileDialog.getSaveFileName(parent, "Lưu báo cáo", suggested, export.FORMATS[fmt])
+        return path
+
+    def refresh(self) -> None:
+        try:
+            start, end = self.bar.bounds()
+        except ValueError as exc:
+            self.message.show_message(str(exc), "warning")
+            return
+        self.message.clear()
+        self.runner.submit("history", build_report, self.store, start, end, self.bar.grouping)
+
+    def includes_today(self) -> bool:
+        try:
+            return self.bar.bounds()[1] >= self.store.today
+        except ValueError:
+            return False
+
+    def export(self, fmt: str) -> None:
+        start, end = self.bar.bounds()
+        suggested = f"bao-cao-{start:%Y%m%d}-{end:%Y%m%d}.{fmt}"
+        path = self.ask_path(self, fmt, suggested)
+        if not path:
+            return
+        self._pending[f"export-{fmt}"] = path
+        if fmt == "csv":
+            report = self.table.report
+            if report is None:
+                return
+            self.runner.submit("export-csv", export.write_csv, report, path)
+        elif fmt == "xlsx":
+            self.runner.submit("export-xlsx", lambda: export.write_workbook(load_all(self.store, start, end), path))
+        else:
+            self.runner.submit("export-pdf", load_all, self.store, start, end)
+
+    def _done(self, tag: str, result: object) -> None:
+        if tag == "history":
+            assert isinstance(result, Report)
+            self.table.show_report(result)
+            self.title.setText(f"{label(result.start, result.end)} · chỉ tiêu {result.target_minutes} phút")
+        elif tag == "export-pdf":
+            path = export.write_pdf(result, self._pending.pop(tag), self.office)  # type: ignore[arg-type]
+            self._wrote(path)
+        elif tag.startswith("export-"):
+            self._pending.pop(tag, None)
+            self._wrote(Path(str(result)))
+
+    def _wrote(self, path: Path) -> None:
+        self.message.show_message(f"Đã lưu {path}", "info")
+        self.exported.emit(str(path))
+
+    def _failed(self, tag: str, exc: object) -> None:
+        if tag == "history" or tag.startswith("export-"):
+            self._pending.pop(tag, None)
+            self.message.show_message(f"Không lấy được số liệu: {exc}", "error")
