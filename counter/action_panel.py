@@ -60,7 +60,7 @@ class ActionPanel(QWidget):
             button = QPushButton(f"{spec.key}   {spec.label}", self)
             button.setFont(font(13, bold=spec.name == "call_next"))
             button.setToolTip(f"{spec.tip} ({spec.key})")
-            button.setMinimumHeight(54)
+            button.setMinimumHeight(50)
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the shortcuts, never to a button
             button.setStyleSheet(_style(spec.name == "call_next"))
