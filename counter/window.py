@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
@@ -37,6 +38,12 @@ DONE_TEXT = {
 
 
 class CounterWindow(QMainWindow):
+    """Signals:
+    dashboard_opened(object): the supervisor's dashboard window, once shown.
+    """
+
+    dashboard_opened = Signal(object)
+
     def __init__(self, desk: Desk, *, fixed_counter: int | None = None, at_risk_minutes: int = 20,
                  categories: Mapping[str, tuple[str, str]] | None = None) -> None:
         super().__init__()
@@ -195,6 +202,7 @@ class CounterWindow(QMainWindow):
             Notice.ask(self, "Bảng điều khiển", opened)
         else:
             opened.show()
+            self.dashboard_opened.emit(opened)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.desk.close()

@@ -240,3 +240,4 @@ def test_the_queue_colours_each_wait_against_its_service_target(qtbot: QtBot, cl
                     ("B001", "", "21 phút", RED)]
     chips = [window.queue.counts.itemAt(i).widget().text() for i in range(window.queue.counts.count())]
     assert chips == ["A · Tư pháp – Hộ tịch: <b>2</b> chờ", "B · Chứng thực bản sao: <b>1</b> chờ"]
+
