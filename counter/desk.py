@@ -139,9 +139,10 @@ class Desk(QObject):
         if self.clerk is None:
             return  # signed out while reading
         if not view.session_valid:
-            holder = view.holder or "?"
             self._end_session()
-            self.taken_over.emit(f"Quầy này vừa được {holder} đăng nhập ở nơi khác: phiên của bạn đã kết thúc")
+            self.taken_over.emit(
+                f"Quầy này vừa được {view.holder} đăng nhập ở nơi khác: phiên của bạn đã kết thúc" if view.holder
+                else "Quầy này đã được đóng từ nơi khác: phiên của bạn đã kết thúc")
             return
         self.last_view = view
         self.view.emit(view)
