@@ -32,6 +32,7 @@ class AccuracyTab(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(note)
         self.report: AccuracyReport | None = None
+        self._again = False
         self.bar.changed.connect(self.refresh)
         runner.succeeded.connect(self._done)
 
@@ -40,10 +41,15 @@ class AccuracyTab(QWidget):
             start, end = self.bar.bounds()
         except ValueError:
             return
-        self.runner.submit("accuracy", estimate_accuracy, self.store, start, end)
+        if not self.runner.submit("accuracy", estimate_accuracy, self.store, start, end):
+            self._again = True
 
     def _done(self, tag: str, result: object) -> None:
         if tag != "accuracy":
+            return
+        if self._again:
+            self._again = False
+            self.refresh()
             return
         assert isinstance(result, AccuracyReport)
         self.report = result

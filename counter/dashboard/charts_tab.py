@@ -131,6 +131,7 @@ class ChartsTab(QWidget):
             view.setMinimumHeight(220)
             layout.addWidget(view, 1)
         self.reports: tuple[Report, Report] | None = None
+        self._again = False
         self.bar.changed.connect(self.refresh)
         runner.succeeded.connect(self._done)
 
@@ -139,10 +140,15 @@ class ChartsTab(QWidget):
             start, end = self.bar.bounds()
         except ValueError:
             return
-        self.runner.submit("charts", load_charts, self.store, start, end)
+        if not self.runner.submit("charts", load_charts, self.store, start, end):
+            self._again = True
 
     def _done(self, tag: str, result: object) -> None:
         if tag != "charts":
+            return
+        if self._again:
+            self._again = False
+            self.refresh()
             return
         self.reports = result  # type: ignore[assignment]
         hours, days = self.reports  # type: ignore[misc]

@@ -51,6 +51,7 @@ class HistoryTab(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
+        self._again = False
         self.bar.changed.connect(self.refresh)
         runner.succeeded.connect(self._done)
         runner.failed.connect(self._failed)
@@ -69,7 +70,8 @@ class HistoryTab(QWidget):
             self.message.show_message(str(exc), "warning")
             return
         self.message.clear()
-        self.runner.submit("history", build_report, self.store, start, end, self.bar.grouping)
+        if not self.runner.submit("history", build_report, self.store, start, end, self.bar.grouping):
+            self._again = True  # the choice changed while a report was being read: read again after it
 
     def includes_today(self) -> bool:
         try:
@@ -95,7 +97,10 @@ class HistoryTab(QWidget):
             self.runner.submit("export-pdf", load_all, self.store, start, end)
 
     def _done(self, tag: str, result: object) -> None:
-        if tag == "history":
+        if tag == "history" and self._again:
+            self._again = False
+            self.refresh()
+        elif tag == "history":
             assert isinstance(result, Report)
             self.table.show_report(result)
             self.title.setText(f"{label(result.start, result.end)} · chỉ tiêu {result.target_minutes} phút")

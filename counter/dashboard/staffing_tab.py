@@ -48,6 +48,7 @@ class StaffingTab(QWidget):
         layout.addLayout(row)
         self.advice: StaffingAdvice | None = None
         self.whatif: WhatIf | None = None
+        self._again = False
         self.bar.changed.connect(self.refresh)
         self.simulate.clicked.connect(self.run_what_if)
         runner.succeeded.connect(self._done)
@@ -58,7 +59,8 @@ class StaffingTab(QWidget):
             start, end = self.bar.bounds()
         except ValueError:
             return
-        self.runner.submit("staffing", staffing_advice, self.store, start, end)
+        if not self.runner.submit("staffing", staffing_advice, self.store, start, end):
+            self._again = True
 
     def run_what_if(self) -> None:
         if self.advice is None or not self.advice.hours:
@@ -68,7 +70,10 @@ class StaffingTab(QWidget):
             self.result.setText(f"Đang mô phỏng với {self.counters.value()} quầy…")
 
     def _done(self, tag: str, result: object) -> None:
-        if tag == "staffing":
+        if tag == "staffing" and self._again:
+            self._again = False
+            self.refresh()
+        elif tag == "staffing":
             assert isinstance(result, StaffingAdvice)
             self.show_advice(result)
         elif tag == "whatif":
