@@ -1,0 +1,92 @@
+"""Time the dashboard's refreshes over a generated history (default 1,000,000 tickets) on SQLite and PostgreSQL.
+
+    .venv/bin/python benchmarks/dashboard_bench.py --tickets 1000000 --backend both
+    .venv/bin/python benchmarks/dashboard_bench.py --tickets 20000 --backend sqlite   # a quick run
+
+Reuses report_bench's million-ticket generator (benchmarks/_history.py). Each refresh is what one worker
+call of the window reads: Live (on every change and every minute), History (this month, by service),
+Charts (this month by hour and by day), Estimate accuracy and Staffing advice (this month).
+Target (issue 6): each refresh within 300 ms. Figures go to docs/benchmarks/dashboard.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
+
+from report_bench import END, fill, prepare  # noqa: E402
+
+from common.estimate_accuracy import estimate_accuracy  # noqa: E402
+from common.live_metrics import live_figures  # noqa: E402
+from common.report import build_report  # noqa: E402
+from common.staffing import staffing_advice  # noqa: E402
+from common.store import Store  # noqa: E402
+
+
+def refreshes(store: Store) -> dict[str, object]:
+    month = (END - timedelta(days=29), END)
+    return {
+        "live": lambda: live_figures(store),
+        "history month by service": lambda: build_report(store, *month, "service"),
+        "charts month (hour + day)": lambda: (build_report(store, *month, "hour"),
+                                              build_report(store, *month, "day")),
+        "accuracy month": lambda: estimate_accuracy(store, *month),
+        "staffing month": lambda: staffing_advice(store, *month),
+        "history year by service": lambda: build_report(store, END - timedelta(days=364), END, "service"),
+    }
+
+
+def run(url: str, label: str, tickets: int, repeat: int) -> None:
+    store = prepare(url)
+    made, first, last, seconds = fill(store, tickets)
+    print(f"\n{label}: {made:,} tickets, {first} … {last}, loaded in {seconds:.0f} s")
+    print(f"{'refresh':<28} {'first ms':>9} {'median ms':>10} {'max ms':>8}")
+    for name, fn in refreshes(store).items():  # type: ignore[union-attr]
+        timings = []
+        for _ in range(repeat + 1):
+            began = time.perf_counter()
+            fn()  # type: ignore[operator]
+            timings.append((time.perf_counter() - began) * 1000)
+        print(f"{name:<28} {timings[0]:>9.0f} {statistics.median(timings[1:]):>10.0f} {max(timings[1:]):>8.0f}")
+    store.db.engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tickets", type=int, default=1_000_000)
+    parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    if args.backend in ("sqlite", "both"):
+        with tempfile.TemporaryDirectory(prefix="motcua-dash-bench-") as tmp:
+            run(f"sqlite:///{tmp}/history.sqlite3", "SQLite", args.tickets, args.repeat)
+    if args.backend in ("postgres", "both"):
+        admin_url = make_url(args.pg_url).set(drivername="postgresql+psycopg")
+        name = f"motcua_dash_bench_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            run(admin_url.set(database=name).render_as_string(hide_password=False), "PostgreSQL", args.tickets,
+                args.repeat)
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+
+if __name__ == "__main__":
+    main()
