@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
@@ -40,6 +41,15 @@ def pg_base_url() -> str | None:
 
 def require_pg() -> bool:
     return os.environ.get("MOTCUA_REQUIRE_PG") == "1"
+
+
+@pytest.fixture(autouse=True)
+def _refcount_ballast() -> None:
+    """PySide6 6.12 on Python 3.11 drops references to None and the bools (ui/refcount_guard.py)."""
+    if "PySide6" in sys.modules:
+        from ui import refcount_guard
+
+        refcount_guard.top_up()
 
 
 @pytest.hookimpl(wrapper=True)

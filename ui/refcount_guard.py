@@ -40,12 +40,24 @@ def top_up() -> int:
     return added
 
 
+_timer: QTimer | None = None
+
+
 def install(parent: QObject) -> QTimer | None:
-    """Start guarding (a no-op on Python 3.12+); the timer lives as long as ``parent``."""
+    """Start guarding (a no-op on Python 3.12+, and after the first call); the timer lives as long as ``parent``."""
+    global _timer
     if not needed():
         return None
     top_up()
-    timer = QTimer(parent, interval=CHECK_MS)
-    timer.timeout.connect(top_up)
-    timer.start()
-    return timer
+    if _timer is not None:
+        return _timer
+    _timer = QTimer(parent, interval=CHECK_MS)
+    _timer.timeout.connect(top_up)
+    _timer.start()
+    _timer.destroyed.connect(_forget)
+    return _timer
+
+
+def _forget() -> None:
+    global _timer
+    _timer = None

@@ -7,6 +7,8 @@ import sys
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
+from ui import refcount_guard
+
 # Named explicitly: DejaVu Sans draws every Vietnamese diacritic, and installing other
 # fonts (Noto, say) would otherwise change what the default family resolves to.
 FONT_FAMILY = "DejaVu Sans"
@@ -26,6 +28,7 @@ def application(name: str) -> QApplication:
     app.setApplicationName(f"motcua-{name}")
     app.setOrganizationName("motcua")
     app.setFont(font(11))
+    refcount_guard.install(app)  # PySide6 6.12 on Python 3.11 only; see the module
     return app
 
 
