@@ -16,8 +16,10 @@ For each local hour of issue over a period of service days (only days with ticke
   director pays for). A counter's state at the start of the period is its last state change in the 24 hours
   before; older changes are not read (counters are closed every evening).
 
-``what_if`` replays the observed hour-of-day arrival profile with another number of counters through the
-simulator (common/simulate.py: the real store on a temporary SQLite file) and reports the simulated day.
+``what_if`` replays the observed hour-of-day arrival profile (arrivals per hour, in the hours that had any)
+with another number of counters through the simulator (common/simulate.py: the real store on a temporary
+SQLite file, Poisson arrivals, exponential service at the period's mean) and reports the simulated day.
+Every counter serves every service there, so it answers "how many counters in all", like the pooled column.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import shutil
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -162,6 +164,26 @@ def _spread(out: dict[int, float], a: datetime, b: datetime, store: Store) -> No
         a = step_end
 
 
+def open_windows(advice: StaffingAdvice) -> list[tuple[time, time]]:
+    """The whole hours in which citizens arrived, merged into intervals: the simulated day's opening hours.
+
+    Whole hours keep each hour's observed count (07:00–08:00 at 13.8 an hour brings 13.8 citizens even if
+    they all came after 07:30); the office's standard hours are the fallback.
+    """
+    hours = sorted(h.hour for h in advice.hours if h.arrivals_per_hour > 0)
+    windows: list[tuple[time, time]] = []
+    for hour in hours:
+        if windows and windows[-1][1] == time(hour):
+            windows[-1] = (windows[-1][0], _end_of(hour))
+        else:
+            windows.append((time(hour), _end_of(hour)))
+    return windows or list(OFFICE_HOURS)
+
+
+def _end_of(hour: int) -> time:
+    return time(hour + 1) if hour < 23 else time(23, 59, 59)
+
+
 def what_if(advice: StaffingAdvice, counters: int, seed: int = 1, tz: str = "Asia/Ho_Chi_Minh") -> WhatIf:
     """Simulate one day of the observed arrival profile with ``counters`` counters serving every service."""
     if counters < 1:
@@ -183,7 +205,7 @@ def what_if(advice: StaffingAdvice, counters: int, seed: int = 1, tz: str = "Asi
         def service_time(rng: random.Random, _code: str) -> float:
             return rng.expovariate(1 / mean_s)
 
-        result = run(sim, staff(sim, counters), workdays(sim.today, 1), OFFICE_HOURS, demand=demand,
+        result = run(sim, staff(sim, counters), workdays(sim.today, 1), open_windows(advice), demand=demand,
                      service_time=service_time, seed=seed)
         sim.db.engine.dispose()
     finally:

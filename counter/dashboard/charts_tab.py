@@ -47,6 +47,7 @@ def _axis(title: str, top: float) -> QValueAxis:
     axis.setTitleFont(font(9))
     axis.setLabelsFont(font(9))
     axis.setRange(0, top)
+    axis.applyNiceNumbers()  # ticks at 0, 20, 40 … rather than 0, 27, 55
     axis.setLabelFormat("%.0f")
     return axis
 

@@ -12,10 +12,11 @@ from ui.style import font
 from ui.worker import Runner
 
 HEADINGS = ["Giờ", "Lượt đến\nmỗi giờ", "Phục vụ TB\n(phút)", "Quầy cần\n(gộp chung)", "Quầy cần\n(theo dịch vụ)",
-            "Quầy đang mở\n(trung bình)", "% trong chỉ tiêu\nvới số quầy mở"]
+            "Quầy đang mở\n(trung bình)", "Erlang C: % trong chỉ\ntiêu với số quầy mở"]
 EXPLAIN = ("Số quầy cần để ít nhất 95% công dân chờ không quá 30 phút (Erlang C), từ lượt đến và thời gian phục "
            "vụ thực tế của kỳ đã chọn. \"Gộp chung\": mọi quầy nhận mọi dịch vụ (cận dưới); \"theo dịch vụ\": "
-           "mỗi dịch vụ có quầy riêng (cận trên). Quầy đang mở: trung bình theo nhật ký mở/đóng quầy.")
+           "mỗi dịch vụ có quầy riêng (cận trên). Quầy đang mở: trung bình theo nhật ký mở/đóng quầy. "
+           "Erlang C 0%: với số quầy đó hàng chờ dài ra liên tục trong giờ này.")
 
 
 class StaffingTab(QWidget):

@@ -83,3 +83,12 @@ def test_what_if_more_counters_shortens_the_simulated_wait() -> None:
     assert few.figures.wait_mean_s is not None and many.figures.wait_mean_s is not None
     assert many.figures.wait_mean_s < few.figures.wait_mean_s
     assert many.figures.waits_within_target_pct >= few.figures.waits_within_target_pct
+
+
+def test_what_if_opens_the_hours_that_had_arrivals() -> None:
+    from datetime import time
+
+    from common.staffing import open_windows
+    hours = tuple(HourAdvice(h, 0 if h == 12 else 10, 300, 0, 0, 0, None) for h in (7, 8, 9, 10, 11, 12, 13, 14))
+    advice = StaffingAdvice(WED, WED, 1, 30, 0.95, hours, 300)
+    assert open_windows(advice) == [(time(7), time(12)), (time(13), time(15))]
