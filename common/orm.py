@@ -195,7 +195,8 @@ class EventRow(Base):
     """The append-only audit trail; database triggers refuse UPDATE and DELETE."""
 
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_ticket", "ticket_id"),)
+    # ix_events_kind_at (migration 0003): the staffing advice reads counter state changes over a period.
+    __table_args__ = (Index("ix_events_ticket", "ticket_id"), Index("ix_events_kind_at", "kind", "at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[Timestamp]
