@@ -13,11 +13,14 @@ import time
 import pytest
 from sqlalchemy import create_engine, text
 
+from common.clock import ManualClock
+from common.config import AppConfig
+from common.db import connect
 from common.errors import StoreUnavailable
 from common.model import Event
 from common.notify import ChangeFeed
 from common.store import Store
-from tests.conftest import ROOT
+from tests.conftest import ROOT, TZ
 
 CHILD = """
 import sys
@@ -74,9 +77,11 @@ def test_a_rolled_back_action_sends_nothing(store: Store) -> None:
 
 
 @pytest.mark.postgres
-def test_the_feed_reconnects_after_losing_its_connection(pg_url: str, store: Store) -> None:
-    if store.db.is_sqlite:
-        pytest.skip("only a server connection can be lost")
+def test_the_feed_reconnects_after_losing_its_connection(pg_url: str, clock: ManualClock,
+                                                          example_config: AppConfig) -> None:
+    # Only a server connection can be lost: a SQLite feed reads a local file.
+    store = Store(connect(pg_url), clock, TZ)
+    store.load_office(example_config.office)
     feed = ChangeFeed(store)
     feed.wait(0.1)
     admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
@@ -105,3 +110,4 @@ def test_the_feed_reconnects_after_losing_its_connection(pg_url: str, store: Sto
     issue_in_another_process(pg_url, "CT")  # and the new listener hears the next change
     assert any(e.ticket_code == "B001" for e in wait_for(feed, lambda e: e.kind == "issued"))
     feed.close()
+    store.db.engine.dispose()
