@@ -15,9 +15,10 @@ import argparse
 import statistics
 import sys
 import tempfile
-import time
+import time as timer
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -26,7 +27,7 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
-from report_bench import fill, prepare  # noqa: E402
+from report_bench import TZ, _sqlite, fill, prepare  # noqa: E402
 
 from common.estimate_accuracy import estimate_accuracy  # noqa: E402
 from common.live_metrics import live_figures  # noqa: E402
@@ -49,17 +50,59 @@ def refreshes(store: Store, last: date) -> dict[str, object]:
     }
 
 
+def fill_events(store: Store, first: date, last: date, tickets: int, per_ticket: int = 3) -> int:
+    """The audit log the staffing advice reads: each counter opens 07:30–11:30 and 13:30–17:00 on every
+    working day, among ``per_ticket`` other events a ticket (what issue/call/finish write), so that the
+    state changes have to be found in a log of realistic size."""
+    counters = [c.number for c in store.counters()]
+    with store.transaction(notify=False) as tx:
+        ids = [tx.counter_row(n).id for n in counters]
+    days = [d for d in (first + timedelta(days=i) for i in range((last - first).days + 1)) if d.isoweekday() <= 5]
+    filler = per_ticket * tickets // max(len(days), 1)
+    rows: list[tuple[object, ...]] = []
+    for day in days:
+        for opens, closes in ((clock_time(7, 30), clock_time(11, 30)), (clock_time(13, 30), clock_time(17, 0))):
+            for cid in ids:
+                rows.append((_utc(day, opens), "counter_open", cid))
+                rows.append((_utc(day, closes), "counter_closed", cid))
+        noon = _utc(day, clock_time(12, 0))
+        rows.extend((noon + timedelta(seconds=i), "issued", None) for i in range(filler))
+    raw = store.db.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        if store.db.is_sqlite:
+            cursor.executemany("INSERT INTO events (at, kind, counter_id) VALUES (?, ?, ?)",
+                               [(_sqlite(a), k, c) for a, k, c in rows])
+        else:
+            with cursor.copy("COPY events (at, kind, counter_id) FROM STDIN") as copy:
+                for r in rows:
+                    copy.write_row(r)
+        raw.commit()
+    finally:
+        raw.close()
+    with store.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("ANALYZE" if store.db.is_sqlite else "VACUUM ANALYZE events")
+    return len(rows)
+
+
+def _utc(day: date, at: clock_time) -> datetime:
+    return datetime.combine(day, at, TZ).astimezone(UTC)
+
+
 def run(url: str, label: str, tickets: int, repeat: int) -> None:
     store = prepare(url)
     made, first, last, seconds = fill(store, tickets)
-    print(f"\n{label}: {made:,} tickets, {first} … {last}, loaded in {seconds:.0f} s")
+    began = timer.perf_counter()
+    events = fill_events(store, first, last, made)
+    print(f"\n{label}: {made:,} tickets, {first} … {last}, loaded in {seconds:.0f} s; "
+          f"{events:,} events in {timer.perf_counter() - began:.0f} s")
     print(f"{'refresh':<28} {'first ms':>9} {'median ms':>10} {'max ms':>8}")
     for name, fn in refreshes(store, last).items():  # type: ignore[union-attr]
         timings = []
         for _ in range(repeat + 1):
-            began = time.perf_counter()
+            began = timer.perf_counter()
             fn()  # type: ignore[operator]
-            timings.append((time.perf_counter() - began) * 1000)
+            timings.append((timer.perf_counter() - began) * 1000)
         print(f"{name:<28} {timings[0]:>9.0f} {statistics.median(timings[1:]):>10.0f} {max(timings[1:]):>8.0f}")
     store.db.engine.dispose()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
@@ -80,7 +81,7 @@ def screenshot(path: Path, size: tuple[int, int], tab: str, history_days: int) -
             settle(window.runner)
             if key == "staffing":
                 window.staffing.run_what_if()
-                settle(window.runner, 120_000)
+                wait_until(lambda: window.staffing.whatif is not None, 300_000)
             target = path if key == wanted[0] else path.with_name(f"{path.stem}-{key}{path.suffix}")
             save_png(window, target, size)
             print(target)
@@ -88,6 +89,18 @@ def screenshot(path: Path, size: tuple[int, int], tab: str, history_days: int) -
         store.db.engine.dispose()
     app.processEvents()
     return 0
+
+
+def wait_until(condition: Callable[[], bool], timeout_ms: int) -> bool:
+    """Run the event loop until ``condition()`` holds (checked every 50 ms) or the timeout passes."""
+    loop = QEventLoop()
+    poll = QTimer(interval=50)
+    poll.timeout.connect(lambda: loop.quit() if condition() else None)
+    poll.start()
+    QTimer.singleShot(timeout_ms, loop.quit)
+    loop.exec()
+    poll.stop()
+    return condition()
 
 
 def settle(runner: Runner, timeout_ms: int = 30_000) -> None:
