@@ -24,7 +24,7 @@ from sqlalchemy.exc import NoSuchModuleError as SANoSuchModuleError
 from common.errors import ConfigError, SchemaOutOfDate, StoreUnavailable
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-SQLITE_BUSY_TIMEOUT_MS = 5000
+SQLITE_BUSY_TIMEOUT_MS = 15000  # a year's report or 8 kiosks at once must not fail a tap
 READONLY_OPTION = "motcua_readonly"  # execution option: this transaction only reads
 
 

@@ -36,7 +36,7 @@ from common import passwords
 from common.clock import Clock, SystemClock, local_midnight
 from common.clock import service_day as day_of
 from common.config import ClerkSpec, OfficeSpec
-from common.db import READONLY_OPTION, Database
+from common.db import READONLY_OPTION, SQLITE_BUSY_TIMEOUT_MS, Database
 from common.errors import AuthError, DomainError, NotFound, StoreUnavailable
 from common.model import (
     DEFAULT_PRIORITY_CATEGORIES,
@@ -119,6 +119,9 @@ class Store:
         except (OperationalError, DBAPIError) as exc:
             if isinstance(exc, IntegrityError):
                 raise
+            if self.db.is_sqlite and "database is locked" in str(exc):
+                raise StoreUnavailable(f"the database {self.db.masked_url} stayed busy for "
+                                       f"{SQLITE_BUSY_TIMEOUT_MS // 1000} s; nothing was written, try again") from exc
             if exc.connection_invalidated or isinstance(exc, OperationalError):
                 raise StoreUnavailable(f"cannot reach the database {self.db.masked_url}") from exc
             raise
@@ -332,6 +335,11 @@ class Store:
             other = tx.session.scalar(select(CounterRow).where(
                 CounterRow.clerk_id == k.id, CounterRow.id != c.id, CounterRow.state != CounterState.CLOSED.value))
             if other is not None:
+                left = tx.at_counter(other)
+                if left is not None:
+                    raise DomainError(
+                        f"{k.username} còn vé {left.code} ở quầy {other.number}: hãy kết thúc hoặc chuyển trước",
+                        f"{k.username} still has {left.code} at counter {other.number}: finish or transfer it first")
                 tx.set_state(other, CounterState.CLOSED, None)
             c.session_id = secrets.token_hex(8)
             tx.set_state(c, CounterState.OPEN, k)
@@ -713,7 +721,9 @@ class Tx:
     def call(self, row: TicketRow, c: CounterRow, k: ClerkRow, kind: str, start: bool,
              reason: str | None = None) -> None:
         before = row.status
-        row.status, row.counter_id, row.clerk_id = W.CALLED.value, c.id, k.id
+        # A held citizen whose service had begun comes back to service, not to a new call.
+        resumed = W.SERVING if before == W.ON_HOLD and row.started_at is not None else W.CALLED
+        row.status, row.counter_id, row.clerk_id = resumed.value, c.id, k.id
         row.target_counter_id = None
         row.first_called_at = row.first_called_at or self.now
         if before in (W.WAITING, W.NO_SHOW):
@@ -722,7 +732,7 @@ class Tx:
             row.wait_s = _seconds(row.issued_at, self.now)
         row.last_called_at = self.now
         self.session.flush()
-        self.log(kind, row, c, k, before, W.CALLED, {"reason": reason} if reason else None)
+        self.log(kind, row, c, k, before, resumed, {"reason": reason} if reason else None)
         if start and row.started_at is None:
             self.start(row, c, k)
 

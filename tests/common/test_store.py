@@ -337,6 +337,19 @@ def test_hold_a_called_ticket_resumes_as_called(store: Store) -> None:
     assert store.resume("A001", 1, "lan").status is TicketStatus.CALLED
 
 
+def test_calling_a_held_ticket_whose_service_began_resumes_its_service(store: Store, clock: ManualClock) -> None:
+    store.issue_ticket("TP")
+    store.call_next(1, "lan")
+    started = store.start_service(1, "lan")
+    store.hold(1, "lan")
+    clock.advance(120)
+    back = store.call_specific("A001", 1, "lan", "hồ sơ đã bổ sung")
+    assert back.status is TicketStatus.SERVING and back.started_at == started.started_at
+    store.finish_service(1, "lan")
+    done = store.ticket(back.id)
+    assert done.status is TicketStatus.DONE and done.started_at == started.started_at
+
+
 def test_cancel(store: Store) -> None:
     store.issue_ticket("TP")
     store.issue_ticket("TP")
@@ -494,6 +507,14 @@ def test_sign_in_and_take_over(store: Store) -> None:
     assert store.counters()[0].clerk == "minh"
     with pytest.raises(DomainError, match="Quầy 1 đang do minh sử dụng"):
         store.call_next(1, "lan")
+    store.issue_ticket("TP")
+    store.call_next(1, "minh")
+    before = fingerprint(store)
+    with pytest.raises(DomainError, match="minh còn vé A001 ở quầy 1"):
+        store.sign_in(2, "minh")  # would strand the citizen at counter 1
+    assert fingerprint(store) == before
+    store.start_service(1, "minh")
+    store.finish_service(1, "minh")
     store.sign_in(2, "minh")  # a clerk holds one counter: counter 1 closes
     states = {c.number: (c.state, c.clerk) for c in store.counters()}
     assert states[1] == (CounterState.CLOSED, None) and states[2] == (CounterState.OPEN, "minh")
