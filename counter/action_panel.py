@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QGridLayout, QPushButton, QSizePolicy, QWidget
 
 from common.clerk_stats import DeskView
 from common.model import CounterState, TicketStatus
+from ui.automation import tag
 from ui.style import font
 
 
@@ -61,6 +62,7 @@ class ActionPanel(QWidget):
             button.setFont(font(13, bold=spec.name == "call_next"))
             button.setToolTip(f"{spec.tip} ({spec.key})")
             button.setMinimumHeight(50)
+            tag(button, "action-" + spec.name.replace("_", "-"))
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the shortcuts, never to a button
             button.setStyleSheet(_style(spec.name == "call_next"))

@@ -20,6 +20,7 @@ from counter import sample
 from counter.desk import Desk
 from counter.window import CounterWindow
 from ui import heap, refcount_guard
+from ui.automation import Automation, StdinLines
 from ui.screenshot import parse_size, save_png
 from ui.style import application
 
@@ -31,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
     p.add_argument("--screenshot", metavar="FILE", help="render the window with sample data to a PNG and exit")
     p.add_argument("--size", default="1280x800", help="window size for --screenshot (default 1280x800)")
+    p.add_argument("--automation", action="store_true",
+                   help="take commands on stdin (after the password line), answer in JSON lines (tests)")
     return p
 
 
@@ -53,12 +56,16 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     desk = Desk(ctx.store, lang=ctx.config.get("office.language"))
     window = CounterWindow(desk, fixed_counter=fixed, at_risk_minutes=ctx.config.get("office.at_risk_minutes"),
                            categories=ctx.config.office.priority_categories)
+    lines = StdinLines() if args.automation else None  # one reader: the password line, then commands
     if args.user:
         window.signin.username.setText(args.user)
-        window.signin.password.setText(sys.stdin.readline().rstrip("\n"))
+        password = lines.readline() if lines else sys.stdin.readline().rstrip("\n")
+        window.signin.password.setText(password or "")
         window.signin.submit()
     window.show()
     heap.settle()
+    if lines:
+        Automation("counter", lines, window).start()
     return app.exec()
 
 

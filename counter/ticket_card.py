@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from common.model import CounterState, Ticket, TicketStatus
 from counter.text import STATE_VI, minutes_between, priority_label
+from ui.automation import tag
 from ui.style import font
 
 CARD_STYLE = "QFrame#card {{ background: {bg}; border: 1px solid #c9d3de; border-radius: 8px; }}"
@@ -25,6 +26,7 @@ class TicketCard(QFrame):
         self.categories = categories
         self.status = self._label(13, bold=True)
         self.code = self._label(88, bold=True)
+        tag(self.code, "card-code")
         self.service = self._label(18)
         self.priority = self._label(14, bold=True)
         self.waited = self._label(16, bold=True)

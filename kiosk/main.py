@@ -13,6 +13,7 @@ from common.config import config_path
 from common.errors import ConfigError
 from common.printing import PrinterSettings, TicketPrinter
 from kiosk.window import KioskWindow
+from ui.automation import Automation, StdinLines
 from ui.screenshot import parse_size, save_png
 from ui.style import application
 
@@ -25,6 +26,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--size", default="1920x1080", help="window size for --screenshot, e.g. 1080x1920")
     parser.add_argument("--screen", choices=SCREENS, default="home", help="which screen --screenshot shows")
     parser.add_argument("--windowed", action="store_true", help="a normal window instead of full screen")
+    parser.add_argument("--automation", action="store_true",
+                        help="take commands on stdin, answer in JSON lines on stdout (tests; see ui/automation.py)")
     return parser.parse_args(argv)
 
 
@@ -55,6 +58,8 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     else:
         window.resize(1280, 800)
         window.show()
+    if args.automation:
+        Automation("kiosk", StdinLines(), window).start()
     return int(app.exec())
 
 

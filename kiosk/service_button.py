@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWi
 from common.model import ServiceQueue
 from kiosk.texts import minutes, tr
 from kiosk.theme import GREY_INK, TOUCH_PX, px_font
+from ui.automation import tag
 
 
 class ServiceButton(QPushButton):
@@ -20,6 +21,7 @@ class ServiceButton(QPushButton):
     def __init__(self, queue: ServiceQueue, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("service")
+        tag(self, f"service-{queue.service.code}")
         self.setMinimumHeight(int(TOUCH_PX * 1.25))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.code = queue.service.code

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from common.model import Issued
 from kiosk.texts import minutes, tr
 from kiosk.theme import BLUE, px_font
+from ui.automation import tag
 
 
 class TicketFacts(QWidget):
@@ -18,6 +19,7 @@ class TicketFacts(QWidget):
         self.caption = QLabel()
         self.caption.setFont(px_font(40))
         self.number = QLabel()
+        tag(self.number, "ticket-number")
         self.number.setFont(px_font(number_px, bold=True))
         self.number.setStyleSheet(f"color: {BLUE};")
         self.service = QLabel()
