@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QMarginsF, QSizeF
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
@@ -41,7 +42,8 @@ def html(reports: Sequence[Report], office: str = "") -> str:
         parts.append(f"<h2>{escape(office)}</h2>" if office else "")
         parts.append(f"<h3>Báo cáo thời gian chờ {report.start:%d/%m/%Y} – {report.end:%d/%m/%Y}: theo "
                      f"{escape(GROUP_VI[report.by].lower())} (chỉ tiêu {report.target_minutes} phút)</h3>")
-        head = "".join(f"<th>{escape(h)}</th>" for h in [GROUP_VI[report.by], *(c.heading for c in COLUMNS)])
+        head = f"<th width='22%'>{escape(GROUP_VI[report.by])}</th>" + "".join(
+            f"<th>{escape(c.heading)}</th>" for c in COLUMNS)
         parts.append("<table border='1' cellspacing='0' cellpadding='3' width='100%'>"
                      f"<tr style='background:#ddebf7'>{head.replace(chr(10), ' ')}</tr>")
         for _, label, figures in rows(report):
@@ -49,8 +51,9 @@ def html(reports: Sequence[Report], office: str = "") -> str:
             tds = "".join(f"<td align='right'>{escape(c.show(getattr(figures, c.field)))}</td>" for c in COLUMNS)
             parts.append(f"<tr{weight}><td>{escape(label)}</td>{tds}</tr>")
         parts.append("</table>")
-        parts.append(f"<p style='font-size:8pt'>Lập lúc {report.generated_at:%d/%m/%Y %H:%M} UTC · múi giờ "
-                     f"{escape(report.timezone)} · thời gian tính bằng phút</p>")
+        made = report.generated_at.astimezone(ZoneInfo(report.timezone))
+        parts.append(f"<p style='font-size:8pt'>Lập lúc {made:%H:%M %d/%m/%Y} ({escape(report.timezone)}) · "
+                     "thời gian tính bằng phút</p>")
     parts.append("</body></html>")
     return "".join(parts)
 
@@ -63,7 +66,8 @@ def write_pdf(reports: Sequence[Report], path: str | Path, office: str = "") -> 
     writer.setResolution(300)
     writer.setTitle("Báo cáo thời gian chờ")
     doc = QTextDocument()
-    doc.setDefaultFont(font(8))
+    doc.documentLayout().setPaintDevice(writer)  # lay out at the PDF's 300 dpi, not the screen's: else tiny text
+    doc.setDefaultFont(font(9))
     doc.setHtml(html(reports, office))
     rect = writer.pageLayout().paintRectPixels(writer.resolution())
     doc.setPageSize(QSizeF(rect.width(), rect.height()))
