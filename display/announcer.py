@@ -3,6 +3,8 @@
 Synthesis runs on the one speech thread (common.speech.SpeechThread); the WAVs come
 back to the GUI thread as a signal and are played strictly one after another. A call
 that arrives while another is being said waits its turn: none is lost, none cut off.
+With a ``keep_dir`` (``--announce-dir``) each WAV is also copied there, and still made
+when the PC has no speaker, so that what the hall would have heard can be checked.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from PySide6.QtCore import QObject, Signal
 
 from common.board import CallView
 from common.speech import AnnouncementBuilder, SpeechThread, wav_seconds
+from display.announce_dir import keep
 from display.audio import AudioSink
 
 log = logging.getLogger(__name__)
@@ -48,9 +51,10 @@ class Announcer(QObject):
     _built = Signal(int, object, object)  # seq, path, error text: from the speech thread
 
     def __init__(self, builder: AnnouncementBuilder, sink: AudioSink, speech: SpeechThread,
-                 parent: QObject | None = None, *, workdir: Path | None = None) -> None:
+                 parent: QObject | None = None, *, workdir: Path | None = None, keep_dir: Path | None = None) -> None:
         super().__init__(parent)
         self._builder, self._sink, self._speech = builder, sink, speech
+        self._keep = keep_dir
         self._tmp = None if workdir else tempfile.TemporaryDirectory(prefix="motcua-speech-")
         self._dir = workdir or Path(self._tmp.name)  # type: ignore[union-attr]
         self._queue: deque[_Item] = deque()
@@ -59,7 +63,8 @@ class Announcer(QObject):
         self._built.connect(self._on_built)
         sink.finished.connect(self._on_played)
         if not sink.available:
-            log.warning("announcements are silent: %s; the board works on", sink.reason)
+            kept = f"; each announcement is still made and kept in {keep_dir}" if keep_dir else ""
+            log.warning("announcements are silent: %s; the board works on%s", sink.reason, kept)
 
     @property
     def silent(self) -> bool:
@@ -70,15 +75,22 @@ class Announcer(QObject):
         return len(self._queue) + (1 if self._playing else 0)
 
     def announce(self, call: CallView) -> None:
-        if self.silent:
+        if self.silent and self._keep is None:
             return
         item = _Item(next(self._seq), call)
         self._queue.append(item)
         out = self._dir / f"call-{item.seq:05d}-{call.ticket}.wav"
-        future = self._speech.submit(self._builder.build, call.ticket, call.counter, out)
+        future = self._speech.submit(self._make, call, out)
         future.add_done_callback(
             lambda f, seq=item.seq: self._built.emit(seq, None if f.exception() else f.result(),
                                                      None if not f.exception() else str(f.exception())))
+
+    def _make(self, call: CallView, out: Path) -> Path:
+        """On the speech thread: the announcement's WAV, and its copy in the keep folder."""
+        path = self._builder.build(call.ticket, call.counter, out)
+        if self._keep is not None:
+            keep(path, self._keep, call)
+        return path
 
     def _on_built(self, seq: int, path: Path | None, error: str | None) -> None:
         for item in self._queue:
@@ -91,6 +103,10 @@ class Announcer(QObject):
             item = self._queue.popleft()
             if item.error or item.path is None:
                 log.warning("could not make the announcement of %s: %s", item.call.ticket, item.error)
+                self.finished.emit(item.call)
+                continue
+            if self.silent:  # no speaker: the kept copy is all there is of it
+                item.path.unlink(missing_ok=True)
                 self.finished.emit(item.call)
                 continue
             self._playing = item

@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from common.board import CallView, CounterView, WaitingView
+from ui.automation import tag
 from ui.style import FONT_FAMILY
 
 BG, PANEL, TEXT, ACCENT, DIM = "#0b1f3a", "#13305a", "#ffffff", "#ffd23f", "#9fb3d1"
@@ -88,6 +89,8 @@ class LatestCall(Panel):
         super().__init__("Mời công dân có số")
         self.ticket = label("—", ACCENT, Qt.AlignmentFlag.AlignHCenter)
         self.counter = label("", TEXT, Qt.AlignmentFlag.AlignHCenter)
+        tag(self.ticket, "board-latest-ticket")
+        tag(self.counter, "board-latest-counter")
         self.box.addWidget(self.ticket, 3)
         self.box.addWidget(self.counter, 1)
         self._ticks = 0
@@ -167,6 +170,8 @@ class RecentCalls(Panel):
         self.rows = [(label(), label("", ACCENT, Qt.AlignmentFlag.AlignRight)) for _ in range(rows)]
         grid = QGridLayout()
         for i, (ticket, counter) in enumerate(self.rows):
+            tag(ticket, f"board-recent-{i + 1}-ticket")
+            tag(counter, f"board-recent-{i + 1}-counter")
             grid.addWidget(ticket, i, 0)
             grid.addWidget(counter, i, 1)
         self.box.addLayout(grid, 1)
