@@ -19,6 +19,7 @@ from display.controller import DisplayController
 from display.sample import sample_context
 from display.status_server import StatusServer
 from display.status_site import StatusSite
+from ui.automation import Automation, StdinLines
 from ui.screenshot import parse_size, save_png
 from ui.style import application
 
@@ -33,6 +34,10 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--windowed", action="store_true", help="a window instead of full screen")
     p.add_argument("--no-speech", action="store_true", help="no announcements (the board and page still work)")
     p.add_argument("--port", type=int, help="status page port (default: display.http_port)")
+    p.add_argument("--announce-dir", metavar="DIR", type=Path,
+                   help="keep a copy of each announcement WAV in DIR (made even when the PC has no speaker)")
+    p.add_argument("--automation", action="store_true",
+                   help="take commands on stdin, answer in JSON lines on stdout (tests; see ui/automation.py)")
     return p.parse_args(argv)
 
 
@@ -64,6 +69,11 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     args = parse(argv)
     if args.screenshot:
         return screenshot(args, config)
+    if args.announce_dir is not None:
+        try:
+            args.announce_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise MotcuaError(f"--announce-dir {args.announce_dir}: {exc.strerror or exc}") from exc
     ctx = bootstrap(config, db)
     cfg = ctx.config
     app = application("display")
@@ -74,7 +84,8 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     else:
         speech = SpeechThread()
         sink = QtAudioSink(board)
-        announcer = Announcer(AnnouncementBuilder(SpeechSettings.from_config(cfg)), sink, speech, board)
+        announcer = Announcer(AnnouncementBuilder(SpeechSettings.from_config(cfg)), sink, speech, board,
+                              keep_dir=args.announce_dir)
     site = StatusSite(cfg.get("office.name"))
     server = StatusServer(site, cfg.get("display.http_host"), args.port or cfg.get("display.http_port"), board)
     controller = DisplayController(ctx.store, board, recent=cfg.get("display.recent_calls"),
@@ -84,6 +95,13 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
         board.show()
     else:
         board.showFullScreen()
+    if args.automation:
+        # Ready once the change feed listens: a call made after "ready" is on the board and announced.
+        automation = Automation("display", StdinLines(), board, info={"port": server.port})
+        controller.feed.online.connect(lambda up: automation.start() if up else None)
+        if announcer is not None:
+            announcer.finished.connect(lambda call: automation.report(
+                "announced", ticket=call.ticket, counter=call.counter, recall=call.recall, silent=announcer.silent))
     controller.start()
     try:
         return int(app.exec())
