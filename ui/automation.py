@@ -14,12 +14,13 @@ standard output. The first line an app writes is ``{"ready": true, "app": ..., .
 A widget's NAME is its ``automationId`` property (set with :func:`tag`), else its
 objectName: the kiosk's object names are style-sheet classes, so a dynamic property
 names a widget without touching its look. Answers carry ``ok`` and, on failure, a
-one-line ``error``. An app may also report what happened on its own, as lines with an
-``event`` key (the display: ``{"event": "announced", ...}`` once a call's WAV is made and
-played, or kept when there is no speaker); they never stand between a command and its
-answer's order. End of input closes the app, so an orphaned one never lingers.
-Standard output then carries the answers only: whatever else the process prints (pyttsx3
-says "Audio saved to ...") goes to standard error, never into the middle of a JSON line.
+one-line ``error``. An app may also report what it did by itself, as lines with an
+``event`` key (the display: ``{"event": "announced", ...}`` once a call's WAV was played,
+or kept when there is no speaker); a reader sets those aside while it waits for an answer.
+
+Standard output carries these JSON lines only: whatever else the process prints (pyttsx3
+says "Audio saved to ...") goes to standard error. End of input closes the app, so an
+app whose test died never lingers.
 """
 
 from __future__ import annotations
