@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
 from common.clock import local_midnight
 from common.model import CounterState, Event, TicketStatus
 from common.orm import EventRow, TicketRow
+from common.rating import PHONE_WINDOW, rated_scores
 from common.store import Store
 
 CALL_KINDS = frozenset({"called", "recalled"})
@@ -75,6 +76,10 @@ class PublicStatus:
     counter: int | None
     people_ahead: int
     estimated_wait_seconds: int
+    # The satisfaction rating (common.rating): the score given, if any, and whether the page
+    # may still offer the choices (served, unrated, within 24 hours of service).
+    rating: int | None = None
+    rating_open: bool = False
 
 
 def call_view(event: Event) -> CallView | None:
@@ -115,12 +120,21 @@ _STATE = {
 
 
 def read_statuses(store: Store) -> dict[str, PublicStatus]:
-    """Today's tickets by token; a transferred visit shows its newest transaction."""
+    """Today's tickets by token, and those served in the last 24 hours (they may still be rated).
+
+    A transferred visit shows its newest transaction.
+    """
     out: dict[str, PublicStatus] = {}
     with store.transaction(readonly=True, consistent=True) as tx:
-        rows = tx.session.scalars(
-            select(TicketRow).where(TicketRow.service_day == tx.day, TicketRow.token.is_not(None))
-            .order_by(TicketRow.id))
+        since = tx.now - PHONE_WINDOW
+        recent = (TicketRow.status == TicketStatus.DONE.value) & (TicketRow.finished_at >= since)
+        rows = list(tx.session.scalars(
+            select(TicketRow).where(
+                TicketRow.service_day >= tx.day - timedelta(days=1),  # the day index bounds the scan
+                (TicketRow.service_day == tx.day) | recent,
+                TicketRow.token.is_not(None))
+            .order_by(TicketRow.id)))
+        rated = rated_scores(tx, [r.id for r in rows if r.status == TicketStatus.DONE])
         estimates: dict[tuple[int, int], int] = {}
         for row in rows:
             status = TicketStatus(row.status)
@@ -132,8 +146,12 @@ def read_statuses(store: Store) -> dict[str, PublicStatus]:
                     estimates[key] = tx.estimate(tx.service_by_id(row.service_id), ahead)
                 wait = estimates[key]
             svc = tx.service_by_id(row.service_id)
+            score = rated.get(row.id)
+            open_ = (status == TicketStatus.DONE and score is None and row.finished_at is not None
+                     and row.finished_at >= since)
             out[row.token] = PublicStatus(
-                row.code, svc.name_vi, _STATE.get(status, "closed"), tx.counter_number(row.counter_id), ahead, wait)
+                row.code, svc.name_vi, _STATE.get(status, "closed"), tx.counter_number(row.counter_id), ahead, wait,
+                int(score) if score is not None else None, open_)
     return out
 
 

@@ -122,14 +122,14 @@ def rate_by_token(store: Store, token: str, score: Score | int, reasons: Sequenc
 
 
 def rating_of(store: Store, ticket_id: int) -> Rating | None:
-    with store.transaction(notify=False) as tx:
+    with store.transaction(readonly=True) as tx:
         row = tx.session.scalar(select(RatingRow).where(RatingRow.ticket_id == ticket_id))
         return _rating(tx, row) if row is not None else None
 
 
 def ratings_between(store: Store, start: datetime, end: datetime) -> list[Rating]:
     """Ratings given in [start, end), oldest first."""
-    with store.transaction(notify=False) as tx:
+    with store.transaction(readonly=True) as tx:
         rows = tx.session.scalars(select(RatingRow).where(RatingRow.rated_at >= start, RatingRow.rated_at < end)
                                   .order_by(RatingRow.id))
         return [_rating(tx, r) for r in rows]

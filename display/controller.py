@@ -1,4 +1,7 @@
-"""Wires the display: change feed → board refresh (off the GUI thread) → board, status site, announcer."""
+"""Wires the display: change feed → board refresh (off the GUI thread) → board, status site, announcer.
+
+It also writes the status page's ratings on its worker thread (display.rating_form).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,9 @@ import logging
 from PySide6.QtCore import QObject
 
 from common.board import BoardState, call_view, read_board, read_statuses
+from common.errors import DomainError
 from common.model import Event
+from common.rating import rate_by_token
 from common.store import Store
 from display.announcer import Announcer
 from display.board import BoardWindow
@@ -16,6 +21,8 @@ from ui.feed import LiveFeed
 from ui.worker import Runner
 
 log = logging.getLogger(__name__)
+RATE = "rate:"  # runner tag prefix of a rating from the status page, one in flight per ticket
+RATING_SORRY = "Xin lỗi, chưa ghi nhận được đánh giá. Vui lòng thử lại sau ít phút."
 
 
 class DisplayController(QObject):
@@ -32,6 +39,14 @@ class DisplayController(QObject):
         self.feed.online.connect(self._on_online)
         self._dirty: set[str] = set()
         self._stopped = False
+        if site is not None:
+            site.on_rating = self.rate
+
+    def rate(self, token: str, score: int, reasons: list[str]) -> bool:
+        """The status page's rating, written off the GUI thread; False if it cannot be queued now."""
+        if self._stopped:
+            return False
+        return self.runner.submit(RATE + token, rate_by_token, self.store, token, score, reasons)
 
     def start(self) -> None:
         self.feed.start()
@@ -69,6 +84,9 @@ class DisplayController(QObject):
     def _on_result(self, tag: str, value: object) -> None:
         if self._stopped:
             return
+        if tag.startswith(RATE):
+            self._submit("statuses", read_statuses, self.store)  # the page then shows the rating given
+            return
         if tag == "board" and isinstance(value, BoardState):
             self.board.apply(value)
             self.board.set_online(True)
@@ -80,6 +98,9 @@ class DisplayController(QObject):
         self._again(tag)
 
     def _on_failure(self, tag: str, exc: object) -> None:
+        if tag.startswith(RATE):
+            self._rating_failed(tag.removeprefix(RATE), exc)
+            return
         log.warning("display could not read the %s: %s", tag, exc)
         self.board.set_online(False)
         self._again(tag)
@@ -91,3 +112,10 @@ class DisplayController(QObject):
                 self.refresh()
             else:
                 self._submit(tag, read_statuses, self.store)
+
+    def _rating_failed(self, token: str, exc: object) -> None:
+        log.warning("rating from the status page not stored: %s", exc)
+        if self.site is not None:
+            self.site.pending.pop(token, None)
+            # The citizen reads a sentence on the next page load, never a URL or a traceback.
+            self.site.rating_notes[token] = exc.vi if isinstance(exc, DomainError) else RATING_SORRY

@@ -11,6 +11,7 @@ from common.board import read_board
 from common.bootstrap import Context, bootstrap
 from common.config import config_path, load_config
 from common.errors import MotcuaError
+from common.rating import check_reasons
 from common.speech import AnnouncementBuilder, SpeechSettings, SpeechThread
 from display.announcer import Announcer
 from display.audio import QtAudioSink
@@ -86,7 +87,7 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
         sink = QtAudioSink(board)
         announcer = Announcer(AnnouncementBuilder(SpeechSettings.from_config(cfg)), sink, speech, board,
                               keep_dir=args.announce_dir)
-    site = StatusSite(cfg.get("office.name"))
+    site = StatusSite(cfg.get("office.name"), reasons=check_reasons(cfg.get("rating.reasons")))
     server = StatusServer(site, cfg.get("display.http_host"), args.port or cfg.get("display.http_port"), board)
     controller = DisplayController(ctx.store, board, recent=cfg.get("display.recent_calls"),
                                    announcer=announcer, site=site, parent=board)

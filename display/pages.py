@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from common.board import BoardState, PublicStatus
+from common.rating import CHOICES, LABELS_VI, Score
 
 STYLE = """
 body{font-family:"DejaVu Sans",Arial,sans-serif;margin:0;background:#0b1f3a;color:#fff}
@@ -14,6 +16,11 @@ h1{font-size:1.1rem;color:#9fb3d1;font-weight:normal;margin:.2rem 0 1rem}
 .card{background:#13305a;border-radius:.8rem;padding:1rem;margin:.8rem 0;font-size:1.2rem}
 .state{font-size:1.6rem;font-weight:bold;text-align:center}
 .called{background:#2e7d32}
+form button{display:flex;align-items:center;gap:.8rem;width:100%;min-height:4rem;margin:.5rem 0;padding:.5rem 1rem;
+border:0;border-radius:.8rem;background:#fff;color:#102030;font:bold 1.3rem "DejaVu Sans",Arial,sans-serif}
+form button svg{width:3rem;height:3rem;flex:none}
+label{display:block;padding:.6rem .2rem;font-size:1.1rem}label input{transform:scale(1.6);margin-right:.8rem}
+.note{background:#ffd23f;color:#102030}
 table{width:100%;border-collapse:collapse}td{padding:.35rem 0}td.r{text-align:right;font-weight:bold}
 small{color:#9fb3d1}
 """
@@ -36,7 +43,8 @@ def minutes(seconds: int) -> str:
     return f"khoảng {max(1, round(seconds / 60))} phút"
 
 
-def ticket_page(status: PublicStatus, office: str, refresh: int) -> bytes:
+def ticket_page(status: PublicStatus, office: str, refresh: int, *, token: str = "",
+                reasons: Sequence[str] = (), pending: int | None = None, notice: str | None = None) -> bytes:
     if status.state == "waiting":
         state = "Đang chờ"
         detail = (f"<table><tr><td>Số người phía trước</td><td class=r>{status.people_ahead}</td></tr>"
@@ -48,6 +56,14 @@ def ticket_page(status: PublicStatus, office: str, refresh: int) -> bytes:
         state, detail, card = f"{verb} – mời đến Quầy số {status.counter}", "", "card called"
     elif status.state == "served":
         state, detail, card = "Đã phục vụ xong. Cảm ơn quý vị!", "", "card"
+        rating = rating_part(status, token, reasons, pending, notice)
+        if rating:
+            # Nothing changes any more but the rating: no self-refresh to wipe ticked reasons,
+            # except while a rating is being recorded, to show it once stored.
+            body = (f'<div class="num">{escape(status.code)}</div>'
+                    f'<div class="card">{escape(status.service_name_vi)}</div>'
+                    f'<div class="{card}"><div class="state">{escape(state)}</div></div>{rating}')
+            return page(f"Vé {status.code}", body, refresh=3 if pending else None, office=office)
     else:
         state, detail, card = "Vé không còn trong hàng chờ", "<small>Vui lòng liên hệ quầy hướng dẫn.</small>", "card"
     body = (f'<div class="num">{escape(status.code)}</div>'
@@ -68,3 +84,42 @@ def summary_page(board: BoardState, office: str, refresh: int) -> bytes:
 
 def message_page(title: str, text: str) -> bytes:
     return page(title, f'<div class="card"><div class="state">{escape(text)}</div></div>')
+
+
+# The panel's faces (counter/rating/faces.py) as inline SVG: no image files, nothing to fetch.
+FACE_FILL = {4: "#2e9d44", 3: "#8cc63f", 2: "#ffc107", 1: "#e53935"}
+FACE_MOUTH = {4: "M11 22 Q20 33 29 22", 3: "M11 22 Q20 28 29 22", 2: "M11 24 L29 24", 1: "M11 28 Q20 21 29 28"}
+
+
+def face_svg(score: int) -> str:
+    return (f'<svg viewBox="0 0 40 40" aria-hidden="true"><circle cx="20" cy="20" r="18" fill="{FACE_FILL[score]}" '
+            'stroke="#102030" stroke-width="2"/><circle cx="14" cy="15" r="2.2" fill="#102030"/>'
+            '<circle cx="26" cy="15" r="2.2" fill="#102030"/>'
+            f'<path d="{FACE_MOUTH[score]}" fill="none" stroke="#102030" stroke-width="3" stroke-linecap="round"/>'
+            "</svg>")
+
+
+def rating_part(status: PublicStatus, token: str, reasons: Sequence[str], pending: int | None,
+                notice: str | None) -> str:
+    """The rating card of a served ticket: the choices, "being recorded", or the rating given."""
+    note = f'<div class="card note">{escape(notice)}</div>' if notice else ""
+    if status.rating is not None:
+        given = Score(status.rating)
+        return (f'{note}<div class="card"><div class="state">{face_svg(given)} '
+                f"Quý vị đã đánh giá: {escape(given.label_vi)}</div><small>Cảm ơn ý kiến của quý vị.</small></div>")
+    if pending is not None:
+        return (f'<div class="card"><div class="state">Cảm ơn quý vị! Đang ghi nhận đánh giá '
+                f"“{escape(LABELS_VI[Score(pending)])}”…</div></div>")
+    if not status.rating_open or not token:
+        return note
+    button = ('<button type="submit" name="score" value="{v}">{face}<span>{label}</span></button>')
+    high = "".join(button.format(v=int(s), face=face_svg(s), label=escape(s.label_vi)) for s in CHOICES[:2])
+    low = "".join(button.format(v=int(s), face=face_svg(s), label=escape(s.label_vi)) for s in CHOICES[2:])
+    boxes = "".join(f'<label><input type="checkbox" name="reason" value="{escape(r)}">{escape(r)}</label>'
+                    for r in reasons)
+    why = (f"<p><small>Chưa hài lòng? Xin đánh dấu lý do (không bắt buộc), rồi chọn bên dưới:</small></p>{boxes}"
+           if boxes else "")
+    return (f'{note}<form class="card" method="post" action="/t/{escape(token)}/rate">'
+            '<div class="state">Quý vị có hài lòng với việc phục vụ không?</div>'
+            f"{high}{why}{low}<small>Không cần thông tin cá nhân. Mỗi vé đánh giá một lần, "
+            "trong 24 giờ sau khi phục vụ.</small></form>")

@@ -3,7 +3,8 @@
 PySide6 6.12's ``route`` callbacks can only return a string, and cannot set a status
 code; so one catch-all route answers with an empty string and an after-request
 handler swaps in the real reply (status, headers, body) from ``StatusSite``. Both
-run on the GUI thread and read only memory, never the database.
+run on the GUI thread and read only memory, never the database. The one POST (a
+citizen's rating, display.rating_form) is handed to a worker thread, not awaited.
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ class StatusServer(QObject):
 
     def _answer(self, request: QHttpServerRequest, response: QHttpServerResponse) -> None:
         method = request.method().name.upper()
-        reply = self.site.respond(method, request.url().path(), request.remoteAddress().toString())
+        body = bytes(request.body().data()) if method == "POST" else b""
+        reply = self.site.respond(method, request.url().path(), request.remoteAddress().toString(), body)
         code = QHttpServerResponder.StatusCode(reply.status)
         new = QHttpServerResponse(reply.content_type.encode(), reply.body, code)
         headers = new.headers()

@@ -8,21 +8,15 @@ controller refreshes ``board`` and ``statuses`` off the GUI thread after each ch
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
 
 from common.board import BoardState, PublicStatus, public_status
-from display import pages
+from display import pages, rating_form
+from display.reply import Reply
 
-HTML = "text/html; charset=utf-8"
-
-
-@dataclass(frozen=True)
-class Reply:
-    status: int
-    body: bytes
-    content_type: str = HTML
-    headers: Mapping[str, str] = field(default_factory=dict)
+RATE_SUFFIX = "/rate"
+TOO_MANY = Reply(429, pages.message_page("Quá nhiều yêu cầu", "Vui lòng thử lại sau ít giây."),
+                 headers={"Retry-After": "5"})
 
 
 class RateLimiter:
@@ -46,27 +40,51 @@ class RateLimiter:
 
 
 class StatusSite:
-    def __init__(self, office: str, *, refresh_seconds: int = 15, limiter: RateLimiter | None = None) -> None:
+    """Everything is read-only but one form: ``POST /t/{token}/rate`` (see display.rating_form).
+
+    ``on_rating(token, score, reasons)`` is set by the controller, which writes the rating
+    off the GUI thread; until the refreshed statuses show it, ``pending`` holds it so the
+    page can say "being recorded", and ``rating_notes`` a refusal to show once.
+    """
+
+    def __init__(self, office: str, *, refresh_seconds: int = 15, limiter: RateLimiter | None = None,
+                 reasons: Sequence[str] = ()) -> None:
         self.office = office
         self.refresh = refresh_seconds
         self.limiter = limiter or RateLimiter()
+        self.reasons = tuple(reasons)
         self.board: BoardState | None = None
         self.statuses: Mapping[str, PublicStatus] = {}
+        self.on_rating: Callable[[str, int, list[str]], bool] | None = None
+        self.pending: dict[str, int] = {}
+        self.rating_notes: dict[str, str] = {}
 
-    def respond(self, method: str, path: str, client: str) -> Reply:
+    def respond(self, method: str, path: str, client: str, body: bytes = b"") -> Reply:
+        rating = path.startswith("/t/") and path.rstrip("/").endswith(RATE_SUFFIX)
+        if method == "POST" and rating:
+            if not self.limiter.allow(client):
+                return TOO_MANY
+            return rating_form.post(self, path[3:].rstrip("/").removesuffix(RATE_SUFFIX), body)
         if method not in ("GET", "HEAD"):
             return Reply(405, pages.message_page("Không được phép", "Trang này chỉ để xem."),
                          headers={"Allow": "GET, HEAD"})
         if not self.limiter.allow(client):
-            return Reply(429, pages.message_page("Quá nhiều yêu cầu", "Vui lòng thử lại sau ít giây."),
-                         headers={"Retry-After": "5"})
+            return TOO_MANY
         if path in ("/", "/index.html"):
             if self.board is None:
                 return Reply(503, pages.message_page("Đang khởi động", "Vui lòng thử lại sau ít giây."),
                              headers={"Retry-After": "5"})
             return Reply(200, pages.summary_page(self.board, self.office, self.refresh))
+        if rating:
+            return Reply(405, pages.message_page("Không được phép", "Địa chỉ này chỉ nhận phiếu đánh giá."),
+                         headers={"Allow": "POST"})
         if path.startswith("/t/"):
-            status = public_status(self.statuses, path[3:].rstrip("/"))
+            token = path[3:].rstrip("/")
+            status = public_status(self.statuses, token)
             if status is not None:
-                return Reply(200, pages.ticket_page(status, self.office, self.refresh))
+                if status.rating is not None:
+                    self.pending.pop(token, None)
+                return Reply(200, pages.ticket_page(
+                    status, self.office, self.refresh, token=token, reasons=self.reasons,
+                    pending=self.pending.get(token), notice=self.rating_notes.pop(token, None)))
         return Reply(404, b"404 Not Found - Khong tim thay\n", "text/plain; charset=utf-8")
