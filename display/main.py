@@ -81,7 +81,8 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     board = make_board(ctx)
     announcer, speech = None, None
     if args.no_speech:
-        log.warning("announcements are off (--no-speech)")
+        kept = "; --announce-dir keeps nothing" if args.announce_dir else ""
+        log.warning("announcements are off (--no-speech)%s", kept)
     else:
         speech = SpeechThread()
         sink = QtAudioSink(board)
