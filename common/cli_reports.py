@@ -18,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from common import erlang
+from common import erlang, rating_report
 from common.cli_commands import open_context, print_json
 from common.config import config_path, load_config
 from common.db import connect
@@ -39,6 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--format", choices=["table", "csv", "json", "xlsx"], default="table")
     p.add_argument("--headings", choices=["keys", "vi"], default="keys", help="CSV headings: field names or Vietnamese")
     p.add_argument("--output", metavar="FILE", help="write to FILE (required for xlsx)")
+    p.add_argument("--ratings", action="store_true",
+                   help="citizen satisfaction instead (vs the 95%% target; by service, counter, clerk or day; "
+                        "table, csv or json)")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("export", help="export raw data")
@@ -86,6 +89,8 @@ def period(args: argparse.Namespace, store: Store) -> tuple[date, date]:
 def cmd_report(args: argparse.Namespace) -> int:
     store = open_context(args).store
     start, end = period(args, store)
+    if getattr(args, "ratings", False):
+        return _ratings(args, store, start, end)
     if args.format == "xlsx":
         if not args.output:
             raise MotcuaError("--format xlsx needs --output FILE.xlsx")
@@ -100,6 +105,23 @@ def cmd_report(args: argparse.Namespace) -> int:
         text = to_csv(report, args.headings)
     else:
         text = to_table(report) + "\n"
+    _emit(text, args.output)
+    return 0
+
+
+def _ratings(args: argparse.Namespace, store: Store, start: date, end: date) -> int:
+    """``motcua report --ratings``: common.rating_report in table, CSV or JSON."""
+    if args.by is not None and args.by not in rating_report.GROUPINGS:
+        raise MotcuaError(f"--ratings --by {args.by}: choose one of {', '.join(rating_report.GROUPINGS)}")
+    if args.format == "xlsx":
+        raise MotcuaError("--ratings supports --format table, csv or json")
+    report = rating_report.satisfaction_report(store, start, end, args.by)
+    if args.format == "json":
+        text = _json_text(report.to_json())
+    elif args.format == "csv":
+        text = rating_report.to_csv(report)
+    else:
+        text = rating_report.to_table(report) + "\n"
     _emit(text, args.output)
     return 0
 

@@ -118,3 +118,20 @@ def test_renderers_and_bad_arguments(day: Store) -> None:
         satisfaction_report(day, DAY, DAY, "hour")
     with pytest.raises(ValueError, match="before it starts"):
         satisfaction_report(day, DAY, DAY - timedelta(days=1))
+
+
+def test_motcua_report_ratings(day: Store, db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from common.cli import main
+
+    base = ["--db", db_url, "report", "--ratings", "--from", DAY.isoformat()]
+    assert main([*base, "--by", "counter", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["overall"]["rated"] == 7 and [g["key"] for g in data["groups"]] == [1, 3]
+    assert data["wait_bands"][3]["satisfaction_pct"] == 0.0 and data["reasons"][0]["reason"] == "Chờ lâu"
+    assert main([*base, "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith(",Tổng cộng,9,7,77.8,57.1")
+    assert main(base) == 0
+    assert "Hài lòng theo thời gian chờ" in capsys.readouterr().out
+    assert main([*base, "--by", "hour"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--ratings --by hour: choose one of service, counter, clerk, day" in err
