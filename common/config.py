@@ -11,13 +11,12 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from common.errors import ConfigError
-from common.model import DEFAULT_PRIORITY_CATEGORIES, Counter, OpeningHours, Ordering, Role, Service
+from common.model import DEFAULT_PRIORITY_CATEGORIES, Counter, OpeningHours, Ordering, Role, Service, parse_span
 from common.settings import BY_NAME, SECTIONS
 
 OFFICE_TABLES = ("services", "counters", "clerks", "priority_categories")
@@ -191,16 +190,14 @@ class _Reader:
         )
 
     def hours(self, i: int, raw: dict[str, Any]) -> OpeningHours:
-        spans = self.take("services", i, raw, "hours", list, ["00:00-23:59"])
+        spans = self.take("services", i, raw, "hours", list, ["00:00-24:00"])
         weekdays = self.take("services", i, raw, "weekdays", list, [1, 2, 3, 4, 5, 6, 7])
         intervals = []
         for span in spans:
-            m = _HOURS.match(str(span))
-            if not m:
+            if not _HOURS.match(str(span)):
                 raise self.fail("services", "hours", f"hours must look like \"07:30-11:30\", not {span!r}", i)
-            h1, m1, h2, m2 = (int(g) for g in m.groups())
             try:
-                start, end = time(h1, m1), time(h2, m2)
+                start, end = parse_span(str(span))
             except ValueError as exc:
                 raise self.fail("services", "hours", f"not a time of day: {span!r}", i) from exc
             if end <= start:

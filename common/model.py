@@ -75,11 +75,29 @@ DEFAULT_PRIORITY_CATEGORIES: dict[str, tuple[str, str]] = {
 }
 
 
+def parse_span(text: str) -> tuple[time, time]:
+    """``"07:30-11:30"`` → (07:30, 11:30); ``24:00`` is the end of the day. ValueError if malformed."""
+    start, end = (part.strip() for part in text.split("-"))
+    return _clock_time(start), time.max if end == "24:00" else _clock_time(end)
+
+
+def span_text(span: tuple[time, time]) -> str:
+    start, end = span
+    return f"{start:%H:%M}-{'24:00' if end == time.max else f'{end:%H:%M}'}"
+
+
+def _clock_time(text: str) -> time:
+    hours, minutes = text.split(":")
+    if len(minutes) != 2:
+        raise ValueError(f"not a time of day: {text!r}")
+    return time(int(hours), int(minutes))
+
+
 @dataclass(frozen=True)
 class OpeningHours:
     """Opening intervals on the listed ISO weekdays (1 = Monday)."""
 
-    intervals: tuple[tuple[time, time], ...] = ((time(0, 0), time(23, 59, 59)),)
+    intervals: tuple[tuple[time, time], ...] = ((time(0, 0), time.max),)
     weekdays: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7)
 
     def is_open(self, local: datetime) -> bool:
@@ -89,7 +107,7 @@ class OpeningHours:
         return any(start <= t < end for start, end in self.intervals)
 
     def label(self) -> str:
-        return ", ".join(f"{a:%H:%M}–{b:%H:%M}" for a, b in self.intervals)
+        return ", ".join(span_text(span).replace("-", "–") for span in self.intervals)
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,7 @@ class ServiceRow(Base):
     name_en: Mapped[str] = mapped_column(String(200))
     number_min: Mapped[int] = mapped_column(Integer, default=1)
     number_max: Mapped[int] = mapped_column(Integer, default=999)
-    hours: Mapped[str] = mapped_column(String(200), default="00:00-23:59")
+    hours: Mapped[str] = mapped_column(String(200), default="00:00-24:00")
     weekdays: Mapped[str] = mapped_column(String(7), default="1234567")
     daily_cap: Mapped[int | None] = mapped_column(Integer, nullable=True)
     target_minutes: Mapped[int] = mapped_column(Integer, default=30)

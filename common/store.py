@@ -23,7 +23,7 @@ import math
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -55,6 +55,8 @@ from common.model import (
     ServiceQueue,
     Ticket,
     TicketStatus,
+    parse_span,
+    span_text,
 )
 from common.orm import (
     ClerkRow,
@@ -140,7 +142,7 @@ class Store:
                 row = s.scalar(select(ServiceRow).where(ServiceRow.code == svc.code)) or ServiceRow(code=svc.code)
                 row.prefix, row.name_vi, row.name_en = svc.prefix, svc.name_vi, svc.name_en
                 row.number_min, row.number_max = svc.number_min, svc.number_max
-                row.hours = ",".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in svc.hours.intervals)
+                row.hours = ",".join(span_text(span) for span in svc.hours.intervals)
                 row.weekdays = "".join(str(d) for d in svc.hours.weekdays)
                 row.daily_cap, row.target_minutes, row.active, row.position = (
                     svc.daily_cap, svc.target_minutes, svc.active, position)
@@ -841,11 +843,8 @@ def _seconds(start: datetime, end: datetime) -> int:
 
 
 def _hours(row: ServiceRow) -> OpeningHours:
-    intervals = []
-    for span in row.hours.split(","):
-        a, b = span.split("-")
-        intervals.append((time.fromisoformat(a), time.fromisoformat(b)))
-    return OpeningHours(tuple(intervals), tuple(int(d) for d in row.weekdays))
+    intervals = tuple(parse_span(span) for span in row.hours.split(","))
+    return OpeningHours(intervals, tuple(int(d) for d in row.weekdays))
 
 
 def _service(row: ServiceRow) -> Service:

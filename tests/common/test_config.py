@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import datetime, time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import text
@@ -130,3 +131,13 @@ def test_setup_load_twice_gives_the_same_rows(db_url: str) -> None:
     assert [len(t) for t in once[:4]] == [8, 8, 17, 6]
     assert store.office_setting("office.name") == cfg.get("office.name")
     store.db.engine.dispose()
+
+
+def test_an_all_day_service_is_open_until_midnight(tmp_path: Path) -> None:
+    path = tmp_path / "office.toml"
+    path.write_text('[[services]]\ncode = "TP"\nprefix = "A"\nname_vi = "Tư pháp"\nname_en = "Justice"\n'
+                    'hours = ["13:30-24:00"]\n', encoding="utf-8")
+    hours = load_config(path).office.services[0].hours
+    evening = datetime(2026, 11, 25, 23, 59, 59, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    assert hours.is_open(evening) and not hours.is_open(evening.replace(hour=13, minute=29))
+    assert hours.label() == "13:30–24:00"
