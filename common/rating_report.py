@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal_column, select
+from sqlalchemy import case, func, literal_column, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -107,14 +107,16 @@ def satisfaction_report(store: Store, start: date, end: date, by: str | None = N
         raise ValueError(f"the period ends ({end}) before it starts ({start})")
     with store.transaction(readonly=True) as tx:
         s = tx.session
-        served = and_(T.service_day.between(start, end), T.status == TicketStatus.DONE.value)
-        rows = _counts(s, served, _key(by))
+        # The period alone in WHERE, so the day index is used (on SQLite an equality on status would pick the
+        # status index and scan every served ticket ever); ratings exist only for served tickets.
+        period = T.service_day.between(start, end)
+        rows = _counts(s, period, _key(by))
         overall = _figures(list(rows.values()))
         labels = _labels(s, by)
         groups = tuple(SatisfactionGroup(*labels.get(k, (k, _label(by, k))), _figures([raw]))
                        for k, raw in sorted(rows.items(), key=lambda kv: _order(by, kv[0], labels))) if by else ()
-        bands = _bands(s, served)
-        low, reasons = _reasons(s, served)
+        bands = _bands(s, period)
+        low, reasons = _reasons(s, period)
         now = tx.now
     return SatisfactionReport(start, end, store.tz.key, by, now, TARGET_PCT, overall, groups, bands, low, reasons)
 
@@ -129,11 +131,12 @@ def _key(by: str | None) -> ColumnElement[Any] | None:
             None: None}[by]
 
 
-def _counts(s: Session, served: ColumnElement[bool], key: ColumnElement[Any] | None) -> dict[Any, tuple[int, ...]]:
-    """Per group: served, rated, and the count of each score (4, 3, 2, 1)."""
+def _counts(s: Session, period: ColumnElement[bool], key: ColumnElement[Any] | None) -> dict[Any, tuple[int, ...]]:
+    """Per group with anyone served: served, rated, and the count of each score (4, 3, 2, 1)."""
     k = key.label("k") if key is not None else literal_column("NULL").label("k")
-    stmt = (select(k, func.count(T.id), func.count(R.id), *(_count_if(R.score == v) for v in (4, 3, 2, 1)))
-            .select_from(T).outerjoin(R, R.ticket_id == T.id).where(served))
+    done = T.status == TicketStatus.DONE.value
+    stmt = (select(k, _count_if(done), func.count(R.id), *(_count_if(R.score == v) for v in (4, 3, 2, 1)))
+            .select_from(T).outerjoin(R, R.ticket_id == T.id).where(period))
     if key is not None:
         stmt = stmt.group_by(key)
     return {row[0]: tuple(int(n) for n in row[1:]) for row in s.execute(stmt) if row[1]}
@@ -146,11 +149,11 @@ def _figures(rows: list[tuple[int, ...]]) -> Satisfaction:
                         None if pct is None else pct >= TARGET_PCT)
 
 
-def _bands(s: Session, served: ColumnElement[bool]) -> tuple[WaitBand, ...]:
+def _bands(s: Session, period: ColumnElement[bool]) -> tuple[WaitBand, ...]:
     band = case(*((T.wait_s <= hi, i) for i, (_, _, hi) in enumerate(WAIT_BANDS) if hi is not None),
                 else_=len(WAIT_BANDS) - 1)
     stmt = (select(band.label("band"), func.count(R.id), _count_if(R.score >= int(Score.SATISFIED)))
-            .select_from(T).join(R, R.ticket_id == T.id).where(served, T.wait_s.is_not(None)).group_by(band))
+            .select_from(T).join(R, R.ticket_id == T.id).where(period, T.wait_s.is_not(None)).group_by(band))
     found = {int(b): (int(n), int(ok)) for b, n, ok in s.execute(stmt)}
     out = []
     for i, (label, lo, hi) in enumerate(WAIT_BANDS):
@@ -159,10 +162,10 @@ def _bands(s: Session, served: ColumnElement[bool]) -> tuple[WaitBand, ...]:
     return tuple(out)
 
 
-def _reasons(s: Session, served: ColumnElement[bool]) -> tuple[int, tuple[ReasonCount, ...]]:
+def _reasons(s: Session, period: ColumnElement[bool]) -> tuple[int, tuple[ReasonCount, ...]]:
     """The low ratings (Bình thường, Không hài lòng) and their most frequent reasons."""
     rows = s.execute(select(R.reasons).select_from(T).join(R, R.ticket_id == T.id)
-                     .where(served, R.score <= int(Score.NEUTRAL))).scalars().all()
+                     .where(period, R.score <= int(Score.NEUTRAL))).scalars().all()
     tally = Tally(reason for text in rows if text for reason in json.loads(text))
     ranked = sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_REASONS]
     return len(rows), tuple(ReasonCount(r, n, _pct(n, len(rows))) for r, n in ranked)
