@@ -88,7 +88,7 @@ def message_page(title: str, text: str) -> bytes:
 
 # The panel's faces (counter/rating/faces.py) as inline SVG: no image files, nothing to fetch.
 FACE_FILL = {4: "#2e9d44", 3: "#8cc63f", 2: "#ffc107", 1: "#e53935"}
-FACE_MOUTH = {4: "M11 22 Q20 33 29 22", 3: "M11 22 Q20 28 29 22", 2: "M11 24 L29 24", 1: "M11 28 Q20 21 29 28"}
+FACE_MOUTH = {4: "M9 21 Q20 38 31 21", 3: "M12 23 Q20 28 28 23", 2: "M11 24 L29 24", 1: "M11 28 Q20 21 29 28"}
 
 
 def face_svg(score: int) -> str:
