@@ -52,6 +52,8 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     if not counter:
         raise MotcuaError("which counter? give --counter N (or counter.number in the config)")
     known = [c.number for c in ctx.store.counters() if c.active]  # before any window: a wrong number stops here
+    if not known:
+        raise MotcuaError("the office has no counters yet: load its config with `motcua setup load FILE`")
     if counter not in known:
         raise MotcuaError(f"--counter {counter}: no such counter; the office has {', '.join(map(str, known))}")
     for name in ("rating.timeout_seconds", "rating.thanks_seconds"):

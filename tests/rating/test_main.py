@@ -32,3 +32,8 @@ def test_malformed_reasons_in_the_config_are_refused(tmp_path: Path, store: Stor
     config.write_text('[rating]\nreasons = ["Chờ lâu", ""]\n', encoding="utf-8")
     with pytest.raises(MotcuaError, match=r"office\.toml: rating\.reasons"):
         run(["--screenshot", str(tmp_path / "x.png")], config=str(config), db=db_url)
+
+
+def test_an_office_without_counters_says_what_to_do(sqlite_url: str) -> None:
+    with pytest.raises(MotcuaError, match="no counters yet: load its config with `motcua setup load FILE`"):
+        run(["--counter", "1"], config=None, db=sqlite_url)
