@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+from PySide6.QtCore import QEventLoop, QTimer
 
 from common.bootstrap import bootstrap
 from common.errors import MotcuaError
@@ -22,7 +22,6 @@ from counter.dashboard.window import TABS, DashboardWindow
 from ui import refcount_guard
 from ui.screenshot import parse_size, save_png
 from ui.style import application
-from ui.worker import Runner
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -78,7 +77,8 @@ def screenshot(path: Path, size: tuple[int, int], tab: str, history_days: int) -
         wanted = list(TABS) if tab == "all" else [tab]
         for key in wanted:
             window.select(key)
-            settle(window.runner)
+            if not wait_until(lambda k=key: loaded(window, k), 60_000):
+                raise MotcuaError(f"the {key} tab did not load within a minute")
             if key == "staffing":
                 window.staffing.run_what_if()
                 wait_until(lambda: window.staffing.whatif is not None, 300_000)
@@ -91,6 +91,14 @@ def screenshot(path: Path, size: tuple[int, int], tab: str, history_days: int) -
     return 0
 
 
+def loaded(window: DashboardWindow, key: str) -> bool:
+    """Whether a tab shows its data (checked on the GUI thread, after the tab's own slot ran)."""
+    tab = getattr(window, key)
+    data = {"live": "figures", "history": "table", "charts": "reports", "accuracy": "report", "staffing": "advice"}
+    value = getattr(tab, data[key])
+    return (value.report if key == "history" else value) is not None
+
+
 def wait_until(condition: Callable[[], bool], timeout_ms: int) -> bool:
     """Run the event loop until ``condition()`` holds (checked every 50 ms) or the timeout passes."""
     loop = QEventLoop()
@@ -101,16 +109,3 @@ def wait_until(condition: Callable[[], bool], timeout_ms: int) -> bool:
     loop.exec()
     poll.stop()
     return condition()
-
-
-def settle(runner: Runner, timeout_ms: int = 30_000) -> None:
-    """Run the event loop until the runner has nothing in flight (or the timeout passes)."""
-    loop = QEventLoop()
-    runner.busy_changed.connect(lambda busy: None if busy else loop.quit())
-    QTimer.singleShot(timeout_ms, loop.quit)
-    QTimer.singleShot(0, lambda: None if runner.busy else loop.quit())
-    loop.exec()
-    # The runner's own bookkeeping slot quits the loop; the tabs' slots for the same result come after it.
-    for _ in range(3):
-        QCoreApplication.sendPostedEvents()
-        QCoreApplication.processEvents()
