@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLayout, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from common.rating import CHOICES
 from counter.rating.widgets import ACCENT, BG, DIM, ChoiceTile, ReasonButton, SendButton, px_font, text_label
@@ -115,19 +115,25 @@ class RatingPanel(QWidget):
         self.ticket = self._scaled(text_label("", DIM), 4.2, bold=True)
         question = self._scaled(text_label(QUESTION), 6, bold=True)
         english = self._scaled(text_label(QUESTION_EN, DIM), 3.2)
-        row = QHBoxLayout()
-        row.setSpacing(24)
+        self.tile_grid = QGridLayout()
+        self.tile_grid.setSpacing(24)
         tiles = []
-        for score in CHOICES:
+        for i, score in enumerate(CHOICES):
             tile = ChoiceTile(score)
             tile.clicked.connect(lambda _=False, s=score: self.chosen.emit(int(s)))
-            row.addWidget(tile)
+            self.tile_grid.addWidget(tile, 0, i)
             tiles.append(tile)
         box.addWidget(self.ticket)
         box.addWidget(question)
         box.addWidget(english)
-        box.addLayout(row, 1)
+        box.addLayout(self.tile_grid, 1)
         return page, tiles
+
+    def _arrange_tiles(self, portrait: bool) -> None:
+        """One row on a landscape screen, two by two on a portrait tablet."""
+        for i, tile in enumerate(self.tiles):
+            self.tile_grid.removeWidget(tile)
+            self.tile_grid.addWidget(tile, *((i // 2, i % 2) if portrait else (0, i)))
 
     def _reasons_page(self, reasons: Sequence[str]) -> tuple[QWidget, list[ReasonButton], SendButton]:
         page = QWidget()
@@ -161,6 +167,7 @@ class RatingPanel(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         unit = min(event.size().height(), event.size().width() * 0.75) / 100
+        self._arrange_tiles(event.size().height() > event.size().width())
         for widget, size, bold in self._fonts:
             widget.setFont(px_font(size * unit, bold=bold))
         super().resizeEvent(event)

@@ -61,13 +61,17 @@ class ChoiceTile(QAbstractButton):
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(QColor(TILE_DOWN if down or not self.isEnabled() else TILE))
         p.drawRoundedRect(r, 18, 18)
-        label_h = r.height() * 0.28
-        face_box = QRectF(r.left(), r.top() + r.height() * 0.06, r.width(), r.height() - label_h - r.height() * 0.08)
-        draw_face(p, face_box.adjusted(r.width() * 0.12, 0, -r.width() * 0.12, 0), self.score)
+        # The face and its label as one group, centred: a tall tile (portrait) never parts them.
+        side = min(r.width() * 0.72, r.height() * 0.6)
+        font = px_font(min(side * 0.2, r.width() / 8.5), bold=True)
+        label_h = font.pixelSize() * 2.6  # room for two lines ("Không hài lòng" may wrap)
+        top = r.center().y() - (side + label_h) / 2
+        draw_face(p, QRectF(r.center().x() - side / 2, top, side, side), self.score)
         p.setPen(QColor(INK))
-        p.setFont(px_font(min(label_h * 0.42, r.width() / 8.5), bold=True))
-        text_box = QRectF(r.left() + 6, r.bottom() - label_h, r.width() - 12, label_h)
-        p.drawText(text_box, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.text())
+        p.setFont(font)
+        text_box = QRectF(r.left() + 6, top + side + font.pixelSize() * 0.3, r.width() - 12, label_h)
+        p.drawText(text_box, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
+                   self.text())
         p.end()
 
 
