@@ -55,7 +55,7 @@ def fill_events(store: Store, first: date, last: date, tickets: int, per_ticket:
     working day, among ``per_ticket`` other events a ticket (what issue/call/finish write), so that the
     state changes have to be found in a log of realistic size."""
     counters = [c.number for c in store.counters()]
-    with store.transaction(notify=False) as tx:
+    with store.transaction(readonly=True) as tx:
         ids = [tx.counter_row(n).id for n in counters]
     days = [d for d in (first + timedelta(days=i) for i in range((last - first).days + 1)) if d.isoweekday() <= 5]
     filler = per_ticket * tickets // max(len(days), 1)

@@ -54,7 +54,7 @@ def estimate_accuracy(store: Store, start: date, end: date) -> AccuracyReport:
     error = T.estimated_wait_s - T.wait_s
     checkable = and_(T.service_day.between(start, end), T.transfer_seq == 0, T.wait_s.is_not(None),
                      T.status.not_in((TicketStatus.EXPIRED.value, TicketStatus.WAITING.value)))
-    with store.transaction(notify=False) as tx:
+    with store.transaction(readonly=True) as tx:
         services = list(tx.session.scalars(select(ServiceRow).order_by(ServiceRow.position)))
         rows = tx.session.execute(select(
             T.service_id, func.count(), func.sum(func.abs(error)), func.sum(error), func.sum(T.estimated_wait_s),

@@ -84,7 +84,7 @@ def staffing_advice(store: Store, start: date, end: date, target_minutes: int = 
     if end < start:
         raise ValueError(f"the period ends ({end}) before it starts ({start})")
     first, after = local_midnight(start, store.tz), local_midnight(end + timedelta(days=1), store.tz)
-    with store.transaction(notify=False) as tx:
+    with store.transaction(readonly=True) as tx:
         s = tx.session
         in_period = TicketRow.service_day.between(start, end)
         days = s.scalar(select(func.count(func.distinct(TicketRow.service_day))).where(in_period)) or 0

@@ -759,6 +759,8 @@ class Tx:
             .with_for_update(skip_locked=True)))
         for row in rows:
             end = min(self.now, local_midnight(row.service_day + timedelta(days=1), self.tz))
+            # A visit transferred after midnight keeps its service day but was queued later.
+            end = max(end, row.issued_at)
             before, row.status, row.finished_at = row.status, W.EXPIRED.value, end
             if row.called_at is None:
                 row.wait_s = _seconds(row.issued_at, end)  # censored: waited this long and was never called

@@ -568,3 +568,14 @@ def test_snapshot_counts_the_live_queue(store: Store, clock: ManualClock) -> Non
     assert snap.service("TP").counters_open == 1
     assert snap.counters[0].current.code == "A001"
     assert [t.code for t in snap.waiting] == ["A002", "B001"]
+
+
+def test_a_visit_transferred_after_midnight_expires_after_it_was_queued(store: Store, clock: ManualClock) -> None:
+    store.issue_ticket("TP")
+    store.call_next(1, "lan")
+    clock.advance(timedelta(hours=17))  # 01:00 the next day, the citizen still at counter 1
+    moved = store.transfer(1, "lan", to_counter=2)
+    assert store.close_day() == 1
+    expired = store.ticket(moved.id)
+    assert expired.status is TicketStatus.EXPIRED
+    assert expired.issued_at <= expired.finished_at
