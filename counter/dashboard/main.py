@@ -1,7 +1,7 @@
 """``motcua dashboard``: the supervisor's dashboard.
 
     motcua dashboard [--user USER --password-stdin]
-    motcua dashboard --screenshot FILE [--size WxH] [--tab live|history|charts|staffing|accuracy|all]
+    motcua dashboard --screenshot FILE [--size WxH] [--tab live|history|charts|staffing|accuracy|satisfaction|all]
 """
 
 from __future__ import annotations
@@ -94,7 +94,8 @@ def screenshot(path: Path, size: tuple[int, int], tab: str, history_days: int) -
 def loaded(window: DashboardWindow, key: str) -> bool:
     """Whether a tab shows its data (checked on the GUI thread, after the tab's own slot ran)."""
     tab = getattr(window, key)
-    data = {"live": "figures", "history": "table", "charts": "reports", "accuracy": "report", "staffing": "advice"}
+    data = {"live": "figures", "history": "table", "charts": "reports", "accuracy": "report", "staffing": "advice",
+            "satisfaction": "report"}
     value = getattr(tab, data[key])
     return (value.report if key == "history" else value) is not None
 

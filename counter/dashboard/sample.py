@@ -2,7 +2,9 @@
 
 A temporary SQLite store is filled by ``fill_history`` (the simulator through the real store) for the
 working days before today; today's morning is scripted here so that the Live tab shows long waits,
-an idle counter and a break. Nothing random depends on the wall clock: the pictures are reproducible.
+an idle counter and a break. ``rate_some`` then rates a share of the served tickets, less kindly the
+longer the citizen waited, so the Satisfaction tab has figures. Nothing random depends on the wall
+clock: the pictures are reproducible.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from zoneinfo import ZoneInfo
 from common.clock import ManualClock
 from common.config import load_config
 from common.db import connect
-from common.model import Clerk, CounterState, Role
+from common.model import Clerk, CounterState, Role, TicketStatus
+from common.rating import Score, rate_ticket
 from common.simulate import fill_history
 from common.store import Store
 
@@ -34,6 +37,7 @@ def sample_store(folder: Path, history_days: int = 12) -> tuple[Store, str]:
     store.load_office(config.office)
     fill_history(store, history_days, end=NOW.date())
     busy_morning(store, clock)
+    rate_some(store, clock, config.get("rating.reasons"))
     return store, config.get("office.name")
 
 
@@ -68,3 +72,28 @@ def busy_morning(store: Store, clock: ManualClock, seed: int = 25) -> None:
     clock.set(NOW.replace(hour=9, minute=10))
     store.set_counter_state(5, clerks[5], CounterState.BREAK)
     clock.set(NOW)
+
+
+# Share of citizens satisfied by wait band (< 10, < 20, ≤ 30, > 30 min): a long wait costs goodwill.
+SATISFIED_BY_WAIT = ((600, 0.99), (1200, 0.96), (1800, 0.9), (None, 0.6))
+RESPONSE_RATE = 0.6
+
+
+def rate_some(store: Store, clock: ManualClock, reasons: list[str], seed: int = 468) -> None:
+    """Rate about 60% of the served tickets as each was finished; low ratings give one or two reasons."""
+    rng = random.Random(seed)
+    now = clock.now()
+    for ticket in store.tickets(NOW.date() - timedelta(days=40), NOW.date()):
+        if ticket.status is not TicketStatus.DONE or ticket.finished_at is None or rng.random() > RESPONSE_RATE:
+            continue
+        wait = ticket.wait_seconds or 0
+        chance = next(p for limit, p in SATISFIED_BY_WAIT if limit is None or wait < limit)
+        if rng.random() < chance:
+            score, why = (Score.VERY_SATISFIED if rng.random() < 0.55 else Score.SATISFIED), []
+        else:
+            score = Score.NEUTRAL if rng.random() < 0.6 else Score.UNSATISFIED
+            why = ["Chờ lâu"] if wait >= 1200 and "Chờ lâu" in reasons else []
+            why += rng.sample(reasons, k=rng.choice((0, 1, 1)))
+        clock.set(ticket.finished_at)
+        rate_ticket(store, ticket.id, score, why)
+    clock.set(now)

@@ -1,4 +1,4 @@
-"""The supervisor's dashboard window: Live, History, Charts, Estimate accuracy and Staffing advice tabs.
+"""The supervisor's dashboard window: Live, History, Charts, Estimate accuracy, Staffing advice and Satisfaction tabs.
 
 Every read runs on the window's Runner thread; the Live tab refreshes on each change the LiveFeed reports
 and once a minute (waits grow with the clock, not only with events), and alerts when a waiting ticket
@@ -23,6 +23,7 @@ from counter.dashboard.alerts import Chime
 from counter.dashboard.charts_tab import ChartsTab
 from counter.dashboard.history_tab import HistoryTab
 from counter.dashboard.live_tab import LiveTab
+from counter.dashboard.satisfaction_tab import SatisfactionTab
 from counter.dashboard.staffing_tab import StaffingTab
 from ui.banner import Banner
 from ui.feed import LiveFeed
@@ -31,7 +32,7 @@ from ui.worker import Runner
 
 REFUSED = "Chỉ giám sát viên và quản trị viên được mở bảng điều khiển."
 TABS = {"live": "Trực tiếp", "history": "Lịch sử", "charts": "Biểu đồ", "accuracy": "Độ chính xác ước tính",
-        "staffing": "Đề xuất số quầy"}
+        "staffing": "Đề xuất số quầy", "satisfaction": "Hài lòng"}
 CLOCK_MS = 60_000
 
 
@@ -60,6 +61,7 @@ class DashboardWindow(QWidget):
         self.charts = ChartsTab(store, self.runner, self)
         self.accuracy = AccuracyTab(store, self.runner, self)
         self.staffing = StaffingTab(store, self.runner, self)
+        self.satisfaction = SatisfactionTab(store, self.runner, self)
         self.tabs = QTabWidget(self)
         self.tabs.setFont(font(11))
         for key, text in TABS.items():
@@ -106,7 +108,7 @@ class DashboardWindow(QWidget):
     def _changed(self, _events: list[object]) -> None:
         self.refresh_live()
         key = self.current_key()
-        if key in ("history", "charts") and getattr(self, key).bar.bounds()[1] >= self.store.today:
+        if key in ("history", "charts", "satisfaction") and getattr(self, key).bar.bounds()[1] >= self.store.today:
             getattr(self, key).refresh()
 
     def _done(self, tag: str, result: object) -> None:
