@@ -36,7 +36,7 @@ from common.store import Store
 from counter.desk import Desk
 from counter.dialogs import TransferDialog
 from counter.window import CounterWindow
-from ui import heap, refcount_guard
+from ui import heap
 from ui.style import application
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,7 +106,6 @@ def main() -> int:
     parser.add_argument("--queue", type=int, default=300, help="tickets waiting at the start")
     args = parser.parse_args()
     app = application("counter-bench")
-    refcount_guard.install(app)
     tmp = tempfile.TemporaryDirectory()
     store = make_store(args.db or f"sqlite:///{Path(tmp.name) / 'bench.sqlite3'}")
     services = ("CT", "TP", "LD", "BH", "CA")

@@ -19,7 +19,7 @@ from common.errors import MotcuaError
 from counter import sample
 from counter.desk import Desk
 from counter.window import CounterWindow
-from ui import heap, refcount_guard
+from ui import heap
 from ui.automation import Automation, StdinLines
 from ui.screenshot import parse_size, save_png
 from ui.style import application
@@ -52,7 +52,6 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     if args.user and not fixed:
         raise MotcuaError("--user needs --counter N (or counter.number in the config)")
     app = application("counter")
-    refcount_guard.install(app)
     desk = Desk(ctx.store, lang=ctx.config.get("office.language"))
     window = CounterWindow(desk, fixed_counter=fixed, at_risk_minutes=ctx.config.get("office.at_risk_minutes"),
                            categories=ctx.config.office.priority_categories)
@@ -71,7 +70,6 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
 
 def screenshot(path: Path, size: tuple[int, int]) -> int:
     app = application("counter")
-    refcount_guard.install(app)
     with tempfile.TemporaryDirectory(prefix="motcua-counter-") as tmp:
         store = sample.sample_store(Path(tmp), datetime.now())
         desk = Desk(store, live=False)

@@ -19,7 +19,6 @@ from common.errors import MotcuaError
 from counter.dashboard import sample
 from counter.dashboard.signin import SignInDialog, check
 from counter.dashboard.window import TABS, DashboardWindow
-from ui import refcount_guard
 from ui.screenshot import parse_size, save_png
 from ui.style import application
 
@@ -55,7 +54,6 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
         except PermissionError as exc:
             raise MotcuaError(f"{args.user}: {exc}") from None
     app = application("dashboard")
-    refcount_guard.install(app)
     if clerk is None:
         dialog = SignInDialog(ctx.store)
         if not dialog.exec() or dialog.clerk is None:
@@ -69,7 +67,6 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
 
 def screenshot(path: Path, size: tuple[int, int], tab: str, history_days: int) -> int:
     app = application("dashboard")
-    refcount_guard.install(app)
     with tempfile.TemporaryDirectory(prefix="motcua-dashboard-") as tmp:
         store, office = sample.sample_store(Path(tmp), history_days)
         window = DashboardWindow(store, sample.SUPERVISOR, office=office, live=False, sound=False)

@@ -15,7 +15,6 @@ from common.errors import MotcuaError
 from common.rating import check_reasons
 from counter.rating.controller import RatingController
 from counter.rating.panel import RatingPanel
-from ui import refcount_guard
 from ui.screenshot import parse_size, save_png
 from ui.style import application
 
@@ -60,7 +59,6 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
         if cfg.get(name) < 1:
             raise MotcuaError(f"{name} must be at least 1 second, not {cfg.get(name)}")
     app = application("rating")
-    refcount_guard.install(app)
     panel = RatingPanel(counter, reasons_of(cfg))
     controller = RatingController(ctx.store, panel, counter, timeout_ms=cfg.get("rating.timeout_seconds") * 1000,
                                   thanks_ms=cfg.get("rating.thanks_seconds") * 1000, parent=panel)
@@ -79,7 +77,6 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
 def screenshot(path: Path, size: tuple[int, int], config: AppConfig) -> int:
     """The asking screen, and the reasons screen with two reasons ticked; no database needed."""
     app = application("rating")
-    refcount_guard.install(app)
     panel = RatingPanel(3, reasons_of(config))
     panel.ask("A023")
     asked = save_png(panel, path, size)

@@ -12,16 +12,10 @@ from common.store import Store
 from counter.desk import Desk
 from counter.throttle import SignInThrottle
 from counter.window import CounterWindow
-from ui import refcount_guard
 
 PASSWORD = "mat-khau-1"
 WAIT_MS = 10_000
 
-
-@pytest.fixture(autouse=True)
-def _refcount_ballast() -> None:
-    """PySide6 6.12 on Python 3.11 drops references to None and the bools (see ui/refcount_guard.py)."""
-    refcount_guard.top_up()
 
 
 @pytest.fixture

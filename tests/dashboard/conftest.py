@@ -12,16 +12,10 @@ from common.model import Clerk, Role
 from common.store import Store
 from counter.dashboard.window import DashboardWindow
 from tests.dashboard.day import build_day
-from ui import refcount_guard
 
 PASSWORD = "mat-khau-1"
 WAIT_MS = 15_000
 BOSS = Clerk("giamdoc", "Võ Thanh Bình", Role.SUPERVISOR)
-
-
-@pytest.fixture(autouse=True)
-def _refcount_ballast() -> None:
-    refcount_guard.top_up()
 
 
 @pytest.fixture

@@ -10,16 +10,10 @@ from pytestqt.qtbot import QtBot
 from common.store import Store
 from counter.rating.controller import RatingController
 from counter.rating.panel import RatingPanel
-from ui import refcount_guard
 
 REASONS = ("Chờ lâu", "Thái độ", "Hướng dẫn chưa rõ", "Thủ tục phức tạp")
 WAIT_MS = 10_000
 
-
-@pytest.fixture(autouse=True)
-def _refcount_ballast() -> None:
-    """PySide6 6.12 on Python 3.11 drops references to None and the bools (see ui/refcount_guard.py)."""
-    refcount_guard.top_up()
 
 
 PanelFactory = Callable[..., tuple[RatingPanel, RatingController]]
