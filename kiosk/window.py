@@ -225,6 +225,11 @@ class KioskWindow(QWidget):
     # ---------------------------------------------------------------- navigation
     def go_home(self) -> None:
         self.return_timer.stop()
+        if self.stack.currentWidget() in (self.confirm, self.failure):
+            # A citizen's visit to the kiosk ends here: the next one starts in the office's language.
+            default = self.config.get("office.language")
+            if self.lang != default:
+                self.set_language(default)
         self.category = None
         self.home.set_priority(None)
         self.home.show_message(None)

@@ -115,6 +115,16 @@ def test_the_language_switch(qtbot: QtBot, store: Store, make_window: MakeWindow
     assert window.header.subtitle.text() == "Mời chọn dịch vụ"
 
 
+def test_the_next_citizen_starts_in_vietnamese(qtbot: QtBot, store: Store, make_window: MakeWindow) -> None:
+    window = make_window(store)
+    window.header.switch.click()
+    window.home.buttons["TP"].click()
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.confirm, timeout=10000)
+    assert window.lang == "en"
+    window.go_home()
+    assert window.lang == "vi" and window.home.buttons["TP"].title.text() == "Tư pháp – Hộ tịch"
+
+
 def test_the_priority_path_issues_a_priority_ticket(qtbot: QtBot, store: Store, make_window: MakeWindow) -> None:
     store.issue_ticket("TP")
     window = make_window(store)
