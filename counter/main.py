@@ -14,7 +14,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
 
-from common.bootstrap import bootstrap
 from common.errors import MotcuaError
 from counter import sample
 from counter.desk import Desk
@@ -22,6 +21,7 @@ from counter.window import CounterWindow
 from ui import heap
 from ui.automation import Automation, StdinLines
 from ui.screenshot import parse_size, save_png
+from ui.startup import open_store
 from ui.style import application
 
 
@@ -47,7 +47,7 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
         raise MotcuaError("--user needs --password-stdin (the password is never given on the command line)")
     if args.screenshot:
         return screenshot(Path(args.screenshot), size)
-    ctx = bootstrap(config, db)
+    ctx = open_store(config, db, "counter", fullscreen=False)
     fixed = args.counter or ctx.config.get("counter.number") or None
     if args.user and not fixed:
         raise MotcuaError("--user needs --counter N (or counter.number in the config)")

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from common.board import read_board
-from common.bootstrap import Context, bootstrap
+from common.bootstrap import Context
 from common.config import config_path, load_config
 from common.errors import MotcuaError
 from common.rating import check_reasons
@@ -22,6 +22,7 @@ from display.status_server import StatusServer
 from display.status_site import StatusSite
 from ui.automation import Automation, StdinLines
 from ui.screenshot import parse_size, save_png
+from ui.startup import open_store
 from ui.style import application
 
 log = logging.getLogger(__name__)
@@ -75,7 +76,7 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
             args.announce_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise MotcuaError(f"--announce-dir {args.announce_dir}: {exc.strerror or exc}") from exc
-    ctx = bootstrap(config, db)
+    ctx = open_store(config, db, "display")
     cfg = ctx.config
     app = application("display")
     board = make_board(ctx)

@@ -8,13 +8,13 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from common.bootstrap import bootstrap
 from common.config import config_path
 from common.errors import ConfigError
 from common.printing import PrinterSettings, TicketPrinter
 from kiosk.window import KioskWindow
 from ui.automation import Automation, StdinLines
 from ui.screenshot import parse_size, save_png
+from ui.startup import open_store
 from ui.style import application
 
 SCREENS = ("home", "confirm", "failed")
@@ -45,7 +45,7 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
         except ValueError as exc:
             raise ConfigError(str(exc)) from exc
         return screenshot(args.screenshot, size, args.screen, config)
-    ctx = bootstrap(config, db)
+    ctx = open_store(config, db, "kiosk")
     printer = printer_for(ctx.config)
     app = application("kiosk")
     window = KioskWindow(ctx.store, ctx.config, printer)

@@ -14,12 +14,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer
 
-from common.bootstrap import bootstrap
 from common.errors import MotcuaError
 from counter.dashboard import sample
 from counter.dashboard.signin import SignInDialog, check
 from counter.dashboard.window import TABS, DashboardWindow
 from ui.screenshot import parse_size, save_png
+from ui.startup import open_store
 from ui.style import application
 
 
@@ -46,7 +46,7 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
         raise MotcuaError("--user needs --password-stdin (the password is never given on the command line)")
     if args.screenshot:
         return screenshot(Path(args.screenshot), size, args.tab, args.history_days)
-    ctx = bootstrap(config, db)
+    ctx = open_store(config, db, "dashboard", fullscreen=False)
     clerk = None
     if args.user:
         try:

@@ -9,13 +9,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from common.bootstrap import bootstrap
 from common.config import AppConfig, config_path, load_config
 from common.errors import MotcuaError
 from common.rating import check_reasons
 from counter.rating.controller import RatingController
 from counter.rating.panel import RatingPanel
 from ui.screenshot import parse_size, save_png
+from ui.startup import open_store
 from ui.style import application
 
 
@@ -45,7 +45,7 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
         raise MotcuaError(str(exc)) from exc
     if args.screenshot:
         return screenshot(Path(args.screenshot), size, load_config(config_path(config)))
-    ctx = bootstrap(config, db)
+    ctx = open_store(config, db, "rating")
     cfg = ctx.config
     counter = args.counter or cfg.get("counter.number")
     if not counter:
