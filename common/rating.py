@@ -23,7 +23,8 @@ from sqlalchemy.exc import IntegrityError
 from common.errors import DomainError, NotFound
 from common.model import TicketStatus
 from common.orm import RatingRow, TicketRow
-from common.store import Store, Tx
+from common.store import Store
+from common.tx import Tx
 
 PHONE_WINDOW = timedelta(hours=24)
 MAX_REASONS = 8
