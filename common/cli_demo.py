@@ -30,8 +30,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print("starting the hall display, the kiosk and counters 1 and 2; close any window or press Ctrl+C to stop")
         return demo.run_office(db_url)
     print("\nThis machine has no screen (no DISPLAY or WAYLAND_DISPLAY), so the windows cannot open here.")
-    print("Rendering each window offscreen instead:")
-    for path in demo.render_screenshots(db_url, place.screenshots):
+    print("Rendering each window offscreen over sample data instead (this takes a minute):")
+    for path in demo.render_screenshots(place.screenshots):
         print(f"  {path}")
     print("\nOn a desktop, `scripts/motcua demo` opens them all. Each app also renders itself with --screenshot, "
           "e.g. `scripts/motcua kiosk --screenshot kiosk.png --size 1080x1920`.")

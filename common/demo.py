@@ -119,14 +119,15 @@ def run_office(db_url: str) -> int:
     return 0
 
 
-def render_screenshots(db_url: str, folder: Path) -> list[Path]:
-    """Each window rendered offscreen over the demo store, for machines without a screen."""
+def render_screenshots(folder: Path) -> list[Path]:
+    """Each window rendered offscreen over sample data, for machines without a screen."""
     folder.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    base = [sys.executable, "-m", "common.cli", "--config", str(DEMO_CONFIG), "--db", db_url]
+    # Each app's --screenshot mode builds its own sample office and queue in a temporary store.
+    base = [sys.executable, "-m", "common.cli"]
     made = []
     for name, extra in (("kiosk", ["kiosk"]), ("counter", ["counter"]), ("display", ["display"]),
-                        ("dashboard", ["dashboard"])):
+                        ("dashboard", ["dashboard", "--history-days", "5"]), ("rating", ["rating"])):
         target = folder / f"{name}.png"
         result = subprocess.run([*base, *extra, "--screenshot", str(target)], env=env, capture_output=True,
                                 text=True, timeout=120)

@@ -1,0 +1,40 @@
+"""`motcua demo`, the README's first command, on a machine without a screen (as here and in CI)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from common import demo
+from common.db import connect
+from common.store import Store
+
+
+@pytest.mark.slow
+def test_demo_without_a_screen_loads_the_demo_office_and_renders_every_window(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["XDG_DATA_HOME"] = str(tmp_path)  # platformdirs' user data directory on Linux
+    result = subprocess.run([sys.executable, "-m", "common.cli", "demo", "--reset"], env=env, capture_output=True,
+                            text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert "no screen" in result.stdout and "demo1 / demo" in result.stdout
+    shots = tmp_path / "motcua" / "demo" / "screenshots"
+    assert sorted(p.name for p in shots.glob("*.png")) == [
+        "counter.png", "dashboard.png", "display.png", "kiosk.png", "rating-reasons.png", "rating.png"]
+    assert all(p.read_bytes().startswith(b"\x89PNG") for p in shots.glob("*.png"))
+    store = Store(connect(f"sqlite:///{tmp_path / 'motcua' / 'demo' / 'demo.sqlite3'}"))
+    assert [s.code for s in store.services()] == ["TP", "CT", "DD", "KD"]
+    assert store.authenticate("demo1", demo.DEMO_PASSWORD).username == "demo1"
+    store.db.engine.dispose()
+
+
+def test_the_office_runs_as_one_process_per_app(tmp_path: Path) -> None:
+    commands = demo.app_commands(f"sqlite:///{tmp_path / 'demo.sqlite3'}")
+    assert [label for label, _, _ in commands] == ["display", "kiosk", "counter 1", "counter 2"]
+    for label, argv, stdin in commands:
+        assert argv[:3] == [sys.executable, "-m", "common.cli"] and "--db" in argv
+        assert (stdin == demo.DEMO_PASSWORD + "\n") == label.startswith("counter")
