@@ -92,7 +92,7 @@ def build_report(store: Store, start: date, end: date, by: str | None = None) ->
         raise ValueError(f"cannot group a report by {by!r}; choose one of {', '.join(GROUPINGS)}")
     if end < start:
         raise ValueError(f"the period ends ({end}) before it starts ({start})")
-    with store.transaction(readonly=True) as tx:
+    with store.transaction(readonly=True, consistent=True) as tx:
         s = tx.session
         services = list(s.scalars(select(ServiceRow).order_by(ServiceRow.position)))
         targets = {svc.id: svc.target_minutes * 60 for svc in services}

@@ -26,6 +26,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import event
 
 from common.clock import ManualClock
 from common.report import GROUPINGS, build_report
@@ -214,3 +215,29 @@ def test_bad_grouping_and_period(store: Store) -> None:
         build_report(store, WED, WED, "month")
     with pytest.raises(ValueError, match="before it starts"):
         build_report(store, WED, TUE)
+
+
+def test_a_report_reads_one_instant_while_counters_keep_calling(store: Store, clock: ManualClock) -> None:
+    """A call committed between the report's statements shows in none of them (PostgreSQL reads one snapshot)."""
+    at(clock, 8, 0)
+    store.issue_ticket("TP")
+    store.issue_ticket("TP")
+    at(clock, 8, 1)
+    store.sign_in(1, "lan")
+    store.sign_in(2, "minh")
+    assert store.call_next(1, "lan").code == "A001"  # waited 60 s
+    at(clock, 8, 10)
+    interleaved: list[str] = []
+
+    def call_meanwhile(conn, cursor, statement: str, *_: object) -> None:  # type: ignore[no-untyped-def]
+        if not interleaved and "count(" in statement.lower():
+            interleaved.append(store.call_next(2, "minh").code)  # waited 600 s, committed on another connection
+
+    event.listen(store.db.engine, "after_cursor_execute", call_meanwhile)
+    try:
+        report = build_report(store, WED, WED, by="service")
+    finally:
+        event.remove(store.db.engine, "after_cursor_execute", call_meanwhile)
+    assert interleaved == ["A002"]
+    tp = next(g.figures for g in report.groups if g.key == "TP")
+    assert (tp.wait_median_s, report.overall.wait_median_s, report.overall.wait_p90_s) == (60, 60, 60)
