@@ -53,7 +53,7 @@ def session_is_current(store: Store, counter: int, session_id: str) -> bool:
 
 
 def desk_view(store: Store, counter: int, clerk: str, session_id: str | None) -> DeskView:
-    with store.transaction(readonly=True) as tx:
+    with store.transaction(readonly=True, consistent=True) as tx:
         row = tx.counter_row(counter)
         snapshot = tx.snapshot()
         mine = next(c for c in snapshot.counters if c.counter.number == counter)

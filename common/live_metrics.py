@@ -101,7 +101,7 @@ class Crossing:
 
 
 def live_figures(store: Store, at_risk_minutes: int = AT_RISK_MINUTES) -> LiveFigures:
-    with store.transaction(readonly=True) as tx:
+    with store.transaction(readonly=True, consistent=True) as tx:
         s, now = tx.session, tx.now
         services = list(s.scalars(select(ServiceRow).order_by(ServiceRow.position)))
         by_id = {svc.id: svc for svc in services}

@@ -4,6 +4,7 @@ from common.clerk_stats import clerk_day, desk_view, session_is_current
 from common.clock import ManualClock
 from common.model import CounterState
 from common.store import Store
+from tests.common.interleave import committed_before
 
 
 def test_today_for_a_clerk(store: Store, clock: ManualClock) -> None:
@@ -40,3 +41,13 @@ def test_the_view_knows_its_session(store: Store) -> None:
     assert not session_is_current(store, 1, mine)
     assert desk_view(store, 1, "lan", mine).holder == "minh"
     assert not desk_view(store, 1, "lan", mine).session_valid
+
+
+def test_the_view_reads_one_instant(store: Store) -> None:
+    """A ticket issued while the view is being read shows nowhere in it, or everywhere (PostgreSQL too)."""
+    session = store.sign_in(1, "lan")
+    with committed_before(store, "daily_numbers", lambda: store.issue_ticket("TP").ticket.code) as issued:
+        view = desk_view(store, 1, "lan", session)
+    assert issued == ["A001"]
+    tp = next(s for s in view.snapshot.services if s.service.code == "TP")
+    assert (tp.waiting, tp.issued_today) == (0, 0)

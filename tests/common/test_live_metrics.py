@@ -7,6 +7,7 @@ from datetime import timedelta
 from common.clock import ManualClock
 from common.live_metrics import crossings, live_figures, thresholds
 from common.store import Store
+from tests.common.interleave import committed_before
 from tests.dashboard.day import NOW, build_day
 
 
@@ -56,3 +57,14 @@ def test_alerts_fire_once_at_25_and_30_minutes(store: Store, clock: ManualClock)
     store.call_next(1, "lan")
     store.call_next(2, "minh")
     assert crossings(live_figures(store), seen) == [] and seen == set()  # forgotten once called
+
+
+def test_live_figures_read_one_instant(store: Store) -> None:
+    """A call committed while the figures are read is in none of them: A001 never both waits and is served."""
+    store.sign_in(1, "lan")
+    store.issue_ticket("TP")
+    with committed_before(store, "select tickets.counter_id", lambda: store.call_next(1, "lan").code) as called:
+        live = live_figures(store)
+    assert called == ["A001"]
+    assert [t.code for t in live.waiting] == ["A001"]
+    assert (live.counters.serving, live.counters.idle) == (0, 1)
