@@ -24,7 +24,7 @@ from common.config import config_path, load_config
 from common.db import connect
 from common.errors import MotcuaError
 from common.model import Ticket
-from common.report import GROUPINGS, build_report
+from common.report import GROUPINGS, build_report, groupings_report
 from common.report_render import to_csv, to_table, write_xlsx
 from common.simulate import fill_history, simulate
 from common.store import Store
@@ -94,8 +94,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.format == "xlsx":
         if not args.output:
             raise MotcuaError("--format xlsx needs --output FILE.xlsx")
-        groupings = [None, args.by] if args.by else [None, *GROUPINGS]
-        path = write_xlsx([build_report(store, start, end, by) for by in groupings], args.output)
+        path = write_xlsx(groupings_report(store, start, end, args.by), args.output)
         print(f"wrote {path}")
         return 0
     report = build_report(store, start, end, args.by)

@@ -128,14 +128,6 @@ def rating_of(store: Store, ticket_id: int) -> Rating | None:
         return _rating(tx, row) if row is not None else None
 
 
-def ratings_between(store: Store, start: datetime, end: datetime) -> list[Rating]:
-    """Ratings given in [start, end), oldest first."""
-    with store.transaction(readonly=True) as tx:
-        rows = tx.session.scalars(select(RatingRow).where(RatingRow.rated_at >= start, RatingRow.rated_at < end)
-                                  .order_by(RatingRow.id))
-        return [_rating(tx, r) for r in rows]
-
-
 def rated_scores(tx: Tx, ticket_ids: Iterable[int]) -> dict[int, Score]:
     """ticket id → its score, for the tickets among ``ticket_ids`` that are rated (the status page's read)."""
     ids = list(ticket_ids)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter as Tally
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -183,11 +183,6 @@ def _sort_key(by: str | None, key: Any, labels: dict[Any, tuple[Any, str]]) -> t
     return (0, key)
 
 
-def period_days(start: date, end: date) -> list[date]:
-    """Every calendar day of a period, for charts that show empty days too."""
-    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
-
-
-def groupings_report(store: Store, start: date, end: date) -> list[Report]:
-    """One report per grouping: what the XLSX export writes, one sheet each."""
-    return [build_report(store, start, end, by) for by in GROUPINGS]
+def groupings_report(store: Store, start: date, end: date, by: str | None = None) -> list[Report]:
+    """The ungrouped report, then one per grouping (only ``by`` if given): what the XLSX export writes, a sheet each."""
+    return [build_report(store, start, end, grouping) for grouping in (None, *((by,) if by else GROUPINGS))]
