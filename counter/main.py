@@ -39,10 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     args = build_parser().parse_args(argv)
-    try:
-        size = parse_size(args.size)
-    except ValueError as exc:
-        raise MotcuaError(str(exc)) from exc
+    size = parse_size(args.size)
     if args.user and not args.password_stdin:
         raise MotcuaError("--user needs --password-stdin (the password is never given on the command line)")
     if args.screenshot:

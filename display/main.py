@@ -48,11 +48,7 @@ def make_board(ctx: Context) -> BoardWindow:
     return BoardWindow(cfg.get("office.name"), cfg.tz, cfg.get("display.notice"), cfg.get("display.recent_calls"))
 
 
-def screenshot(args: argparse.Namespace, config: str | None) -> int:
-    try:
-        size = parse_size(args.size)
-    except ValueError as exc:
-        raise MotcuaError(str(exc)) from exc
+def screenshot(args: argparse.Namespace, size: tuple[int, int], config: str | None) -> int:
     cfg = load_config(config_path(config) or EXAMPLE)
     application("display")
     with tempfile.TemporaryDirectory(prefix="motcua-shot-") as folder:
@@ -69,8 +65,9 @@ def screenshot(args: argparse.Namespace, config: str | None) -> int:
 
 def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     args = parse(argv)
+    size = parse_size(args.size)  # before anything starts: a bad --size is one line, not a traceback
     if args.screenshot:
-        return screenshot(args, config)
+        return screenshot(args, size, config)
     if args.announce_dir is not None:
         try:
             args.announce_dir.mkdir(parents=True, exist_ok=True)
@@ -94,7 +91,7 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     controller = DisplayController(ctx.store, board, recent=cfg.get("display.recent_calls"),
                                    announcer=announcer, site=site, parent=board)
     if args.windowed:
-        board.resize(*parse_size(args.size))
+        board.resize(*size)
         board.show()
     else:
         board.showFullScreen()

@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from common.config import config_path
-from common.errors import ConfigError
 from common.printing import PrinterSettings, TicketPrinter
 from kiosk.window import KioskWindow
 from ui.automation import Automation, StdinLines
@@ -40,10 +39,7 @@ def printer_for(config) -> TicketPrinter | None:  # type: ignore[no-untyped-def]
 def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     args = parse_args(argv)
     if args.screenshot:
-        try:
-            size = parse_size(args.size)
-        except ValueError as exc:
-            raise ConfigError(str(exc)) from exc
+        size = parse_size(args.size)
         return screenshot(args.screenshot, size, args.screen, config)
     ctx = open_store(config, db, "kiosk")
     printer = printer_for(ctx.config)

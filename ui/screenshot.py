@@ -6,15 +6,17 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget
 
+from common.errors import MotcuaError
+
 
 def parse_size(text: str) -> tuple[int, int]:
-    """``1920x1080`` → (1920, 1080); a clear error otherwise."""
+    """``1920x1080`` → (1920, 1080); a one-line MotcuaError otherwise (the ``--size`` of every app)."""
     try:
         w, h = (int(part) for part in text.lower().split("x"))
-    except ValueError as exc:
-        raise ValueError(f"--size must look like 1920x1080, not {text!r}") from exc
+    except ValueError:
+        raise MotcuaError(f"--size must look like 1920x1080, not {text!r}") from None
     if w < 200 or h < 200:
-        raise ValueError(f"--size {text} is too small")
+        raise MotcuaError(f"--size {text} is too small")
     return w, h
 
 

@@ -39,10 +39,7 @@ def reasons_of(config: AppConfig) -> tuple[str, ...]:
 
 def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     args = build_parser().parse_args(argv)
-    try:
-        size = parse_size(args.size)
-    except ValueError as exc:
-        raise MotcuaError(str(exc)) from exc
+    size = parse_size(args.size)
     if args.screenshot:
         return screenshot(Path(args.screenshot), size, load_config(config_path(config)))
     ctx = open_store(config, db, "rating")
