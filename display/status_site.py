@@ -87,4 +87,6 @@ class StatusSite:
                 return Reply(200, pages.ticket_page(
                     status, self.office, self.refresh, token=token, reasons=self.reasons,
                     pending=self.pending.get(token), notice=self.rating_notes.pop(token, None)))
-        return Reply(404, b"404 Not Found - Khong tim thay\n", "text/plain; charset=utf-8")
+        # A citizen's QR from an earlier day lands here too: a page in Vietnamese, never a bare "404 Not Found".
+        return Reply(404, pages.message_page(
+            "Không tìm thấy", "Không tìm thấy vé này. Trang chỉ tra cứu được vé trong ngày cấp."))

@@ -65,7 +65,8 @@ def test_waiting_and_called_tickets_over_http(qtbot: QtBot, store: Store, served
 
 def test_unknown_malformed_and_writes_are_refused(qtbot: QtBot, served) -> None:  # type: ignore[no-untyped-def]
     _site, _server, base = served
-    assert fetch(qtbot, f"{base}/t/{'x' * 22}")[0] == 404
+    status, page, _ = fetch(qtbot, f"{base}/t/{'x' * 22}")
+    assert status == 404 and "Không tìm thấy vé này" in page and "Not Found" not in page
     assert fetch(qtbot, f"{base}/t/..%2F..%2Fetc")[0] == 404
     assert fetch(qtbot, f"{base}/admin")[0] == 404
     status, _page, headers = fetch(qtbot, f"{base}/", method="POST")
