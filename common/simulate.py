@@ -59,7 +59,9 @@ def simulate(store: Store, days: int = 1, counters: int = 3, arrivals_per_hour: 
     counters; otherwise the first ``counters`` active counters are staffed.
     """
     if days < 1 or counters < 1 or arrivals_per_hour < 0 or mean_service_minutes <= 0:
-        raise MotcuaError("simulate needs days ≥ 1, counters ≥ 1, arrivals ≥ 0 and a positive service time")
+        raise MotcuaError(f"simulate needs days ≥ 1, counters ≥ 1, arrivals ≥ 0 and a positive service time; got "
+                          f"days={days}, counters={counters}, arrivals={arrivals_per_hour}, "
+                          f"service={mean_service_minutes} min")
     if not store.services():
         store.load_office(OfficeSpec(services=(DEFAULT_SERVICE,), counters=tuple(
             Counter(n, f"Quầy {n}", (DEFAULT_SERVICE.code,)) for n in range(1, counters + 1))))
