@@ -188,6 +188,9 @@ def deliver(store: Store, printer: TicketPrinter, ticket: Ticket) -> Ticket:
     except PrintError as exc:
         status, detail = PrintStatus.FAILED, str(exc)
         log.warning("ticket %s not printed: %s", ticket.code, exc)
+    except Exception as exc:  # a layout or driver bug: for the citizen it is the same unprinted ticket
+        status, detail = PrintStatus.FAILED, f"{type(exc).__name__}: {exc}"
+        log.exception("ticket %s not printed: unexpected error", ticket.code)
     try:
         return store.set_print_status(ticket.id, status, detail)
     except MotcuaError as exc:

@@ -16,7 +16,7 @@ from common.bootstrap import Context
 from common.config import AppConfig, load_config
 from common.errors import ConfigError
 from common.model import PrintStatus
-from common.printing import PrintError, PrinterSettings, TicketPrinter, print_and_record, send
+from common.printing import PrintError, PrinterSettings, TicketPrinter, deliver, print_and_record, send
 from common.store import Store
 from common.ticket_layout import cp1258_text, qr_payload, slip_for, ticket_bytes
 from tests.conftest import EXAMPLE_OFFICE, ROOT
@@ -165,3 +165,19 @@ def test_cli_print_test_without_a_printer_says_so(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "common.cli", "--config", str(EXAMPLE_OFFICE), "print-test"],
                             capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert result.returncode == 2 and result.stderr.strip().startswith("motcua: printer.type is none")
+
+
+def test_a_layout_bug_is_a_failed_print_not_a_stuck_kiosk(store: Store, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # Fault injection: a bug in laying out the slip (not the printer) must still end as "not printed",
+    # so the kiosk shows the number on screen instead of waiting for a print that never comes.
+    def broken_layout(*_args: object) -> bytes:
+        raise RuntimeError("layout bug")
+
+    monkeypatch.setattr("common.printing.ticket_bytes", broken_layout)
+    out = tmp_path / "ticket.bin"
+    config = config_with(tmp_path, f'type = "file"\nfile_path = "{out}"')
+    ticket = store.issue_ticket("TP", print_status=PrintStatus.PENDING).ticket
+    printed = deliver(store, TicketPrinter(config), ticket)  # the kiosk's print job
+    assert printed.print_status == PrintStatus.FAILED
+    assert store.ticket(ticket.id).print_status == PrintStatus.FAILED and not out.exists()
