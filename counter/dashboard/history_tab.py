@@ -6,13 +6,12 @@ Signals:
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from common.report import GROUPINGS, Report, build_report
+from common.report import Report, build_report, groupings_report
 from common.store import Store
 from counter.dashboard import export
 from counter.dashboard.figures_table import FiguresTable
@@ -21,11 +20,6 @@ from counter.dashboard.periods import label
 from ui.banner import Banner
 from ui.style import font
 from ui.worker import Runner
-
-
-def load_all(store: Store, start: date, end: date) -> list[Report]:
-    """The summary and one report per grouping: what the XLSX and the PDF hold."""
-    return [build_report(store, start, end, by) for by in (None, *GROUPINGS)]
 
 
 class HistoryTab(QWidget):
@@ -80,7 +74,11 @@ class HistoryTab(QWidget):
             return False
 
     def export(self, fmt: str) -> None:
-        start, end = self.bar.bounds()
+        try:
+            start, end = self.bar.bounds()
+        except ValueError as exc:
+            self.message.show_message(str(exc), "error")
+            return
         suggested = f"bao-cao-{start:%Y%m%d}-{end:%Y%m%d}.{fmt}"
         path = self.ask_path(self, fmt, suggested)
         if not path:
@@ -92,9 +90,10 @@ class HistoryTab(QWidget):
                 return
             self.runner.submit("export-csv", export.write_csv, report, path)
         elif fmt == "xlsx":
-            self.runner.submit("export-xlsx", lambda: export.write_workbook(load_all(self.store, start, end), path))
+            self.runner.submit(
+                "export-xlsx", lambda: export.write_workbook(groupings_report(self.store, start, end), path))
         else:
-            self.runner.submit("export-pdf", load_all, self.store, start, end)
+            self.runner.submit("export-pdf", groupings_report, self.store, start, end)
 
     def _done(self, tag: str, result: object) -> None:
         if tag == "history" and self._again:
@@ -118,4 +117,6 @@ class HistoryTab(QWidget):
     def _failed(self, tag: str, exc: object) -> None:
         if tag == "history" or tag.startswith("export-"):
             self._pending.pop(tag, None)
-            self.message.show_message(f"Không lấy được số liệu: {exc}", "error")
+            what = "Không lưu được tệp" if tag.startswith("export-") else "Không lấy được số liệu"
+            detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            self.message.show_message(f"{what}: {detail}", "error")
