@@ -1,7 +1,7 @@
 """The door to the supervisor's dashboard (a separate issue): open it if this build has it.
 
 The dashboard's module is expected to offer
-``counter.dashboard.window.open_dashboard(store, clerk, parent) -> QWidget``.
+``counter.dashboard.window.open_dashboard(store, clerk, parent, **options) -> QWidget``.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def may_open(clerk: Clerk | None) -> bool:
     return clerk is not None and clerk.role in (Role.SUPERVISOR, Role.ADMIN)
 
 
-def open_dashboard(store: Store, clerk: Clerk, parent: QWidget) -> QWidget | str:
+def open_dashboard(store: Store, clerk: Clerk, parent: QWidget, **options: object) -> QWidget | str:
     """The dashboard window, or the one-line reason it cannot be opened."""
     if not may_open(clerk):
         return "Chỉ giám sát viên và quản trị viên được mở bảng điều khiển."
@@ -37,4 +37,4 @@ def open_dashboard(store: Store, clerk: Clerk, parent: QWidget) -> QWidget | str
     if opener is None:
         log.warning("%s has no open_dashboard(store, clerk, parent)", MODULE)
         return NOT_INSTALLED
-    return opener(store, clerk, parent)
+    return opener(store, clerk, parent, **options)

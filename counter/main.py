@@ -51,7 +51,7 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     app = application("counter")
     desk = Desk(ctx.store, lang=ctx.config.get("office.language"))
     window = CounterWindow(desk, fixed_counter=fixed, at_risk_minutes=ctx.config.get("office.at_risk_minutes"),
-                           categories=ctx.config.office.priority_categories)
+                           categories=ctx.config.office.priority_categories, office=ctx.config.get("office.name"))
     lines = StdinLines() if args.automation else None  # one reader: the password line, then commands
     if args.user:
         window.signin.username.setText(args.user)

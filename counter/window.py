@@ -45,8 +45,9 @@ class CounterWindow(QMainWindow):
     dashboard_opened = Signal(object)
 
     def __init__(self, desk: Desk, *, fixed_counter: int | None = None, at_risk_minutes: int = 20,
-                 categories: Mapping[str, tuple[str, str]] | None = None) -> None:
+                 categories: Mapping[str, tuple[str, str]] | None = None, office: str = "") -> None:
         super().__init__()
+        self.at_risk_minutes, self.office = at_risk_minutes, office
         self.desk = desk
         self.lists = OfficeLists((), (), False)
         self._pending: tuple[str, str, int] | None = None  # credentials kept only while asking to take over
@@ -197,7 +198,8 @@ class CounterWindow(QMainWindow):
         if not dashboard_door.may_open(self.desk.clerk):
             return  # F12 for a clerk: the button is hidden and the key does nothing
         assert self.desk.clerk is not None
-        opened = dashboard_door.open_dashboard(self.desk.store, self.desk.clerk, self)
+        opened = dashboard_door.open_dashboard(self.desk.store, self.desk.clerk, self,
+                                               at_risk_minutes=self.at_risk_minutes, office=self.office)
         if isinstance(opened, str):
             Notice.ask(self, "Bảng điều khiển", opened)
         else:

@@ -148,8 +148,9 @@ class DashboardWindow(QWidget):
         super().closeEvent(event)
 
 
-def open_dashboard(store: Store, clerk: Clerk, parent: QWidget | None) -> QWidget | str:
-    """What counter/dashboard_door.py calls: the window, or the one-line reason it cannot open."""
+def open_dashboard(store: Store, clerk: Clerk, parent: QWidget | None, *, at_risk_minutes: int = AT_RISK_MINUTES,
+                   office: str = "") -> QWidget | str:
+    """What counter/dashboard_door.py calls (with the counter's settings): the window, or why it cannot open."""
     if not allowed(clerk):
         return REFUSED
-    return DashboardWindow(store, clerk, parent)
+    return DashboardWindow(store, clerk, parent, at_risk_minutes=at_risk_minutes, office=office)

@@ -30,9 +30,12 @@ def test_a_clerk_is_refused_by_the_window_and_the_door(qtbot: QtBot, store: Stor
 # The door opens the real window, chime included: Qt reports the missing sound libraries as warnings.
 @pytest.mark.qt_log_ignore("Couldn't (load|resolve)", "PulseAudioService")
 def test_a_supervisor_at_a_counter_opens_it_through_the_door(qtbot: QtBot, store: Store) -> None:
-    window = dashboard_door.open_dashboard(store, BOSS, None)  # type: ignore[arg-type]
+    window = dashboard_door.open_dashboard(store, BOSS, None, at_risk_minutes=15,  # type: ignore[arg-type]
+                                           office="Bộ phận Một cửa xã An Bình")
     assert isinstance(window, DashboardWindow)
     qtbot.addWidget(window)
+    # The counter hands over its office's settings: the dashboard does not fall back to defaults.
+    assert window.at_risk_minutes == 15 and window.windowTitle() == "Bảng điều khiển – Bộ phận Một cửa xã An Bình"
     qtbot.waitUntil(lambda: window.live.figures is not None, timeout=WAIT_MS)
     window.close()
 
