@@ -44,6 +44,13 @@ class NoVoice(Exception):
     """No speech engine or no voice matching the setting: announcements are chime only."""
 
 
+class SpeechFailed(Exception):
+    """One phrase could not be synthesised; the next one is tried afresh."""
+
+
+SYNTH_ATTEMPTS = 2
+
+
 # --------------------------------------------------------------------------- synthesis
 class Synthesizer:
     """pyttsx3 to WAV. Create and use it on the speech thread only."""
@@ -59,11 +66,14 @@ class Synthesizer:
         self.engine.setProperty("voice", self.voice_id)
 
     def to_wav(self, text: str, path: Path) -> Path:
-        self.engine.save_to_file(text, str(path))
-        self.engine.runAndWait()
-        if not path.exists() or path.stat().st_size <= 44:
-            raise NoVoice(f"voice {self.voice_id!r} wrote no audio")
-        return path
+        # espeak through pyttsx3 now and then finishes without writing the file; a second
+        # try almost always works, and one failed phrase must not silence the hall for good.
+        for _attempt in range(SYNTH_ATTEMPTS):
+            self.engine.save_to_file(text, str(path))
+            self.engine.runAndWait()
+            if path.exists() and path.stat().st_size > 44:
+                return path
+        raise SpeechFailed(f"voice {self.voice_id!r} wrote no audio for {text!r}")
 
 
 def pick_voice(voices: list[Any], wanted: str) -> str:
@@ -186,6 +196,9 @@ class AnnouncementBuilder:
         except NoVoice as exc:
             self._no_voice = str(exc)
             log.warning("announcements are chime only: %s (setting display.voice = %r)", exc, self.settings.voice)
+            return b""
+        except SpeechFailed as exc:
+            log.warning("this announcement is chime only: %s", exc)
             return b""
         finally:
             scratch.unlink(missing_ok=True)

@@ -13,6 +13,7 @@ from common.speech import (
     GAP_SECONDS,
     AnnouncementBuilder,
     NoVoice,
+    SpeechFailed,
     SpeechSettings,
     SpeechThread,
     call_phrase,
@@ -115,6 +116,27 @@ def test_no_voice_means_chime_only_and_one_log_line(tmp_path: Path, caplog: pyte
     assert wav_seconds(first) == pytest.approx(wav_seconds(Path("assets/chime.wav")), abs=0.01)
     silent = [r for r in caplog.records if "chime only" in r.getMessage()]
     assert len(silent) == 1 and "no-such-voice-xx" in silent[0].getMessage()
+
+
+def test_one_failed_phrase_does_not_silence_the_next_calls(tmp_path: Path) -> None:
+    attempts: list[str] = []
+
+    class FlakyOnce:  # the engine's one-off "finished without writing the file", seen on espeak
+        def __init__(self, voice: str) -> None:
+            pass
+
+        def to_wav(self, text: str, path: Path) -> Path:
+            attempts.append(text)
+            if len(attempts) == 1:
+                raise SpeechFailed("wrote no audio")
+            return write_wav(path, tone([300.0], 1.0))
+
+    builder = AnnouncementBuilder(SpeechSettings(PHRASE, repeat=1), synth_factory=FlakyOnce)  # type: ignore[arg-type]
+    chime = wav_seconds(Path("assets/chime.wav"))
+    first = builder.build("A001", 1, tmp_path / "1.wav")
+    second = builder.build("A002", 1, tmp_path / "2.wav")
+    assert wav_seconds(first) == pytest.approx(chime, abs=0.01)  # that call: chime only
+    assert wav_seconds(second) == pytest.approx(chime + GAP_SECONDS + 1.0, abs=0.05)  # the next one speaks again
 
 
 def test_stereo_48k_clip_becomes_mono_22k(tmp_path: Path) -> None:
