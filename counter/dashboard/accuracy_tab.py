@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from common.estimate_accuracy import AccuracyReport, estimate_accuracy
 from common.store import Store
 from counter.dashboard import cells
 from counter.dashboard.period_bar import PeriodBar
+from counter.dashboard.period_read import PeriodRead
 from ui.style import font
 from ui.worker import Runner
 
@@ -32,25 +35,13 @@ class AccuracyTab(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(note)
         self.report: AccuracyReport | None = None
-        self._again = False
-        self.bar.changed.connect(self.refresh)
-        runner.succeeded.connect(self._done)
+        self.read = PeriodRead(runner, "accuracy", self.bar,
+                               lambda start, end: partial(estimate_accuracy, store, start, end), self._show)
 
     def refresh(self) -> None:
-        try:
-            start, end = self.bar.bounds()
-        except ValueError:
-            return
-        if not self.runner.submit("accuracy", estimate_accuracy, self.store, start, end):
-            self._again = True
+        self.read.refresh()
 
-    def _done(self, tag: str, result: object) -> None:
-        if tag != "accuracy":
-            return
-        if self._again:
-            self._again = False
-            self.refresh()
-            return
+    def _show(self, result: object) -> None:
         assert isinstance(result, AccuracyReport)
         self.report = result
         rows = []

@@ -6,6 +6,7 @@ Both charts come from ``build_report`` grouped by hour and by day over the chose
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from common.report import Report, build_report
 from common.store import Store
 from counter.dashboard.period_bar import PeriodBar
+from counter.dashboard.period_read import PeriodRead
 from ui.style import font
 from ui.worker import Runner
 
@@ -132,25 +134,13 @@ class ChartsTab(QWidget):
             view.setMinimumHeight(220)
             layout.addWidget(view, 1)
         self.reports: tuple[Report, Report] | None = None
-        self._again = False
-        self.bar.changed.connect(self.refresh)
-        runner.succeeded.connect(self._done)
+        self.read = PeriodRead(runner, "charts", self.bar,
+                               lambda start, end: partial(load_charts, store, start, end), self._show)
 
     def refresh(self) -> None:
-        try:
-            start, end = self.bar.bounds()
-        except ValueError:
-            return
-        if not self.runner.submit("charts", load_charts, self.store, start, end):
-            self._again = True
+        self.read.refresh()
 
-    def _done(self, tag: str, result: object) -> None:
-        if tag != "charts":
-            return
-        if self._again:
-            self._again = False
-            self.refresh()
-            return
+    def _show(self, result: object) -> None:
         self.reports = result  # type: ignore[assignment]
         hours, days = self.reports  # type: ignore[misc]
         for view, chart in ((self.by_hour, wait_by_hour(hours)), (self.by_day, within_by_day(days))):

@@ -6,6 +6,7 @@ Signals:
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -16,6 +17,7 @@ from common.store import Store
 from counter.dashboard import export
 from counter.dashboard.figures_table import FiguresTable
 from counter.dashboard.period_bar import PeriodBar
+from counter.dashboard.period_read import PeriodRead
 from counter.dashboard.periods import label
 from ui.banner import Banner
 from ui.style import font
@@ -45,8 +47,9 @@ class HistoryTab(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
-        self._again = False
-        self.bar.changed.connect(self.refresh)
+        self.bar.changed.connect(self.message.clear)  # before the read, which may put a warning there
+        self.read = PeriodRead(runner, "history", self.bar, lambda start, end: partial(
+            build_report, store, start, end, self.bar.grouping), self._show, on_bad_period=self._bad_period)
         runner.succeeded.connect(self._done)
         runner.failed.connect(self._failed)
         self._pending: dict[str, str] = {}
@@ -58,14 +61,16 @@ class HistoryTab(QWidget):
         return path
 
     def refresh(self) -> None:
-        try:
-            start, end = self.bar.bounds()
-        except ValueError as exc:
-            self.message.show_message(str(exc), "warning")
-            return
         self.message.clear()
-        if not self.runner.submit("history", build_report, self.store, start, end, self.bar.grouping):
-            self._again = True  # the choice changed while a report was being read: read again after it
+        self.read.refresh()
+
+    def _bad_period(self, exc: ValueError) -> None:
+        self.message.show_message(str(exc), "warning")
+
+    def _show(self, result: object) -> None:
+        assert isinstance(result, Report)
+        self.table.show_report(result)
+        self.title.setText(f"{label(result.start, result.end)} · chỉ tiêu {result.target_minutes} phút")
 
     def includes_today(self) -> bool:
         try:
@@ -96,14 +101,7 @@ class HistoryTab(QWidget):
             self.runner.submit("export-pdf", groupings_report, self.store, start, end)
 
     def _done(self, tag: str, result: object) -> None:
-        if tag == "history" and self._again:
-            self._again = False
-            self.refresh()
-        elif tag == "history":
-            assert isinstance(result, Report)
-            self.table.show_report(result)
-            self.title.setText(f"{label(result.start, result.end)} · chỉ tiêu {result.target_minutes} phút")
-        elif tag == "export-pdf":
+        if tag == "export-pdf":
             path = export.write_pdf(result, self._pending.pop(tag), self.office)  # type: ignore[arg-type]
             self._wrote(path)
         elif tag.startswith("export-"):

@@ -6,6 +6,8 @@ Three tables from one ``satisfaction_report``: the groups and their total, satis
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTableWidgetItem, QVBoxLayout, QWidget
 
@@ -13,6 +15,7 @@ from common.rating_report import GROUP_VI, GROUPINGS, SatisfactionReport, rows, 
 from common.store import Store
 from counter.dashboard import cells
 from counter.dashboard.period_bar import PeriodBar
+from counter.dashboard.period_read import PeriodRead
 from counter.dashboard.periods import label
 from counter.dashboard.tiles import COLOURS, TileRow
 from ui.style import font
@@ -65,25 +68,13 @@ class SatisfactionTab(QWidget):
         layout.addLayout(lower, 2)
         layout.addWidget(note)
         self.report: SatisfactionReport | None = None
-        self._again = False
-        self.bar.changed.connect(self.refresh)
-        runner.succeeded.connect(self._done)
+        self.read = PeriodRead(runner, TAG, self.bar, lambda start, end: partial(
+            satisfaction_report, store, start, end, self.bar.grouping), self._show)
 
     def refresh(self) -> None:
-        try:
-            start, end = self.bar.bounds()
-        except ValueError:
-            return
-        if not self.runner.submit(TAG, satisfaction_report, self.store, start, end, self.bar.grouping):
-            self._again = True  # the choice changed while reading: read again after it
+        self.read.refresh()
 
-    def _done(self, tag: str, result: object) -> None:
-        if tag != TAG:
-            return
-        if self._again:
-            self._again = False
-            self.refresh()
-            return
+    def _show(self, result: object) -> None:
         assert isinstance(result, SatisfactionReport)
         self.report = result
         self.title.setText(f"{label(result.start, result.end)} · chỉ tiêu ≥ {result.target_pct:g} % hài lòng")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from common.staffing import StaffingAdvice, WhatIf, staffing_advice, what_if
 from common.store import Store
 from counter.dashboard import cells
 from counter.dashboard.period_bar import PeriodBar
+from counter.dashboard.period_read import PeriodRead
 from ui.style import font
 from ui.worker import Runner
 
@@ -49,19 +52,18 @@ class StaffingTab(QWidget):
         layout.addLayout(row)
         self.advice: StaffingAdvice | None = None
         self.whatif: WhatIf | None = None
-        self._again = False
-        self.bar.changed.connect(self.refresh)
+        self.read = PeriodRead(runner, "staffing", self.bar,
+                               lambda start, end: partial(staffing_advice, store, start, end), self._show)
         self.simulate.clicked.connect(self.run_what_if)
         runner.succeeded.connect(self._done)
         runner.failed.connect(self._failed)
 
     def refresh(self) -> None:
-        try:
-            start, end = self.bar.bounds()
-        except ValueError:
-            return
-        if not self.runner.submit("staffing", staffing_advice, self.store, start, end):
-            self._again = True
+        self.read.refresh()
+
+    def _show(self, result: object) -> None:
+        assert isinstance(result, StaffingAdvice)
+        self.show_advice(result)
 
     def run_what_if(self) -> None:
         if self.advice is None or not self.advice.hours:
@@ -71,13 +73,7 @@ class StaffingTab(QWidget):
             self.result.setText(f"Đang mô phỏng với {self.counters.value()} quầy…")
 
     def _done(self, tag: str, result: object) -> None:
-        if tag == "staffing" and self._again:
-            self._again = False
-            self.refresh()
-        elif tag == "staffing":
-            assert isinstance(result, StaffingAdvice)
-            self.show_advice(result)
-        elif tag == "whatif":
+        if tag == "whatif":
             assert isinstance(result, WhatIf)
             self.whatif = result
             f = result.figures
