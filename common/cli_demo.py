@@ -12,6 +12,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--reset", action="store_true", help="start over with an empty demo office")
     p.add_argument("--history", type=int, default=0, metavar="DAYS",
                    help="fill DAYS of simulated history first, so the dashboard has something to show")
+    p.add_argument("--dashboard", action="store_true",
+                   help="also open the supervisor's dashboard (signed in as the demo supervisor)")
     p.set_defaults(func=cmd_demo)
 
 
@@ -28,7 +30,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"clerks (user / password):\n{demo.clerk_lines()}")
     if demo.has_screen():
         print("starting the hall display, the kiosk and counters 1 and 2; close any window or press Ctrl+C to stop")
-        return demo.run_office(db_url)
+        return demo.run_office(db_url, dashboard=args.dashboard)
     print("\nThis machine has no screen (no DISPLAY or WAYLAND_DISPLAY), so the windows cannot open here.")
     print("Rendering each window offscreen over sample data instead (this takes a minute):")
     for path in demo.render_screenshots(place.screenshots):

@@ -28,6 +28,7 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 DEMO_CONFIG = ASSETS / "demo.toml"
 DEMO_PASSWORD = "demo"  # printed on screen: the demo database holds nothing worth protecting
 COUNTERS = ((1, "demo1"), (2, "demo2"))
+SUPERVISOR = "giamdoc"
 
 
 @dataclass(frozen=True)
@@ -76,8 +77,8 @@ def has_screen() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def app_commands(db_url: str) -> list[tuple[str, list[str], str | None]]:
-    """(label, argv, stdin) for each process of the office."""
+def app_commands(db_url: str, *, dashboard: bool = False) -> list[tuple[str, list[str], str | None]]:
+    """(label, argv, stdin) for each process of the office, and the supervisor's dashboard if asked for."""
     base = [sys.executable, "-m", "common.cli", "--config", str(DEMO_CONFIG), "--db", db_url]
     commands: list[tuple[str, list[str], str | None]] = [
         ("display", [*base, "display", "--windowed"], None),
@@ -86,13 +87,18 @@ def app_commands(db_url: str) -> list[tuple[str, list[str], str | None]]:
     for number, user in COUNTERS:
         commands.append((f"counter {number}", [*base, "counter", "--counter", str(number), "--user", user,
                                                "--password-stdin"], DEMO_PASSWORD + "\n"))
+    if dashboard:
+        commands.append(("dashboard", [*base, "dashboard", "--user", SUPERVISOR, "--password-stdin"],
+                         DEMO_PASSWORD + "\n"))
     return commands
 
 
-def run_office(db_url: str) -> int:
+def run_office(db_url: str, *, dashboard: bool = False) -> int:
     """Start every app, wait until one is closed or Ctrl+C, then close them all."""
     processes: list[tuple[str, subprocess.Popen[bytes]]] = []
-    for label, argv, stdin in app_commands(db_url):
+    # Stopped by a service manager (SIGTERM) as by Ctrl+C: the apps are closed, never left behind.
+    signal.signal(signal.SIGTERM, _interrupt)
+    for label, argv, stdin in app_commands(db_url, dashboard=dashboard):
         proc = subprocess.Popen(argv, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL)
         if stdin and proc.stdin:
             proc.stdin.write(stdin.encode())
@@ -117,6 +123,10 @@ def run_office(db_url: str) -> int:
         print(f"motcua demo: stopped because {', '.join(failed)} ended", file=sys.stderr)
         return 1
     return 0
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def render_screenshots(folder: Path) -> list[Path]:

@@ -38,3 +38,6 @@ def test_the_office_runs_as_one_process_per_app(tmp_path: Path) -> None:
     for label, argv, stdin in commands:
         assert argv[:3] == [sys.executable, "-m", "common.cli"] and "--db" in argv
         assert (stdin == demo.DEMO_PASSWORD + "\n") == label.startswith("counter")
+    with_dashboard = demo.app_commands(f"sqlite:///{tmp_path / 'demo.sqlite3'}", dashboard=True)
+    label, argv, stdin = with_dashboard[-1]
+    assert label == "dashboard" and argv[-3:] == ["--user", "giamdoc", "--password-stdin"] and stdin
