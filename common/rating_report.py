@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from common.model import TicketStatus
-from common.orm import ClerkRow, CounterRow, RatingRow, ServiceRow, TicketRow
+from common.orm import RatingRow, TicketRow
 from common.rating import Score
+from common.report import group_labels, group_order
 from common.store import Store
 
 T, R = TicketRow, RatingRow
@@ -112,9 +113,9 @@ def satisfaction_report(store: Store, start: date, end: date, by: str | None = N
         period = T.service_day.between(start, end)
         rows = _counts(s, period, _key(by))
         overall = _figures(list(rows.values()))
-        labels = _labels(s, by)
+        labels = group_labels(s, by)
         groups = tuple(SatisfactionGroup(*labels.get(k, (k, _label(by, k))), _figures([raw]))
-                       for k, raw in sorted(rows.items(), key=lambda kv: _order(by, kv[0], labels))) if by else ()
+                       for k, raw in sorted(rows.items(), key=lambda kv: group_order(by, kv[0], labels))) if by else ()
         bands = _bands(s, period)
         low, reasons = _reasons(s, period)
         now = tx.now
@@ -171,30 +172,10 @@ def _reasons(s: Session, period: ColumnElement[bool]) -> tuple[int, tuple[Reason
     return len(rows), tuple(ReasonCount(r, n, _pct(n, len(rows))) for r, n in ranked)
 
 
-def _labels(s: Session, by: str | None) -> dict[Any, tuple[Any, str]]:
-    if by == "service":
-        return {v.id: (v.code, v.name_vi) for v in s.scalars(select(ServiceRow).order_by(ServiceRow.position))}
-    if by == "counter":
-        return {c.id: (c.number, c.name) for c in s.scalars(select(CounterRow))}
-    if by == "clerk":
-        return {k.id: (k.username, k.full_name) for k in s.scalars(select(ClerkRow))}
-    return {}
-
-
 def _label(by: str | None, key: Any) -> str:
     if key is None:
         return "(không rõ)"
     return f"{key:%d/%m/%Y}" if by == "day" else str(key)
-
-
-def _order(by: str | None, key: Any, labels: dict[Any, tuple[Any, str]]) -> tuple[int, Any]:
-    if key is None:
-        return (1, 0)
-    if by == "service":
-        return (0, list(labels).index(key) if key in labels else len(labels))
-    if by in ("counter", "clerk"):
-        return (0, labels.get(key, (key, ""))[0])
-    return (0, key)
 
 
 def _pct(part: int, whole: int) -> float | None:

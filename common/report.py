@@ -104,13 +104,13 @@ def build_report(store: Store, start: date, end: date, by: str | None = None) ->
             overall_pct = q.overall_percentiles(s, scope, raws)
         else:
             overall_pct = raws[None].percentiles if raws else (None, None)
-        labels = _labels(s, by, services) if by else {}
+        labels = group_labels(s, by, services) if by else {}
         now = tx.now
     overall = Overall(**asdict(_figures(total, overall_pct)), visits=total.visits,
                       visit_mean_s=_round(_mean(total.visit_sum, total.visit_n)))
     groups = tuple(
         Group(*labels.get(k, (k, _fallback_label(by, k))), _figures(raw, raw.percentiles))
-        for k, raw in sorted(raws.items(), key=lambda kv: _sort_key(by, kv[0], labels))
+        for k, raw in sorted(raws.items(), key=lambda kv: group_order(by, kv[0], labels))
     ) if by else ()
     return Report(start, end, store.tz.key, by, now, _main_target(services),
                   {svc.code: svc.target_minutes for svc in services}, overall, groups)
@@ -150,9 +150,11 @@ def _main_target(services: list[ServiceRow]) -> int:
     return max(tally, key=lambda minutes: (tally[minutes], minutes))
 
 
-def _labels(session: Any, by: str | None, services: list[ServiceRow]) -> dict[Any, tuple[Any, str]]:
-    """Raw group key -> (public key, label): ids become codes, numbers and usernames."""
+def group_labels(session: Any, by: str | None, services: list[ServiceRow] | None = None) -> dict[Any, tuple[Any, str]]:
+    """Raw group key -> (public key, label): ids become codes, numbers and usernames (services in office order)."""
     if by == "service":
+        if services is None:
+            services = list(session.scalars(select(ServiceRow).order_by(ServiceRow.position)))
         return {svc.id: (svc.code, svc.name_vi) for svc in services}
     if by == "counter":
         return {c.id: (c.number, c.name) for c in session.scalars(select(CounterRow))}
@@ -173,7 +175,8 @@ def _fallback_label(by: str | None, key: Any) -> str:
     return str(key)
 
 
-def _sort_key(by: str | None, key: Any, labels: dict[Any, tuple[Any, str]]) -> tuple[int, Any]:
+def group_order(by: str | None, key: Any, labels: dict[Any, tuple[Any, str]]) -> tuple[int, Any]:
+    """Groups in office order: services as listed, counters by number, clerks by username, the rest by key."""
     if key is None:
         return (1, 0)
     if by == "service":
