@@ -8,9 +8,10 @@ from datetime import date, timedelta
 import pytest
 
 from common.clock import ManualClock
-from common.rating import Score, rate_by_token, rate_ticket
+from common.rating import Score, rate_by_token
 from common.rating_report import satisfaction_report, to_csv, to_table
 from common.store import Store
+from tests.common.rated_day import serve_and_rate
 
 DAY = date(2026, 11, 25)
 # (service, counter, clerk, wait in minutes, score or None for unrated, reasons)
@@ -27,23 +28,9 @@ HAND_BUILT_DAY = (
 )
 
 
-def serve(store: Store, clock: ManualClock, service: str, counter: int, clerk: str, wait_minutes: int) -> int:
-    ticket = store.issue_ticket(service, check_hours=False).ticket
-    clock.advance(timedelta(minutes=wait_minutes))
-    called = store.call_next(counter, clerk)
-    assert called is not None and called.id == ticket.id
-    store.start_service(counter, clerk)
-    clock.advance(timedelta(minutes=2))
-    store.finish_service(counter, clerk)
-    return ticket.id
-
-
 @pytest.fixture
 def day(store: Store, clock: ManualClock) -> Store:
-    for service, counter, clerk, wait, score, reasons in HAND_BUILT_DAY:
-        ticket_id = serve(store, clock, service, counter, clerk, wait)
-        if score is not None:
-            rate_ticket(store, ticket_id, score, reasons, counter=counter)
+    serve_and_rate(store, clock, HAND_BUILT_DAY)
     store.issue_ticket("TP")  # still waiting: neither served nor rated
     clock.set(clock.now() + timedelta(days=1))  # the next day: one more, rated by phone
     token = store.issue_ticket("TP", check_hours=False).ticket.token

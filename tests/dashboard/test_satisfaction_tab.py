@@ -15,6 +15,7 @@ from common.store import Store
 from counter.dashboard.satisfaction_tab import SATISFACTION_COLUMN
 from counter.dashboard.tiles import COLOURS
 from counter.dashboard.window import TABS
+from tests.common.rated_day import serve, serve_and_rate
 from tests.dashboard.conftest import WAIT_MS, Open
 
 DAY = date(2026, 11, 25)
@@ -29,23 +30,9 @@ RATED_DAY = (
 )
 
 
-def serve(store: Store, clock: ManualClock, service: str, counter: int, clerk: str, wait_minutes: int) -> int:
-    ticket = store.issue_ticket(service, check_hours=False).ticket
-    clock.advance(timedelta(minutes=wait_minutes))
-    called = store.call_next(counter, clerk)
-    assert called is not None and called.id == ticket.id
-    store.start_service(counter, clerk)
-    clock.advance(timedelta(minutes=2))
-    store.finish_service(counter, clerk)
-    return ticket.id
-
-
 @pytest.fixture
 def rated(store: Store, clock: ManualClock) -> Store:
-    for service, counter, clerk, wait, score, reasons in RATED_DAY:
-        ticket_id = serve(store, clock, service, counter, clerk, wait)
-        if score is not None:
-            rate_ticket(store, ticket_id, score, reasons, counter=counter)
+    serve_and_rate(store, clock, RATED_DAY)
     store.issue_ticket("TP")  # still waiting: neither served nor rated
     return store
 
