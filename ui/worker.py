@@ -31,6 +31,7 @@ class Runner(QObject):
         super().__init__(parent)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
         self._in_flight: set[str] = set()
+        self._closed = False
         self.succeeded.connect(self._finish)
         self.failed.connect(self._finish)
 
@@ -46,8 +47,8 @@ class Runner(QObject):
 
         That refusal is what makes a double click, or a key held down, act once.
         """
-        if tag in self._in_flight:
-            return False
+        if tag in self._in_flight or self._closed:
+            return False  # a window's late timer or feed signal after it closed asks for nothing
         self._in_flight.add(tag)
         if len(self._in_flight) == 1:
             self.busy_changed.emit(True)
@@ -68,4 +69,5 @@ class Runner(QObject):
             self.busy_changed.emit(False)
 
     def shutdown(self) -> None:
+        self._closed = True
         self._pool.shutdown(wait=True, cancel_futures=True)

@@ -43,3 +43,11 @@ def test_exceptions_become_failed_signals(qtbot: QtBot) -> None:
         runner.submit("boom", lambda: 1 / 0)
     assert blocker.args[0] == "boom" and isinstance(blocker.args[1], ZeroDivisionError)
     runner.shutdown()
+
+
+def test_after_shutdown_submit_does_nothing(qtbot: QtBot) -> None:
+    runner = Runner()
+    runner.shutdown()
+    calls: list[int] = []
+    assert not runner.submit("late", lambda: calls.append(1))  # a closed window's timer firing once more
+    assert calls == [] and not runner.busy
