@@ -21,11 +21,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from common.clock import ManualClock
 from common.config import ClerkSpec, OfficeSpec
-from common.db import Database, connect, make_engine, upgrade
-from common.model import Counter, Role, Service
+from common.core.clock import ManualClock
+from common.core.model import Counter, Role, Service
 from common.store import Store
+from common.store.db import Database, connect, make_engine, upgrade
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 MORNING = datetime(2026, 11, 25, 9, 0, tzinfo=TZ)  # one service day for every process

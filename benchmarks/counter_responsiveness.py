@@ -30,9 +30,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from common.config import load_config
-from common.db import Database, connect, make_engine, upgrade
-from common.model import Role
+from common.core.model import Role
 from common.store import Store
+from common.store.db import Database, connect, make_engine, upgrade
 from counter.desk import Desk
 from counter.dialogs import TransferDialog
 from counter.window import CounterWindow

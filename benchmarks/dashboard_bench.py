@@ -29,11 +29,11 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 from report_bench import TZ, _sqlite, fill, prepare  # noqa: E402
 
-from common.estimate_accuracy import estimate_accuracy  # noqa: E402
-from common.live_metrics import live_figures  # noqa: E402
-from common.report import build_report  # noqa: E402
-from common.staffing import staffing_advice  # noqa: E402
-from common.store import Store  # noqa: E402
+from common.planning.staffing import staffing_advice  # noqa: E402
+from common.store.operations import Store  # noqa: E402
+from common.views.estimate_accuracy import estimate_accuracy  # noqa: E402
+from common.views.live_metrics import live_figures  # noqa: E402
+from common.views.report import build_report  # noqa: E402
 
 
 def refreshes(store: Store, last: date) -> dict[str, object]:

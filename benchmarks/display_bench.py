@@ -30,17 +30,17 @@ from PySide6.QtCore import QTimer  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from common.board import BoardState  # noqa: E402
 from common.config import load_config  # noqa: E402
-from common.db import connect  # noqa: E402
-from common.store import Store  # noqa: E402
-from display.board import BoardWindow  # noqa: E402
+from common.store.db import connect  # noqa: E402
+from common.store.operations import Store  # noqa: E402
+from common.views.board import BoardState  # noqa: E402
+from display.board_window import BoardWindow  # noqa: E402
 from display.controller import DisplayController  # noqa: E402
 from ui.style import application  # noqa: E402
 
 CALLER = """
 import sys, time
-from common.db import connect
+from common.store.db import connect
 from common.store import Store
 store = Store(connect(sys.argv[1]))
 for i in range(int(sys.argv[2])):
@@ -111,7 +111,7 @@ def fresh_pg_database(base: str) -> tuple[str, object]:
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(base).set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
-    from common.db import Database, make_engine, upgrade
+    from common.store.db import Database, make_engine, upgrade
 
     upgrade(Database(make_engine(url), url))
 

@@ -19,11 +19,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from common.config import load_config
-from common.db import connect
-from common.model import PrintStatus
-from common.printing import PrinterSettings, TicketPrinter
+from common.core.model import PrintStatus
+from common.devices.printing import PrinterSettings, TicketPrinter
+from common.devices.ticket_layout import slip_for, ticket_bytes
 from common.store import Store
-from common.ticket_layout import slip_for, ticket_bytes
+from common.store.db import connect
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "assets" / "office.example.toml"
 CODES = ("TP", "CT", "DD", "KD", "LD", "BH", "CA")

@@ -27,10 +27,10 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 from report_bench import END, fill, prepare  # noqa: E402
 
-from common.orm import RatingRow, TicketRow  # noqa: E402
-from common.rating import Score, rate_ticket  # noqa: E402
-from common.rating_report import satisfaction_report  # noqa: E402
-from common.store import Store  # noqa: E402
+from common.store.operations import Store  # noqa: E402
+from common.store.orm import RatingRow, TicketRow  # noqa: E402
+from common.store.rating import Score, rate_ticket  # noqa: E402
+from common.views.rating_report import satisfaction_report  # noqa: E402
 
 RATE = """
 INSERT INTO ratings (ticket_id, service_id, counter_id, clerk_id, score, reasons, channel, rated_at)

@@ -27,13 +27,13 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 from _history import COLUMNS, History  # noqa: E402
 
-from common.clock import ManualClock  # noqa: E402
 from common.config import ClerkSpec, OfficeSpec, load_config  # noqa: E402
-from common.db import Database, connect, make_engine, upgrade  # noqa: E402
-from common.model import Role  # noqa: E402
-from common.orm import TicketRow  # noqa: E402
-from common.report import build_report  # noqa: E402
-from common.store import Store  # noqa: E402
+from common.core.clock import ManualClock  # noqa: E402
+from common.core.model import Role  # noqa: E402
+from common.store.db import Database, connect, make_engine, upgrade  # noqa: E402
+from common.store.operations import Store  # noqa: E402
+from common.store.orm import TicketRow  # noqa: E402
+from common.views.report import build_report  # noqa: E402
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 END = date(2026, 11, 24)

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from common.errors import ConfigError
-from common.model import DEFAULT_PRIORITY_CATEGORIES, Counter, OpeningHours, Ordering, Role, Service, parse_span
+from common.core.errors import ConfigError
+from common.core.model import DEFAULT_PRIORITY_CATEGORIES, Counter, OpeningHours, Ordering, Role, Service, parse_span
 from common.settings import BY_NAME, SECTIONS
 
 OFFICE_TABLES = ("services", "counters", "clerks", "priority_categories")

@@ -13,8 +13,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QGridLayout, QPushButton, QSizePolicy, QWidget
 
-from common.clerk_stats import DeskView
-from common.model import CounterState, TicketStatus
+from common.core.model import CounterState, TicketStatus
+from common.views.clerk_stats import DeskView
 from ui.automation import tag
 from ui.style import font
 

@@ -1,7 +1,7 @@
 """The door to the supervisor's dashboard (a separate issue): open it if this build has it.
 
 The dashboard's module is expected to offer
-``counter.dashboard.window.open_dashboard(store, clerk, parent, **options) -> QWidget``.
+``dashboard.window.open_dashboard(store, clerk, parent, **options) -> QWidget``.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ import logging
 
 from PySide6.QtWidgets import QWidget
 
-from common.model import Clerk, Role
+from common.core.model import Clerk, Role
 from common.store import Store
 
 log = logging.getLogger(__name__)
-MODULE = "counter.dashboard.window"
+MODULE = "dashboard.window"
 NOT_INSTALLED = "Bảng điều khiển chưa có trong bản cài đặt này. Vui lòng liên hệ bộ phận kỹ thuật."
 
 

@@ -13,10 +13,10 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from common.clerk_stats import DeskView, desk_view
-from common.errors import DomainError, MotcuaError, StoreUnavailable
-from common.model import Clerk, CounterState
+from common.core.errors import DomainError, MotcuaError, StoreUnavailable
+from common.core.model import Clerk, CounterState
 from common.store import Store
+from common.views.clerk_stats import DeskView, desk_view
 from counter import jobs
 from counter.throttle import SignInThrottle
 from ui.feed import LiveFeed

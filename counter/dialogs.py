@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from common.model import Counter, Service
+from common.core.model import Counter, Service
 from ui.style import font
 
 # Offered in the reason box; the clerk may type any other reason.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from common.model import Clerk, CounterState
+from common.core.model import Clerk, CounterState
 from counter.text import STATE_VI
 from ui.style import font
 

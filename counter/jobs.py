@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from common.errors import AuthError, DomainError
-from common.model import Clerk, Counter, CounterState, Service
+from common.core.errors import AuthError, DomainError
+from common.core.model import Clerk, Counter, CounterState, Service
 from common.store import Store
 from counter.throttle import SignInThrottle
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
 
-from common.errors import MotcuaError
+from common.core.errors import MotcuaError
 from counter import sample
 from counter.desk import Desk
 from counter.window import CounterWindow

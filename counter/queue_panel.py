@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QGridLayout, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
-from common.clerk_stats import DeskView
-from common.model import Ticket
+from common.core.model import Ticket
+from common.views.clerk_stats import DeskView
 from counter.queue_model import QueueModel, QueueRow
 from counter.text import minutes_between, priority_label, wait_colour
 from ui.style import font

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from common.clock import ManualClock
 from common.config import load_config
-from common.db import connect
-from common.model import Role
+from common.core.clock import ManualClock
+from common.core.model import Role
 from common.store import Store
+from common.store.db import connect
 
 EXAMPLE_OFFICE = Path(__file__).resolve().parent.parent / "assets" / "office.example.toml"
 DEMO_CLERK, DEMO_PASSWORD, DEMO_COUNTER = "lan", "demo-lan", 1

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from common.model import Counter
+from common.core.model import Counter
 from ui.style import font
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from common.model import DEFAULT_PRIORITY_CATEGORIES, CounterState, TicketStatus
+from common.core.model import DEFAULT_PRIORITY_CATEGORIES, CounterState, TicketStatus
 
 STATUS_VI: dict[TicketStatus, str] = {
     TicketStatus.WAITING: "Đang chờ",

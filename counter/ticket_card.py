@@ -8,7 +8,7 @@ from datetime import datetime
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
-from common.model import CounterState, Ticket, TicketStatus
+from common.core.model import CounterState, Ticket, TicketStatus
 from counter.text import STATE_VI, minutes_between, priority_label
 from ui.automation import tag
 from ui.style import font

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from common.clerk_stats import ClerkDay
+from common.views.clerk_stats import ClerkDay
 from counter.text import duration
 from ui.style import font
 

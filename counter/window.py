@@ -8,8 +8,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
-from common.clerk_stats import DeskView
-from common.model import Ticket
+from common.core.model import Ticket
+from common.views.clerk_stats import DeskView
 from counter import dashboard_door
 from counter.action_panel import ACTION_SPECS, ActionPanel
 from counter.desk import Desk

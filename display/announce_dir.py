@@ -12,7 +12,7 @@ import os
 import shutil
 from pathlib import Path
 
-from common.board import CallView
+from common.views.board import CallView
 
 log = logging.getLogger(__name__)
 MAX_KEPT = 500  # a busy centre's day of calls at about 0.4 MB each

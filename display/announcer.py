@@ -1,6 +1,6 @@
 """The announcement queue: every call and recall, in order, each played to its end.
 
-Synthesis runs on the one speech thread (common.speech.SpeechThread); the WAVs come
+Synthesis runs on the one speech thread (common.devices.speech.SpeechThread); the WAVs come
 back to the GUI thread as a signal and are played strictly one after another. A call
 that arrives while another is being said waits its turn: none is lost, none cut off.
 With a ``keep_dir`` (``--announce-dir``) each WAV is also copied there, and still made
@@ -18,8 +18,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from common.board import CallView
-from common.speech import AnnouncementBuilder, SpeechThread, wav_seconds
+from common.devices.speech import AnnouncementBuilder, SpeechThread, wav_seconds
+from common.views.board import CallView
 from display.announce_dir import keep
 from display.audio import AudioSink
 

@@ -9,13 +9,13 @@ import logging
 
 from PySide6.QtCore import QObject
 
-from common.board import BoardState, call_view, read_board, read_statuses
-from common.errors import DomainError
-from common.model import Event
-from common.rating import rate_by_token
+from common.core.errors import DomainError
+from common.core.model import Event
 from common.store import Store
+from common.store.rating import rate_by_token
+from common.views.board import BoardState, call_view, read_board, read_statuses
 from display.announcer import Announcer
-from display.board import BoardWindow
+from display.board_window import BoardWindow
 from display.status_site import StatusSite
 from ui.feed import LiveFeed
 from ui.worker import Runner

@@ -7,15 +7,15 @@ import logging
 import tempfile
 from pathlib import Path
 
-from common.board import read_board
-from common.bootstrap import Context
 from common.config import config_path, load_config
-from common.errors import MotcuaError
-from common.rating import check_reasons
-from common.speech import AnnouncementBuilder, SpeechSettings, SpeechThread
+from common.core.errors import MotcuaError
+from common.devices.speech import AnnouncementBuilder, SpeechSettings, SpeechThread
+from common.store.bootstrap import Context
+from common.store.rating import check_reasons
+from common.views.board import read_board
 from display.announcer import Announcer
 from display.audio import QtAudioSink
-from display.board import BoardWindow
+from display.board_window import BoardWindow
 from display.controller import DisplayController
 from display.sample import sample_context
 from display.status_server import StatusServer

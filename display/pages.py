@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from common.board import BoardState, PublicStatus
-from common.rating import CHOICES, LABELS_VI, Score
+from common.store.rating import CHOICES, LABELS_VI, Score
+from common.views.board import BoardState, PublicStatus
 
 STYLE = """
 body{font-family:"DejaVu Sans",Arial,sans-serif;margin:0;background:#0b1f3a;color:#fff}
@@ -86,7 +86,7 @@ def message_page(title: str, text: str) -> bytes:
     return page(title, f'<div class="card"><div class="state">{escape(text)}</div></div>')
 
 
-# The panel's faces (counter/rating/faces.py) as inline SVG: no image files, nothing to fetch.
+# The panel's faces (rating/faces.py) as inline SVG: no image files, nothing to fetch.
 FACE_FILL = {4: "#2e9d44", 3: "#8cc63f", 2: "#ffc107", 1: "#e53935"}
 FACE_MOUTH = {4: "M9 21 Q20 38 31 21", 3: "M12 23 Q20 28 28 23", 2: "M11 24 L29 24", 1: "M11 28 Q20 21 29 28"}
 

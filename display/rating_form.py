@@ -15,8 +15,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
-from common.board import public_status
-from common.rating import Score
+from common.store.rating import Score
+from common.views.board import public_status
 from display import pages
 from display.reply import Reply
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from common.bootstrap import Context, store_for
-from common.clock import ManualClock
 from common.config import AppConfig
-from common.errors import DomainError
+from common.core.clock import ManualClock
+from common.core.errors import DomainError
+from common.store.bootstrap import Context, store_for
 
 # (service, how many issued) and (counter, clerk) pairs that call in turn.
 ISSUES = (("TP", 14), ("CT", 9), ("DD", 6), ("KD", 4), ("XD", 3), ("LD", 5), ("BH", 4), ("CA", 8))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 
-from common.board import BoardState, PublicStatus, public_status
+from common.views.board import BoardState, PublicStatus, public_status
 from display import pages, rating_form
 from display.reply import Reply
 

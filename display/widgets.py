@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from common.board import CallView, CounterView, WaitingView
+from common.views.board import CallView, CounterView, WaitingView
 from ui.automation import tag
 from ui.style import FONT_FAMILY
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from common.model import Issued
+from common.core.model import Issued
 from kiosk.qr_view import QrView
 from kiosk.texts import tr
 from kiosk.theme import GREEN, px_font

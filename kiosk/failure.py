@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from common.model import Issued
+from common.core.model import Issued
 from kiosk.qr_view import QrView
 from kiosk.texts import tr
 from kiosk.theme import px_font

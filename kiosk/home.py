@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from common.model import QueueSnapshot
+from common.core.model import QueueSnapshot
 from kiosk.service_button import ServiceButton
 from kiosk.texts import tr
 from kiosk.theme import RED, px_font

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from common.config import config_path
-from common.printing import PrinterSettings, TicketPrinter
+from common.devices.printing import PrinterSettings, TicketPrinter
 from kiosk.window import KioskWindow
 from ui.automation import Automation, StdinLines
 from ui.screenshot import parse_size, save_png

@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from common.clock import ManualClock
 from common.config import AppConfig, load_config
-from common.db import connect
+from common.core.clock import ManualClock
 from common.store import Store
+from common.store.db import connect
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_OFFICE = ROOT / "assets" / "office.example.toml"

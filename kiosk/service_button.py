@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from common.model import ServiceQueue
+from common.core.model import ServiceQueue
 from kiosk.texts import minutes, tr
 from kiosk.theme import GREY_INK, TOUCH_PX, px_font
 from ui.automation import tag

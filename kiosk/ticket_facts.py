@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from common.model import Issued
+from common.core.model import Issued
 from kiosk.texts import minutes, tr
 from kiosk.theme import BLUE, px_font
 from ui.automation import tag

@@ -17,11 +17,11 @@ from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import QLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from common.config import AppConfig
-from common.errors import DomainError, StoreUnavailable
-from common.model import DEFAULT_PRIORITY_CATEGORIES, Issued, PrintStatus, QueueSnapshot, Ticket
-from common.printing import TicketPrinter, deliver
+from common.core.errors import DomainError, StoreUnavailable
+from common.core.model import DEFAULT_PRIORITY_CATEGORIES, Issued, PrintStatus, QueueSnapshot, Ticket
+from common.devices.printing import TicketPrinter, deliver
+from common.devices.ticket_layout import qr_payload
 from common.store import Store
-from common.ticket_layout import qr_payload
 from kiosk.confirm import ConfirmationScreen
 from kiosk.failure import PrintFailedPanel
 from kiosk.header import Header

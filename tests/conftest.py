@@ -23,10 +23,10 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from common.clock import ManualClock
 from common.config import AppConfig, load_config
-from common.db import Database, connect, make_engine, upgrade
+from common.core.clock import ManualClock
 from common.store import Store
+from common.store.db import Database, connect, make_engine, upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_OFFICE = ROOT / "assets" / "office.example.toml"

@@ -7,9 +7,9 @@ import threading
 
 from PySide6.QtCore import QObject, Signal
 
-from common.errors import MotcuaError
-from common.notify import ChangeFeed
+from common.core.errors import MotcuaError
 from common.store import Store
+from common.store.notify import ChangeFeed
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 2.0
@@ -19,7 +19,7 @@ class LiveFeed(QObject):
     """Watches the store on a background thread.
 
     Signals:
-        changed(list): a batch of new ``common.model.Event`` values, oldest first.
+        changed(list): a batch of new ``common.core.model.Event`` values, oldest first.
         online(bool): False when the store became unreachable, True when it is back.
     """
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-from common.errors import MotcuaError
+from common.core.errors import MotcuaError
 
 
 def parse_size(text: str) -> tuple[int, int]:

@@ -12,8 +12,8 @@ import logging
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QLabel
 
-from common.bootstrap import Context, bootstrap
-from common.errors import StoreUnavailable
+from common.core.errors import StoreUnavailable
+from common.store.bootstrap import Context, bootstrap
 from ui.style import application, font
 from ui.worker import Runner
 

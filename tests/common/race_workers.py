@@ -12,11 +12,11 @@ import traceback
 from datetime import datetime
 from typing import Any
 
-from common.clock import ManualClock
 from common.config import ClerkSpec, OfficeSpec
-from common.db import connect
-from common.model import Counter, Role, Service
+from common.core.clock import ManualClock
+from common.core.model import Counter, Role, Service
 from common.store import Store
+from common.store.db import connect
 
 SERVICES = ("RA", "RB")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 
-from common.clock import ManualClock
-from common.rating import rate_ticket
+from common.core.clock import ManualClock
 from common.store import Store
+from common.store.rating import rate_ticket
 
 # (service, counter, clerk, wait in minutes, score or None for unrated, reasons)
 Row = tuple[str, int, str, int, int | None, tuple[str, ...]]

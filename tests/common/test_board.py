@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from common.board import public_status, read_board, read_statuses
 from common.store import Store
+from common.views.board import public_status, read_board, read_statuses
 
 
 def test_the_board_shows_the_latest_call_and_who_waits(store: Store) -> None:

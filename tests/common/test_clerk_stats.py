@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from common.clerk_stats import clerk_day, desk_view, session_is_current
-from common.clock import ManualClock
-from common.model import CounterState
+from common.core.clock import ManualClock
+from common.core.model import CounterState
 from common.store import Store
+from common.views.clerk_stats import clerk_day, desk_view, session_is_current
 from tests.common.interleave import committed_before
 
 

@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from common.config import load_config
-from common.db import connect
 from common.store import Store
+from common.store.db import connect
 from tests.conftest import EXAMPLE_OFFICE, ROOT
 
 pytestmark = pytest.mark.slow  # each case starts a Python process (~1 s)
@@ -34,7 +34,7 @@ def office(tmp_path: Path) -> Path:
 
 
 def motcua(url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "common.cli", "--db", url, *args], cwd=ROOT, input=stdin,
+    return subprocess.run([sys.executable, "-m", "common.cli.main", "--db", url, *args], cwd=ROOT, input=stdin,
                           capture_output=True, text=True, timeout=60, env=_env())
 
 

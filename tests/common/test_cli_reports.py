@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from common.clock import ManualClock
-from common.report import build_report
+from common.core.clock import ManualClock
 from common.store import Store
+from common.views.report import build_report
 from tests.common.test_report import TUE, WED, build_day, finish_day
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,7 +27,7 @@ NOW_DEPENDENT = {"generated_at", "waits_judged", "waits_within", "waits_within_t
 
 def motcua(*args: str, db: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("MOTCUA_DB", "MOTCUA_CONFIG")}
-    return subprocess.run([sys.executable, "-m", "common.cli", "--db", db, *args], cwd=ROOT, env=env,
+    return subprocess.run([sys.executable, "-m", "common.cli.main", "--db", db, *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
 
 

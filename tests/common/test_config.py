@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import text
 
 from common.config import load_config
-from common.db import connect
-from common.errors import ConfigError
-from common.model import Ordering, Role
+from common.core.errors import ConfigError
+from common.core.model import Ordering, Role
 from common.store import Store
+from common.store.db import connect
 from tests.conftest import EXAMPLE_OFFICE
 
 GOOD_SERVICE = """

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from common import db as dbmod
-from common.db import Database, check_schema, connect, current_revision, head_revision, make_engine, mask, upgrade
-from common.errors import ConfigError, SchemaOutOfDate, StoreUnavailable
+from common.core.errors import ConfigError, SchemaOutOfDate, StoreUnavailable
+from common.store import db as dbmod
+from common.store.db import Database, check_schema, connect, current_revision, head_revision, make_engine, mask, upgrade
 from tests.conftest import pg_base_url
 
 TABLES = {"services", "counters", "counter_services", "clerks", "daily_numbers", "tickets", "events",

@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from common import demo
-from common.db import connect
+from common.cli import demo
 from common.store import Store
+from common.store.db import connect
 
 
 @pytest.mark.slow
 def test_demo_without_a_screen_loads_the_demo_office_and_renders_every_window(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
     env["XDG_DATA_HOME"] = str(tmp_path)  # platformdirs' user data directory on Linux
-    result = subprocess.run([sys.executable, "-m", "common.cli", "demo", "--reset"], env=env, capture_output=True,
+    result = subprocess.run([sys.executable, "-m", "common.cli.main", "demo", "--reset"], env=env, capture_output=True,
                             text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     assert "no screen" in result.stdout and "demo1 / demo" in result.stdout
@@ -36,7 +36,7 @@ def test_the_office_runs_as_one_process_per_app(tmp_path: Path) -> None:
     commands = demo.app_commands(f"sqlite:///{tmp_path / 'demo.sqlite3'}")
     assert [label for label, _, _ in commands] == ["display", "kiosk", "counter 1", "counter 2"]
     for label, argv, stdin in commands:
-        assert argv[:3] == [sys.executable, "-m", "common.cli"] and "--db" in argv
+        assert argv[:3] == [sys.executable, "-m", "common.cli.main"] and "--db" in argv
         assert (stdin == demo.DEMO_PASSWORD + "\n") == label.startswith("counter")
     with_dashboard = demo.app_commands(f"sqlite:///{tmp_path / 'demo.sqlite3'}", dashboard=True)
     label, argv, stdin = with_dashboard[-1]

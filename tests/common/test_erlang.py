@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from common import erlang
+from common.planning import erlang
 
 
 def erlang_c_by_factorials(c: int, a: float) -> float:

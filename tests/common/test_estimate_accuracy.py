@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from common.clock import ManualClock
-from common.estimate_accuracy import estimate_accuracy
-from common.model import TicketStatus
+from common.core.clock import ManualClock
+from common.core.model import TicketStatus
 from common.store import Store
+from common.views.estimate_accuracy import estimate_accuracy
 from tests.dashboard.day import WED, build_day
 
 

@@ -28,11 +28,11 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, rule
 from sqlalchemy import text
 
-from common.clock import ManualClock
 from common.config import load_config
-from common.db import Database, connect, make_engine, upgrade
-from common.errors import DomainError
+from common.core.clock import ManualClock
+from common.core.errors import DomainError
 from common.store import Store
+from common.store.db import Database, connect, make_engine, upgrade
 from tests.conftest import EXAMPLE_OFFICE, MORNING, TZ
 
 CLERK_OF = {1: "lan", 2: "minh", 3: "hoa", 8: "tuan"}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from common.clock import ManualClock
-from common.live_metrics import crossings, live_figures, thresholds
+from common.core.clock import ManualClock
 from common.store import Store
+from common.views.live_metrics import crossings, live_figures, thresholds
 from tests.common.interleave import committed_before
 from tests.dashboard.day import NOW, build_day
 

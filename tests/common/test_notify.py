@@ -13,18 +13,18 @@ import time
 import pytest
 from sqlalchemy import create_engine, text
 
-from common.clock import ManualClock
 from common.config import AppConfig
-from common.db import connect
-from common.errors import StoreUnavailable
-from common.model import Event
-from common.notify import ChangeFeed
+from common.core.clock import ManualClock
+from common.core.errors import StoreUnavailable
+from common.core.model import Event
 from common.store import Store
+from common.store.db import connect
+from common.store.notify import ChangeFeed
 from tests.conftest import ROOT, TZ
 
 CHILD = """
 import sys
-from common.db import connect
+from common.store.db import connect
 from common.store import Store
 Store(connect(sys.argv[1])).issue_ticket(sys.argv[2], check_hours=False)
 """

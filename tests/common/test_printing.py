@@ -12,13 +12,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from common.bootstrap import Context
 from common.config import AppConfig, load_config
-from common.errors import ConfigError
-from common.model import PrintStatus
-from common.printing import PrintError, PrinterSettings, TicketPrinter, deliver, print_and_record, send
+from common.core.errors import ConfigError
+from common.core.model import PrintStatus
+from common.devices.printing import PrintError, PrinterSettings, TicketPrinter, deliver, print_and_record, send
+from common.devices.ticket_layout import cp1258_text, qr_payload, slip_for, ticket_bytes
 from common.store import Store
-from common.ticket_layout import cp1258_text, qr_payload, slip_for, ticket_bytes
+from common.store.bootstrap import Context
 from tests.conftest import EXAMPLE_OFFICE, ROOT
 
 RASTER = b"\x1dv0"  # GS v 0: a raster bit image
@@ -133,7 +133,7 @@ def test_print_and_record_marks_printed_and_failed(store: Store, tmp_path: Path)
 
 
 def run_cli(*args: str, env_db: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "common.cli", "--db", env_db, *args],
+    return subprocess.run([sys.executable, "-m", "common.cli.main", "--db", env_db, *args],
                           capture_output=True, text=True, cwd=ROOT, timeout=60)
 
 
@@ -154,7 +154,7 @@ def test_cli_issue_print_writes_real_bytes(sqlite_url: str, tmp_path: Path) -> N
 def test_cli_print_test(tmp_path: Path) -> None:
     out = tmp_path / "test.bin"
     config_with(tmp_path, f'type = "file"\nfile_path = "{out}"\ntext_mode = "codepage"')
-    result = subprocess.run([sys.executable, "-m", "common.cli", "--config", str(tmp_path / "office.toml"),
+    result = subprocess.run([sys.executable, "-m", "common.cli.main", "--config", str(tmp_path / "office.toml"),
                              "print-test"], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert result.returncode == 0, result.stderr
     assert f"to the file printer {out}" in result.stdout
@@ -162,7 +162,7 @@ def test_cli_print_test(tmp_path: Path) -> None:
 
 
 def test_cli_print_test_without_a_printer_says_so(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "common.cli", "--config", str(EXAMPLE_OFFICE), "print-test"],
+    result = subprocess.run([sys.executable, "-m", "common.cli.main", "--config", str(EXAMPLE_OFFICE), "print-test"],
                             capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert result.returncode == 2 and result.stderr.strip().startswith("motcua: printer.type is none")
 
@@ -174,7 +174,7 @@ def test_a_layout_bug_is_a_failed_print_not_a_stuck_kiosk(store: Store, tmp_path
     def broken_layout(*_args: object) -> bytes:
         raise RuntimeError("layout bug")
 
-    monkeypatch.setattr("common.printing.ticket_bytes", broken_layout)
+    monkeypatch.setattr("common.devices.printing.ticket_bytes", broken_layout)
     out = tmp_path / "ticket.bin"
     config = config_with(tmp_path, f'type = "file"\nfile_path = "{out}"')
     ticket = store.issue_ticket("TP", print_status=PrintStatus.PENDING).ticket

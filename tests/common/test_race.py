@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from common.clock import ManualClock
-from common.db import connect
+from common.core.clock import ManualClock
 from common.store import Store
+from common.store.db import connect
 from tests.common import race_workers
 from tests.conftest import MORNING
 

@@ -6,12 +6,12 @@ from datetime import timedelta
 
 import pytest
 
-from common.clock import ManualClock
-from common.db import connect
-from common.errors import DomainError, NotFound
-from common.model import Ticket
-from common.rating import AlreadyRated, Channel, Score, check_reasons, rate_by_token, rate_ticket, rating_of
+from common.core.clock import ManualClock
+from common.core.errors import DomainError, NotFound
+from common.core.model import Ticket
 from common.store import Store
+from common.store.db import connect
+from common.store.rating import AlreadyRated, Channel, Score, check_reasons, rate_by_token, rate_ticket, rating_of
 
 
 def serve(store: Store, service: str = "TP", counter: int = 1, clerk: str = "lan") -> Ticket:

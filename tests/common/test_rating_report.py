@@ -7,10 +7,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from common.clock import ManualClock
-from common.rating import Score, rate_by_token
-from common.rating_report import satisfaction_report, to_csv, to_table
+from common.core.clock import ManualClock
 from common.store import Store
+from common.store.rating import Score, rate_by_token
+from common.views.rating_report import satisfaction_report, to_csv, to_table
 from tests.common.rated_day import serve_and_rate
 
 DAY = date(2026, 11, 25)
@@ -108,7 +108,7 @@ def test_renderers_and_bad_arguments(day: Store) -> None:
 
 
 def test_motcua_report_ratings(day: Store, db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
-    from common.cli import main
+    from common.cli.main import main
 
     base = ["--db", db_url, "report", "--ratings", "--from", DAY.isoformat()]
     assert main([*base, "--by", "counter", "--format", "json"]) == 0

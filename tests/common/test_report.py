@@ -28,9 +28,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import event
 
-from common.clock import ManualClock
-from common.report import GROUPINGS, build_report
+from common.core.clock import ManualClock
 from common.store import Store
+from common.views.report import GROUPINGS, build_report
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 TUE, WED = date(2026, 11, 24), date(2026, 11, 25)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from common.clock import ManualClock
-from common.report import GROUPINGS, build_report
-from common.report_render import COLUMNS, to_csv, to_table, write_xlsx
+from common.core.clock import ManualClock
 from common.store import Store
+from common.views.report import GROUPINGS, build_report
+from common.views.report_render import COLUMNS, to_csv, to_table, write_xlsx
 from tests.common.test_report import TUE, WED, build_day, finish_day
 
 

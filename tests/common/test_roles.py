@@ -11,11 +11,11 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ProgrammingError
 
-from common.clock import ManualClock
 from common.config import AppConfig
-from common.db import connect
-from common.model import PrintStatus, TicketStatus
+from common.core.clock import ManualClock
+from common.core.model import PrintStatus, TicketStatus
 from common.store import Store
+from common.store.db import connect
 
 ROLES_SQL = Path(__file__).resolve().parents[2] / "assets" / "postgres" / "roles.sql"
 pytestmark = pytest.mark.postgres

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from common import erlang
-from common.clock import ManualClock
-from common.db import connect
-from common.errors import MotcuaError
-from common.model import TicketStatus
-from common.simulate import OFFICE_HOURS, fill_history, simulate, workdays
+from common.core.clock import ManualClock
+from common.core.errors import MotcuaError
+from common.core.model import TicketStatus
+from common.planning import erlang
+from common.planning.simulate import OFFICE_HOURS, fill_history, simulate, workdays
 from common.store import Store
+from common.store.db import connect
 
 MONDAY = date(2026, 11, 23)
 

@@ -7,9 +7,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from common.audio import Pcm, read_pcm, rms, silence, tone, write_wav
-from common.cli import main
-from common.speech import (
+from common.cli.main import main
+from common.devices.pcm import Pcm, read_pcm, rms, silence, tone, write_wav
+from common.devices.speech import (
     GAP_SECONDS,
     AnnouncementBuilder,
     NoVoice,
@@ -109,7 +109,7 @@ def test_an_incomplete_pack_falls_back_to_synthesis(tmp_path: Path) -> None:
 def test_no_voice_means_chime_only_and_one_log_line(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     builder = AnnouncementBuilder(SpeechSettings(PHRASE, voice="no-such-voice-xx"))
     thread = SpeechThread()
-    with caplog.at_level(logging.WARNING, logger="common.speech"):
+    with caplog.at_level(logging.WARNING, logger="common.devices.speech"):
         first = thread.submit(builder.build, "A001", 1, tmp_path / "1.wav").result(60)
         thread.submit(builder.build, "A002", 1, tmp_path / "2.wav").result(60)
     thread.close()

@@ -7,9 +7,9 @@ import math
 
 import pytest
 
-from common import erlang
-from common.clock import ManualClock
-from common.staffing import HourAdvice, StaffingAdvice, staffing_advice, what_if
+from common.core.clock import ManualClock
+from common.planning import erlang
+from common.planning.staffing import HourAdvice, StaffingAdvice, staffing_advice, what_if
 from common.store import Store
 from tests.dashboard.day import WED, build_day
 
@@ -88,7 +88,7 @@ def test_what_if_more_counters_shortens_the_simulated_wait() -> None:
 def test_what_if_opens_the_hours_that_had_arrivals() -> None:
     from datetime import time
 
-    from common.staffing import open_windows
+    from common.planning.staffing import open_windows
     hours = tuple(HourAdvice(h, 0 if h == 12 else 10, 300, 0, 0, 0, None) for h in (7, 8, 9, 10, 11, 12, 13, 14))
     advice = StaffingAdvice(WED, WED, 1, 30, 0.95, hours, 300)
     assert open_windows(advice) == [(time(7), time(12)), (time(13), time(15))]

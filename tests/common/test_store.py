@@ -17,10 +17,10 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from common.clock import ManualClock
 from common.config import OfficeSpec
-from common.errors import AuthError, DomainError, NotFound
-from common.model import CounterState, OpeningHours, PrintStatus, Role, Service, TicketStatus
+from common.core.clock import ManualClock
+from common.core.errors import AuthError, DomainError, NotFound
+from common.core.model import CounterState, OpeningHours, PrintStatus, Role, Service, TicketStatus
 from common.store import Store
 
 WED = date(2026, 11, 25)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from pytestqt.qtbot import QtBot
 
-from common.model import Role
+from common.core.model import Role
 from common.store import Store
 from counter.desk import Desk
 from counter.throttle import SignInThrottle

@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from common.db import connect
 from common.store import Store
+from common.store.db import connect
 from counter.dialogs import ConfirmTakeOver
 from counter.window import OUTAGE
 from tests.counter.conftest import PASSWORD, WAIT_MS, WindowFactory, act, sign_in
@@ -33,8 +33,9 @@ def test_two_windows_and_a_process_never_call_the_same_ticket(qtbot: QtBot, cler
     sign_in(qtbot, two, "minh", 2)
     # A third PC, a real separate process, calls at counter 8 (which also serves TP and CT) meanwhile.
     script = (
-        "import sys; from common.db import connect; from common.store import Store; from common.clock import "
-        f"ManualClock; from datetime import datetime; st = Store(connect({clerks.db.url!r}), "
+        "import sys; from common.store.db import connect; from common.store import Store\n"
+        "from common.core.clock import ManualClock; from datetime import datetime\n"
+        f"st = Store(connect({clerks.db.url!r}), "
         f"ManualClock(datetime.fromisoformat({clerks.clock.now().isoformat()!r})), {str(clerks.tz)!r})\n"
         "for _ in range(6):\n"
         "    t = st.call_next(8, 'tuan')\n"

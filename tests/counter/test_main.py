@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 
-from common.errors import MotcuaError
+from common.core.errors import MotcuaError
 from counter import main
 
 

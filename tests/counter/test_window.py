@@ -7,8 +7,8 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from common.clock import ManualClock
-from common.model import CounterState, TicketStatus
+from common.core.clock import ManualClock
+from common.core.model import CounterState, TicketStatus
 from common.store import Store
 from counter.dialogs import CallSpecificDialog, TransferDialog
 from tests.counter.conftest import WAIT_MS, WindowFactory, act, sign_in

@@ -7,10 +7,10 @@ from collections.abc import Callable, Iterator
 import pytest
 from pytestqt.qtbot import QtBot
 
-from common.clock import ManualClock
-from common.model import Clerk, Role
+from common.core.clock import ManualClock
+from common.core.model import Clerk, Role
 from common.store import Store
-from counter.dashboard.window import DashboardWindow
+from dashboard.window import DashboardWindow
 from tests.dashboard.day import build_day
 
 PASSWORD = "mat-khau-1"

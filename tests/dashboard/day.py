@@ -25,8 +25,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from common.clock import ManualClock
-from common.model import CounterState
+from common.core.clock import ManualClock
+from common.core.model import CounterState
 from common.store import Store
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -9,11 +9,11 @@ import sys
 import pytest
 from pytestqt.qtbot import QtBot
 
-from common.model import Clerk, Role
+from common.core.model import Clerk, Role
 from common.store import Store
 from counter import dashboard_door
-from counter.dashboard.signin import SignInDialog
-from counter.dashboard.window import REFUSED, DashboardWindow, open_dashboard
+from dashboard.signin import SignInDialog
+from dashboard.window import REFUSED, DashboardWindow, open_dashboard
 from tests.conftest import ROOT
 from tests.dashboard.conftest import BOSS, PASSWORD, WAIT_MS
 
@@ -63,7 +63,7 @@ def test_sign_in_refuses_a_clerk_and_admits_a_supervisor(qtbot: QtBot, store: St
 def test_motcua_dashboard_refuses_a_clerk_in_one_line(store: Store) -> None:
     store.add_clerk("lan", "Nguyễn Thị Lan", Role.CLERK, PASSWORD)
     env = {k: v for k, v in os.environ.items() if k not in ("MOTCUA_DB", "MOTCUA_CONFIG")}
-    out = subprocess.run([sys.executable, "-m", "common.cli", "--db", store.db.url, "dashboard", "--user", "lan",
+    out = subprocess.run([sys.executable, "-m", "common.cli.main", "--db", store.db.url, "dashboard", "--user", "lan",
                           "--password-stdin"], input=PASSWORD + "\n", cwd=ROOT, env=env, capture_output=True,
                          text=True, timeout=120)
     assert out.returncode == 2

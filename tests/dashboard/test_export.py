@@ -9,8 +9,8 @@ import pytest
 from openpyxl import load_workbook
 from pytestqt.qtbot import QtBot
 
-from common.report import GROUPINGS
-from counter.dashboard.history_tab import HistoryTab
+from common.views.report import GROUPINGS
+from dashboard.history_tab import HistoryTab
 from tests.dashboard.conftest import WAIT_MS, Open
 
 

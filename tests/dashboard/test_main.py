@@ -16,7 +16,7 @@ def test_screenshot_renders_the_history_tab(tmp_path: Path) -> None:
     target = tmp_path / "dash.png"
     env = {**{k: v for k, v in os.environ.items() if k not in ("MOTCUA_DB", "MOTCUA_CONFIG")},
            "QT_QPA_PLATFORM": "offscreen"}
-    out = subprocess.run([sys.executable, "-m", "common.cli", "dashboard", "--screenshot", str(target), "--size",
+    out = subprocess.run([sys.executable, "-m", "common.cli.main", "dashboard", "--screenshot", str(target), "--size",
                           "1024x700", "--tab", "history", "--history-days", "1"], cwd=ROOT, env=env,
                          capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
@@ -26,7 +26,7 @@ def test_screenshot_renders_the_history_tab(tmp_path: Path) -> None:
 
 
 def test_bad_size_is_one_line(tmp_path: Path) -> None:
-    out = subprocess.run([sys.executable, "-m", "common.cli", "dashboard", "--screenshot", str(tmp_path / "x.png"),
+    out = subprocess.run([sys.executable, "-m", "common.cli.main", "dashboard", "--screenshot", str(tmp_path / "x.png"),
                           "--size", "big"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 2
     assert out.stderr.strip() == "motcua: --size must look like 1920x1080, not 'big'"

@@ -8,13 +8,13 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from common.clock import ManualClock
-from common.rating import rate_ticket
-from common.rating_report import satisfaction_report
+from common.core.clock import ManualClock
 from common.store import Store
-from counter.dashboard.satisfaction_tab import SATISFACTION_COLUMN
-from counter.dashboard.tiles import COLOURS
-from counter.dashboard.window import TABS
+from common.store.rating import rate_ticket
+from common.views.rating_report import satisfaction_report
+from dashboard.satisfaction_tab import SATISFACTION_COLUMN
+from dashboard.tiles import COLOURS
+from dashboard.window import TABS
 from tests.common.rated_day import serve, serve_and_rate
 from tests.dashboard.conftest import WAIT_MS, Open
 

@@ -12,12 +12,12 @@ from datetime import datetime
 import pytest
 from pytestqt.qtbot import QtBot
 
-from common.clock import ManualClock
-from common.estimate_accuracy import estimate_accuracy
-from common.report import build_report
-from common.staffing import staffing_advice
+from common.core.clock import ManualClock
+from common.planning.staffing import staffing_advice
 from common.store import Store
-from counter.dashboard.figures_table import COLUMNS
+from common.views.estimate_accuracy import estimate_accuracy
+from common.views.report import build_report
+from dashboard.figures_table import COLUMNS
 from tests.conftest import ROOT
 from tests.dashboard.conftest import WAIT_MS, Open
 from tests.dashboard.day import TZ, WED
@@ -105,7 +105,7 @@ def test_history_table_agrees_with_motcua_report_json(qtbot: QtBot, day: Store, 
     qtbot.waitUntil(lambda: window.history.table.report is not None
                     and window.history.table.report.by == by, timeout=WAIT_MS)
     env = {k: v for k, v in os.environ.items() if k not in ("MOTCUA_DB", "MOTCUA_CONFIG")}
-    out = subprocess.run([sys.executable, "-m", "common.cli", "--db", day.db.url, "report", "--from", "2026-11-25",
+    out = subprocess.run([sys.executable, "-m", "common.cli.main", "--db", day.db.url, "report", "--from", "2026-11-25",
                           "--by", by, "--format", "json"], cwd=ROOT, env=env, capture_output=True, text=True,
                          timeout=120, check=True)
     data = json.loads(out.stdout)

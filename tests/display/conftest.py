@@ -5,7 +5,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QTimer
 
-from common.speech import wav_seconds
+from common.devices.speech import wav_seconds
 from display.audio import AudioSink
 
 

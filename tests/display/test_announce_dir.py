@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from common.board import CallView
-from common.speech import AnnouncementBuilder, SpeechSettings, SpeechThread, wav_seconds
+from common.devices.speech import AnnouncementBuilder, SpeechSettings, SpeechThread, wav_seconds
+from common.views.board import CallView
 from display.announce_dir import keep, kept_name, prune
 from display.announcer import Announcer
 from display.audio import QtAudioSink

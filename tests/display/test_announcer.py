@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from common.board import CallView
-from common.speech import AnnouncementBuilder, SpeechSettings, SpeechThread
+from common.devices.speech import AnnouncementBuilder, SpeechSettings, SpeechThread
+from common.views.board import CallView
 from display.announcer import Announcer
 from display.audio import QtAudioSink
 from tests.display.conftest import ClockedSink

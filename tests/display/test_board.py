@@ -8,7 +8,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from common.store import Store
-from display.board import BoardWindow
+from display.board_window import BoardWindow
 from display.controller import DisplayController
 
 

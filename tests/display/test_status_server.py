@@ -9,7 +9,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from common.store import Store
-from display.board import BoardWindow
+from display.board_window import BoardWindow
 from display.controller import DisplayController
 from display.status_server import StatusServer
 from display.status_site import RateLimiter, StatusSite

@@ -29,7 +29,7 @@ def env() -> dict[str, str]:
 
 
 def motcua(*args: str) -> list[str]:
-    return [sys.executable, "-m", "common.cli", *args]
+    return [sys.executable, "-m", "common.cli.main", *args]
 
 
 def free_port() -> int:

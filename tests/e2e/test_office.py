@@ -1,6 +1,6 @@
 """The whole office end to end: kiosk, counter and hall display as separate processes on one store.
 
-The apps run as they do in an office (``python -m common.cli ... <app>``, offscreen), on
+The apps run as they do in an office (``python -m common.cli.main ... <app>``, offscreen), on
 the real clock, against a real SQLite file and then a real PostgreSQL database. The test
 drives them only through their ``--automation`` channel and reads the results where a
 person would: the kiosk's screen, the store, the board, the status page, the announcement
@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from common.bootstrap import store_for
 from common.config import load_config
-from common.model import Role, TicketStatus
+from common.core.model import Role, TicketStatus
 from common.store import Store
+from common.store.bootstrap import store_for
 from tests.e2e.apps import ROOT, STEP_SECONDS, AppProcess, env, free_port, motcua, running
 
 # Services open all day, every day: the apps use the real clock, whenever the test runs.

@@ -7,7 +7,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from common.config import AppConfig, load_config
-from common.printing import PrinterSettings, TicketPrinter
+from common.devices.printing import PrinterSettings, TicketPrinter
 from common.store import Store
 from kiosk.window import KioskWindow
 from tests.conftest import EXAMPLE_OFFICE

@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 from pytestqt.qtbot import QtBot
 
-from common.errors import ConfigError
+from common.core.errors import ConfigError
 from kiosk.main import run
 from tests.kiosk.conftest import office_config
 

@@ -11,10 +11,10 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from common.clock import ManualClock
 from common.config import AppConfig
-from common.db import Database, make_engine
+from common.core.clock import ManualClock
 from common.store import Store
+from common.store.db import Database, make_engine
 from tests.conftest import TZ
 from tests.kiosk.conftest import MakeWindow
 
@@ -49,7 +49,7 @@ def test_sqlite_store_missing_at_start_then_back(qtbot: QtBot, make_window: Make
 @pytest.mark.postgres
 def test_postgres_goes_away_and_comes_back(qtbot: QtBot, make_window: MakeWindow, pg_url: str,
                                            clock: ManualClock, example_config: AppConfig) -> None:
-    from common.db import connect
+    from common.store.db import connect
 
     store = Store(connect(pg_url), clock, TZ)
     store.load_office(example_config.office)

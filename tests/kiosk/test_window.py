@@ -7,8 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from common.clock import ManualClock
-from common.model import PrintStatus
+from common.core.clock import ManualClock
+from common.core.model import PrintStatus
 from common.store import Store
 from kiosk.pin import PinDialog
 from tests.kiosk.conftest import MakeWindow

@@ -8,8 +8,8 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from common.store import Store
-from counter.rating.controller import RatingController
-from counter.rating.panel import RatingPanel
+from rating.controller import RatingController
+from rating.panel import RatingPanel
 
 REASONS = ("Chờ lâu", "Thái độ", "Hướng dẫn chưa rõ", "Thủ tục phức tạp")
 WAIT_MS = 10_000

@@ -4,9 +4,9 @@ import json
 
 from pytestqt.qtbot import QtBot
 
-from common.model import Ticket
-from common.rating import Channel, Score, rate_by_token, rating_of
+from common.core.model import Ticket
 from common.store import Store
+from common.store.rating import Channel, Score, rate_by_token, rating_of
 from tests.rating.conftest import WAIT_MS, PanelFactory
 
 

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 
-from common.errors import MotcuaError
+from common.core.errors import MotcuaError
 from common.store import Store
-from counter.rating.main import run
+from rating.main import run
 
 
 def test_screenshot_writes_the_asking_and_the_reasons_screens(tmp_path: Path, qapp: object) -> None:

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
-from common.rating import CHOICES
-from counter.rating.panel import RatingPanel
-from counter.rating.widgets import mm_to_px
+from common.store.rating import CHOICES
+from rating.panel import RatingPanel
+from rating.widgets import mm_to_px
 from tests.rating.conftest import REASONS
 from ui.style import FONT_FAMILY
 

@@ -8,8 +8,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ProgrammingError
 
-from common.clock import ManualClock
-from common.rating import AlreadyRated, Channel, Score, rate_by_token, rate_ticket
+from common.core.clock import ManualClock
+from common.store.rating import AlreadyRated, Channel, Score, rate_by_token, rate_ticket
 from tests.common.test_roles import as_role, office_pg  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.postgres

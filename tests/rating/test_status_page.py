@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from pytestqt.qtbot import QtBot
 
-from common.model import Ticket
-from common.rating import Channel, Score, rate_ticket, rating_of
+from common.core.model import Ticket
 from common.store import Store
-from display.board import BoardWindow
+from common.store.rating import Channel, Score, rate_ticket, rating_of
+from display.board_window import BoardWindow
 from display.controller import DisplayController
 from display.status_server import StatusServer
 from display.status_site import RateLimiter, StatusSite

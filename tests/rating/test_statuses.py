@@ -1,13 +1,13 @@
-"""The status page's cache (common.board.read_statuses) keeps a served ticket rateable for 24 hours."""
+"""The status page's cache (common.views.board.read_statuses) keeps a served ticket rateable for 24 hours."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from common.board import read_statuses
-from common.clock import ManualClock
-from common.rating import Score, rate_ticket
+from common.core.clock import ManualClock
 from common.store import Store
+from common.store.rating import Score, rate_ticket
+from common.views.board import read_statuses
 
 
 def test_served_tickets_stay_rateable_for_24_hours_even_past_midnight(store: Store, clock: ManualClock) -> None:

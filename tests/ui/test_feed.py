@@ -14,7 +14,7 @@ def test_a_commit_in_another_process_reaches_the_signal(qtbot: QtBot, store: Sto
     with qtbot.waitSignal(feed.online, timeout=5000):
         feed.start()
     code = (
-        "from common.db import connect; from common.store import Store; "
+        "from common.store.db import connect; from common.store.operations import Store; "
         f"Store(connect({store.db.url!r})).issue_ticket('TP', check_hours=False)"
     )
     with qtbot.waitSignal(feed.changed, timeout=10000) as blocker:

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QLabel
 
-from common.errors import MotcuaError
+from common.core.errors import MotcuaError
 from ui.screenshot import parse_size, save_png
 
 

@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from common.db import Database, make_engine, upgrade
-from common.errors import ConfigError
+from common.core.errors import ConfigError
+from common.store.db import Database, make_engine, upgrade
 from ui import startup
 
 

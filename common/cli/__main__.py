@@ -1,0 +1,7 @@
+"""``python -m common.cli`` runs the ``motcua`` command line."""
+
+import sys
+
+from common.cli.main import main
+
+sys.exit(main())

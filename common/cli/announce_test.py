@@ -1,0 +1,42 @@
+"""``motcua announce-test``: the full announcement written to a WAV, for installers and tests."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+from common.config import config_path, load_config
+from common.core.errors import MotcuaError
+from common.devices.speech import AnnouncementBuilder, SpeechSettings, SpeechThread, wav_seconds
+
+TICKET = re.compile(r"^[A-Za-z]{0,3}\d{1,4}$")
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("announce-test", help="write the announcement of a call (chime + speech) to a WAV file")
+    p.add_argument("--ticket", required=True, help="ticket code, e.g. A023")
+    p.add_argument("--counter", required=True, type=int, help="counter number, e.g. 3")
+    p.add_argument("--wav", required=True, metavar="FILE", help="where to write the WAV")
+    p.set_defaults(func=cmd_announce_test)
+
+
+def cmd_announce_test(args: argparse.Namespace) -> int:
+    if not TICKET.match(args.ticket):
+        raise MotcuaError(f"--ticket {args.ticket!r}: expected a code like A023")
+    if args.counter < 1:
+        raise MotcuaError(f"--counter {args.counter}: expected a counter number from 1")
+    settings = SpeechSettings.from_config(load_config(config_path(args.config)))
+    out = Path(args.wav)
+    # The same single speech thread the display uses, so this exercises the real path.
+    thread = SpeechThread()
+    try:
+        builder = AnnouncementBuilder(settings)
+        thread.submit(builder.build, args.ticket.upper(), args.counter, out).result(timeout=120)
+    except (OSError, ValueError) as exc:
+        raise MotcuaError(f"announce-test: {exc}") from exc
+    finally:
+        thread.close()
+    print(f"wrote {out} ({wav_seconds(out):.1f} s, {settings.repeat}× "
+          f"{'voice pack ' + settings.voice_pack if settings.voice_pack else 'voice ' + settings.voice})")
+    return 0

@@ -1,0 +1,230 @@
+"""The queue commands: db, setup, clerk, issue, call and friends, status, close-day, config."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from common.config import config_path, load_config
+from common.core.errors import MotcuaError
+from common.core.model import PrintStatus, Role, Ticket
+from common.settings import reference_table
+from common.store import Store
+from common.store import db as dbmod
+from common.store.bootstrap import Context, bootstrap
+
+
+def add_global_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="URL", help="database URL (default: MOTCUA_DB, the config, then SQLite)")
+    parser.add_argument("--config", metavar="PATH", help="office config TOML (default: MOTCUA_CONFIG)")
+
+
+def open_context(args: argparse.Namespace) -> Context:
+    """The config and store for a command, built the way every app builds them."""
+    return bootstrap(args.config, args.db)
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("db", help="database schema")
+    p.add_argument("action", choices=["upgrade", "current"])
+    p.set_defaults(func=cmd_db)
+
+    p = sub.add_parser("setup", help="load the office's services, counters and clerks")
+    p.add_argument("action", choices=["load"])
+    p.add_argument("file", help="office TOML, e.g. assets/office.example.toml")
+    p.set_defaults(func=cmd_setup)
+
+    p = sub.add_parser("clerk", help="add or update a clerk; the password is read from a prompt or stdin")
+    p.add_argument("action", choices=["add"])
+    p.add_argument("username")
+    p.add_argument("--name", default=None, help="full name (default: the username)")
+    p.add_argument("--role", choices=[r.value for r in Role], default=Role.CLERK.value)
+    p.set_defaults(func=cmd_clerk)
+
+    p = sub.add_parser("issue", help="issue a ticket for a service")
+    p.add_argument("service", help="service code, e.g. TP")
+    p.add_argument("--priority", metavar="CATEGORY", help="priority category, e.g. elderly")
+    p.add_argument("--print", dest="print_ticket", action="store_true", help="print it on the configured printer")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_issue)
+
+    p = sub.add_parser("call", help="call the next ticket to a counter")
+    _counter_args(p)
+    p.set_defaults(func=cmd_call)
+
+    p = sub.add_parser("call-ticket", help="call one ticket out of order (code or QR token), with a reason")
+    _counter_args(p)
+    p.add_argument("ticket", help="ticket code (A023) or QR token")
+    p.add_argument("--reason", required=True)
+    p.set_defaults(func=lambda a: _act(a, lambda s: s.call_specific(a.ticket, a.counter, a.clerk, a.reason)))
+
+    for name, method, help_text in (
+        ("recall", Store.recall, "call the counter's current ticket again"),
+        ("start", Store.start_service, "start serving the called ticket"),
+        ("finish", Store.finish_service, "finish serving the current ticket"),
+        ("no-show", Store.mark_no_show, "mark the called ticket as a no-show"),
+        ("hold", Store.hold, "put the current ticket on hold"),
+    ):
+        p = sub.add_parser(name, help=help_text)
+        _counter_args(p)
+        p.set_defaults(func=lambda a, m=method: _act(a, lambda s: m(s, a.counter, a.clerk)))
+
+    p = sub.add_parser("resume", help="take back a ticket this counter put on hold")
+    _counter_args(p)
+    p.add_argument("ticket")
+    p.set_defaults(func=lambda a: _act(a, lambda s: s.resume(a.ticket, a.counter, a.clerk)))
+
+    p = sub.add_parser("transfer", help="transfer the current ticket to a service or a counter")
+    _counter_args(p)
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--to", dest="to_service", metavar="SERVICE")
+    target.add_argument("--to-counter", type=int, metavar="N")
+    p.set_defaults(func=lambda a: _act(a, lambda s: s.transfer(
+        a.counter, a.clerk, to_service=a.to_service, to_counter=a.to_counter)))
+
+    p = sub.add_parser("cancel", help="cancel a ticket")
+    p.add_argument("ticket")
+    p.add_argument("--clerk", required=True)
+    p.add_argument("--reason", default="")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=lambda a: _act(a, lambda s: s.cancel(a.ticket, a.clerk, a.reason)))
+
+    p = sub.add_parser("status", help="the live queue: waiting per service, counters, longest wait")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("close-day", help="expire tickets still waiting from today and earlier days")
+    p.set_defaults(func=cmd_close_day)
+
+    p = sub.add_parser("config", help="print every setting with its default and meaning")
+    p.set_defaults(func=lambda a: print(reference_table()) or 0)
+
+
+def _counter_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("counter", type=int)
+    p.add_argument("--clerk", required=True, help="the clerk's username")
+    p.add_argument("--json", action="store_true")
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    cfg = load_config(config_path(args.config))
+    url = dbmod.resolve_url(args.db, cfg.get("database.url") or None)
+    database = dbmod.Database(dbmod.make_engine(url), url)
+    if args.action == "upgrade":
+        dbmod.upgrade(database)
+    try:
+        current = dbmod.current_revision(database)
+    except Exception as exc:  # any driver error here means the server is not there
+        raise MotcuaError(f"cannot reach the database {database.masked_url}: {dbmod.first_line(exc)}") from exc
+    print(f"{database.masked_url}: schema {current or 'none'} (this motcua needs {dbmod.head_revision()})")
+    return 0
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    cfg = load_config(Path(args.file))
+    ctx = bootstrap(args.config or args.file, args.db)
+    counts = ctx.store.load_office(cfg.office, {k: v for k, v in cfg.values.items() if k.startswith("office.")})
+    print(f"loaded {counts['services']} services, {counts['counters']} counters, {counts['clerks']} clerks "
+          f"from {args.file} into {ctx.store.db.masked_url}")
+    return 0
+
+
+def cmd_clerk(args: argparse.Namespace) -> int:
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"Password for {args.username}: ")
+        if getpass.getpass("Again: ") != password:
+            raise MotcuaError("the two passwords differ; nothing was changed")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    if not password:
+        raise MotcuaError("an empty password is not allowed; nothing was changed")
+    ctx = open_context(args)
+    clerk = ctx.store.add_clerk(args.username, args.name or args.username, Role(args.role), password)
+    print(f"saved {clerk.role.value} {clerk.username} ({clerk.full_name})")
+    return 0
+
+
+def cmd_issue(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    status = PrintStatus.PENDING if args.print_ticket else PrintStatus.NOT_PRINTED
+    issued = ctx.store.issue_ticket(args.service, args.priority, print_status=status)
+    ticket = issued.ticket
+    if args.print_ticket:
+        from common.devices.printing import print_and_record  # python-escpos is only loaded when printing
+
+        ticket = print_and_record(ctx, ticket)
+    if args.json:
+        print_json({"ticket": ticket.to_json(), "counters": list(issued.counters)})
+    else:
+        print(f"{ticket.code}  {ticket.service_name_vi}  ahead: {ticket.people_ahead}  "
+              f"estimated wait: {round(ticket.estimated_wait_seconds / 60)} min  token: {ticket.token}")
+    return 0
+
+
+def cmd_call(args: argparse.Namespace) -> int:
+    ticket = open_context(args).store.call_next(args.counter, args.clerk)
+    if args.json:
+        print_json({"ticket": ticket.to_json() if ticket else None})
+    else:
+        print(_describe(ticket) if ticket else f"nobody is waiting for counter {args.counter}")
+    return 0
+
+
+def _act(args: argparse.Namespace, action: Callable[[Store], Ticket]) -> int:
+    ticket = action(open_context(args).store)
+    if args.json:
+        print_json({"ticket": ticket.to_json()})
+    else:
+        print(_describe(ticket))
+    return 0
+
+
+def _describe(t: Ticket) -> str:
+    where = f" at counter {t.counter}" if t.counter else ""
+    wait = f", waited {t.wait_seconds // 60} min {t.wait_seconds % 60} s" if t.wait_seconds is not None else ""
+    return f"{t.code}  {t.service_name_vi}: {t.status.value}{where}{wait}"
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    snap = open_context(args).store.snapshot()
+    if args.json:
+        print_json({
+            "at": snap.at.isoformat(),
+            "longest_wait_seconds": snap.longest_wait_seconds,
+            "services": [{
+                "service": s.service.code, "name": s.service.name_vi, "waiting": s.waiting,
+                "longest_wait_seconds": s.longest_wait_seconds, "estimated_wait_seconds": s.estimated_wait_seconds,
+                "open_now": s.open_now, "issued_today": s.issued_today, "counters_open": s.counters_open,
+            } for s in snap.services],
+            "counters": [{
+                "counter": c.counter.number, "state": c.counter.state.value, "clerk": c.counter.clerk,
+                "current": c.current.code if c.current else None, "on_hold": [t.code for t in c.on_hold],
+            } for c in snap.counters],
+        })
+        return 0
+    print(f"{'service':<6} {'waiting':>7} {'longest':>8} {'estimate':>8}  name")
+    for s in snap.services:
+        print(f"{s.service.code:<6} {s.waiting:>7} {s.longest_wait_seconds // 60:>6} m "
+              f"{s.estimated_wait_seconds // 60:>6} m  {s.service.name_vi}")
+    print()
+    for c in snap.counters:
+        current = c.current.code if c.current else "-"
+        print(f"counter {c.counter.number:>2}  {c.counter.state.value:<11} {c.counter.clerk or '':<10} {current}")
+    return 0
+
+
+def cmd_close_day(args: argparse.Namespace) -> int:
+    n = open_context(args).store.close_day()
+    print(f"expired {n} tickets still waiting")
+    return 0

@@ -1,0 +1,165 @@
+"""`motcua demo`: the whole office on one PC, as separate processes sharing one store.
+
+The kiosk, two counters (signed in as the demo clerks) and the hall display run as
+their own processes over one SQLite file, as they would on separate PCs over
+PostgreSQL. Without a screen, the demo says so and renders each window to a PNG
+instead, so that a newcomer on a server still sees what the office looks like.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from common.config import load_config
+from common.core.errors import ConfigError
+from common.core.model import Role
+from common.store import Store
+from common.store.bootstrap import store_for
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+DEMO_CONFIG = ASSETS / "demo.toml"
+DEMO_PASSWORD = "demo"  # printed on screen: the demo database holds nothing worth protecting
+COUNTERS = ((1, "demo1"), (2, "demo2"))
+SUPERVISOR = "giamdoc"
+
+
+@dataclass(frozen=True)
+class DemoPlace:
+    folder: Path
+
+    @property
+    def db_url(self) -> str:
+        return f"sqlite:///{self.folder / 'demo.sqlite3'}"
+
+    @property
+    def screenshots(self) -> Path:
+        return self.folder / "screenshots"
+
+    def reset(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            (self.folder / f"demo.sqlite3{suffix}").unlink(missing_ok=True)
+
+
+def default_place() -> DemoPlace:
+    return DemoPlace(Path(platformdirs.user_data_dir("motcua", appauthor=False)) / "demo")
+
+
+def prepare(place: DemoPlace, db_url: str | None = None, *, reset: bool = False) -> Store:
+    """The demo store: created and loaded with the demo office on first use, kept afterwards."""
+    if not DEMO_CONFIG.exists():
+        raise ConfigError(f"{DEMO_CONFIG}: the demo office is missing (run motcua from its source checkout)")
+    place.folder.mkdir(parents=True, exist_ok=True)
+    if reset and db_url is None:
+        place.reset()
+    config = load_config(DEMO_CONFIG)
+    store = store_for(config, db_url or place.db_url)
+    if not store.services():
+        store.load_office(config.office, {k: v for k, v in config.values.items() if k.startswith("office.")})
+        for clerk in config.office.clerks:
+            store.add_clerk(clerk.username, clerk.full_name, clerk.role, DEMO_PASSWORD)
+    return store
+
+
+def has_screen() -> bool:
+    if sys.platform in ("win32", "darwin"):
+        return True
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform in ("offscreen", "minimal"):
+        return False
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def app_commands(db_url: str, *, dashboard: bool = False) -> list[tuple[str, list[str], str | None]]:
+    """(label, argv, stdin) for each process of the office, and the supervisor's dashboard if asked for."""
+    base = [sys.executable, "-m", "common.cli.main", "--config", str(DEMO_CONFIG), "--db", db_url]
+    commands: list[tuple[str, list[str], str | None]] = [
+        ("display", [*base, "display", "--windowed"], None),
+        ("kiosk", [*base, "kiosk", "--windowed"], None),
+    ]
+    for number, user in COUNTERS:
+        commands.append((f"counter {number}", [*base, "counter", "--counter", str(number), "--user", user,
+                                               "--password-stdin"], DEMO_PASSWORD + "\n"))
+    if dashboard:
+        commands.append(("dashboard", [*base, "dashboard", "--user", SUPERVISOR, "--password-stdin"],
+                         DEMO_PASSWORD + "\n"))
+    return commands
+
+
+def run_office(db_url: str, *, dashboard: bool = False) -> int:
+    """Start every app, wait until one is closed or Ctrl+C, then close them all."""
+    processes: list[tuple[str, subprocess.Popen[bytes]]] = []
+    # Stopped by a service manager (SIGTERM) as by Ctrl+C: the apps are closed, never left behind.
+    signal.signal(signal.SIGTERM, _interrupt)
+    for label, argv, stdin in app_commands(db_url, dashboard=dashboard):
+        proc = subprocess.Popen(argv, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL)
+        if stdin and proc.stdin:
+            proc.stdin.write(stdin.encode())
+            proc.stdin.close()
+        processes.append((label, proc))
+    try:
+        while all(p.poll() is None for _, p in processes):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for _, proc in processes:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for _, proc in processes:
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    failed = [f"{label} (exit {p.returncode})" for label, p in processes if p.returncode not in (0, -15, None)]
+    if failed:
+        print(f"motcua demo: stopped because {', '.join(failed)} ended", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def render_screenshots(folder: Path) -> list[Path]:
+    """Each window rendered offscreen over sample data, for machines without a screen."""
+    folder.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    # Each app's --screenshot mode builds its own sample office and queue in a temporary store.
+    base = [sys.executable, "-m", "common.cli.main"]
+    made = []
+    for name, extra in (("kiosk", ["kiosk"]), ("counter", ["counter"]), ("display", ["display"]),
+                        ("dashboard", ["dashboard", "--history-days", "5"]), ("rating", ["rating"])):
+        target = folder / f"{name}.png"
+        result = subprocess.run([*base, *extra, "--screenshot", str(target)], env=env, capture_output=True,
+                                text=True, timeout=120)
+        if result.returncode == 0 and target.exists():
+            made.append(target)
+        else:
+            print(f"  ({name}: no screenshot: {(result.stderr.strip().splitlines() or ['?'])[-1]})")
+    return made
+
+
+def describe(store: Store) -> str:
+    snap = store.snapshot()
+    lines = [f"  {s.service.prefix}  {s.service.name_vi}: {s.waiting} waiting" for s in snap.services]
+    return "\n".join(lines)
+
+
+def clerk_lines() -> str:
+    config = load_config(DEMO_CONFIG)
+    return "\n".join(
+        f"  {c.username} / {DEMO_PASSWORD}  ({'counter ' + str(n) if (n := _counter_of(c.username)) else c.role.value})"
+        for c in config.office.clerks if c.role in (Role.CLERK, Role.SUPERVISOR))
+
+
+def _counter_of(username: str) -> int | None:
+    return next((n for n, user in COUNTERS if user == username), None)

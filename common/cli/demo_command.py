@@ -1,0 +1,41 @@
+"""The `motcua demo` command: the README's first command."""
+
+from __future__ import annotations
+
+import argparse
+
+from common.cli import demo
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("demo", help="the whole office on this PC: kiosk, two counters and the hall display")
+    p.add_argument("--reset", action="store_true", help="start over with an empty demo office")
+    p.add_argument("--history", type=int, default=0, metavar="DAYS",
+                   help="fill DAYS of simulated history first, so the dashboard has something to show")
+    p.add_argument("--dashboard", action="store_true",
+                   help="also open the supervisor's dashboard (signed in as the demo supervisor)")
+    p.set_defaults(func=cmd_demo)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    place = demo.default_place()
+    store = demo.prepare(place, args.db, reset=args.reset)
+    db_url = store.db.url
+    if args.history:
+        from common.planning.simulate import fill_history
+
+        fill_history(store, args.history)
+        print(f"filled {args.history} days of simulated history")
+    print(f"motcua demo: the demo office is in {store.db.masked_url}")
+    print(f"clerks (user / password):\n{demo.clerk_lines()}")
+    if demo.has_screen():
+        print("starting the hall display, the kiosk and counters 1 and 2; close any window or press Ctrl+C to stop")
+        return demo.run_office(db_url, dashboard=args.dashboard)
+    print("\nThis machine has no screen (no DISPLAY or WAYLAND_DISPLAY), so the windows cannot open here.")
+    print("Rendering each window offscreen over sample data instead (this takes a minute):")
+    for path in demo.render_screenshots(place.screenshots):
+        print(f"  {path}")
+    print("\nOn a desktop, `scripts/motcua demo` opens them all. Each app also renders itself with --screenshot, "
+          "e.g. `scripts/motcua kiosk --screenshot kiosk.png --size 1080x1920`.")
+    print(f"\nThe queue now:\n{demo.describe(store)}")
+    return 0

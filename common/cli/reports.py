@@ -1,0 +1,242 @@
+"""``motcua report``, ``motcua export tickets`` and ``motcua simulate``.
+
+``simulate`` answers "what if we open one more counter?" without touching the
+office's history: unless ``--into-store`` is given it runs in a fresh temporary
+SQLite file (with a one-service office of ``--counters`` counters), prints the
+report and deletes the file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import shutil
+import sys
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from common.cli.commands import open_context, print_json
+from common.config import config_path, load_config
+from common.core.errors import MotcuaError
+from common.core.model import Ticket
+from common.planning import erlang
+from common.planning.simulate import fill_history, simulate
+from common.store import Store
+from common.store.db import connect
+from common.views import rating_report
+from common.views.report import GROUPINGS, build_report, groupings_report
+from common.views.report_render import to_csv, to_table, write_xlsx
+
+TIMESTAMPS = ("issued_at", "queued_at", "first_called_at", "called_at", "last_called_at", "started_at", "finished_at")
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("report", help="wait times against the target, over a period of service days")
+    _period(p)
+    p.add_argument("--by", choices=GROUPINGS, help="group by service, counter, clerk, hour, weekday or day")
+    p.add_argument("--format", choices=["table", "csv", "json", "xlsx"], default="table")
+    p.add_argument("--headings", choices=["keys", "vi"], default="keys", help="CSV headings: field names or Vietnamese")
+    p.add_argument("--output", metavar="FILE", help="write to FILE (required for xlsx)")
+    p.add_argument("--ratings", action="store_true",
+                   help="citizen satisfaction instead (vs the 95%% target; by service, counter, clerk or day; "
+                        "table, csv or json)")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("export", help="export raw data")
+    p.add_argument("what", choices=["tickets"])
+    _period(p)
+    p.add_argument("--format", choices=["csv", "json"], required=True)
+    p.add_argument("--output", metavar="FILE")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("simulate", help="simulate working days (in a temporary database unless --into-store)")
+    p.add_argument("--days", type=int, default=1)
+    p.add_argument("--counters", type=int, default=3)
+    p.add_argument("--arrivals-per-hour", type=float, default=30.0)
+    p.add_argument("--mean-service-minutes", type=float, default=8.0)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--start", metavar="DATE", help="first day (default: today); weekends are skipped")
+    p.add_argument("--into-store", action="store_true",
+                   help="write into the office's database (--db/MOTCUA_DB/config) instead of a temporary one")
+    p.add_argument("--history", type=int, metavar="DAYS",
+                   help="instead: fill DAYS past working days with realistic traffic for the office's services")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_simulate)
+
+
+def _period(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--from", dest="start", metavar="DATE", help="first service day, YYYY-MM-DD (default: today)")
+    p.add_argument("--to", dest="end", metavar="DATE", help="last service day, YYYY-MM-DD (default: --from)")
+
+
+def parse_date(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise MotcuaError(f"{option}: {value!r} is not a date; use YYYY-MM-DD, e.g. 2026-11-25") from None
+
+
+def period(args: argparse.Namespace, store: Store) -> tuple[date, date]:
+    start = parse_date(args.start, "--from") if args.start else store.today
+    end = parse_date(args.end, "--to") if args.end else (start if args.start else store.today)
+    if end < start:
+        raise MotcuaError(f"--to {end} is before --from {start}")
+    return start, end
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    store = open_context(args).store
+    start, end = period(args, store)
+    if getattr(args, "ratings", False):
+        return _ratings(args, store, start, end)
+    if args.format == "xlsx":
+        if not args.output:
+            raise MotcuaError("--format xlsx needs --output FILE.xlsx")
+        path = write_xlsx(groupings_report(store, start, end, args.by), args.output)
+        print(f"wrote {path}")
+        return 0
+    report = build_report(store, start, end, args.by)
+    if args.format == "json":
+        text = _json_text(report.to_json())
+    elif args.format == "csv":
+        text = to_csv(report, args.headings)
+    else:
+        text = to_table(report) + "\n"
+    _emit(text, args.output)
+    return 0
+
+
+def _ratings(args: argparse.Namespace, store: Store, start: date, end: date) -> int:
+    """``motcua report --ratings``: common.views.rating_report in table, CSV or JSON."""
+    if args.by is not None and args.by not in rating_report.GROUPINGS:
+        raise MotcuaError(f"--ratings --by {args.by}: choose one of {', '.join(rating_report.GROUPINGS)}")
+    if args.format == "xlsx":
+        raise MotcuaError("--ratings supports --format table, csv or json")
+    report = rating_report.satisfaction_report(store, start, end, args.by)
+    if args.format == "json":
+        text = _json_text(report.to_json())
+    elif args.format == "csv":
+        text = rating_report.to_csv(report)
+    else:
+        text = rating_report.to_table(report) + "\n"
+    _emit(text, args.output)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    store = open_context(args).store
+    start, end = period(args, store)
+    records = [ticket_record(t, store) for t in store.tickets(start, end)]
+    if args.format == "json":
+        text = _json_text({"from": start.isoformat(), "to": end.isoformat(), "timezone": store.tz.key,
+                           "tickets": records})
+    else:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(records[0]) if records else _record_fields(),
+                                lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({k: "" if v is None else v for k, v in r.items()} for r in records)
+        text = buffer.getvalue()
+    _emit(text, args.output)
+    return 0
+
+
+def ticket_record(t: Ticket, store: Store) -> dict[str, Any]:
+    """One transaction, every timestamp in UTC and in the office zone, intervals in seconds."""
+    record: dict[str, Any] = {
+        "id": t.id, "visit_id": t.visit_id, "code": t.code, "service": t.service, "status": t.status.value,
+        "priority_category": t.priority_category, "service_day": t.service_day.isoformat(), "counter": t.counter,
+        "clerk": t.clerk, "people_ahead": t.people_ahead, "estimated_wait_s": t.estimated_wait_seconds,
+        "print_status": t.print_status.value, "recall_count": t.recall_count,
+    }
+    for name in TIMESTAMPS:
+        value: datetime | None = getattr(t, name)
+        stem = name.removesuffix("_at")
+        record[f"{stem}_utc"] = value.isoformat() if value else None
+        record[f"{stem}_local"] = value.astimezone(store.tz).isoformat() if value else None
+    record["wait_s"] = _seconds(t.issued_at, t.called_at)
+    record["walk_s"] = _seconds(t.last_called_at, t.started_at)
+    record["service_s"] = _seconds(t.started_at, t.finished_at)
+    return record
+
+
+def _record_fields() -> list[str]:
+    stems = [n.removesuffix("_at") for n in TIMESTAMPS]
+    return ["id", "visit_id", "code", "service", "status", "priority_category", "service_day", "counter", "clerk",
+            "people_ahead", "estimated_wait_s", "print_status", "recall_count",
+            *(f"{s}_{z}" for s in stems for z in ("utc", "local")), "wait_s", "walk_s", "service_s"]
+
+
+def _seconds(a: datetime | None, b: datetime | None) -> int | None:
+    return None if a is None or b is None else max(0, round((b - a).total_seconds()))
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    start = parse_date(args.start, "--start") if args.start else None
+    for option, value in (("--days", args.days), ("--counters", args.counters), ("--history", args.history)):
+        if value is not None and value < 1:
+            raise MotcuaError(f"{option} must be at least 1, not {value}")
+    scratch = None if args.into_store else Path(tempfile.mkdtemp(prefix="motcua-sim-"))
+    try:
+        if scratch is None:
+            store = open_context(args).store
+        else:
+            config = load_config(config_path(args.config))  # only the config: the office's database is not opened
+            store = Store(connect(f"sqlite:///{scratch / 'simulation.sqlite3'}"), tz=config.tz)
+            if args.history and config.office.services:
+                store.load_office(config.office)
+        if args.history:
+            result = fill_history(store, args.history, seed=args.seed)
+        else:
+            result = simulate(store, days=args.days, counters=args.counters, arrivals_per_hour=args.arrivals_per_hour,
+                              mean_service_minutes=args.mean_service_minutes, seed=args.seed, start=start)
+        store.db.engine.dispose()
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+    prediction = None if args.history else _erlang(args)
+    if args.json:
+        print_json({**result.to_json(), "erlang_c": prediction,
+                    "database": "temporary" if scratch else store.db.masked_url})
+        return 0
+    where = "a temporary database" if scratch else store.db.masked_url
+    print(f"Simulated {len(result.days)} day(s), counters {list(result.counters)}, {result.tickets} tickets "
+          f"in {result.wall_seconds:.1f} s into {where}")
+    print(to_table(result.report))
+    if prediction:
+        print(f"Erlang C (M/M/c) predicts a mean wait of {prediction['wait_mean_s'] / 60:.1f} min and "
+              f"{prediction['within_target_pct']:.1f}% within {prediction['target_minutes']} min")
+    return 0
+
+
+def _erlang(args: argparse.Namespace) -> dict[str, Any] | None:
+    lam, service = args.arrivals_per_hour / 3600, args.mean_service_minutes * 60
+    if args.into_store or lam == 0 or lam * service >= args.counters:
+        return None  # an existing office's mix is not one M/M/c queue; an overloaded one has no steady state
+    target = 30
+    return {"counters": args.counters, "target_minutes": target,
+            "wait_mean_s": round(erlang.mean_wait(args.counters, lam, service), 1),
+            "probability_of_waiting": round(erlang.probability_of_waiting(args.counters, lam, service), 4),
+            "within_target_pct": round(100 * erlang.share_within(args.counters, lam, service, target * 60), 1),
+            "counters_needed_95pct": erlang.counters_needed(lam, service, target * 60, 0.95)}
+
+
+def _json_text(data: Any) -> str:
+    buffer = io.StringIO()
+    stdout, sys.stdout = sys.stdout, buffer
+    try:
+        print_json(data)
+    finally:
+        sys.stdout = stdout
+    return buffer.getvalue()
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        print(f"wrote {output}")
+    else:
+        sys.stdout.write(text)

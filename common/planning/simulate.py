@@ -1,0 +1,261 @@
+"""Simulated working days through the real store: "what if we open one more counter?".
+
+A discrete-event simulation (a heap of timed events) drives the *real* Store
+operations (issue_ticket, call_next, start_service, finish_service, mark_no_show)
+on a ManualClock that jumps from event to event. Citizens arrive as a Poisson
+process while the office is open; each clerk calls the next ticket whenever free,
+so every figure of the resulting report comes from the same code as a real day.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import random
+import time as timer
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from common.config import ClerkSpec, OfficeSpec
+from common.core.clock import ManualClock
+from common.core.errors import MotcuaError
+from common.core.model import Counter, OpeningHours, Role, Service, TicketStatus
+from common.store import Store
+from common.views.report import Report, build_report
+
+MORNING, AFTERNOON = (time(7, 30), time(11, 30)), (time(13, 30), time(17, 0))
+OFFICE_HOURS = (MORNING, AFTERNOON)
+WORKDAYS = (1, 2, 3, 4, 5)
+NO_SHOW_GIVE_UP_S = 120  # a clerk recalls for two minutes before marking a no-show
+DEFAULT_SERVICE = Service("TT", "T", "Tiếp nhận hồ sơ", "Document intake",
+                          hours=OpeningHours(OFFICE_HOURS, WORKDAYS))
+
+# arrivals per hour at local time -> per service code
+Demand = Callable[[datetime], Mapping[str, float]]
+ServiceTime = Callable[[random.Random, str], float]
+
+
+@dataclass(frozen=True)
+class SimResult:
+    days: tuple[date, ...]
+    counters: tuple[int, ...]
+    tickets: int
+    report: Report
+    wall_seconds: float
+
+    def to_json(self) -> dict[str, object]:
+        return {"days": [d.isoformat() for d in self.days], "counters": list(self.counters),
+                "tickets": self.tickets, "wall_seconds": round(self.wall_seconds, 2), "report": self.report.to_json()}
+
+
+def simulate(store: Store, days: int = 1, counters: int = 3, arrivals_per_hour: float = 30.0,
+             mean_service_minutes: float = 8.0, seed: int = 1, start: date | None = None, *,
+             hours: Sequence[tuple[time, time]] = OFFICE_HOURS, weekdays: Sequence[int] = WORKDAYS,
+             walk_seconds: float = 0.0, no_show_share: float = 0.0, overtime_minutes: float = 60) -> SimResult:
+    """An M/M/c office: Poisson arrivals spread evenly over the counters' services, exponential service.
+
+    An empty store gets a one-service office ("TT", Tiếp nhận hồ sơ) with ``counters``
+    counters; otherwise the first ``counters`` active counters are staffed.
+    """
+    if days < 1 or counters < 1 or arrivals_per_hour < 0 or mean_service_minutes <= 0:
+        raise MotcuaError(f"simulate needs days ≥ 1, counters ≥ 1, arrivals ≥ 0 and a positive service time; got "
+                          f"days={days}, counters={counters}, arrivals={arrivals_per_hour}, "
+                          f"service={mean_service_minutes} min")
+    if not store.services():
+        store.load_office(OfficeSpec(services=(DEFAULT_SERVICE,), counters=tuple(
+            Counter(n, f"Quầy {n}", (DEFAULT_SERVICE.code,)) for n in range(1, counters + 1))))
+    staffed = staff(store, counters)
+    codes = sorted({code for c in staffed for code in c.services})
+    share = arrivals_per_hour / len(codes)
+    mean_s = mean_service_minutes * 60
+    return run(store, staffed, workdays(start or store.today, days, weekdays), hours,
+               demand=lambda _local: dict.fromkeys(codes, share),
+               service_time=lambda rng, _code: rng.expovariate(1 / mean_s),
+               seed=seed, walk_seconds=walk_seconds, no_show_share=no_show_share, overtime_minutes=overtime_minutes)
+
+
+def staff(store: Store, n: int) -> list[Counter]:
+    """The first ``n`` active counters, each given a simulated clerk simN (no password: cannot sign in)."""
+    available = [c for c in store.counters() if c.active and c.services]
+    if len(available) < n:
+        raise MotcuaError(f"the office has {len(available)} counters; cannot staff {n}")
+    categories = store.office_setting("priority_categories")  # load_office rewrites it: keep the office's
+    clerks = tuple(ClerkSpec(f"sim{i}", f"Cán bộ mô phỏng {i}", Role.CLERK) for i in range(1, n + 1))
+    store.load_office(OfficeSpec(clerks=clerks, **({"priority_categories": categories} if categories else {})))
+    return available[:n]
+
+
+def workdays(first: date, n: int, weekdays: Sequence[int] = WORKDAYS) -> list[date]:
+    days, day = [], first
+    while len(days) < n:
+        if day.isoweekday() in weekdays:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def run(store: Store, staffed: Sequence[Counter], days: Sequence[date], hours: Sequence[tuple[time, time]], *,
+        demand: Demand, service_time: ServiceTime, seed: int, walk_seconds: float | Callable[[random.Random], float]
+        = 0.0, no_show_share: float = 0.0, overtime_minutes: float = 60) -> SimResult:
+    """Simulate ``days`` with ``staffed`` counters; returns the report of those days."""
+    began = timer.perf_counter()
+    clock = ManualClock(datetime.combine(days[0], hours[0][0], store.tz))
+    # With no walk and no no-shows the call itself starts the service: one transaction fewer per citizen.
+    instant = not callable(walk_seconds) and walk_seconds == 0 and no_show_share == 0
+    sim = Store(store.db, clock, store.tz, default_service_minutes=store.default_service_s / 60,
+                call_starts_service=instant)
+    rng = random.Random(seed)
+    walk = walk_seconds if callable(walk_seconds) else (lambda _rng, w=walk_seconds: w)
+    day_engine = _Day(sim, clock, staffed, rng, service_time, walk, no_show_share)
+    for day in days:
+        day_engine.run(day, hours, demand, overtime_minutes)
+    result_report = build_report(sim, days[0], days[-1])
+    return SimResult(tuple(days), tuple(c.number for c in staffed), day_engine.issued, result_report,
+                     timer.perf_counter() - began)
+
+
+class _Day:
+    """The event loop of one working day."""
+
+    def __init__(self, sim: Store, clock: ManualClock, staffed: Sequence[Counter], rng: random.Random,
+                 service_time: ServiceTime, walk: Callable[[random.Random], float], no_show_share: float) -> None:
+        self.sim, self.clock, self.rng = sim, clock, rng
+        self.clerk = {c.number: f"sim{i}" for i, c in enumerate(staffed, 1)}
+        self.serves = {c.number: set(c.services) for c in staffed}
+        self.service_time, self.walk, self.no_show_share = service_time, walk, no_show_share
+        self.issued = 0
+        self.waiting: dict[str, int] = {}  # known without asking: only the simulator issues and calls here
+
+    def run(self, day: date, hours: Sequence[tuple[time, time]], demand: Demand, overtime_minutes: float) -> None:
+        tz = self.sim.tz
+        events: list[tuple[float, int, str, object]] = []
+        seq = 0
+
+        def push(at: float, kind: str, arg: object = None) -> None:
+            nonlocal seq
+            seq += 1
+            heapq.heappush(events, (at, seq, kind, arg))
+
+        windows = []
+        for opens, closes in hours:
+            a, b = datetime.combine(day, opens, tz).timestamp(), datetime.combine(day, closes, tz).timestamp()
+            windows.append((a, b + overtime_minutes * 60))
+            push(a, "open")
+            for at, code in self._arrivals(a, b, demand):
+                push(at, "arrive", code)
+        self.clock.set(datetime.fromtimestamp(windows[0][0], tz))
+        for number, clerk in self.clerk.items():
+            self.sim.sign_in(number, clerk, take_over=True)  # the day's first sign-in closes earlier days
+        idle = set(self.clerk)
+
+        def may_call(at: float) -> bool:
+            return any(a <= at < b for a, b in windows)
+
+        def call(number: int, at: float) -> None:
+            anyone = any(self.waiting.get(code) for code in self.serves[number])
+            ticket = self.sim.call_next(number, self.clerk[number]) if anyone and may_call(at) else None
+            if ticket is None:
+                idle.add(number)
+                return
+            self.waiting[ticket.service] = max(0, self.waiting.get(ticket.service, 0) - 1)
+            if ticket.status is TicketStatus.SERVING:
+                push(at + self.service_time(self.rng, ticket.service), "finish", number)
+            elif self.rng.random() < self.no_show_share:
+                push(at + NO_SHOW_GIVE_UP_S, "no_show", number)
+            else:
+                push(at + self.walk(self.rng), "start", (number, ticket.service))
+
+        while events:
+            at, _, kind, arg = heapq.heappop(events)
+            self.clock.set(datetime.fromtimestamp(at, tz))
+            if kind == "arrive":
+                self.sim.issue_ticket(str(arg), check_hours=False)
+                self.issued += 1
+                self.waiting[str(arg)] = self.waiting.get(str(arg), 0) + 1
+                for number in sorted(n for n in idle if str(arg) in self.serves[n]):
+                    idle.discard(number)
+                    call(number, at)
+                    if number not in idle:
+                        break
+            elif kind == "open":
+                for number in sorted(idle):
+                    idle.discard(number)
+                    call(number, at)
+            elif kind == "start":
+                number, code = arg  # type: ignore[misc]
+                self.sim.start_service(number, self.clerk[number])
+                push(at + self.service_time(self.rng, code), "finish", number)
+            else:  # "finish" or "no_show": the counter is free again
+                number = int(arg)  # type: ignore[call-overload]
+                done = self.sim.finish_service if kind == "finish" else self.sim.mark_no_show
+                done(number, self.clerk[number])
+                call(number, at)
+        end = max(self.clock.now().timestamp(), windows[-1][1])
+        self.clock.set(datetime.fromtimestamp(end, tz))
+        self.sim.close_day(day)
+        self.waiting.clear()  # whoever was left has just expired
+        for number, clerk in self.clerk.items():
+            self.sim.sign_out(number, clerk)
+
+    def _arrivals(self, a: float, b: float, demand: Demand) -> list[tuple[float, str]]:
+        """A non-homogeneous Poisson process by thinning: candidates at the peak rate, kept with rate/peak."""
+        tz = self.sim.tz
+        rates = [demand(datetime.fromtimestamp(t, tz)) for t in range(int(a), int(b), 900)]
+        peak = max((sum(r.values()) for r in rates), default=0.0) / 3600
+        out: list[tuple[float, str]] = []
+        t = a
+        while peak > 0:
+            t += self.rng.expovariate(peak)
+            if t >= b:
+                break
+            rate = demand(datetime.fromtimestamp(t, tz))
+            total = sum(rate.values()) / 3600
+            if self.rng.random() * peak < total:
+                codes = list(rate)
+                out.append((t, self.rng.choices(codes, weights=[rate[c] for c in codes])[0]))
+        return out
+
+
+# The demo's history: peaks mid-morning and early afternoon (DOMAIN.md), Monday busiest.
+HOURLY_PROFILE = {7: 0.6, 8: 1.0, 9: 1.5, 10: 1.4, 11: 0.6, 13: 0.8, 14: 1.3, 15: 1.2, 16: 0.7}
+WEEKDAY_PROFILE = {1: 1.2, 2: 1.0, 3: 1.0, 4: 0.95, 5: 0.85}
+# Arrivals per hour and mean minutes at the counter for the example office's services.
+EXAMPLE_MIX = {"TP": (9, 8), "CT": (9, 4), "DD": (4.5, 12), "KD": (4.5, 10), "XD": (2, 12), "LD": (4.5, 8),
+               "BH": (4.5, 7), "CA": (7, 6)}
+
+
+def fill_history(store: Store, days: int, seed: int = 2026, end: date | None = None,
+                 scale: float = 1.0) -> SimResult:
+    """Fill the ``days`` working days before ``end`` (default: today) with realistic traffic.
+
+    Every active counter is staffed; services not in EXAMPLE_MIX get 4 arrivals an
+    hour and the office's default service time. Service times are lognormal (a long
+    right tail, as at real desks), 3% of citizens do not come when called, and the
+    walk to the counter takes 10–60 s.
+    """
+    if not store.services():
+        store.load_office(OfficeSpec(services=(DEFAULT_SERVICE,), counters=tuple(
+            Counter(n, f"Quầy {n}", (DEFAULT_SERVICE.code,)) for n in (1, 2, 3))))
+    staffed = staff(store, len([c for c in store.counters() if c.active and c.services]))
+    served = {code for c in staffed for code in c.services}
+    default_minutes = store.default_service_s / 60
+    mix = {code: EXAMPLE_MIX.get(code, (4.0, default_minutes)) for code in served}
+    chosen, day = [], (end or store.today) - timedelta(days=1)
+    while len(chosen) < days:
+        if day.isoweekday() in WORKDAYS:
+            chosen.append(day)
+        day -= timedelta(days=1)
+    chosen.reverse()
+
+    def demand(local: datetime) -> dict[str, float]:
+        factor = HOURLY_PROFILE.get(local.hour, 0.0) * WEEKDAY_PROFILE.get(local.isoweekday(), 0.0) * scale
+        return {code: rate * factor for code, (rate, _) in mix.items()}
+
+    def service_time(rng: random.Random, code: str) -> float:
+        mean = mix[code][1] * 60
+        sigma = 0.6  # lognormal with this mean: exp(μ + σ²/2) = mean
+        return rng.lognormvariate(math.log(mean) - sigma**2 / 2, sigma)
+
+    return run(store, staffed, chosen, OFFICE_HOURS, demand=demand, service_time=service_time,
+               seed=seed, walk_seconds=lambda rng: rng.uniform(10, 60), no_show_share=0.03)

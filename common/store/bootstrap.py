@@ -1,0 +1,37 @@
+"""Wiring in one place: from a config path and a database URL to a ready Store.
+
+The CLI, every app and the tests build their store here, so that a test store and
+a real one are put together the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from common.config import AppConfig, config_path, load_config
+from common.core.clock import Clock
+from common.store import Store
+from common.store.db import connect, resolve_url
+
+
+@dataclass(frozen=True)
+class Context:
+    config: AppConfig
+    store: Store
+
+
+def store_for(config: AppConfig, db_url: str | None = None, clock: Clock | None = None) -> Store:
+    url = resolve_url(db_url, config.get("database.url") or None)
+    return Store(
+        connect(url),
+        clock,
+        config.tz,
+        default_service_minutes=config.get("office.default_service_minutes"),
+        call_starts_service=config.get("office.call_starts_service"),
+    )
+
+
+def bootstrap(config: str | None = None, db_url: str | None = None, clock: Clock | None = None) -> Context:
+    """Read the config (``--config``/``MOTCUA_CONFIG``) and open the store it names."""
+    cfg = load_config(config_path(config))
+    return Context(cfg, store_for(cfg, db_url, clock))

@@ -1,0 +1,174 @@
+"""Engines, URLs and the schema's version: everything backend-specific lives here.
+
+SQLite runs in WAL mode and takes its write lock up front (``BEGIN IMMEDIATE``)
+so that a read-then-write transaction never fails with "database is locked";
+PostgreSQL uses row locks (``FOR UPDATE SKIP LOCKED``) in :mod:`common.store.operations`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import NoSuchModuleError as SANoSuchModuleError
+
+from common.core.errors import ConfigError, SchemaOutOfDate, StoreUnavailable
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+SQLITE_BUSY_TIMEOUT_MS = 15000  # a year's report or 8 kiosks at once must not fail a tap
+READONLY_OPTION = "motcua_readonly"  # execution option: this transaction only reads
+
+
+def default_sqlite_url() -> str:
+    data_dir = Path(platformdirs.user_data_dir("motcua", appauthor=False))
+    return f"sqlite:///{data_dir / 'motcua.sqlite3'}"
+
+
+def resolve_url(cli_url: str | None, config_url: str | None) -> str:
+    """``--db``, then ``MOTCUA_DB``, then the config file, then the per-user SQLite file."""
+    return cli_url or os.environ.get("MOTCUA_DB") or config_url or default_sqlite_url()
+
+
+def mask(url: str | URL) -> str:
+    """The URL as it may be shown to a person: with its password replaced by ***."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparseable database URL>"
+
+
+@dataclass(frozen=True)
+class Database:
+    engine: Engine
+    url: str
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def masked_url(self) -> str:
+        return mask(self.url)
+
+
+def connect(url: str, *, upgrade_sqlite: bool = True) -> Database:
+    """Build an engine and check that its schema matches this program.
+
+    The SQLite default upgrades itself on first use; any other database must be
+    upgraded with ``motcua db upgrade`` by whoever administers it.
+    """
+    engine = make_engine(url)
+    db = Database(engine, url)
+    try:
+        if db.is_sqlite and upgrade_sqlite:
+            upgrade(db)
+        check_schema(db)
+    except OperationalError as exc:
+        engine.dispose()
+        raise StoreUnavailable(f"cannot reach the database {mask(url)}: {first_line(exc)}") from exc
+    return db
+
+
+def make_engine(url: str) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigError(f"not a database URL: {mask(url)}") from exc
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            return _sqlite_engine(parsed)
+        return create_engine(
+            parsed,
+            pool_pre_ping=True,
+            connect_args={"connect_timeout": 5},
+            pool_size=2,
+            max_overflow=4,
+        )
+    except (SANoSuchModuleError, ArgumentError) as exc:
+        raise ConfigError(f"unsupported database URL {mask(url)}: {first_line(exc)}") from exc
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    if url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    # isolation_level=None hands transaction control to us, so that the ``begin``
+    # hook below can say BEGIN IMMEDIATE (pysqlite would otherwise say BEGIN DEFERRED).
+    engine = create_engine(
+        url,
+        isolation_level=None,
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+        # A read-only transaction reads a WAL snapshot without blocking any writer;
+        # everything else takes the write lock up front.
+        readonly = conn.get_execution_options().get(READONLY_OPTION, False)
+        conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+    return engine
+
+
+def alembic_config(db: Database) -> AlembicConfig:
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["engine"] = db.engine
+    return cfg
+
+
+def head_revision() -> str:
+    script = ScriptDirectory(str(MIGRATIONS))
+    head = script.get_current_head()
+    assert head is not None, "common/store/migrations has no revision"
+    return head
+
+
+def current_revision(db: Database) -> str | None:
+    with db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(db: Database) -> None:
+    try:
+        command.upgrade(alembic_config(db), "head")
+    except OperationalError as exc:
+        raise StoreUnavailable(f"cannot reach the database {db.masked_url}: {first_line(exc)}") from exc
+
+
+def check_schema(db: Database) -> None:
+    current, head = current_revision(db), head_revision()
+    if current == head:
+        return
+    if current is None:
+        raise SchemaOutOfDate(
+            f"the database {db.masked_url} has no motcua schema yet: run `motcua db upgrade --db URL`"
+        )
+    raise SchemaOutOfDate(
+        f"the database {db.masked_url} has schema {current}, this motcua needs {head}: "
+        "run `motcua db upgrade --db URL`"
+    )
+
+
+def first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -1,0 +1,488 @@
+"""The queue engine: every user action is one method, one transaction.
+
+Each public method opens a transaction, checks the move, writes the ticket and
+an event, and returns frozen dataclasses (common.core.model). On PostgreSQL the
+transaction also sends ``NOTIFY motcua`` so that other PCs see the change at
+commit; on SQLite other processes notice ``PRAGMA data_version`` moving.
+
+The rule for ``call_next`` (documented in docs/metrics.md too):
+
+1. only today's tickets that are waiting for one of the counter's services, or
+   were transferred to this counter by number;
+2. priority tickets before all others;
+3. then, for an ``oldest_first`` counter, the longest-queued ticket across its
+   services; for a ``strict`` counter, its first-listed service with anyone
+   waiting, oldest first within it. "Queued" is the original issue time, so a
+   transferred citizen keeps their place.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from common.config import ClerkSpec, OfficeSpec
+from common.core.clock import Clock, SystemClock, local_midnight
+from common.core.clock import service_day as day_of
+from common.core.errors import AuthError, DomainError, NotFound, StoreUnavailable
+from common.core.model import (
+    Clerk,
+    Counter,
+    CounterState,
+    Event,
+    Issued,
+    PrintStatus,
+    QueueSnapshot,
+    Role,
+    Service,
+    Ticket,
+    TicketStatus,
+    span_text,
+)
+from common.store import passwords
+from common.store.db import READONLY_OPTION, SQLITE_BUSY_TIMEOUT_MS, Database
+from common.store.orm import (
+    ClerkRow,
+    CounterRow,
+    CounterServiceRow,
+    EventRow,
+    ServiceRow,
+    SettingRow,
+    TicketRow,
+)
+from common.store.tx import Tx, W, clerk_value, opening_hours, service_value
+
+
+class Store:
+    """The one entry point the apps, the CLI and the simulator use."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock | None = None,
+        tz: ZoneInfo | str = "Asia/Ho_Chi_Minh",
+        *,
+        default_service_minutes: float = 8,
+        call_starts_service: bool = False,
+    ) -> None:
+        self.db = db
+        self.clock = clock or SystemClock()
+        self.tz = ZoneInfo(tz) if isinstance(tz, str) else tz
+        self.default_service_s = default_service_minutes * 60
+        self.call_starts_service = call_starts_service
+
+    # ------------------------------------------------------------------ plumbing
+    @contextmanager
+    def transaction(self, *, notify: bool = True, consistent: bool = False, readonly: bool = False) -> Iterator[Tx]:
+        """One transaction: committed on success, rolled back on any error.
+
+        ``readonly=True`` is for reads: on SQLite it reads a WAL snapshot without
+        taking the write lock, so a year's report never makes a kiosk wait.
+        ``consistent=True`` is for multi-statement reads (a whole board, a snapshot):
+        on PostgreSQL every statement then sees the same instant (REPEATABLE READ)
+        instead of each seeing the latest commits. SQLite's transactions already do.
+
+        Public for operations written in other modules of common/ (reports, the
+        board); the apps never call it: they call operations.
+        """
+        bind = self.db.engine
+        if readonly:
+            notify = False
+            if self.db.is_sqlite:
+                bind = bind.execution_options(**{READONLY_OPTION: True})
+        if consistent and not self.db.is_sqlite:
+            bind = bind.execution_options(isolation_level="REPEATABLE READ")
+        try:
+            with Session(bind, expire_on_commit=False) as session, session.begin():
+                tx = Tx(session, self.clock.now(), self.tz, self.default_service_s)
+                yield tx
+                if notify and tx.changed and not self.db.is_sqlite:
+                    session.execute(select(func.pg_notify("motcua", str(tx.changed))))
+        except (OperationalError, DBAPIError) as exc:
+            if isinstance(exc, IntegrityError):
+                raise
+            if self.db.is_sqlite and "database is locked" in str(exc):
+                raise StoreUnavailable(f"the database {self.db.masked_url} stayed busy for "
+                                       f"{SQLITE_BUSY_TIMEOUT_MS // 1000} s; nothing was written, try again") from exc
+            if exc.connection_invalidated or isinstance(exc, OperationalError):
+                raise StoreUnavailable(f"cannot reach the database {self.db.masked_url}") from exc
+            raise
+
+    @property
+    def today(self) -> date:
+        return day_of(self.clock.now(), self.tz)
+
+    # ------------------------------------------------------------------ setup
+    def load_office(self, office: OfficeSpec, settings: dict[str, Any] | None = None) -> dict[str, int]:
+        """Create or update services, counters and clerks; running it twice changes nothing."""
+        counts = {"services": 0, "counters": 0, "clerks": 0}
+        with self.transaction() as tx:
+            s = tx.session
+            for position, svc in enumerate(office.services):
+                row = s.scalar(select(ServiceRow).where(ServiceRow.code == svc.code)) or ServiceRow(code=svc.code)
+                row.prefix, row.name_vi, row.name_en = svc.prefix, svc.name_vi, svc.name_en
+                row.number_min, row.number_max = svc.number_min, svc.number_max
+                row.hours = ",".join(span_text(span) for span in svc.hours.intervals)
+                row.weekdays = "".join(str(d) for d in svc.hours.weekdays)
+                row.daily_cap, row.target_minutes, row.active, row.position = (
+                    svc.daily_cap, svc.target_minutes, svc.active, position)
+                s.add(row)
+                counts["services"] += 1
+            s.flush()
+            service_ids = {r.code: r.id for r in s.scalars(select(ServiceRow))}
+            for spec in office.counters:
+                row = s.scalar(select(CounterRow).where(CounterRow.number == spec.number))
+                if row is None:
+                    row = CounterRow(number=spec.number, state=CounterState.CLOSED.value)
+                    s.add(row)
+                row.name, row.ordering, row.active = spec.name, spec.ordering.value, spec.active
+                s.flush()
+                wanted = {service_ids[c]: pos for pos, c in enumerate(spec.services)}
+                for link in s.scalars(select(CounterServiceRow).where(CounterServiceRow.counter_id == row.id)):
+                    if link.service_id not in wanted:
+                        s.delete(link)
+                    else:
+                        link.position = wanted.pop(link.service_id)
+                for service_id, pos in wanted.items():
+                    s.add(CounterServiceRow(counter_id=row.id, service_id=service_id, position=pos))
+                counts["counters"] += 1
+            for clerk in office.clerks:
+                self._upsert_clerk(s, clerk)
+                counts["clerks"] += 1
+            merged = {"priority_categories": json.dumps(dict(office.priority_categories), ensure_ascii=False)}
+            merged.update({k: json.dumps(v, ensure_ascii=False) for k, v in (settings or {}).items()})
+            for key, value in merged.items():
+                s.merge(SettingRow(key=key, value=value))
+            tx.log("office_loaded", detail=counts)
+        return counts
+
+    def add_clerk(self, username: str, full_name: str, role: Role, password: str) -> Clerk:
+        spec = ClerkSpec(username, full_name, role, passwords.hash_password(password))
+        with self.transaction() as tx:
+            row = self._upsert_clerk(tx.session, spec)
+            tx.log("clerk_saved", k=row, detail={"role": role.value})
+            return clerk_value(row)
+
+    @staticmethod
+    def _upsert_clerk(s: Session, spec: ClerkSpec) -> ClerkRow:
+        row = s.scalar(select(ClerkRow).where(ClerkRow.username == spec.username))
+        if row is None:
+            row = ClerkRow(username=spec.username)
+            s.add(row)
+        row.full_name, row.role, row.active = spec.full_name, spec.role.value, True
+        if spec.password_hash:
+            row.password_hash = spec.password_hash
+        s.flush()
+        return row
+
+    def authenticate(self, username: str, password: str) -> Clerk:
+        with self.transaction(readonly=True) as tx:
+            row = tx.session.scalar(select(ClerkRow).where(ClerkRow.username == username))
+            hashed = row.password_hash if row else None
+        if row is None or not row.active or not passwords.verify_password(password, hashed):
+            raise AuthError("Sai tên đăng nhập hoặc mật khẩu", "Wrong username or password")
+        return clerk_value(row)
+
+    # ------------------------------------------------------------------ reads
+    def services(self) -> list[Service]:
+        with self.transaction(readonly=True) as tx:
+            return [service_value(r) for r in tx.session.scalars(select(ServiceRow).order_by(ServiceRow.position))]
+
+    def counters(self) -> list[Counter]:
+        with self.transaction(readonly=True) as tx:
+            return [tx.counter(r) for r in tx.session.scalars(select(CounterRow).order_by(CounterRow.number))]
+
+    def clerks(self) -> list[Clerk]:
+        with self.transaction(readonly=True) as tx:
+            return [clerk_value(r) for r in tx.session.scalars(select(ClerkRow).order_by(ClerkRow.username))]
+
+    def office_setting(self, key: str, default: Any = None) -> Any:
+        with self.transaction(readonly=True) as tx:
+            row = tx.session.get(SettingRow, key)
+            return json.loads(row.value) if row else default
+
+    def ticket(self, ticket_id: int) -> Ticket:
+        with self.transaction(readonly=True) as tx:
+            row = tx.session.get(TicketRow, ticket_id)
+            if row is None:
+                raise NotFound(f"Không có vé số hiệu {ticket_id}", f"No ticket with id {ticket_id}")
+            return tx.ticket(row)
+
+    def find_ticket(self, ref: str) -> Ticket:
+        """A ticket by its QR token, or by its printed code today (``A023``)."""
+        with self.transaction(readonly=True) as tx:
+            return tx.ticket(tx.find(ref))
+
+    def ticket_by_token(self, token: str) -> Ticket | None:
+        with self.transaction(readonly=True) as tx:
+            row = tx.by_token(token)
+            return tx.ticket(row) if row else None
+
+    def people_ahead(self, ticket_id: int) -> int:
+        with self.transaction(readonly=True) as tx:
+            row = tx.session.get(TicketRow, ticket_id)
+            return tx.ahead_of(row) if row is not None and row.status == W.WAITING else 0
+
+    def current_ticket(self, counter: int) -> Ticket | None:
+        with self.transaction(readonly=True) as tx:
+            row = tx.at_counter(tx.counter_row(counter))
+            return tx.ticket(row) if row else None
+
+    def tickets(self, start: date, end: date) -> list[Ticket]:
+        """Every transaction with a service day in [start, end], oldest first."""
+        with self.transaction(readonly=True) as tx:
+            rows = tx.session.scalars(
+                select(TicketRow).where(TicketRow.service_day.between(start, end)).order_by(TicketRow.id))
+            return [tx.ticket(r) for r in rows]
+
+    def events_since(self, after_id: int, limit: int = 500) -> list[Event]:
+        with self.transaction(readonly=True) as tx:
+            rows = tx.session.scalars(
+                select(EventRow).where(EventRow.id > after_id).order_by(EventRow.id).limit(limit))
+            return [tx.event(r) for r in rows]
+
+    def last_event_id(self) -> int:
+        with self.transaction(readonly=True) as tx:
+            return tx.session.scalar(select(func.coalesce(func.max(EventRow.id), 0))) or 0
+
+    def recent_calls(self, limit: int = 10) -> list[Event]:
+        """The latest calls and recalls, newest first: what the hall display lists."""
+        with self.transaction(readonly=True) as tx:
+            rows = tx.session.scalars(
+                select(EventRow)
+                .where(EventRow.kind.in_(("called", "recalled")), EventRow.at >= local_midnight(tx.day, self.tz))
+                .order_by(EventRow.id.desc())
+                .limit(limit))
+            return [tx.event(r) for r in rows]
+
+    def snapshot(self) -> QueueSnapshot:
+        """Waiting counts, estimates, counters and the waiting list, read in one transaction."""
+        with self.transaction(readonly=True, consistent=True) as tx:
+            return tx.snapshot()
+
+    # ------------------------------------------------------------------ the kiosk
+    def issue_ticket(
+        self,
+        service: str,
+        priority_category: str | None = None,
+        *,
+        print_status: PrintStatus = PrintStatus.NOT_PRINTED,
+        check_hours: bool = True,
+    ) -> Issued:
+        with self.transaction() as tx:
+            svc = tx.service_row(service)
+            if not svc.active:
+                raise DomainError(f"Dịch vụ {svc.name_vi} đang tạm ngừng", f"{svc.name_en} is not available")
+            if check_hours and not opening_hours(svc).is_open(tx.now.astimezone(self.tz)):
+                raise DomainError(f"{svc.name_vi}: ngoài giờ tiếp nhận ({opening_hours(svc).label()})",
+                                  f"{svc.name_en} is closed now (open {opening_hours(svc).label()})")
+            if priority_category is not None:
+                tx.check_category(priority_category)
+            number = tx.next_number(svc)
+            row = TicketRow(
+                service_id=svc.id, number_service_id=svc.id, service_day=tx.day, number=number,
+                transfer_seq=0, code=f"{svc.prefix}{number:03d}", token=secrets.token_urlsafe(16),
+                status=W.WAITING.value, priority=priority_category is not None,
+                priority_category=priority_category, issued_at=tx.now, queued_at=tx.now,
+                local_hour=tx.now.astimezone(self.tz).hour, print_status=print_status.value,
+            )
+            tx.session.add(row)
+            tx.session.flush()
+            row.visit_id = row.id
+            row.people_ahead = tx.ahead_of(row)
+            row.estimated_wait_s = tx.estimate(svc, row.people_ahead)
+            detail = {"priority": priority_category} if priority_category else None
+            tx.log("issued", row, after=W.WAITING, detail=detail)
+            counters = tuple(c.number for c in tx.counters_serving(svc.id))
+            return Issued(tx.ticket(row), counters)
+
+    def set_print_status(self, ticket_id: int, status: PrintStatus, detail: str | None = None) -> Ticket:
+        with self.transaction() as tx:
+            row = tx.session.get(TicketRow, ticket_id)
+            if row is None:
+                raise NotFound(f"Không có vé số hiệu {ticket_id}", f"No ticket with id {ticket_id}")
+            before, row.print_status = row.print_status, status.value
+            tx.log("print_" + status.value, row, detail={"from": before, "error": detail} if detail else None)
+            return tx.ticket(row)
+
+    # ------------------------------------------------------------------ the counter
+    def sign_in(self, counter: int, clerk: str, *, take_over: bool = False) -> str:
+        """Hold ``counter`` for ``clerk``; returns a session id that changes on every sign-in."""
+        with self.transaction() as tx:
+            c, k = tx.counter_row(counter, lock=True), tx.clerk_row(clerk)
+            if c.clerk_id not in (None, k.id) and c.state != CounterState.CLOSED and not take_over:
+                holder = tx.session.get(ClerkRow, c.clerk_id)
+                name = holder.username if holder else "?"
+                raise DomainError(f"Quầy {counter} đang do {name} sử dụng", f"Counter {counter} is held by {name}")
+            other = tx.session.scalar(select(CounterRow).where(
+                CounterRow.clerk_id == k.id, CounterRow.id != c.id, CounterRow.state != CounterState.CLOSED.value))
+            if other is not None:
+                left = tx.at_counter(other)
+                if left is not None:
+                    raise DomainError(
+                        f"{k.username} còn vé {left.code} ở quầy {other.number}: hãy kết thúc hoặc chuyển trước",
+                        f"{k.username} still has {left.code} at counter {other.number}: finish or transfer it first")
+                tx.set_state(other, CounterState.CLOSED, None)
+            c.session_id = secrets.token_hex(8)
+            tx.set_state(c, CounterState.OPEN, k)
+            # The day's first sign-in closes earlier days: whoever still waited then is "expired".
+            # (Here rather than at the kiosk, whose database role may not rewrite tickets.)
+            tx.expire_before(tx.day)
+            return c.session_id
+
+    def sign_out(self, counter: int, clerk: str) -> None:
+        with self.transaction() as tx:
+            c = tx.counter_row(counter, lock=True)
+            tx.check_holder(c, tx.clerk_row(clerk))
+            tx.set_state(c, CounterState.CLOSED, None)
+            c.session_id = None
+
+    def set_counter_state(self, counter: int, clerk: str, state: CounterState) -> Counter:
+        """Open, on break or in back-office work: idle time is then measured honestly."""
+        with self.transaction() as tx:
+            c, k = tx.counter_row(counter, lock=True), tx.clerk_row(clerk)
+            tx.check_holder(c, k)
+            if state != CounterState.OPEN and tx.at_counter(c) is not None:
+                raise DomainError(f"Quầy {counter} còn vé đang phục vụ", f"Counter {counter} still has a ticket")
+            tx.set_state(c, state, k if state != CounterState.CLOSED else None)
+            return tx.counter(c)
+
+    def call_next(self, counter: int, clerk: str) -> Ticket | None:
+        with self.transaction() as tx:
+            c, k = tx.take_counter(counter, clerk)
+            row = tx.next_candidate(c)
+            if row is None:
+                return None
+            tx.call(row, c, k, "called", self.call_starts_service)
+            return tx.ticket(row)
+
+    def call_specific(self, ref: str, counter: int, clerk: str, reason: str) -> Ticket:
+        """Call one ticket out of order (typed or scanned); the reason goes into the audit log."""
+        if not reason.strip():
+            raise DomainError("Cần ghi lý do khi gọi vé không theo thứ tự",
+                              "A reason is required to call a ticket out of order")
+        with self.transaction() as tx:
+            c, k = tx.take_counter(counter, clerk)
+            row = tx.find(ref, lock=True)
+            if row.status == W.ON_HOLD and row.counter_id not in (None, c.id):
+                raise DomainError(f"{row.code} đang được giữ tại quầy {tx.counter_number(row.counter_id)}",
+                                  f"{row.code} is on hold at counter {tx.counter_number(row.counter_id)}")
+            if row.status not in (W.WAITING, W.NO_SHOW, W.ON_HOLD):
+                raise tx.wrong_state(row)
+            if row.service_day != tx.day:
+                raise DomainError(f"{row.code} là vé của ngày {row.service_day:%d/%m/%Y}",
+                                  f"{row.code} was issued on {row.service_day:%Y-%m-%d}")
+            tx.call(row, c, k, "called", self.call_starts_service, reason=reason.strip())
+            return tx.ticket(row)
+
+    def recall(self, counter: int, clerk: str) -> Ticket:
+        with self.transaction() as tx:
+            c, k = tx.take_counter(counter, clerk, free=False)
+            row = tx.require_at_counter(c, W.CALLED)
+            row.last_called_at = tx.now
+            row.recall_count += 1
+            tx.log("recalled", row, c, k, W.CALLED, W.CALLED, {"recall": row.recall_count})
+            return tx.ticket(row)
+
+    def start_service(self, counter: int, clerk: str) -> Ticket:
+        with self.transaction() as tx:
+            c, k = tx.take_counter(counter, clerk, free=False)
+            row = tx.require_at_counter(c, W.CALLED)
+            tx.start(row, c, k)
+            return tx.ticket(row)
+
+    def finish_service(self, counter: int, clerk: str) -> Ticket:
+        with self.transaction() as tx:
+            c, k = tx.take_counter(counter, clerk, free=False)
+            row = tx.require_at_counter(c, W.SERVING)
+            tx.close(row, W.DONE, c, k)
+            return tx.ticket(row)
+
+    def mark_no_show(self, counter: int, clerk: str) -> Ticket:
+        with self.transaction() as tx:
+            c, k = tx.take_counter(counter, clerk, free=False)
+            row = tx.require_at_counter(c, W.CALLED)
+            row.status = W.NO_SHOW.value
+            tx.log("no_show", row, c, k, W.CALLED, W.NO_SHOW)
+            return tx.ticket(row)
+
+    def transfer(self, counter: int, clerk: str, *, to_service: str | None = None,
+                 to_counter: int | None = None) -> Ticket:
+        """Close this transaction and queue a new one; the citizen keeps their place in line."""
+        if (to_service is None) == (to_counter is None):
+            raise ValueError("transfer needs exactly one of to_service or to_counter")
+        with self.transaction() as tx:
+            c, k = tx.take_counter(counter, clerk, free=False)
+            row = tx.require_at_counter(c, W.CALLED, W.SERVING)
+            if to_service is not None:
+                target_svc, target_counter = tx.service_row(to_service), None
+            else:
+                target_counter = tx.counter_row(to_counter)  # type: ignore[arg-type]
+                if target_counter.id == c.id:
+                    raise DomainError("Không thể chuyển vé về chính quầy này", "Cannot transfer to the same counter")
+                target_svc = tx.session.get(ServiceRow, row.service_id)
+            assert target_svc is not None
+            tx.close(row, W.TRANSFERRED, c, k, detail={
+                "to_service": target_svc.code, "to_counter": target_counter.number if target_counter else None})
+            seq = tx.session.scalar(select(func.max(TicketRow.transfer_seq)).where(
+                TicketRow.visit_id == row.visit_id)) or 0
+            new = TicketRow(
+                visit_id=row.visit_id, service_id=target_svc.id, number_service_id=row.number_service_id,
+                service_day=row.service_day, number=row.number, transfer_seq=seq + 1, code=row.code,
+                token=row.token, status=W.WAITING.value, priority=row.priority,
+                priority_category=row.priority_category, issued_at=tx.now, queued_at=row.queued_at,
+                local_hour=tx.now.astimezone(self.tz).hour, print_status=row.print_status,
+                target_counter_id=target_counter.id if target_counter else None,
+            )
+            tx.session.add(new)
+            tx.session.flush()
+            new.people_ahead = tx.ahead_of(new)
+            new.estimated_wait_s = tx.estimate(target_svc, new.people_ahead)
+            tx.log("transfer_queued", new, c, k, None, W.WAITING, {"from_ticket": row.id})
+            return tx.ticket(new)
+
+    def hold(self, counter: int, clerk: str) -> Ticket:
+        """Set the citizen aside (fetching a document, say); the counter can call others meanwhile."""
+        with self.transaction() as tx:
+            c, k = tx.take_counter(counter, clerk, free=False)
+            row = tx.require_at_counter(c, W.CALLED, W.SERVING)
+            before, row.status = row.status, W.ON_HOLD.value
+            tx.log("held", row, c, k, before, W.ON_HOLD)
+            return tx.ticket(row)
+
+    def resume(self, ref: str, counter: int, clerk: str) -> Ticket:
+        """Take back a ticket this counter held."""
+        with self.transaction() as tx:
+            c, k = tx.take_counter(counter, clerk)
+            row = tx.find(ref, lock=True)
+            if row.status != W.ON_HOLD or row.counter_id != c.id:
+                raise DomainError(f"{row.code} không được giữ tại quầy {counter}",
+                                  f"{row.code} is not on hold at counter {counter}")
+            row.status = (W.SERVING if row.started_at else W.CALLED).value
+            row.clerk_id = k.id
+            tx.log("resumed", row, c, k, W.ON_HOLD, row.status)
+            return tx.ticket(row)
+
+    def cancel(self, ref: str, clerk: str, reason: str = "") -> Ticket:
+        with self.transaction() as tx:
+            k = tx.clerk_row(clerk)
+            row = tx.find(ref, lock=True)
+            if TicketStatus(row.status).final or row.status == W.SERVING:
+                raise tx.wrong_state(row)
+            before, row.status, row.finished_at = row.status, W.CANCELLED.value, tx.now
+            tx.log("cancelled", row, None, k, before, W.CANCELLED, {"reason": reason} if reason else None)
+            return tx.ticket(row)
+
+    def close_day(self, day: date | None = None) -> int:
+        """Expire tickets still waiting (or on hold) on ``day`` and before; returns how many."""
+        with self.transaction() as tx:
+            return tx.expire_before((day or tx.day) + timedelta(days=1))

@@ -1,0 +1,246 @@
+"""The tables. Alembic (common/store/migrations) owns the schema; these mappings describe it.
+
+Only the store imports this module: ORM rows never leave a transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC on the way in and out, on every backend.
+
+    SQLite has no timezone type; refusing naive values here means no
+    "an hour off" report can come from a naive ``datetime.now()``.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r} would be ambiguous; use the store's clock")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if getattr(dialect, "name", "") == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+Timestamp = Annotated[datetime, mapped_column(UTCDateTime)]
+OptionalTimestamp = Annotated[datetime | None, mapped_column(UTCDateTime, nullable=True)]
+Code = Annotated[str, mapped_column(String(32))]
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class ServiceRow(Base):
+    __tablename__ = "services"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[Code] = mapped_column(unique=True)
+    prefix: Mapped[str] = mapped_column(String(4))
+    name_vi: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    number_min: Mapped[int] = mapped_column(Integer, default=1)
+    number_max: Mapped[int] = mapped_column(Integer, default=999)
+    hours: Mapped[str] = mapped_column(String(200), default="00:00-24:00")
+    weekdays: Mapped[str] = mapped_column(String(7), default="1234567")
+    daily_cap: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    target_minutes: Mapped[int] = mapped_column(Integer, default=30)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ClerkRow(Base):
+    __tablename__ = "clerks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[Code] = mapped_column(unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class CounterRow(Base):
+    __tablename__ = "counters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    ordering: Mapped[str] = mapped_column(String(16), default="oldest_first")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    state: Mapped[str] = mapped_column(String(16), default="closed")
+    state_since: Mapped[OptionalTimestamp]
+    clerk_id: Mapped[int | None] = mapped_column(ForeignKey("clerks.id"), nullable=True)
+    # A new value on every sign-in: a window whose session was taken over notices it.
+    session_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class CounterServiceRow(Base):
+    __tablename__ = "counter_services"
+
+    counter_id: Mapped[int] = mapped_column(ForeignKey("counters.id"), primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class DailyNumberRow(Base):
+    """The last number handed out per service and service day: the kiosks' atomic counter."""
+
+    __tablename__ = "daily_numbers"
+
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
+    service_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer)
+    issued: Mapped[int] = mapped_column(Integer)
+
+
+class TicketRow(Base):
+    """One transaction of a visit. A transfer closes this row and opens a new one."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (
+        # The printed number is unique per numbering service and day; transfers keep the
+        # label and count up ``transfer_seq``.
+        UniqueConstraint("number_service_id", "service_day", "number", "transfer_seq", name="uq_tickets_number"),
+        # At most one ticket at a counter at a time, enforced by the database itself.
+        Index(
+            "uq_tickets_active_counter",
+            "counter_id",
+            unique=True,
+            postgresql_where=text("status IN ('called', 'serving')"),
+            sqlite_where=text("status IN ('called', 'serving')"),
+        ),
+        Index("ix_tickets_queue", "status", "service_id", "priority", "queued_at"),
+        Index("ix_tickets_day_service", "service_day", "service_id"),
+        Index("ix_tickets_visit", "visit_id"),
+        CheckConstraint("called_at IS NULL OR called_at >= issued_at", name="wait_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    number_service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    service_day: Mapped[date] = mapped_column(Date)
+    number: Mapped[int] = mapped_column(Integer)
+    transfer_seq: Mapped[int] = mapped_column(SmallInteger, default=0)
+    code: Mapped[Code]
+    # The QR token belongs to the visit: a transfer copies it, so the citizen's one QR
+    # code follows them; the newest row of the visit is the one a lookup shows.
+    token: Mapped[str] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    priority: Mapped[bool] = mapped_column(Boolean, default=False)
+    priority_category: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    issued_at: Mapped[Timestamp]
+    queued_at: Mapped[Timestamp]
+    local_hour: Mapped[int] = mapped_column(SmallInteger)
+    first_called_at: Mapped[OptionalTimestamp]
+    called_at: Mapped[OptionalTimestamp]
+    last_called_at: Mapped[OptionalTimestamp]
+    started_at: Mapped[OptionalTimestamp]
+    finished_at: Mapped[OptionalTimestamp]
+    # Seconds, written when the interval closes, so that reports over a million
+    # tickets aggregate integers in SQL instead of timestamps in Python.
+    wait_s: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    walk_s: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    service_s: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), nullable=True)
+    clerk_id: Mapped[int | None] = mapped_column(ForeignKey("clerks.id"), nullable=True)
+    target_counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), nullable=True)
+    people_ahead: Mapped[int] = mapped_column(Integer, default=0)
+    estimated_wait_s: Mapped[int] = mapped_column(Integer, default=0)
+    print_status: Mapped[str] = mapped_column(String(16), default="not_printed")
+    recall_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class EventRow(Base):
+    """The append-only audit trail; database triggers refuse UPDATE and DELETE."""
+
+    __tablename__ = "events"
+    # ix_events_kind_at (migration 0003): the staffing advice reads counter state changes over a period.
+    __table_args__ = (Index("ix_events_ticket", "ticket_id"), Index("ix_events_kind_at", "kind", "at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[Timestamp]
+    kind: Mapped[str] = mapped_column(String(32))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), nullable=True)
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), nullable=True)
+    clerk_id: Mapped[int | None] = mapped_column(ForeignKey("clerks.id"), nullable=True)
+    from_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    to_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class SettingRow(Base):
+    """Office-wide values loaded from the config (office name, phrase, priority categories)."""
+
+    __tablename__ = "office_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class RatingRow(Base):
+    """A citizen's satisfaction rating of one served transaction (common.store.rating); at most one per ticket.
+
+    The counter, clerk and service are copied from the ticket when it is rated, so the
+    reports group ratings exactly as the ticket was served.
+    """
+
+    __tablename__ = "ratings"
+    __table_args__ = (
+        UniqueConstraint("ticket_id", name="uq_ratings_ticket_id"),
+        CheckConstraint("score BETWEEN 1 AND 4", name="score_range"),
+        CheckConstraint("channel IN ('counter', 'phone')", name="channel_known"),
+        Index("ix_ratings_rated_at", "rated_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), nullable=True)
+    clerk_id: Mapped[int | None] = mapped_column(ForeignKey("clerks.id"), nullable=True)
+    # 4 Rất hài lòng, 3 Hài lòng, 2 Bình thường, 1 Không hài lòng.
+    score: Mapped[int] = mapped_column(SmallInteger)
+    # A JSON list of the reasons tapped (low scores only); NULL when none.
+    reasons: Mapped[str | None] = mapped_column(Text, nullable=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    rated_at: Mapped[Timestamp]

@@ -1,0 +1,411 @@
+"""The working state of one transaction, and the checks and transitions the operations share.
+
+Only common.store.operations and other operation modules of common/ use it; a Tx never leaves
+its transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from common.core.clock import local_midnight
+from common.core.clock import service_day as day_of
+from common.core.errors import DomainError, NotFound
+from common.core.model import (
+    DEFAULT_PRIORITY_CATEGORIES,
+    Clerk,
+    Counter,
+    CounterState,
+    CounterStatus,
+    Event,
+    OpeningHours,
+    Ordering,
+    PrintStatus,
+    QueueSnapshot,
+    Role,
+    Service,
+    ServiceQueue,
+    Ticket,
+    TicketStatus,
+    parse_span,
+)
+from common.store.orm import (
+    ClerkRow,
+    CounterRow,
+    CounterServiceRow,
+    DailyNumberRow,
+    EventRow,
+    ServiceRow,
+    SettingRow,
+    TicketRow,
+)
+
+W = TicketStatus
+RECENT_SERVICE_SAMPLE = 20  # finished tickets behind each service-time estimate
+
+
+class Tx:
+    """The working state of one transaction: the session, the instant and small lookups."""
+
+    def __init__(self, session: Session, now: datetime, tz: ZoneInfo, default_service_s: float) -> None:
+        self.session = session
+        self.default_service_s = default_service_s
+        self.now = now
+        self.tz = tz
+        self.day = day_of(now, tz)
+        self.changed = 0
+        self._services: dict[int, ServiceRow] = {}
+        self._counter_numbers: dict[int, int] = {}
+        self._clerk_names: dict[int, str] = {}
+        self.dialect = session.get_bind().dialect.name
+
+    # -- lookups
+    def service_row(self, code: str) -> ServiceRow:
+        row = self.session.scalar(select(ServiceRow).where(ServiceRow.code == code))
+        if row is None:
+            raise NotFound(f"Không có dịch vụ {code!r}", f"No service {code!r}")
+        return row
+
+    def counter_row(self, number: int, *, lock: bool = False) -> CounterRow:
+        query = select(CounterRow).where(CounterRow.number == number)
+        row = self.session.scalar(query.with_for_update() if lock else query)
+        if row is None or not row.active:
+            raise NotFound(f"Không có quầy số {number}", f"No counter {number}")
+        return row
+
+    def clerk_row(self, username: str) -> ClerkRow:
+        row = self.session.scalar(select(ClerkRow).where(ClerkRow.username == username))
+        if row is None or not row.active:
+            raise NotFound(f"Không có cán bộ {username!r}", f"No clerk {username!r}")
+        return row
+
+    def counter_number(self, counter_id: int | None) -> int | None:
+        if counter_id is None:
+            return None
+        if counter_id not in self._counter_numbers:
+            self._counter_numbers[counter_id] = self.session.get(CounterRow, counter_id).number  # type: ignore[union-attr]
+        return self._counter_numbers[counter_id]
+
+    def clerk_name(self, clerk_id: int | None) -> str | None:
+        if clerk_id is None:
+            return None
+        if clerk_id not in self._clerk_names:
+            self._clerk_names[clerk_id] = self.session.get(ClerkRow, clerk_id).username  # type: ignore[union-attr]
+        return self._clerk_names[clerk_id]
+
+    def service_by_id(self, service_id: int) -> ServiceRow:
+        if service_id not in self._services:
+            self._services[service_id] = self.session.get(ServiceRow, service_id)  # type: ignore[assignment]
+        return self._services[service_id]
+
+    def by_token(self, token: str) -> TicketRow | None:
+        return self.session.scalar(
+            select(TicketRow).where(TicketRow.token == token).order_by(TicketRow.id.desc()).limit(1))
+
+    def find(self, ref: str, *, lock: bool = False) -> TicketRow:
+        ref = ref.strip()
+        # A scanned QR may carry the whole status-page address: the token is its last part.
+        token = ref.rstrip("/").rsplit("/t/", 1)[-1]
+        query = select(TicketRow).order_by(TicketRow.id.desc()).limit(1)
+        row = None
+        if len(token) >= 16:
+            row = self.session.scalar(query.where(TicketRow.token == token))
+        if row is None:
+            row = self.session.scalar(query.where(
+                TicketRow.code == ref.upper(), TicketRow.service_day == self.day))
+        if row is None:
+            raise NotFound(f"Không tìm thấy vé {ref}", f"No ticket {ref}")
+        if lock:
+            self.session.refresh(row, with_for_update=True)
+        return row
+
+    def counters_serving(self, service_id: int) -> list[CounterRow]:
+        return list(self.session.scalars(
+            select(CounterRow).join(CounterServiceRow).where(
+                CounterServiceRow.service_id == service_id, CounterRow.active.is_(True))
+            .order_by(CounterRow.number)))
+
+    def check_category(self, category: str) -> None:
+        row = self.session.get(SettingRow, "priority_categories")
+        known = json.loads(row.value) if row else None
+        if category not in (known or DEFAULT_PRIORITY_CATEGORIES):
+            raise NotFound(f"Không có diện ưu tiên {category!r}", f"No priority category {category!r}")
+
+    # -- numbers and estimates
+    def next_number(self, svc: ServiceRow) -> int:
+        """Atomically take the next number for ``svc`` today (a row lock on PostgreSQL, the write lock on SQLite)."""
+        insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
+        stmt = insert(DailyNumberRow).values(
+            service_id=svc.id, service_day=self.day, last_number=svc.number_min, issued=1)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[DailyNumberRow.service_id, DailyNumberRow.service_day],
+            set_={"last_number": DailyNumberRow.last_number + 1, "issued": DailyNumberRow.issued + 1},
+        ).returning(DailyNumberRow.last_number, DailyNumberRow.issued)
+        number, issued = self.session.execute(stmt).one()
+        if (svc.daily_cap and issued > svc.daily_cap) or number > svc.number_max:
+            raise DomainError(f"{svc.name_vi}: Đã hết số hôm nay", f"{svc.name_en}: no more tickets today")
+        return int(number)
+
+    def waiting_query(self, service_id: int):  # type: ignore[no-untyped-def]
+        return select(func.count()).select_from(TicketRow).where(
+            TicketRow.status == W.WAITING.value, TicketRow.service_id == service_id,
+            TicketRow.service_day == self.day)
+
+    def ahead_of(self, row: TicketRow) -> int:
+        """Waiting tickets of the same service that will be called before this one."""
+        earlier = or_(
+            TicketRow.priority.is_(True) if not row.priority else False,
+            (TicketRow.priority == row.priority) & (TicketRow.queued_at < row.queued_at),
+            (TicketRow.priority == row.priority) & (TicketRow.queued_at == row.queued_at)
+            & (TicketRow.id < row.id),
+        )
+        return self.session.scalar(self.waiting_query(row.service_id).where(earlier)) or 0
+
+    def estimate(self, svc: ServiceRow, ahead: int) -> int:
+        """People ahead, shared among the open counters serving this service, times recent service time."""
+        recent = self.session.scalars(
+            select(TicketRow.service_s).where(
+                TicketRow.service_id == svc.id, TicketRow.status == W.DONE.value, TicketRow.service_s.is_not(None))
+            .order_by(TicketRow.id.desc()).limit(RECENT_SERVICE_SAMPLE)).all()
+        mean_service = sum(recent) / len(recent) if recent else self.default_service_s
+        counters = self.counters_serving(svc.id)
+        open_ = [c for c in counters if c.state == CounterState.OPEN.value]
+        servers = len(open_) or len(counters) or 1
+        if ahead == 0 and open_ and any(self.at_counter(c) is None for c in open_):
+            return 0
+        return math.ceil((ahead + 1) * mean_service / servers)
+
+    # -- counters
+    def take_counter(self, number: int, clerk: str, *, free: bool = True) -> tuple[CounterRow, ClerkRow]:
+        """Lock the counter for this action, open it for ``clerk`` if nobody holds it."""
+        c, k = self.counter_row(number, lock=True), self.clerk_row(clerk)
+        if c.state == CounterState.CLOSED.value or c.clerk_id is None:
+            self.set_state(c, CounterState.OPEN, k)
+        self.check_holder(c, k)
+        if c.state != CounterState.OPEN.value:
+            self.set_state(c, CounterState.OPEN, k)
+        if free:
+            current = self.at_counter(c)
+            if current is not None:
+                raise DomainError(
+                    f"Quầy {c.number} đang {'phục vụ' if current.status == W.SERVING else 'gọi'} {current.code}",
+                    f"Counter {c.number} is still {'serving' if current.status == W.SERVING else 'calling'} "
+                    f"{current.code}")
+        return c, k
+
+    def check_holder(self, c: CounterRow, k: ClerkRow) -> None:
+        if c.clerk_id not in (None, k.id):
+            holder = self.clerk_name(c.clerk_id)
+            raise DomainError(f"Quầy {c.number} đang do {holder} sử dụng", f"Counter {c.number} is held by {holder}")
+
+    def set_state(self, c: CounterRow, state: CounterState, k: ClerkRow | None) -> None:
+        before = c.state
+        c.state, c.state_since = state.value, self.now
+        c.clerk_id = k.id if k else None
+        self.log("counter_" + state.value, None, c, k, before, state.value)
+
+    def at_counter(self, c: CounterRow) -> TicketRow | None:
+        return self.session.scalar(select(TicketRow).where(
+            TicketRow.counter_id == c.id, TicketRow.status.in_((W.CALLED.value, W.SERVING.value))))
+
+    def require_at_counter(self, c: CounterRow, *statuses: TicketStatus) -> TicketRow:
+        row = self.at_counter(c)
+        if row is None:
+            raise DomainError(f"Quầy {c.number} chưa gọi vé nào", f"Counter {c.number} has no ticket")
+        if row.status not in statuses:
+            raise self.wrong_state(row)
+        return row
+
+    def wrong_state(self, row: TicketRow) -> DomainError:
+        status = TicketStatus(row.status)
+        where = self.counter_number(row.counter_id)
+        vi = {
+            W.WAITING: f"{row.code} đang chờ, chưa được gọi",
+            W.CALLED: f"{row.code} đã được gọi tới quầy {where}",
+            W.SERVING: f"{row.code} đang được phục vụ tại quầy {where}",
+            W.DONE: f"{row.code} đã được phục vụ xong",
+            W.NO_SHOW: f"{row.code} đã bị báo vắng",
+            W.TRANSFERRED: f"{row.code} đã được chuyển đi",
+            W.CANCELLED: f"{row.code} đã bị huỷ",
+            W.ON_HOLD: f"{row.code} đang được giữ tại quầy {where}",
+            W.EXPIRED: f"{row.code} đã hết hạn (cuối ngày)",
+        }[status]
+        en = {
+            W.WAITING: f"{row.code} is waiting and has not been called",
+            W.CALLED: f"{row.code} has already been called to counter {where}",
+            W.SERVING: f"{row.code} is already being served at counter {where}",
+            W.DONE: f"{row.code} has already been served",
+            W.NO_SHOW: f"{row.code} was marked as a no-show",
+            W.TRANSFERRED: f"{row.code} was transferred",
+            W.CANCELLED: f"{row.code} was cancelled",
+            W.ON_HOLD: f"{row.code} is on hold at counter {where}",
+            W.EXPIRED: f"{row.code} expired at the end of its day",
+        }[status]
+        return DomainError(vi, en)
+
+    def next_candidate(self, c: CounterRow) -> TicketRow | None:
+        links = select(CounterServiceRow.service_id, CounterServiceRow.position).where(
+            CounterServiceRow.counter_id == c.id).subquery()
+        mine = or_(
+            TicketRow.target_counter_id == c.id,
+            TicketRow.target_counter_id.is_(None) & TicketRow.service_id.in_(select(links.c.service_id)),
+        )
+        order = [TicketRow.priority.desc()]
+        if c.ordering == Ordering.STRICT.value:
+            position = select(links.c.position).where(links.c.service_id == TicketRow.service_id).scalar_subquery()
+            order.append(case((TicketRow.target_counter_id == c.id, -1), else_=func.coalesce(position, 0)))
+        order += [TicketRow.queued_at, TicketRow.id]
+        query = (
+            select(TicketRow)
+            .where(TicketRow.status == W.WAITING.value, TicketRow.service_day == self.day, mine)
+            .order_by(*order)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        return self.session.scalar(query)
+
+    # -- ticket transitions
+    def call(self, row: TicketRow, c: CounterRow, k: ClerkRow, kind: str, start: bool,
+             reason: str | None = None) -> None:
+        before = row.status
+        # A held citizen whose service had begun comes back to service, not to a new call.
+        resumed = W.SERVING if before == W.ON_HOLD and row.started_at is not None else W.CALLED
+        row.status, row.counter_id, row.clerk_id = resumed.value, c.id, k.id
+        row.target_counter_id = None
+        row.first_called_at = row.first_called_at or self.now
+        if before in (W.WAITING, W.NO_SHOW):
+            # The call that counts for the wait is the last one that brought the citizen.
+            row.called_at = self.now
+            row.wait_s = seconds_between(row.issued_at, self.now)
+        row.last_called_at = self.now
+        self.session.flush()
+        self.log(kind, row, c, k, before, resumed, {"reason": reason} if reason else None)
+        if start and row.started_at is None:
+            self.start(row, c, k)
+
+    def start(self, row: TicketRow, c: CounterRow, k: ClerkRow) -> None:
+        row.status, row.started_at = W.SERVING.value, self.now
+        row.walk_s = seconds_between(row.last_called_at or self.now, self.now)
+        self.log("started", row, c, k, W.CALLED, W.SERVING)
+
+    def close(self, row: TicketRow, status: TicketStatus, c: CounterRow, k: ClerkRow,
+              detail: dict[str, Any] | None = None) -> None:
+        before = row.status
+        row.status, row.finished_at = status.value, self.now
+        if row.started_at is not None:
+            row.service_s = seconds_between(row.started_at, self.now)
+        self.log({W.DONE: "finished", W.TRANSFERRED: "transferred"}[status], row, c, k, before, status, detail)
+
+    def expire_before(self, day: date) -> int:
+        # Several clerks sign in at once each morning: SKIP LOCKED splits the rows between them
+        # on PostgreSQL, so no ticket is expired (and logged) twice. SQLite runs them one by one.
+        rows = list(self.session.scalars(select(TicketRow).where(
+            TicketRow.status.in_((W.WAITING.value, W.ON_HOLD.value)), TicketRow.service_day < day)
+            .with_for_update(skip_locked=True)))
+        for row in rows:
+            end = min(self.now, local_midnight(row.service_day + timedelta(days=1), self.tz))
+            # A visit transferred after midnight keeps its service day but was queued later.
+            end = max(end, row.issued_at)
+            before, row.status, row.finished_at = row.status, W.EXPIRED.value, end
+            if row.called_at is None:
+                row.wait_s = seconds_between(row.issued_at, end)  # censored: waited this long and was never called
+            self.log("expired", row, None, None, before, W.EXPIRED)
+        return len(rows)
+
+    # -- the log and conversions
+    def log(self, kind: str, row: TicketRow | None = None, c: CounterRow | None = None,
+            k: ClerkRow | None = None, before: str | None = None, after: str | None = None,
+            detail: dict[str, Any] | None = None) -> None:
+        self.session.add(EventRow(
+            at=self.now, kind=kind, ticket_id=row.id if row is not None else None,
+            counter_id=c.id if c is not None else (row.counter_id if row is not None else None),
+            clerk_id=k.id if k is not None else None, from_status=str(before) if before else None,
+            to_status=str(after) if after else None,
+            detail=json.dumps(detail, ensure_ascii=False) if detail else None,
+        ))
+        self.changed += 1
+
+    def ticket(self, row: TicketRow) -> Ticket:
+        svc = self.service_by_id(row.service_id)
+        return Ticket(
+            id=row.id, visit_id=row.visit_id or row.id, code=row.code, service=svc.code,
+            service_name_vi=svc.name_vi, service_name_en=svc.name_en, token=row.token,
+            status=TicketStatus(row.status), priority=row.priority, priority_category=row.priority_category,
+            service_day=row.service_day, issued_at=row.issued_at, queued_at=row.queued_at,
+            first_called_at=row.first_called_at, called_at=row.called_at, last_called_at=row.last_called_at,
+            started_at=row.started_at, finished_at=row.finished_at, counter=self.counter_number(row.counter_id),
+            clerk=self.clerk_name(row.clerk_id), target_counter=self.counter_number(row.target_counter_id),
+            people_ahead=row.people_ahead, estimated_wait_seconds=row.estimated_wait_s,
+            print_status=PrintStatus(row.print_status), recall_count=row.recall_count,
+            target_minutes=svc.target_minutes,
+        )
+
+    def counter(self, row: CounterRow) -> Counter:
+        codes = self.session.scalars(
+            select(ServiceRow.code).join(CounterServiceRow).where(CounterServiceRow.counter_id == row.id)
+            .order_by(CounterServiceRow.position)).all()
+        return Counter(row.number, row.name, tuple(codes), Ordering(row.ordering), CounterState(row.state),
+                       self.clerk_name(row.clerk_id), row.active)
+
+    def event(self, row: EventRow) -> Event:
+        ticket = self.session.get(TicketRow, row.ticket_id) if row.ticket_id else None
+        return Event(row.id, row.at, row.kind, row.ticket_id, ticket.code if ticket else None,
+                     self.counter_number(row.counter_id), self.clerk_name(row.clerk_id),
+                     row.from_status, row.to_status, row.detail)
+
+    def snapshot(self) -> QueueSnapshot:
+        local = self.now.astimezone(self.tz)
+        waiting_rows = list(self.session.scalars(
+            select(TicketRow).where(TicketRow.status == W.WAITING.value, TicketRow.service_day == self.day)
+            .order_by(TicketRow.priority.desc(), TicketRow.queued_at, TicketRow.id)))
+        waiting = tuple(self.ticket(r) for r in waiting_rows)
+        issued = dict(self.session.execute(select(DailyNumberRow.service_id, DailyNumberRow.issued).where(
+            DailyNumberRow.service_day == self.day)).all())
+        counter_rows = list(self.session.scalars(select(CounterRow).order_by(CounterRow.number)))
+        services = []
+        for svc in self.session.scalars(select(ServiceRow).order_by(ServiceRow.position)):
+            mine = [t for t in waiting if t.service == svc.code]
+            longest = max((seconds_between(t.issued_at, self.now) for t in mine), default=0)
+            serving = self.counters_serving(svc.id)
+            n_issued = issued.get(svc.id, 0)
+            services.append(ServiceQueue(
+                service=service_value(svc), waiting=len(mine), longest_wait_seconds=longest,
+                estimated_wait_seconds=self.estimate(svc, len(mine)),
+                open_now=svc.active and opening_hours(svc).is_open(local), issued_today=n_issued,
+                cap_reached=bool(svc.daily_cap and n_issued >= svc.daily_cap),
+                counters_open=sum(1 for c in serving if c.state == CounterState.OPEN.value)))
+        counters = []
+        for c in counter_rows:
+            current = self.at_counter(c)
+            held = self.session.scalars(select(TicketRow).where(
+                TicketRow.counter_id == c.id, TicketRow.status == W.ON_HOLD.value,
+                TicketRow.service_day == self.day))
+            counters.append(CounterStatus(self.counter(c), self.ticket(current) if current else None,
+                                          tuple(self.ticket(h) for h in held)))
+        return QueueSnapshot(self.now, tuple(services), tuple(counters), waiting)
+
+
+def seconds_between(start: datetime, end: datetime) -> int:
+    return max(0, round((end - start).total_seconds()))
+
+
+def opening_hours(row: ServiceRow) -> OpeningHours:
+    intervals = tuple(parse_span(span) for span in row.hours.split(","))
+    return OpeningHours(intervals, tuple(int(d) for d in row.weekdays))
+
+
+def service_value(row: ServiceRow) -> Service:
+    return Service(row.code, row.prefix, row.name_vi, row.name_en, row.number_min, row.number_max, opening_hours(row),
+                   row.daily_cap, row.target_minutes, row.active)
+
+
+def clerk_value(row: ClerkRow) -> Clerk:
+    return Clerk(row.username, row.full_name, Role(row.role), row.active)

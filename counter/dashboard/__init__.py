@@ -1,5 +1,0 @@
-"""The supervisor's dashboard: live queue, history, charts, estimate accuracy and staffing advice.
-
-Opened by ``motcua dashboard`` (counter/dashboard/main.py) or from a counter window by a supervisor
-(counter/dashboard_door.py imports ``counter.dashboard.window.open_dashboard``).
-"""

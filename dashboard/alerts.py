@@ -1,0 +1,70 @@
+"""Wait alerts: a visible strip, and a chime when an audio device exists.
+
+The crossings themselves are computed by common.views.live_metrics.crossings (Qt-free and tested there);
+this module only shows them. Without an audio device (servers, this CI) the chime is silently off:
+QSoundEffect is only created when QMediaDevices lists an output, so nothing can crash or warn.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QUrl
+
+from common.views.live_metrics import Crossing
+
+log = logging.getLogger(__name__)
+CHIME = Path(__file__).resolve().parents[2] / "assets" / "chime.wav"
+
+
+def describe(crossings: list[Crossing]) -> tuple[str, str]:
+    """One line for the banner and its kind ("error" once any ticket is over target)."""
+    over = [c for c in crossings if c.level == "over"]
+    warn = [c for c in crossings if c.level == "warning"]
+    parts = []
+    if over:
+        parts.append(f"Quá chỉ tiêu ({len(over)} vé): " + _tickets(over))
+    if warn:
+        parts.append(f"Sắp quá chỉ tiêu ({len(warn)} vé): " + _tickets(warn))
+    return "⚠ " + " · ".join(parts), "error" if over else "warning"
+
+
+def _tickets(crossings: list[Crossing], shown: int = 6) -> str:
+    """The longest waits first, each with the minutes waited so far."""
+    ordered = sorted(crossings, key=lambda c: -c.ticket.waited_s)
+    text = ", ".join(f"{c.ticket.code} chờ {c.ticket.waited_s // 60} phút" for c in ordered[:shown])
+    return text + (f" và {len(ordered) - shown} vé khác" if len(ordered) > shown else "")
+
+
+class Chime(QObject):
+    """Plays assets/chime.wav on ``ring`` if sound is enabled and a device exists."""
+
+    def __init__(self, parent: QObject | None = None, *, enabled: bool = True) -> None:
+        super().__init__(parent)
+        self.enabled = enabled
+        self.rung = 0  # how many alerts asked for the chime (played or not)
+        self._effect = None
+        if not enabled:
+            return
+        try:
+            from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
+        except ImportError as exc:  # libpulse0 missing: no sound, no crash
+            log.info("no sound for alerts: %s", exc)
+            return
+        if not QMediaDevices.audioOutputs():
+            log.info("no sound for alerts: no audio output device")
+            return
+        self._effect = QSoundEffect(self)
+        self._effect.setSource(QUrl.fromLocalFile(str(CHIME)))
+
+    @property
+    def audible(self) -> bool:
+        return self._effect is not None
+
+    def ring(self) -> None:
+        if not self.enabled:
+            return
+        self.rung += 1
+        if self._effect is not None:
+            self._effect.play()

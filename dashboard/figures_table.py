@@ -1,0 +1,62 @@
+"""The History tab's table: one row per group of a ``build_report`` Report, then the total."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QTableWidget, QWidget
+
+from common.views.report import Figures, Report
+from common.views.report_render import GROUP_VI, rows
+from dashboard import cells
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str  # the Figures field (the JSON key of `motcua report --format json`)
+    heading: str
+    show: Callable[[object], str]
+
+
+COLUMNS = (
+    Column("tickets", "Số lượt", cells.count),  # type: ignore[arg-type]
+    Column("served", "Đã phục vụ", cells.count),  # type: ignore[arg-type]
+    Column("no_show_pct", "% vắng mặt", cells.pct),  # type: ignore[arg-type]
+    Column("expired", "Hết hạn", cells.count),  # type: ignore[arg-type]
+    Column("wait_mean_s", "Chờ TB\n(phút)", cells.minutes),  # type: ignore[arg-type]
+    Column("wait_median_s", "Chờ trung vị\n(phút)", cells.minutes),  # type: ignore[arg-type]
+    Column("wait_p90_s", "Chờ P90\n(phút)", cells.minutes),  # type: ignore[arg-type]
+    Column("waits_within_target_pct", "% trong\nchỉ tiêu", cells.pct),  # type: ignore[arg-type]
+    Column("service_mean_s", "Phục vụ TB\n(phút)", cells.minutes),  # type: ignore[arg-type]
+    Column("walk_mean_s", "Di chuyển TB\n(phút)", cells.minutes),  # type: ignore[arg-type]
+)
+
+
+class FiguresTable(QTableWidget):
+    """Shows one Report; ``report`` is the one on screen (what the exports write)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        cells.setup_table(self, ["Nhóm", *(c.heading for c in COLUMNS)])
+        self.report: Report | None = None
+
+    def show_report(self, report: Report) -> None:
+        self.report = report
+        self.horizontalHeaderItem(0).setText(GROUP_VI[report.by])
+        table_rows = []
+        for _, label, figures in rows(report):
+            total = figures is report.overall
+            table_rows.append([cells.item(label, number=False, bold=total, value=label),
+                               *(self._cell(col, figures, total) for col in COLUMNS)])
+        cells.set_rows(self, table_rows)
+
+    @staticmethod
+    def _cell(col: Column, figures: Figures, total: bool):  # type: ignore[no-untyped-def]
+        value = getattr(figures, col.field)
+        return cells.item(col.show(value), bold=total, value=value)
+
+    def column_values(self, field: str) -> list[object]:
+        """The unformatted figures of one column, top to bottom (the total last)."""
+        index = 1 + [c.field for c in COLUMNS].index(field)
+        return [self.item(r, index).data(cells.Qt.ItemDataRole.UserRole) for r in range(self.rowCount())]

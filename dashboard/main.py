@@ -1,0 +1,106 @@
+"""``motcua dashboard``: the supervisor's dashboard.
+
+    motcua dashboard [--user USER --password-stdin]
+    motcua dashboard --screenshot FILE [--size WxH] [--tab live|history|charts|staffing|accuracy|satisfaction|all]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QTimer
+
+from common.core.errors import MotcuaError
+from dashboard import sample
+from dashboard.signin import SignInDialog, check
+from dashboard.window import TABS, DashboardWindow
+from ui.screenshot import parse_size, save_png
+from ui.startup import open_store
+from ui.style import application
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="motcua dashboard", description="The supervisor's dashboard.")
+    p.add_argument("--user", help="sign in as USER without the form; needs --password-stdin")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    p.add_argument("--no-sound", action="store_true", help="no chime with the wait alerts")
+    p.add_argument("--screenshot", metavar="FILE", help="render over simulated history to a PNG and exit")
+    p.add_argument("--size", default="1440x900", help="window size for --screenshot (default 1440x900)")
+    p.add_argument("--tab", choices=[*TABS, "all"], default="live",
+                   help="the tab to render; 'all' writes FILE and FILE-<tab>.png for every other tab")
+    p.add_argument("--history-days", type=int, default=12, help="simulated working days before today (screenshot)")
+    return p
+
+
+def run(argv: list[str], *, config: str | None, db: str | None) -> int:
+    args = build_parser().parse_args(argv)
+    size = parse_size(args.size)
+    if args.user and not args.password_stdin:
+        raise MotcuaError("--user needs --password-stdin (the password is never given on the command line)")
+    if args.screenshot:
+        return screenshot(Path(args.screenshot), size, args.tab, args.history_days)
+    ctx = open_store(config, db, "dashboard", fullscreen=False)
+    clerk = None
+    if args.user:
+        try:
+            clerk = check(ctx.store, args.user, sys.stdin.readline().rstrip("\n"))
+        except PermissionError as exc:
+            raise MotcuaError(f"{args.user}: {exc}") from None
+    app = application("dashboard")
+    if clerk is None:
+        dialog = SignInDialog(ctx.store)
+        if not dialog.exec() or dialog.clerk is None:
+            return 1
+        clerk = dialog.clerk
+    window = DashboardWindow(ctx.store, clerk, at_risk_minutes=ctx.config.get("office.at_risk_minutes"),
+                             office=ctx.config.get("office.name"), sound=not args.no_sound)
+    window.show()
+    return app.exec()
+
+
+def screenshot(path: Path, size: tuple[int, int], tab: str, history_days: int) -> int:
+    app = application("dashboard")
+    with tempfile.TemporaryDirectory(prefix="motcua-dashboard-") as tmp:
+        store, office = sample.sample_store(Path(tmp), history_days)
+        window = DashboardWindow(store, sample.SUPERVISOR, office=office, live=False, sound=False)
+        window.resize(*size)
+        wanted = list(TABS) if tab == "all" else [tab]
+        for key in wanted:
+            window.select(key)
+            if not wait_until(lambda k=key: loaded(window, k), 60_000):
+                raise MotcuaError(f"the {key} tab did not load within a minute")
+            if key == "staffing":
+                window.staffing.run_what_if()
+                wait_until(lambda: window.staffing.whatif is not None, 300_000)
+            target = path if key == wanted[0] else path.with_name(f"{path.stem}-{key}{path.suffix}")
+            save_png(window, target, size)
+            print(target)
+        window.close()
+        store.db.engine.dispose()
+    app.processEvents()
+    return 0
+
+
+def loaded(window: DashboardWindow, key: str) -> bool:
+    """Whether a tab shows its data (checked on the GUI thread, after the tab's own slot ran)."""
+    tab = getattr(window, key)
+    data = {"live": "figures", "history": "table", "charts": "reports", "accuracy": "report", "staffing": "advice",
+            "satisfaction": "report"}
+    value = getattr(tab, data[key])
+    return (value.report if key == "history" else value) is not None
+
+
+def wait_until(condition: Callable[[], bool], timeout_ms: int) -> bool:
+    """Run the event loop until ``condition()`` holds (checked every 50 ms) or the timeout passes."""
+    loop = QEventLoop()
+    poll = QTimer(interval=50)
+    poll.timeout.connect(lambda: loop.quit() if condition() else None)
+    poll.start()
+    QTimer.singleShot(timeout_ms, loop.quit)
+    loop.exec()
+    poll.stop()
+    return condition()

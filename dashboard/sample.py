@@ -1,0 +1,99 @@
+"""The screenshot's office: the example centre with simulated history and a busy morning, on a fixed clock.
+
+A temporary SQLite store is filled by ``fill_history`` (the simulator through the real store) for the
+working days before today; today's morning is scripted here so that the Live tab shows long waits,
+an idle counter and a break. ``rate_some`` then rates a share of the served tickets, less kindly the
+longer the citizen waited, so the Satisfaction tab has figures. Nothing random depends on the wall
+clock: the pictures are reproducible.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from common.config import load_config
+from common.core.clock import ManualClock
+from common.core.model import Clerk, CounterState, Role, TicketStatus
+from common.planning.simulate import fill_history
+from common.store import Store
+from common.store.db import connect
+from common.store.rating import Score, rate_ticket
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "assets" / "office.example.toml"
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+NOW = datetime(2026, 11, 25, 9, 40, tzinfo=TZ)  # a Wednesday morning
+SUPERVISOR = Clerk("giamdoc", "Võ Thanh Bình", Role.SUPERVISOR)
+OPEN = (1, 2, 3, 4, 6, 7)  # counter 5 is on break, 8 closed
+
+
+def sample_store(folder: Path, history_days: int = 12) -> tuple[Store, str]:
+    config = load_config(EXAMPLE)
+    clock = ManualClock(NOW.replace(hour=7, minute=0))
+    store = Store(connect(f"sqlite:///{folder / 'dashboard.sqlite3'}"), clock, TZ)
+    store.load_office(config.office)
+    fill_history(store, history_days, end=NOW.date())
+    busy_morning(store, clock)
+    rate_some(store, clock, config.get("rating.reasons"))
+    return store, config.get("office.name")
+
+
+def busy_morning(store: Store, clock: ManualClock, seed: int = 25) -> None:
+    """07:30–09:40: more citizens than the open counters can take, so that some waits pass 25 and 30 min."""
+    rng = random.Random(seed)
+    clerks = {c.number: f"sim{c.number}" for c in store.counters()}
+    clock.set(NOW.replace(hour=7, minute=30))
+    for number in (*OPEN, 5):
+        store.sign_in(number, clerks[number], take_over=True)
+    free_at = dict.fromkeys(OPEN, clock.now())
+    codes = [s.code for s in store.services()]
+    weights = [9, 9, 4.5, 4.5, 2, 4.5, 4.5, 7]
+    t = clock.now()
+    while t < NOW:
+        t += timedelta(seconds=rng.expovariate(1 / 95))
+        if t >= NOW:
+            break
+        for number in OPEN:  # counters free before this arrival call the next ticket
+            while free_at[number] <= t:
+                clock.set(free_at[number])
+                if store.current_ticket(number) is not None:
+                    store.finish_service(number, clerks[number])
+                ticket = store.call_next(number, clerks[number])
+                if ticket is None:
+                    free_at[number] = t
+                    break
+                store.start_service(number, clerks[number])
+                free_at[number] = clock.now() + timedelta(minutes=rng.uniform(6, 16))
+        clock.set(t)
+        store.issue_ticket(rng.choices(codes, weights=weights)[0], check_hours=False)
+    clock.set(NOW.replace(hour=9, minute=10))
+    store.set_counter_state(5, clerks[5], CounterState.BREAK)
+    clock.set(NOW)
+
+
+# Share of citizens satisfied by wait band (< 10, < 20, ≤ 30, > 30 min): a long wait costs goodwill.
+SATISFIED_BY_WAIT = ((600, 0.99), (1200, 0.96), (1800, 0.9), (None, 0.6))
+RESPONSE_RATE = 0.6
+
+
+def rate_some(store: Store, clock: ManualClock, reasons: list[str], seed: int = 468) -> None:
+    """Rate about 60% of the served tickets as each was finished; low ratings give one or two reasons."""
+    rng = random.Random(seed)
+    now = clock.now()
+    for ticket in store.tickets(NOW.date() - timedelta(days=40), NOW.date()):
+        if ticket.status is not TicketStatus.DONE or ticket.finished_at is None or rng.random() > RESPONSE_RATE:
+            continue
+        wait = ticket.wait_seconds or 0
+        chance = next(p for limit, p in SATISFIED_BY_WAIT if limit is None or wait < limit)
+        if rng.random() < chance:
+            score, why = (Score.VERY_SATISFIED if rng.random() < 0.55 else Score.SATISFIED), []
+        else:
+            score = Score.NEUTRAL if rng.random() < 0.6 else Score.UNSATISFIED
+            why = ["Chờ lâu"] if wait >= 1200 and "Chờ lâu" in reasons else []
+            why += rng.sample(reasons, k=rng.choice((0, 1, 1)))
+        clock.set(ticket.finished_at)
+        rate_ticket(store, ticket.id, score, why)
+    clock.set(now)

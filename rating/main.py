@@ -1,0 +1,87 @@
+"""``motcua rating``: the citizen's satisfaction panel beside a counter (a tablet or second monitor).
+
+    motcua rating --counter N [--windowed] [--size WxH]
+    motcua rating --screenshot FILE [--size WxH]   (also writes FILE's stem + "-reasons")
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from common.config import AppConfig, config_path, load_config
+from common.core.errors import MotcuaError
+from common.store.rating import check_reasons
+from rating.controller import RatingController
+from rating.panel import RatingPanel
+from ui.screenshot import parse_size, save_png
+from ui.startup import open_store
+from ui.style import application
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="motcua rating", description="The citizen's satisfaction panel at a counter.")
+    p.add_argument("--counter", type=int, help="counter number (default: counter.number in the config)")
+    p.add_argument("--windowed", action="store_true", help="a window instead of full screen")
+    p.add_argument("--screenshot", metavar="FILE",
+                   help="render the asking screen to FILE and the reasons screen to FILE-reasons, then exit")
+    p.add_argument("--size", default="1280x800", help="window size for --screenshot or --windowed (WxH)")
+    return p
+
+
+def reasons_of(config: AppConfig) -> tuple[str, ...]:
+    try:
+        return check_reasons(config.get("rating.reasons"))
+    except MotcuaError as exc:
+        where = f"{config.path}: " if config.path else ""
+        raise MotcuaError(f"{where}{exc}") from None
+
+
+def run(argv: list[str], *, config: str | None, db: str | None) -> int:
+    args = build_parser().parse_args(argv)
+    size = parse_size(args.size)
+    if args.screenshot:
+        return screenshot(Path(args.screenshot), size, load_config(config_path(config)))
+    ctx = open_store(config, db, "rating")
+    cfg = ctx.config
+    counter = args.counter or cfg.get("counter.number")
+    if not counter:
+        raise MotcuaError("which counter? give --counter N (or counter.number in the config)")
+    known = [c.number for c in ctx.store.counters() if c.active]  # before any window: a wrong number stops here
+    if not known:
+        raise MotcuaError("the office has no counters yet: load its config with `motcua setup load FILE`")
+    if counter not in known:
+        raise MotcuaError(f"--counter {counter}: no such counter; the office has {', '.join(map(str, known))}")
+    for name in ("rating.timeout_seconds", "rating.thanks_seconds"):
+        if cfg.get(name) < 1:
+            raise MotcuaError(f"{name} must be at least 1 second, not {cfg.get(name)}")
+    app = application("rating")
+    panel = RatingPanel(counter, reasons_of(cfg))
+    controller = RatingController(ctx.store, panel, counter, timeout_ms=cfg.get("rating.timeout_seconds") * 1000,
+                                  thanks_ms=cfg.get("rating.thanks_seconds") * 1000, parent=panel)
+    if args.windowed:
+        panel.resize(*size)
+        panel.show()
+    else:
+        panel.showFullScreen()
+    controller.start()
+    try:
+        return int(app.exec())
+    finally:
+        controller.stop()
+
+
+def screenshot(path: Path, size: tuple[int, int], config: AppConfig) -> int:
+    """The asking screen, and the reasons screen with two reasons ticked; no database needed."""
+    app = application("rating")
+    panel = RatingPanel(3, reasons_of(config))
+    panel.ask("A023")
+    asked = save_png(panel, path, size)
+    panel.show_reasons()
+    for button in panel.reason_buttons[:2]:
+        button.setChecked(True)
+    reasons = save_png(panel, path.with_name(f"{path.stem}-reasons{path.suffix or '.png'}"), size)
+    panel.close()
+    app.processEvents()
+    print(f"wrote {asked} and {reasons} ({size[0]}x{size[1]})")
+    return 0
