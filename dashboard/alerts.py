@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, QUrl
 from common.views.live_metrics import Crossing
 
 log = logging.getLogger(__name__)
-CHIME = Path(__file__).resolve().parents[2] / "assets" / "chime.wav"
+CHIME = Path(__file__).resolve().parents[1] / "assets" / "chime.wav"
 
 
 def describe(crossings: list[Crossing]) -> tuple[str, str]:
