@@ -58,19 +58,19 @@ class PrinterSettings:
 
     @classmethod
     def from_config(cls, config: AppConfig) -> PrinterSettings:
-        kind = config.get("printer.type")
+        kind = config.settings.printer.type
         if kind not in ("none", "usb", "network", "serial", "file"):
             raise ConfigError(f"printer.type must be one of none, usb, network, serial, file, not {kind!r}")
         settings = cls(
             type=kind,
             usb_vendor_id=_usb_id(config, "printer.usb_vendor_id", required=kind == "usb"),
             usb_product_id=_usb_id(config, "printer.usb_product_id", required=kind == "usb"),
-            host=config.get("printer.host").strip(), port=config.get("printer.port"),
-            timeout_seconds=config.get("printer.timeout_seconds"),
-            serial_device=config.get("printer.serial_device"), baudrate=config.get("printer.baudrate"),
-            file_path=config.get("printer.file_path"), paper_mm=int(config.get("printer.paper_mm")),
-            text_mode=config.get("printer.text_mode"), qr_mode=config.get("printer.qr_mode"),
-            font=config.get("printer.font"),
+            host=config.settings.printer.host.strip(), port=config.settings.printer.port,
+            timeout_seconds=config.settings.printer.timeout_seconds,
+            serial_device=config.settings.printer.serial_device, baudrate=config.settings.printer.baudrate,
+            file_path=config.settings.printer.file_path, paper_mm=int(config.settings.printer.paper_mm),
+            text_mode=config.settings.printer.text_mode, qr_mode=config.settings.printer.qr_mode,
+            font=config.settings.printer.font,
         )
         if kind == "network" and not settings.host:
             raise ConfigError("printer.host is empty, but printer.type = network needs the printer's address")
@@ -89,7 +89,7 @@ class PrinterSettings:
 
 
 def _usb_id(config: AppConfig, name: str, *, required: bool) -> int:
-    text = config.get(name).strip()
+    text = str(getattr(config.settings.printer, name.removeprefix("printer."))).strip()
     if not text:
         if required:
             raise ConfigError(f"{name} is empty, but printer.type = usb needs it (hex, e.g. 0x0416)")

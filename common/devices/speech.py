@@ -133,10 +133,10 @@ class SpeechSettings:
     @classmethod
     def from_config(cls, config: Any) -> SpeechSettings:
         return cls(
-            phrase_vi=config.get("display.call_phrase_vi"), phrase_en=config.get("display.call_phrase_en"),
-            speak_english=config.get("display.speak_english"), repeat=max(1, int(config.get("display.repeat"))),
-            voice=config.get("display.voice"), voice_pack=config.get("display.voice_pack"),
-            chime=config.get("display.chime"),
+            phrase_vi=config.settings.display.call_phrase_vi, phrase_en=config.settings.display.call_phrase_en,
+            speak_english=config.settings.display.speak_english, repeat=max(1, int(config.settings.display.repeat)),
+            voice=config.settings.display.voice, voice_pack=config.settings.display.voice_pack,
+            chime=config.settings.display.chime,
         )
 
 

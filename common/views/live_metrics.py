@@ -8,7 +8,7 @@ Definitions (docs/metrics.md has the report's):
 
 - a ticket **waits** while its status is ``waiting`` on today's service day; its wait so far is now − issued;
 - **over target**: it has waited longer than its service's target (30 minutes unless configured);
-- **at risk**: it has waited longer than ``office.at_risk_minutes`` (20) but is not over target yet, so the
+- **at risk**: it has waited longer than ``office.at_risk_minutes`` (20 by default) but is not over target yet, so the
   two counts never overlap;
 - a counter is **serving** when it is open with a ticket called or being served, **idle** when open with none,
   **on break** in the ``break`` state, **back office** in ``back_office``; closed and inactive counters are
@@ -26,11 +26,11 @@ from datetime import datetime
 from sqlalchemy import select
 
 from common.core.model import CounterState, TicketStatus
+from common.settings import AT_RISK_MINUTES
 from common.store import Store
 from common.store.orm import CounterRow, ServiceRow, TicketRow
 from common.views.report import build_report
 
-AT_RISK_MINUTES = 20
 WARNING_LEAD_MINUTES = 5  # the first alert comes this long before the target
 
 
