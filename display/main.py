@@ -12,7 +12,6 @@ from common.core.errors import MotcuaError
 from common.devices.speech import AnnouncementBuilder, SpeechSettings, SpeechThread
 from common.store.bootstrap import Context
 from common.store.rating import check_reasons
-from common.views.board import read_board
 from display.announcer import Announcer
 from display.audio import QtAudioSink
 from display.board_window import BoardWindow
@@ -55,7 +54,7 @@ def screenshot(args: argparse.Namespace, size: tuple[int, int], config: str | No
         ctx = sample_context(cfg, Path(folder))
         board = make_board(ctx)
         board.resize(*size)
-        board.apply(read_board(ctx.store, cfg.settings.display.recent_calls))
+        board.apply(ctx.store.views.board(cfg.settings.display.recent_calls))
         board.header.tick(ctx.store.clock.now())
         path = save_png(board, args.screenshot, size)
         ctx.store.db.engine.dispose()

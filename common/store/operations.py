@@ -23,7 +23,7 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -61,6 +61,9 @@ from common.store.orm import (
 )
 from common.store.tx import Tx, W, clerk_value, opening_hours, service_value
 
+if TYPE_CHECKING:
+    from common.store.reads import Views
+
 
 class Store:
     """The one entry point the apps, the CLI and the simulator use."""
@@ -91,8 +94,8 @@ class Store:
         on PostgreSQL every statement then sees the same instant (REPEATABLE READ)
         instead of each seeing the latest commits. SQLite's transactions already do.
 
-        Public for operations written in other modules of common/ (reports, the
-        board); the apps never call it: they call operations.
+        For the store's own modules (common/store/reads, rating); the apps and the
+        rest of common/ call operations and ``store.views``.
         """
         bind = self.db.engine
         if readonly:
@@ -120,6 +123,13 @@ class Store:
     @property
     def today(self) -> date:
         return day_of(self.clock.now(), self.tz)
+
+    @property
+    def views(self) -> Views:
+        """The read models (board, desk, live figures, reports), each one read-only transaction."""
+        from common.store.reads import Views  # the reads build on this module: imported when first used
+
+        return Views(self)
 
     # ------------------------------------------------------------------ setup
     def load_office(self, office: OfficeSpec, settings: dict[str, Any] | None = None) -> dict[str, int]:
