@@ -7,11 +7,12 @@ Only this package and the store's own modules touch ORM rows.
 
 from __future__ import annotations
 
-from datetime import date
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from common.settings import AT_RISK_MINUTES
-from common.store.reads import accuracy, board, desk, live, report, satisfaction
+from common.store.reads import accuracy, board, desk, live, report, satisfaction, staffing
 
 if TYPE_CHECKING:
     from common.store import Store
@@ -65,3 +66,8 @@ class Views:
 
     def satisfaction(self, start: date, end: date, by: str | None = None) -> SatisfactionReport:
         return satisfaction.satisfaction_report(self._store, start, end, by)
+
+    def staffing_inputs(self, start: date, end: date, state_events: Sequence[str]
+                        ) -> tuple[int, list[Any], list[Any], datetime]:
+        """The arrivals, service times and counter openings the staffing advice is computed from."""
+        return staffing.staffing_inputs(self._store, start, end, state_events)
