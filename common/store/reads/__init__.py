@@ -17,7 +17,7 @@ from common.store.reads import accuracy, board, desk, live, report, satisfaction
 if TYPE_CHECKING:
     from common.store import Store
     from common.views.board import BoardState, PublicStatus
-    from common.views.clerk_stats import ClerkDay, DeskView
+    from common.views.clerk_stats import DeskView
     from common.views.estimate_accuracy import AccuracyReport
     from common.views.live_metrics import LiveFigures
     from common.views.rating_report import SatisfactionReport
@@ -41,13 +41,6 @@ class Views:
     def desk(self, counter: int, clerk: str, session_id: str | None) -> DeskView:
         """What a counter window shows: the queue, the clerk's day and whether the session still holds."""
         return desk.desk_view(self._store, counter, clerk, session_id)
-
-    def clerk_day(self, clerk: str) -> ClerkDay:
-        return desk.clerk_day(self._store, clerk)
-
-    def session_is_current(self, counter: int, session_id: str) -> bool:
-        """Whether ``session_id`` still holds ``counter`` (a take-over or sign-out ends it)."""
-        return desk.session_is_current(self._store, counter, session_id)
 
     def live(self, at_risk_minutes: int = AT_RISK_MINUTES) -> LiveFigures:
         """The dashboard's live figures: who waits now, for how long, and what the counters do."""

@@ -15,17 +15,6 @@ if TYPE_CHECKING:
     from common.store import Store
 
 
-def clerk_day(store: Store, clerk: str) -> ClerkDay:
-    with store.transaction(readonly=True) as tx:
-        return _clerk_day(tx, tx.clerk_row(clerk).id)
-
-
-def session_is_current(store: Store, counter: int, session_id: str) -> bool:
-    """Whether ``session_id`` still holds ``counter`` (a take-over or sign-out ends it)."""
-    with store.transaction(readonly=True) as tx:
-        return tx.counter_row(counter).session_id == session_id
-
-
 def desk_view(store: Store, counter: int, clerk: str, session_id: str | None) -> DeskView:
     with store.transaction(readonly=True, consistent=True) as tx:
         row = tx.counter_row(counter)
