@@ -1,0 +1,49 @@
+"""One front door: outside common/store nothing imports SQLAlchemy, the ORM rows or a transaction.
+
+The read models are ``store.views`` methods and the writes are ``Store`` methods; this
+test reads every module's imports (and its calls of ``.transaction(``) so that a new
+query written beside an app or a view fails here rather than in review.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGES = ("common", "kiosk", "counter", "display", "dashboard", "rating", "ui")
+STORE_INSIDES = ("sqlalchemy", "common.store.orm", "common.store.tx", "common.store.reads")
+
+
+def _outside_the_store() -> list[Path]:
+    files = [p for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py")]
+    return [p for p in files if not p.is_relative_to(ROOT / "common" / "store")]
+
+
+def _trespasses(path: Path, root: Path = ROOT) -> list[str]:
+    found = []
+    where = path.relative_to(root)
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+        elif isinstance(node, ast.Attribute) and node.attr == "transaction":
+            found.append(f"{where}:{node.lineno}: .transaction")
+        found += [f"{where}:{node.lineno}: {n}" for n in names
+                  if any(n == inside or n.startswith(inside + ".") for inside in STORE_INSIDES)]
+    return found
+
+
+def test_only_the_store_touches_rows_and_sessions() -> None:
+    files = _outside_the_store()
+    assert len(files) > 50, "the scan found the source tree"
+    assert [t for f in files for t in _trespasses(f)] == []
+
+
+def test_the_scan_sees_a_trespass(tmp_path: Path) -> None:
+    probe = tmp_path / "probe.py"
+    probe.write_text("from common.store.orm import TicketRow\n\n\ndef f(store):\n    with store.transaction():\n"
+                     "        return TicketRow\n", encoding="utf-8")
+    assert sorted(_trespasses(probe, tmp_path)) == ["probe.py:1: common.store.orm", "probe.py:5: .transaction"]
