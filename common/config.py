@@ -114,6 +114,11 @@ class _Reader:
             in_place = current == table and (index is None or seen == index)
             if in_place and key and re.match(rf"^{re.escape(key)}\s*=", line):
                 return number
+            if current is None and index is None:  # `printer.port = 1` or `printer = { … }` before any table
+                if key and re.match(rf"^{re.escape(table)}\s*\.\s*{re.escape(key)}\s*=", line):
+                    return number
+                if re.match(rf"^{re.escape(table)}\s*[.=]", line) and header_line == 1:
+                    header_line = number
         return header_line
 
     def settings(self, data: dict[str, Any]) -> dict[str, Any]:

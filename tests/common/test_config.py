@@ -125,6 +125,8 @@ def test_unreadable_file(tmp_path: Path) -> None:
     ('[printer]\nhost = ""\n\ntype = "network"\n', 4, "printer.type = network needs printer.host"),
     ('[printer]\ntype = "usb"\nusb_vendor_id = "0x0416"\n', 2, "needs printer.usb_product_id"),
     ('[printer]\ntype = "file"\n', 2, "needs printer.file_path"),
+    ('# a comment\nprinter.port = 0\n', 2, "printer.port must be from 1 to 65535"),
+    ('# the hall\ndisplay = { http_port = 99999 }\n', 2, "display.http_port must be from 1 to 65535"),
 ])
 def test_settings_mistakes(tmp_path: Path, body: str, line: int, words: str) -> None:
     path = write(tmp_path, body)
