@@ -47,3 +47,14 @@ def test_the_scan_sees_a_trespass(tmp_path: Path) -> None:
     probe.write_text("from common.store.orm import TicketRow\n\n\ndef f(store):\n    with store.transaction():\n"
                      "        return TicketRow\n", encoding="utf-8")
     assert sorted(_trespasses(probe, tmp_path)) == ["probe.py:1: common.store.orm", "probe.py:5: .transaction"]
+
+
+def test_the_views_are_pure_values_and_computation() -> None:
+    """common/views holds what the reads return and what is computed from it: no store, no database."""
+    views = sorted((ROOT / "common" / "views").glob("*.py"))
+    imported = {alias.name if isinstance(node, ast.Import) else node.module
+                for path in views for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                if isinstance(node, ast.Import | ast.ImportFrom)
+                for alias in (node.names if isinstance(node, ast.Import) else node.names[:1])}
+    assert len(views) >= 6
+    assert sorted(m for m in imported if m and (m.startswith("common.store") or m.startswith("sqlalchemy"))) == []
