@@ -48,6 +48,7 @@ from common.core.model import (
     TicketStatus,
     span_text,
 )
+from common.settings import DEFAULTS
 from common.store import passwords
 from common.store.db import READONLY_OPTION, SQLITE_BUSY_TIMEOUT_MS, Database
 from common.store.orm import (
@@ -72,9 +73,9 @@ class Store:
         self,
         db: Database,
         clock: Clock | None = None,
-        tz: ZoneInfo | str = "Asia/Ho_Chi_Minh",
+        tz: ZoneInfo | str = DEFAULTS.office.timezone,
         *,
-        default_service_minutes: float = 8,
+        default_service_minutes: float = DEFAULTS.office.default_service_minutes,
         call_starts_service: bool = False,
     ) -> None:
         self.db = db

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from common.settings import AT_RISK_MINUTES
+from common.settings import AT_RISK_MINUTES, DEFAULTS
 from common.store.reads import accuracy, board, desk, live, report, satisfaction, staffing
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ class Views:
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    def board(self, recent: int = 6) -> BoardState:
+    def board(self, recent: int = DEFAULTS.display.recent_calls) -> BoardState:
         """The hall board: the snapshot and the last ``recent`` calls of today, read together."""
         return board.read_board(self._store, recent)
 

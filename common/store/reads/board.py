@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from common.store import Store
 
 
-def read_board(store: Store, recent: int = 6) -> BoardState:
+def read_board(store: Store, recent: int) -> BoardState:
     """The snapshot and the recent calls in ONE transaction, so a call never shows in one and not the other."""
     with store.transaction(readonly=True, consistent=True) as tx:
         snap = tx.snapshot()
