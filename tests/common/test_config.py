@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import math
 from dataclasses import FrozenInstanceError
 from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import text
 
 from common.config import load_config
 from common.core.errors import ConfigError
 from common.core.model import Ordering, Role
-from common.settings import DEFAULTS, SETTINGS
+from common.settings import DEFAULTS, SETTINGS, Setting
 from common.store import Store
 from common.store.db import connect
 from tests.conftest import EXAMPLE_OFFICE
@@ -187,3 +191,35 @@ def test_an_all_day_service_is_open_until_midnight(tmp_path: Path) -> None:
     evening = datetime(2026, 11, 25, 23, 59, 59, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
     assert hours.is_open(evening) and not hours.is_open(evening.replace(hour=13, minute=29))
     assert hours.label() == "13:30–24:00"
+
+
+def _toml(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return {math.inf: "inf", -math.inf: "-inf"}.get(value, "nan" if math.isnan(value) else repr(value))
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return json.dumps(value) if isinstance(value, str) else str(value)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(setting=st.sampled_from(SETTINGS),
+       value=st.one_of(st.integers(min_value=-2**63, max_value=2**63 - 1), st.floats(), st.booleans(),
+                       st.text(max_size=40), st.lists(st.text(max_size=8), max_size=3)))
+def test_any_value_is_taken_as_checked_or_refused_in_one_line(tmp_path: Path, setting: Setting, value: object) -> None:
+    path = tmp_path / "any.toml"
+    path.write_text(f"# one setting\n[{setting.section}]\n{setting.key} = {_toml(value)}\n", encoding="utf-8")
+    try:
+        loaded = getattr(getattr(load_config(path).settings, setting.section), setting.key)
+    except ConfigError as exc:
+        message = str(exc)
+        assert "\n" not in message and message.startswith(f"{path}:"), message
+        return
+    assert loaded == setting.check(value)  # what the apps read is exactly what the check accepted
+    if setting.minimum is not None and setting.maximum is not None:
+        assert setting.minimum <= loaded <= setting.maximum
+    if isinstance(loaded, float):
+        assert math.isfinite(loaded)
+    if setting.choices:
+        assert loaded in setting.choices
