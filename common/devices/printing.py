@@ -26,11 +26,13 @@ from common.config import AppConfig
 from common.core.errors import ConfigError, MotcuaError
 from common.core.model import PrintStatus, Ticket
 from common.devices.ticket_layout import Slip, font_file, slip_for, ticket_bytes
+from common.settings import DEFAULTS
 from common.store import Store
 from common.store.bootstrap import Context
 
 log = logging.getLogger(__name__)
 
+_DECLARED = DEFAULTS.printer  # each default is declared once, in common/settings.py
 PRINTABLE_DOTS = {58: 384, 80: 576}  # the printable width, not the paper's
 
 
@@ -42,19 +44,19 @@ class PrintError(MotcuaError):
 class PrinterSettings:
     """The ``printer.*`` settings, checked once at start."""
 
-    type: str = "none"
+    type: str = _DECLARED.type
     usb_vendor_id: int = 0
     usb_product_id: int = 0
     host: str = ""
-    port: int = 9100
-    timeout_seconds: float = 5.0
-    serial_device: str = "/dev/ttyUSB0"
-    baudrate: int = 9600
+    port: int = _DECLARED.port
+    timeout_seconds: float = _DECLARED.timeout_seconds
+    serial_device: str = _DECLARED.serial_device
+    baudrate: int = _DECLARED.baudrate
     file_path: str = ""
-    paper_mm: int = 80
-    text_mode: str = "image"
-    qr_mode: str = "native"
-    font: str = "DejaVu Sans"
+    paper_mm: int = _DECLARED.paper_mm
+    text_mode: str = _DECLARED.text_mode
+    qr_mode: str = _DECLARED.qr_mode
+    font: str = _DECLARED.font
 
     @classmethod
     def from_config(cls, config: AppConfig) -> PrinterSettings:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from common.devices.pcm import Pcm, read_pcm, silence, write_wav
+from common.settings import DEFAULTS
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
@@ -124,9 +125,9 @@ class VoicePack:
 class SpeechSettings:
     phrase_vi: str
     phrase_en: str = ""
-    speak_english: bool = False
-    repeat: int = 2
-    voice: str = "vi"
+    speak_english: bool = DEFAULTS.display.speak_english
+    repeat: int = DEFAULTS.display.repeat
+    voice: str = DEFAULTS.display.voice
     voice_pack: str = ""
     chime: str = ""
 
