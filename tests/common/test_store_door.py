@@ -8,7 +8,14 @@ query written beside an app or a view fails here rather than in review.
 from __future__ import annotations
 
 import ast
+import dataclasses
 from pathlib import Path
+
+import pytest
+
+from common.core.clock import ManualClock
+from common.planning.staffing import STATE_EVENTS
+from common.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("common", "kiosk", "counter", "display", "dashboard", "rating", "ui")
@@ -58,3 +65,29 @@ def test_the_views_are_pure_values_and_computation() -> None:
                 for alias in (node.names if isinstance(node, ast.Import) else node.names[:1])}
     assert len(views) >= 6
     assert sorted(m for m in imported if m and (m.startswith("common.store") or m.startswith("sqlalchemy"))) == []
+
+
+def _frozen(value: object) -> bool:
+    params = getattr(type(value), "__dataclass_params__", None)
+    return dataclasses.is_dataclass(value) and params is not None and params.frozen
+
+
+def test_every_read_model_returns_frozen_values(store: Store, clock: ManualClock) -> None:
+    """Plain values cross the door, never ORM rows that detach later (sqlalchemy #4941)."""
+    session = store.sign_in(1, "lan")
+    store.issue_ticket("TP")
+    clock.advance(120)
+    store.call_next(1, "lan")
+    day = store.today
+    singles = [store.views.board(), store.views.desk(1, "lan", session), store.views.live(),
+               store.views.report(day, day, "service"), store.views.estimate_accuracy(day, day),
+               store.views.satisfaction(day, day, "counter")]
+    assert all(_frozen(v) for v in singles), [type(v).__name__ for v in singles if not _frozen(v)]
+    sheets = store.views.report_sheets(day, day)
+    statuses = store.views.statuses()
+    assert len(sheets) > 1 and all(_frozen(r) for r in sheets)
+    assert len(statuses) == 1 and all(_frozen(v) for v in statuses.values())
+    days, rows, _events, _until = store.views.staffing_inputs(day, day, STATE_EVENTS)
+    assert days == 1 and [tuple(r)[2] for r in rows] == [1]  # plain tuples: one ticket in one hour
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        singles[0].calls = ()  # type: ignore[misc]
