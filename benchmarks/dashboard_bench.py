@@ -31,22 +31,19 @@ from report_bench import TZ, _sqlite, fill, prepare  # noqa: E402
 
 from common.planning.staffing import staffing_advice  # noqa: E402
 from common.store.operations import Store  # noqa: E402
-from common.views.estimate_accuracy import estimate_accuracy  # noqa: E402
-from common.views.live_metrics import live_figures  # noqa: E402
-from common.views.report import build_report  # noqa: E402
 
 
 def refreshes(store: Store, last: date) -> dict[str, object]:
     """The refreshes over the history's last 30 days (this month) and 365 days."""
     month = (last - timedelta(days=29), last)
     return {
-        "live": lambda: live_figures(store),
-        "history month by service": lambda: build_report(store, *month, "service"),
-        "charts month (hour + day)": lambda: (build_report(store, *month, "hour"),
-                                              build_report(store, *month, "day")),
-        "accuracy month": lambda: estimate_accuracy(store, *month),
+        "live": lambda: store.views.live(),
+        "history month by service": lambda: store.views.report(*month, "service"),
+        "charts month (hour + day)": lambda: (store.views.report(*month, "hour"),
+                                              store.views.report(*month, "day")),
+        "accuracy month": lambda: store.views.estimate_accuracy(*month),
         "staffing month": lambda: staffing_advice(store, *month),
-        "history year by service": lambda: build_report(store, last - timedelta(days=364), last, "service"),
+        "history year by service": lambda: store.views.report(last - timedelta(days=364), last, "service"),
     }
 
 

@@ -30,7 +30,6 @@ from report_bench import END, fill, prepare  # noqa: E402
 from common.store.operations import Store  # noqa: E402
 from common.store.orm import RatingRow, TicketRow  # noqa: E402
 from common.store.rating import Score, rate_ticket  # noqa: E402
-from common.views.rating_report import satisfaction_report  # noqa: E402
 
 RATE = """
 INSERT INTO ratings (ticket_id, service_id, counter_id, clerk_id, score, reasons, channel, rated_at)
@@ -57,12 +56,12 @@ def time_reports(store: Store, repeat: int) -> list[tuple[str, str | None, float
         start = END - timedelta(days=days - 1)
         for by in (None, "service", "clerk", "day"):
             began = time.perf_counter()
-            satisfaction_report(store, start, END, by)
+            store.views.satisfaction(start, END, by)
             first = time.perf_counter() - began
             runs = []
             for _ in range(repeat):
                 began = time.perf_counter()
-                satisfaction_report(store, start, END, by)
+                store.views.satisfaction(start, END, by)
                 runs.append(time.perf_counter() - began)
             out.append((name, by, first * 1000, statistics.median(runs) * 1000))
     return out

@@ -13,11 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from common.core.errors import ConfigError
 from common.core.model import DEFAULT_PRIORITY_CATEGORIES, Counter, OpeningHours, Ordering, Role, Service, parse_span
-from common.settings import BY_NAME, SECTIONS
+from common.settings import BY_NAME, DEFAULTS, SECTIONS, Settings, build
 
 OFFICE_TABLES = ("services", "counters", "clerks", "priority_categories")
 _HOURS = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
@@ -43,16 +43,16 @@ class OfficeSpec:
 
 @dataclass(frozen=True)
 class AppConfig:
-    path: Path | None
-    values: Mapping[str, Any]
-    office: OfficeSpec
+    """The file as loaded: every value checked; ``settings`` is what the apps read."""
 
-    def get(self, name: str) -> Any:
-        return self.values[name] if name in self.values else BY_NAME[name].default
+    path: Path | None
+    values: Mapping[str, Any]  # the settings the file sets ("office.name": …), checked; the store keeps office.*
+    office: OfficeSpec
+    settings: Settings = DEFAULTS
 
     @property
     def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.get("office.timezone"))
+        return ZoneInfo(self.settings.office.timezone)
 
 
 def config_path(cli_path: str | None) -> Path | None:
@@ -65,9 +65,15 @@ def load_config(path: Path | None) -> AppConfig:
     if path is None:
         return AppConfig(None, {}, OfficeSpec())
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the config file: {exc.strerror}") from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(f"{path}:{line}: not a UTF-8 text file (byte 0x{raw[exc.start]:02x}); "
+                          "a config file is TOML text") from exc
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -81,7 +87,7 @@ def load_config(path: Path | None) -> AppConfig:
         priority_categories=reader.categories(data.get("priority_categories")),
     )
     reader.cross_check(office)
-    return AppConfig(path, values, office)
+    return AppConfig(path, values, office, build(values))
 
 
 class _Reader:
@@ -108,6 +114,11 @@ class _Reader:
             in_place = current == table and (index is None or seen == index)
             if in_place and key and re.match(rf"^{re.escape(key)}\s*=", line):
                 return number
+            if current is None and index is None:  # `printer.port = 1` or `printer = { … }` before any table
+                if key and re.match(rf"^{re.escape(table)}\s*\.\s*{re.escape(key)}\s*=", line):
+                    return number
+                if re.match(rf"^{re.escape(table)}\s*[.=]", line) and header_line == 1:
+                    header_line = number
         return header_line
 
     def settings(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -120,22 +131,26 @@ class _Reader:
             if not isinstance(table, dict):
                 raise self.fail(section, None, f"[{section}] must be a table")
             for key, value in table.items():
-                name = f"{section}.{key}"
-                setting = BY_NAME.get(name)
+                setting = BY_NAME.get(f"{section}.{key}")
                 if setting is None:
-                    raise self.fail(section, key, f"unknown setting {name}")
-                values[name] = self.coerce(section, key, value, setting.type, setting.choices)
-        if "office.timezone" in values:
-            try:
-                ZoneInfo(values["office.timezone"])
-            except (ZoneInfoNotFoundError, ValueError) as exc:
-                raise self.fail("office", "timezone", f"unknown time zone {values['office.timezone']!r}") from exc
+                    raise self.fail(section, key, f"unknown setting {section}.{key}")
+                try:
+                    values[setting.name] = setting.check(value)
+                except ValueError as exc:
+                    raise self.fail(section, key, str(exc)) from exc
+        self.printer_needs(values)
         return values
+
+    def printer_needs(self, values: dict[str, Any]) -> None:
+        """A printer type without its address fails here, before any ticket is committed."""
+        kind = values.get("printer.type", "none")
+        needed = {"usb": ("usb_vendor_id", "usb_product_id"), "network": ("host",), "file": ("file_path",)}
+        for key in needed.get(kind, ()):
+            if not str(values.get(f"printer.{key}", "")).strip():
+                raise self.fail("printer", "type", f"printer.type = {kind} needs printer.{key}, which is empty")
 
     def coerce(self, table: str, key: str, value: Any, kind: type, choices: tuple[str, ...] = (),
                index: int | None = None) -> Any:
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise self.fail(table, key, f"{table}.{key} must be {kind.__name__}, not {value!r}", index)
         if choices and str(value) not in choices:

@@ -1,23 +1,158 @@
-"""Every setting motcua reads, declared once with its type, default and meaning.
+"""Every setting motcua reads, declared once: one frozen dataclass per config section.
 
 The config file is TOML; a setting ``printer.type`` is the key ``type`` in the
-``[printer]`` table. ``motcua config`` prints this table, and the README's
-configuration reference is generated from it.
+``[printer]`` table. Each field carries its type (a ``Literal`` lists the allowed
+values), its default, its meaning and its range; :data:`SETTINGS` is derived from
+the dataclasses, so ``motcua config``, the README's reference and the loader's
+checks cannot drift from them. The apps read ``config.settings.office.name``:
+typed, and validated once when the file is loaded.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+import math
+import string
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal, get_args, get_origin, get_type_hints
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+Language = Literal["vi", "en"]
+PrinterType = Literal["none", "usb", "network", "serial", "file"]
+PaperWidth = Literal[58, 80]
+TextMode = Literal["image", "codepage"]
+QrMode = Literal["native", "raster"]
+
+MAX_PORT = 65535
+
+
+def setting(default: Any, description: str, *, minimum: float | None = None, maximum: float | None = None,
+            check: str = "") -> Any:
+    """A field's default and what the reference says about it; ``check`` names an extra rule below.
+
+    It returns a ``dataclasses.field`` with an immutable default; ruff's RUF009 cannot see that through a
+    ``Literal`` alias, hence the few ``noqa`` marks.
+    """
+    meta = {"description": description, "minimum": minimum, "maximum": maximum, "check": check}
+    return field(default=default, metadata=meta)
 
 
 @dataclass(frozen=True)
+class OfficeSettings:
+    name: str = setting("Bộ phận Một cửa", "Office name shown on the kiosk, tickets and the hall display.",
+                        check="not_blank")
+    timezone: str = setting("Asia/Ho_Chi_Minh", "IANA zone for service days and reports; UTC is stored.",
+                            check="timezone")
+    language: Language = setting("vi", "Default interface language.")  # noqa: RUF009
+    default_service_minutes: int = setting(
+        8, "Service time assumed for wait estimates until a service has its own history.", minimum=1, maximum=480)
+    call_starts_service: bool = setting(False, "If true, calling a ticket also starts its service "
+                                               "(no separate Start step).")
+    public_url: str = setting("", "Public address of the status page, e.g. http://192.168.1.20:8080; the QR code "
+                                  "then opens {public_url}/t/{token}. Empty: the QR holds the token alone.",
+                              check="url")
+    at_risk_minutes: int = setting(20, "Waits from this many minutes are shown amber (at risk).",
+                                   minimum=1, maximum=1440)
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    url: str = setting("", "SQLAlchemy URL; empty means a SQLite file in the user data directory. "
+                           "MOTCUA_DB and --db take precedence.")
+
+
+@dataclass(frozen=True)
+class KioskSettings:
+    admin_pin: str = setting("", "PIN that closes the kiosk (long-press the clock). Empty: cannot close.")
+    return_seconds: int = setting(8, "Seconds the confirmation screen stays before returning home.",
+                                  minimum=1, maximum=600)
+    fullscreen: bool = setting(True, "Run full screen without window decorations.")
+
+
+@dataclass(frozen=True)
+class PrinterSettings:
+    type: PrinterType = setting("none", "Ticket printer connection.")  # noqa: RUF009
+    usb_vendor_id: str = setting("", "USB vendor id, hex, e.g. 0x0416.", check="usb_id")
+    usb_product_id: str = setting("", "USB product id, hex, e.g. 0x5011.", check="usb_id")
+    host: str = setting("", "Network printer host name or IP address.")
+    port: int = setting(9100, "Network printer TCP port.", minimum=1, maximum=MAX_PORT)
+    timeout_seconds: float = setting(5.0, "Give up on the printer after this many seconds.",
+                                     minimum=0.1, maximum=600)
+    serial_device: str = setting("/dev/ttyUSB0", "Serial printer device.")
+    baudrate: int = setting(9600, "Serial printer speed.", minimum=300, maximum=4_000_000)
+    file_path: str = setting("", "For type = file: the device or file the bytes go to.")
+    paper_mm: PaperWidth = setting(80, "Paper width in millimetres.")  # noqa: RUF009
+    text_mode: TextMode = setting(  # noqa: RUF009
+        "image", "image: render Vietnamese text to a bitmap (works on every printer); codepage: the printer's own.")
+    qr_mode: QrMode = setting("native", "QR code as the printer's native command or as a raster image.")  # noqa: RUF009
+    font: str = setting("DejaVu Sans", "Font family used for the bitmap text.", check="not_blank")
+
+
+@dataclass(frozen=True)
+class CounterSettings:
+    number: int = setting(0, "Fix this PC to one counter number; 0 asks at sign-in.", minimum=0, maximum=9999)
+
+
+@dataclass(frozen=True)
+class DisplaySettings:
+    notice: str = setting("", "Scrolling notice line at the bottom of the board.")
+    http_port: int = setting(8080, "Port of the ticket status page (the QR code's target).",
+                             minimum=1, maximum=MAX_PORT)
+    http_host: str = setting("0.0.0.0", "Address the status page listens on.", check="not_blank")
+    recent_calls: int = setting(6, "How many recent calls the board lists.", minimum=1, maximum=50)
+    repeat: int = setting(2, "How many times each call is spoken.", minimum=1, maximum=5)
+    voice: str = setting("vi", "pyttsx3 voice id (espeak-ng 'vi', or a SAPI5 voice on Windows).")
+    voice_pack: str = setting("", "Folder of recorded WAV clips that replaces synthesis when present.")
+    speak_english: bool = setting(False, "Also say the English phrase after the Vietnamese one.")
+    call_phrase_vi: str = setting("Mời công dân có số thứ tự {ticket} đến quầy số {counter}",
+                                  "The spoken and shown call; {ticket} and {counter} are filled in.",
+                                  check="phrase")
+    call_phrase_en: str = setting("Ticket number {ticket}, please go to counter {counter}",
+                                  "The optional English call.", check="phrase")
+    chime: str = setting("", "WAV played before each call; empty uses assets/chime.wav.")
+
+
+@dataclass(frozen=True)
+class RatingSettings:
+    reasons: tuple[str, ...] = setting(("Chờ lâu", "Thái độ", "Hướng dẫn chưa rõ", "Thủ tục phức tạp"),
+                                       "Reasons offered after a low rating (Bình thường, Không hài lòng), "
+                                       "one tap each.", check="not_blank")
+    timeout_seconds: int = setting(
+        30, "Seconds the panel waits for a rating before it returns to idle (the ticket stays unrated).",
+        minimum=1, maximum=3600)
+    thanks_seconds: int = setting(4, "Seconds the thank-you screen stays before the panel returns to idle.",
+                                  minimum=1, maximum=600)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All sections; ``Settings()`` is every default."""
+
+    office: OfficeSettings = field(default_factory=OfficeSettings)
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    kiosk: KioskSettings = field(default_factory=KioskSettings)
+    printer: PrinterSettings = field(default_factory=PrinterSettings)
+    counter: CounterSettings = field(default_factory=CounterSettings)
+    display: DisplaySettings = field(default_factory=DisplaySettings)
+    rating: RatingSettings = field(default_factory=RatingSettings)
+
+
+DEFAULTS = Settings()
+AT_RISK_MINUTES = DEFAULTS.office.at_risk_minutes  # the default of widgets built without a config (tests, samples)
+
+
+# ------------------------------------------------------------------ derived from the dataclasses
+@dataclass(frozen=True)
 class Setting:
+    """One declared setting, read off its dataclass field."""
+
     name: str  # "section.key"
-    type: type
+    type: type  # the TOML value's type: str, int, float, bool or list
     default: Any
     description: str
-    choices: tuple[str, ...] = ()
+    choices: tuple[Any, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    rule: str = ""
 
     @property
     def section(self) -> str:
@@ -27,77 +162,112 @@ class Setting:
     def key(self) -> str:
         return self.name.split(".", 1)[1]
 
+    def check(self, value: Any) -> Any:
+        """``value`` as the dataclass holds it, or ValueError with one line that says what is wrong."""
+        if self.type is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, self.type) or (self.type is int and isinstance(value, bool)):
+            raise ValueError(f"{self.name} must be {self.type.__name__}, not {value!r}")
+        if self.type is list:
+            if not all(isinstance(v, str) for v in value):
+                raise ValueError(f"{self.name} must be a list of text, not {value!r}")
+            value = tuple(value)
+        if self.type is float and not math.isfinite(value):
+            raise ValueError(f"{self.name} must be a finite number, not {value!r}")
+        if self.choices and value not in self.choices:
+            raise ValueError(f"{self.name} must be one of {', '.join(map(str, self.choices))}, not {value!r}")
+        if self.minimum is not None and self.maximum is not None and not self.minimum <= value <= self.maximum:
+            raise ValueError(f"{self.name} must be from {_num(self.minimum)} to {_num(self.maximum)}, not {value!r}")
+        if self.rule:
+            _RULES[self.rule](self.name, value)
+        return value
 
-SETTINGS: tuple[Setting, ...] = (
-    # --- the office -------------------------------------------------------------
-    Setting("office.name", str, "Bộ phận Một cửa", "Office name shown on the kiosk, tickets and the hall display."),
-    Setting("office.timezone", str, "Asia/Ho_Chi_Minh", "IANA zone for service days and reports; UTC is stored."),
-    Setting("office.language", str, "vi", "Default interface language.", ("vi", "en")),
-    Setting("office.default_service_minutes", int, 8,
-            "Service time assumed for wait estimates until a service has its own history."),
-    Setting("office.call_starts_service", bool, False,
-            "If true, calling a ticket also starts its service (no separate Start step)."),
-    Setting("office.public_url", str, "",
-            "Public address of the status page, e.g. http://192.168.1.20:8080; the QR code then opens "
-            "{public_url}/t/{token}. Empty: the QR holds the token alone."),
-    Setting("office.at_risk_minutes", int, 20, "Waits from this many minutes are shown amber (at risk)."),
-    # --- the database -------------------------------------------------------------
-    Setting("database.url", str, "",
-            "SQLAlchemy URL; empty means a SQLite file in the user data directory. "
-            "MOTCUA_DB and --db take precedence."),
-    # --- the kiosk ----------------------------------------------------------------
-    Setting("kiosk.admin_pin", str, "", "PIN that closes the kiosk (long-press the clock). Empty: cannot close."),
-    Setting("kiosk.return_seconds", int, 8, "Seconds the confirmation screen stays before returning home."),
-    Setting("kiosk.fullscreen", bool, True, "Run full screen without window decorations."),
-    # --- the ticket printer -------------------------------------------------------
-    Setting("printer.type", str, "none", "Ticket printer connection.", ("none", "usb", "network", "serial", "file")),
-    Setting("printer.usb_vendor_id", str, "", "USB vendor id, hex, e.g. 0x0416."),
-    Setting("printer.usb_product_id", str, "", "USB product id, hex, e.g. 0x5011."),
-    Setting("printer.host", str, "", "Network printer host name or IP address."),
-    Setting("printer.port", int, 9100, "Network printer TCP port."),
-    Setting("printer.timeout_seconds", float, 5.0, "Give up on the printer after this many seconds."),
-    Setting("printer.serial_device", str, "/dev/ttyUSB0", "Serial printer device."),
-    Setting("printer.baudrate", int, 9600, "Serial printer speed."),
-    Setting("printer.file_path", str, "", "For type = file: the device or file the bytes go to."),
-    Setting("printer.paper_mm", int, 80, "Paper width in millimetres.", ("58", "80")),
-    Setting("printer.text_mode", str, "image",
-            "image: render Vietnamese text to a bitmap (works on every printer); codepage: the printer's own.",
-            ("image", "codepage")),
-    Setting("printer.qr_mode", str, "native", "QR code as the printer's native command or as a raster image.",
-            ("native", "raster")),
-    Setting("printer.font", str, "DejaVu Sans", "Font family used for the bitmap text."),
-    # --- the counter ----------------------------------------------------------------
-    Setting("counter.number", int, 0, "Fix this PC to one counter number; 0 asks at sign-in."),
-    # --- the hall display ------------------------------------------------------------
-    Setting("display.notice", str, "", "Scrolling notice line at the bottom of the board."),
-    Setting("display.http_port", int, 8080, "Port of the ticket status page (the QR code's target)."),
-    Setting("display.http_host", str, "0.0.0.0", "Address the status page listens on."),
-    Setting("display.recent_calls", int, 6, "How many recent calls the board lists."),
-    Setting("display.repeat", int, 2, "How many times each call is spoken."),
-    Setting("display.voice", str, "vi", "pyttsx3 voice id (espeak-ng 'vi', or a SAPI5 voice on Windows)."),
-    Setting("display.voice_pack", str, "", "Folder of recorded WAV clips that replaces synthesis when present."),
-    Setting("display.speak_english", bool, False, "Also say the English phrase after the Vietnamese one."),
-    Setting("display.call_phrase_vi", str, "Mời công dân có số thứ tự {ticket} đến quầy số {counter}",
-            "The spoken and shown call; {ticket} and {counter} are filled in."),
-    Setting("display.call_phrase_en", str, "Ticket number {ticket}, please go to counter {counter}",
-            "The optional English call."),
-    Setting("display.chime", str, "", "WAV played before each call; empty uses assets/chime.wav."),
-    # --- the citizen's rating panel and the status page's rating ----------------------
-    Setting("rating.reasons", list, ["Chờ lâu", "Thái độ", "Hướng dẫn chưa rõ", "Thủ tục phức tạp"],
-            "Reasons offered after a low rating (Bình thường, Không hài lòng), one tap each."),
-    Setting("rating.timeout_seconds", int, 30,
-            "Seconds the panel waits for a rating before it returns to idle (the ticket stays unrated)."),
-    Setting("rating.thanks_seconds", int, 4, "Seconds the thank-you screen stays before the panel returns to idle."),
-)
 
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def _not_blank(name: str, value: str | tuple[str, ...]) -> None:
+    if any(not v.strip() for v in ((value,) if isinstance(value, str) else value)):
+        raise ValueError(f"{name} must not be empty")
+
+
+def _timezone(name: str, value: str) -> None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {value!r} ({name})") from exc
+
+
+def _url(name: str, value: str) -> None:
+    if value and not value.startswith(("http://", "https://")):
+        raise ValueError(f"{name} must start with http:// or https://, not {value!r}")
+
+
+def _usb_id(name: str, value: str) -> None:
+    text = value.strip()
+    try:
+        number = int(text, 16) if text else 0
+    except ValueError:
+        number = -1
+    if not 0 <= number <= 0xFFFF:
+        raise ValueError(f"{name} must be a hexadecimal USB id such as 0x0416, not {value!r}")
+
+
+def _phrase(name: str, value: str) -> None:
+    """A phrase that ``str.format(ticket=…, counter=…)`` would break on is refused now, not at the first call."""
+    try:
+        fields_used = {f for _, f, _, _ in string.Formatter().parse(value) if f is not None}
+    except ValueError as exc:
+        raise ValueError(f"{name} has an unbalanced brace: {value!r}") from exc
+    unknown = fields_used - {"ticket", "counter"}
+    if unknown:
+        raise ValueError(f"{name} may use only {{ticket}} and {{counter}}, not {{{sorted(unknown)[0]}}}")
+
+
+_RULES = {"not_blank": _not_blank, "timezone": _timezone, "url": _url, "usb_id": _usb_id, "phrase": _phrase}
+
+
+def _declared() -> tuple[Setting, ...]:
+    result = []
+    for section in fields(Settings):
+        cls = get_type_hints(Settings)[section.name]
+        hints = get_type_hints(cls)
+        for f in fields(cls):
+            hint, choices = hints[f.name], ()
+            if get_origin(hint) is Literal:
+                choices = get_args(hint)
+                hint = type(choices[0])
+            elif get_origin(hint) is tuple:
+                hint = list
+            meta = f.metadata
+            result.append(Setting(f"{section.name}.{f.name}", hint, f.default, meta["description"], choices,
+                                  meta["minimum"], meta["maximum"], meta["check"]))
+    return tuple(result)
+
+
+SETTINGS: tuple[Setting, ...] = _declared()
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
-SECTIONS: frozenset[str] = frozenset(s.section for s in SETTINGS)
+SECTIONS: tuple[str, ...] = tuple(f.name for f in fields(Settings))
+
+
+def build(values: dict[str, Any]) -> Settings:
+    """The settings with ``values`` (already checked, keyed "section.key") over the defaults."""
+    sections = {}
+    for section in fields(Settings):
+        cls = get_type_hints(Settings)[section.name]
+        own = {s.key: values[s.name] for s in SETTINGS if s.section == section.name and s.name in values}
+        sections[section.name] = cls(**own)
+    return Settings(**sections)
 
 
 def reference_table() -> str:
     """The configuration reference as a Markdown table (for ``motcua config`` and the README)."""
     rows = ["| setting | type | default | meaning |", "| --- | --- | --- | --- |"]
     for s in SETTINGS:
-        choices = f" One of: {', '.join(s.choices)}." if s.choices else ""
-        rows.append(f"| `{s.name}` | {s.type.__name__} | `{s.default!r}` | {s.description}{choices} |")
+        default = list(s.default) if isinstance(s.default, tuple) else s.default
+        extra = f" One of: {', '.join(map(str, s.choices))}." if s.choices else ""
+        if s.minimum is not None and s.maximum is not None:
+            extra += f" From {_num(s.minimum)} to {_num(s.maximum)}."
+        rows.append(f"| `{s.name}` | {s.type.__name__} | `{default!r}` | {s.description}{extra} |")
     return "\n".join(rows)

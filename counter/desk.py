@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from common.core.errors import DomainError, MotcuaError, StoreUnavailable
 from common.core.model import Clerk, CounterState
 from common.store import Store
-from common.views.clerk_stats import DeskView, desk_view
+from common.views.clerk_stats import DeskView
 from counter import jobs
 from counter.throttle import SignInThrottle
 from ui.feed import LiveFeed
@@ -99,7 +99,7 @@ class Desk(QObject):
     def refresh(self) -> None:
         if self._closed or self.clerk is None or self.counter is None:
             return
-        if not self.runner.submit("refresh", desk_view, self.store, self.counter, self.clerk.username,
+        if not self.runner.submit("refresh", self.store.views.desk, self.counter, self.clerk.username,
                                   self.session_id):
             self._refresh_again = True  # a change arrived while reading: read once more afterwards
 

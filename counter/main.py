@@ -45,13 +45,13 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     if args.screenshot:
         return screenshot(Path(args.screenshot), size)
     ctx = open_store(config, db, "counter", fullscreen=False)
-    fixed = args.counter or ctx.config.get("counter.number") or None
+    fixed = args.counter or ctx.config.settings.counter.number or None
     if args.user and not fixed:
         raise MotcuaError("--user needs --counter N (or counter.number in the config)")
     app = application("counter")
-    desk = Desk(ctx.store, lang=ctx.config.get("office.language"))
-    window = CounterWindow(desk, fixed_counter=fixed, at_risk_minutes=ctx.config.get("office.at_risk_minutes"),
-                           categories=ctx.config.office.priority_categories, office=ctx.config.get("office.name"))
+    desk = Desk(ctx.store, lang=ctx.config.settings.office.language)
+    window = CounterWindow(desk, fixed_counter=fixed, at_risk_minutes=ctx.config.settings.office.at_risk_minutes,
+                           categories=ctx.config.office.priority_categories, office=ctx.config.settings.office.name)
     lines = StdinLines() if args.automation else None  # one reader: the password line, then commands
     if args.user:
         window.signin.username.setText(args.user)

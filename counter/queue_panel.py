@@ -9,6 +9,7 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QGridLayout, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from common.core.model import Ticket
+from common.settings import AT_RISK_MINUTES
 from common.views.clerk_stats import DeskView
 from counter.queue_model import QueueModel, QueueRow
 from counter.text import minutes_between, priority_label, wait_colour
@@ -18,7 +19,7 @@ from ui.style import font
 class QueuePanel(QWidget):
     """Renders the waiting part of a ``DeskView`` for one counter."""
 
-    def __init__(self, at_risk_minutes: int = 20, categories: Mapping[str, tuple[str, str]] | None = None,
+    def __init__(self, at_risk_minutes: int = AT_RISK_MINUTES, categories: Mapping[str, tuple[str, str]] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.at_risk_minutes = at_risk_minutes

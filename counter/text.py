@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from common.core.model import DEFAULT_PRIORITY_CATEGORIES, CounterState, TicketStatus
+from common.settings import AT_RISK_MINUTES
 
 STATUS_VI: dict[TicketStatus, str] = {
     TicketStatus.WAITING: "Đang chờ",
@@ -55,7 +56,7 @@ def priority_label(category: str | None, categories: Mapping[str, tuple[str, str
     return f"Ưu tiên: {known[category][0]}" if category in known else f"Ưu tiên: {category}"
 
 
-def wait_colour(waited_minutes: int, target_minutes: int, at_risk_minutes: int = 20) -> str:
+def wait_colour(waited_minutes: int, target_minutes: int, at_risk_minutes: int = AT_RISK_MINUTES) -> str:
     """Green, amber or red against the service's target.
 
     With the law's 30-minute target and the default 20-minute at-risk setting this is

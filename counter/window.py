@@ -9,6 +9,7 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from common.core.model import Ticket
+from common.settings import AT_RISK_MINUTES
 from common.views.clerk_stats import DeskView
 from counter import dashboard_door
 from counter.action_panel import ACTION_SPECS, ActionPanel
@@ -44,7 +45,7 @@ class CounterWindow(QMainWindow):
 
     dashboard_opened = Signal(object)
 
-    def __init__(self, desk: Desk, *, fixed_counter: int | None = None, at_risk_minutes: int = 20,
+    def __init__(self, desk: Desk, *, fixed_counter: int | None = None, at_risk_minutes: int = AT_RISK_MINUTES,
                  categories: Mapping[str, tuple[str, str]] | None = None, office: str = "") -> None:
         super().__init__()
         self.at_risk_minutes, self.office = at_risk_minutes, office

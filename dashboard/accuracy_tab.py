@@ -7,7 +7,7 @@ from functools import partial
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from common.store import Store
-from common.views.estimate_accuracy import AccuracyReport, estimate_accuracy
+from common.views.estimate_accuracy import AccuracyReport
 from dashboard import cells
 from dashboard.period_bar import PeriodBar
 from dashboard.period_read import PeriodRead
@@ -36,7 +36,7 @@ class AccuracyTab(QWidget):
         layout.addWidget(note)
         self.report: AccuracyReport | None = None
         self.read = PeriodRead(runner, "accuracy", self.bar,
-                               lambda start, end: partial(estimate_accuracy, store, start, end), self._show)
+                               lambda start, end: partial(store.views.estimate_accuracy, start, end), self._show)
 
     def refresh(self) -> None:
         self.read.refresh()

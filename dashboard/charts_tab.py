@@ -1,6 +1,6 @@
 """The Charts tab (QtCharts): wait by hour of day against the target, and % within target per day.
 
-Both charts come from ``build_report`` grouped by hour and by day over the chosen period.
+Both charts come from ``store.views.report`` grouped by hour and by day over the chosen period.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from common.store import Store
-from common.views.report import Report, build_report
+from common.views.report import Report
 from dashboard.period_bar import PeriodBar
 from dashboard.period_read import PeriodRead
 from ui.style import font
@@ -30,7 +30,7 @@ from ui.worker import Runner
 
 
 def load_charts(store: Store, start: date, end: date) -> tuple[Report, Report]:
-    return build_report(store, start, end, "hour"), build_report(store, start, end, "day")
+    return store.views.report(start, end, "hour"), store.views.report(start, end, "day")
 
 
 def _chart(title: str) -> QChart:

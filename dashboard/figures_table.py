@@ -1,4 +1,4 @@
-"""The History tab's table: one row per group of a ``build_report`` Report, then the total."""
+"""The History tab's table: one row per group of a ``store.views.report`` Report, then the total."""
 
 from __future__ import annotations
 

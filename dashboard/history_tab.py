@@ -1,4 +1,4 @@
-"""The History tab: a period, a grouping, the figures of ``build_report``, and the exports.
+"""The History tab: a period, a grouping, the figures of ``store.views.report``, and the exports.
 
 Signals:
     exported(str): the path of a file just written.
@@ -13,7 +13,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from common.store import Store
-from common.views.report import Report, build_report, groupings_report
+from common.views.report import Report
 from dashboard import export
 from dashboard.figures_table import FiguresTable
 from dashboard.period_bar import PeriodBar
@@ -49,7 +49,7 @@ class HistoryTab(QWidget):
         layout.addWidget(self.table, 1)
         self.bar.changed.connect(self.message.clear)  # before the read, which may put a warning there
         self.read = PeriodRead(runner, "history", self.bar, lambda start, end: partial(
-            build_report, store, start, end, self.bar.grouping), self._show, on_bad_period=self._bad_period)
+            store.views.report, start, end, self.bar.grouping), self._show, on_bad_period=self._bad_period)
         runner.succeeded.connect(self._done)
         runner.failed.connect(self._failed)
         self._pending: dict[str, str] = {}
@@ -96,9 +96,9 @@ class HistoryTab(QWidget):
             self.runner.submit("export-csv", export.write_csv, report, path)
         elif fmt == "xlsx":
             self.runner.submit(
-                "export-xlsx", lambda: export.write_workbook(groupings_report(self.store, start, end), path))
+                "export-xlsx", lambda: export.write_workbook(self.store.views.report_sheets(start, end), path))
         else:
-            self.runner.submit("export-pdf", groupings_report, self.store, start, end)
+            self.runner.submit("export-pdf", self.store.views.report_sheets, start, end)
 
     def _done(self, tag: str, result: object) -> None:
         if tag == "export-pdf":

@@ -56,8 +56,8 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
         if not dialog.exec() or dialog.clerk is None:
             return 1
         clerk = dialog.clerk
-    window = DashboardWindow(ctx.store, clerk, at_risk_minutes=ctx.config.get("office.at_risk_minutes"),
-                             office=ctx.config.get("office.name"), sound=not args.no_sound)
+    window = DashboardWindow(ctx.store, clerk, at_risk_minutes=ctx.config.settings.office.at_risk_minutes,
+                             office=ctx.config.settings.office.name, sound=not args.no_sound)
     window.show()
     return app.exec()
 

@@ -37,8 +37,8 @@ def sample_store(folder: Path, history_days: int = 12) -> tuple[Store, str]:
     store.load_office(config.office)
     fill_history(store, history_days, end=NOW.date())
     busy_morning(store, clock)
-    rate_some(store, clock, config.get("rating.reasons"))
-    return store, config.get("office.name")
+    rate_some(store, clock, list(config.settings.rating.reasons))
+    return store, config.settings.office.name
 
 
 def busy_morning(store: Store, clock: ManualClock, seed: int = 25) -> None:

@@ -1,6 +1,6 @@
 """The Satisfaction tab: citizen ratings against the 95% target, grouped like the wait figures.
 
-Three tables from one ``satisfaction_report``: the groups and their total, satisfaction by wait band
+Three tables from one ``store.views.satisfaction``: the groups and their total, satisfaction by wait band
 (what the 30-minute target means to citizens), and the most frequent reasons for low ratings.
 """
 
@@ -12,7 +12,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTableWidgetItem, QVBoxLayout, QWidget
 
 from common.store import Store
-from common.views.rating_report import GROUP_VI, GROUPINGS, SatisfactionReport, rows, satisfaction_report
+from common.views.rating_report import GROUP_VI, GROUPINGS, SatisfactionReport, rows
 from dashboard import cells
 from dashboard.period_bar import PeriodBar
 from dashboard.period_read import PeriodRead
@@ -69,7 +69,7 @@ class SatisfactionTab(QWidget):
         layout.addWidget(note)
         self.report: SatisfactionReport | None = None
         self.read = PeriodRead(runner, TAG, self.bar, lambda start, end: partial(
-            satisfaction_report, store, start, end, self.bar.grouping), self._show)
+            store.views.satisfaction, start, end, self.bar.grouping), self._show)
 
     def refresh(self) -> None:
         self.read.refresh()

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from common.core.model import Clerk, Role
 from common.store import Store
-from common.views.live_metrics import AT_RISK_MINUTES, LiveFigures, crossings, live_figures, thresholds
+from common.views.live_metrics import AT_RISK_MINUTES, LiveFigures, crossings, thresholds
 from dashboard.accuracy_tab import AccuracyTab
 from dashboard.alerts import Chime
 from dashboard.charts_tab import ChartsTab
@@ -96,7 +96,7 @@ class DashboardWindow(QWidget):
         return list(TABS)[self.tabs.currentIndex()]
 
     def refresh_live(self) -> None:
-        if not self.runner.submit("live", live_figures, self.store, self.at_risk_minutes):
+        if not self.runner.submit("live", self.store.views.live, self.at_risk_minutes):
             self._again = True  # a change arrived while reading: read once more afterwards
 
     def _show_tab(self) -> None:

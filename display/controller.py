@@ -13,7 +13,7 @@ from common.core.errors import DomainError
 from common.core.model import Event
 from common.store import Store
 from common.store.rating import rate_by_token
-from common.views.board import BoardState, call_view, read_board, read_statuses
+from common.views.board import BoardState, call_view
 from display.announcer import Announcer
 from display.board_window import BoardWindow
 from display.status_site import StatusSite
@@ -58,7 +58,7 @@ class DisplayController(QObject):
         self.runner.shutdown()
 
     def refresh(self) -> None:
-        self._submit("board", read_board, self.store, self.recent)
+        self._submit("board", self.store.views.board, self.recent)
 
     def _submit(self, tag: str, fn: object, *args: object) -> None:
         if self._stopped:
@@ -85,14 +85,14 @@ class DisplayController(QObject):
         if self._stopped:
             return
         if tag.startswith(RATE):
-            self._submit("statuses", read_statuses, self.store)  # the page then shows the rating given
+            self._submit("statuses", self.store.views.statuses)  # the page then shows the rating given
             return
         if tag == "board" and isinstance(value, BoardState):
             self.board.apply(value)
             self.board.set_online(True)
             if self.site is not None:
                 self.site.board = value
-                self._submit("statuses", read_statuses, self.store)
+                self._submit("statuses", self.store.views.statuses)
         elif tag == "statuses" and self.site is not None and isinstance(value, dict):
             self.site.statuses = value
         self._again(tag)
@@ -111,7 +111,7 @@ class DisplayController(QObject):
             if tag == "board":
                 self.refresh()
             else:
-                self._submit(tag, read_statuses, self.store)
+                self._submit(tag, self.store.views.statuses)
 
     def _rating_failed(self, token: str, exc: object) -> None:
         log.warning("rating from the status page not stored: %s", exc)

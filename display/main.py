@@ -12,7 +12,6 @@ from common.core.errors import MotcuaError
 from common.devices.speech import AnnouncementBuilder, SpeechSettings, SpeechThread
 from common.store.bootstrap import Context
 from common.store.rating import check_reasons
-from common.views.board import read_board
 from display.announcer import Announcer
 from display.audio import QtAudioSink
 from display.board_window import BoardWindow
@@ -45,7 +44,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 def make_board(ctx: Context) -> BoardWindow:
     cfg = ctx.config
-    return BoardWindow(cfg.get("office.name"), cfg.tz, cfg.get("display.notice"), cfg.get("display.recent_calls"))
+    return BoardWindow(cfg.settings.office.name, cfg.tz, cfg.settings.display.notice, cfg.settings.display.recent_calls)
 
 
 def screenshot(args: argparse.Namespace, size: tuple[int, int], config: str | None) -> int:
@@ -55,7 +54,7 @@ def screenshot(args: argparse.Namespace, size: tuple[int, int], config: str | No
         ctx = sample_context(cfg, Path(folder))
         board = make_board(ctx)
         board.resize(*size)
-        board.apply(read_board(ctx.store, cfg.get("display.recent_calls")))
+        board.apply(ctx.store.views.board(cfg.settings.display.recent_calls))
         board.header.tick(ctx.store.clock.now())
         path = save_png(board, args.screenshot, size)
         ctx.store.db.engine.dispose()
@@ -86,9 +85,9 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
         sink = QtAudioSink(board)
         announcer = Announcer(AnnouncementBuilder(SpeechSettings.from_config(cfg)), sink, speech, board,
                               keep_dir=args.announce_dir)
-    site = StatusSite(cfg.get("office.name"), reasons=check_reasons(cfg.get("rating.reasons")))
-    server = StatusServer(site, cfg.get("display.http_host"), args.port or cfg.get("display.http_port"), board)
-    controller = DisplayController(ctx.store, board, recent=cfg.get("display.recent_calls"),
+    site = StatusSite(cfg.settings.office.name, reasons=check_reasons(cfg.settings.rating.reasons))
+    server = StatusServer(site, cfg.settings.display.http_host, args.port or cfg.settings.display.http_port, board)
+    controller = DisplayController(ctx.store, board, recent=cfg.settings.display.recent_calls,
                                    announcer=announcer, site=site, parent=board)
     if args.windowed:
         board.resize(*size)

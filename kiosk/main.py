@@ -45,7 +45,7 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     printer = printer_for(ctx.config)
     app = application("kiosk")
     window = KioskWindow(ctx.store, ctx.config, printer)
-    if ctx.config.get("kiosk.fullscreen") and not args.windowed:
+    if ctx.config.settings.kiosk.fullscreen and not args.windowed:
         window.setWindowFlag(Qt.WindowType.FramelessWindowHint)
         window.setCursor(Qt.CursorShape.BlankCursor)  # a touchscreen: no arrow sitting in the middle
         screen = app.primaryScreen().size()

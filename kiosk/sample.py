@@ -27,7 +27,7 @@ def sample_store(folder: Path, config: AppConfig) -> Store:
     """Counters open, some citizens served, queues waiting; the construction-permit service sold out."""
     clock = ManualClock(SAMPLE_MORNING - timedelta(hours=2))
     store = Store(connect(f"sqlite:///{folder / 'sample.sqlite3'}"), clock, config.tz)
-    store.load_office(config.office, {"office.name": config.get("office.name")})
+    store.load_office(config.office, {"office.name": config.settings.office.name})
     clerks = [c.username for c in config.office.clerks if c.role.value == "clerk"]
     for number, clerk in zip((1, 3, 6, 7), clerks, strict=False):
         store.sign_in(number, clerk)

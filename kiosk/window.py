@@ -48,8 +48,8 @@ class KioskWindow(QWidget):
         self.setObjectName("page")
         self.setStyleSheet(STYLE)
         self.store, self.config, self.printer = store, config, printer
-        self.lang = config.get("office.language")
-        self.admin_pin: str = config.get("kiosk.admin_pin")
+        self.lang = config.settings.office.language
+        self.admin_pin: str = config.settings.kiosk.admin_pin
         self.category: str | None = None
         self.online = True
         self._last_tap = -DEBOUNCE_SECONDS
@@ -57,7 +57,7 @@ class KioskWindow(QWidget):
         self._closing = False
         categories = dict(config.office.priority_categories) or dict(DEFAULT_PRIORITY_CATEGORIES)
 
-        self.header = Header(config.get("office.name"), lambda: store.clock.now().astimezone(config.tz))
+        self.header = Header(config.settings.office.name, lambda: store.clock.now().astimezone(config.tz))
         self.home = HomeScreen()
         self.priority = PriorityPanel(categories)
         self.confirm = ConfirmationScreen()
@@ -227,7 +227,7 @@ class KioskWindow(QWidget):
         self.return_timer.stop()
         if self.stack.currentWidget() in (self.confirm, self.failure):
             # A citizen's visit to the kiosk ends here: the next one starts in the office's language.
-            default = self.config.get("office.language")
+            default = self.config.settings.office.language
             if self.lang != default:
                 self.set_language(default)
         self.category = None
@@ -263,10 +263,10 @@ class KioskWindow(QWidget):
             self.close()
 
     def _return_ms(self) -> int:
-        return int(self.config.get("kiosk.return_seconds")) * 1000
+        return int(self.config.settings.kiosk.return_seconds) * 1000
 
     def _qr(self, ticket: Ticket) -> str:
-        return qr_payload(ticket.token, self.config.get("office.public_url"))
+        return qr_payload(ticket.token, self.config.settings.office.public_url)
 
     def shutdown(self) -> None:
         if self._closing:

@@ -31,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def reasons_of(config: AppConfig) -> tuple[str, ...]:
     try:
-        return check_reasons(config.get("rating.reasons"))
+        return check_reasons(config.settings.rating.reasons)
     except MotcuaError as exc:
         where = f"{config.path}: " if config.path else ""
         raise MotcuaError(f"{where}{exc}") from None
@@ -44,7 +44,7 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
         return screenshot(Path(args.screenshot), size, load_config(config_path(config)))
     ctx = open_store(config, db, "rating")
     cfg = ctx.config
-    counter = args.counter or cfg.get("counter.number")
+    counter = args.counter or cfg.settings.counter.number
     if not counter:
         raise MotcuaError("which counter? give --counter N (or counter.number in the config)")
     known = [c.number for c in ctx.store.counters() if c.active]  # before any window: a wrong number stops here
@@ -57,8 +57,8 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
             raise MotcuaError(f"{name} must be at least 1 second, not {cfg.get(name)}")
     app = application("rating")
     panel = RatingPanel(counter, reasons_of(cfg))
-    controller = RatingController(ctx.store, panel, counter, timeout_ms=cfg.get("rating.timeout_seconds") * 1000,
-                                  thanks_ms=cfg.get("rating.thanks_seconds") * 1000, parent=panel)
+    controller = RatingController(ctx.store, panel, counter, timeout_ms=cfg.settings.rating.timeout_seconds * 1000,
+                                  thanks_ms=cfg.settings.rating.thanks_seconds * 1000, parent=panel)
     if args.windowed:
         panel.resize(*size)
         panel.show()

@@ -117,7 +117,7 @@ def _counter_args(p: argparse.ArgumentParser) -> None:
 
 def cmd_db(args: argparse.Namespace) -> int:
     cfg = load_config(config_path(args.config))
-    url = dbmod.resolve_url(args.db, cfg.get("database.url") or None)
+    url = dbmod.resolve_url(args.db, cfg.settings.database.url or None)
     database = dbmod.Database(dbmod.make_engine(url), url)
     if args.action == "upgrade":
         dbmod.upgrade(database)

@@ -25,9 +25,9 @@ def cmd_print_test(args: argparse.Namespace) -> int:
     if not printer.enabled:
         raise MotcuaError("printer.type is none: set [printer] type (usb, network, serial or file) in the config")
     slip = Slip(
-        office=config.get("office.name"), service="In thử – Tiếng Việt: ă â đ ê ô ơ ư ạ ả ã ế ề ể ễ ệ",
+        office=config.settings.office.name, service="In thử – Tiếng Việt: ă â đ ê ô ơ ư ạ ả ã ế ề ể ễ ệ",
         code="A000", priority=None, people_ahead=0, wait_minutes=0,
-        issued=datetime.now(config.tz), qr=qr_payload(SAMPLE_TOKEN, config.get("office.public_url")),
+        issued=datetime.now(config.tz), qr=qr_payload(SAMPLE_TOKEN, config.settings.office.public_url),
         footer="Máy in hoạt động tốt",
     )
     try:

@@ -27,7 +27,7 @@ from common.planning.simulate import fill_history, simulate
 from common.store import Store
 from common.store.db import connect
 from common.views import rating_report
-from common.views.report import GROUPINGS, build_report, groupings_report
+from common.views.report import GROUPINGS
 from common.views.report_render import to_csv, to_table, write_xlsx
 
 TIMESTAMPS = ("issued_at", "queued_at", "first_called_at", "called_at", "last_called_at", "started_at", "finished_at")
@@ -95,10 +95,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.format == "xlsx":
         if not args.output:
             raise MotcuaError("--format xlsx needs --output FILE.xlsx")
-        path = write_xlsx(groupings_report(store, start, end, args.by), args.output)
+        path = write_xlsx(store.views.report_sheets(start, end, args.by), args.output)
         print(f"wrote {path}")
         return 0
-    report = build_report(store, start, end, args.by)
+    report = store.views.report(start, end, args.by)
     if args.format == "json":
         text = _json_text(report.to_json())
     elif args.format == "csv":
@@ -115,7 +115,7 @@ def _ratings(args: argparse.Namespace, store: Store, start: date, end: date) -> 
         raise MotcuaError(f"--ratings --by {args.by}: choose one of {', '.join(rating_report.GROUPINGS)}")
     if args.format == "xlsx":
         raise MotcuaError("--ratings supports --format table, csv or json")
-    report = rating_report.satisfaction_report(store, start, end, args.by)
+    report = store.views.satisfaction(start, end, args.by)
     if args.format == "json":
         text = _json_text(report.to_json())
     elif args.format == "csv":

@@ -26,11 +26,13 @@ from common.config import AppConfig
 from common.core.errors import ConfigError, MotcuaError
 from common.core.model import PrintStatus, Ticket
 from common.devices.ticket_layout import Slip, font_file, slip_for, ticket_bytes
+from common.settings import DEFAULTS
 from common.store import Store
 from common.store.bootstrap import Context
 
 log = logging.getLogger(__name__)
 
+_DECLARED = DEFAULTS.printer  # each default is declared once, in common/settings.py
 PRINTABLE_DOTS = {58: 384, 80: 576}  # the printable width, not the paper's
 
 
@@ -42,35 +44,35 @@ class PrintError(MotcuaError):
 class PrinterSettings:
     """The ``printer.*`` settings, checked once at start."""
 
-    type: str = "none"
+    type: str = _DECLARED.type
     usb_vendor_id: int = 0
     usb_product_id: int = 0
     host: str = ""
-    port: int = 9100
-    timeout_seconds: float = 5.0
-    serial_device: str = "/dev/ttyUSB0"
-    baudrate: int = 9600
+    port: int = _DECLARED.port
+    timeout_seconds: float = _DECLARED.timeout_seconds
+    serial_device: str = _DECLARED.serial_device
+    baudrate: int = _DECLARED.baudrate
     file_path: str = ""
-    paper_mm: int = 80
-    text_mode: str = "image"
-    qr_mode: str = "native"
-    font: str = "DejaVu Sans"
+    paper_mm: int = _DECLARED.paper_mm
+    text_mode: str = _DECLARED.text_mode
+    qr_mode: str = _DECLARED.qr_mode
+    font: str = _DECLARED.font
 
     @classmethod
     def from_config(cls, config: AppConfig) -> PrinterSettings:
-        kind = config.get("printer.type")
+        kind = config.settings.printer.type
         if kind not in ("none", "usb", "network", "serial", "file"):
             raise ConfigError(f"printer.type must be one of none, usb, network, serial, file, not {kind!r}")
         settings = cls(
             type=kind,
             usb_vendor_id=_usb_id(config, "printer.usb_vendor_id", required=kind == "usb"),
             usb_product_id=_usb_id(config, "printer.usb_product_id", required=kind == "usb"),
-            host=config.get("printer.host").strip(), port=config.get("printer.port"),
-            timeout_seconds=config.get("printer.timeout_seconds"),
-            serial_device=config.get("printer.serial_device"), baudrate=config.get("printer.baudrate"),
-            file_path=config.get("printer.file_path"), paper_mm=int(config.get("printer.paper_mm")),
-            text_mode=config.get("printer.text_mode"), qr_mode=config.get("printer.qr_mode"),
-            font=config.get("printer.font"),
+            host=config.settings.printer.host.strip(), port=config.settings.printer.port,
+            timeout_seconds=config.settings.printer.timeout_seconds,
+            serial_device=config.settings.printer.serial_device, baudrate=config.settings.printer.baudrate,
+            file_path=config.settings.printer.file_path, paper_mm=int(config.settings.printer.paper_mm),
+            text_mode=config.settings.printer.text_mode, qr_mode=config.settings.printer.qr_mode,
+            font=config.settings.printer.font,
         )
         if kind == "network" and not settings.host:
             raise ConfigError("printer.host is empty, but printer.type = network needs the printer's address")
@@ -89,7 +91,7 @@ class PrinterSettings:
 
 
 def _usb_id(config: AppConfig, name: str, *, required: bool) -> int:
-    text = config.get(name).strip()
+    text = str(getattr(config.settings.printer, name.removeprefix("printer."))).strip()
     if not text:
         if required:
             raise ConfigError(f"{name} is empty, but printer.type = usb needs it (hex, e.g. 0x0416)")

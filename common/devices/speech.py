@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from common.devices.pcm import Pcm, read_pcm, silence, write_wav
+from common.settings import DEFAULTS
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[2]
@@ -124,19 +125,19 @@ class VoicePack:
 class SpeechSettings:
     phrase_vi: str
     phrase_en: str = ""
-    speak_english: bool = False
-    repeat: int = 2
-    voice: str = "vi"
+    speak_english: bool = DEFAULTS.display.speak_english
+    repeat: int = DEFAULTS.display.repeat
+    voice: str = DEFAULTS.display.voice
     voice_pack: str = ""
     chime: str = ""
 
     @classmethod
     def from_config(cls, config: Any) -> SpeechSettings:
         return cls(
-            phrase_vi=config.get("display.call_phrase_vi"), phrase_en=config.get("display.call_phrase_en"),
-            speak_english=config.get("display.speak_english"), repeat=max(1, int(config.get("display.repeat"))),
-            voice=config.get("display.voice"), voice_pack=config.get("display.voice_pack"),
-            chime=config.get("display.chime"),
+            phrase_vi=config.settings.display.call_phrase_vi, phrase_en=config.settings.display.call_phrase_en,
+            speak_english=config.settings.display.speak_english, repeat=max(1, int(config.settings.display.repeat)),
+            voice=config.settings.display.voice, voice_pack=config.settings.display.voice_pack,
+            chime=config.settings.display.chime,
         )
 
 

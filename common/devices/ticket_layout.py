@@ -69,11 +69,11 @@ def slip_for(ticket: Ticket, config: AppConfig, categories: dict[str, tuple[str,
     names = categories or dict(config.office.priority_categories) or DEFAULT_PRIORITY_CATEGORIES
     category = ticket.priority_category
     return Slip(
-        office=config.get("office.name"), service=ticket.service_name_vi, code=ticket.code,
+        office=config.settings.office.name, service=ticket.service_name_vi, code=ticket.code,
         priority=(names.get(category, (category, category))[0] if category else None),
         people_ahead=ticket.people_ahead, wait_minutes=max(1, round(ticket.estimated_wait_seconds / 60)),
-        issued=ticket.issued_at.astimezone(ZoneInfo(config.get("office.timezone"))),
-        qr=qr_payload(ticket.token, config.get("office.public_url")),
+        issued=ticket.issued_at.astimezone(ZoneInfo(config.settings.office.timezone)),
+        qr=qr_payload(ticket.token, config.settings.office.public_url),
     )
 
 

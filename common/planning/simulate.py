@@ -22,7 +22,7 @@ from common.core.clock import ManualClock
 from common.core.errors import MotcuaError
 from common.core.model import Counter, OpeningHours, Role, Service, TicketStatus
 from common.store import Store
-from common.views.report import Report, build_report
+from common.views.report import Report
 
 MORNING, AFTERNOON = (time(7, 30), time(11, 30)), (time(13, 30), time(17, 0))
 OFFICE_HOURS = (MORNING, AFTERNOON)
@@ -110,7 +110,7 @@ def run(store: Store, staffed: Sequence[Counter], days: Sequence[date], hours: S
     day_engine = _Day(sim, clock, staffed, rng, service_time, walk, no_show_share)
     for day in days:
         day_engine.run(day, hours, demand, overtime_minutes)
-    result_report = build_report(sim, days[0], days[-1])
+    result_report = sim.views.report(days[0], days[-1])
     return SimResult(tuple(days), tuple(c.number for c in staffed), day_engine.issued, result_report,
                      timer.perf_counter() - began)
 

@@ -32,8 +32,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select
-
 from common.config import OfficeSpec
 from common.core.clock import local_midnight
 from common.core.model import Counter, CounterState
@@ -41,7 +39,6 @@ from common.planning import erlang
 from common.planning.simulate import DEFAULT_SERVICE, OFFICE_HOURS, run, staff, workdays
 from common.store import Store
 from common.store.db import connect
-from common.store.orm import EventRow, TicketRow
 from common.views.report import Figures
 
 TARGET_MINUTES = 30
@@ -83,18 +80,8 @@ def staffing_advice(store: Store, start: date, end: date, target_minutes: int = 
                     share: float = SHARE) -> StaffingAdvice:
     if end < start:
         raise ValueError(f"the period ends ({end}) before it starts ({start})")
-    first, after = local_midnight(start, store.tz), local_midnight(end + timedelta(days=1), store.tz)
-    with store.transaction(readonly=True) as tx:
-        s = tx.session
-        in_period = TicketRow.service_day.between(start, end)
-        days = s.scalar(select(func.count(func.distinct(TicketRow.service_day))).where(in_period)) or 0
-        rows = s.execute(select(TicketRow.local_hour, TicketRow.service_id, func.count(),
-                                func.count(TicketRow.service_s), func.coalesce(func.sum(TicketRow.service_s), 0))
-                         .where(in_period).group_by(TicketRow.local_hour, TicketRow.service_id)).all()
-        events = s.execute(select(EventRow.counter_id, EventRow.at, EventRow.kind).where(
-            EventRow.kind.in_(STATE_EVENTS), EventRow.at >= first - timedelta(days=1), EventRow.at < after,
-            EventRow.counter_id.is_not(None)).order_by(EventRow.counter_id, EventRow.at, EventRow.id)).all()
-        until = min(tx.now, after)
+    first = local_midnight(start, store.tz)
+    days, rows, events, until = store.views.staffing_inputs(start, end, STATE_EVENTS)
     open_s = _open_seconds(events, first, until, store)
     target_s = target_minutes * 60
     per_service: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])

@@ -21,13 +21,13 @@ class Context:
 
 
 def store_for(config: AppConfig, db_url: str | None = None, clock: Clock | None = None) -> Store:
-    url = resolve_url(db_url, config.get("database.url") or None)
+    url = resolve_url(db_url, config.settings.database.url or None)
     return Store(
         connect(url),
         clock,
         config.tz,
-        default_service_minutes=config.get("office.default_service_minutes"),
-        call_starts_service=config.get("office.call_starts_service"),
+        default_service_minutes=config.settings.office.default_service_minutes,
+        call_starts_service=config.settings.office.call_starts_service,
     )
 
 

@@ -23,7 +23,7 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -48,6 +48,7 @@ from common.core.model import (
     TicketStatus,
     span_text,
 )
+from common.settings import DEFAULTS
 from common.store import passwords
 from common.store.db import READONLY_OPTION, SQLITE_BUSY_TIMEOUT_MS, Database
 from common.store.orm import (
@@ -61,6 +62,9 @@ from common.store.orm import (
 )
 from common.store.tx import Tx, W, clerk_value, opening_hours, service_value
 
+if TYPE_CHECKING:
+    from common.store.reads import Views
+
 
 class Store:
     """The one entry point the apps, the CLI and the simulator use."""
@@ -69,9 +73,9 @@ class Store:
         self,
         db: Database,
         clock: Clock | None = None,
-        tz: ZoneInfo | str = "Asia/Ho_Chi_Minh",
+        tz: ZoneInfo | str = DEFAULTS.office.timezone,
         *,
-        default_service_minutes: float = 8,
+        default_service_minutes: float = DEFAULTS.office.default_service_minutes,
         call_starts_service: bool = False,
     ) -> None:
         self.db = db
@@ -91,8 +95,8 @@ class Store:
         on PostgreSQL every statement then sees the same instant (REPEATABLE READ)
         instead of each seeing the latest commits. SQLite's transactions already do.
 
-        Public for operations written in other modules of common/ (reports, the
-        board); the apps never call it: they call operations.
+        For the store's own modules (common/store/reads, rating); the apps and the
+        rest of common/ call operations and ``store.views``.
         """
         bind = self.db.engine
         if readonly:
@@ -120,6 +124,13 @@ class Store:
     @property
     def today(self) -> date:
         return day_of(self.clock.now(), self.tz)
+
+    @property
+    def views(self) -> Views:
+        """The read models (board, desk, live figures, reports), each one read-only transaction."""
+        from common.store.reads import Views  # the reads build on this module: imported when first used
+
+        return Views(self)
 
     # ------------------------------------------------------------------ setup
     def load_office(self, office: OfficeSpec, settings: dict[str, Any] | None = None) -> dict[str, int]:

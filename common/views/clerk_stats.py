@@ -1,20 +1,17 @@
 """What a counter window reads: the queue, this clerk's day and whether its session still holds.
 
-One read transaction returns a :class:`DeskView`, so that the window never shows a
-queue from one instant beside a clerk's figures from another. The clerk's "today"
-is aggregated in SQL over the current service day's tickets (served = finished as
-done; the wait of the people they served is each ticket's stored ``wait_s``).
+One read transaction (``store.views.desk``, in common/store/reads/desk.py) returns a
+:class:`DeskView`, so that the window never shows a queue from one instant beside a
+clerk's figures from another. The clerk's "today" is aggregated in SQL over the
+current service day's tickets (served = finished as done; the wait of the people they
+served is each ticket's stored ``wait_s``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-
-from common.core.model import CounterState, QueueSnapshot, Ticket, TicketStatus
-from common.store import Store
-from common.store.orm import TicketRow
+from common.core.model import CounterState, QueueSnapshot, Ticket
 
 
 @dataclass(frozen=True)
@@ -39,49 +36,3 @@ class DeskView:
     state: CounterState
     holder: str | None
     session_valid: bool  # False once another sign-in took this counter over
-
-
-def clerk_day(store: Store, clerk: str) -> ClerkDay:
-    with store.transaction(readonly=True) as tx:
-        return _clerk_day(tx, tx.clerk_row(clerk).id)
-
-
-def session_is_current(store: Store, counter: int, session_id: str) -> bool:
-    """Whether ``session_id`` still holds ``counter`` (a take-over or sign-out ends it)."""
-    with store.transaction(readonly=True) as tx:
-        return tx.counter_row(counter).session_id == session_id
-
-
-def desk_view(store: Store, counter: int, clerk: str, session_id: str | None) -> DeskView:
-    with store.transaction(readonly=True, consistent=True) as tx:
-        row = tx.counter_row(counter)
-        snapshot = tx.snapshot()
-        mine = next(c for c in snapshot.counters if c.counter.number == counter)
-        return DeskView(
-            snapshot=snapshot,
-            today=_clerk_day(tx, tx.clerk_row(clerk).id),
-            current=mine.current,
-            on_hold=mine.on_hold,
-            state=CounterState(row.state),
-            holder=tx.clerk_name(row.clerk_id),
-            session_valid=session_id is not None and row.session_id == session_id,
-        )
-
-
-def _clerk_day(tx, clerk_id: int) -> ClerkDay:  # type: ignore[no-untyped-def]
-    mine = (TicketRow.clerk_id == clerk_id) & (TicketRow.service_day == tx.day)
-    done = TicketRow.status == TicketStatus.DONE.value
-    served, mean_service, mean_wait = tx.session.execute(
-        select(func.count(), func.avg(TicketRow.service_s), func.avg(TicketRow.wait_s)).where(mine, done)).one()
-    by_status = dict(tx.session.execute(
-        select(TicketRow.status, func.count()).where(
-            mine, TicketRow.status.in_((TicketStatus.NO_SHOW.value, TicketStatus.TRANSFERRED.value)))
-        .group_by(TicketRow.status)).all())
-    return ClerkDay(
-        served=int(served or 0),
-        no_shows=int(by_status.get(TicketStatus.NO_SHOW.value, 0)),
-        transferred=int(by_status.get(TicketStatus.TRANSFERRED.value, 0)),
-        mean_service_seconds=float(mean_service) if mean_service is not None else None,
-        mean_wait_seconds=float(mean_wait) if mean_wait is not None else None,
-    )
-

@@ -8,7 +8,7 @@ Definitions (docs/metrics.md has the report's):
 
 - a ticket **waits** while its status is ``waiting`` on today's service day; its wait so far is now − issued;
 - **over target**: it has waited longer than its service's target (30 minutes unless configured);
-- **at risk**: it has waited longer than ``office.at_risk_minutes`` (20) but is not over target yet, so the
+- **at risk**: it has waited longer than ``office.at_risk_minutes`` (20 by default) but is not over target yet, so the
   two counts never overlap;
 - a counter is **serving** when it is open with a ticket called or being served, **idle** when open with none,
   **on break** in the ``break`` state, **back office** in ``back_office``; closed and inactive counters are
@@ -19,18 +19,11 @@ Definitions (docs/metrics.md has the report's):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from common.settings import AT_RISK_MINUTES as AT_RISK_MINUTES  # the dashboard's default, declared once
 
-from common.core.model import CounterState, TicketStatus
-from common.store import Store
-from common.store.orm import CounterRow, ServiceRow, TicketRow
-from common.views.report import build_report
-
-AT_RISK_MINUTES = 20
 WARNING_LEAD_MINUTES = 5  # the first alert comes this long before the target
 
 
@@ -98,51 +91,6 @@ class Crossing:
     ticket: WaitingTicket
     level: str
     minutes: int
-
-
-def live_figures(store: Store, at_risk_minutes: int = AT_RISK_MINUTES) -> LiveFigures:
-    with store.transaction(readonly=True, consistent=True) as tx:
-        s, now = tx.session, tx.now
-        services = list(s.scalars(select(ServiceRow).order_by(ServiceRow.position)))
-        by_id = {svc.id: svc for svc in services}
-        rows = s.execute(select(TicketRow.id, TicketRow.code, TicketRow.service_id, TicketRow.issued_at).where(
-            TicketRow.status == TicketStatus.WAITING.value, TicketRow.service_day == tx.day)).all()
-        busy = set(s.scalars(select(TicketRow.counter_id).where(
-            TicketRow.status.in_((TicketStatus.CALLED.value, TicketStatus.SERVING.value)))))
-        counters = list(s.execute(select(CounterRow.id, CounterRow.state, CounterRow.active)))
-        day = tx.day
-    waiting = sorted((WaitingTicket(i, code, by_id[sid].code, max(0, round((now - issued).total_seconds())),
-                                    by_id[sid].target_minutes * 60) for i, code, sid, issued in rows),
-                     key=lambda t: (-t.waited_s, t.id))
-    risk_s = at_risk_minutes * 60
-    per_service = tuple(_service_live(svc, [t for t in waiting if t.service == svc.code], risk_s)
-                        for svc in services)
-    today = build_report(store, day, day).overall
-    return LiveFigures(now, per_service, tuple(waiting), _tally(counters, busy), today.served,
-                       today.waits_within_target_pct, at_risk_minutes)
-
-
-def _service_live(svc: ServiceRow, mine: list[WaitingTicket], risk_s: int) -> ServiceLive:
-    over = sum(1 for t in mine if t.waited_s > t.target_s)
-    risky = sum(1 for t in mine if risk_s < t.waited_s <= t.target_s)
-    return ServiceLive(svc.code, svc.name_vi, svc.target_minutes, len(mine),
-                       max((t.waited_s for t in mine), default=0), risky, over)
-
-
-def _tally(counters: Iterable[tuple[int, str, bool]], busy: set[int | None]) -> CounterTally:
-    serving = idle = on_break = back = closed = 0
-    for cid, state, active in counters:
-        if not active or state == CounterState.CLOSED.value:
-            closed += 1
-        elif state == CounterState.BREAK.value:
-            on_break += 1
-        elif state == CounterState.BACK_OFFICE.value:
-            back += 1
-        elif cid in busy:
-            serving += 1
-        else:
-            idle += 1
-    return CounterTally(serving + idle, serving, idle, on_break, back, closed)
 
 
 def thresholds(target_s: int) -> tuple[tuple[str, int], ...]:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from common.store import Store
-from common.views.board import public_status, read_board, read_statuses
+from common.views.board import public_status
 
 
 def test_the_board_shows_the_latest_call_and_who_waits(store: Store) -> None:
@@ -10,7 +10,7 @@ def test_the_board_shows_the_latest_call_and_who_waits(store: Store) -> None:
     store.issue_ticket("CT")
     called = store.call_next(1, "lan")
     assert called is not None and called.code == first.code
-    board = read_board(store)
+    board = store.views.board()
     assert board.latest is not None
     assert (board.latest.ticket, board.latest.counter, board.latest.recall) == (first.code, 1, False)
     counter1 = next(c for c in board.counters if c.number == 1)
@@ -18,7 +18,7 @@ def test_the_board_shows_the_latest_call_and_who_waits(store: Store) -> None:
     waiting = {w.service: w.waiting for w in board.waiting}
     assert waiting["TP"] == 1 and waiting["CT"] == 1
     store.recall(1, "lan")
-    again = read_board(store)
+    again = store.views.board()
     assert again.latest is not None and again.latest.recall and again.latest.ticket == first.code
     assert [c.ticket for c in again.calls] == [first.code, first.code]
     assert second.code not in [c.ticket for c in again.calls]
@@ -29,7 +29,7 @@ def test_public_statuses_by_token(store: Store) -> None:
     b = store.issue_ticket("TP").ticket
     c = store.issue_ticket("TP").ticket
     store.call_next(1, "lan")
-    statuses = read_statuses(store)
+    statuses = store.views.statuses()
     called = public_status(statuses, a.token or "")
     assert called is not None and (called.state, called.counter) == ("called", 1)
     second, third = public_status(statuses, b.token or ""), public_status(statuses, c.token or "")

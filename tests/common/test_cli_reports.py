@@ -16,7 +16,6 @@ from openpyxl import load_workbook
 
 from common.core.clock import ManualClock
 from common.store import Store
-from common.views.report import build_report
 from tests.common.test_report import TUE, WED, build_day, finish_day
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,7 +46,7 @@ def test_report_json_is_build_report(day: Store, db_url: str) -> None:
                  db=db_url)
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
-    expected = build_report(day, TUE, WED, "service").to_json()
+    expected = day.views.report(TUE, WED, "service").to_json()
     assert strip_now(data["overall"]) == strip_now(expected["overall"])
     assert [strip_now(g) for g in data["groups"]] == [strip_now(g) for g in expected["groups"]]
     assert (data["from"], data["to"], data["target_minutes"]) == ("2026-11-24", "2026-11-25", 30)

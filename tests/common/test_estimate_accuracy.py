@@ -5,13 +5,12 @@ from __future__ import annotations
 from common.core.clock import ManualClock
 from common.core.model import TicketStatus
 from common.store import Store
-from common.views.estimate_accuracy import estimate_accuracy
 from tests.dashboard.day import WED, build_day
 
 
 def test_mae_and_bias_per_service(store: Store, clock: ManualClock) -> None:
     build_day(store, clock)
-    report = estimate_accuracy(store, WED, WED)
+    report = store.views.estimate_accuracy(WED, WED)
     tickets = [t for t in store.tickets(WED, WED) if t.wait_seconds is not None
                and t.status is not TicketStatus.EXPIRED]
     assert sorted(t.code for t in tickets) == ["A001", "A002", "A003", "B001", "D001"]
@@ -40,6 +39,6 @@ def test_transfers_keep_the_printed_estimate_only(store: Store, clock: ManualClo
     store.call_next(8, "hoa")
     store.transfer(8, "hoa", to_service="TP")
     store.call_next(8, "hoa")
-    report = estimate_accuracy(store, WED, WED)
+    report = store.views.estimate_accuracy(WED, WED)
     assert report.overall.checked == 1  # the second transaction printed nothing
     assert {a.code: a.checked for a in report.services}["CT"] == 1

@@ -6,14 +6,14 @@ from datetime import timedelta
 
 from common.core.clock import ManualClock
 from common.store import Store
-from common.views.live_metrics import crossings, live_figures, thresholds
+from common.views.live_metrics import crossings, thresholds
 from tests.common.interleave import committed_before
 from tests.dashboard.day import NOW, build_day
 
 
 def test_live_figures_of_the_hand_built_morning(store: Store, clock: ManualClock) -> None:
     build_day(store, clock)
-    live = live_figures(store)
+    live = store.views.live()
     assert live.at == NOW
     assert [(t.code, t.waited_s) for t in live.waiting] == [
         ("A004", 35 * 60), ("A005", 26 * 60), ("B002", 18 * 60), ("D002", 5 * 60)]
@@ -33,8 +33,8 @@ def test_live_figures_of_the_hand_built_morning(store: Store, clock: ManualClock
 
 def test_at_risk_threshold_follows_the_setting(store: Store, clock: ManualClock) -> None:
     build_day(store, clock)
-    assert live_figures(store, at_risk_minutes=25).at_risk == 1  # A005 at 26 min
-    assert live_figures(store, at_risk_minutes=27).at_risk == 0
+    assert store.views.live(at_risk_minutes=25).at_risk == 1  # A005 at 26 min
+    assert store.views.live(at_risk_minutes=27).at_risk == 0
 
 
 def test_alerts_fire_once_at_25_and_30_minutes(store: Store, clock: ManualClock) -> None:
@@ -43,20 +43,20 @@ def test_alerts_fire_once_at_25_and_30_minutes(store: Store, clock: ManualClock)
     store.issue_ticket("TP")  # A001 at 08:00
     seen: set[tuple[int, str]] = set()
     clock.advance(timedelta(minutes=24, seconds=59))
-    assert crossings(live_figures(store), seen) == []
+    assert crossings(store.views.live(), seen) == []
     clock.advance(timedelta(seconds=1))
-    first = crossings(live_figures(store), seen)
+    first = crossings(store.views.live(), seen)
     assert [(x.ticket.code, x.level, x.minutes) for x in first] == [("A001", "warning", 25)]
-    assert crossings(live_figures(store), seen) == []  # once only
+    assert crossings(store.views.live(), seen) == []  # once only
     clock.advance(timedelta(minutes=5))
-    assert [(x.level, x.minutes) for x in crossings(live_figures(store), seen)] == [("over", 30)]
+    assert [(x.level, x.minutes) for x in crossings(store.views.live(), seen)] == [("over", 30)]
     store.issue_ticket("TP")  # A002 at 08:30
     clock.advance(timedelta(minutes=40))  # A002 crosses both at once: only the serious one
-    assert [(x.ticket.code, x.level) for x in crossings(live_figures(store), seen)] == [("A002", "over")]
+    assert [(x.ticket.code, x.level) for x in crossings(store.views.live(), seen)] == [("A002", "over")]
     store.sign_in(1, "lan")
     store.call_next(1, "lan")
     store.call_next(2, "minh")
-    assert crossings(live_figures(store), seen) == [] and seen == set()  # forgotten once called
+    assert crossings(store.views.live(), seen) == [] and seen == set()  # forgotten once called
 
 
 def test_live_figures_read_one_instant(store: Store) -> None:
@@ -64,7 +64,7 @@ def test_live_figures_read_one_instant(store: Store) -> None:
     store.sign_in(1, "lan")
     store.issue_ticket("TP")
     with committed_before(store, "select tickets.counter_id", lambda: store.call_next(1, "lan").code) as called:
-        live = live_figures(store)
+        live = store.views.live()
     assert called == ["A001"]
     assert [t.code for t in live.waiting] == ["A001"]
     assert (live.counters.serving, live.counters.idle) == (0, 1)

@@ -10,7 +10,7 @@ import pytest
 from common.core.clock import ManualClock
 from common.store import Store
 from common.store.rating import Score, rate_by_token
-from common.views.rating_report import satisfaction_report, to_csv, to_table
+from common.views.rating_report import to_csv, to_table
 from tests.common.rated_day import serve_and_rate
 
 DAY = date(2026, 11, 25)
@@ -48,7 +48,7 @@ def figures(report, key):  # type: ignore[no-untyped-def]
 
 
 def test_the_day_overall(day: Store) -> None:
-    report = satisfaction_report(day, DAY, DAY)
+    report = day.views.satisfaction(DAY, DAY)
     o = report.overall
     assert (o.served, o.rated) == (9, 7)
     assert (o.very_satisfied, o.satisfied, o.neutral, o.dissatisfied) == (2, 2, 1, 2)
@@ -57,16 +57,16 @@ def test_the_day_overall(day: Store) -> None:
 
 
 def test_grouped_like_the_wait_figures(day: Store) -> None:
-    by_counter = satisfaction_report(day, DAY, DAY, "counter")
+    by_counter = day.views.satisfaction(DAY, DAY, "counter")
     assert [g.key for g in by_counter.groups] == [1, 3]
     assert figures(by_counter, 1) == (5, 5, 60.0, 100.0) and figures(by_counter, 3) == (4, 2, 50.0, 50.0)
-    by_clerk = satisfaction_report(day, DAY, DAY, "clerk")
+    by_clerk = day.views.satisfaction(DAY, DAY, "clerk")
     assert figures(by_clerk, "lan") == (5, 5, 60.0, 100.0) and figures(by_clerk, "hoa") == (4, 2, 50.0, 50.0)
-    by_service = satisfaction_report(day, DAY, DAY, "service")
+    by_service = day.views.satisfaction(DAY, DAY, "service")
     assert [g.key for g in by_service.groups] == ["TP", "CT", "DD", "XD"]
     assert figures(by_service, "TP") == (3, 3, 66.7, 100.0) and figures(by_service, "CT") == (2, 2, 50.0, 100.0)
     assert figures(by_service, "DD") == (3, 2, 50.0, 66.7) and figures(by_service, "XD") == (1, 0, None, 0.0)
-    by_day = satisfaction_report(day, DAY, DAY + timedelta(days=1), "day")
+    by_day = day.views.satisfaction(DAY, DAY + timedelta(days=1), "day")
     assert figures(by_day, DAY) == (9, 7, 57.1, 77.8)
     assert figures(by_day, DAY + timedelta(days=1)) == (1, 1, 100.0, 100.0)
     assert (by_day.overall.served, by_day.overall.rated) == (10, 8)
@@ -74,26 +74,26 @@ def test_grouped_like_the_wait_figures(day: Store) -> None:
 
 
 def test_satisfaction_by_wait_band(day: Store) -> None:
-    bands = satisfaction_report(day, DAY, DAY).wait_bands
+    bands = day.views.satisfaction(DAY, DAY).wait_bands
     assert [(b.label, b.rated, b.satisfied, b.satisfaction_pct) for b in bands] == [
         ("< 10 phút", 2, 2, 100.0), ("10–20 phút", 2, 1, 50.0), ("20–30 phút", 2, 1, 50.0), ("> 30 phút", 1, 0, 0.0)]
 
 
 def test_the_most_frequent_reasons_for_low_ratings(day: Store) -> None:
-    report = satisfaction_report(day, DAY, DAY)
+    report = day.views.satisfaction(DAY, DAY)
     assert report.low_ratings == 3
     assert [(r.reason, r.count, r.pct_of_low) for r in report.reasons] == [
         ("Chờ lâu", 3, 100.0), ("Thái độ", 1, 33.3), ("Thủ tục phức tạp", 1, 33.3)]
 
 
 def test_an_empty_period_has_no_figures_rather_than_zeros(day: Store) -> None:
-    report = satisfaction_report(day, date(2026, 1, 1), date(2026, 1, 31), "service")
+    report = day.views.satisfaction(date(2026, 1, 1), date(2026, 1, 31), "service")
     assert report.groups == () and report.overall.satisfaction_pct is None and report.overall.meets_target is None
     assert all(b.rated == 0 and b.satisfaction_pct is None for b in report.wait_bands) and report.reasons == ()
 
 
 def test_renderers_and_bad_arguments(day: Store) -> None:
-    report = satisfaction_report(day, DAY, DAY, "counter")
+    report = day.views.satisfaction(DAY, DAY, "counter")
     table = to_table(report)
     assert "chỉ tiêu ≥ 95% hài lòng" in table and "57.1" in table and "chưa đạt" in table and "Chờ lâu" in table
     lines = to_csv(report).splitlines()
@@ -102,9 +102,9 @@ def test_renderers_and_bad_arguments(day: Store) -> None:
     data = report.to_json()
     assert json.loads(json.dumps(data))["overall"]["satisfaction_pct"] == 57.1
     with pytest.raises(ValueError, match="hour"):
-        satisfaction_report(day, DAY, DAY, "hour")
+        day.views.satisfaction(DAY, DAY, "hour")
     with pytest.raises(ValueError, match="before it starts"):
-        satisfaction_report(day, DAY, DAY - timedelta(days=1))
+        day.views.satisfaction(DAY, DAY - timedelta(days=1))
 
 
 def test_motcua_report_ratings(day: Store, db_url: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -30,7 +30,7 @@ from sqlalchemy import event
 
 from common.core.clock import ManualClock
 from common.store import Store
-from common.views.report import GROUPINGS, build_report
+from common.views.report import GROUPINGS
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 TUE, WED = date(2026, 11, 24), date(2026, 11, 25)
@@ -115,7 +115,7 @@ def day(store: Store, clock: ManualClock) -> Store:
 
 
 def test_overall_figures(day: Store) -> None:
-    report = build_report(day, TUE, WED)
+    report = day.views.report(TUE, WED)
     o = report.overall
     assert (o.tickets, o.served, o.no_show, o.expired, o.transferred, o.cancelled, o.waiting) == (10, 4, 1, 1, 1, 1, 2)
     # judged: 7 closed or called waits + B002 over its 15 minutes; within: A001, B001 (CT), B001 (TP), A004
@@ -137,16 +137,16 @@ def test_overall_figures(day: Store) -> None:
 def test_waiting_ticket_counts_once_it_passes_its_target(store: Store, clock: ManualClock) -> None:
     build_day(store, clock)
     at(clock, 8, 45)  # B002 (CT, 15 min) has waited 14 minutes
-    early = build_report(store, WED, WED).overall
+    early = store.views.report(WED, WED).overall
     at(clock, 8, 47)  # now 16 minutes
-    late = build_report(store, WED, WED).overall
+    late = store.views.report(WED, WED).overall
     assert late.waits_judged == early.waits_judged + 1
     assert late.waits_within == early.waits_within
     assert early.waiting == late.waiting == 2  # B002 and B001 (TP, 17 min of 30: not judged)
 
 
 def test_by_service(day: Store) -> None:
-    groups = {g.key: g for g in build_report(day, TUE, WED, "service").groups}
+    groups = {g.key: g for g in day.views.report(TUE, WED, "service").groups}
     assert list(groups) == ["TP", "CT", "DD", "KD"]  # the office's order; services without tickets are left out
     tp, ct = groups["TP"].figures, groups["CT"].figures
     assert groups["TP"].label == "Tư pháp – Hộ tịch"
@@ -159,50 +159,50 @@ def test_by_service(day: Store) -> None:
 
 
 def test_by_counter_and_clerk(day: Store) -> None:
-    counters = {g.key: g.figures for g in build_report(day, TUE, WED, "counter").groups}
+    counters = {g.key: g.figures for g in day.views.report(TUE, WED, "counter").groups}
     assert list(counters) == [1, 2, 4, 8, None]
     assert counters[1].tickets == 2 and counters[1].wait_mean_s == (600 + 840) / 2
     assert counters[2].no_show == 1 and counters[2].wait_median_s == (2700 + 1020) / 2
     assert counters[None].tickets == 4  # C001, B002, A003, A005: never called
-    clerks = build_report(day, TUE, WED, "clerk").groups
+    clerks = day.views.report(TUE, WED, "clerk").groups
     assert [(g.key, g.label, g.figures.tickets) for g in clerks] == [
         ("hoa", "Lê Thị Hoa", 1), ("lan", "Nguyễn Thị Lan", 2), ("minh", "Trần Văn Minh", 2),
         ("tuan", "Phạm Anh Tuấn", 1), (None, "(chưa gọi)", 4)]
 
 
 def test_by_hour_uses_the_office_zone(day: Store) -> None:
-    hours = {g.key: (g.label, g.figures.tickets) for g in build_report(day, TUE, WED, "hour").groups}
+    hours = {g.key: (g.label, g.figures.tickets) for g in day.views.report(TUE, WED, "hour").groups}
     # D001 was issued at 23:30 UTC on the 24th: 06:30 on the 25th in Hà Nội
     assert hours == {6: ("06:00–07:00", 1), 8: ("08:00–09:00", 7), 9: ("09:00–10:00", 1), 16: ("16:00–17:00", 1)}
 
 
 def test_by_day_and_weekday(day: Store) -> None:
-    days = build_report(day, TUE, WED, "day").groups
+    days = day.views.report(TUE, WED, "day").groups
     assert [(g.key, g.label, g.figures.tickets) for g in days] == [(TUE, "24/11/2026", 1), (WED, "25/11/2026", 9)]
     assert days[0].figures.expired == 1 and days[0].figures.waits_within_target_pct == 0.0
-    weekdays = build_report(day, TUE, WED, "weekday").groups
+    weekdays = day.views.report(TUE, WED, "weekday").groups
     assert [(g.key, g.label, g.figures.tickets) for g in weekdays] == [(2, "Thứ Ba", 1), (3, "Thứ Tư", 9)]
 
 
 def test_groups_add_up_to_the_overall(day: Store) -> None:
-    overall = build_report(day, TUE, WED).overall
+    overall = day.views.report(TUE, WED).overall
     for by in GROUPINGS:
-        report = build_report(day, TUE, WED, by)
+        report = day.views.report(TUE, WED, by)
         assert report.overall == overall
         for name in ("tickets", "served", "no_show", "expired", "waits_judged", "waits_within"):
             assert sum(getattr(g.figures, name) for g in report.groups) == getattr(overall, name), (by, name)
 
 
 def test_period_filter_and_empty_period(day: Store) -> None:
-    only_tuesday = build_report(day, TUE, TUE).overall
+    only_tuesday = day.views.report(TUE, TUE).overall
     assert (only_tuesday.tickets, only_tuesday.expired, only_tuesday.visits) == (1, 1, 1)
-    empty = build_report(day, WED + timedelta(days=1), WED + timedelta(days=7), "service")
+    empty = day.views.report(WED + timedelta(days=1), WED + timedelta(days=7), "service")
     assert empty.overall.tickets == 0 and empty.overall.wait_mean_s is None and empty.groups == ()
     assert empty.overall.waits_within_target_pct is None
 
 
 def test_json_shape(day: Store) -> None:
-    data = build_report(day, TUE, WED, "service").to_json()
+    data = day.views.report(TUE, WED, "service").to_json()
     assert (data["from"], data["to"], data["timezone"], data["target_minutes"]) == (
         "2026-11-24", "2026-11-25", "Asia/Ho_Chi_Minh", 30)
     assert data["overall"]["visits"] == 9
@@ -212,9 +212,9 @@ def test_json_shape(day: Store) -> None:
 
 def test_bad_grouping_and_period(store: Store) -> None:
     with pytest.raises(ValueError, match="cannot group"):
-        build_report(store, WED, WED, "month")
+        store.views.report(WED, WED, "month")
     with pytest.raises(ValueError, match="before it starts"):
-        build_report(store, WED, TUE)
+        store.views.report(WED, TUE)
 
 
 def test_a_report_reads_one_instant_while_counters_keep_calling(store: Store, clock: ManualClock) -> None:
@@ -235,7 +235,7 @@ def test_a_report_reads_one_instant_while_counters_keep_calling(store: Store, cl
 
     event.listen(store.db.engine, "after_cursor_execute", call_meanwhile)
     try:
-        report = build_report(store, WED, WED, by="service")
+        report = store.views.report(WED, WED, by="service")
     finally:
         event.remove(store.db.engine, "after_cursor_execute", call_meanwhile)
     assert interleaved == ["A002"]

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from common.core.clock import ManualClock
 from common.store import Store
-from common.views.report import GROUPINGS, build_report
+from common.views.report import GROUPINGS
 from common.views.report_render import COLUMNS, to_csv, to_table, write_xlsx
 from tests.common.test_report import TUE, WED, build_day, finish_day
 
@@ -18,7 +18,7 @@ from tests.common.test_report import TUE, WED, build_day, finish_day
 def test_csv_carries_the_json_figures(store: Store, clock: ManualClock) -> None:
     build_day(store, clock)
     finish_day(store, clock)
-    report = build_report(store, TUE, WED, "counter")
+    report = store.views.report(TUE, WED, "counter")
     rows = list(csv.DictReader(io.StringIO(to_csv(report))))
     assert [r["key"] for r in rows] == ["1", "2", "4", "8", "", ""]  # the counters, "not called", the total
     groups = report.to_json()["groups"]
@@ -31,7 +31,7 @@ def test_csv_carries_the_json_figures(store: Store, clock: ManualClock) -> None:
 def test_table_columns_line_up(store: Store, clock: ManualClock) -> None:
     build_day(store, clock)
     finish_day(store, clock)
-    lines = to_table(build_report(store, TUE, WED, "service")).splitlines()
+    lines = to_table(store.views.report(TUE, WED, "service")).splitlines()
     header, rule = lines[1], lines[2]
     assert "Chờ TB" in header and set(rule) <= {"-", " "}
     # every number column ends where its heading ends
@@ -46,7 +46,7 @@ def test_table_columns_line_up(store: Store, clock: ManualClock) -> None:
 def test_workbook_one_sheet_per_grouping(store: Store, clock: ManualClock, tmp_path: Path) -> None:
     build_day(store, clock)
     finish_day(store, clock)
-    reports = [build_report(store, TUE, WED, by) for by in GROUPINGS]
+    reports = [store.views.report(TUE, WED, by) for by in GROUPINGS]
     book = load_workbook(write_xlsx(reports, tmp_path / "r.xlsx"))
     assert book.sheetnames == ["Theo dịch vụ", "Theo quầy", "Theo cán bộ", "Theo giờ", "Theo thứ", "Theo ngày"]
     hours = book["Theo giờ"]

@@ -7,7 +7,7 @@ import statistics
 from hypothesis import given
 from hypothesis import strategies as st
 
-from common.views.report_sql import percentile
+from common.store.reads.report_sql import percentile
 
 
 def test_small_cases() -> None:

@@ -15,7 +15,7 @@ ASSETS = Path(__file__).resolve().parents[2] / "assets"
 def test_sample_config_loads(path: Path) -> None:
     config = load_config(path)
     assert config.values, f"{path} sets nothing"
-    assert config.get("office.timezone") == "Asia/Ho_Chi_Minh"
+    assert config.settings.office.timezone == "Asia/Ho_Chi_Minh"
 
 
 def test_every_sample_is_checked() -> None:

@@ -11,7 +11,6 @@ from pytestqt.qtbot import QtBot
 from common.core.clock import ManualClock
 from common.store import Store
 from common.store.rating import rate_ticket
-from common.views.rating_report import satisfaction_report
 from dashboard.satisfaction_tab import SATISFACTION_COLUMN
 from dashboard.tiles import COLOURS
 from dashboard.window import TABS
@@ -89,7 +88,7 @@ def test_the_total_is_red_below_the_target_and_green_at_it(qtbot: QtBot, rated: 
 def test_every_cell_equals_satisfaction_report(qtbot: QtBot, rated: Store, open_dashboard: Open, by: str) -> None:
     tab = shown(qtbot, open_dashboard(rated), by)
     start, end = tab.bar.bounds()
-    expected = satisfaction_report(rated, start, end, by)
+    expected = rated.views.satisfaction(start, end, by)
     groups = [*expected.groups, None]
     assert tab.table.rowCount() == len(groups)
     for r, group in enumerate(groups):

@@ -15,8 +15,6 @@ from pytestqt.qtbot import QtBot
 from common.core.clock import ManualClock
 from common.planning.staffing import staffing_advice
 from common.store import Store
-from common.views.estimate_accuracy import estimate_accuracy
-from common.views.report import build_report
 from dashboard.figures_table import COLUMNS
 from tests.conftest import ROOT
 from tests.dashboard.conftest import WAIT_MS, Open
@@ -121,7 +119,7 @@ def test_charts_show_waits_by_hour_and_share_per_day(qtbot: QtBot, day: Store, o
     window = open_dashboard(day)
     window.select("charts")
     qtbot.waitUntil(lambda: window.charts.reports is not None, timeout=WAIT_MS)
-    hours = build_report(day, WED, WED, "hour")
+    hours = day.views.report(WED, WED, "hour")
     chart = window.charts.by_hour.chart()
     bars, target = chart.series()
     mean = bars.barSets()[0]
@@ -137,7 +135,7 @@ def test_accuracy_and_staffing_tabs(qtbot: QtBot, day: Store, open_dashboard: Op
     window = open_dashboard(day)
     window.select("accuracy")
     qtbot.waitUntil(lambda: window.accuracy.report is not None, timeout=WAIT_MS)
-    expected = estimate_accuracy(day, WED, WED)
+    expected = day.views.estimate_accuracy(WED, WED)
     table = window.accuracy.table
     assert table.rowCount() == len(expected.services) + 1
     last = table.rowCount() - 1

@@ -17,8 +17,8 @@ from tests.kiosk.conftest import office_config
 ])
 def test_bad_printer_config_stops_the_kiosk_at_start(qtbot: QtBot, tmp_path: Path, sqlite_url: str,
                                                       printer: str, setting: str) -> None:
-    office_config(tmp_path, printer)
-    with pytest.raises(ConfigError, match=setting.replace(".", r"\.")):
+    with pytest.raises(ConfigError, match=setting.replace(".", r"\.")):  # refused as the file is read
+        office_config(tmp_path, printer)
         run([], config=str(tmp_path / "kiosk.toml"), db=sqlite_url)
 
 

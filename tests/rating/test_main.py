@@ -30,7 +30,7 @@ def test_an_unknown_counter_or_none_is_one_clear_error(store: Store, db_url: str
 def test_malformed_reasons_in_the_config_are_refused(tmp_path: Path, store: Store, db_url: str) -> None:
     config = tmp_path / "office.toml"
     config.write_text('[rating]\nreasons = ["Chờ lâu", ""]\n', encoding="utf-8")
-    with pytest.raises(MotcuaError, match=r"office\.toml: rating\.reasons"):
+    with pytest.raises(MotcuaError, match=r"office\.toml:2: rating\.reasons"):
         run(["--screenshot", str(tmp_path / "x.png")], config=str(config), db=db_url)
 
 

@@ -7,7 +7,6 @@ from datetime import timedelta
 from common.core.clock import ManualClock
 from common.store import Store
 from common.store.rating import Score, rate_ticket
-from common.views.board import read_statuses
 
 
 def test_served_tickets_stay_rateable_for_24_hours_even_past_midnight(store: Store, clock: ManualClock) -> None:
@@ -17,17 +16,17 @@ def test_served_tickets_stay_rateable_for_24_hours_even_past_midnight(store: Sto
     store.call_next(1, "lan")
     store.start_service(1, "lan")
     store.finish_service(1, "lan")
-    today = read_statuses(store)
+    today = store.views.statuses()
     assert today[served.token].state == "served" and today[served.token].rating_open  # type: ignore[index]
     assert not today[waiting.token].rating_open and today[waiting.token].rating is None  # type: ignore[index]
 
     clock.advance(timedelta(hours=23, minutes=59))  # 16:59 the next day
-    tomorrow = read_statuses(store)
+    tomorrow = store.views.statuses()
     assert served.token in tomorrow and tomorrow[served.token].rating_open  # type: ignore[index]
     assert waiting.token not in tomorrow  # yesterday's unserved ticket is no longer shown
 
     clock.advance(timedelta(minutes=2))
-    assert served.token not in read_statuses(store)
+    assert served.token not in store.views.statuses()
 
 
 def test_a_rated_ticket_shows_its_score_and_no_longer_offers_the_choices(store: Store) -> None:
@@ -36,5 +35,5 @@ def test_a_rated_ticket_shows_its_score_and_no_longer_offers_the_choices(store: 
     store.start_service(1, "lan")
     store.finish_service(1, "lan")
     rate_ticket(store, ticket.id, Score.SATISFIED)
-    status = read_statuses(store)[ticket.token]  # type: ignore[index]
+    status = store.views.statuses()[ticket.token]  # type: ignore[index]
     assert status.rating == 3 and not status.rating_open

@@ -1,6 +1,6 @@
 """The report's queries: one GROUP BY pass for counts and sums, one for percentiles.
 
-Kept apart from common.views.report so that the SQL (and its two dialects) can be read
+Kept apart from common/store/reads/report.py so that the SQL (and its two dialects) can be read
 in one place. docs/metrics.md states the rules these expressions implement.
 """
 

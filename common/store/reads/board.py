@@ -1,0 +1,84 @@
+"""The board and the public statuses, read in one transaction each (the values are in common/views/board.py)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from common.core.clock import local_midnight
+from common.core.model import CounterState, TicketStatus
+from common.store.orm import EventRow, TicketRow
+from common.store.rating import PHONE_WINDOW, rated_scores
+from common.views.board import CALL_KINDS, BoardState, CounterView, PublicStatus, WaitingView, call_view
+
+if TYPE_CHECKING:
+    from common.store import Store
+
+
+def read_board(store: Store, recent: int) -> BoardState:
+    """The snapshot and the recent calls in ONE transaction, so a call never shows in one and not the other."""
+    with store.transaction(readonly=True, consistent=True) as tx:
+        snap = tx.snapshot()
+        rows = tx.session.scalars(
+            select(EventRow)
+            .where(EventRow.kind.in_(tuple(CALL_KINDS)), EventRow.at >= local_midnight(tx.day, store.tz))
+            .order_by(EventRow.id.desc())
+            .limit(recent))
+        events = [tx.event(r) for r in rows]
+    calls = tuple(v for v in (call_view(e) for e in events) if v is not None)
+    counters = tuple(
+        CounterView(c.counter.number, c.counter.name, c.counter.state == CounterState.OPEN,
+                    c.current.code if c.current else None)
+        for c in snap.counters if c.counter.active)
+    waiting = tuple(
+        WaitingView(s.service.code, s.service.name_vi, s.service.prefix, s.waiting, s.estimated_wait_seconds,
+                    s.open_now)
+        for s in snap.services if s.service.active)
+    return BoardState(snap.at, calls, counters, waiting)
+
+
+_STATE = {
+    TicketStatus.WAITING: "waiting",
+    TicketStatus.ON_HOLD: "waiting",
+    TicketStatus.CALLED: "called",
+    TicketStatus.SERVING: "serving",
+    TicketStatus.DONE: "served",
+}
+
+
+def read_statuses(store: Store) -> dict[str, PublicStatus]:
+    """Today's tickets by token, and those served in the last 24 hours (they may still be rated).
+
+    A transferred visit shows its newest transaction.
+    """
+    out: dict[str, PublicStatus] = {}
+    with store.transaction(readonly=True, consistent=True) as tx:
+        since = tx.now - PHONE_WINDOW
+        recent = (TicketRow.status == TicketStatus.DONE.value) & (TicketRow.finished_at >= since)
+        rows = list(tx.session.scalars(
+            select(TicketRow).where(
+                TicketRow.service_day >= tx.day - timedelta(days=1),  # the day index bounds the scan
+                (TicketRow.service_day == tx.day) | recent,
+                TicketRow.token.is_not(None))
+            .order_by(TicketRow.id)))
+        rated = rated_scores(tx, [r.id for r in rows if r.status == TicketStatus.DONE])
+        estimates: dict[tuple[int, int], int] = {}
+        for row in rows:
+            status = TicketStatus(row.status)
+            ahead, wait = 0, 0
+            if status == TicketStatus.WAITING:
+                ahead = tx.ahead_of(row)
+                key = (row.service_id, ahead)
+                if key not in estimates:
+                    estimates[key] = tx.estimate(tx.service_by_id(row.service_id), ahead)
+                wait = estimates[key]
+            svc = tx.service_by_id(row.service_id)
+            score = rated.get(row.id)
+            open_ = (status == TicketStatus.DONE and score is None and row.finished_at is not None
+                     and row.finished_at >= since)
+            out[row.token] = PublicStatus(
+                row.code, svc.name_vi, _STATE.get(status, "closed"), tx.counter_number(row.counter_id), ahead, wait,
+                int(score) if score is not None else None, open_)
+    return out
