@@ -126,6 +126,12 @@ MOVES: dict[tuple[TicketStatus, Action], Move] = {
 }
 
 TICKET_ACTIONS = frozenset(action for _, action in MOVES)
+# What a clerk does at the counter PC (each has a job in counter/jobs.py). Other actions
+# (cancelling from the command line, the day's close) move tickets without a desk.
+DESK_ACTIONS = frozenset({
+    A.CALL_NEXT, A.CALL_SPECIFIC, A.RECALL, A.START, A.FINISH, A.NO_SHOW, A.TRANSFER, A.HOLD, A.RESUME,
+    A.BREAK, A.BACK_OFFICE, A.SIGN_OUT,
+})
 
 
 def move(status: TicketStatus, action: Action, *, started: bool = False) -> TicketStatus | None:
@@ -152,7 +158,7 @@ def desk_actions(state: CounterState, current: TicketStatus | None, held: bool) 
     """
     actions = {Action.SIGN_OUT}
     if current is not None:
-        actions |= {a for a in TICKET_ACTIONS if allowed(current, a) and a not in (Action.CANCEL, Action.EXPIRE)}
+        actions |= {a for a in TICKET_ACTIONS & DESK_ACTIONS if allowed(current, a)}
         return frozenset(actions)
     actions |= {Action.BREAK, Action.BACK_OFFICE}
     if state == CounterState.OPEN:
