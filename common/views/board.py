@@ -19,7 +19,7 @@ from sqlalchemy import select
 from common.core.clock import local_midnight
 from common.core.events import CALLS, EventKind
 from common.core.model import CounterState, Event, TicketStatus
-from common.core.wording import PUBLIC, PublicState
+from common.core.wording import PUBLIC, PublicState, counter_state_text
 from common.store import Store
 from common.store.orm import EventRow, TicketRow
 from common.store.rating import PHONE_WINDOW, rated_scores
@@ -44,6 +44,12 @@ class CounterView:
     name: str
     open: bool
     serving: str | None
+    state: CounterState = CounterState.OPEN
+
+    @property
+    def state_text(self) -> str:
+        """The counter's state in the same words as on the counter itself (a break is "Tạm nghỉ", not "Đóng")."""
+        return counter_state_text(self.state)
 
 
 @dataclass(frozen=True)
@@ -103,7 +109,7 @@ def read_board(store: Store, recent: int = 6) -> BoardState:
     calls = tuple(v for v in (call_view(e) for e in events) if v is not None)
     counters = tuple(
         CounterView(c.counter.number, c.counter.name, c.counter.state == CounterState.OPEN,
-                    c.current.code if c.current else None)
+                    c.current.code if c.current else None, c.counter.state)
         for c in snap.counters if c.counter.active)
     waiting = tuple(
         WaitingView(s.service.code, s.service.name_vi, s.service.prefix, s.waiting, s.estimated_wait_seconds,
