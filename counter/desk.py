@@ -31,11 +31,11 @@ class Desk(QObject):
     """One counter PC's session.
 
     Signals:
-        lists(object): ``jobs.OfficeLists`` once the store answered.
-        signed_in(object): ``jobs.SignedIn``.
+        lists(OfficeLists): what the sign-in form and the transfer dialog choose from.
+        signed_in(SignedIn): the clerk, the counter and the session.
         sign_in_failed(str): why, in one line.
         counter_held(str): another clerk holds the counter; ask, then ``sign_in(take_over=True)``.
-        view(object): a fresh ``DeskView``.
+        view(DeskView): a fresh view of the desk.
         done(ActionDone): the action and its result, after it committed.
         error(str): a domain error's message, shown plainly.
         online(bool): the store became unreachable / reachable again.
@@ -43,11 +43,11 @@ class Desk(QObject):
         signed_out(): the clerk signed out.
     """
 
-    lists = Signal(object)
-    signed_in = Signal(object)
+    lists = Signal(jobs.OfficeLists)
+    signed_in = Signal(jobs.SignedIn)
     sign_in_failed = Signal(str)
     counter_held = Signal(str)
-    view = Signal(object)
+    view = Signal(DeskView)
     done = Signal(jobs.ActionDone)
     error = Signal(str)
     online = Signal(bool)
