@@ -281,12 +281,13 @@ class Tx:
             self.start(row, c, k)
 
     def start(self, row: TicketRow, c: CounterRow, k: ClerkRow) -> None:
-        self.check(row, Action.START)
-        after = rules.move(TicketStatus(row.status), Action.START)
-        assert after is not None
+        before = TicketStatus(row.status)
+        after = rules.move(before, Action.START)
+        if after is None:
+            raise self.wrong_state(row)
         row.status, row.started_at = after.value, self.now
         row.walk_s = seconds_between(row.last_called_at or self.now, self.now)
-        self.log(EventKind.STARTED, row, c, k, W.CALLED, after)
+        self.log(OF_ACTION[Action.START], row, c, k, before, after)
 
     def close(self, row: TicketRow, action: Action, c: CounterRow, k: ClerkRow,
               detail: dict[str, Any] | None = None) -> TicketStatus:
