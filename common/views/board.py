@@ -14,9 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from common.core.model import Event
+from common.core.events import CALLS, EventKind
+from common.core.model import CounterState, Event
+from common.core.wording import PublicState, counter_state_text
 
-CALL_KINDS = frozenset({"called", "recalled"})
+CALL_KINDS = CALLS  # the hall display lists calls and recalls
 # secrets.token_urlsafe(16) gives 22 characters of [A-Za-z0-9_-]; anything else is not a token.
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
@@ -36,6 +38,12 @@ class CounterView:
     name: str
     open: bool
     serving: str | None
+    state: CounterState = CounterState.OPEN
+
+    @property
+    def state_text(self) -> str:
+        """The counter's state in the same words as on the counter itself (a break is "Tạm nghỉ", not "Đóng")."""
+        return counter_state_text(self.state)
 
 
 @dataclass(frozen=True)
@@ -66,7 +74,7 @@ class PublicStatus:
 
     code: str
     service_name_vi: str
-    state: str  # waiting | called | serving | served | closed
+    state: PublicState  # common.core.wording.PUBLIC: waiting | called | serving | served | closed
     counter: int | None
     people_ahead: int
     estimated_wait_seconds: int
@@ -79,7 +87,7 @@ class PublicStatus:
 def call_view(event: Event) -> CallView | None:
     if event.kind not in CALL_KINDS or not event.ticket_code or event.counter is None:
         return None
-    return CallView(event.id, event.ticket_code, event.counter, event.kind == "recalled", event.at)
+    return CallView(event.id, event.ticket_code, event.counter, event.kind == EventKind.RECALLED, event.at)
 
 
 def public_status(statuses: Mapping[str, PublicStatus], token: str) -> PublicStatus | None:

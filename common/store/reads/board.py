@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from common.core.clock import local_midnight
 from common.core.model import CounterState, TicketStatus
+from common.core.wording import PUBLIC
 from common.store.orm import EventRow, TicketRow
 from common.store.rating import PHONE_WINDOW, rated_scores
 from common.views.board import CALL_KINDS, BoardState, CounterView, PublicStatus, WaitingView, call_view
@@ -23,29 +24,20 @@ def read_board(store: Store, recent: int) -> BoardState:
         snap = tx.snapshot()
         rows = tx.session.scalars(
             select(EventRow)
-            .where(EventRow.kind.in_(tuple(CALL_KINDS)), EventRow.at >= local_midnight(tx.day, store.tz))
+            .where(EventRow.kind.in_(sorted(CALL_KINDS)), EventRow.at >= local_midnight(tx.day, store.tz))
             .order_by(EventRow.id.desc())
             .limit(recent))
         events = [tx.event(r) for r in rows]
     calls = tuple(v for v in (call_view(e) for e in events) if v is not None)
     counters = tuple(
         CounterView(c.counter.number, c.counter.name, c.counter.state == CounterState.OPEN,
-                    c.current.code if c.current else None)
+                    c.current.code if c.current else None, c.counter.state)
         for c in snap.counters if c.counter.active)
     waiting = tuple(
         WaitingView(s.service.code, s.service.name_vi, s.service.prefix, s.waiting, s.estimated_wait_seconds,
                     s.open_now)
         for s in snap.services if s.service.active)
     return BoardState(snap.at, calls, counters, waiting)
-
-
-_STATE = {
-    TicketStatus.WAITING: "waiting",
-    TicketStatus.ON_HOLD: "waiting",
-    TicketStatus.CALLED: "called",
-    TicketStatus.SERVING: "serving",
-    TicketStatus.DONE: "served",
-}
 
 
 def read_statuses(store: Store) -> dict[str, PublicStatus]:
@@ -79,6 +71,6 @@ def read_statuses(store: Store) -> dict[str, PublicStatus]:
             open_ = (status == TicketStatus.DONE and score is None and row.finished_at is not None
                      and row.finished_at >= since)
             out[row.token] = PublicStatus(
-                row.code, svc.name_vi, _STATE.get(status, "closed"), tx.counter_number(row.counter_id), ahead, wait,
+                row.code, svc.name_vi, PUBLIC[status], tx.counter_number(row.counter_id), ahead, wait,
                 int(score) if score is not None else None, open_)
     return out
