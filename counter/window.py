@@ -22,9 +22,10 @@ from counter.signin_panel import SignInPanel
 from counter.ticket_card import TicketCard
 from counter.today_panel import TodayPanel
 from ui.banner import Banner
+from ui.outage import outage_text
 from ui.style import font
 
-OUTAGE = "Mất kết nối tới máy chủ dữ liệu. Các thao tác tạm khoá; quầy sẽ tự kết nối lại."
+OUTAGE = outage_text()  # the one outage line of every app; the greyed action bar says the rest
 DONE_TEXT = {
     "recall": "Đã gọi lại {code}",
     "start": "Bắt đầu phục vụ {code}",
