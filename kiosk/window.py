@@ -100,7 +100,7 @@ class KioskWindow(QWidget):
 
         # The queue on the home screen, read on the store runner (after any issue already queued there).
         self.live = LiveView(store, lambda: self._read, runner=self.runner, tag="snapshot", live=live,
-                             every_ms=REFRESH_MS if live else 0, parent=self)
+                             every_ms=REFRESH_MS, parent=self)
         self.live.fresh.connect(self._snapshot)
         self.live.online.connect(self._online)
         self.set_language(self.lang)

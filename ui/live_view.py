@@ -47,16 +47,18 @@ class LiveView(QObject):
     online = Signal(bool)
     failed = Signal(object)
 
-    def __init__(self, store: Store, job: Job | None, *, runner: Runner | None = None, tag: str = "live",
+    def __init__(self, store: Store | None, job: Job | None, *, runner: Runner | None = None, tag: str = "live",
                  live: bool = True, every_ms: int = 0, drop_stale: bool = False,
                  parent: QObject | None = None) -> None:
         """``runner``: share a window's worker (its actions and this read then run in order); else one is made.
-        ``live``: follow the store's change feed. ``every_ms``: also read on this period (waits grow with
-        the clock, not only with events). ``drop_stale``: when a re-read is pending, skip the older answer
-        (a period read whose period changed meanwhile) instead of showing it first.
+        ``live``: follow the store's change feed and the clock (``store`` is then needed); without it the
+        view reads only when asked (tests, a tab's period read). ``every_ms``: also read on this period,
+        while live (waits grow with the clock, not only with events); ``timer`` is that clock.
+        ``drop_stale``: when a re-read is pending, skip the older answer (a period read whose period
+        changed meanwhile) instead of showing it first.
         """
         super().__init__(parent)
-        self.store, self.job, self.tag, self.drop_stale = store, job, tag, drop_stale
+        self.job, self.tag, self.drop_stale = job, tag, drop_stale
         self._own_runner = runner is None
         self.runner = runner if runner is not None else Runner(self, name=f"motcua-{tag}")
         self.runner.succeeded.connect(self._succeeded)
@@ -67,11 +69,14 @@ class LiveView(QObject):
         self._attempt = 0
         self._retry = QTimer(self, singleShot=True)
         self._retry.timeout.connect(self._retry_now)
-        self._clock = QTimer(self, interval=every_ms) if every_ms > 0 else None
-        if self._clock is not None:
-            self._clock.timeout.connect(self.refresh)
+        self.live = live
+        self.timer: QTimer | None = QTimer(self, interval=every_ms) if every_ms > 0 else None
+        if self.timer is not None:
+            self.timer.timeout.connect(self.refresh)
         self.feed: LiveFeed | None = None
         if live:
+            if store is None:
+                raise ValueError("a live view follows a store's change feed: give it the store")
             self.feed = LiveFeed(store, self)
             self.feed.changed.connect(self._changed)
             self.feed.online.connect(self._feed_online)
@@ -91,8 +96,8 @@ class LiveView(QObject):
             return
         if self.feed is not None:
             self.feed.start()
-        if self._clock is not None:
-            self._clock.start()
+        if self.timer is not None and self.live:
+            self.timer.start()
         self.refresh()
 
     def refresh(self) -> None:
@@ -118,8 +123,8 @@ class LiveView(QObject):
             return
         self._stopped = True
         self._retry.stop()
-        if self._clock is not None:
-            self._clock.stop()
+        if self.timer is not None:
+            self.timer.stop()
         if self.feed is not None:
             self.feed.stop()
         if self._own_runner:
