@@ -65,6 +65,7 @@ class LiveView(QObject):
         self.runner.failed.connect(self._failed)
         self._up: bool | None = None  # unknown until the first answer or feed report
         self._again = False
+        self._started = False
         self._stopped = False
         self._attempt = 0
         self._retry = QTimer(self, singleShot=True)
@@ -92,8 +93,9 @@ class LiveView(QObject):
 
     def start(self) -> None:
         """Follow the feed and the clock, and read once now."""
-        if self._stopped:
+        if self._stopped or self._started:
             return
+        self._started = True
         if self.feed is not None:
             self.feed.start()
         if self.timer is not None and self.live:
@@ -110,8 +112,7 @@ class LiveView(QObject):
         call = self.job()
         if call is None:
             return
-        if not self.runner.submit(self.tag, call):
-            self._again = not self._stopped
+        self.runner.submit(self.tag, call)  # refused only once the window shut its worker down
 
     def report_outage(self) -> None:
         """An action of the window hit the outage before the feed or the read noticed."""
