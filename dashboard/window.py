@@ -135,7 +135,8 @@ class DashboardWindow(QWidget):
             self.outage.show_message(outage_text(), "error")
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.reader.stop()
+        for view in self.findChildren(LiveView):  # the Live tab's and every tab's period read
+            view.stop()
         self.runner.shutdown()
         super().closeEvent(event)
 

@@ -94,7 +94,7 @@ def staffing_advice(store: Store, start: date, end: date, target_minutes: int = 
                          .where(in_period).group_by(TicketRow.local_hour, TicketRow.service_id)).all()
         events = s.execute(select(EventRow.counter_id, EventRow.at, EventRow.kind).where(
             EventRow.kind.in_(STATE_EVENTS), EventRow.at >= first - timedelta(days=1), EventRow.at < after,
-            EventRow.counter_id.is_not(None)).order_by(EventRow.counter_id, EventRow.at, EventRow.id)).tuples().all()
+            EventRow.counter_id.is_not(None)).order_by(EventRow.counter_id, EventRow.at, EventRow.id)).all()
         until = min(tx.now, after)
     open_s = _open_seconds(events, first, until, store)
     target_s = target_minutes * 60
