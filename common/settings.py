@@ -168,7 +168,7 @@ class Setting:
             value = float(value)
         if not isinstance(value, self.type) or (self.type is int and isinstance(value, bool)):
             raise ValueError(f"{self.name} must be {self.type.__name__}, not {value!r}")
-        if self.type is list:
+        if isinstance(value, list):
             if not all(isinstance(v, str) for v in value):
                 raise ValueError(f"{self.name} must be a list of text, not {value!r}")
             value = tuple(value)
@@ -236,8 +236,8 @@ def _declared() -> tuple[Setting, ...]:
         for f in fields(cls):
             hint, choices = hints[f.name], ()
             if get_origin(hint) is Literal:
-                choices = get_args(hint)
-                hint = type(choices[0])
+                choices = tuple(get_args(hint))
+                hint = type(get_args(hint)[0])
             elif get_origin(hint) is tuple:
                 hint = list
             meta = f.metadata

@@ -1,21 +1,19 @@
-"""The door to the supervisor's dashboard (a separate issue): open it if this build has it.
+"""The door to the supervisor's dashboard: open it if this build has it.
 
-The dashboard's module is expected to offer
-``dashboard.window.open_dashboard(store, clerk, parent, **options) -> QWidget``.
+The counter does not import the dashboard (the apps are independent, see pyproject.toml's
+import contracts): it asks ui.registry for the window registered as ``dashboard`` in the
+``motcua.windows`` entry points, an opener ``(store, clerk, parent, **options) -> QWidget | str``.
 """
 
 from __future__ import annotations
-
-import importlib
-import logging
 
 from PySide6.QtWidgets import QWidget
 
 from common.core.model import Clerk, Role
 from common.store import Store
+from ui.registry import window_opener
 
-log = logging.getLogger(__name__)
-MODULE = "dashboard.window"
+WINDOW = "dashboard"
 NOT_INSTALLED = "Bảng điều khiển chưa có trong bản cài đặt này. Vui lòng liên hệ bộ phận kỹ thuật."
 
 
@@ -27,14 +25,8 @@ def open_dashboard(store: Store, clerk: Clerk, parent: QWidget, **options: objec
     """The dashboard window, or the one-line reason it cannot be opened."""
     if not may_open(clerk):
         return "Chỉ giám sát viên và quản trị viên được mở bảng điều khiển."
-    try:
-        module = importlib.import_module(MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name and MODULE.startswith(exc.name):
-            return NOT_INSTALLED
-        raise
-    opener = getattr(module, "open_dashboard", None)
+    opener = window_opener(WINDOW)
     if opener is None:
-        log.warning("%s has no open_dashboard(store, clerk, parent)", MODULE)
         return NOT_INSTALLED
-    return opener(store, clerk, parent, **options)
+    window = opener(store, clerk, parent, **options)
+    return window if isinstance(window, QWidget | str) else NOT_INSTALLED

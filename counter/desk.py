@@ -9,9 +9,10 @@ change, so the window never polls the store and never reads it on the GUI thread
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from common.core.errors import DomainError, MotcuaError, StoreUnavailable
 from common.core.model import Clerk, CounterState
@@ -20,11 +21,11 @@ from common.store import Store
 from common.views.clerk_stats import DeskView
 from counter import jobs
 from counter.throttle import SignInThrottle
-from ui.feed import LiveFeed
+from ui.live_view import LiveView
+from ui.outage import outage_text
 from ui.worker import Runner
 
 log = logging.getLogger(__name__)
-RETRY_MS = 2000
 
 
 class Desk(QObject):
@@ -68,17 +69,13 @@ class Desk(QObject):
         self.session_id: str | None = None
         self.last_view: DeskView | None = None
         self.is_online = True
-        self._feed_online = True
-        self._refresh_again = False
         self._closed = False
-        self._retry = QTimer(self, interval=RETRY_MS)
-        self._retry.timeout.connect(self.refresh)
-        self._feed: LiveFeed | None = None
-        if live:
-            self._feed = LiveFeed(store, self)
-            self._feed.changed.connect(lambda _events: self.refresh())
-            self._feed.online.connect(self._feed_status)
-            self._feed.start()
+        # The desk's view is read on the same worker as the clerk's actions, so it follows them in order.
+        self.live = LiveView(store, self._view_job, runner=self.runner, tag="refresh", live=live, parent=self)
+        self.live.fresh.connect(self._viewed)
+        self.live.failed.connect(self._view_failed)
+        self.live.online.connect(self._set_online)
+        self.live.start()  # reads nothing until a clerk signs in
 
     # ------------------------------------------------------------------ requests
     def load_lists(self) -> None:
@@ -98,27 +95,26 @@ class Desk(QObject):
         return self.runner.submit(action, jobs.ACTIONS[action], self.store, self.counter, self.clerk.username, *args)
 
     def refresh(self) -> None:
+        self.live.refresh()
+
+    def _view_job(self) -> Callable[[], DeskView] | None:
         if self._closed or self.clerk is None or self.counter is None:
-            return
-        if not self.runner.submit("refresh", self.store.views.desk, self.counter, self.clerk.username,
-                                  self.session_id):
-            self._refresh_again = True  # a change arrived while reading: read once more afterwards
+            return None
+        counter, username, session_id = self.counter, self.clerk.username, self.session_id
+        return lambda: self.store.views.desk(counter, username, session_id)
 
     def close(self) -> None:
         """Stop the feed and the worker; answers still queued for the GUI thread are then ignored."""
         if self._closed:
             return
         self._closed = True
-        self._retry.stop()
-        if self._feed is not None:
-            self._feed.stop()
+        self.live.stop()
         self.runner.shutdown()
 
     # ------------------------------------------------------------------ answers
     def _succeeded(self, tag: str, result: object) -> None:
-        if self._closed:
-            return
-        self._set_online(True)
+        if self._closed or tag == "refresh":
+            return  # the view's answers are the live view's
         if tag == "lists":
             self.lists.emit(result)
         elif tag == "sign_in":
@@ -126,8 +122,6 @@ class Desk(QObject):
             self.clerk, self.counter, self.session_id = result.clerk, result.counter, result.session_id
             self.signed_in.emit(result)
             self.refresh()
-        elif tag == "refresh":
-            self._viewed(result)  # type: ignore[arg-type]
         else:
             action = Action(tag)  # the worker's tags are plain strings; every other tag is an Action
             if action == Action.SIGN_OUT:
@@ -148,18 +142,15 @@ class Desk(QObject):
             return
         self.last_view = view
         self.view.emit(view)
-        if self._refresh_again:
-            self._refresh_again = False
-            self.refresh()
 
     def _failed(self, tag: str, exc: object) -> None:
-        if self._closed:
+        if self._closed or tag == "refresh":
             return
         if isinstance(exc, StoreUnavailable):
             log.warning("%s: %s", tag, exc)
-            self._set_online(False)
+            self.live.report_outage()
             if tag == "sign_in":
-                self.sign_in_failed.emit("Mất kết nối tới máy chủ dữ liệu: thử lại sau ít phút")
+                self.sign_in_failed.emit(outage_text(self.lang))
             return
         if tag == "sign_in":
             if isinstance(exc, jobs.CounterHeld):
@@ -167,30 +158,18 @@ class Desk(QObject):
             else:
                 self.sign_in_failed.emit(_message(exc, self.lang))
             return
-        if tag == "refresh" and isinstance(exc, DomainError):
-            log.warning("refresh: %s", exc)
-            return
         self.error.emit(_message(exc, self.lang))
-        if tag != "refresh":
-            self.refresh()
+        self.refresh()
 
-    def _feed_status(self, up: bool) -> None:
-        if self._closed:
-            return
-        self._feed_online = up
-        self._set_online(up)
-        if up:
-            self.refresh()
+    def _view_failed(self, exc: object) -> None:
+        if self._closed or isinstance(exc, DomainError):
+            return  # e.g. the counter was closed from elsewhere mid-read; the next read says so
+        self.error.emit(_message(exc, self.lang))
 
     def _set_online(self, up: bool) -> None:
         if up == self.is_online:
-            return
+            return  # the first good read of a session is no news
         self.is_online = up
-        # While down, probe the store now and then: an action may have failed before the feed noticed.
-        if up:
-            self._retry.stop()
-        else:
-            self._retry.start()
         self.online.emit(up)
 
     def _end_session(self) -> None:

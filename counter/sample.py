@@ -9,7 +9,7 @@ from common.config import load_config
 from common.core.clock import ManualClock
 from common.core.model import Role
 from common.store import Store
-from common.store.db import connect
+from common.store.bootstrap import store_for
 
 EXAMPLE_OFFICE = Path(__file__).resolve().parent.parent / "assets" / "office.example.toml"
 DEMO_CLERK, DEMO_PASSWORD, DEMO_COUNTER = "lan", "demo-lan", 1
@@ -23,8 +23,9 @@ def sample_store(directory: Path, day: datetime) -> Store:
     tz = ZoneInfo(TZ)
     start = datetime(day.year, day.month, day.day, 7, 30, tzinfo=tz)
     clock = ManualClock(start)
-    store = Store(connect(f"sqlite:///{directory / 'sample.sqlite3'}"), clock, tz)
-    store.load_office(load_config(EXAMPLE_OFFICE).office)
+    config = load_config(EXAMPLE_OFFICE)
+    store = store_for(config, f"sqlite:///{directory / 'sample.sqlite3'}", clock)
+    store.load_office(config.office)
     store.add_clerk(DEMO_CLERK, "Nguyễn Thị Lan", Role.CLERK, DEMO_PASSWORD)
     at = lambda minutes: clock.set(start + timedelta(minutes=minutes))  # noqa: E731
     # The early morning: six citizens served at counter 1, one no-show.

@@ -24,9 +24,10 @@ from counter.signin_panel import SignInPanel
 from counter.ticket_card import TicketCard
 from counter.today_panel import TodayPanel
 from ui.banner import Banner
+from ui.outage import outage_text
 from ui.style import font
 
-OUTAGE = "Mất kết nối tới máy chủ dữ liệu. Các thao tác tạm khoá; quầy sẽ tự kết nối lại."
+OUTAGE = outage_text()  # the one outage line of every app; the greyed action bar says the rest
 DONE_TEXT: dict[Action, str] = {
     Action.RECALL: "Đã gọi lại {code}",
     Action.START: "Bắt đầu phục vụ {code}",

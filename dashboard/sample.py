@@ -19,7 +19,7 @@ from common.core.clock import ManualClock
 from common.core.model import Clerk, CounterState, Role, TicketStatus
 from common.planning.simulate import fill_history
 from common.store import Store
-from common.store.db import connect
+from common.store.bootstrap import store_for
 from common.store.rating import Score, rate_ticket
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,7 +33,7 @@ OPEN = (1, 2, 3, 4, 6, 7)  # counter 5 is on break, 8 closed
 def sample_store(folder: Path, history_days: int = 12) -> tuple[Store, str]:
     config = load_config(EXAMPLE)
     clock = ManualClock(NOW.replace(hour=7, minute=0))
-    store = Store(connect(f"sqlite:///{folder / 'dashboard.sqlite3'}"), clock, TZ)
+    store = store_for(config, f"sqlite:///{folder / 'dashboard.sqlite3'}", clock)
     store.load_office(config.office)
     fill_history(store, history_days, end=NOW.date())
     busy_morning(store, clock)

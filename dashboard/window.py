@@ -26,7 +26,8 @@ from dashboard.live_tab import LiveTab
 from dashboard.satisfaction_tab import SatisfactionTab
 from dashboard.staffing_tab import StaffingTab
 from ui.banner import Banner
-from ui.feed import LiveFeed
+from ui.live_view import LiveView
+from ui.outage import outage_text
 from ui.style import font
 from ui.worker import Runner
 
@@ -72,21 +73,16 @@ class DashboardWindow(QWidget):
         layout.addWidget(self.tabs, 1)
         self.chime = Chime(self, enabled=sound)
         self.seen: set[tuple[int, str]] = set()
-        self._again = False
         self._loaded: set[str] = set()
-        self.runner.succeeded.connect(self._done)
-        self.runner.failed.connect(self._failed)
         self.tabs.currentChanged.connect(lambda _i: self._show_tab())
-        self.timer = QTimer(self, interval=CLOCK_MS)
-        self.timer.timeout.connect(self.refresh_live)
-        self.feed: LiveFeed | None = None
-        if live:
-            self.feed = LiveFeed(store, self)
-            self.feed.changed.connect(self._changed)
-            self.feed.online.connect(self._online)
-            self.feed.start()
-            self.timer.start()
-        self.refresh_live()
+        # The Live tab: read on each change and each minute (waits grow with the clock, not only with events).
+        self.reader = LiveView(store, lambda: self._read_live, runner=self.runner, tag="live", live=live,
+                               every_ms=CLOCK_MS, parent=self)
+        self.reader.fresh.connect(self._done)
+        self.reader.failed.connect(self._failed)
+        self.reader.changed.connect(self._changed)
+        self.reader.online.connect(self._online)
+        self.reader.start()
         self._show_tab()
 
     def select(self, key: str) -> None:
@@ -95,9 +91,16 @@ class DashboardWindow(QWidget):
     def current_key(self) -> str:
         return list(TABS)[self.tabs.currentIndex()]
 
+    @property
+    def timer(self) -> QTimer:
+        assert self.reader.timer is not None  # made with every_ms
+        return self.reader.timer
+
     def refresh_live(self) -> None:
-        if not self.runner.submit("live", self.store.views.live, self.at_risk_minutes):
-            self._again = True  # a change arrived while reading: read once more afterwards
+        self.reader.refresh()
+
+    def _read_live(self) -> LiveFigures:
+        return self.store.views.live(self.at_risk_minutes)
 
     def _show_tab(self) -> None:
         key = self.current_key()
@@ -106,15 +109,11 @@ class DashboardWindow(QWidget):
             getattr(self, key).refresh()
 
     def _changed(self, _events: list[object]) -> None:
-        self.refresh_live()
         key = self.current_key()
         if key in ("history", "charts", "satisfaction") and getattr(self, key).bar.bounds()[1] >= self.store.today:
             getattr(self, key).refresh()
 
-    def _done(self, tag: str, result: object) -> None:
-        if tag != "live":
-            return
-        assert isinstance(result, LiveFigures)
+    def _done(self, result: LiveFigures) -> None:
         self.outage.clear()
         self.live.show_figures(result)
         fresh = crossings(result, self.seen)
@@ -125,25 +124,19 @@ class DashboardWindow(QWidget):
         elif not any(t.waited_s >= thresholds(t.target_s)[0][1] for t in result.waiting):
             self.live.clear_alert()
         self.live_shown.emit(result)
-        if self._again:
-            self._again = False
-            self.refresh_live()
 
-    def _failed(self, tag: str, exc: object) -> None:
-        if tag == "live":
-            self.outage.show_message(f"Không đọc được số liệu: {exc}", "error")
+    def _failed(self, exc: object) -> None:
+        self.outage.show_message(f"Không đọc được số liệu: {exc}", "error")
 
     def _online(self, up: bool) -> None:
         if up:
             self.outage.clear()
-            self.refresh_live()
         else:
-            self.outage.show_message("Mất kết nối cơ sở dữ liệu – số liệu có thể chưa cập nhật.", "error")
+            self.outage.show_message(outage_text(), "error")
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.timer.stop()
-        if self.feed is not None:
-            self.feed.stop()
+        for view in self.findChildren(LiveView):  # the Live tab's and every tab's period read
+            view.stop()
         self.runner.shutdown()
         super().closeEvent(event)
 

@@ -14,8 +14,9 @@ from PySide6.QtWidgets import QBoxLayout, QLabel, QLayout, QVBoxLayout, QWidget
 
 from common.views.board import BoardState, CallView
 from display.widgets import BG, CounterGrid, Header, LatestCall, RecentCalls, Ticker, WaitingPanel, px_font
+from ui.outage import outage_text
 
-OFFLINE_TEXT = "Mất kết nối – đang kết nối lại…"
+OFFLINE_TEXT = outage_text()  # the one outage line of every app
 
 
 class BoardWindow(QWidget):

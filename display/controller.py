@@ -1,4 +1,4 @@
-"""Wires the display: change feed → board refresh (off the GUI thread) → board, status site, announcer.
+"""Wires the display: ui.live_view (feed → board read off the GUI thread) → board, status site, announcer.
 
 It also writes the status page's ratings on its worker thread (display.rating_form).
 """
@@ -6,6 +6,7 @@ It also writes the status page's ratings on its worker thread (display.rating_fo
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject
 
@@ -13,11 +14,12 @@ from common.core.errors import DomainError
 from common.core.model import Event
 from common.store import Store
 from common.store.rating import rate_by_token
-from common.views.board import BoardState, call_view
+from common.views.board import BoardState, PublicStatus, call_view
 from display.announcer import Announcer
 from display.board_window import BoardWindow
 from display.status_site import StatusSite
 from ui.feed import LiveFeed
+from ui.live_view import LiveView
 from ui.worker import Runner
 
 log = logging.getLogger(__name__)
@@ -32,15 +34,24 @@ class DisplayController(QObject):
         self.store, self.board, self.recent = store, board, recent
         self.announcer, self.site = announcer, site
         self.runner = Runner(self, name="motcua-display")
-        self.runner.succeeded.connect(self._on_result)
-        self.runner.failed.connect(self._on_failure)
-        self.feed = LiveFeed(store, self)
-        self.feed.changed.connect(self._on_events)
-        self.feed.online.connect(self._on_online)
-        self._dirty: set[str] = set()
+        self.runner.succeeded.connect(self._on_rated)
+        self.runner.failed.connect(self._on_rating_failed)
+        # The board follows the store; the status page's table is read after each board read
+        # and after each rating, on the same worker.
+        self.live = LiveView(store, lambda: self._read_board, runner=self.runner, tag="board", parent=self)
+        self.live.changed.connect(self._on_events)
+        self.live.fresh.connect(self._on_board)
+        self.live.online.connect(board.set_online)
+        self.statuses = LiveView(store, self._statuses_job, runner=self.runner, tag="statuses", live=False,
+                                 parent=self)
+        self.statuses.fresh.connect(self._on_statuses)
         self._stopped = False
         if site is not None:
             site.on_rating = self.rate
+
+    @property
+    def feed(self) -> LiveFeed | None:
+        return self.live.feed
 
     def rate(self, token: str, score: int, reasons: list[str]) -> bool:
         """The status page's rating, written off the GUI thread; False if it cannot be queued now."""
@@ -49,23 +60,22 @@ class DisplayController(QObject):
         return self.runner.submit(RATE + token, rate_by_token, self.store, token, score, reasons)
 
     def start(self) -> None:
-        self.feed.start()
-        self.refresh()
+        self.live.start()
 
     def stop(self) -> None:
         self._stopped = True
-        self.feed.stop()
+        self.live.stop()
+        self.statuses.stop()
         self.runner.shutdown()
 
     def refresh(self) -> None:
-        self._submit("board", self.store.views.board, self.recent)
+        self.live.refresh()
 
-    def _submit(self, tag: str, fn: object, *args: object) -> None:
-        if self._stopped:
-            return
-        # A change that arrives while the same read is running is read again right after.
-        if not self.runner.submit(tag, fn, *args):  # type: ignore[arg-type]
-            self._dirty.add(tag)
+    def _read_board(self) -> BoardState:
+        return self.store.views.board(self.recent)
+
+    def _statuses_job(self) -> Callable[[], dict[str, PublicStatus]] | None:
+        return (lambda: self.store.views.statuses()) if self.site is not None else None
 
     def _on_events(self, events: list[Event]) -> None:
         calls = [c for c in (call_view(e) for e in events) if c is not None]
@@ -74,46 +84,25 @@ class DisplayController(QObject):
         if self.announcer is not None:
             for call in calls:
                 self.announcer.announce(call)
-        self.refresh()
 
-    def _on_online(self, online: bool) -> None:
-        self.board.set_online(online)
-        if online:
-            self.refresh()
+    def _on_board(self, value: BoardState) -> None:
+        self.board.apply(value)
+        if self.site is not None:
+            self.site.board = value
+            self.statuses.refresh()
 
-    def _on_result(self, tag: str, value: object) -> None:
-        if self._stopped:
-            return
-        if tag.startswith(RATE):
-            self._submit("statuses", self.store.views.statuses)  # the page then shows the rating given
-            return
-        if tag == "board" and isinstance(value, BoardState):
-            self.board.apply(value)
-            self.board.set_online(True)
-            if self.site is not None:
-                self.site.board = value
-                self._submit("statuses", self.store.views.statuses)
-        elif tag == "statuses" and self.site is not None and isinstance(value, dict):
+    def _on_statuses(self, value: dict[str, PublicStatus]) -> None:
+        if self.site is not None:
             self.site.statuses = value
-        self._again(tag)
 
-    def _on_failure(self, tag: str, exc: object) -> None:
-        if tag.startswith(RATE):
-            self._rating_failed(tag.removeprefix(RATE), exc)
+    def _on_rated(self, tag: str, _value: object) -> None:
+        if tag.startswith(RATE) and not self._stopped:
+            self.statuses.refresh()  # the page then shows the rating given
+
+    def _on_rating_failed(self, tag: str, exc: object) -> None:
+        if not tag.startswith(RATE) or self._stopped:
             return
-        log.warning("display could not read the %s: %s", tag, exc)
-        self.board.set_online(False)
-        self._again(tag)
-
-    def _again(self, tag: str) -> None:
-        if tag in self._dirty:
-            self._dirty.discard(tag)
-            if tag == "board":
-                self.refresh()
-            else:
-                self._submit(tag, self.store.views.statuses)
-
-    def _rating_failed(self, token: str, exc: object) -> None:
+        token = tag.removeprefix(RATE)
         log.warning("rating from the status page not stored: %s", exc)
         if self.site is not None:
             self.site.pending.pop(token, None)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from common.config import AppConfig, load_config
 from common.core.clock import ManualClock
 from common.store import Store
-from common.store.db import connect
+from common.store.bootstrap import store_for
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_OFFICE = ROOT / "assets" / "office.example.toml"
@@ -26,7 +26,7 @@ def sample_config(path: Path | None = None) -> AppConfig:
 def sample_store(folder: Path, config: AppConfig) -> Store:
     """Counters open, some citizens served, queues waiting; the construction-permit service sold out."""
     clock = ManualClock(SAMPLE_MORNING - timedelta(hours=2))
-    store = Store(connect(f"sqlite:///{folder / 'sample.sqlite3'}"), clock, config.tz)
+    store = store_for(config, f"sqlite:///{folder / 'sample.sqlite3'}", clock)
     store.load_office(config.office, {"office.name": config.settings.office.name})
     clerks = [c.username for c in config.office.clerks if c.role.value == "clerk"]
     for number, clerk in zip((1, 3, 6, 7), clerks, strict=False):

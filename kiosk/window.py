@@ -32,11 +32,12 @@ from kiosk.priority import PriorityPanel
 from kiosk.texts import tr
 from kiosk.theme import STYLE
 from ui.feed import LiveFeed
+from ui.live_view import LiveView
+from ui.outage import outage_text
 from ui.worker import Runner
 
 log = logging.getLogger(__name__)
 DEBOUNCE_SECONDS = 1.5  # a second tap this soon after an accepted one issues nothing
-RETRY_MS = 3000  # while the store is down
 REFRESH_MS = 30_000  # opening hours change with time, not with events
 FAILURE_SCREEN_FACTOR = 6  # the failure panel stays longer: time to photograph the QR
 
@@ -51,10 +52,9 @@ class KioskWindow(QWidget):
         self.lang = config.settings.office.language
         self.admin_pin: str = config.settings.kiosk.admin_pin
         self.category: str | None = None
-        self.online = True
         self._last_tap = -DEBOUNCE_SECONDS
-        self._refresh_pending = False
         self._closing = False
+        self._shown_offline = False  # the outage screen was put up; the next good read takes it down
         categories = dict(config.office.priority_categories) or dict(DEFAULT_PRIORITY_CATEGORIES)
 
         self.header = Header(config.settings.office.name, lambda: store.clock.now().astimezone(config.tz))
@@ -84,10 +84,6 @@ class KioskWindow(QWidget):
         self.print_runner.failed.connect(lambda _tag, exc: log.error("print job crashed: %r", exc))
         self.return_timer = QTimer(self, singleShot=True)
         self.return_timer.timeout.connect(self.go_home)
-        self.retry_timer = QTimer(self, interval=RETRY_MS)
-        self.retry_timer.timeout.connect(self.refresh)
-        self.refresh_timer = QTimer(self, interval=REFRESH_MS)
-        self.refresh_timer.timeout.connect(self.refresh)
 
         self.header.language_toggled.connect(lambda: self.set_language("en" if self.lang == "vi" else "vi"))
         self.header.clock.long_pressed.connect(self.ask_to_close)
@@ -102,38 +98,34 @@ class KioskWindow(QWidget):
         self.stack.currentChanged.connect(
             lambda _i: self.header.subtitle.setVisible(self.stack.currentWidget() is self.home))
 
-        self.feed: LiveFeed | None = None
-        if live:
-            self.feed = LiveFeed(store, self)
-            self.feed.changed.connect(lambda _events: self.refresh())
-            self.feed.online.connect(self._feed_online)
-            self.feed.start()
-            self.refresh_timer.start()
+        # The queue on the home screen, read on the store runner (after any issue already queued there).
+        self.live = LiveView(store, lambda: self._read, runner=self.runner, tag="snapshot", live=live,
+                             every_ms=REFRESH_MS, parent=self)
+        self.live.fresh.connect(self._snapshot)
+        self.live.online.connect(self._online)
         self.set_language(self.lang)
-        self.refresh()
+        self.live.start()
 
     # ---------------------------------------------------------------- reading
+    @property
+    def online(self) -> bool:
+        return self.live.is_online
+
+    @property
+    def feed(self) -> LiveFeed | None:
+        return self.live.feed
+
     def refresh(self) -> None:
         """Re-read the queue off the GUI thread; a refresh asked for meanwhile runs after this one."""
-        if self._closing:
-            return  # a change notification still queued when the window closed
-        if not self.runner.submit("snapshot", self._read):
-            self._refresh_pending = True
+        self.live.refresh()
 
     def _read(self) -> tuple[QueueSnapshot, dict[str, Any] | None]:
         return self.store.snapshot(), self.store.office_setting("priority_categories")
 
-    def _feed_online(self, up: bool) -> None:
-        if up:
-            self.refresh()
-        else:
-            self._went_offline()
-
-    def _went_offline(self) -> None:
-        self.online = False
-        if self.stack.currentWidget() in (self.home, self.priority, self.outage):
+    def _online(self, up: bool) -> None:
+        if not up and self.stack.currentWidget() in (self.home, self.priority, self.outage):
+            self._shown_offline = True
             self.stack.setCurrentWidget(self.outage)
-        self.retry_timer.start()
 
     # ---------------------------------------------------------------- the tap
     def choose_category(self, key: str) -> None:
@@ -191,36 +183,35 @@ class KioskWindow(QWidget):
 
     # ---------------------------------------------------------------- results
     def _succeeded(self, tag: str, value: Any) -> None:
-        if tag == "snapshot":
-            snapshot, categories = value
-            was_offline, self.online = not self.online, True
-            self.retry_timer.stop()
-            self.home.show_snapshot(snapshot)
-            if categories and categories != self.priority.categories:
-                self.priority.categories = {k: tuple(v) for k, v in categories.items()}
-                self.priority.set_language(self.lang)
-            if was_offline or self.stack.currentWidget() is self.outage:
-                self.go_home()
-            if self._refresh_pending:
-                self._refresh_pending = False
-                self.refresh()
-        elif tag == "issue":
+        if tag == "issue":
             self._issued(value)
 
+    def _snapshot(self, value: tuple[QueueSnapshot, dict[str, Any] | None]) -> None:
+        snapshot, categories = value
+        self.home.show_snapshot(snapshot)
+        if categories and categories != self.priority.categories:
+            self.priority.categories = {k: tuple(v) for k, v in categories.items()}
+            self.priority.set_language(self.lang)
+        if self._shown_offline or self.stack.currentWidget() is self.outage:
+            self._shown_offline = False
+            self.go_home()
+
     def _failed(self, tag: str, exc: BaseException) -> None:
+        if tag != "issue":
+            return  # the snapshot's failures are the live view's
         if isinstance(exc, StoreUnavailable):
             log.warning("%s: %s", tag, exc)
-            self._went_offline()
-            if tag == "issue":
-                self.stack.setCurrentWidget(self.outage)
+            self.live.report_outage()
+            self._last_tap = -DEBOUNCE_SECONDS  # no ticket came of that tap: the first one after recovery counts
+            self._shown_offline = True
+            self.stack.setCurrentWidget(self.outage)
             return
         if tag == "issue" and isinstance(exc, DomainError):
             self.home.show_message(tr(self.lang, "error", message=exc.message(self.lang)))
             self.refresh()
             return
         log.error("%s failed: %r", tag, exc)  # never a traceback on the citizen's screen
-        if tag == "issue":
-            self.home.show_message(tr(self.lang, "outage_hint"))
+        self.home.show_message(tr(self.lang, "outage_hint"))
 
     # ---------------------------------------------------------------- navigation
     def go_home(self) -> None:
@@ -242,6 +233,7 @@ class KioskWindow(QWidget):
         self.home.set_language(lang)
         self.priority.set_language(lang)
         self.outage.set_language(lang)
+        self.outage.retrying.setText(outage_text(lang))  # the one outage line every app shows
         if self.category:
             self.home.set_priority(self.priority.name(self.category, lang))
         if self.confirm.issued:
@@ -272,10 +264,8 @@ class KioskWindow(QWidget):
         if self._closing:
             return
         self._closing = True
-        for timer in (self.return_timer, self.retry_timer, self.refresh_timer):
-            timer.stop()
-        if self.feed is not None:
-            self.feed.stop()
+        self.return_timer.stop()
+        self.live.stop()
         self.runner.shutdown()
         self.print_runner.shutdown()
 

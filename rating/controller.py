@@ -22,6 +22,7 @@ from common.store import Store
 from common.store.rating import Rating, Score, rate_ticket
 from rating.panel import RatingPanel
 from ui.feed import LiveFeed
+from ui.live_view import LiveView
 from ui.worker import Runner
 
 log = logging.getLogger(__name__)
@@ -54,20 +55,25 @@ class RatingController(QObject):
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self._on_timer)
-        self.feed = LiveFeed(store, self)
-        self.feed.changed.connect(self.on_events)
-        self.feed.online.connect(panel.set_online)
+        # Nothing to read: the panel follows the feed's events and its online state, as every app does.
+        self.live = LiveView(store, None, parent=self)
+        self.live.changed.connect(self.on_events)
+        self.live.online.connect(panel.set_online)
         panel.chosen.connect(self._on_chosen)
         panel.reasons_sent.connect(self._on_reasons)
         self._stopped = False
 
+    @property
+    def feed(self) -> LiveFeed | None:
+        return self.live.feed
+
     def start(self) -> None:
-        self.feed.start()
+        self.live.start()
 
     def stop(self) -> None:
         self._stopped = True
         self.timer.stop()
-        self.feed.stop()
+        self.live.stop()
         self.runner.shutdown()
 
     # ---------------------------------------------------------------- from the change feed

@@ -15,13 +15,14 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QLayout, QStackedWidget, QVBo
 
 from common.store.rating import CHOICES
 from rating.widgets import ACCENT, BG, DIM, ChoiceTile, ReasonButton, SendButton, px_font, text_label
+from ui.outage import outage_text
 
 QUESTION = "Quý vị có hài lòng với việc phục vụ hôm nay không?"
 QUESTION_EN = "How satisfied are you with today's service?"
 WHY = "Điều gì làm quý vị chưa hài lòng? (chạm để chọn, có thể chọn nhiều)"
 THANKS = "Cảm ơn quý vị đã đánh giá!"
 SEND = "Gửi đánh giá"
-OFFLINE = "Mất kết nối – đang kết nối lại…"
+OFFLINE = outage_text()  # the one outage line of every app
 W = TypeVar("W", bound=QWidget)
 
 

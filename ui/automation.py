@@ -193,7 +193,7 @@ class Automation(QObject):
         if window is None:
             self._fail(verb, "no window is open")
             return
-        combo = sequence[0]
+        combo = sequence[0]  # type: ignore[index]  # PySide6 6.12's stubs omit QKeySequence.operator[]
         # QTest goes through the shortcut map as a real key press does (QShortcut needs the active window).
         window.activateWindow()
         QTest.keyClick(window, combo.key(), combo.keyboardModifiers())

@@ -10,9 +10,9 @@ from PySide6.QtCore import QObject, Signal
 from common.core.errors import MotcuaError
 from common.store import Store
 from common.store.notify import ChangeFeed
+from ui.outage import backoff_ms
 
 log = logging.getLogger(__name__)
-RETRY_SECONDS = 2.0
 
 
 class LiveFeed(QObject):
@@ -44,11 +44,13 @@ class LiveFeed(QObject):
     def _run(self) -> None:
         up: bool | None = None
         feed: ChangeFeed | None = None
+        attempt = 0  # reconnections tried since the store went away (ui/outage.py's schedule)
         while not self._stop.is_set():
             try:
                 if feed is None:
                     feed = ChangeFeed(self._store, after_event_id=self._last_id)
                 events = feed.wait(0.25)
+                attempt = 0
                 if up is not True:
                     up = True
                     self.online.emit(True)
@@ -63,6 +65,7 @@ class LiveFeed(QObject):
                     up = False
                     log.warning("store unreachable: %s", exc)
                     self.online.emit(False)
-                self._stop.wait(RETRY_SECONDS)
+                self._stop.wait(backoff_ms(attempt) / 1000)
+                attempt += 1
         if feed is not None:
             feed.close()

@@ -14,11 +14,11 @@ from PySide6.QtWidgets import QLabel
 
 from common.core.errors import StoreUnavailable
 from common.store.bootstrap import Context, bootstrap
+from ui.outage import backoff_ms
 from ui.style import application, font
 from ui.worker import Runner
 
 log = logging.getLogger(__name__)
-RETRY_MS = 3000
 MESSAGE = ("Đang kết nối tới máy chủ dữ liệu…\nHệ thống sẽ tự hoạt động lại khi có kết nối.\n\n"
            "Connecting to the database server…")
 
@@ -28,7 +28,7 @@ def open_store(config: str | None, db: str | None, app_name: str, *, fullscreen:
     try:
         return bootstrap(config, db)
     except StoreUnavailable as exc:
-        log.warning("%s; retrying every %d s", exc, RETRY_MS // 1000)
+        log.warning("%s; retrying on ui/outage.py's schedule", exc)
     application(app_name)
     screen = QLabel(MESSAGE)
     screen.setObjectName("waiting-for-store")
@@ -40,13 +40,15 @@ def open_store(config: str | None, db: str | None, app_name: str, *, fullscreen:
 
     loop, runner = QEventLoop(), Runner(screen, name="motcua-connect")
     outcome: dict[str, object] = {}
+    tries = [0]
 
     def attempt() -> None:
         runner.submit("connect", bootstrap, config, db)
 
     def failed(_tag: str, exc: object) -> None:
         if isinstance(exc, StoreUnavailable):
-            QTimer.singleShot(RETRY_MS, attempt)
+            QTimer.singleShot(backoff_ms(tries[0]), attempt)
+            tries[0] += 1
         else:
             outcome["error"] = exc
             loop.quit()

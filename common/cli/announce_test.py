@@ -13,7 +13,7 @@ from common.devices.speech import AnnouncementBuilder, SpeechSettings, SpeechThr
 TICKET = re.compile(r"^[A-Za-z]{0,3}\d{1,4}$")
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("announce-test", help="write the announcement of a call (chime + speech) to a WAV file")
     p.add_argument("--ticket", required=True, help="ticket code, e.g. A023")
     p.add_argument("--counter", required=True, type=int, help="counter number, e.g. 3")

@@ -33,7 +33,7 @@ def print_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("db", help="database schema")
     p.add_argument("action", choices=["upgrade", "current"])
     p.set_defaults(func=cmd_db)

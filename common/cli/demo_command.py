@@ -7,7 +7,7 @@ import argparse
 from common.cli import demo
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("demo", help="the whole office on this PC: kiosk, two counters and the hall display")
     p.add_argument("--reset", action="store_true", help="start over with an empty demo office")
     p.add_argument("--history", type=int, default=0, metavar="DAYS",

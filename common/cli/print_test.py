@@ -13,7 +13,7 @@ from common.devices.ticket_layout import Slip, qr_payload
 SAMPLE_TOKEN = "IN-THU-0000"  # not a real ticket: a scanner that reads it finds nothing
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("print-test", help="print a sample ticket on the configured printer (for installers)")
     p.set_defaults(func=cmd_print_test)
 

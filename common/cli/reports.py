@@ -33,7 +33,7 @@ from common.views.report_render import to_csv, to_table, write_xlsx
 TIMESTAMPS = ("issued_at", "queued_at", "first_called_at", "called_at", "last_called_at", "started_at", "finished_at")
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("report", help="wait times against the target, over a period of service days")
     _period(p)
     p.add_argument("--by", choices=GROUPINGS, help="group by service, counter, clerk, hour, weekday or day")

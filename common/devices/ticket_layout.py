@@ -147,7 +147,7 @@ def _text_image(rows: list[tuple[str, int, bool]], settings: PrinterSettings) ->
         font = _font(settings.font, max(12, size * width // 1000), bold)
         for line in _wrap(text, font, width - 8):
             left, _top, right, _bottom = font.getbbox(line)
-            laid_out.append((line, font, right - left, left, font.size * 6 // 5))
+            laid_out.append((line, font, right - left, left, int(font.size) * 6 // 5))  # FreeTypeFont.size: float
     image = Image.new("1", (width, sum(row[-1] for row in laid_out) + 8), 1)
     draw, y = ImageDraw.Draw(image), 4
     for line, font, w, left, height in laid_out:

@@ -87,7 +87,8 @@ def staff(store: Store, n: int) -> list[Counter]:
 
 
 def workdays(first: date, n: int, weekdays: Sequence[int] = WORKDAYS) -> list[date]:
-    days, day = [], first
+    days: list[date] = []
+    day = first
     while len(days) < n:
         if day.isoweekday() in weekdays:
             days.append(day)
@@ -241,7 +242,8 @@ def fill_history(store: Store, days: int, seed: int = 2026, end: date | None = N
     served = {code for c in staffed for code in c.services}
     default_minutes = store.default_service_s / 60
     mix = {code: EXAMPLE_MIX.get(code, (4.0, default_minutes)) for code in served}
-    chosen, day = [], (end or store.today) - timedelta(days=1)
+    chosen: list[date] = []
+    day = (end or store.today) - timedelta(days=1)
     while len(chosen) < days:
         if day.isoweekday() in WORKDAYS:
             chosen.append(day)

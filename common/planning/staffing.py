@@ -28,6 +28,7 @@ import random
 import shutil
 import tempfile
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -88,11 +89,11 @@ def staffing_advice(store: Store, start: date, end: date, target_minutes: int = 
     per_service: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     for _, sid, n, served, total in rows:
         acc = per_service[sid]
-        acc[0], acc[1], acc[2] = acc[0] + n, acc[1] + served, acc[2] + int(total)
+        acc[0], acc[1], acc[2] = acc[0] + n, acc[1] + served, acc[2] + int(total or 0)  # COALESCEd: never NULL
     fallback = {sid: (acc[2] / acc[1] if acc[1] else store.default_service_s) for sid, acc in per_service.items()}
     by_hour: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
     for hour, sid, n, served, total in rows:
-        by_hour[int(hour)].append((sid, int(n), int(served), int(total)))
+        by_hour[int(hour)].append((sid, int(n), int(served), int(total or 0)))
     hours = []
     for hour in sorted(set(by_hour) | set(open_s)):
         cells = by_hour.get(hour, [])
@@ -124,13 +125,14 @@ def _hour(hour: int, cells: list[tuple[int, int, int, int]], fallback: dict[int,
                       needed, by_service, round(open_counters, 2), within)
 
 
-def _open_seconds(events: list[tuple[int, datetime, str]], first: datetime, until: datetime,
+def _open_seconds(events: Sequence[tuple[int | None, datetime, str]], first: datetime, until: datetime,
                   store: Store) -> dict[int, float]:
     """Seconds counters spent open, per local hour, between ``first`` and ``until``."""
     out: dict[int, float] = defaultdict(float)
     by_counter: dict[int, list[tuple[datetime, str]]] = defaultdict(list)
     for counter_id, at, kind in events:
-        by_counter[counter_id].append((at, kind))
+        if counter_id is not None:  # the query asks for counter events only; the column is nullable
+            by_counter[counter_id].append((at, kind))
     for changes in by_counter.values():
         opened: datetime | None = None
         for at, kind in changes:

@@ -146,20 +146,20 @@ class Store:
             s.flush()
             service_ids = {r.code: r.id for r in s.scalars(select(ServiceRow))}
             for spec in office.counters:
-                row = s.scalar(select(CounterRow).where(CounterRow.number == spec.number))
-                if row is None:
-                    row = CounterRow(number=spec.number, state=CounterState.CLOSED.value)
-                    s.add(row)
-                row.name, row.ordering, row.active = spec.name, spec.ordering.value, spec.active
+                counter = s.scalar(select(CounterRow).where(CounterRow.number == spec.number))
+                if counter is None:
+                    counter = CounterRow(number=spec.number, state=CounterState.CLOSED.value)
+                    s.add(counter)
+                counter.name, counter.ordering, counter.active = spec.name, spec.ordering.value, spec.active
                 s.flush()
                 wanted = {service_ids[c]: pos for pos, c in enumerate(spec.services)}
-                for link in s.scalars(select(CounterServiceRow).where(CounterServiceRow.counter_id == row.id)):
+                for link in s.scalars(select(CounterServiceRow).where(CounterServiceRow.counter_id == counter.id)):
                     if link.service_id not in wanted:
                         s.delete(link)
                     else:
                         link.position = wanted.pop(link.service_id)
                 for service_id, pos in wanted.items():
-                    s.add(CounterServiceRow(counter_id=row.id, service_id=service_id, position=pos))
+                    s.add(CounterServiceRow(counter_id=counter.id, service_id=service_id, position=pos))
                 counts["counters"] += 1
             for clerk in office.clerks:
                 self._upsert_clerk(s, clerk)
@@ -427,6 +427,7 @@ class Store:
         with self.transaction() as tx:
             c, k = tx.take_counter(counter, clerk, free=False)
             row = tx.require_at_counter(c, Action.TRANSFER)
+            target_svc: ServiceRow | None
             if to_service is not None:
                 target_svc, target_counter = tx.service_row(to_service), None
             else:

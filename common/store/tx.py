@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import SQLColumnExpression, case, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -149,11 +149,11 @@ class Tx:
         insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
         stmt = insert(DailyNumberRow).values(
             service_id=svc.id, service_day=self.day, last_number=svc.number_min, issued=1)
-        stmt = stmt.on_conflict_do_update(
+        upsert = stmt.on_conflict_do_update(
             index_elements=[DailyNumberRow.service_id, DailyNumberRow.service_day],
             set_={"last_number": DailyNumberRow.last_number + 1, "issued": DailyNumberRow.issued + 1},
         ).returning(DailyNumberRow.last_number, DailyNumberRow.issued)
-        number, issued = self.session.execute(stmt).one()
+        number, issued = self.session.execute(upsert).one()
         if (svc.daily_cap and issued > svc.daily_cap) or number > svc.number_max:
             raise DomainError(f"{svc.name_vi}: Đã hết số hôm nay", f"{svc.name_en}: no more tickets today")
         return int(number)
@@ -179,7 +179,7 @@ class Tx:
             select(TicketRow.service_s).where(
                 TicketRow.service_id == svc.id, TicketRow.status == W.DONE.value, TicketRow.service_s.is_not(None))
             .order_by(TicketRow.id.desc()).limit(RECENT_SERVICE_SAMPLE)).all()
-        mean_service = sum(recent) / len(recent) if recent else self.default_service_s
+        mean_service = sum(x for x in recent if x is not None) / len(recent) if recent else self.default_service_s
         counters = self.counters_serving(svc.id)
         open_ = [c for c in counters if c.state == CounterState.OPEN.value]
         servers = len(open_) or len(counters) or 1
@@ -246,7 +246,7 @@ class Tx:
             TicketRow.target_counter_id == c.id,
             TicketRow.target_counter_id.is_(None) & TicketRow.service_id.in_(select(links.c.service_id)),
         )
-        order = [TicketRow.priority.desc()]
+        order: list[SQLColumnExpression[Any]] = [TicketRow.priority.desc()]
         if c.ordering == Ordering.STRICT.value:
             position = select(links.c.position).where(links.c.service_id == TicketRow.service_id).scalar_subquery()
             order.append(case((TicketRow.target_counter_id == c.id, -1), else_=func.coalesce(position, 0)))

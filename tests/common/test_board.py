@@ -45,7 +45,7 @@ def test_public_statuses_by_token(store: Store) -> None:
 def test_a_counter_on_a_break_reads_tam_nghi_as_on_the_counter(store: Store) -> None:
     store.sign_in(1, "lan")
     store.set_counter_state(1, "lan", CounterState.BREAK)
-    counters = {c.number: c for c in read_board(store).counters}
+    counters = {c.number: c for c in store.views.board().counters}
     assert counters[1].state == CounterState.BREAK and not counters[1].open
     assert counters[1].state_text == counter_state_text(CounterState.BREAK) == "Tạm nghỉ"
     assert counters[2].state_text == "Đóng"

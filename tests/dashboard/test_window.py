@@ -154,3 +154,18 @@ def test_accuracy_and_staffing_tabs(qtbot: QtBot, day: Store, open_dashboard: Op
         window.staffing.simulate.click()
     assert window.staffing.whatif is not None and window.staffing.whatif.counters == 2
     assert window.staffing.result.text().startswith("2 quầy:")
+
+
+def test_closing_stops_every_read_of_the_window(qtbot: QtBot, store: Store, open_dashboard: Open) -> None:
+    from dashboard.window import TABS
+    from ui.live_view import LiveView
+
+    window = open_dashboard(store)
+    qtbot.waitUntil(lambda: window.live.figures is not None, timeout=WAIT_MS)
+    views = window.findChildren(LiveView)
+    assert window.reader in views and len(views) == len(TABS)  # the Live tab's read and one per period tab
+    window.close()
+    assert all(view.stopped for view in views)
+    window.refresh_live()  # a late clock tick or feed signal after closing asks for nothing
+    window.history.read.refresh()
+    assert not window.runner.busy

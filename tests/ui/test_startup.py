@@ -19,7 +19,7 @@ from ui import startup
 @pytest.mark.postgres
 def test_the_app_waits_for_a_database_that_comes_up_later(qtbot: QtBot, pg_database: str,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(startup, "RETRY_MS", 100)
+    monkeypatch.setattr(startup, "backoff_ms", lambda _attempt: 100)
     name = f"motcua_late_{uuid.uuid4().hex[:8]}"
     url = make_url(pg_database).set(database=name).render_as_string(hide_password=False)
     admin = create_engine(make_url(pg_database).set(database="postgres"), isolation_level="AUTOCOMMIT")

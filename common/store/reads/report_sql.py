@@ -13,9 +13,9 @@ from datetime import date, datetime
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, cast, func, literal, literal_column, select
+from sqlalchemy import Integer, SQLColumnExpression, and_, case, cast, func, literal, literal_column, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ColumnElement, Label
 
 from common.core.model import TicketStatus as W
 from common.store.orm import TicketRow as T
@@ -81,7 +81,7 @@ def judged_wait() -> ColumnElement[bool]:
     return and_(T.wait_s.is_not(None), T.status != W.WAITING.value)
 
 
-def group_key(by: str, dialect: str) -> ColumnElement[Any]:
+def group_key(by: str, dialect: str) -> SQLColumnExpression[Any]:
     if by == "service":
         return T.service_id
     if by == "counter":
@@ -107,9 +107,9 @@ def _status(status: W) -> ColumnElement[bool]:
     return T.status == status.value
 
 
-def aggregate(s: Session, scope: Scope, key: ColumnElement[Any] | None) -> dict[Any, Raw]:
+def aggregate(s: Session, scope: Scope, key: SQLColumnExpression[Any] | None) -> dict[Any, Raw]:
     """Counts and sums per group key (one key, None, when ungrouped)."""
-    k = key.label("k") if key is not None else literal_column("NULL").label("k")
+    k: Label[Any] = key.label("k") if key is not None else literal_column("NULL").label("k")
     observed = observed_wait()
     columns = [
         func.count().label("tickets"),
@@ -145,7 +145,9 @@ def aggregate(s: Session, scope: Scope, key: ColumnElement[Any] | None) -> dict[
     for row in s.execute(stmt).mappings():
         if row["tickets"] == 0:
             continue  # the ungrouped query over an empty period
-        raw = Raw(**{name: (float(row[name]) if name.endswith("_sum") else int(row[name])) for name in SUMMED})
+        raw = Raw()
+        for name in SUMMED:  # sums are float, counts int: what the dataclass declares
+            setattr(raw, name, float(row[name]) if name.endswith("_sum") else int(row[name]))
         if scope.dialect == "postgresql":
             raw.percentiles = (_float(row["p50"]), _float(row["p90"]))
         raws[row["k"]] = raw
@@ -155,9 +157,9 @@ def aggregate(s: Session, scope: Scope, key: ColumnElement[Any] | None) -> dict[
     return raws
 
 
-def _sqlite_percentiles(s: Session, scope: Scope, key: ColumnElement[Any] | None, raws: dict[Any, Raw]) -> None:
+def _sqlite_percentiles(s: Session, scope: Scope, key: SQLColumnExpression[Any] | None, raws: dict[Any, Raw]) -> None:
     """SQLite has no percentile function: fetch each group's waits, sorted by the database."""
-    k = key.label("k") if key is not None else literal_column("NULL").label("k")
+    k: Label[Any] = key.label("k") if key is not None else literal_column("NULL").label("k")
     order = [key, T.wait_s] if key is not None else [T.wait_s]
     rows = s.execute(select(k, T.wait_s).where(scope.in_period, observed_wait()).order_by(*order))
     for group, pairs in groupby(rows, key=lambda pair: pair[0]):
@@ -166,9 +168,9 @@ def _sqlite_percentiles(s: Session, scope: Scope, key: ColumnElement[Any] | None
         raw.percentiles = (percentile(raw.waits, 0.5), percentile(raw.waits, 0.9))
 
 
-def _waiting_over_target(s: Session, scope: Scope, key: ColumnElement[Any] | None, raws: dict[Any, Raw]) -> None:
+def _waiting_over_target(s: Session, scope: Scope, key: SQLColumnExpression[Any] | None, raws: dict[Any, Raw]) -> None:
     """A ticket still waiting counts against the target once it has waited longer than it (docs/metrics.md)."""
-    k = key.label("k") if key is not None else literal_column("NULL").label("k")
+    k: Label[Any] = key.label("k") if key is not None else literal_column("NULL").label("k")
     rows = s.execute(select(k, T.service_id, T.issued_at).where(scope.in_period, T.status == W.WAITING.value))
     for group, service_id, issued_at in rows:
         if (scope.now - issued_at).total_seconds() > scope.targets.get(service_id, DEFAULT_TARGET_S):
@@ -195,7 +197,7 @@ def overall_percentiles(s: Session, scope: Scope, raws: dict[Any, Raw]) -> tuple
     return _float(p50), _float(p90)
 
 
-def _seconds(start: ColumnElement[Any], end: ColumnElement[Any], dialect: str) -> ColumnElement[float]:
+def _seconds(start: SQLColumnExpression[Any], end: SQLColumnExpression[Any], dialect: str) -> ColumnElement[Any]:
     if dialect == "postgresql":
         return func.extract("epoch", end - start)
     return (func.julianday(end) - func.julianday(start)) * 86400.0

@@ -7,9 +7,9 @@ from collections import Counter as Tally
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import case, func, literal_column, select
+from sqlalchemy import SQLColumnExpression, case, func, literal_column, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ColumnElement, Label
 
 from common.core.model import TicketStatus
 from common.store.orm import RatingRow as R
@@ -58,20 +58,19 @@ def satisfaction_report(store: Store, start: date, end: date, by: str | None = N
 
 
 # ---------------------------------------------------------------------------- the queries
-
-# ---------------------------------------------------------------------------- the queries
 def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _key(by: str | None) -> ColumnElement[Any] | None:
+def _key(by: str | None) -> SQLColumnExpression[Any] | None:
     return {"service": T.service_id, "counter": T.counter_id, "clerk": T.clerk_id, "day": T.service_day,
             None: None}[by]
 
 
-def _counts(s: Session, period: ColumnElement[bool], key: ColumnElement[Any] | None) -> dict[Any, tuple[int, ...]]:
+def _counts(s: Session, period: ColumnElement[bool],
+            key: SQLColumnExpression[Any] | None) -> dict[Any, tuple[int, ...]]:
     """Per group with anyone served: served, rated, and the count of each score (4, 3, 2, 1)."""
-    k = key.label("k") if key is not None else literal_column("NULL").label("k")
+    k: Label[Any] = key.label("k") if key is not None else literal_column("NULL").label("k")
     done = T.status == TicketStatus.DONE.value
     stmt = (select(k, _count_if(done), func.count(R.id), *(_count_if(R.score == v) for v in (4, 3, 2, 1)))
             .select_from(T).outerjoin(R, R.ticket_id == T.id).where(period))
