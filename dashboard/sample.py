@@ -19,10 +19,11 @@ from common.core.clock import ManualClock
 from common.core.model import Clerk, CounterState, Role, TicketStatus
 from common.planning.simulate import fill_history
 from common.store import Store
+from common.store.bulk import insert_ratings
 from common.store.db import connect
-from common.store.rating import Score, rate_ticket
+from common.store.rating import Score
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "assets" / "office.example.toml"
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 11, 25, 9, 40, tzinfo=TZ)  # a Wednesday morning
@@ -80,9 +81,12 @@ RESPONSE_RATE = 0.6
 
 
 def rate_some(store: Store, clock: ManualClock, reasons: list[str], seed: int = 468) -> None:
-    """Rate about 60% of the served tickets as each was finished; low ratings give one or two reasons."""
+    """Rate about 60% of the served tickets as each was finished; low ratings give one or two reasons.
+
+    Written in one bulk insert (the ratings of a dozen simulated days one by one took 14 s).
+    """
     rng = random.Random(seed)
-    now = clock.now()
+    ratings = []
     for ticket in store.tickets(NOW.date() - timedelta(days=40), NOW.date()):
         if ticket.status is not TicketStatus.DONE or ticket.finished_at is None or rng.random() > RESPONSE_RATE:
             continue
@@ -94,6 +98,6 @@ def rate_some(store: Store, clock: ManualClock, reasons: list[str], seed: int = 
             score = Score.NEUTRAL if rng.random() < 0.6 else Score.UNSATISFIED
             why = ["Chờ lâu"] if wait >= 1200 and "Chờ lâu" in reasons else []
             why += rng.sample(reasons, k=rng.choice((0, 1, 1)))
-        clock.set(ticket.finished_at)
-        rate_ticket(store, ticket.id, score, why)
-    clock.set(now)
+            why = list(dict.fromkeys(why))  # each reason once, as the rating panel keeps them
+        ratings.append((ticket.id, int(score), why, ticket.finished_at))
+    insert_ratings(store, ratings)

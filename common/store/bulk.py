@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import secrets
 from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from common.store.orm import ClerkRow, CounterRow, DailyNumberRow, EventRow, ServiceRow, TicketRow
+from common.store.orm import ClerkRow, CounterRow, DailyNumberRow, EventRow, RatingRow, ServiceRow, TicketRow
 
 if TYPE_CHECKING:  # the engine lives in common/planning and imports the store, not the other way round
     from common.planning.engine import Engine
@@ -46,7 +48,7 @@ def insert_simulated(store: Store, engine: Engine) -> int:
             "print_status": "not_printed", "recall_count": 0,
         } for i, t in enumerate(engine.tickets)]
         if rows:
-            s.execute(insert(TicketRow), rows)
+            s.execute(insert(TicketRow.__table__), rows)  # Core executemany: no ORM unit of work
         events = [{
             "at": e.at, "kind": e.kind, "ticket_id": ids[id(e.ticket)] if e.ticket is not None else None,
             "counter_id": counter_id.get(e.counter) if e.counter is not None else None,
@@ -55,7 +57,7 @@ def insert_simulated(store: Store, engine: Engine) -> int:
             "detail": json.dumps(e.detail, ensure_ascii=False) if e.detail else None,
         } for e in engine.events]
         if events:
-            s.execute(insert(EventRow), events)
+            s.execute(insert(EventRow.__table__), events)
         dialect_insert = postgresql.insert if tx.dialect == "postgresql" else sqlite.insert
         issued_on = Counter((t.service, t.day) for t in engine.tickets)
         for (code, day), last in engine.numbers.items():
@@ -76,3 +78,35 @@ def insert_simulated(store: Store, engine: Engine) -> int:
                       {"last": first + len(rows) - 1})
         tx.changed += len(events)
         return len(rows)
+
+
+def insert_ratings(store: Store, ratings: Sequence[tuple[int, int, Sequence[str], datetime]]) -> int:
+    """Sample data: (ticket id, score 1–4, reasons, rated at) for served tickets, with their "rated" events.
+
+    The counter's and phone's ratings go through common.store.rating one by one, with every check;
+    this is for the screenshots' and benchmarks' history only, which the simulator has just written.
+    """
+    with store.transaction() as tx:
+        s = tx.session
+        ids = [r[0] for r in ratings]
+        tickets: dict[int, tuple[int, int | None, int | None]] = {}
+        for start in range(0, len(ids), 500):
+            rows = s.execute(select(TicketRow.id, TicketRow.service_id, TicketRow.counter_id, TicketRow.clerk_id)
+                             .where(TicketRow.id.in_(ids[start:start + 500]), TicketRow.status == "done"))
+            tickets.update({i: (svc, c, k) for i, svc, c, k in rows})
+        kept = [r for r in ratings if r[0] in tickets]
+        if not kept:
+            return 0
+        s.execute(insert(RatingRow.__table__), [{
+            "ticket_id": i, "service_id": tickets[i][0], "counter_id": tickets[i][1], "clerk_id": tickets[i][2],
+            "score": score, "channel": "counter", "rated_at": at,
+            "reasons": json.dumps(list(why), ensure_ascii=False) if why else None,
+        } for i, score, why, at in kept])
+        s.execute(insert(EventRow.__table__), [{
+            "at": at, "kind": "rated", "ticket_id": i, "counter_id": tickets[i][1], "clerk_id": None,
+            "from_status": None, "to_status": None,
+            "detail": json.dumps({"score": score, "channel": "counter", **({"reasons": list(why)} if why else {})},
+                                 ensure_ascii=False),
+        } for i, score, why, at in kept])
+        tx.changed += len(kept)
+        return len(kept)
