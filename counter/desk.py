@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from common.core.errors import DomainError, MotcuaError, StoreUnavailable
 from common.core.model import Clerk, CounterState
+from common.core.rules import Action
 from common.store import Store
 from common.views.clerk_stats import DeskView, desk_view
 from counter import jobs
@@ -30,24 +31,24 @@ class Desk(QObject):
     """One counter PC's session.
 
     Signals:
-        lists(object): ``jobs.OfficeLists`` once the store answered.
-        signed_in(object): ``jobs.SignedIn``.
+        lists(OfficeLists): what the sign-in form and the transfer dialog choose from.
+        signed_in(SignedIn): the clerk, the counter and the session.
         sign_in_failed(str): why, in one line.
         counter_held(str): another clerk holds the counter; ask, then ``sign_in(take_over=True)``.
-        view(object): a fresh ``DeskView``.
-        done(str, object): (action name, its result) after an action committed.
+        view(DeskView): a fresh view of the desk.
+        done(ActionDone): the action and its result, after it committed.
         error(str): a domain error's message, shown plainly.
         online(bool): the store became unreachable / reachable again.
         taken_over(str): another sign-in ended this session; the message says who.
         signed_out(): the clerk signed out.
     """
 
-    lists = Signal(object)
-    signed_in = Signal(object)
+    lists = Signal(jobs.OfficeLists)
+    signed_in = Signal(jobs.SignedIn)
     sign_in_failed = Signal(str)
     counter_held = Signal(str)
-    view = Signal(object)
-    done = Signal(str, object)
+    view = Signal(DeskView)
+    done = Signal(jobs.ActionDone)
     error = Signal(str)
     online = Signal(bool)
     taken_over = Signal(str)
@@ -90,11 +91,11 @@ class Desk(QObject):
         return self.runner.submit("sign_in", jobs.sign_in, self.store, self.throttle, username, password,
                                   counter, take_over)
 
-    def act(self, name: str, *args: Any) -> bool:
+    def act(self, action: Action, *args: Any) -> bool:
         """Run one of ``jobs.ACTIONS``; False if it is already in flight or cannot run now."""
         if self._closed or self.clerk is None or self.counter is None or not self.is_online:
             return False
-        return self.runner.submit(name, jobs.ACTIONS[name], self.store, self.counter, self.clerk.username, *args)
+        return self.runner.submit(action, jobs.ACTIONS[action], self.store, self.counter, self.clerk.username, *args)
 
     def refresh(self) -> None:
         if self._closed or self.clerk is None or self.counter is None:
@@ -128,11 +129,12 @@ class Desk(QObject):
         elif tag == "refresh":
             self._viewed(result)  # type: ignore[arg-type]
         else:
-            if tag == "sign_out":
+            action = Action(tag)  # the worker's tags are plain strings; every other tag is an Action
+            if action == Action.SIGN_OUT:
                 self._end_session()
                 self.signed_out.emit()
                 return
-            self.done.emit(tag, result)
+            self.done.emit(jobs.ActionDone(action, result))  # type: ignore[arg-type]
             self.refresh()
 
     def _viewed(self, view: DeskView) -> None:

@@ -10,8 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from common.core import rules
 from common.core.errors import AuthError, DomainError
-from common.core.model import Clerk, Counter, CounterState, Service
+from common.core.model import Clerk, Counter, CounterState, Service, Ticket
+from common.core.rules import Action
 from common.store import Store
 from counter.throttle import SignInThrottle
 
@@ -21,6 +23,14 @@ class SignedIn:
     clerk: Clerk
     counter: int
     session_id: str
+
+
+@dataclass(frozen=True)
+class ActionDone:
+    """An action that committed, and what the store returned (None when F2 found nobody waiting)."""
+
+    action: Action
+    result: Ticket | Counter | None
 
 
 @dataclass(frozen=True)
@@ -59,37 +69,33 @@ def sign_in(store: Store, throttle: SignInThrottle, username: str, password: str
     return SignedIn(clerk, counter, session_id)
 
 
-def toggle_state(store: Store, counter: int, clerk: str, wanted: CounterState, current: CounterState) -> Counter:
-    """Enter ``wanted`` (break or back-office); pressing it again reopens the counter."""
-    target = CounterState.OPEN if current == wanted else wanted
-    return store.set_counter_state(counter, clerk, target)
+def toggle_state(store: Store, counter: int, clerk: str, action: Action, current: CounterState) -> Counter:
+    """Enter the break (or back-office work); pressing it again reopens the counter."""
+    return store.set_counter_state(counter, clerk, rules.counter_state_after(action, current))
 
 
-def hold_or_resume(store: Store, counter: int, clerk: str, resume_ref: str | None) -> Any:
-    if resume_ref is None:
-        return store.hold(counter, clerk)
-    return store.resume(resume_ref, counter, clerk)
-
-
-def transfer(store: Store, counter: int, clerk: str, target: tuple[str, str]) -> Any:
+def transfer(store: Store, counter: int, clerk: str, target: tuple[str, str]) -> Ticket:
     kind, value = target
     if kind == "service":
         return store.transfer(counter, clerk, to_service=value)
     return store.transfer(counter, clerk, to_counter=int(value))
 
 
-# The desk's actions: name -> f(store, counter, clerk, *args). Names double as worker tags,
+# The desk's actions: Action -> f(store, counter, clerk, *args). Actions double as worker tags,
 # so the same action cannot be in flight twice.
-ACTIONS: dict[str, Callable[..., Any]] = {
-    "call_next": lambda s, n, k: s.call_next(n, k),
-    "recall": lambda s, n, k: s.recall(n, k),
-    "start": lambda s, n, k: s.start_service(n, k),
-    "finish": lambda s, n, k: s.finish_service(n, k),
-    "no_show": lambda s, n, k: s.mark_no_show(n, k),
-    "transfer": transfer,
-    "hold": hold_or_resume,
-    "call_specific": lambda s, n, k, ref, reason: s.call_specific(ref, n, k, reason),
-    "break": lambda s, n, k, cur: toggle_state(s, n, k, CounterState.BREAK, cur),
-    "back_office": lambda s, n, k, cur: toggle_state(s, n, k, CounterState.BACK_OFFICE, cur),
-    "sign_out": lambda s, n, k: s.sign_out(n, k),
+ACTIONS: dict[Action, Callable[..., Any]] = {
+    Action.CALL_NEXT: lambda s, n, k: s.call_next(n, k),
+    Action.RECALL: lambda s, n, k: s.recall(n, k),
+    Action.START: lambda s, n, k: s.start_service(n, k),
+    Action.FINISH: lambda s, n, k: s.finish_service(n, k),
+    Action.NO_SHOW: lambda s, n, k: s.mark_no_show(n, k),
+    Action.TRANSFER: transfer,
+    Action.HOLD: lambda s, n, k: s.hold(n, k),
+    Action.RESUME: lambda s, n, k, ref: s.resume(ref, n, k),
+    Action.CALL_SPECIFIC: lambda s, n, k, ref, reason: s.call_specific(ref, n, k, reason),
+    Action.BREAK: lambda s, n, k, cur: toggle_state(s, n, k, Action.BREAK, cur),
+    Action.BACK_OFFICE: lambda s, n, k, cur: toggle_state(s, n, k, Action.BACK_OFFICE, cur),
+    Action.SIGN_OUT: lambda s, n, k: s.sign_out(n, k),
 }
+# Every action a clerk can take at the desk has its job, checked at import: a desk action without one fails here.
+assert set(ACTIONS) == rules.DESK_ACTIONS, set(ACTIONS) ^ rules.DESK_ACTIONS

@@ -21,6 +21,11 @@ class QueueRow:
     priority: str
     waited: str
     colour: str  # background of the waited cell
+    next: bool = False  # the ticket F2 calls now (the first row: the table is in call order)
+
+
+NEXT_MARK = "▶ "
+NEXT_BACKGROUND = "#dbe9fa"
 
 
 class QueueModel(QAbstractTableModel):
@@ -34,6 +39,11 @@ class QueueModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows = rows
         self.endResetModel()
+
+    def _brush(self, colour: str) -> QBrush:
+        if colour not in self._brushes:
+            self._brushes[colour] = QBrush(QColor(colour))
+        return self._brushes[colour]
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
         return 0 if parent.isValid() else len(self.rows)
@@ -50,12 +60,12 @@ class QueueModel(QAbstractTableModel):
         row = self.rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (row.code, row.service, row.priority, row.waited)[col]
-        if role == Qt.ItemDataRole.BackgroundRole and col == 3:
-            if row.colour not in self._brushes:
-                self._brushes[row.colour] = QBrush(QColor(row.colour))
-            return self._brushes[row.colour]
-        if role == Qt.ItemDataRole.FontRole and col == 0:
+            return ((NEXT_MARK if row.next else "") + row.code, row.service, row.priority, row.waited)[col]
+        if role == Qt.ItemDataRole.ToolTipRole and row.next:
+            return "Vé sẽ được gọi khi nhấn F2"
+        if role == Qt.ItemDataRole.BackgroundRole and (col == 3 or row.next):
+            return self._brush(row.colour if col == 3 else NEXT_BACKGROUND)
+        if role == Qt.ItemDataRole.FontRole and (col == 0 or row.next):
             return self._bold
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 3:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

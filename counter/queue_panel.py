@@ -9,14 +9,15 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QGridLayout, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from common.core.model import Ticket
+from common.core.rules import call_order
 from common.views.clerk_stats import DeskView
-from counter.queue_model import QueueModel, QueueRow
+from counter.queue_model import NEXT_MARK, QueueModel, QueueRow
 from counter.text import minutes_between, priority_label, wait_colour
 from ui.style import font
 
 
 class QueuePanel(QWidget):
-    """Renders the waiting part of a ``DeskView`` for one counter."""
+    """Renders the waiting part of a ``DeskView`` for one counter, in the order F2 calls, the next one marked."""
 
     def __init__(self, at_risk_minutes: int = 20, categories: Mapping[str, tuple[str, str]] | None = None,
                  parent: QWidget | None = None) -> None:
@@ -42,7 +43,7 @@ class QueuePanel(QWidget):
         # Fixed widths, measured once: ResizeToContents re-measures every row on every refresh.
         header = self.table.horizontalHeader()
         metrics = QFontMetrics(font(12, bold=True))
-        widths = (metrics.horizontalAdvance("A000  ↪") + 24, 0,
+        widths = (metrics.horizontalAdvance(NEXT_MARK + "A000  ↪") + 24, 0,
                   metrics.horizontalAdvance("Người cao tuổi") + 16,  # longer names elide
                   metrics.horizontalAdvance("999 phút") + 24)
         for col, width in enumerate(widths):
@@ -65,19 +66,18 @@ class QueuePanel(QWidget):
 
     def show_view(self, view: DeskView, counter: int) -> None:
         mine = next(c for c in view.snapshot.counters if c.counter.number == counter).counter
-        services = set(mine.services)
-        self.waiting = [t for t in view.snapshot.waiting
-                        if t.target_counter == counter or (t.target_counter is None and t.service in services)]
+        # The same rule call_next applies (common.core.rules), so the top row is what F2 calls.
+        self.waiting = call_order(mine, view.snapshot.waiting)
         self._show_counts(view, mine.services)
         rows = []
-        for ticket in self.waiting:
+        for i, ticket in enumerate(self.waiting):
             waited = minutes_between(ticket.issued_at, view.snapshot.at)
             moved = ticket.target_counter is not None or ticket.issued_at != ticket.queued_at
             category = priority_label(ticket.priority_category, self.categories).removeprefix("Ưu tiên: ")
             rows.append(QueueRow(
                 code=ticket.code + ("  ↪" if moved else ""), service=ticket.service_name_vi,
                 priority=category if ticket.priority else "", waited=f"{waited} phút",
-                colour=wait_colour(waited, ticket.target_minutes, self.at_risk_minutes)))
+                colour=wait_colour(waited, ticket.target_minutes, self.at_risk_minutes), next=i == 0))
         self.model.set_rows(rows)
 
     def _show_counts(self, view: DeskView, codes: tuple[str, ...]) -> None:

@@ -5,26 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
+from common.core import wording
 from common.core.model import DEFAULT_PRIORITY_CATEGORIES, CounterState, TicketStatus
 
-STATUS_VI: dict[TicketStatus, str] = {
-    TicketStatus.WAITING: "Đang chờ",
-    TicketStatus.CALLED: "Đang gọi",
-    TicketStatus.SERVING: "Đang phục vụ",
-    TicketStatus.DONE: "Đã xong",
-    TicketStatus.NO_SHOW: "Vắng mặt",
-    TicketStatus.TRANSFERRED: "Đã chuyển",
-    TicketStatus.CANCELLED: "Đã huỷ",
-    TicketStatus.ON_HOLD: "Đang giữ",
-    TicketStatus.EXPIRED: "Hết hạn",
-}
-
-STATE_VI: dict[CounterState, str] = {
-    CounterState.OPEN: "Đang mở",
-    CounterState.BREAK: "Tạm nghỉ",
-    CounterState.BACK_OFFICE: "Xử lý hồ sơ",
-    CounterState.CLOSED: "Đóng",
-}
+# The words live in common.core.wording (one place for the counter, the board and the errors).
+STATUS_VI: dict[TicketStatus, str] = {status: vi for status, (vi, _) in wording.STATUS.items()}
+STATE_VI: dict[CounterState, str] = {state: vi for state, (vi, _) in wording.COUNTER_STATE.items()}
 
 # Wait colours: green, amber, red (text stays dark on all three for legibility).
 GREEN, AMBER, RED = "#cdebd6", "#ffe08a", "#f6b3ac"

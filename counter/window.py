@@ -9,14 +9,15 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from common.core.model import Ticket
+from common.core.rules import Action
 from common.views.clerk_stats import DeskView
 from counter import dashboard_door
-from counter.action_panel import ACTION_SPECS, ActionPanel
+from counter.action_panel import ActionPanel, shortcut_legend
 from counter.desk import Desk
 from counter.dialogs import CallSpecificDialog, ConfirmTakeOver, Notice, TransferDialog
 from counter.header import Header
 from counter.held_list import HeldList
-from counter.jobs import OfficeLists, SignedIn
+from counter.jobs import ActionDone, OfficeLists, SignedIn
 from counter.queue_panel import QueuePanel
 from counter.signin_panel import SignInPanel
 from counter.ticket_card import TicketCard
@@ -25,15 +26,16 @@ from ui.banner import Banner
 from ui.style import font
 
 OUTAGE = "Mất kết nối tới máy chủ dữ liệu. Các thao tác tạm khoá; quầy sẽ tự kết nối lại."
-DONE_TEXT = {
-    "recall": "Đã gọi lại {code}",
-    "start": "Bắt đầu phục vụ {code}",
-    "finish": "Đã phục vụ xong {code}",
-    "no_show": "{code} vắng mặt",
-    "transfer": "Đã chuyển {code}: giữ nguyên thứ tự",
-    "hold": "{code}: {status}",
-    "call_specific": "Đã gọi {code}",
-    "call_next": "Đã gọi {code}",
+DONE_TEXT: dict[Action, str] = {
+    Action.RECALL: "Đã gọi lại {code}",
+    Action.START: "Bắt đầu phục vụ {code}",
+    Action.FINISH: "Đã phục vụ xong {code}",
+    Action.NO_SHOW: "{code} vắng mặt",
+    Action.TRANSFER: "Đã chuyển {code}: giữ nguyên thứ tự",
+    Action.HOLD: "{code}: đang giữ",
+    Action.RESUME: "{code}: đã nhận lại",
+    Action.CALL_SPECIFIC: "Đã gọi {code}",
+    Action.CALL_NEXT: "Đã gọi {code}",
 }
 
 
@@ -89,7 +91,7 @@ class CounterWindow(QMainWindow):
         body.setSpacing(20)
         body.addLayout(left, 5)
         body.addLayout(right, 4)
-        legend = QLabel("Phím tắt: " + " · ".join(f"{s.key} {s.label.rstrip('…')}" for s in ACTION_SPECS), page)
+        self.legend = legend = QLabel(shortcut_legend(None), page)
         legend.setFont(font(9.5))
         legend.setWordWrap(True)
         legend.setStyleSheet("color: #4a5868;")
@@ -116,7 +118,7 @@ class CounterWindow(QMainWindow):
         d.signed_out.connect(lambda: self._back_to_sign_in(""))
         self.signin.submitted.connect(self._sign_in)
         self.actions.triggered.connect(self.trigger)
-        self.header.sign_out.clicked.connect(lambda: d.act("sign_out"))
+        self.header.sign_out.clicked.connect(lambda: d.act(Action.SIGN_OUT))
         self.header.dashboard.clicked.connect(self._open_dashboard)
 
     # ------------------------------------------------------------------ signing in
@@ -148,29 +150,33 @@ class CounterWindow(QMainWindow):
         self.signin.reset(message)
 
     # ------------------------------------------------------------------ the desk
-    def trigger(self, name: str) -> None:
+    def trigger(self, action: Action) -> None:
         """One action, from a button or its key."""
         view = self.desk.last_view
         if view is None:
             return
         self.message.clear()
-        if name == "transfer":
+        if action == Action.TRANSFER:
             if view.current is None:
                 return
             target = TransferDialog.ask(self, self.lists.services, self.lists.counters, self.desk.counter or 0,
                                         view.current.code)
             if target is not None:
-                self.desk.act("transfer", target)
-        elif name == "call_specific":
+                self.desk.act(action, target)
+        elif action == Action.CALL_SPECIFIC:
             answer = CallSpecificDialog.ask(self)
             if answer is not None:
-                self.desk.act("call_specific", *answer)
-        elif name == "hold":
-            self.desk.act("hold", None if view.current else self.held.selected())
-        elif name in ("break", "back_office"):
-            self.desk.act(name, view.state)
+                self.desk.act(action, *answer)
+        elif action in (Action.HOLD, Action.RESUME):
+            # F8 sets the current ticket aside, or with the counter free takes back the selected held one.
+            if view.current is not None:
+                self.desk.act(Action.HOLD)
+            else:
+                self.desk.act(Action.RESUME, self.held.selected())
+        elif action in (Action.BREAK, Action.BACK_OFFICE):
+            self.desk.act(action, view.state)
         else:
-            self.desk.act(name)
+            self.desk.act(action)
 
     def _show_view(self, view: DeskView) -> None:
         self.card.show_ticket(view.current, view.state, view.snapshot.at)
@@ -179,13 +185,13 @@ class CounterWindow(QMainWindow):
         self.today.show_day(view.today)
         self.held.show_tickets(view.on_hold)
         self.actions.update_for(view, self.desk.is_online)
+        self.legend.setText(shortcut_legend(view.state))
 
-    def _done(self, name: str, result: object) -> None:
-        if name == "call_next" and result is None:
+    def _done(self, done: ActionDone) -> None:
+        if done.action == Action.CALL_NEXT and done.result is None:
             self.message.show_message("Không còn công dân nào chờ tại quầy này.", "info")
-        elif isinstance(result, Ticket) and name in DONE_TEXT:
-            status = "đang giữ" if result.status.value == "on_hold" else "đã nhận lại"
-            self.message.show_message(DONE_TEXT[name].format(code=result.code, status=status), "info")
+        elif isinstance(done.result, Ticket) and done.action in DONE_TEXT:
+            self.message.show_message(DONE_TEXT[done.action].format(code=done.result.code), "info")
 
     def _online(self, up: bool) -> None:
         if up:

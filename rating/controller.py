@@ -16,6 +16,7 @@ import logging
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from common.core.errors import DomainError
+from common.core.events import EventKind
 from common.core.model import Event
 from common.store import Store
 from common.store.rating import Rating, Score, rate_ticket
@@ -71,7 +72,7 @@ class RatingController(QObject):
 
     # ---------------------------------------------------------------- from the change feed
     def on_events(self, events: list[Event]) -> None:
-        finished = [e for e in events if e.kind == "finished" and e.counter == self.counter and e.ticket_id]
+        finished = [e for e in events if e.kind == EventKind.FINISHED and e.counter == self.counter and e.ticket_id]
         if finished:
             last = finished[-1]
             self.prompt(last.ticket_id, last.ticket_code or "")  # type: ignore[arg-type]

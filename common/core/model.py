@@ -11,31 +11,12 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
+from common.core.events import EventKind
 
-class TicketStatus(StrEnum):
-    WAITING = "waiting"
-    CALLED = "called"
-    SERVING = "serving"
-    DONE = "done"
-    NO_SHOW = "no_show"
-    TRANSFERRED = "transferred"
-    CANCELLED = "cancelled"
-    ON_HOLD = "on_hold"
-    EXPIRED = "expired"
-
-    @property
-    def at_counter(self) -> bool:
-        """A ticket in one of these states occupies its counter."""
-        return self in (TicketStatus.CALLED, TicketStatus.SERVING)
-
-    @property
-    def final(self) -> bool:
-        return self in (
-            TicketStatus.DONE,
-            TicketStatus.TRANSFERRED,
-            TicketStatus.CANCELLED,
-            TicketStatus.EXPIRED,
-        )
+# The states and their rules live in common.core.rules; re-exported so existing imports keep working.
+from common.core.rules import CounterState as CounterState
+from common.core.rules import Ordering as Ordering
+from common.core.rules import TicketStatus as TicketStatus
 
 
 class Role(StrEnum):
@@ -44,25 +25,11 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
-class Ordering(StrEnum):
-    """How a counter that serves several services picks the next ticket."""
-
-    OLDEST_FIRST = "oldest_first"  # the longest-waiting ticket across all its services
-    STRICT = "strict"  # the first service in the counter's list that has anyone waiting
-
-
 class PrintStatus(StrEnum):
     PENDING = "pending"  # committed, not yet sent to a printer
     PRINTED = "printed"
     FAILED = "failed"  # the citizen holds no paper: the kiosk showed the number on screen
     NOT_PRINTED = "not_printed"  # issued without a printer (CLI, clerk, phone)
-
-
-class CounterState(StrEnum):
-    CLOSED = "closed"
-    OPEN = "open"
-    BREAK = "break"
-    BACK_OFFICE = "back_office"
 
 
 # The categories served first by law and custom; offices can replace the list in their config.
@@ -243,7 +210,7 @@ class Event:
 
     id: int
     at: datetime
-    kind: str
+    kind: EventKind
     ticket_id: int | None
     ticket_code: str | None
     counter: int | None

@@ -36,7 +36,8 @@ from sqlalchemy import func, select
 
 from common.config import OfficeSpec
 from common.core.clock import local_midnight
-from common.core.model import Counter, CounterState
+from common.core.events import COUNTER_STATES, EventKind
+from common.core.model import Counter
 from common.planning import erlang
 from common.planning.simulate import DEFAULT_SERVICE, OFFICE_HOURS, run, staff, workdays
 from common.store import Store
@@ -46,7 +47,7 @@ from common.views.report import Figures
 
 TARGET_MINUTES = 30
 SHARE = 0.95
-STATE_EVENTS = tuple(f"counter_{state.value}" for state in CounterState)
+STATE_EVENTS = tuple(sorted(COUNTER_STATES))
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ def _open_seconds(events: list[tuple[int, datetime, str]], first: datetime, unti
         for at, kind in changes:
             if opened is not None:
                 _spread(out, max(opened, first), min(at, until), store)
-            opened = at if kind == "counter_open" else None
+            opened = at if kind == EventKind.COUNTER_OPEN else None
         if opened is not None:
             _spread(out, max(opened, first), until, store)
     return out

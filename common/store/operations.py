@@ -5,15 +5,9 @@ an event, and returns frozen dataclasses (common.core.model). On PostgreSQL the
 transaction also sends ``NOTIFY motcua`` so that other PCs see the change at
 commit; on SQLite other processes notice ``PRAGMA data_version`` moving.
 
-The rule for ``call_next`` (documented in docs/metrics.md too):
-
-1. only today's tickets that are waiting for one of the counter's services, or
-   were transferred to this counter by number;
-2. priority tickets before all others;
-3. then, for an ``oldest_first`` counter, the longest-queued ticket across its
-   services; for a ``strict`` counter, its first-listed service with anyone
-   waiting, oldest first within it. "Queued" is the original issue time, so a
-   transferred citizen keeps their place.
+Which moves are allowed, and the order ``call_next`` calls in, are the ticket's
+rules in ``common.core.rules`` (documented in docs/metrics.md too); this module
+applies them to rows.
 """
 
 from __future__ import annotations
@@ -34,6 +28,7 @@ from common.config import ClerkSpec, OfficeSpec
 from common.core.clock import Clock, SystemClock, local_midnight
 from common.core.clock import service_day as day_of
 from common.core.errors import AuthError, DomainError, NotFound, StoreUnavailable
+from common.core.events import CALLS, EventKind
 from common.core.model import (
     Clerk,
     Counter,
@@ -45,9 +40,9 @@ from common.core.model import (
     Role,
     Service,
     Ticket,
-    TicketStatus,
     span_text,
 )
+from common.core.rules import Action
 from common.store import passwords
 from common.store.db import READONLY_OPTION, SQLITE_BUSY_TIMEOUT_MS, Database
 from common.store.orm import (
@@ -162,14 +157,14 @@ class Store:
             merged.update({k: json.dumps(v, ensure_ascii=False) for k, v in (settings or {}).items()})
             for key, value in merged.items():
                 s.merge(SettingRow(key=key, value=value))
-            tx.log("office_loaded", detail=counts)
+            tx.log(EventKind.OFFICE_LOADED, detail=counts)
         return counts
 
     def add_clerk(self, username: str, full_name: str, role: Role, password: str) -> Clerk:
         spec = ClerkSpec(username, full_name, role, passwords.hash_password(password))
         with self.transaction() as tx:
             row = self._upsert_clerk(tx.session, spec)
-            tx.log("clerk_saved", k=row, detail={"role": role.value})
+            tx.log(EventKind.CLERK_SAVED, k=row, detail={"role": role.value})
             return clerk_value(row)
 
     @staticmethod
@@ -259,7 +254,7 @@ class Store:
         with self.transaction(readonly=True) as tx:
             rows = tx.session.scalars(
                 select(EventRow)
-                .where(EventRow.kind.in_(("called", "recalled")), EventRow.at >= local_midnight(tx.day, self.tz))
+                .where(EventRow.kind.in_(sorted(CALLS)), EventRow.at >= local_midnight(tx.day, self.tz))
                 .order_by(EventRow.id.desc())
                 .limit(limit))
             return [tx.event(r) for r in rows]
@@ -301,7 +296,7 @@ class Store:
             row.people_ahead = tx.ahead_of(row)
             row.estimated_wait_s = tx.estimate(svc, row.people_ahead)
             detail = {"priority": priority_category} if priority_category else None
-            tx.log("issued", row, after=W.WAITING, detail=detail)
+            tx.log(EventKind.ISSUED, row, after=W.WAITING, detail=detail)
             counters = tuple(c.number for c in tx.counters_serving(svc.id))
             return Issued(tx.ticket(row), counters)
 
@@ -311,7 +306,7 @@ class Store:
             if row is None:
                 raise NotFound(f"Không có vé số hiệu {ticket_id}", f"No ticket with id {ticket_id}")
             before, row.print_status = row.print_status, status.value
-            tx.log("print_" + status.value, row, detail={"from": before, "error": detail} if detail else None)
+            tx.log(EventKind.printed(status.value), row, detail={"from": before, "error": detail} if detail else None)
             return tx.ticket(row)
 
     # ------------------------------------------------------------------ the counter
@@ -362,7 +357,7 @@ class Store:
             row = tx.next_candidate(c)
             if row is None:
                 return None
-            tx.call(row, c, k, "called", self.call_starts_service)
+            tx.call(row, c, k, Action.CALL_NEXT, self.call_starts_service)
             return tx.ticket(row)
 
     def call_specific(self, ref: str, counter: int, clerk: str, reason: str) -> Ticket:
@@ -376,43 +371,41 @@ class Store:
             if row.status == W.ON_HOLD and row.counter_id not in (None, c.id):
                 raise DomainError(f"{row.code} đang được giữ tại quầy {tx.counter_number(row.counter_id)}",
                                   f"{row.code} is on hold at counter {tx.counter_number(row.counter_id)}")
-            if row.status not in (W.WAITING, W.NO_SHOW, W.ON_HOLD):
-                raise tx.wrong_state(row)
+            tx.check(row, Action.CALL_SPECIFIC)
             if row.service_day != tx.day:
                 raise DomainError(f"{row.code} là vé của ngày {row.service_day:%d/%m/%Y}",
                                   f"{row.code} was issued on {row.service_day:%Y-%m-%d}")
-            tx.call(row, c, k, "called", self.call_starts_service, reason=reason.strip())
+            tx.call(row, c, k, Action.CALL_SPECIFIC, self.call_starts_service, reason=reason.strip())
             return tx.ticket(row)
 
     def recall(self, counter: int, clerk: str) -> Ticket:
         with self.transaction() as tx:
             c, k = tx.take_counter(counter, clerk, free=False)
-            row = tx.require_at_counter(c, W.CALLED)
+            row = tx.require_at_counter(c, Action.RECALL)
             row.last_called_at = tx.now
             row.recall_count += 1
-            tx.log("recalled", row, c, k, W.CALLED, W.CALLED, {"recall": row.recall_count})
+            tx.apply(row, Action.RECALL, c, k, {"recall": row.recall_count})
             return tx.ticket(row)
 
     def start_service(self, counter: int, clerk: str) -> Ticket:
         with self.transaction() as tx:
             c, k = tx.take_counter(counter, clerk, free=False)
-            row = tx.require_at_counter(c, W.CALLED)
+            row = tx.require_at_counter(c, Action.START)
             tx.start(row, c, k)
             return tx.ticket(row)
 
     def finish_service(self, counter: int, clerk: str) -> Ticket:
         with self.transaction() as tx:
             c, k = tx.take_counter(counter, clerk, free=False)
-            row = tx.require_at_counter(c, W.SERVING)
-            tx.close(row, W.DONE, c, k)
+            row = tx.require_at_counter(c, Action.FINISH)
+            tx.close(row, Action.FINISH, c, k)
             return tx.ticket(row)
 
     def mark_no_show(self, counter: int, clerk: str) -> Ticket:
         with self.transaction() as tx:
             c, k = tx.take_counter(counter, clerk, free=False)
-            row = tx.require_at_counter(c, W.CALLED)
-            row.status = W.NO_SHOW.value
-            tx.log("no_show", row, c, k, W.CALLED, W.NO_SHOW)
+            row = tx.require_at_counter(c, Action.NO_SHOW)
+            tx.apply(row, Action.NO_SHOW, c, k)
             return tx.ticket(row)
 
     def transfer(self, counter: int, clerk: str, *, to_service: str | None = None,
@@ -422,7 +415,7 @@ class Store:
             raise ValueError("transfer needs exactly one of to_service or to_counter")
         with self.transaction() as tx:
             c, k = tx.take_counter(counter, clerk, free=False)
-            row = tx.require_at_counter(c, W.CALLED, W.SERVING)
+            row = tx.require_at_counter(c, Action.TRANSFER)
             if to_service is not None:
                 target_svc, target_counter = tx.service_row(to_service), None
             else:
@@ -431,7 +424,7 @@ class Store:
                     raise DomainError("Không thể chuyển vé về chính quầy này", "Cannot transfer to the same counter")
                 target_svc = tx.session.get(ServiceRow, row.service_id)
             assert target_svc is not None
-            tx.close(row, W.TRANSFERRED, c, k, detail={
+            tx.close(row, Action.TRANSFER, c, k, detail={
                 "to_service": target_svc.code, "to_counter": target_counter.number if target_counter else None})
             seq = tx.session.scalar(select(func.max(TicketRow.transfer_seq)).where(
                 TicketRow.visit_id == row.visit_id)) or 0
@@ -447,16 +440,15 @@ class Store:
             tx.session.flush()
             new.people_ahead = tx.ahead_of(new)
             new.estimated_wait_s = tx.estimate(target_svc, new.people_ahead)
-            tx.log("transfer_queued", new, c, k, None, W.WAITING, {"from_ticket": row.id})
+            tx.log(EventKind.TRANSFER_QUEUED, new, c, k, None, W.WAITING, {"from_ticket": row.id})
             return tx.ticket(new)
 
     def hold(self, counter: int, clerk: str) -> Ticket:
         """Set the citizen aside (fetching a document, say); the counter can call others meanwhile."""
         with self.transaction() as tx:
             c, k = tx.take_counter(counter, clerk, free=False)
-            row = tx.require_at_counter(c, W.CALLED, W.SERVING)
-            before, row.status = row.status, W.ON_HOLD.value
-            tx.log("held", row, c, k, before, W.ON_HOLD)
+            row = tx.require_at_counter(c, Action.HOLD)
+            tx.apply(row, Action.HOLD, c, k)
             return tx.ticket(row)
 
     def resume(self, ref: str, counter: int, clerk: str) -> Ticket:
@@ -467,19 +459,17 @@ class Store:
             if row.status != W.ON_HOLD or row.counter_id != c.id:
                 raise DomainError(f"{row.code} không được giữ tại quầy {counter}",
                                   f"{row.code} is not on hold at counter {counter}")
-            row.status = (W.SERVING if row.started_at else W.CALLED).value
             row.clerk_id = k.id
-            tx.log("resumed", row, c, k, W.ON_HOLD, row.status)
+            tx.apply(row, Action.RESUME, c, k)
             return tx.ticket(row)
 
     def cancel(self, ref: str, clerk: str, reason: str = "") -> Ticket:
         with self.transaction() as tx:
             k = tx.clerk_row(clerk)
             row = tx.find(ref, lock=True)
-            if TicketStatus(row.status).final or row.status == W.SERVING:
-                raise tx.wrong_state(row)
-            before, row.status, row.finished_at = row.status, W.CANCELLED.value, tx.now
-            tx.log("cancelled", row, None, k, before, W.CANCELLED, {"reason": reason} if reason else None)
+            tx.check(row, Action.CANCEL)
+            row.finished_at = tx.now
+            tx.apply(row, Action.CANCEL, None, k, {"reason": reason} if reason else None)
             return tx.ticket(row)
 
     def close_day(self, day: date | None = None) -> int:

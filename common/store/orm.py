@@ -23,8 +23,11 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
+
+from common.core.events import KIND_LENGTH, EventKind
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -203,7 +206,10 @@ class EventRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[Timestamp]
-    kind: Mapped[str] = mapped_column(String(32))
+    # The enum is stored by value in the same VARCHAR(32) (no CHECK, no native type), so no migration.
+    kind: Mapped[EventKind] = mapped_column(SAEnum(
+        EventKind, native_enum=False, create_constraint=False, length=KIND_LENGTH,
+        values_callable=lambda kinds: [k.value for k in kinds]))
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), nullable=True)
     counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), nullable=True)
     clerk_id: Mapped[int | None] = mapped_column(ForeignKey("clerks.id"), nullable=True)

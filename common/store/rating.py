@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from common.core.errors import DomainError, NotFound
+from common.core.events import EventKind
 from common.core.model import TicketStatus
 from common.store import Store
 from common.store.orm import RatingRow, TicketRow
@@ -155,7 +156,7 @@ def _insert(tx: Tx, row: TicketRow, score: Score, reasons: tuple[str, ...], chan
     detail: dict[str, object] = {"score": int(score), "channel": channel.value}
     if reasons:
         detail["reasons"] = list(reasons)
-    tx.log("rated", row, None, None, detail=detail)
+    tx.log(EventKind.RATED, row, None, None, detail=detail)
     return _rating(tx, rating)
 
 

@@ -17,9 +17,11 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from common.core import rules
 from common.core.clock import local_midnight
 from common.core.clock import service_day as day_of
 from common.core.errors import DomainError, NotFound
+from common.core.events import OF_ACTION, EventKind
 from common.core.model import (
     DEFAULT_PRIORITY_CATEGORIES,
     Clerk,
@@ -38,6 +40,8 @@ from common.core.model import (
     TicketStatus,
     parse_span,
 )
+from common.core.rules import Action
+from common.core.wording import refusal
 from common.store.orm import (
     ClerkRow,
     CounterRow,
@@ -213,48 +217,32 @@ class Tx:
         before = c.state
         c.state, c.state_since = state.value, self.now
         c.clerk_id = k.id if k else None
-        self.log("counter_" + state.value, None, c, k, before, state.value)
+        self.log(EventKind.counter(state), None, c, k, before, state.value)
 
     def at_counter(self, c: CounterRow) -> TicketRow | None:
         return self.session.scalar(select(TicketRow).where(
             TicketRow.counter_id == c.id, TicketRow.status.in_((W.CALLED.value, W.SERVING.value))))
 
-    def require_at_counter(self, c: CounterRow, *statuses: TicketStatus) -> TicketRow:
+    def require_at_counter(self, c: CounterRow, action: Action) -> TicketRow:
+        """The ticket at the counter, if the rules let ``action`` move it."""
         row = self.at_counter(c)
         if row is None:
             raise DomainError(f"Quầy {c.number} chưa gọi vé nào", f"Counter {c.number} has no ticket")
-        if row.status not in statuses:
-            raise self.wrong_state(row)
+        self.check(row, action)
         return row
 
+    def check(self, row: TicketRow, action: Action) -> None:
+        if not rules.allowed(TicketStatus(row.status), action):
+            raise self.wrong_state(row)
+
     def wrong_state(self, row: TicketRow) -> DomainError:
-        status = TicketStatus(row.status)
-        where = self.counter_number(row.counter_id)
-        vi = {
-            W.WAITING: f"{row.code} đang chờ, chưa được gọi",
-            W.CALLED: f"{row.code} đã được gọi tới quầy {where}",
-            W.SERVING: f"{row.code} đang được phục vụ tại quầy {where}",
-            W.DONE: f"{row.code} đã được phục vụ xong",
-            W.NO_SHOW: f"{row.code} đã bị báo vắng",
-            W.TRANSFERRED: f"{row.code} đã được chuyển đi",
-            W.CANCELLED: f"{row.code} đã bị huỷ",
-            W.ON_HOLD: f"{row.code} đang được giữ tại quầy {where}",
-            W.EXPIRED: f"{row.code} đã hết hạn (cuối ngày)",
-        }[status]
-        en = {
-            W.WAITING: f"{row.code} is waiting and has not been called",
-            W.CALLED: f"{row.code} has already been called to counter {where}",
-            W.SERVING: f"{row.code} is already being served at counter {where}",
-            W.DONE: f"{row.code} has already been served",
-            W.NO_SHOW: f"{row.code} was marked as a no-show",
-            W.TRANSFERRED: f"{row.code} was transferred",
-            W.CANCELLED: f"{row.code} was cancelled",
-            W.ON_HOLD: f"{row.code} is on hold at counter {where}",
-            W.EXPIRED: f"{row.code} expired at the end of its day",
-        }[status]
-        return DomainError(vi, en)
+        return DomainError(*refusal(TicketStatus(row.status), row.code, self.counter_number(row.counter_id)))
 
     def next_candidate(self, c: CounterRow) -> TicketRow | None:
+        """``common.core.rules.next_to_call`` in SQL, so that rows are locked (SKIP LOCKED) as they are picked.
+
+        Keep the two in step: tests/common/core/test_call_order_store.py compares them on a real store.
+        """
         links = select(CounterServiceRow.service_id, CounterServiceRow.position).where(
             CounterServiceRow.counter_id == c.id).subquery()
         mine = or_(
@@ -276,11 +264,12 @@ class Tx:
         return self.session.scalar(query)
 
     # -- ticket transitions
-    def call(self, row: TicketRow, c: CounterRow, k: ClerkRow, kind: str, start: bool,
+    def call(self, row: TicketRow, c: CounterRow, k: ClerkRow, action: Action, start: bool,
              reason: str | None = None) -> None:
-        before = row.status
-        # A held citizen whose service had begun comes back to service, not to a new call.
-        resumed = W.SERVING if before == W.ON_HOLD and row.started_at is not None else W.CALLED
+        before = TicketStatus(row.status)
+        resumed = rules.move(before, action, started=row.started_at is not None)
+        if resumed is None:
+            raise self.wrong_state(row)
         row.status, row.counter_id, row.clerk_id = resumed.value, c.id, k.id
         row.target_counter_id = None
         row.first_called_at = row.first_called_at or self.now
@@ -290,41 +279,61 @@ class Tx:
             row.wait_s = seconds_between(row.issued_at, self.now)
         row.last_called_at = self.now
         self.session.flush()
-        self.log(kind, row, c, k, before, resumed, {"reason": reason} if reason else None)
+        self.log(OF_ACTION[action], row, c, k, before, resumed, {"reason": reason} if reason else None)
         if start and row.started_at is None:
             self.start(row, c, k)
 
     def start(self, row: TicketRow, c: CounterRow, k: ClerkRow) -> None:
-        row.status, row.started_at = W.SERVING.value, self.now
+        before = TicketStatus(row.status)
+        after = rules.move(before, Action.START)
+        if after is None:
+            raise self.wrong_state(row)
+        row.status, row.started_at = after.value, self.now
         row.walk_s = seconds_between(row.last_called_at or self.now, self.now)
-        self.log("started", row, c, k, W.CALLED, W.SERVING)
+        self.log(OF_ACTION[Action.START], row, c, k, before, after)
 
-    def close(self, row: TicketRow, status: TicketStatus, c: CounterRow, k: ClerkRow,
-              detail: dict[str, Any] | None = None) -> None:
-        before = row.status
-        row.status, row.finished_at = status.value, self.now
+    def close(self, row: TicketRow, action: Action, c: CounterRow, k: ClerkRow,
+              detail: dict[str, Any] | None = None) -> TicketStatus:
+        """Finish or transfer the ticket at the counter: its transaction ends and its service time is kept."""
+        before = TicketStatus(row.status)
+        after = rules.move(before, action)
+        if after is None:
+            raise self.wrong_state(row)
+        row.status, row.finished_at = after.value, self.now
         if row.started_at is not None:
             row.service_s = seconds_between(row.started_at, self.now)
-        self.log({W.DONE: "finished", W.TRANSFERRED: "transferred"}[status], row, c, k, before, status, detail)
+        self.log(OF_ACTION[action], row, c, k, before, after, detail)
+        return after
+
+    def apply(self, row: TicketRow, action: Action, c: CounterRow | None, k: ClerkRow | None,
+              detail: dict[str, Any] | None = None) -> TicketStatus:
+        """A move that changes only the ticket's state (no-show, hold, resume, cancel), checked and logged."""
+        before = TicketStatus(row.status)
+        after = rules.move(before, action, started=row.started_at is not None)
+        if after is None:
+            raise self.wrong_state(row)
+        row.status = after.value
+        self.log(OF_ACTION[action], row, c, k, before, after, detail)
+        return after
 
     def expire_before(self, day: date) -> int:
         # Several clerks sign in at once each morning: SKIP LOCKED splits the rows between them
         # on PostgreSQL, so no ticket is expired (and logged) twice. SQLite runs them one by one.
         rows = list(self.session.scalars(select(TicketRow).where(
-            TicketRow.status.in_((W.WAITING.value, W.ON_HOLD.value)), TicketRow.service_day < day)
+            TicketRow.status.in_(sorted(rules.from_states(Action.EXPIRE))), TicketRow.service_day < day)
             .with_for_update(skip_locked=True)))
         for row in rows:
             end = min(self.now, local_midnight(row.service_day + timedelta(days=1), self.tz))
             # A visit transferred after midnight keeps its service day but was queued later.
             end = max(end, row.issued_at)
-            before, row.status, row.finished_at = row.status, W.EXPIRED.value, end
+            row.finished_at = end
             if row.called_at is None:
                 row.wait_s = seconds_between(row.issued_at, end)  # censored: waited this long and was never called
-            self.log("expired", row, None, None, before, W.EXPIRED)
+            self.apply(row, Action.EXPIRE, None, None)
         return len(rows)
 
     # -- the log and conversions
-    def log(self, kind: str, row: TicketRow | None = None, c: CounterRow | None = None,
+    def log(self, kind: EventKind, row: TicketRow | None = None, c: CounterRow | None = None,
             k: ClerkRow | None = None, before: str | None = None, after: str | None = None,
             detail: dict[str, Any] | None = None) -> None:
         self.session.add(EventRow(

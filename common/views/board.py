@@ -17,12 +17,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from common.core.clock import local_midnight
+from common.core.events import CALLS, EventKind
 from common.core.model import CounterState, Event, TicketStatus
+from common.core.wording import PUBLIC, PublicState, counter_state_text
 from common.store import Store
 from common.store.orm import EventRow, TicketRow
 from common.store.rating import PHONE_WINDOW, rated_scores
 
-CALL_KINDS = frozenset({"called", "recalled"})
+CALL_KINDS = CALLS  # the hall display lists calls and recalls
 # secrets.token_urlsafe(16) gives 22 characters of [A-Za-z0-9_-]; anything else is not a token.
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
@@ -42,6 +44,12 @@ class CounterView:
     name: str
     open: bool
     serving: str | None
+    state: CounterState = CounterState.OPEN
+
+    @property
+    def state_text(self) -> str:
+        """The counter's state in the same words as on the counter itself (a break is "Tạm nghỉ", not "Đóng")."""
+        return counter_state_text(self.state)
 
 
 @dataclass(frozen=True)
@@ -72,7 +80,7 @@ class PublicStatus:
 
     code: str
     service_name_vi: str
-    state: str  # waiting | called | serving | served | closed
+    state: PublicState  # common.core.wording.PUBLIC: waiting | called | serving | served | closed
     counter: int | None
     people_ahead: int
     estimated_wait_seconds: int
@@ -85,7 +93,7 @@ class PublicStatus:
 def call_view(event: Event) -> CallView | None:
     if event.kind not in CALL_KINDS or not event.ticket_code or event.counter is None:
         return None
-    return CallView(event.id, event.ticket_code, event.counter, event.kind == "recalled", event.at)
+    return CallView(event.id, event.ticket_code, event.counter, event.kind == EventKind.RECALLED, event.at)
 
 
 def read_board(store: Store, recent: int = 6) -> BoardState:
@@ -94,29 +102,20 @@ def read_board(store: Store, recent: int = 6) -> BoardState:
         snap = tx.snapshot()
         rows = tx.session.scalars(
             select(EventRow)
-            .where(EventRow.kind.in_(tuple(CALL_KINDS)), EventRow.at >= local_midnight(tx.day, store.tz))
+            .where(EventRow.kind.in_(sorted(CALL_KINDS)), EventRow.at >= local_midnight(tx.day, store.tz))
             .order_by(EventRow.id.desc())
             .limit(recent))
         events = [tx.event(r) for r in rows]
     calls = tuple(v for v in (call_view(e) for e in events) if v is not None)
     counters = tuple(
         CounterView(c.counter.number, c.counter.name, c.counter.state == CounterState.OPEN,
-                    c.current.code if c.current else None)
+                    c.current.code if c.current else None, c.counter.state)
         for c in snap.counters if c.counter.active)
     waiting = tuple(
         WaitingView(s.service.code, s.service.name_vi, s.service.prefix, s.waiting, s.estimated_wait_seconds,
                     s.open_now)
         for s in snap.services if s.service.active)
     return BoardState(snap.at, calls, counters, waiting)
-
-
-_STATE = {
-    TicketStatus.WAITING: "waiting",
-    TicketStatus.ON_HOLD: "waiting",
-    TicketStatus.CALLED: "called",
-    TicketStatus.SERVING: "serving",
-    TicketStatus.DONE: "served",
-}
 
 
 def read_statuses(store: Store) -> dict[str, PublicStatus]:
@@ -150,7 +149,7 @@ def read_statuses(store: Store) -> dict[str, PublicStatus]:
             open_ = (status == TicketStatus.DONE and score is None and row.finished_at is not None
                      and row.finished_at >= since)
             out[row.token] = PublicStatus(
-                row.code, svc.name_vi, _STATE.get(status, "closed"), tx.counter_number(row.counter_id), ahead, wait,
+                row.code, svc.name_vi, PUBLIC[status], tx.counter_number(row.counter_id), ahead, wait,
                 int(score) if score is not None else None, open_)
     return out
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from common.core.model import CounterState
+from common.core.wording import counter_state_text
 from common.store import Store
 from common.views.board import public_status, read_board, read_statuses
 
@@ -38,3 +40,12 @@ def test_public_statuses_by_token(store: Store) -> None:
     assert third.estimated_wait_seconds > second.estimated_wait_seconds
     assert public_status(statuses, "../../etc/passwd") is None
     assert public_status(statuses, "x" * 22) is None
+
+
+def test_a_counter_on_a_break_reads_tam_nghi_as_on_the_counter(store: Store) -> None:
+    store.sign_in(1, "lan")
+    store.set_counter_state(1, "lan", CounterState.BREAK)
+    counters = {c.number: c for c in read_board(store).counters}
+    assert counters[1].state == CounterState.BREAK and not counters[1].open
+    assert counters[1].state_text == counter_state_text(CounterState.BREAK) == "Tạm nghỉ"
+    assert counters[2].state_text == "Đóng"
