@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 from common.core.clock import Clock, local_midnight
 from common.core.clock import service_day as day_of
 from common.core.model import CounterState, Ordering, Service, TicketStatus
+from common.core.rules import next_to_call
 from common.store import Store
 
 W = TicketStatus
@@ -67,6 +68,14 @@ class SimTicket:
     def priority(self) -> bool:
         return self.priority_category is not None
 
+    @property
+    def queued_at(self) -> datetime:
+        return self.issued_at  # never transferred here, so queued when issued
+
+    @property
+    def target_counter(self) -> int | None:
+        return None
+
 
 @dataclass(slots=True)
 class _Desk:
@@ -77,6 +86,10 @@ class _Desk:
     since: datetime | None = None
     clerk: str | None = None
     current: SimTicket | None = None
+
+    @property
+    def ordering(self) -> Ordering:
+        return Ordering.STRICT if self.strict else Ordering.OLDEST_FIRST
 
 
 @dataclass(slots=True)
@@ -146,14 +159,8 @@ class Engine:
             self._set_state(desk, CounterState.OPEN, clerk)
         now = self.clock.now()
         today = day_of(now, self.tz)
-        best, best_key = None, None
-        for t in self._waiting:
-            if t.day != today or t.service not in desk.services:
-                continue
-            position = desk.services.index(t.service) if desk.strict else 0
-            key = (not t.priority, position, t.issued_at, t.id)
-            if best_key is None or key < best_key:
-                best, best_key = t, key
+        # The one ordering rule, shared with the counter's view and mirrored by the store's SQL.
+        best = next_to_call(desk, (t for t in self._waiting if t.day == today))
         if best is None:
             return None
         self._waiting.remove(best)

@@ -28,9 +28,9 @@ def insert_simulated(store: Store, engine: Engine) -> int:
     """Write everything the engine recorded; returns how many tickets."""
     with store.transaction() as tx:
         s = tx.session
-        service_id = dict(s.execute(select(ServiceRow.code, ServiceRow.id)).tuples().all())
-        counter_id = dict(s.execute(select(CounterRow.number, CounterRow.id)).tuples().all())
-        clerk_id = dict(s.execute(select(ClerkRow.username, ClerkRow.id)).tuples().all())
+        service_id = dict(s.execute(select(ServiceRow.code, ServiceRow.id)).all())
+        counter_id = dict(s.execute(select(CounterRow.number, CounterRow.id)).all())
+        clerk_id = dict(s.execute(select(ClerkRow.username, ClerkRow.id)).all())
         first = (s.scalar(select(func.max(TicketRow.id))) or 0) + 1
         ids = {id(t): first + i for i, t in enumerate(engine.tickets)}
         tokens = [secrets.token_urlsafe(16) for _ in engine.tickets]
