@@ -42,7 +42,7 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     if args.user and not args.password_stdin:
         raise MotcuaError("--user needs --password-stdin (the password is never given on the command line)")
     if args.screenshot:
-        return screenshot(Path(args.screenshot), size, args.tab, args.history_days)
+        return screenshot(Path(args.screenshot), size, args.tab, args.history_days, db)
     ctx = open_store(config, db, "dashboard", fullscreen=False)
     clerk = None
     if args.user:
@@ -62,10 +62,10 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     return app.exec()
 
 
-def screenshot(path: Path, size: tuple[int, int], tab: str, history_days: int) -> int:
+def screenshot(path: Path, size: tuple[int, int], tab: str, history_days: int, db: str | None = None) -> int:
     app = application("dashboard")
     with tempfile.TemporaryDirectory(prefix="motcua-dashboard-") as tmp:
-        store, office = sample.sample_store(Path(tmp), history_days)
+        store, office = sample.sample_store(Path(tmp), history_days, db)  # --db: the sample goes there
         window = DashboardWindow(store, sample.SUPERVISOR, office=office, live=False, sound=False)
         window.resize(*size)
         wanted = list(TABS) if tab == "all" else [tab]

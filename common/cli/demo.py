@@ -24,7 +24,7 @@ from common.core.model import Role
 from common.store import Store
 from common.store.bootstrap import store_for
 
-ASSETS = Path(__file__).resolve().parents[2] / "assets"
+ASSETS = Path(__file__).resolve().parents[2] / "assets"  # common/cli/demo.py -> the checkout
 DEMO_CONFIG = ASSETS / "demo.toml"
 DEMO_PASSWORD = "demo"  # printed on screen: the demo database holds nothing worth protecting
 COUNTERS = ((1, "demo1"), (2, "demo2"))

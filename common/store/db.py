@@ -8,6 +8,7 @@ PostgreSQL uses row locks (``FOR UPDATE SKIP LOCKED``) in :mod:`common.store.ope
 from __future__ import annotations
 
 import os
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.exc import NoSuchModuleError as SANoSuchModuleError
 
 from common.core.errors import ConfigError, SchemaOutOfDate, StoreUnavailable
+from common.store.writelock import QueuedConnection, WriteLock, begin_immediate, lock_path
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 15000  # a year's report or 8 kiosks at once must not fail a tap
@@ -100,14 +102,16 @@ def make_engine(url: str) -> Engine:
 
 
 def _sqlite_engine(url: URL) -> Engine:
-    if url.database and url.database != ":memory:":
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    on_disk = bool(url.database) and url.database != ":memory:"
+    if on_disk:
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)  # type: ignore[arg-type]
     # isolation_level=None hands transaction control to us, so that the ``begin``
     # hook below can say BEGIN IMMEDIATE (pysqlite would otherwise say BEGIN DEFERRED).
     engine = create_engine(
         url,
         isolation_level=None,
-        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False,
+                      "factory": QueuedConnection},
     )
 
     @event.listens_for(engine, "connect")
@@ -118,13 +122,21 @@ def _sqlite_engine(url: URL) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        if on_disk:
+            # Writers queue on a file beside the database before BEGIN IMMEDIATE (see writelock).
+            dbapi_conn.write_lock = WriteLock(lock_path(url.database), SQLITE_BUSY_TIMEOUT_MS / 1000)  # type: ignore[arg-type]
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
         # A read-only transaction reads a WAL snapshot without blocking any writer;
         # everything else takes the write lock up front.
-        readonly = conn.get_execution_options().get(READONLY_OPTION, False)
-        conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+        if conn.get_execution_options().get(READONLY_OPTION, False):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            try:
+                begin_immediate(conn.connection.dbapi_connection, conn.exec_driver_sql)
+            except sqlite3.OperationalError as exc:  # our queue timed out: the same "busy" as SQLite's own
+                raise OperationalError("BEGIN IMMEDIATE", None, exc) from exc
 
     return engine
 

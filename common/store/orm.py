@@ -155,6 +155,9 @@ class TicketRow(Base):
         Index("ix_tickets_queue", "status", "service_id", "priority", "queued_at"),
         Index("ix_tickets_day_service", "service_day", "service_id"),
         Index("ix_tickets_visit", "visit_id"),
+        # ix_tickets_service_done (migration 0004): the wait estimate reads a service's latest finished
+        # tickets newest first; this index serves that ORDER BY id DESC LIMIT n whatever the history.
+        Index("ix_tickets_service_done", "service_id", "status", "id"),
         CheckConstraint("called_at IS NULL OR called_at >= issued_at", name="wait_not_negative"),
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -53,7 +54,8 @@ from common.store.orm import (
 )
 
 W = TicketStatus
-RECENT_SERVICE_SAMPLE = 20  # finished tickets behind each service-time estimate
+RECENT_SERVICE_SAMPLE = 100  # finished tickets behind each service-time estimate: one outlier moves it ≤ 1%
+TRUSTED_SAMPLE = 30  # below this many finished services, the configured default fills the rest of the sample
 
 
 class Tx:
@@ -175,11 +177,12 @@ class Tx:
 
     def estimate(self, svc: ServiceRow, ahead: int) -> int:
         """People ahead, shared among the open counters serving this service, times recent service time."""
+        # ix_tickets_service_done serves this newest-first read: O(1) in the history.
         recent = self.session.scalars(
             select(TicketRow.service_s).where(
                 TicketRow.service_id == svc.id, TicketRow.status == W.DONE.value, TicketRow.service_s.is_not(None))
             .order_by(TicketRow.id.desc()).limit(RECENT_SERVICE_SAMPLE)).all()
-        mean_service = sum(x for x in recent if x is not None) / len(recent) if recent else self.default_service_s
+        mean_service = blended_service_s([x for x in recent if x is not None], self.default_service_s)
         counters = self.counters_serving(svc.id)
         open_ = [c for c in counters if c.state == CounterState.OPEN.value]
         servers = len(open_) or len(counters) or 1
@@ -400,6 +403,18 @@ class Tx:
             counters.append(CounterStatus(self.counter(c), self.ticket(current) if current else None,
                                           tuple(self.ticket(h) for h in held)))
         return QueueSnapshot(self.now, tuple(services), tuple(counters), waiting)
+
+
+def blended_service_s(recent: Sequence[float], default_s: float) -> float:
+    """The mean service time to promise, which one fast or slow service cannot swing.
+
+    Until a service has TRUSTED_SAMPLE finished services, the configured default stands in
+    for the missing ones (a prior worth that many services); after that it is the mean of
+    the latest RECENT_SERVICE_SAMPLE. One 2-second service then moves a 20-minute estimate
+    by at most 1/TRUSTED_SAMPLE (3.3%), and by 1% once a service has a hundred behind it.
+    """
+    missing = max(0, TRUSTED_SAMPLE - len(recent))
+    return (sum(recent) + missing * default_s) / (len(recent) + missing) if recent or missing else default_s
 
 
 def seconds_between(start: datetime, end: datetime) -> int:

@@ -149,3 +149,16 @@ def test_an_operation_on_a_lost_server_is_store_unavailable_with_the_password_ma
     with pytest.raises(StoreUnavailable) as err:
         store.issue_ticket("TP")
     assert "hunter2" not in str(err.value) and "clerk:***@127.0.0.1:1" in str(err.value)
+
+
+def test_the_estimate_read_walks_an_index_not_the_history(sqlite_url: str) -> None:
+    # Issue 12: the estimate sorted every finished ticket of a service. Migration 0004's index serves
+    # the newest-first read, so SQLite reads n index entries and builds no temporary sort.
+    db = connect(sqlite_url)
+    with db.engine.connect() as conn:
+        plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql(
+            "EXPLAIN QUERY PLAN SELECT service_s FROM tickets WHERE service_id = 1 AND status = 'done' "
+            "AND service_s IS NOT NULL ORDER BY id DESC LIMIT 100"))
+    db.engine.dispose()
+    assert "ix_tickets_service_done" in plan
+    assert "TEMP B-TREE" not in plan

@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from common.config import OfficeSpec
 from common.core.clock import ManualClock
 from common.core.errors import AuthError, DomainError, NotFound
-from common.core.model import CounterState, OpeningHours, PrintStatus, Role, Service, TicketStatus
+from common.core.model import CounterState, OpeningHours, PrintStatus, Role, Service, Ticket, TicketStatus
 from common.store import Store
 
 WED = date(2026, 11, 25)
@@ -198,13 +198,49 @@ def test_people_ahead_and_estimate_are_stored_on_the_ticket(store: Store, clock:
     assert store.people_ahead(second.id) == 2  # the priority ticket went ahead since
     assert store.ticket(second.id).people_ahead == 1  # ...but what the citizen was told is kept
 
-    # Recent service times replace the default: one 20-minute service at counter 1, the only one open.
+    # Recent service times blend in: one 20-minute service at counter 1, the only one open, counts as
+    # one of 30 services; the 8-minute default stands in for the other 29 until they have happened.
     store.call_next(1, "lan")
     store.start_service(1, "lan")
     clock.advance(1200)
     store.finish_service(1, "lan")
     fourth = store.issue_ticket("TP").ticket
-    assert (fourth.people_ahead, fourth.estimated_wait_seconds) == (2, 3 * 1200)
+    assert (fourth.people_ahead, fourth.estimated_wait_seconds) == (2, 3 * (1200 + 29 * 480) // 30)
+
+
+def serve_one(store: Store, clock: ManualClock, seconds: int) -> None:
+    store.issue_ticket("TP", check_hours=False)
+    store.call_next(1, "lan")
+    store.start_service(1, "lan")
+    clock.advance(seconds)
+    store.finish_service(1, "lan")
+
+
+@pytest.mark.parametrize("history", [0, 30, 120])
+def test_one_fast_service_does_not_collapse_a_20_minute_estimate(
+        store: Store, clock: ManualClock, history: int) -> None:
+    # Issue 13: one 8-second service once turned "khoảng 21 phút" into "khoảng 1 phút" for everyone.
+    # Counter 1 is the only one open; the service's default is 8 minutes, its real services take 20.
+    store.sign_in(1, "lan")
+    for _ in range(history):
+        serve_one(store, clock, 1200)
+    for _ in range(3):
+        store.issue_ticket("TP", check_hours=False)  # people waiting, so the estimate is not "no wait"
+    before = per_citizen(store.issue_ticket("TP", check_hours=False).ticket)
+    assert before >= (480 if history == 0 else 1200) * 0.99
+    store.call_next(1, "lan")
+    store.start_service(1, "lan")
+    clock.advance(2)
+    store.finish_service(1, "lan")
+    store.call_next(1, "lan")  # the counter is busy again, so the next ticket waits
+    after = per_citizen(store.issue_ticket("TP", check_hours=False).ticket)
+    assert abs(after - before) < 0.10 * before
+
+
+def per_citizen(ticket: Ticket) -> float:
+    """The service time the estimate assumed: one counter open, so wait = (ahead + 1) × mean."""
+    assert ticket.people_ahead is not None and ticket.people_ahead > 0
+    return ticket.estimated_wait_seconds / (ticket.people_ahead + 1)  # type: ignore[operator]
 
 
 def test_a_free_open_counter_means_no_wait(store: Store) -> None:

@@ -1,0 +1,114 @@
+"""The SQLite write queue: writers hold a file lock from BEGIN IMMEDIATE to COMMIT/ROLLBACK, and only then.
+
+A third handle on the lock file tells whether someone holds it, so nothing here
+depends on timing: each step is checked after it happened.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from common.core.errors import StoreUnavailable
+from common.core.model import Service
+from common.store import Store
+from common.store import db as dbmod
+from common.store.db import connect
+from common.store.writelock import WriteLock, lock_path
+
+pytestmark = pytest.mark.usefixtures("sqlite_url")
+
+
+def queue_is_taken(database: str) -> bool:
+    """True when some writer holds the queue: a fresh handle cannot take it."""
+    probe = WriteLock(lock_path(database), timeout_s=0)
+    try:
+        probe.acquire()
+    except Exception:
+        return True
+    finally:
+        probe.close()
+    return False
+
+
+def path_of(url: str) -> str:
+    return url.removeprefix("sqlite:///")
+
+
+def test_a_writer_holds_the_queue_until_commit(sqlite_url: str) -> None:
+    db = connect(sqlite_url)
+    path = path_of(sqlite_url)
+    assert not queue_is_taken(path)
+    with db.engine.connect() as conn:
+        trans = conn.begin()
+        conn.execute(text("SELECT 1"))
+        assert queue_is_taken(path)
+        trans.commit()
+        assert not queue_is_taken(path)
+        trans = conn.begin()
+        assert queue_is_taken(path)
+        trans.rollback()
+        assert not queue_is_taken(path)
+    assert os.path.exists(path + ".lock")
+    db.engine.dispose()
+
+
+def test_a_read_only_transaction_does_not_queue(sqlite_url: str) -> None:
+    db = connect(sqlite_url)
+    ro = db.engine.execution_options(**{dbmod.READONLY_OPTION: True})
+    with ro.connect() as conn, conn.begin():
+        conn.execute(text("SELECT 1"))
+        assert not queue_is_taken(path_of(sqlite_url))
+    db.engine.dispose()
+
+
+def test_a_second_writer_waits_for_the_first_and_then_goes_at_once(sqlite_url: str) -> None:
+    db = connect(sqlite_url)
+    began = threading.Event()
+    done: list[int] = []
+
+    def second() -> None:
+        with db.engine.connect() as conn, conn.begin():
+            began.set()
+            done.append(conn.execute(text("SELECT count(*) FROM services")).scalar_one())
+
+    with db.engine.connect() as first:
+        trans = first.begin()
+        first.execute(text("SELECT 1"))
+        worker = threading.Thread(target=second)
+        worker.start()
+        # The worker cannot be inside its transaction while we hold ours.
+        assert not began.wait(0.2)
+        trans.commit()
+    worker.join()
+    assert began.is_set() and done == [0]
+    db.engine.dispose()
+
+
+def test_a_real_hang_still_ends_in_the_busy_message(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dbmod, "SQLITE_BUSY_TIMEOUT_MS", 100)
+    store = Store(connect(sqlite_url))
+    holder = WriteLock(lock_path(path_of(sqlite_url)), timeout_s=0)
+    holder.acquire()  # a stuck writer on another PC
+    try:
+        with pytest.raises(StoreUnavailable, match="stayed busy"):
+            store.load_office(_office())
+    finally:
+        holder.close()
+    assert not queue_is_taken(path_of(sqlite_url))
+    assert store.load_office(_office())["services"] == 1  # and it works once the writer is gone
+    store.db.engine.dispose()
+
+
+def _office():  # type: ignore[no-untyped-def]
+    from common.config import OfficeSpec
+
+    return OfficeSpec(services=(Service("X", "X", "Dịch vụ X", "Service X"),), counters=(), clerks=())
+
+
+def test_lock_file_sits_beside_the_database(tmp_path: Path) -> None:
+    assert lock_path(str(tmp_path / "motcua.sqlite3")) == tmp_path / "motcua.sqlite3.lock"
