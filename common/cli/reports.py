@@ -18,6 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from common.cli.args import arrivals_per_hour, counters_count, days_count, seed_number, service_minutes
 from common.cli.commands import open_context, print_json
 from common.config import config_path, load_config
 from common.core.errors import MotcuaError
@@ -53,15 +54,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("simulate", help="simulate working days (in a temporary database unless --into-store)")
-    p.add_argument("--days", type=int, default=1)
-    p.add_argument("--counters", type=int, default=3)
-    p.add_argument("--arrivals-per-hour", type=float, default=30.0)
-    p.add_argument("--mean-service-minutes", type=float, default=8.0)
-    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--days", type=days_count, default=1)
+    p.add_argument("--counters", type=counters_count, default=3)
+    p.add_argument("--arrivals-per-hour", type=arrivals_per_hour, default=30.0)
+    p.add_argument("--mean-service-minutes", type=service_minutes, default=8.0)
+    p.add_argument("--seed", type=seed_number, default=1)
     p.add_argument("--start", metavar="DATE", help="first day (default: today); weekends are skipped")
     p.add_argument("--into-store", action="store_true",
                    help="write into the office's database (--db/MOTCUA_DB/config) instead of a temporary one")
-    p.add_argument("--history", type=int, metavar="DAYS",
+    p.add_argument("--history", type=days_count, metavar="DAYS",
                    help="instead: fill DAYS past working days with realistic traffic for the office's services")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_simulate)
@@ -236,7 +237,10 @@ def _json_text(data: Any) -> str:
 
 def _emit(text: str, output: str | None) -> None:
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise MotcuaError(f"không ghi được / cannot write {output}: {exc.strerror or exc}") from exc
         print(f"wrote {output}")
     else:
         sys.stdout.write(text)

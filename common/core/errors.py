@@ -41,3 +41,7 @@ class SchemaOutOfDate(MotcuaError):
 
 class AuthError(DomainError):
     """Wrong username or password, or not allowed for this role."""
+
+
+class Refused(MotcuaError):
+    """The database role may not do this (PostgreSQL least privilege): one line naming the role and the operation."""

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from common.config import ClerkSpec, OfficeSpec
 from common.core.clock import Clock, SystemClock, local_midnight
 from common.core.clock import service_day as day_of
-from common.core.errors import AuthError, DomainError, NotFound, StoreUnavailable
+from common.core.errors import AuthError, DomainError, NotFound, Refused, StoreUnavailable
 from common.core.model import (
     Clerk,
     Counter,
@@ -49,7 +49,7 @@ from common.core.model import (
     span_text,
 )
 from common.store import passwords
-from common.store.db import READONLY_OPTION, SQLITE_BUSY_TIMEOUT_MS, Database
+from common.store.db import READONLY_OPTION, SQLITE_BUSY_TIMEOUT_MS, Database, first_line
 from common.store.orm import (
     ClerkRow,
     CounterRow,
@@ -60,6 +60,16 @@ from common.store.orm import (
     TicketRow,
 )
 from common.store.tx import Tx, W, clerk_value, opening_hours, service_value
+
+# insufficient_privilege, and a row-level security WITH CHECK violation.
+REFUSED_SQLSTATES = ("42501", "44000")
+
+
+def refused(db: Database, exc: DBAPIError) -> Refused:
+    """One line: which role tried which statement, and the server's reason."""
+    role = db.engine.url.username or "?"
+    verb = (exc.statement or "").split(None, 1)[0].upper() if exc.statement else "?"
+    return Refused(f"vai trò {role} không được phép / role {role} may not {verb}: {first_line(exc)}")
 
 
 class Store:
@@ -110,6 +120,8 @@ class Store:
         except (OperationalError, DBAPIError) as exc:
             if isinstance(exc, IntegrityError):
                 raise
+            if getattr(exc.orig, "sqlstate", None) in REFUSED_SQLSTATES:
+                raise refused(self.db, exc) from exc
             if self.db.is_sqlite and "database is locked" in str(exc):
                 raise StoreUnavailable(f"the database {self.db.masked_url} stayed busy for "
                                        f"{SQLITE_BUSY_TIMEOUT_MS // 1000} s; nothing was written, try again") from exc
