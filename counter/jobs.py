@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from common.core.errors import AuthError, DomainError
+from common.core.errors import AuthError, DomainError, Throttled
 from common.core.model import Clerk, Counter, CounterState, Service
 from common.store import Store
 from counter.throttle import SignInThrottle
@@ -45,7 +45,11 @@ def sign_in(store: Store, throttle: SignInThrottle, username: str, password: str
             take_over: bool) -> SignedIn:
     throttle.wait()
     try:
-        clerk = store.authenticate(username.strip(), password)
+        # The store keeps the real back-off (per user name and PC, across restarts);
+        # this PC's own wait only spares the store a burst from one window.
+        clerk = store.authenticate(username.strip(), password, app="counter")
+    except Throttled:
+        raise
     except AuthError:
         throttle.failed()
         raise

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from common.config import ClerkSpec, OfficeSpec
 from common.core.clock import Clock, SystemClock, local_midnight
 from common.core.clock import service_day as day_of
-from common.core.errors import AuthError, DomainError, NotFound, Refused, StoreUnavailable
+from common.core.errors import DomainError, NotFound, Refused, StoreUnavailable
 from common.core.model import (
     Clerk,
     Counter,
@@ -196,13 +196,11 @@ class Store:
         s.flush()
         return row
 
-    def authenticate(self, username: str, password: str) -> Clerk:
-        with self.transaction(readonly=True) as tx:
-            row = tx.session.scalar(select(ClerkRow).where(ClerkRow.username == username))
-            hashed = row.password_hash if row else None
-        if row is None or not row.active or not passwords.verify_password(password, hashed):
-            raise AuthError("Sai tên đăng nhập hoặc mật khẩu", "Wrong username or password")
-        return clerk_value(row)
+    def authenticate(self, username: str, password: str, *, pc: str | None = None, app: str = "cli") -> Clerk:
+        """The clerk, or AuthError; throttled per user name and per PC, and logged (common.store.signin)."""
+        from common.store import signin
+
+        return signin.authenticate(self, username, password, pc=pc, app=app)
 
     # ------------------------------------------------------------------ reads
     def services(self) -> list[Service]:

@@ -244,3 +244,18 @@ class RatingRow(Base):
     reasons: Mapped[str | None] = mapped_column(Text, nullable=True)
     channel: Mapped[str] = mapped_column(String(16))
     rated_at: Mapped[Timestamp]
+
+
+class SignInThrottleRow(Base):
+    """Consecutive failed sign-ins per user name (``user:lan``) and per PC (``pc:quay3``), kept in the store.
+
+    Being in the database, the back-off survives an app restart and holds across every
+    sign-in path (counter, dashboard, --password-stdin, rating admin). Migration 0006.
+    """
+
+    __tablename__ = "sign_in_throttle"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[Timestamp]
+    blocked_until: Mapped[Timestamp]

@@ -1,0 +1,35 @@
+"""sign-in throttle: failed sign-ins per user name and per PC, so the back-off survives restarts
+
+Revision ID: 0006
+Revises: 0003
+Create Date: 2026-12-01 09:15:00
+
+Every sign-in path (counter, dashboard, --password-stdin, rating admin) goes through
+Store.authenticate, which reads and updates these rows; the audit log (events) keeps
+each attempt as signin_ok / signin_failed / signin_throttled.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = '0006'
+down_revision: str | None = '0003'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        'sign_in_throttle',
+        sa.Column('key', sa.String(length=200), nullable=False),
+        sa.Column('failures', sa.Integer(), nullable=False),
+        sa.Column('last_failure_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('blocked_until', sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('key', name=op.f('pk_sign_in_throttle')),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table('sign_in_throttle')
