@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from common.core.errors import AuthError, DomainError, Throttled
+from common.core.errors import DomainError
 from common.core.model import Clerk, Counter, CounterState, Service
 from common.store import Store
 from counter.throttle import SignInThrottle
@@ -43,17 +43,9 @@ def office_lists(store: Store) -> OfficeLists:
 
 def sign_in(store: Store, throttle: SignInThrottle, username: str, password: str, counter: int,
             take_over: bool) -> SignedIn:
-    throttle.wait()
-    try:
-        # The store keeps the real back-off (per user name and PC, across restarts);
-        # this PC's own wait only spares the store a burst from one window.
-        clerk = store.authenticate(username.strip(), password, app="counter")
-    except Throttled:
-        raise
-    except AuthError:
-        throttle.failed()
-        raise
-    throttle.succeeded()
+    # The store keeps the back-off (per user name and PC, across restarts); the throttle
+    # waits it out here, on the worker thread.
+    clerk = throttle.attempt(lambda: store.authenticate(username.strip(), password, app="counter"))
     try:
         session_id = store.sign_in(counter, clerk.username, take_over=take_over)
     except DomainError as exc:

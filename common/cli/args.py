@@ -9,20 +9,21 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 from collections.abc import Callable
 
 # Counter numbers and day counts are small; anything bigger is a typo, not an office.
 MAX_COUNTER = 9999
 MAX_PORT = 65535
+WHOLE = re.compile(r"[+-]?[0-9]+")
 
 
 def int_range(lo: int, hi: int, what: str) -> Callable[[str], int]:
     def parse(text: str) -> int:
-        try:
-            value = int(text.strip())
-        except ValueError:
+        if not WHOLE.fullmatch(text.strip()):  # ASCII digits only: int() would also take "٣" and "１"
             raise argparse.ArgumentTypeError(
-                f"{text!r} không phải số nguyên / is not a whole number ({what}: {lo}–{hi})") from None
+                f"{text!r} không phải số nguyên / is not a whole number ({what}: {lo}–{hi})")
+        value = int(text.strip())
         if not lo <= value <= hi:
             raise argparse.ArgumentTypeError(
                 f"{text} nằm ngoài khoảng / is out of range ({what}: {lo}–{hi})")
@@ -51,6 +52,7 @@ def float_range(lo: float, hi: float, what: str, *, allow_lo: bool = True) -> Ca
 counter_number = int_range(1, MAX_COUNTER, "counter number")
 port_number = int_range(1, MAX_PORT, "port")
 days_count = int_range(0, 3660, "days")
+simulated_days = int_range(1, 3660, "days")
 seed_number = int_range(0, 2**31 - 1, "seed")
 counters_count = int_range(1, 200, "counters")
 arrivals_per_hour = float_range(0, 10000, "arrivals per hour")

@@ -101,7 +101,14 @@ def message(exc: MotcuaError, lang: str) -> str:
     return _first_line(exc)
 
 
+def one_line(text: str) -> str:
+    """Control characters and line separators from an argument (``0\r0``) shown escaped, never breaking the line."""
+    return "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
+                   for ch in " ".join(text.split()))
+
+
 def fail(line: str, code: int) -> int:
+    line = one_line(line)
     with contextlib.suppress(OSError, ValueError):  # stderr itself is gone: the exit code still tells
         print(f"motcua: {line}", file=sys.stderr)
     return code

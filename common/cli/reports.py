@@ -18,7 +18,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from common.cli.args import arrivals_per_hour, counters_count, days_count, seed_number, service_minutes
+from common.cli.args import (
+    arrivals_per_hour,
+    counters_count,
+    days_count,
+    seed_number,
+    service_minutes,
+    simulated_days,
+)
 from common.cli.commands import open_context, print_json
 from common.config import config_path, load_config
 from common.core.errors import MotcuaError
@@ -54,7 +61,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("simulate", help="simulate working days (in a temporary database unless --into-store)")
-    p.add_argument("--days", type=days_count, default=1)
+    p.add_argument("--days", type=simulated_days, default=1)
     p.add_argument("--counters", type=counters_count, default=3)
     p.add_argument("--arrivals-per-hour", type=arrivals_per_hour, default=30.0)
     p.add_argument("--mean-service-minutes", type=service_minutes, default=8.0)
@@ -81,8 +88,9 @@ def parse_date(value: str, option: str) -> date:
 
 
 def period(args: argparse.Namespace, store: Store) -> tuple[date, date]:
-    start = parse_date(args.start, "--from") if args.start else store.today
-    end = parse_date(args.end, "--to") if args.end else (start if args.start else store.today)
+    # `is not None`: an empty --from= is a mistake, not "today".
+    start = parse_date(args.start, "--from") if args.start is not None else store.today
+    end = parse_date(args.end, "--to") if args.end is not None else (start if args.start is not None else store.today)
     if end < start:
         raise MotcuaError(f"--to {end} is before --from {start}")
     return start, end
