@@ -95,7 +95,9 @@ class ClerkRow(Base):
     username: Mapped[Code] = mapped_column(unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))
-    password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    # Deferred: never loaded with the row. On PostgreSQL the app roles may not read this column
+    # (assets/postgres/roles.sql); the sign-in check reads it through motcua_password_hash() (0006).
+    password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True, deferred=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 

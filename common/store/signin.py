@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from common.core.errors import AuthError, Throttled
 from common.core.model import Clerk
@@ -67,7 +67,7 @@ def authenticate(store: Store, username: str, password: str, *, pc: str | None =
     with store.transaction(readonly=True) as tx:
         wait = _blocked_for(tx, username, pc)
         row = None if wait else tx.session.scalar(select(ClerkRow).where(ClerkRow.username == username))
-        hashed = row.password_hash if row else None
+        hashed = _password_hash(tx, row) if row is not None else None
     if wait:
         with store.transaction(notify=False) as tx:
             tx.log("signin_throttled", detail={**detail, "retry_after_s": round(wait, 1)})
@@ -87,6 +87,13 @@ def authenticate(store: Store, username: str, password: str, *, pc: str | None =
     if not good:
         raise AuthError("Sai tên đăng nhập hoặc mật khẩu", "Wrong username or password")
     return clerk_value(row)  # type: ignore[arg-type]
+
+
+def _password_hash(tx: Tx, row: ClerkRow) -> str | None:
+    """On PostgreSQL through motcua_password_hash() (the app roles cannot SELECT the column)."""
+    if tx.dialect == "postgresql":
+        return tx.session.scalar(text("SELECT motcua_password_hash(:u)"), {"u": row.username})
+    return row.password_hash
 
 
 def _blocked_for(tx: Tx, username: str, pc: str) -> float:

@@ -19,6 +19,12 @@ down_revision: str | None = '0003'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+PASSWORD_HASH_FUNCTION = """
+CREATE OR REPLACE FUNCTION motcua_password_hash(p_username text) RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS
+$$ SELECT password_hash FROM clerks WHERE username = p_username AND active $$
+"""
+
 
 def upgrade() -> None:
     op.create_table(
@@ -29,7 +35,14 @@ def upgrade() -> None:
         sa.Column('blocked_until', sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint('key', name=op.f('pk_sign_in_throttle')),
     )
+    if op.get_bind().dialect.name == 'postgresql':
+        # The sign-in check's only way to a password hash: the app roles get EXECUTE on this
+        # (assets/postgres/roles.sql) and no SELECT on clerks.password_hash.
+        op.execute(PASSWORD_HASH_FUNCTION)
+        op.execute('REVOKE ALL ON FUNCTION motcua_password_hash(text) FROM PUBLIC')
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute('DROP FUNCTION IF EXISTS motcua_password_hash(text)')
     op.drop_table('sign_in_throttle')
