@@ -8,7 +8,7 @@ from pathlib import Path
 
 from common.cli.args import counter_number
 from common.config import config_path, load_config
-from common.core.errors import MotcuaError
+from common.core.errors import MotcuaError, bilingual
 from common.devices.speech import (
     SPEECH_DEADLINE_S,
     AnnouncementBuilder,
@@ -37,7 +37,8 @@ def cmd_announce_test(args: argparse.Namespace) -> int:
     settings = SpeechSettings.from_config(load_config(config_path(args.config)))
     out = Path(args.wav)
     if not out.parent.is_dir():  # checked first: espeak writing into a missing folder hangs
-        raise MotcuaError(f"không có thư mục / no folder {out.parent} for --wav {out}")
+        raise bilingual(MotcuaError(f"no folder {out.parent} for --wav {out}"),
+                        f"không có thư mục {out.parent} cho --wav {out}", f"no folder {out.parent} for --wav {out}")
     # The same single speech thread the display uses, so this exercises the real path.
     thread = SpeechThread()
     stuck = False

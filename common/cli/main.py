@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from common.cli import commands as cli_commands
 from common.cli.args import OneLineParser
-from common.core.errors import DomainError, MotcuaError
+from common.core.errors import MotcuaError, bilingual
 
 # `motcua NAME ...` hands the rest of the command line to NAME's app (module, function).
 APPS: dict[str, tuple[str, str]] = {
@@ -55,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run_app(args: argparse.Namespace) -> int:
+    if "--screenshot" not in args.app_args and not {"-h", "--help"} & set(args.app_args):
+        # The apps, like every command but `db upgrade`, never create a misspelled SQLite file.
+        from common.config import config_path, load_config
+        from common.store.db import check_sqlite_exists, resolve_url
+
+        check_sqlite_exists(resolve_url(args.db, load_config(config_path(args.config)).get("database.url") or None))
     try:
         module = importlib.import_module(args.app_module)
     except ModuleNotFoundError as exc:
@@ -86,18 +92,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `motcua config | head`: the reader left. Point stdout at /dev/null so that the
         # interpreter's own flush at exit cannot raise again.
         _silence_stdout()
-        return fail("đầu ra bị đóng / output closed (broken pipe)", 1)
+        return fail(message(bilingual(MotcuaError(), "đầu ra đã bị đóng", "output closed (broken pipe)"),
+                            _language(argv)), 1)
     except OSError as exc:  # an output file in a missing folder, a full disk...
-        where = f" {exc.filename}" if exc.filename else ""
-        return fail(f"không ghi/đọc được / cannot write or read{where}: {exc.strerror or exc}", 2)
+        where, why = f" {exc.filename}" if exc.filename else "", exc.strerror or str(exc)
+        return fail(message(bilingual(MotcuaError(), f"không đọc/ghi được{where}: {why}",
+                                      f"cannot read or write{where}: {why}"), _language(argv)), 2)
     except Exception as exc:
-        return fail(f"lỗi ngoài dự kiến / unexpected error: {type(exc).__name__}: {_first_line(exc)}", 1)
+        return fail(f"lỗi ngoài dự kiến (unexpected error) {type(exc).__name__}: {_first_line(exc)}", 1)
 
 
 def message(exc: MotcuaError, lang: str) -> str:
-    """The office's language; an English office gets the English beside the Vietnamese."""
-    if isinstance(exc, DomainError) and exc.en != exc.vi:
-        return f"{exc.vi} / {exc.en}" if lang == "en" else exc.vi
+    """Vietnamese first; an office whose language is en gets the English beside it."""
+    vi, en = getattr(exc, "vi", None), getattr(exc, "en", None)
+    if vi and en and en != vi:
+        return f"{vi} / {en}" if lang == "en" else vi
     return _first_line(exc)
 
 

@@ -28,7 +28,7 @@ from common.cli.args import (
 )
 from common.cli.commands import open_context, print_json
 from common.config import config_path, load_config
-from common.core.errors import MotcuaError
+from common.core.errors import MotcuaError, bilingual
 from common.core.model import Ticket
 from common.planning import erlang
 from common.planning.simulate import fill_history, simulate
@@ -248,7 +248,9 @@ def _emit(text: str, output: str | None) -> None:
         try:
             Path(output).write_text(text, encoding="utf-8")
         except OSError as exc:
-            raise MotcuaError(f"không ghi được / cannot write {output}: {exc.strerror or exc}") from exc
+            why = exc.strerror or str(exc)
+            raise bilingual(MotcuaError(f"cannot write {output}: {why}"), f"không ghi được {output}: {why}",
+                            f"cannot write {output}: {why}") from exc
         print(f"wrote {output}")
     else:
         sys.stdout.write(text)

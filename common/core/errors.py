@@ -9,6 +9,12 @@ class MotcuaError(Exception):
     """Base class: ``str(error)`` is the one line shown to the user."""
 
 
+def bilingual(error: MotcuaError, vi: str, en: str) -> MotcuaError:
+    """``error`` carrying both languages: the CLI shows ``vi``, and ``vi / en`` when office.language is en."""
+    error.vi, error.en = vi, en  # type: ignore[attr-defined]
+    return error
+
+
 class DomainError(MotcuaError):
     """An invalid move in the queue, e.g. calling a ticket that is already being served.
 

@@ -21,7 +21,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.exc import NoSuchModuleError as SANoSuchModuleError
 
-from common.core.errors import ConfigError, SchemaOutOfDate, StoreUnavailable
+from common.core.errors import ConfigError, SchemaOutOfDate, StoreUnavailable, bilingual
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 15000  # a year's report or 8 kiosks at once must not fail a tap
@@ -79,7 +79,8 @@ def connect(url: str, *, upgrade_sqlite: bool = True, must_exist: bool = False) 
         check_schema(db)
     except DBAPIError as exc:  # OperationalError, or "file is not a database" (DatabaseError)
         engine.dispose()
-        raise StoreUnavailable(f"cannot open the database {mask(url)}: {first_line(exc)}") from exc
+        verb = "reach" if isinstance(exc, OperationalError) else "open"
+        raise StoreUnavailable(f"cannot {verb} the database {mask(url)}: {first_line(exc)}") from exc
     return db
 
 
@@ -95,8 +96,9 @@ def check_sqlite_exists(url: str) -> None:
         return
     path = Path(parsed.database)
     if not path.is_file():
-        raise ConfigError(f"không có tệp cơ sở dữ liệu / no database file {path}: check --db, "
-                          "or create it with `motcua db upgrade --db URL`")
+        raise bilingual(ConfigError(f"no database file {path}"),
+                        f"không có tệp cơ sở dữ liệu {path}: kiểm tra --db, hoặc tạo bằng `motcua db upgrade --db URL`",
+                        f"no database file {path}: check --db, or create it with `motcua db upgrade --db URL`")
 
 
 def make_engine(url: str) -> Engine:

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from common.config import ClerkSpec, OfficeSpec
 from common.core.clock import Clock, SystemClock, local_midnight
 from common.core.clock import service_day as day_of
-from common.core.errors import DomainError, NotFound, Refused, StoreUnavailable
+from common.core.errors import DomainError, NotFound, Refused, StoreUnavailable, bilingual
 from common.core.model import (
     Clerk,
     Counter,
@@ -69,7 +69,9 @@ def refused(db: Database, exc: DBAPIError) -> Refused:
     """One line: which role tried which statement, and the server's reason."""
     role = db.engine.url.username or "?"
     verb = (exc.statement or "").split(None, 1)[0].upper() if exc.statement else "?"
-    return Refused(f"vai trò {role} không được phép / role {role} may not {verb}: {first_line(exc)}")
+    why = first_line(exc)
+    return bilingual(Refused(f"role {role} may not {verb}: {why}"),  # type: ignore[return-value]
+                     f"vai trò {role} không được phép {verb}: {why}", f"role {role} may not {verb}: {why}")
 
 
 class Store:
