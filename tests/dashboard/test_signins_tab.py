@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from pytestqt.qtbot import QtBot
 
-from common.core.errors import AuthError
+from common.core.errors import AuthError, Throttled
 from common.core.model import Role
 from common.store import Store
+from common.store.signin import recent_sign_ins
+from dashboard.signin import check
 from dashboard.signins_tab import OUTCOMES
 from tests.dashboard.conftest import BOSS, PASSWORD, WAIT_MS, Open
 
@@ -28,3 +30,12 @@ def test_the_tab_lists_successes_failures_and_blocks(qtbot: QtBot, store: Store,
                     [OUTCOMES["ok"], "giamdoc", "phong-giam-doc", "dashboard"]]
     assert table.item(0, 1).foreground().color().name() == "#b3261e"
     assert table.item(2, 1).foreground().color().name() != "#b3261e"
+
+
+def test_the_dashboard_check_and_password_stdin_are_throttled(store: Store) -> None:
+    store.add_clerk("giamdoc", "Võ Thanh Bình", Role.SUPERVISOR, PASSWORD)
+    with pytest.raises(AuthError):
+        check(store, "giamdoc", "doan-mo")
+    with pytest.raises(Throttled):  # `motcua dashboard --password-stdin` in a loop meets the same wall
+        check(store, "giamdoc", PASSWORD)
+    assert [r.app for r in recent_sign_ins(store)] == ["dashboard", "dashboard"]
