@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -99,6 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail(message(bilingual(MotcuaError(), f"không đọc/ghi được{where}: {why}",
                                       f"cannot read or write{where}: {why}"), _language(argv)), 2)
     except Exception as exc:
+        if os.environ.get("MOTCUA_DEBUG"):  # for developers: the whole traceback
+            raise
         return fail(f"lỗi ngoài dự kiến (unexpected error) {type(exc).__name__}: {_first_line(exc)}", 1)
 
 
@@ -111,7 +114,7 @@ def message(exc: MotcuaError, lang: str) -> str:
 
 
 def one_line(text: str) -> str:
-    """Control characters and line separators from an argument (``0\r0``) shown escaped, never breaking the line."""
+    """Control characters and line separators (a carriage return in an argument) shown escaped, on one line."""
     return "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
                    for ch in " ".join(text.split()))
 
@@ -141,8 +144,6 @@ def _language(argv: Sequence[str] | None) -> str:
 
 
 def _silence_stdout() -> None:
-    import os
-
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
