@@ -83,13 +83,23 @@ COMMANDS = st.one_of(
          "sqlite:////etc/hostname", "postgresql://u@127.0.0.1:1/none"]),
         st.sampled_from(["status", "close-day", "db current", "report"])),
     st.just(["clerk", "add", "lan"]),  # an empty password on stdin
+    st.builds(lambda r: ["clerk", "add", "lan", "--role", r], odd_text.filter(
+        lambda s: s not in ("clerk", "supervisor", "admin"))),
+    st.builds(lambda a: ["db", a], odd_text.filter(lambda s: s not in ("upgrade", "current"))),
+    st.builds(lambda n: ["demo", f"--history={n}"], st.one_of(negative, st.integers(3661, 10**30).map(str))),
+    st.builds(lambda u: ["dashboard", "--user", u], odd_text.filter(lambda s: not s.startswith("-"))),
+    st.builds(lambda u: ["counter", "--counter", "1", "--user", u], odd_text.filter(lambda s: not s.startswith("-"))),
+    st.builds(lambda x: ["kiosk", f"--no-such-option={x}"], odd_text),
 )
 
 
 def fingerprint(path: Path) -> str:
     digest = hashlib.sha256()
+    # An empty write-ahead log and none at all are the same database (closing the last
+    # connection removes an empty one), so a missing -wal file reads as empty.
     for part in (path, path.with_name(path.name + "-wal")):
-        digest.update(part.read_bytes() if part.exists() else b"-")
+        digest.update(part.read_bytes() if part.exists() else b"")
+        digest.update(b"|")
     return digest.hexdigest()
 
 
