@@ -43,6 +43,8 @@ bad_date = st.one_of(odd_text.filter(lambda s: not s[:1].isdigit()), st.sampled_
     ["2026-13-01", "2026-02-30", "99999-01-01", "0000-00-00", "25/11/2026", "2026-11-25T99"]))
 bad_path = st.builds(lambda name: f"{MISSING}/{name}.csv", st.text("abcxyzđ", min_size=1, max_size=8))
 service = odd_text.filter(lambda s: s.strip().upper() not in SERVICE_CODES and not s.startswith("-"))
+user_name = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=20).filter(
+    lambda s: s.strip() != "" and not s.startswith("-"))
 clerk = st.sampled_from(["lan", "khong-co-ai", "Nguyễn"])
 
 
@@ -73,7 +75,8 @@ COMMANDS = st.one_of(
     st.builds(lambda n: ["announce-test", "--ticket", "A1", f"--counter={n}", "--wav", "/tmp/x.wav"], bad_int),
     st.builds(lambda p: ["announce-test", "--ticket", "A1", "--counter", "1", "--wav", p + ".wav"], bad_path),
     st.builds(lambda p: ["setup", "load", p], bad_path),
-    st.builds(lambda n: ["display", f"--port={n}"], st.one_of(bad_int, st.integers(65536, 10**12).map(str))),
+    # Never a valid port: that would open the hall display.
+    st.builds(lambda n: ["display", f"--port={n}"], st.one_of(negative, special, st.integers(65536, 10**40).map(str))),
     st.builds(lambda n: ["counter", f"--counter={n}"], bad_int),
     st.builds(lambda n: ["rating", f"--counter={n}"], bad_int),
     st.builds(lambda c, x: [c, f"--no-such-option={x}"], st.sampled_from(
@@ -87,8 +90,9 @@ COMMANDS = st.one_of(
         lambda s: s not in ("clerk", "supervisor", "admin"))),
     st.builds(lambda a: ["db", a], odd_text.filter(lambda s: s not in ("upgrade", "current"))),
     st.builds(lambda n: ["demo", f"--history={n}"], st.one_of(negative, st.integers(3661, 10**30).map(str))),
-    st.builds(lambda u: ["dashboard", "--user", u], odd_text.filter(lambda s: not s.startswith("-"))),
-    st.builds(lambda u: ["counter", "--counter", "1", "--user", u], odd_text.filter(lambda s: not s.startswith("-"))),
+    # A user name without --password-stdin (never an empty one: that opens the sign-in window).
+    st.builds(lambda u: ["dashboard", "--user", u], user_name),
+    st.builds(lambda u: ["counter", "--counter", "1", "--user", u], user_name),
     st.builds(lambda x: ["kiosk", f"--no-such-option={x}"], odd_text),
 )
 
