@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from common.core import rules
-from common.core.errors import AuthError, DomainError
+from common.core.errors import DomainError
 from common.core.model import Clerk, Counter, CounterState, Service, Ticket
 from common.core.rules import Action
 from common.store import Store
@@ -53,13 +53,9 @@ def office_lists(store: Store) -> OfficeLists:
 
 def sign_in(store: Store, throttle: SignInThrottle, username: str, password: str, counter: int,
             take_over: bool) -> SignedIn:
-    throttle.wait()
-    try:
-        clerk = store.authenticate(username.strip(), password)
-    except AuthError:
-        throttle.failed()
-        raise
-    throttle.succeeded()
+    # The store keeps the back-off (per user name and PC, across restarts); the throttle
+    # waits it out here, on the worker thread.
+    clerk = throttle.attempt(lambda: store.authenticate(username.strip(), password, app="counter"))
     try:
         session_id = store.sign_in(counter, clerk.username, take_over=take_over)
     except DomainError as exc:

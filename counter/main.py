@@ -14,6 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
 
+from common.cli.args import OneLineParser, counter_number
 from common.core.errors import MotcuaError
 from counter import sample
 from counter.desk import Desk
@@ -26,8 +27,8 @@ from ui.style import application
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="motcua counter", description="The clerk's counter desktop.")
-    p.add_argument("--counter", type=int, help="counter number (overrides counter.number in the config)")
+    p = OneLineParser(prog="motcua counter", description="The clerk's counter desktop.")
+    p.add_argument("--counter", type=counter_number, help="counter number (overrides counter.number in the config)")
     p.add_argument("--user", help="sign in as USER without the form (the demo); needs --password-stdin")
     p.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
     p.add_argument("--screenshot", metavar="FILE", help="render the window with sample data to a PNG and exit")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer
 
+from common.cli.args import OneLineParser
 from common.core.errors import MotcuaError
 from dashboard import sample
 from dashboard.signin import SignInDialog, check
@@ -24,7 +25,7 @@ from ui.style import application
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="motcua dashboard", description="The supervisor's dashboard.")
+    p = OneLineParser(prog="motcua dashboard", description="The supervisor's dashboard.")
     p.add_argument("--user", help="sign in as USER without the form; needs --password-stdin")
     p.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
     p.add_argument("--no-sound", action="store_true", help="no chime with the wait alerts")

@@ -19,7 +19,7 @@ from ui.worker import Runner
 
 def check(store: Store, username: str, password: str) -> Clerk:
     """The signed-in supervisor or admin; MotcuaError with a Vietnamese line otherwise."""
-    clerk = store.authenticate(username, password)
+    clerk = store.authenticate(username, password, app="dashboard")
     if not allowed(clerk):
         raise PermissionError(REFUSED)
     return clerk

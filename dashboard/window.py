@@ -24,6 +24,7 @@ from dashboard.charts_tab import ChartsTab
 from dashboard.history_tab import HistoryTab
 from dashboard.live_tab import LiveTab
 from dashboard.satisfaction_tab import SatisfactionTab
+from dashboard.signins_tab import SignInsTab
 from dashboard.staffing_tab import StaffingTab
 from ui.banner import Banner
 from ui.live_view import LiveView
@@ -33,7 +34,7 @@ from ui.worker import Runner
 
 REFUSED = "Chỉ giám sát viên và quản trị viên được mở bảng điều khiển."
 TABS = {"live": "Trực tiếp", "history": "Lịch sử", "charts": "Biểu đồ", "accuracy": "Độ chính xác ước tính",
-        "staffing": "Đề xuất số quầy", "satisfaction": "Hài lòng"}
+        "staffing": "Đề xuất số quầy", "satisfaction": "Hài lòng", "signins": "Đăng nhập"}
 CLOCK_MS = 60_000
 
 
@@ -63,6 +64,7 @@ class DashboardWindow(QWidget):
         self.accuracy = AccuracyTab(store, self.runner, self)
         self.staffing = StaffingTab(store, self.runner, self)
         self.satisfaction = SatisfactionTab(store, self.runner, self)
+        self.signins = SignInsTab(store, self.runner, self)
         self.tabs = QTabWidget(self)
         self.tabs.setFont(font(11))
         for key, text in TABS.items():

@@ -7,6 +7,7 @@ import logging
 import tempfile
 from pathlib import Path
 
+from common.cli.args import OneLineParser, port_number
 from common.config import config_path, load_config
 from common.core.errors import MotcuaError
 from common.devices.speech import AnnouncementBuilder, SpeechSettings, SpeechThread
@@ -29,12 +30,12 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "assets" / "office.example.to
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="motcua display", description="The hall display and ticket status page.")
+    p = OneLineParser(prog="motcua display", description="The hall display and ticket status page.")
     p.add_argument("--screenshot", metavar="FILE", help="render the board with sample calls to a PNG and exit")
     p.add_argument("--size", default="1920x1080", help="window size for --screenshot or --windowed (WxH)")
     p.add_argument("--windowed", action="store_true", help="a window instead of full screen")
     p.add_argument("--no-speech", action="store_true", help="no announcements (the board and page still work)")
-    p.add_argument("--port", type=int, help="status page port (default: display.http_port)")
+    p.add_argument("--port", type=port_number, help="status page port (default: display.http_port)")
     p.add_argument("--announce-dir", metavar="DIR", type=Path,
                    help="keep a copy of each announcement WAV in DIR (made even when the PC has no speaker)")
     p.add_argument("--automation", action="store_true",

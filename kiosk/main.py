@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
+from common.cli.args import OneLineParser
 from common.config import config_path
 from common.devices.printing import PrinterSettings, TicketPrinter
 from kiosk.window import KioskWindow
@@ -20,7 +21,7 @@ SCREENS = ("home", "confirm", "failed")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="motcua kiosk", description="The touchscreen ticket kiosk.")
+    parser = OneLineParser(prog="motcua kiosk", description="The touchscreen ticket kiosk.")
     parser.add_argument("--screenshot", metavar="FILE", help="render offscreen over sample data to a PNG and exit")
     parser.add_argument("--size", default="1920x1080", help="window size for --screenshot, e.g. 1080x1920")
     parser.add_argument("--screen", choices=SCREENS, default="home", help="which screen --screenshot shows")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from common.cli.args import OneLineParser, counter_number
 from common.config import AppConfig, config_path, load_config
 from common.core.errors import MotcuaError
 from common.store.rating import check_reasons
@@ -20,8 +21,8 @@ from ui.style import application
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="motcua rating", description="The citizen's satisfaction panel at a counter.")
-    p.add_argument("--counter", type=int, help="counter number (default: counter.number in the config)")
+    p = OneLineParser(prog="motcua rating", description="The citizen's satisfaction panel at a counter.")
+    p.add_argument("--counter", type=counter_number, help="counter number (default: counter.number in the config)")
     p.add_argument("--windowed", action="store_true", help="a window instead of full screen")
     p.add_argument("--screenshot", metavar="FILE",
                    help="render the asking screen to FILE and the reasons screen to FILE-reasons, then exit")
@@ -52,9 +53,6 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
         raise MotcuaError("the office has no counters yet: load its config with `motcua setup load FILE`")
     if counter not in known:
         raise MotcuaError(f"--counter {counter}: no such counter; the office has {', '.join(map(str, known))}")
-    for name in ("rating.timeout_seconds", "rating.thanks_seconds"):
-        if cfg.get(name) < 1:
-            raise MotcuaError(f"{name} must be at least 1 second, not {cfg.get(name)}")
     app = application("rating")
     panel = RatingPanel(counter, reasons_of(cfg))
     controller = RatingController(ctx.store, panel, counter, timeout_ms=cfg.settings.rating.timeout_seconds * 1000,

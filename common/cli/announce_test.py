@@ -6,9 +6,17 @@ import argparse
 import re
 from pathlib import Path
 
+from common.cli.args import counter_number
 from common.config import config_path, load_config
-from common.core.errors import MotcuaError
-from common.devices.speech import AnnouncementBuilder, SpeechSettings, SpeechThread, wav_seconds
+from common.core.errors import MotcuaError, bilingual
+from common.devices.speech import (
+    SPEECH_DEADLINE_S,
+    AnnouncementBuilder,
+    SpeechFailed,
+    SpeechSettings,
+    SpeechThread,
+    wav_seconds,
+)
 
 TICKET = re.compile(r"^[A-Za-z]{0,3}\d{1,4}$")
 
@@ -16,7 +24,7 @@ TICKET = re.compile(r"^[A-Za-z]{0,3}\d{1,4}$")
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("announce-test", help="write the announcement of a call (chime + speech) to a WAV file")
     p.add_argument("--ticket", required=True, help="ticket code, e.g. A023")
-    p.add_argument("--counter", required=True, type=int, help="counter number, e.g. 3")
+    p.add_argument("--counter", required=True, type=counter_number, help="counter number, e.g. 3")
     p.add_argument("--wav", required=True, metavar="FILE", help="where to write the WAV")
     p.set_defaults(func=cmd_announce_test)
 
@@ -28,15 +36,23 @@ def cmd_announce_test(args: argparse.Namespace) -> int:
         raise MotcuaError(f"--counter {args.counter}: expected a counter number from 1")
     settings = SpeechSettings.from_config(load_config(config_path(args.config)))
     out = Path(args.wav)
+    if not out.parent.is_dir():  # checked first: espeak writing into a missing folder hangs
+        raise bilingual(MotcuaError(f"no folder {out.parent} for --wav {out}"),
+                        f"không có thư mục {out.parent} cho --wav {out}", f"no folder {out.parent} for --wav {out}")
     # The same single speech thread the display uses, so this exercises the real path.
     thread = SpeechThread()
+    stuck = False
     try:
         builder = AnnouncementBuilder(settings)
-        thread.submit(builder.build, args.ticket.upper(), args.counter, out).result(timeout=120)
-    except (OSError, ValueError) as exc:
+        thread.call(builder.build, args.ticket.upper(), args.counter, out, deadline=SPEECH_DEADLINE_S)
+    except SpeechFailed as exc:
+        stuck = True
         raise MotcuaError(f"announce-test: {exc}") from exc
+    except (OSError, ValueError) as exc:
+        raise MotcuaError(f"announce-test: {exc.strerror if isinstance(exc, OSError) and exc.strerror else exc}"
+                          ) from exc
     finally:
-        thread.close()
+        thread.close(timeout=0.1 if stuck else 10)  # a stuck engine's daemon thread dies with the process
     print(f"wrote {out} ({wav_seconds(out):.1f} s, {settings.repeat}× "
           f"{'voice pack ' + settings.voice_pack if settings.voice_pack else 'voice ' + settings.voice})")
     return 0

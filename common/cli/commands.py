@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from common.cli.args import counter_number
 from common.config import config_path, load_config
 from common.core.errors import MotcuaError
 from common.core.model import PrintStatus, Role, Ticket
@@ -25,7 +26,7 @@ def add_global_options(parser: argparse.ArgumentParser) -> None:
 
 def open_context(args: argparse.Namespace) -> Context:
     """The config and store for a command, built the way every app builds them."""
-    return bootstrap(args.config, args.db)
+    return bootstrap(args.config, args.db, must_exist=True)
 
 
 def print_json(data: Any) -> None:
@@ -87,7 +88,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     _counter_args(p)
     target = p.add_mutually_exclusive_group(required=True)
     target.add_argument("--to", dest="to_service", metavar="SERVICE")
-    target.add_argument("--to-counter", type=int, metavar="N")
+    target.add_argument("--to-counter", type=counter_number, metavar="N")
     p.set_defaults(func=lambda a: _act(a, lambda s: s.transfer(
         a.counter, a.clerk, to_service=a.to_service, to_counter=a.to_counter)))
 
@@ -110,7 +111,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _counter_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("counter", type=int)
+    p.add_argument("counter", type=counter_number)
     p.add_argument("--clerk", required=True, help="the clerk's username")
     p.add_argument("--json", action="store_true")
 
@@ -118,6 +119,8 @@ def _counter_args(p: argparse.ArgumentParser) -> None:
 def cmd_db(args: argparse.Namespace) -> int:
     cfg = load_config(config_path(args.config))
     url = dbmod.resolve_url(args.db, cfg.settings.database.url or None)
+    if args.action != "upgrade":  # only `db upgrade` creates a database
+        dbmod.check_sqlite_exists(url)
     database = dbmod.Database(dbmod.make_engine(url), url)
     if args.action == "upgrade":
         dbmod.upgrade(database)
@@ -133,7 +136,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     cfg = load_config(Path(args.file))
-    ctx = bootstrap(args.config or args.file, args.db)
+    ctx = bootstrap(args.config or args.file, args.db, must_exist=True)
     counts = ctx.store.load_office(cfg.office, {k: v for k, v in cfg.values.items() if k.startswith("office.")})
     print(f"loaded {counts['services']} services, {counts['counters']} counters, {counts['clerks']} clerks "
           f"from {args.file} into {ctx.store.db.masked_url}")
@@ -157,6 +160,11 @@ def cmd_clerk(args: argparse.Namespace) -> int:
 
 def cmd_issue(args: argparse.Namespace) -> int:
     ctx = open_context(args)
+    if args.print_ticket:
+        from common.devices.printing import PrinterSettings
+
+        # A printer set up wrongly (network without a host...) is refused before a ticket is committed.
+        PrinterSettings.from_config(ctx.config)
     status = PrintStatus.PENDING if args.print_ticket else PrintStatus.NOT_PRINTED
     issued = ctx.store.issue_ticket(args.service, args.priority, print_status=status)
     ticket = issued.ticket

@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 
 from common.cli import demo
+from common.cli.args import days_count
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("demo", help="the whole office on this PC: kiosk, two counters and the hall display")
     p.add_argument("--reset", action="store_true", help="start over with an empty demo office")
-    p.add_argument("--history", type=int, default=0, metavar="DAYS",
+    p.add_argument("--history", type=days_count, default=0, metavar="DAYS",
                    help="fill DAYS of simulated history first, so the dashboard has something to show")
     p.add_argument("--dashboard", action="store_true",
                    help="also open the supervisor's dashboard (signed in as the demo supervisor)")

@@ -8,12 +8,15 @@ imports Qt. Every error a person can cause ends as one line on stderr and exit 2
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
 from common.cli import commands as cli_commands
-from common.core.errors import MotcuaError
+from common.cli.args import OneLineParser
+from common.core.errors import MotcuaError, bilingual
 
 # `motcua NAME ...` hands the rest of the command line to NAME's app (module, function).
 APPS: dict[str, tuple[str, str]] = {
@@ -34,7 +37,7 @@ COMMAND_MODULES = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="motcua", description="Queue system for a one-stop public-service centre.")
+    parser = OneLineParser(prog="motcua", description="Queue system for a one-stop public-service centre.")
     cli_commands.add_global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module_name in COMMAND_MODULES:
@@ -53,6 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run_app(args: argparse.Namespace) -> int:
+    if "--screenshot" not in args.app_args and not {"-h", "--help"} & set(args.app_args):
+        # The apps, like every command but `db upgrade`, never create a misspelled SQLite file.
+        from common.config import config_path, load_config
+        from common.store.db import check_sqlite_exists, resolve_url
+
+        check_sqlite_exists(resolve_url(args.db, load_config(config_path(args.config)).settings.database.url or None))
     try:
         module = importlib.import_module(args.app_module)
     except ModuleNotFoundError as exc:
@@ -64,19 +73,82 @@ def _run_app(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    # An app's own options (`motcua kiosk --screenshot F`) are the app's to parse.
-    args, extra = parser.parse_known_args(argv)
-    if extra and getattr(args, "app_module", None):
-        args.app_args = [*extra, *args.app_args]
-    elif extra:
-        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
-        return int(args.func(args) or 0)
+        # An app's own options (`motcua kiosk --screenshot F`) are the app's to parse.
+        args, extra = parser.parse_known_args(argv)
+        if extra and getattr(args, "app_module", None):
+            args.app_args = [*extra, *args.app_args]
+        elif extra:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows up here, inside the guard, not at exit
+        return code
+    except SystemExit as exc:  # argparse: one line already written (or --help)
+        return exc.code if isinstance(exc.code, int) else 2
     except MotcuaError as exc:
-        print(f"motcua: {exc}", file=sys.stderr)
-        return 2
+        return fail(message(exc, _language(argv)), 2)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `motcua config | head`: the reader left. Point stdout at /dev/null so that the
+        # interpreter's own flush at exit cannot raise again.
+        _silence_stdout()
+        return fail(message(bilingual(MotcuaError(), "đầu ra đã bị đóng", "output closed (broken pipe)"),
+                            _language(argv)), 1)
+    except OSError as exc:  # an output file in a missing folder, a full disk...
+        where, why = f" {exc.filename}" if exc.filename else "", exc.strerror or str(exc)
+        return fail(message(bilingual(MotcuaError(), f"không đọc/ghi được{where}: {why}",
+                                      f"cannot read or write{where}: {why}"), _language(argv)), 2)
+    except Exception as exc:
+        if os.environ.get("MOTCUA_DEBUG"):  # for developers: the whole traceback
+            raise
+        return fail(f"lỗi ngoài dự kiến (unexpected error) {type(exc).__name__}: {_first_line(exc)}", 1)
+
+
+def message(exc: MotcuaError, lang: str) -> str:
+    """Vietnamese first; an office whose language is en gets the English beside it."""
+    vi, en = getattr(exc, "vi", None), getattr(exc, "en", None)
+    if vi and en and en != vi:
+        return f"{vi} / {en}" if lang == "en" else vi
+    return _first_line(exc)
+
+
+def one_line(text: str) -> str:
+    """Control characters and line separators (a carriage return in an argument) shown escaped, on one line."""
+    return "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
+                   for ch in " ".join(text.split()))
+
+
+def fail(line: str, code: int) -> int:
+    line = one_line(line)
+    with contextlib.suppress(OSError, ValueError):  # stderr itself is gone: the exit code still tells
+        print(f"motcua: {line}", file=sys.stderr)
+    return code
+
+
+def _first_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
+
+
+def _language(argv: Sequence[str] | None) -> str:
+    """office.language from the config the command used; Vietnamese when it cannot be read."""
+    try:
+        from common.config import config_path, load_config
+
+        args = list(sys.argv[1:] if argv is None else argv)
+        path = args[args.index("--config") + 1] if "--config" in args[:-1] else None
+        return str(load_config(config_path(path)).settings.office.language or "vi")
+    except Exception:
+        return "vi"
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

@@ -18,9 +18,17 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from common.cli.args import (
+    arrivals_per_hour,
+    counters_count,
+    days_count,
+    seed_number,
+    service_minutes,
+    simulated_days,
+)
 from common.cli.commands import open_context, print_json
 from common.config import config_path, load_config
-from common.core.errors import MotcuaError
+from common.core.errors import MotcuaError, bilingual
 from common.core.model import Ticket
 from common.planning import erlang
 from common.planning.simulate import fill_history, simulate
@@ -53,15 +61,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("simulate", help="simulate working days (in a temporary database unless --into-store)")
-    p.add_argument("--days", type=int, default=1)
-    p.add_argument("--counters", type=int, default=3)
-    p.add_argument("--arrivals-per-hour", type=float, default=30.0)
-    p.add_argument("--mean-service-minutes", type=float, default=8.0)
-    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--days", type=simulated_days, default=1)
+    p.add_argument("--counters", type=counters_count, default=3)
+    p.add_argument("--arrivals-per-hour", type=arrivals_per_hour, default=30.0)
+    p.add_argument("--mean-service-minutes", type=service_minutes, default=8.0)
+    p.add_argument("--seed", type=seed_number, default=1)
     p.add_argument("--start", metavar="DATE", help="first day (default: today); weekends are skipped")
     p.add_argument("--into-store", action="store_true",
                    help="write into the office's database (--db/MOTCUA_DB/config) instead of a temporary one")
-    p.add_argument("--history", type=int, metavar="DAYS",
+    p.add_argument("--history", type=days_count, metavar="DAYS",
                    help="instead: fill DAYS past working days with realistic traffic for the office's services")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_simulate)
@@ -80,8 +88,9 @@ def parse_date(value: str, option: str) -> date:
 
 
 def period(args: argparse.Namespace, store: Store) -> tuple[date, date]:
-    start = parse_date(args.start, "--from") if args.start else store.today
-    end = parse_date(args.end, "--to") if args.end else (start if args.start else store.today)
+    # `is not None`: an empty --from= is a mistake, not "today".
+    start = parse_date(args.start, "--from") if args.start is not None else store.today
+    end = parse_date(args.end, "--to") if args.end is not None else (start if args.start is not None else store.today)
     if end < start:
         raise MotcuaError(f"--to {end} is before --from {start}")
     return start, end
@@ -236,7 +245,12 @@ def _json_text(data: Any) -> str:
 
 def _emit(text: str, output: str | None) -> None:
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            why = exc.strerror or str(exc)
+            raise bilingual(MotcuaError(f"cannot write {output}: {why}"), f"không ghi được {output}: {why}",
+                            f"cannot write {output}: {why}") from exc
         print(f"wrote {output}")
     else:
         sys.stdout.write(text)

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import math
+
 
 class MotcuaError(Exception):
     """Base class: ``str(error)`` is the one line shown to the user."""
+
+
+def bilingual(error: MotcuaError, vi: str, en: str) -> MotcuaError:
+    """``error`` carrying both languages: the CLI shows ``vi``, and ``vi / en`` when office.language is en."""
+    error.vi, error.en = vi, en  # type: ignore[attr-defined]
+    return error
 
 
 class DomainError(MotcuaError):
@@ -41,3 +49,17 @@ class SchemaOutOfDate(MotcuaError):
 
 class AuthError(DomainError):
     """Wrong username or password, or not allowed for this role."""
+
+
+class Refused(MotcuaError):
+    """The database role may not do this (PostgreSQL least privilege): one line naming the role and the operation."""
+
+
+class Throttled(AuthError):
+    """Too many wrong passwords: the next try is allowed after ``retry_after`` seconds (common.store.signin)."""
+
+    def __init__(self, retry_after: float) -> None:
+        seconds = max(1, math.ceil(retry_after))
+        super().__init__(f"Sai mật khẩu nhiều lần: thử lại sau {seconds} giây",
+                         f"Too many wrong passwords: try again in {seconds} s")
+        self.retry_after = retry_after

@@ -20,6 +20,7 @@ class EventKind(StrEnum):
     PRINT_PRINTED = "print_printed"
     PRINT_FAILED = "print_failed"
     PRINT_NOT_PRINTED = "print_not_printed"
+    PRINT_SENT = "print_sent"  # sent to a printer that cannot report back (printer.status = none, a file)
     CALLED = "called"
     RECALLED = "recalled"
     STARTED = "started"
@@ -36,6 +37,9 @@ class EventKind(StrEnum):
     COUNTER_CLOSED = "counter_closed"
     COUNTER_BREAK = "counter_break"
     COUNTER_BACK_OFFICE = "counter_back_office"
+    SIGNIN_OK = "signin_ok"
+    SIGNIN_FAILED = "signin_failed"
+    SIGNIN_THROTTLED = "signin_throttled"
 
     @classmethod
     def counter(cls, state: CounterState) -> EventKind:

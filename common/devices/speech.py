@@ -15,6 +15,7 @@ import threading
 import wave
 from collections.abc import Callable
 from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,8 @@ class SpeechFailed(Exception):
 
 
 SYNTH_ATTEMPTS = 2
+# A whole announcement (chime + phrase, repeated) is made in well under a second; 30 s means it is stuck.
+SPEECH_DEADLINE_S = 30.0
 
 
 # --------------------------------------------------------------------------- synthesis
@@ -228,6 +231,19 @@ class SpeechThread:
                 future.set_result(fn(*args))
             except BaseException as exc:  # reported through the future; the thread lives on
                 future.set_exception(exc)
+
+    def call(self, fn: Callable[..., Any], *args: Any, deadline: float = SPEECH_DEADLINE_S) -> Any:
+        """Run ``fn`` on the speech thread and wait at most ``deadline`` seconds for it.
+
+        A speech engine that hangs (espeak writing into a missing folder, a SAPI5 voice
+        that never returns) ends as SpeechFailed instead of holding the caller for ever.
+        """
+        future = self.submit(fn, *args)
+        try:
+            return future.result(timeout=deadline)
+        except FutureTimeout:
+            future.cancel()
+            raise SpeechFailed(f"speech took longer than {deadline:g} s; gave up") from None
 
     def close(self, timeout: float = 10) -> None:
         self._jobs.put(None)

@@ -20,10 +20,11 @@ class Context:
     store: Store
 
 
-def store_for(config: AppConfig, db_url: str | None = None, clock: Clock | None = None) -> Store:
+def store_for(config: AppConfig, db_url: str | None = None, clock: Clock | None = None, *,
+              must_exist: bool = False) -> Store:
     url = resolve_url(db_url, config.settings.database.url or None)
     return Store(
-        connect(url),
+        connect(url, must_exist=must_exist),
         clock,
         config.tz,
         default_service_minutes=config.settings.office.default_service_minutes,
@@ -31,7 +32,11 @@ def store_for(config: AppConfig, db_url: str | None = None, clock: Clock | None 
     )
 
 
-def bootstrap(config: str | None = None, db_url: str | None = None, clock: Clock | None = None) -> Context:
-    """Read the config (``--config``/``MOTCUA_CONFIG``) and open the store it names."""
+def bootstrap(config: str | None = None, db_url: str | None = None, clock: Clock | None = None, *,
+              must_exist: bool = False) -> Context:
+    """Read the config (``--config``/``MOTCUA_CONFIG``) and open the store it names.
+
+    ``must_exist``: a SQLite file named explicitly must already be there (the CLI's rule).
+    """
     cfg = load_config(config_path(config))
-    return Context(cfg, store_for(cfg, db_url, clock))
+    return Context(cfg, store_for(cfg, db_url, clock, must_exist=must_exist))

@@ -19,15 +19,16 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.exc import NoSuchModuleError as SANoSuchModuleError
 
-from common.core.errors import ConfigError, SchemaOutOfDate, StoreUnavailable
+from common.core.errors import ConfigError, SchemaOutOfDate, StoreUnavailable, bilingual
 from common.store.writelock import QueuedConnection, WriteLock, begin_immediate, lock_path
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 15000  # a year's report or 8 kiosks at once must not fail a tap
-READONLY_OPTION = "motcua_readonly"  # execution option: this transaction only reads
+READONLY_OPTION = "motcua_readonly"
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")  # execution option: this transaction only reads
 
 
 def default_sqlite_url() -> str:
@@ -62,22 +63,44 @@ class Database:
         return mask(self.url)
 
 
-def connect(url: str, *, upgrade_sqlite: bool = True) -> Database:
+def connect(url: str, *, upgrade_sqlite: bool = True, must_exist: bool = False) -> Database:
     """Build an engine and check that its schema matches this program.
 
     The SQLite default upgrades itself on first use; any other database must be
-    upgraded with ``motcua db upgrade`` by whoever administers it.
+    upgraded with ``motcua db upgrade`` by whoever administers it. ``must_exist``
+    refuses a SQLite file that is not there (a misspelled ``--db`` must not create
+    and migrate a new empty office), except the per-user default file.
     """
+    if must_exist:
+        check_sqlite_exists(url)
     engine = make_engine(url)
     db = Database(engine, url)
     try:
         if db.is_sqlite and upgrade_sqlite:
             upgrade(db)
         check_schema(db)
-    except OperationalError as exc:
+    except DBAPIError as exc:  # OperationalError, or "file is not a database" (DatabaseError)
         engine.dispose()
-        raise StoreUnavailable(f"cannot reach the database {mask(url)}: {first_line(exc)}") from exc
+        verb = "reach" if isinstance(exc, OperationalError) else "open"
+        raise StoreUnavailable(f"cannot {verb} the database {mask(url)}: {first_line(exc)}") from exc
     return db
+
+
+def check_sqlite_exists(url: str) -> None:
+    """ConfigError unless a SQLite URL names an existing file (the per-user default may be created)."""
+    if url == default_sqlite_url():
+        return
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigError(f"not a database URL: {mask(url)}") from exc
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return
+    path = Path(parsed.database)
+    if not path.is_file():
+        raise bilingual(ConfigError(f"no database file {path}"),
+                        f"không có tệp cơ sở dữ liệu {path}: kiểm tra --db, hoặc tạo bằng `motcua db upgrade --db URL`",
+                        f"no database file {path}: check --db, or create it with `motcua db upgrade --db URL`")
 
 
 def make_engine(url: str) -> Engine:
@@ -87,6 +110,9 @@ def make_engine(url: str) -> Engine:
         raise ConfigError(f"not a database URL: {mask(url)}") from exc
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() not in SUPPORTED_BACKENDS:
+        raise ConfigError(f"unsupported database URL {mask(url)}: motcua supports "
+                          "sqlite:///FILE and postgresql://USER@HOST/DB (psycopg)")
     try:
         if parsed.get_backend_name() == "sqlite":
             return _sqlite_engine(parsed)
@@ -97,14 +123,17 @@ def make_engine(url: str) -> Engine:
             pool_size=2,
             max_overflow=4,
         )
-    except (SANoSuchModuleError, ArgumentError) as exc:
+    except (SANoSuchModuleError, ArgumentError, ImportError) as exc:
         raise ConfigError(f"unsupported database URL {mask(url)}: {first_line(exc)}") from exc
 
 
 def _sqlite_engine(url: URL) -> Engine:
     on_disk = bool(url.database) and url.database != ":memory:"
     if on_disk:
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)  # type: ignore[arg-type]
+        try:
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)  # type: ignore[arg-type]
+        except OSError as exc:
+            raise ConfigError(f"cannot create the folder of {mask(url)}: {exc.strerror or exc}") from exc
     # isolation_level=None hands transaction control to us, so that the ``begin``
     # hook below can say BEGIN IMMEDIATE (pysqlite would otherwise say BEGIN DEFERRED).
     engine = create_engine(

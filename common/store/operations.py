@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from common.config import ClerkSpec, OfficeSpec
 from common.core.clock import Clock, SystemClock, local_midnight
 from common.core.clock import service_day as day_of
-from common.core.errors import AuthError, DomainError, NotFound, StoreUnavailable
+from common.core.errors import DomainError, NotFound, Refused, StoreUnavailable, bilingual
 from common.core.events import CALLS, EventKind
 from common.core.model import (
     Clerk,
@@ -45,7 +45,7 @@ from common.core.model import (
 from common.core.rules import Action
 from common.settings import DEFAULTS
 from common.store import passwords
-from common.store.db import READONLY_OPTION, SQLITE_BUSY_TIMEOUT_MS, Database
+from common.store.db import READONLY_OPTION, SQLITE_BUSY_TIMEOUT_MS, Database, first_line
 from common.store.orm import (
     ClerkRow,
     CounterRow,
@@ -59,6 +59,18 @@ from common.store.tx import Tx, W, clerk_value, opening_hours, service_value
 
 if TYPE_CHECKING:
     from common.store.reads import Views
+
+# insufficient_privilege, and a row-level security WITH CHECK violation.
+REFUSED_SQLSTATES = ("42501", "44000")
+
+
+def refused(db: Database, exc: DBAPIError) -> Refused:
+    """One line: which role tried which statement, and the server's reason."""
+    role = db.engine.url.username or "?"
+    verb = (exc.statement or "").split(None, 1)[0].upper() if exc.statement else "?"
+    why = first_line(exc)
+    return bilingual(Refused(f"role {role} may not {verb}: {why}"),  # type: ignore[return-value]
+                     f"vai trò {role} không được phép {verb}: {why}", f"role {role} may not {verb}: {why}")
 
 
 class Store:
@@ -109,6 +121,8 @@ class Store:
         except (OperationalError, DBAPIError) as exc:
             if isinstance(exc, IntegrityError):
                 raise
+            if getattr(exc.orig, "sqlstate", None) in REFUSED_SQLSTATES:
+                raise refused(self.db, exc) from exc
             if self.db.is_sqlite and "database is locked" in str(exc):
                 raise StoreUnavailable(f"the database {self.db.masked_url} stayed busy for "
                                        f"{SQLITE_BUSY_TIMEOUT_MS // 1000} s; nothing was written, try again") from exc
@@ -190,13 +204,11 @@ class Store:
         s.flush()
         return row
 
-    def authenticate(self, username: str, password: str) -> Clerk:
-        with self.transaction(readonly=True) as tx:
-            row = tx.session.scalar(select(ClerkRow).where(ClerkRow.username == username))
-            hashed = row.password_hash if row else None
-        if row is None or not row.active or not passwords.verify_password(password, hashed):
-            raise AuthError("Sai tên đăng nhập hoặc mật khẩu", "Wrong username or password")
-        return clerk_value(row)
+    def authenticate(self, username: str, password: str, *, pc: str | None = None, app: str = "cli") -> Clerk:
+        """The clerk, or AuthError; throttled per user name and per PC, and logged (common.store.signin)."""
+        from common.store import signin
+
+        return signin.authenticate(self, username, password, pc=pc, app=app)
 
     # ------------------------------------------------------------------ reads
     def services(self) -> list[Service]:

@@ -98,7 +98,9 @@ class ClerkRow(Base):
     username: Mapped[Code] = mapped_column(unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))
-    password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    # Deferred: never loaded with the row. On PostgreSQL the app roles may not read this column
+    # (assets/postgres/roles.sql); the sign-in check reads it through motcua_password_hash() (0005).
+    password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True, deferred=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
@@ -253,3 +255,18 @@ class RatingRow(Base):
     reasons: Mapped[str | None] = mapped_column(Text, nullable=True)
     channel: Mapped[str] = mapped_column(String(16))
     rated_at: Mapped[Timestamp]
+
+
+class SignInThrottleRow(Base):
+    """Consecutive failed sign-ins per user name (``user:lan``) and per PC (``pc:quay3``), kept in the store.
+
+    Being in the database, the back-off survives an app restart and holds across every
+    sign-in path (counter, dashboard, --password-stdin, rating admin). Migration 0005.
+    """
+
+    __tablename__ = "sign_in_throttle"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[Timestamp]
+    blocked_until: Mapped[Timestamp]

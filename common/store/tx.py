@@ -104,7 +104,9 @@ class Tx:
         if clerk_id is None:
             return None
         if clerk_id not in self._clerk_names:
-            self._clerk_names[clerk_id] = self.session.get(ClerkRow, clerk_id).username  # type: ignore[union-attr]
+            # The user name alone: on PostgreSQL the kiosk and display roles may read no other column.
+            self._clerk_names[clerk_id] = self.session.scalar(
+                select(ClerkRow.username).where(ClerkRow.id == clerk_id))  # type: ignore[assignment]
         return self._clerk_names[clerk_id]
 
     def service_by_id(self, service_id: int) -> ServiceRow:

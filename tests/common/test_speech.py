@@ -160,3 +160,20 @@ def test_the_speech_thread_runs_jobs_in_order_on_one_thread() -> None:
     thread.close()
     assert [i for i, _ in seen] == [0, 1, 2, 3, 4]
     assert {name for _, name in seen} == {"motcua-speech"}
+
+
+def test_a_stuck_speech_call_ends_at_its_deadline() -> None:
+    import threading
+
+    from common.devices.speech import SpeechFailed, SpeechThread
+
+    release = threading.Event()
+    thread = SpeechThread(name="motcua-speech-test")
+    try:
+        with pytest.raises(SpeechFailed, match="gave up"):
+            thread.call(release.wait, deadline=0.05)  # an engine that never returns
+        release.set()
+        assert thread.call(lambda: "next", deadline=30) == "next"  # the thread lives on for the next job
+    finally:
+        release.set()
+        thread.close()

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from pytestqt.qtbot import QtBot
 
+from common.core.clock import ManualClock
 from common.core.model import Role
 from common.store import Store
 from counter.desk import Desk
@@ -36,7 +37,16 @@ def open_window(qtbot: QtBot, clerks: Store) -> Iterator[WindowFactory]:
 
     def factory(store: Store | None = None, *, sleep: Callable[[float], None] | None = None,
                 fixed_counter: int | None = None) -> CounterWindow:
-        throttle = SignInThrottle(sleep) if sleep else SignInThrottle(lambda _s: None)
+        # Waiting out the store's back-off moves the test clock instead of sleeping.
+        clock = (store or clerks).clock
+        assert isinstance(clock, ManualClock)
+
+        def wait(seconds: float) -> None:
+            if sleep:
+                sleep(seconds)
+            clock.advance(seconds)
+
+        throttle = SignInThrottle(wait)
         desk = Desk(store or clerks, throttle=throttle)
         window = CounterWindow(desk, fixed_counter=fixed_counter)
         window.show()

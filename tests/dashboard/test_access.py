@@ -9,6 +9,7 @@ import sys
 import pytest
 from pytestqt.qtbot import QtBot
 
+from common.core.clock import ManualClock
 from common.core.model import Clerk, Role
 from common.store import Store
 from counter import dashboard_door
@@ -54,6 +55,11 @@ def test_sign_in_refuses_a_clerk_and_admits_a_supervisor(qtbot: QtBot, store: St
     dialog.username.setText("giamdoc")
     dialog.button.click()
     qtbot.waitUntil(lambda: "Sai tên đăng nhập" in dialog.message.text(), timeout=WAIT_MS)
+    dialog.password.setText(PASSWORD)
+    dialog.button.click()  # straight after a failure: the store's back-off refuses even the right password
+    qtbot.waitUntil(lambda: "thử lại sau 1 giây" in dialog.message.text(), timeout=WAIT_MS)
+    assert isinstance(store.clock, ManualClock)
+    store.clock.advance(1)
     dialog.password.setText(PASSWORD)
     with qtbot.waitSignal(dialog.signed_in, timeout=WAIT_MS) as signed:
         dialog.button.click()
