@@ -41,6 +41,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Public address of the status page, e.g. http://192.168.1.20:8080; the QR code then opens "
             "{public_url}/t/{token}. Empty: the QR holds the token alone."),
     Setting("office.at_risk_minutes", int, 20, "Waits from this many minutes are shown amber (at risk)."),
+    Setting("office.hotline", str, "", "Help line printed at the foot of every ticket; empty prints none."),
     # --- the database -------------------------------------------------------------
     Setting("database.url", str, "",
             "SQLAlchemy URL; empty means a SQLite file in the user data directory. "
@@ -49,13 +50,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("kiosk.admin_pin", str, "", "PIN that closes the kiosk (long-press the clock). Empty: cannot close."),
     Setting("kiosk.return_seconds", int, 8, "Seconds the confirmation screen stays before returning home."),
     Setting("kiosk.fullscreen", bool, True, "Run full screen without window decorations."),
+    Setting("kiosk.idle_seconds", int, 30,
+            "Seconds without a touch after which the kiosk returns home in the office language."),
     # --- the ticket printer -------------------------------------------------------
     Setting("printer.type", str, "none", "Ticket printer connection.", ("none", "usb", "network", "serial", "file")),
     Setting("printer.usb_vendor_id", str, "", "USB vendor id, hex, e.g. 0x0416."),
     Setting("printer.usb_product_id", str, "", "USB product id, hex, e.g. 0x5011."),
     Setting("printer.host", str, "", "Network printer host name or IP address."),
     Setting("printer.port", int, 9100, "Network printer TCP port."),
-    Setting("printer.timeout_seconds", float, 5.0, "Give up on the printer after this many seconds."),
+    Setting("printer.timeout_seconds", float, 5.0,
+            "Margin added to the time the bytes take at the link's speed; also how long a status answer may take."),
+    Setting("printer.status", str, "escpos",
+            "escpos: ask the printer's status (DLE EOT) before and after each ticket; none: the model cannot "
+            "answer, tickets are recorded as sent, never printed.", ("escpos", "none")),
     Setting("printer.serial_device", str, "/dev/ttyUSB0", "Serial printer device."),
     Setting("printer.baudrate", int, 9600, "Serial printer speed."),
     Setting("printer.file_path", str, "", "For type = file: the device or file the bytes go to."),

@@ -24,6 +24,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "issued_at": ("Giờ lấy số: {time}", "Issued at {time}"),
     "printing": ("Đang in vé…", "Printing your ticket…"),
     "printed": ("Mời nhận vé bên dưới", "Please take your ticket below"),
+    "sent": ("Mời nhận vé bên dưới (nếu không có vé, hãy chụp mã QR)",
+             "Please take your ticket below (if none came out, photograph the QR)"),
     "no_printer": ("Vui lòng ghi nhớ số thứ tự hoặc chụp mã QR", "Please remember your number or photograph the QR"),
     "scan": ("Quét mã để theo dõi lượt", "Scan to follow your turn"),
     "done": ("Xong", "Done"),

@@ -163,13 +163,13 @@ class KioskWindow(QWidget):
         if self.printer is None:
             self.return_timer.start(self._return_ms())
         else:
-            self.print_runner.submit("print", deliver, self.store, self.printer, issued.ticket)
+            self.print_runner.submit("print", deliver, self.store, self.printer, issued.ticket, issued.counters)
 
     def reprint(self) -> None:
         issued = self.failure.issued
         if issued is None or self.printer is None:
             return
-        if self.print_runner.submit("print", deliver, self.store, self.printer, issued.ticket):
+        if self.print_runner.submit("print", deliver, self.store, self.printer, issued.ticket, issued.counters):
             self.failure.set_busy(True, self.lang)
             self.return_timer.stop()
 
@@ -179,8 +179,9 @@ class KioskWindow(QWidget):
             return
         issued = Issued(ticket, issued.counters)
         self.failure.set_busy(False, self.lang)
-        if ticket.print_status == PrintStatus.PRINTED:
-            self.confirm.state = "printed"
+        if ticket.print_status in (PrintStatus.PRINTED, PrintStatus.SENT):
+            # sent: a printer that cannot report status took the bytes; the citizen looks for the paper
+            self.confirm.state = "printed" if ticket.print_status == PrintStatus.PRINTED else "sent"
             self.confirm.show_ticket(issued, self.lang, self.config.tz, self._qr(ticket))
             self.stack.setCurrentWidget(self.confirm)
             self.return_timer.start(self._return_ms())
