@@ -12,9 +12,9 @@ import logging
 import time
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QCloseEvent, QResizeEvent
-from PySide6.QtWidgets import QLayout, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from common.config import AppConfig
 from common.core.errors import DomainError, StoreUnavailable
@@ -39,6 +39,9 @@ DEBOUNCE_SECONDS = 1.5  # a second tap this soon after an accepted one issues no
 RETRY_MS = 3000  # while the store is down
 REFRESH_MS = 30_000  # opening hours change with time, not with events
 FAILURE_SCREEN_FACTOR = 6  # the failure panel stays longer: time to photograph the QR
+# What counts as "somebody is using the kiosk": a touch, a click, a key (an admin's keyboard).
+_ACTIVITY = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate,
+                       QEvent.Type.KeyPress})
 
 
 class KioskWindow(QWidget):
@@ -88,6 +91,13 @@ class KioskWindow(QWidget):
         self.retry_timer.timeout.connect(self.refresh)
         self.refresh_timer = QTimer(self, interval=REFRESH_MS)
         self.refresh_timer.timeout.connect(self.refresh)
+        # A citizen who switched to English or opened the priority path and walked away must not leave
+        # the kiosk that way for the next person: after kiosk.idle_seconds without a touch, start over.
+        self.idle_timer = QTimer(self, singleShot=True, interval=int(config.get("kiosk.idle_seconds")) * 1000)
+        self.idle_timer.timeout.connect(self._idle)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
 
         self.header.language_toggled.connect(lambda: self.set_language("en" if self.lang == "vi" else "vi"))
         self.header.clock.long_pressed.connect(self.ask_to_close)
@@ -111,6 +121,21 @@ class KioskWindow(QWidget):
             self.refresh_timer.start()
         self.set_language(self.lang)
         self.refresh()
+        self.idle_timer.start()
+
+    # ---------------------------------------------------------------- idle
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (event.type() in _ACTIVITY and not self._closing and isinstance(watched, QWidget)
+                and (watched is self or self.isAncestorOf(watched))):
+            self.idle_timer.start()  # restart: the countdown is from the last touch
+        return False
+
+    def _idle(self) -> None:
+        if self.return_timer.isActive():
+            self.idle_timer.start()  # a ticket on screen has its own, longer, countdown: let it run
+            return
+        self.go_home(reset_language=True)
+        self.idle_timer.start()
 
     # ---------------------------------------------------------------- reading
     def refresh(self) -> None:
@@ -224,9 +249,9 @@ class KioskWindow(QWidget):
             self.home.show_message(tr(self.lang, "outage_hint"))
 
     # ---------------------------------------------------------------- navigation
-    def go_home(self) -> None:
+    def go_home(self, *, reset_language: bool = False) -> None:
         self.return_timer.stop()
-        if self.stack.currentWidget() in (self.confirm, self.failure):
+        if reset_language or self.stack.currentWidget() in (self.confirm, self.failure):
             # A citizen's visit to the kiosk ends here: the next one starts in the office's language.
             default = self.config.get("office.language")
             if self.lang != default:
@@ -273,8 +298,11 @@ class KioskWindow(QWidget):
         if self._closing:
             return
         self._closing = True
-        for timer in (self.return_timer, self.retry_timer, self.refresh_timer):
+        for timer in (self.return_timer, self.retry_timer, self.refresh_timer, self.idle_timer):
             timer.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
         if self.feed is not None:
             self.feed.stop()
         self.runner.shutdown()
