@@ -33,6 +33,11 @@ def px_font(pixels: int, *, bold: bool = False) -> QFont:
     return f
 
 
+def style(touch_px: int = TOUCH_PX) -> str:
+    """The style sheet with buttons at least ``touch_px`` high (smaller panels scale it down, never below 15 mm)."""
+    return STYLE.replace(f"min-height: {TOUCH_PX}px", f"min-height: {touch_px}px")
+
+
 STYLE = f"""
 QWidget#page {{ background: {PAGE}; }}
 QLabel {{ color: {INK}; }}

@@ -12,7 +12,7 @@ import logging
 import time
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import QApplication, QLayout, QStackedWidget, QVBoxLayout, QWidget
 
@@ -22,6 +22,7 @@ from common.core.model import DEFAULT_PRIORITY_CATEGORIES, Issued, PrintStatus, 
 from common.devices.printing import TicketPrinter, deliver
 from common.devices.ticket_layout import qr_payload
 from common.store import Store
+from kiosk import scale
 from kiosk.confirm import ConfirmationScreen
 from kiosk.failure import PrintFailedPanel
 from kiosk.header import Header
@@ -30,7 +31,7 @@ from kiosk.outage import OutageScreen
 from kiosk.pin import PinDialog
 from kiosk.priority import PriorityPanel
 from kiosk.texts import tr
-from kiosk.theme import STYLE
+from kiosk.theme import STYLE, style
 from ui.feed import LiveFeed
 from ui.worker import Runner
 
@@ -58,6 +59,8 @@ class KioskWindow(QWidget):
         self._last_tap = -DEBOUNCE_SECONDS
         self._refresh_pending = False
         self._closing = False
+        self._scale = 1.0
+        self._refit_pending = False
         categories = dict(config.office.priority_categories) or dict(DEFAULT_PRIORITY_CATEGORIES)
 
         self.header = Header(config.get("office.name"), lambda: store.clock.now().astimezone(config.tz))
@@ -111,6 +114,7 @@ class KioskWindow(QWidget):
         self.failure.reprint_requested.connect(self.reprint)
         self.stack.currentChanged.connect(
             lambda _i: self.header.subtitle.setVisible(self.stack.currentWidget() is self.home))
+        self.stack.currentChanged.connect(lambda _i: self._restart_fit())
 
         self.feed: LiveFeed | None = None
         if live:
@@ -185,6 +189,7 @@ class KioskWindow(QWidget):
         self.confirm.state = "printing" if self.printer else "no_printer"
         self.confirm.show_ticket(issued, self.lang, self.config.tz, self._qr(issued.ticket))
         self.stack.setCurrentWidget(self.confirm)
+        self.refit()
         if self.printer is None:
             self.return_timer.start(self._return_ms())
         else:
@@ -222,6 +227,9 @@ class KioskWindow(QWidget):
             was_offline, self.online = not self.online, True
             self.retry_timer.stop()
             self.home.show_snapshot(snapshot)
+            if self._scale != 1.0:
+                scale.apply(self, self._scale)  # new service or category buttons start at design size
+            self.refit()
             if categories and categories != self.priority.categories:
                 self.priority.categories = {k: tuple(v) for k, v in categories.items()}
                 self.priority.set_language(self.lang)
@@ -264,6 +272,7 @@ class KioskWindow(QWidget):
 
     def set_language(self, lang: str) -> None:
         self.lang = lang
+        self.refit()
         self.header.set_language(lang)
         self.home.set_language(lang)
         self.priority.set_language(lang)
@@ -282,6 +291,46 @@ class KioskWindow(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.set_portrait(self.height() > self.width())
+        k = scale.factor(self.width(), self.height())
+        if k != self._scale:
+            self._scale = k
+            self.setStyleSheet(style(scale.touch_px(k)))
+        scale.apply(self, k)  # also undoes a shrink that the last screen needed
+        self.refit()
+
+
+    def _restart_fit(self) -> None:
+        scale.apply(self, self._scale)  # each screen starts from the panel's scale, then shrinks if it must
+        self.refit()
+
+    def refit(self) -> None:
+        """After a resize or new text: wrapped labels take the height they need (soon, once laid out)."""
+        if not self._refit_pending:
+            self._refit_pending = True
+            QTimer.singleShot(0, self._refit)
+
+    def _refit(self) -> None:
+        self._refit_pending = False
+        k = self._scale
+        for _ in range(10):
+            self._settle()
+            if not scale.squeezed(self) or k < 0.35:
+                break
+            # This screen's content (a long name, English, a priority line) is taller than the panel:
+            # shrink it all a step rather than let the layout squeeze or cut a line.
+            k *= 0.93
+            scale.apply(self, k)
+
+    def _settle(self) -> None:
+        for _ in range(4):  # a taller label narrows nothing, so this settles in one or two rounds
+            # nested layouts relayout on posted events: deliver them now, so geometry is current
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+            layout = self.layout()
+            if layout is not None:
+                layout.activate()
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+            if not scale.fit_wrapped(self):
+                break
 
     def ask_to_close(self) -> None:
         pin = PinDialog.ask(self, self.lang)
