@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QLayout, QStackedWidget, QVBoxLayout
 from common.config import AppConfig
 from common.core.errors import DomainError, StoreUnavailable
 from common.core.model import DEFAULT_PRIORITY_CATEGORIES, Issued, PrintStatus, QueueSnapshot, Ticket
-from common.devices.printing import TicketPrinter, deliver
+from common.devices.printing import TicketPrinter, deliver, effective_public_url
 from common.devices.ticket_layout import qr_payload
 from common.store import Store
 from kiosk import scale
@@ -61,6 +61,7 @@ class KioskWindow(QWidget):
         self._closing = False
         self._scale = 1.0
         self._refit_pending = False
+        self.published_url = ""  # the display's status page when office.public_url is empty
         categories = dict(config.office.priority_categories) or dict(DEFAULT_PRIORITY_CATEGORIES)
 
         self.header = Header(config.get("office.name"), lambda: store.clock.now().astimezone(config.tz))
@@ -150,6 +151,11 @@ class KioskWindow(QWidget):
             self._refresh_pending = True
 
     def _read(self) -> tuple[QueueSnapshot, dict[str, Any] | None]:
+        if not self.config.get("office.public_url").strip():
+            # the display publishes its status page address at start: read it with each refresh (cheap)
+            self.published_url = effective_public_url("", self.store)
+            if self.printer is not None:
+                self.printer.public_url = self.published_url
         return self.store.snapshot(), self.store.office_setting("priority_categories")
 
     def _feed_online(self, up: bool) -> None:
@@ -341,7 +347,7 @@ class KioskWindow(QWidget):
         return int(self.config.get("kiosk.return_seconds")) * 1000
 
     def _qr(self, ticket: Ticket) -> str:
-        return qr_payload(ticket.token, self.config.get("office.public_url"))
+        return qr_payload(ticket.token, self.config.get("office.public_url") or self.published_url)
 
     def shutdown(self) -> None:
         if self._closing:

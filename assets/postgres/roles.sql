@@ -41,6 +41,8 @@ GRANT INSERT, UPDATE ON tickets TO motcua_counter;
 GRANT UPDATE (state, state_since, clerk_id, session_id) ON counters TO motcua_counter;
 GRANT INSERT ON events TO motcua_counter;
 GRANT USAGE ON SEQUENCE tickets_id_seq, events_id_seq TO motcua_counter;
+-- The display publishes its status page address (office_settings.status_page_url) for the kiosks' QR codes.
+GRANT INSERT, UPDATE ON office_settings TO motcua_display;
 
 -- Ratings (citizen satisfaction), where the schema has them: the counter's panel and the status page.
 DO $$

@@ -31,6 +31,7 @@ from common.devices.printer_status import PrinterState
 from common.devices.ticket_layout import Slip, font_file, slip_for, ticket_bytes
 from common.store import Store
 from common.store.bootstrap import Context
+from common.store.operations import STATUS_URL_SETTING
 
 log = logging.getLogger(__name__)
 
@@ -226,13 +227,16 @@ class TicketPrinter:
     def __init__(self, config: AppConfig, settings: PrinterSettings | None = None) -> None:
         self.config = config
         self.settings = settings or PrinterSettings.from_config(config)
+        # office.public_url, or when that is empty the address the display published in the store
+        self.public_url: str | None = None
 
     @property
     def enabled(self) -> bool:
         return self.settings.type != "none"
 
     def bytes_for(self, ticket: Ticket, counters: tuple[int, ...] = ()) -> bytes:
-        return ticket_bytes(slip_for(ticket, self.config, counters=counters), self.settings)
+        return ticket_bytes(slip_for(ticket, self.config, counters=counters, public_url=self.public_url),
+                            self.settings)
 
     def print(self, ticket: Ticket, counters: tuple[int, ...] = ()) -> PrintOutcome:
         """Raises PrintError when the printer did not take the ticket."""
@@ -288,4 +292,15 @@ def print_and_record(ctx: Context, ticket: Ticket, counters: tuple[int, ...] = (
     if not printer.enabled:
         log.warning("ticket %s not printed: no printer configured (printer.type = none)", ticket.code)
         return ctx.store.set_print_status(ticket.id, PrintStatus.NOT_PRINTED), "printer.type = none"
+    printer.public_url = effective_public_url(ctx.config.get("office.public_url"), ctx.store)
     return deliver_job(ctx.store, printer, ticket, counters)
+
+
+def effective_public_url(configured: str, store: Store) -> str:
+    """office.public_url when set; else the status page address the display published; else empty (bare token)."""
+    if configured.strip():
+        return configured
+    try:
+        return str(store.office_setting(STATUS_URL_SETTING) or "")
+    except MotcuaError:
+        return ""

@@ -82,7 +82,8 @@ def qr_payload(token: str | None, public_url: str) -> str:
 
 
 def slip_for(ticket: Ticket, config: AppConfig, categories: dict[str, tuple[str, str]] | None = None,
-             counters: tuple[int, ...] = ()) -> Slip:
+             counters: tuple[int, ...] = (), public_url: str | None = None) -> Slip:
+    """The slip of a committed ticket; ``public_url`` overrides office.public_url (the display's published one)."""
     names = categories or dict(config.office.priority_categories) or DEFAULT_PRIORITY_CATEGORIES
     category = ticket.priority_category
     return Slip(
@@ -90,7 +91,7 @@ def slip_for(ticket: Ticket, config: AppConfig, categories: dict[str, tuple[str,
         priority=(names.get(category, (category, category))[0] if category else None),
         people_ahead=ticket.people_ahead, wait_minutes=max(1, round(ticket.estimated_wait_seconds / 60)),
         issued=ticket.issued_at.astimezone(ZoneInfo(config.get("office.timezone"))),
-        qr=qr_payload(ticket.token, config.get("office.public_url")),
+        qr=qr_payload(ticket.token, public_url if public_url is not None else config.get("office.public_url")),
         counters=counters, hotline=config.get("office.hotline"),
     )
 
