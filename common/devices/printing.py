@@ -187,6 +187,25 @@ def _run_job(settings: PrinterSettings, data: bytes) -> PrintOutcome:
             log.debug("closing the printer failed", exc_info=True)
 
 
+def query_status(settings: PrinterSettings) -> PrinterState:
+    """Ask the printer for its status alone (``motcua doctor``); PrintError if it cannot be reached or is silent."""
+    try:
+        link = open_link(settings)
+    except OSError as exc:
+        raise PrintError(f"không kết nối được máy in: {_first_line(exc)}") from exc
+    try:
+        if not link.can_read:
+            raise PrintError(pstatus.NO_ANSWER)
+        return _ask_status(link, settings.timeout_seconds, pstatus.NO_ANSWER)
+    except (LinkClosed, ConnectionError) as exc:
+        raise PrintError(pstatus.CONNECTION_LOST) from exc
+    finally:
+        try:
+            link.close()
+        except OSError:
+            log.debug("closing the printer failed", exc_info=True)
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
