@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from common.core.clock import ManualClock
 from common.core.model import PrintStatus
 from common.devices import printer_status as ps
 from common.devices.printer_status import PrinterState
 from common.devices.printing import PrintError, PrinterSettings, TicketPrinter, deliver_job, send, transfer_seconds
 from common.store import Store
+from common.views.live_metrics import live_figures
 from tests.common.printer_emulator import EscPosParser, SerialPrinter, TcpPrinter
 from tests.common.test_printing import config_with
 
@@ -169,3 +171,23 @@ def test_cli_issue_print_fails_with_one_full_line_and_the_ticket_stays(sqlite_ur
     assert len(line.splitlines()) == 1 and "is valid, but not printed: không kết nối được máy in" in line
     ticket = json.loads(result.stdout)["ticket"]
     assert ticket["print_status"] == "failed" and ticket["status"] == "waiting"
+
+
+def test_paper_near_end_reaches_the_supervisors_live_view(store: Store, tcp: TcpPrinter, tmp_path: Path,
+                                                          clock: ManualClock) -> None:
+    config = config_with(tmp_path, f'type = "network"\nhost = "127.0.0.1"\nport = {tcp.port}')
+    printer = TicketPrinter(config)
+    tcp.behaviour.paper_near_end()
+    first = store.issue_ticket("TP", print_status=PrintStatus.PENDING).ticket
+    printed, warning = deliver_job(store, printer, first)
+    assert printed.print_status is PrintStatus.PRINTED and warning == ps.PAPER_NEAR_END
+    notice = live_figures(store).printer_notice
+    assert notice is not None and ps.PAPER_NEAR_END in notice and first.code in notice
+    tcp.behaviour.reset()  # a new roll
+    clock.advance(60)
+    deliver_job(store, printer, store.issue_ticket("TP", print_status=PrintStatus.PENDING).ticket)
+    assert live_figures(store).printer_notice is None  # a clean print clears it
+    tcp.behaviour.paper_out()
+    clock.advance(60)
+    deliver_job(store, printer, store.issue_ticket("TP", print_status=PrintStatus.PENDING).ticket)
+    assert ps.PAPER_OUT in (live_figures(store).printer_notice or "")
