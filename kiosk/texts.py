@@ -34,6 +34,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                      "The printer has a problem — your number is still valid"),
     "print_failed_hint": ("Vui lòng chụp ảnh mã QR hoặc ghi lại số thứ tự, rồi chờ được gọi.",
                           "Please photograph the QR code or write down your number, then wait to be called."),
+    "print_reason": ("Lý do: {reason}.", "Reason: {reason}."),
     "reprint": ("In lại", "Print again"),
     "outage": ("Hệ thống lấy số đang tạm gián đoạn", "The ticket system is temporarily unavailable"),
     "outage_hint": ("Vui lòng chờ trong giây lát hoặc liên hệ cán bộ hướng dẫn.",

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QLayout, QStackedWidget, QVBoxLayout
 from common.config import AppConfig
 from common.core.errors import DomainError, StoreUnavailable
 from common.core.model import DEFAULT_PRIORITY_CATEGORIES, Issued, PrintStatus, QueueSnapshot, Ticket
-from common.devices.printing import TicketPrinter, deliver, effective_public_url
+from common.devices.printing import TicketPrinter, deliver_job, effective_public_url
 from common.devices.ticket_layout import qr_payload
 from common.store import Store
 from kiosk import scale
@@ -199,17 +199,19 @@ class KioskWindow(QWidget):
         if self.printer is None:
             self.return_timer.start(self._return_ms())
         else:
-            self.print_runner.submit("print", deliver, self.store, self.printer, issued.ticket, issued.counters)
+            self.print_runner.submit("print", deliver_job, self.store, self.printer, issued.ticket, issued.counters)
 
     def reprint(self) -> None:
         issued = self.failure.issued
         if issued is None or self.printer is None:
             return
-        if self.print_runner.submit("print", deliver, self.store, self.printer, issued.ticket, issued.counters):
+        if self.print_runner.submit("print", deliver_job, self.store, self.printer, issued.ticket, issued.counters):
             self.failure.set_busy(True, self.lang)
             self.return_timer.stop()
 
-    def _printed(self, _tag: str, ticket: Ticket) -> None:
+    def _printed(self, _tag: str, outcome: tuple[Ticket, str | None]) -> None:
+        ticket, reason = outcome
+        self.failure.reason = reason if ticket.print_status == PrintStatus.FAILED else None
         issued = self.confirm.issued if self.stack.currentWidget() is self.confirm else self.failure.issued
         if issued is None:
             return

@@ -81,6 +81,7 @@ def test_printer_failure_keeps_the_ticket_and_reprints_the_same(qtbot: QtBot, st
     [ticket] = today(store)
     assert ticket.print_status == PrintStatus.FAILED and ticket.status.value == "waiting"
     assert "Máy in đang gặp sự cố" in window.failure.message.text()
+    assert "Lý do: không kết nối được máy in" in window.failure.hint.text()
     assert window.failure.facts.number.text() == ticket.code and window.failure.qr.payload == ticket.token
 
     out.parent.mkdir()  # the printer is back
