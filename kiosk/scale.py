@@ -8,7 +8,7 @@ real ones from them, so scaling twice never compounds.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QLayout, QStackedWidget, QWidget
 
 from kiosk.theme import TOUCH_PX
 
@@ -44,9 +44,29 @@ def apply(root: QWidget, k: float) -> None:
             w.setProperty("design_min_h", base_min)
         if base_min > 0:
             w.setMinimumHeight(scaled(base_min, k, MIN_TARGET if base_min >= MIN_TARGET else 0))
+        layout = w.layout()
+        if layout is not None:
+            _scale_layout(layout, k)
         side = getattr(w, "design_side", None)
         if side is not None:
             w.set_side(scaled(side, k, 120))
+
+
+def _scale_layout(layout: QLayout, k: float) -> None:
+    """Margins and spacing scale with the fonts: fixed 36 px margins made a scaled screen taller than the panel."""
+    design = layout.property("design_box")
+    if design is None:
+        m = layout.contentsMargins()
+        design = [m.left(), m.top(), m.right(), m.bottom(), layout.spacing()]
+        layout.setProperty("design_box", design)
+    left, top, right, bottom, spacing = (round(v * k) if v > 0 else v for v in design)
+    layout.setContentsMargins(left, top, right, bottom)
+    if spacing >= 0:
+        layout.setSpacing(spacing)
+    for i in range(layout.count()):
+        child = layout.itemAt(i).layout()
+        if child is not None:
+            _scale_layout(child, k)
 
 
 def touch_px(k: float) -> int:
@@ -73,6 +93,11 @@ def fit_wrapped(root: QWidget) -> bool:
 
 def squeezed(root: QWidget) -> bool:
     """True if the layout gave some visible label less room than its text needs (the screen is over-full)."""
+    for w in root.findChildren(QWidget):
+        if isinstance(w, QStackedWidget) or w.layout() is None or not w.isVisibleTo(root):
+            continue  # (a stack's minimum is its largest page, not the one shown)
+        if w.minimumSizeHint().height() > w.height() + 1:
+            return True  # e.g. a label-faced button or the ticket's facts shorter than their labels: overlap
     for label in root.findChildren(QLabel):
         if not label.isVisibleTo(root) or not label.text():
             continue

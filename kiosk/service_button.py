@@ -23,7 +23,8 @@ class LayoutButton(QPushButton):
         layout = self.layout()
         if layout is None:
             return hint
-        return QSize(hint.width(), max(hint.height(), layout.totalMinimumSize().height()))
+        # not the style sheet's text-button minimum (min-height + padding): that one does not scale with k
+        return QSize(hint.width(), max(self.minimumHeight(), layout.totalMinimumSize().height()))
 
 
 class ServiceButton(LayoutButton):
