@@ -21,6 +21,7 @@ PrinterType = Literal["none", "usb", "network", "serial", "file"]
 PaperWidth = Literal[58, 80]
 TextMode = Literal["image", "codepage"]
 QrMode = Literal["native", "raster"]
+PrinterStatusMode = Literal["escpos", "none"]
 
 MAX_PORT = 65535
 
@@ -52,6 +53,7 @@ class OfficeSettings:
                               check="url")
     at_risk_minutes: int = setting(20, "Waits from this many minutes are shown amber (at risk).",
                                    minimum=1, maximum=1440)
+    hotline: str = setting("", "Help line printed at the foot of every ticket; empty prints none.")
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ class KioskSettings:
     return_seconds: int = setting(8, "Seconds the confirmation screen stays before returning home.",
                                   minimum=1, maximum=600)
     fullscreen: bool = setting(True, "Run full screen without window decorations.")
+    idle_seconds: int = setting(30, "Seconds without a touch after which the kiosk returns home in the office "
+                                    "language.", minimum=5, maximum=3600)
 
 
 @dataclass(frozen=True)
@@ -75,8 +79,12 @@ class PrinterSettings:
     usb_product_id: str = setting("", "USB product id, hex, e.g. 0x5011.", check="usb_id")
     host: str = setting("", "Network printer host name or IP address.")
     port: int = setting(9100, "Network printer TCP port.", minimum=1, maximum=MAX_PORT)
-    timeout_seconds: float = setting(5.0, "Give up on the printer after this many seconds.",
-                                     minimum=0.1, maximum=600)
+    timeout_seconds: float = setting(
+        5.0, "Margin added to the time the bytes take at the link's speed; also how long a status answer may take.",
+        minimum=0.1, maximum=600)
+    status: PrinterStatusMode = setting(  # noqa: RUF009
+        "escpos", "escpos: ask the printer's status (DLE EOT) before and after each ticket; none: the model cannot "
+                  "answer, tickets are recorded as sent, never printed.")
     serial_device: str = setting("/dev/ttyUSB0", "Serial printer device.")
     baudrate: int = setting(9600, "Serial printer speed.", minimum=300, maximum=4_000_000)
     file_path: str = setting("", "For type = file: the device or file the bytes go to.")

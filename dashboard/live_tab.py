@@ -39,6 +39,11 @@ class LiveTab(QWidget):
         caption.setFont(font(11, bold=True))
         layout.addWidget(caption)
         layout.addWidget(self.services, 1)
+        self.printer = QLabel("", self)  # the kiosk printer's problem (paper near its end, a failed ticket)
+        self.printer.setFont(font(11, bold=True))
+        self.printer.setStyleSheet("color: #8a5a00;")
+        self.printer.hide()
+        layout.addWidget(self.printer)
         layout.addWidget(self.updated)
         self.figures: LiveFigures | None = None
 
@@ -76,6 +81,8 @@ class LiveTab(QWidget):
                          cells.item(str(s.over_target), value=s.over_target),
                          cells.item(str(s.target_minutes), value=s.target_minutes)])
         cells.set_rows(self.services, rows)
+        self.printer.setText(f"⚠ {live.printer_notice}" if live.printer_notice else "")
+        self.printer.setVisible(bool(live.printer_notice))
         self.updated.setText(f"Cập nhật lúc {live.at.astimezone(self.tz).strftime('%H:%M:%S')}")
 
     def show_alerts(self, crossings: list[Crossing]) -> None:

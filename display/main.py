@@ -88,6 +88,7 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
                               keep_dir=args.announce_dir)
     site = StatusSite(cfg.settings.office.name, reasons=check_reasons(cfg.settings.rating.reasons))
     server = StatusServer(site, cfg.settings.display.http_host, args.port or cfg.settings.display.http_port, board)
+    publish_status_url(ctx.store, cfg, server)
     controller = DisplayController(ctx.store, board, recent=cfg.settings.display.recent_calls,
                                    announcer=announcer, site=site, parent=board)
     if args.windowed:
@@ -112,3 +113,20 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
             announcer.close()
         if speech is not None:
             speech.close()
+
+
+def publish_status_url(store, cfg, server) -> None:  # type: ignore[no-untyped-def]
+    """With office.public_url empty, tell the kiosks where this status page is, so their QR codes open it."""
+    if cfg.settings.office.public_url.strip() or not server.listening:
+        return
+    from common.devices.lan import status_url
+
+    url = status_url(cfg.settings.display.http_host, server.port)
+    if url is None:
+        log.warning("no LAN address for the status page: set office.public_url so that tickets' QR codes open it")
+        return
+    try:
+        store.publish_status_url(url)  # one small write at start, before the event loop runs
+        log.info("status page published for the kiosks: %s", url)
+    except MotcuaError as exc:
+        log.warning("could not publish the status page address %s: %s", url, exc)

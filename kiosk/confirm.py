@@ -62,7 +62,7 @@ class ConfirmationScreen(QWidget):
         self.set_state(self.state, lang)
 
     def set_state(self, state: str, lang: str) -> None:
-        """``printing``, ``printed`` or ``no_printer``."""
+        """``printing``, ``printed``, ``sent`` (no status from the printer) or ``no_printer``."""
         self.state = state
         self.status.setText(tr(lang, state))
 

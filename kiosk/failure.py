@@ -62,10 +62,14 @@ class PrintFailedPanel(QWidget):
         layout.addLayout(buttons)
         self.issued: Issued | None = None
 
+    reason: str | None = None  # why the printer failed, set by the window before show_ticket
+
     def show_ticket(self, issued: Issued, lang: str, tz: ZoneInfo, qr_payload: str) -> None:
         self.issued = issued
         self.message.setText(tr(lang, "print_failed"))
-        self.hint.setText(tr(lang, "print_failed_hint"))
+        # the printer's own reason (Vietnamese, as recorded for the supervisor) helps staff fix it
+        why = tr(lang, "print_reason", reason=self.reason) + " " if self.reason else ""
+        self.hint.setText(why + tr(lang, "print_failed_hint"))
         self.facts.show_ticket(issued, lang, tz)
         self.qr.set_payload(qr_payload)
         self.reprint.setText(tr(lang, "reprint"))

@@ -14,7 +14,7 @@ from kiosk.theme import px_font
 
 LONG_PRESS_MS = 5000  # long enough that no citizen holds the clock by accident
 WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
-WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # short: the clock shares a portrait header
 
 
 class ClockLabel(QLabel):
@@ -73,15 +73,17 @@ class Header(QWidget):
         self.switch.setObjectName("secondary")
         self.switch.setFont(px_font(30, bold=True))
         self.switch.clicked.connect(self.language_toggled)
-        names = QVBoxLayout()
-        names.addWidget(self.office)
-        names.addWidget(self.subtitle)
-        layout = QHBoxLayout(self)
+        top = QHBoxLayout()
+        top.setSpacing(32)
+        top.addWidget(self.office, 1)
+        top.addWidget(self.clock)
+        top.addWidget(self.switch)
+        # The subtitle gets a row of its own: beside the clock it was cut on portrait panels.
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(36, 14, 36, 14)
-        layout.setSpacing(32)
-        layout.addLayout(names, 1)
-        layout.addWidget(self.clock)
-        layout.addWidget(self.switch)
+        layout.setSpacing(4)
+        layout.addLayout(top)
+        layout.addWidget(self.subtitle)
         self.set_language("vi")
 
     def set_language(self, lang: str) -> None:

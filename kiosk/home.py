@@ -7,7 +7,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from common.core.model import QueueSnapshot
-from kiosk.service_button import ServiceButton
+from kiosk.service_button import LayoutButton, ServiceButton
 from kiosk.texts import tr
 from kiosk.theme import RED, px_font
 
@@ -47,7 +47,7 @@ class HomeScreen(QWidget):
         self.message.hide()
         self.grid = QGridLayout()
         self.grid.setSpacing(18)
-        self.priority = QPushButton(objectName="priority")
+        self.priority = LayoutButton(objectName="priority")
         self.priority.setMinimumHeight(130)
         self.priority.clicked.connect(self.priority_requested)
         self.priority_title = QLabel()

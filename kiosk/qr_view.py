@@ -16,6 +16,7 @@ class QrView(QWidget):
         self.setMinimumSize(side, side)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self._side = side
+        self.design_side = side  # kiosk.scale sizes it from this on every resize
 
     def sizeHint(self) -> QSize:
         return QSize(self._side, self._side)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from common.core.model import ServiceQueue
@@ -11,7 +11,23 @@ from kiosk.theme import GREY_INK, TOUCH_PX, px_font
 from ui.automation import tag
 
 
-class ServiceButton(QPushButton):
+class LayoutButton(QPushButton):
+    """A button whose face is a layout of labels: it asks that layout how tall it must be.
+
+    QPushButton sizes itself from its own (empty) text, so its labels overlapped when
+    a small panel gave the button less height than two wrapped lines need.
+    """
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        layout = self.layout()
+        if layout is None:
+            return hint
+        # not the style sheet's text-button minimum (min-height + padding): that one does not scale with k
+        return QSize(hint.width(), max(self.minimumHeight(), layout.totalMinimumSize().height()))
+
+
+class ServiceButton(LayoutButton):
     """Signals:
         chosen(str): the service code, when a citizen taps an open service.
     """

@@ -15,6 +15,8 @@ TOUCH_PX = 120
 BLUE = "#0b3d6b"
 BLUE_PRESSED = "#062544"
 AMBER = "#f2a900"
+AMBER_PRESSED = "#b37d00"  # every button darkens the moment it is touched: the citizen sees the tap landed
+SECONDARY_PRESSED = "#cfdbe8"
 RED = "#b00020"
 GREEN = "#1b6e20"
 PAGE = "#eef2f6"
@@ -31,6 +33,11 @@ def px_font(pixels: int, *, bold: bool = False) -> QFont:
     return f
 
 
+def style(touch_px: int = TOUCH_PX) -> str:
+    """The style sheet with buttons at least ``touch_px`` high (smaller panels scale it down, never below 15 mm)."""
+    return STYLE.replace(f"min-height: {TOUCH_PX}px", f"min-height: {touch_px}px")
+
+
 STYLE = f"""
 QWidget#page {{ background: {PAGE}; }}
 QLabel {{ color: {INK}; }}
@@ -38,7 +45,9 @@ QPushButton {{ font-family: "{FONT_FAMILY}"; border-radius: 18px; min-height: {T
 QPushButton#primary {{ background: {BLUE}; color: white; border: 3px solid {BLUE}; }}
 QPushButton#primary:pressed {{ background: {BLUE_PRESSED}; }}
 QPushButton#priority {{ background: {AMBER}; color: black; border: 3px solid #8a5a00; }}
+QPushButton#priority:pressed {{ background: {AMBER_PRESSED}; }}
 QPushButton#secondary {{ background: white; color: {BLUE}; border: 3px solid {BLUE}; }}
+QPushButton#secondary:pressed {{ background: {SECONDARY_PRESSED}; }}
 QPushButton#service {{ background: {BLUE}; border: 3px solid {BLUE}; text-align: left; }}
 QPushButton#service:pressed {{ background: {BLUE_PRESSED}; }}
 QPushButton#service:disabled {{ background: {GREY}; border: 3px dashed #8d949b; }}

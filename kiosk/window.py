@@ -12,16 +12,17 @@ import logging
 import time
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtGui import QCloseEvent, QResizeEvent
-from PySide6.QtWidgets import QLayout, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from common.config import AppConfig
 from common.core.errors import DomainError, StoreUnavailable
 from common.core.model import DEFAULT_PRIORITY_CATEGORIES, Issued, PrintStatus, QueueSnapshot, Ticket
-from common.devices.printing import TicketPrinter, deliver
+from common.devices.printing import TicketPrinter, deliver_job, effective_public_url
 from common.devices.ticket_layout import qr_payload
 from common.store import Store
+from kiosk import scale
 from kiosk.confirm import ConfirmationScreen
 from kiosk.failure import PrintFailedPanel
 from kiosk.header import Header
@@ -30,7 +31,7 @@ from kiosk.outage import OutageScreen
 from kiosk.pin import PinDialog
 from kiosk.priority import PriorityPanel
 from kiosk.texts import tr
-from kiosk.theme import STYLE
+from kiosk.theme import STYLE, style
 from ui.feed import LiveFeed
 from ui.live_view import LiveView
 from ui.outage import outage_text
@@ -40,6 +41,9 @@ log = logging.getLogger(__name__)
 DEBOUNCE_SECONDS = 1.5  # a second tap this soon after an accepted one issues nothing
 REFRESH_MS = 30_000  # opening hours change with time, not with events
 FAILURE_SCREEN_FACTOR = 6  # the failure panel stays longer: time to photograph the QR
+# What counts as "somebody is using the kiosk": a touch, a click, a key (an admin's keyboard).
+_ACTIVITY = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate,
+                       QEvent.Type.KeyPress})
 
 
 class KioskWindow(QWidget):
@@ -55,6 +59,9 @@ class KioskWindow(QWidget):
         self._last_tap = -DEBOUNCE_SECONDS
         self._closing = False
         self._shown_offline = False  # the outage screen was put up; the next good read takes it down
+        self._scale = 1.0
+        self._refit_pending = False
+        self.published_url = ""  # the display's status page when office.public_url is empty
         categories = dict(config.office.priority_categories) or dict(DEFAULT_PRIORITY_CATEGORIES)
 
         self.header = Header(config.settings.office.name, lambda: store.clock.now().astimezone(config.tz))
@@ -84,6 +91,13 @@ class KioskWindow(QWidget):
         self.print_runner.failed.connect(lambda _tag, exc: log.error("print job crashed: %r", exc))
         self.return_timer = QTimer(self, singleShot=True)
         self.return_timer.timeout.connect(self.go_home)
+        # A citizen who switched to English or opened the priority path and walked away must not leave
+        # the kiosk that way for the next person: after kiosk.idle_seconds without a touch, start over.
+        self.idle_timer = QTimer(self, singleShot=True, interval=int(config.settings.kiosk.idle_seconds) * 1000)
+        self.idle_timer.timeout.connect(self._idle)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
 
         self.header.language_toggled.connect(lambda: self.set_language("en" if self.lang == "vi" else "vi"))
         self.header.clock.long_pressed.connect(self.ask_to_close)
@@ -97,6 +111,7 @@ class KioskWindow(QWidget):
         self.failure.reprint_requested.connect(self.reprint)
         self.stack.currentChanged.connect(
             lambda _i: self.header.subtitle.setVisible(self.stack.currentWidget() is self.home))
+        self.stack.currentChanged.connect(lambda _i: self._restart_fit())
 
         # The queue on the home screen, read on the store runner (after any issue already queued there).
         self.live = LiveView(store, lambda: self._read, runner=self.runner, tag="snapshot", live=live,
@@ -105,6 +120,21 @@ class KioskWindow(QWidget):
         self.live.online.connect(self._online)
         self.set_language(self.lang)
         self.live.start()
+        self.idle_timer.start()
+
+    # ---------------------------------------------------------------- idle
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (event.type() in _ACTIVITY and not self._closing and isinstance(watched, QWidget)
+                and (watched is self or self.isAncestorOf(watched))):
+            self.idle_timer.start()  # restart: the countdown is from the last touch
+        return False
+
+    def _idle(self) -> None:
+        if self.return_timer.isActive():
+            self.idle_timer.start()  # a ticket on screen has its own, longer, countdown: let it run
+            return
+        self.go_home(reset_language=True)
+        self.idle_timer.start()
 
     # ---------------------------------------------------------------- reading
     @property
@@ -120,6 +150,11 @@ class KioskWindow(QWidget):
         self.live.refresh()
 
     def _read(self) -> tuple[QueueSnapshot, dict[str, Any] | None]:
+        if not self.config.settings.office.public_url.strip():
+            # the display publishes its status page address at start: read it with each refresh (cheap)
+            self.published_url = effective_public_url("", self.store)
+            if self.printer is not None:
+                self.printer.public_url = self.published_url
         return self.store.snapshot(), self.store.office_setting("priority_categories")
 
     def _online(self, up: bool) -> None:
@@ -152,27 +187,31 @@ class KioskWindow(QWidget):
         self.confirm.state = "printing" if self.printer else "no_printer"
         self.confirm.show_ticket(issued, self.lang, self.config.tz, self._qr(issued.ticket))
         self.stack.setCurrentWidget(self.confirm)
+        self.refit()
         if self.printer is None:
             self.return_timer.start(self._return_ms())
         else:
-            self.print_runner.submit("print", deliver, self.store, self.printer, issued.ticket)
+            self.print_runner.submit("print", deliver_job, self.store, self.printer, issued.ticket, issued.counters)
 
     def reprint(self) -> None:
         issued = self.failure.issued
         if issued is None or self.printer is None:
             return
-        if self.print_runner.submit("print", deliver, self.store, self.printer, issued.ticket):
+        if self.print_runner.submit("print", deliver_job, self.store, self.printer, issued.ticket, issued.counters):
             self.failure.set_busy(True, self.lang)
             self.return_timer.stop()
 
-    def _printed(self, _tag: str, ticket: Ticket) -> None:
+    def _printed(self, _tag: str, outcome: tuple[Ticket, str | None]) -> None:
+        ticket, reason = outcome
+        self.failure.reason = reason if ticket.print_status == PrintStatus.FAILED else None
         issued = self.confirm.issued if self.stack.currentWidget() is self.confirm else self.failure.issued
         if issued is None:
             return
         issued = Issued(ticket, issued.counters)
         self.failure.set_busy(False, self.lang)
-        if ticket.print_status == PrintStatus.PRINTED:
-            self.confirm.state = "printed"
+        if ticket.print_status in (PrintStatus.PRINTED, PrintStatus.SENT):
+            # sent: a printer that cannot report status took the bytes; the citizen looks for the paper
+            self.confirm.state = "printed" if ticket.print_status == PrintStatus.PRINTED else "sent"
             self.confirm.show_ticket(issued, self.lang, self.config.tz, self._qr(ticket))
             self.stack.setCurrentWidget(self.confirm)
             self.return_timer.start(self._return_ms())
@@ -189,6 +228,9 @@ class KioskWindow(QWidget):
     def _snapshot(self, value: tuple[QueueSnapshot, dict[str, Any] | None]) -> None:
         snapshot, categories = value
         self.home.show_snapshot(snapshot)
+        if self._scale != 1.0:
+            scale.apply(self, self._scale)  # new service or category buttons start at design size
+        self.refit()
         if categories and categories != self.priority.categories:
             self.priority.categories = {k: tuple(v) for k, v in categories.items()}
             self.priority.set_language(self.lang)
@@ -214,9 +256,9 @@ class KioskWindow(QWidget):
         self.home.show_message(tr(self.lang, "outage_hint"))
 
     # ---------------------------------------------------------------- navigation
-    def go_home(self) -> None:
+    def go_home(self, *, reset_language: bool = False) -> None:
         self.return_timer.stop()
-        if self.stack.currentWidget() in (self.confirm, self.failure):
+        if reset_language or self.stack.currentWidget() in (self.confirm, self.failure):
             # A citizen's visit to the kiosk ends here: the next one starts in the office's language.
             default = self.config.settings.office.language
             if self.lang != default:
@@ -229,6 +271,7 @@ class KioskWindow(QWidget):
 
     def set_language(self, lang: str) -> None:
         self.lang = lang
+        self.refit()
         self.header.set_language(lang)
         self.home.set_language(lang)
         self.priority.set_language(lang)
@@ -248,6 +291,46 @@ class KioskWindow(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.set_portrait(self.height() > self.width())
+        k = scale.factor(self.width(), self.height())
+        if k != self._scale:
+            self._scale = k
+            self.setStyleSheet(style(scale.touch_px(k)))
+        scale.apply(self, k)  # also undoes a shrink that the last screen needed
+        self.refit()
+
+
+    def _restart_fit(self) -> None:
+        scale.apply(self, self._scale)  # each screen starts from the panel's scale, then shrinks if it must
+        self.refit()
+
+    def refit(self) -> None:
+        """After a resize or new text: wrapped labels take the height they need (soon, once laid out)."""
+        if not self._refit_pending:
+            self._refit_pending = True
+            QTimer.singleShot(0, self._refit)
+
+    def _refit(self) -> None:
+        self._refit_pending = False
+        k = self._scale
+        for _ in range(10):
+            self._settle()
+            if not scale.squeezed(self) or k < 0.35:
+                break
+            # This screen's content (a long name, English, a priority line) is taller than the panel:
+            # shrink it all a step rather than let the layout squeeze or cut a line.
+            k *= 0.93
+            scale.apply(self, k)
+
+    def _settle(self) -> None:
+        for _ in range(4):  # a taller label narrows nothing, so this settles in one or two rounds
+            # nested layouts relayout on posted events: deliver them now, so geometry is current
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+            layout = self.layout()
+            if layout is not None:
+                layout.activate()
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+            if not scale.fit_wrapped(self):
+                break
 
     def ask_to_close(self) -> None:
         pin = PinDialog.ask(self, self.lang)
@@ -258,13 +341,17 @@ class KioskWindow(QWidget):
         return int(self.config.settings.kiosk.return_seconds) * 1000
 
     def _qr(self, ticket: Ticket) -> str:
-        return qr_payload(ticket.token, self.config.settings.office.public_url)
+        return qr_payload(ticket.token, self.config.settings.office.public_url or self.published_url)
 
     def shutdown(self) -> None:
         if self._closing:
             return
         self._closing = True
         self.return_timer.stop()
+        self.idle_timer.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
         self.live.stop()
         self.runner.shutdown()
         self.print_runner.shutdown()

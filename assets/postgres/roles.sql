@@ -60,6 +60,8 @@ GRANT INSERT, UPDATE ON tickets TO motcua_counter;
 GRANT UPDATE (state, state_since, clerk_id, session_id) ON counters TO motcua_counter;
 GRANT INSERT ON events TO motcua_counter;
 GRANT USAGE ON SEQUENCE tickets_id_seq, events_id_seq TO motcua_counter;
+-- The display publishes its status page address (office_settings.status_page_url) for the kiosks' QR codes.
+GRANT INSERT, UPDATE ON office_settings TO motcua_display;
 
 -- Signing in (counter and dashboard): the throttle rows and the sign-in events.
 GRANT SELECT, INSERT, UPDATE, DELETE ON sign_in_throttle TO motcua_counter, motcua_supervisor;

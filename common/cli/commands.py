@@ -167,16 +167,20 @@ def cmd_issue(args: argparse.Namespace) -> int:
         PrinterSettings.from_config(ctx.config)
     status = PrintStatus.PENDING if args.print_ticket else PrintStatus.NOT_PRINTED
     issued = ctx.store.issue_ticket(args.service, args.priority, print_status=status)
-    ticket = issued.ticket
+    ticket, reason = issued.ticket, None
     if args.print_ticket:
         from common.devices.printing import print_and_record  # python-escpos is only loaded when printing
 
-        ticket = print_and_record(ctx, ticket)
+        ticket, reason = print_and_record(ctx, ticket, issued.counters)
     if args.json:
         print_json({"ticket": ticket.to_json(), "counters": list(issued.counters)})
     else:
         print(f"{ticket.code}  {ticket.service_name_vi}  ahead: {ticket.people_ahead}  "
               f"estimated wait: {round(ticket.estimated_wait_seconds / 60)} min  token: {ticket.token}")
+    if ticket.print_status == PrintStatus.FAILED:
+        # the ticket is valid and stays in the queue: say so, whole, and fail the command for scripts
+        raise MotcuaError(f"{ticket.code} was issued and is valid, but not printed: {reason}; "
+                          f"reprint it or give the citizen the number")
     return 0
 
 

@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "common.cli.reports",
     "common.cli.print_test",
     "common.cli.announce_test",
+    "common.cli.doctor",
 )
 
 

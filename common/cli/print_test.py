@@ -7,6 +7,7 @@ from datetime import datetime
 
 from common.config import config_path, load_config
 from common.core.errors import MotcuaError
+from common.core.model import PrintStatus
 from common.devices.printing import PrintError, TicketPrinter
 from common.devices.ticket_layout import Slip, qr_payload
 
@@ -28,15 +29,25 @@ def cmd_print_test(args: argparse.Namespace) -> int:
         office=config.settings.office.name, service="In thử – Tiếng Việt: ă â đ ê ô ơ ư ạ ả ã ế ề ể ễ ệ",
         code="A000", priority=None, people_ahead=0, wait_minutes=0,
         issued=datetime.now(config.tz), qr=qr_payload(SAMPLE_TOKEN, config.settings.office.public_url),
-        footer="Máy in hoạt động tốt",
+        footer=("Dấu sai? Đặt printer.text_mode = image" if settings.text_mode == "codepage"
+                else "Máy in hoạt động tốt"),
+        counters=(1, 2), hotline=config.settings.office.hotline,
     )
     try:
-        sent = printer.print_slip(slip)
+        sent, outcome = printer.print_slip(slip)
     except PrintError as exc:
         raise MotcuaError(f"the {settings.type} printer did not print: {exc}") from exc
     where = {"usb": f"{settings.usb_vendor_id:#06x}:{settings.usb_product_id:#06x}",
              "network": f"{settings.host}:{settings.port}", "serial": settings.serial_device,
              "file": settings.file_path}[settings.type]
+    said = ("the printer reported it printed" if outcome.status is PrintStatus.PRINTED
+            else "the printer cannot report its status (printer.status = none or a file): check the paper")
     print(f"sent a {sent}-byte test ticket to the {settings.type} printer {where} "
-          f"({settings.paper_mm} mm, text {settings.text_mode}, QR {settings.qr_mode})")
+          f"({settings.paper_mm} mm, text {settings.text_mode}, QR {settings.qr_mode}); {said}")
+    if outcome.warning:
+        print(f"warning: {outcome.warning}")
+    if settings.text_mode == "codepage":
+        # only a person can see whether the printer has CP1258: the slip and this line both say what to do
+        print("codepage mode: if the accents on the slip are missing, detached or wrong, this printer has no "
+              "usable CP1258: set [printer] text_mode = \"image\"")
     return 0

@@ -27,7 +27,8 @@ class Role(StrEnum):
 
 class PrintStatus(StrEnum):
     PENDING = "pending"  # committed, not yet sent to a printer
-    PRINTED = "printed"
+    PRINTED = "printed"  # the printer answered its status after the job, with no error
+    SENT = "sent"  # the bytes went out to a printer that cannot report status (printer.status = none)
     FAILED = "failed"  # the citizen holds no paper: the kiosk showed the number on screen
     NOT_PRINTED = "not_printed"  # issued without a printer (CLI, clerk, phone)
 

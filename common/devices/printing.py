@@ -25,15 +25,20 @@ from escpos.printer import File, Network, Serial, Usb
 from common.config import AppConfig
 from common.core.errors import ConfigError, MotcuaError
 from common.core.model import PrintStatus, Ticket
+from common.devices import printer_status as pstatus
+from common.devices.printer_links import Link, LinkClosed, open_link
+from common.devices.printer_status import PrinterState
 from common.devices.ticket_layout import Slip, font_file, slip_for, ticket_bytes
 from common.settings import DEFAULTS
 from common.store import Store
 from common.store.bootstrap import Context
+from common.store.operations import STATUS_URL_SETTING
 
 log = logging.getLogger(__name__)
 
 _DECLARED = DEFAULTS.printer  # each default is declared once, in common/settings.py
 PRINTABLE_DOTS = {58: 384, 80: 576}  # the printable width, not the paper's
+PRINT_BYTES_PER_SECOND_FLOOR = 960  # 9600 baud, the slowest link we support: bounds the backstop timeout
 
 
 class PrintError(MotcuaError):
@@ -57,6 +62,7 @@ class PrinterSettings:
     text_mode: str = _DECLARED.text_mode
     qr_mode: str = _DECLARED.qr_mode
     font: str = _DECLARED.font
+    status: str = _DECLARED.status
 
     @classmethod
     def from_config(cls, config: AppConfig) -> PrinterSettings:
@@ -72,7 +78,7 @@ class PrinterSettings:
             serial_device=config.settings.printer.serial_device, baudrate=config.settings.printer.baudrate,
             file_path=config.settings.printer.file_path, paper_mm=int(config.settings.printer.paper_mm),
             text_mode=config.settings.printer.text_mode, qr_mode=config.settings.printer.qr_mode,
-            font=config.settings.printer.font,
+            font=config.settings.printer.font, status=config.settings.printer.status,
         )
         if kind == "network" and not settings.host:
             raise ConfigError("printer.host is empty, but printer.type = network needs the printer's address")
@@ -107,7 +113,7 @@ def _usb_id(config: AppConfig, name: str, *, required: bool) -> int:
 
 # ---------------------------------------------------------------- the printers
 def open_device(settings: PrinterSettings) -> Escpos:
-    """A new printer object for each job: after a failed open, python-escpos objects only raise AssertionError."""
+    """A python-escpos printer object (kept for callers that want one; jobs go through printer_links)."""
     if settings.type == "usb":
         return Usb(settings.usb_vendor_id, settings.usb_product_id, timeout=int(settings.timeout_seconds * 1000))
     if settings.type == "network":
@@ -119,39 +125,121 @@ def open_device(settings: PrinterSettings) -> Escpos:
     raise PrintError("Chưa cấu hình máy in (printer.type = none)")
 
 
-def send(settings: PrinterSettings, data: bytes) -> None:
-    """Write ``data`` to the printer, giving up after ``timeout_seconds`` whatever the device does.
+@dataclass(frozen=True)
+class PrintOutcome:
+    """How a job ended when the printer did not refuse it: printed (it said so) or sent (it cannot say)."""
+
+    status: PrintStatus
+    warning: str | None = None  # e.g. paper near its end: printed, but the supervisor should know
+
+
+def transfer_seconds(nbytes: int, bytes_per_second: float, margin: float) -> float:
+    """How long ``nbytes`` may take on a link: their time at its speed, a quarter more, plus the margin.
+
+    A flat timeout failed both ways: 5 s cut off a 20 KB image ticket at 9600 baud
+    (about 21 s) while it was still printing, and let a dead printer hold the kiosk.
+    """
+    return nbytes / bytes_per_second * 1.25 + margin
+
+
+def _ask_status(link: Link, timeout: float, silent: str) -> PrinterState:
+    link.write(pstatus.QUERY, timeout)
+    try:
+        answer = link.read(pstatus.ANSWER_BYTES, timeout)
+    except TimeoutError:
+        raise PrintError(silent) from None
+    try:
+        return PrinterState.decode(answer)
+    except ValueError:
+        raise PrintError(silent) from None
+
+
+def _run_job(settings: PrinterSettings, data: bytes) -> PrintOutcome:
+    margin = settings.timeout_seconds
+    try:
+        link = open_link(settings)
+    except OSError as exc:
+        raise PrintError(f"không kết nối được máy in: {_first_line(exc)}") from exc
+    try:
+        ask = settings.status == "escpos" and link.can_read
+        if ask:
+            before = _ask_status(link, margin, pstatus.NO_ANSWER)
+            if before.fault:
+                raise PrintError(before.fault)
+        budget = transfer_seconds(len(data), link.bytes_per_second, margin)
+        try:
+            link.write(data, budget)
+        except TimeoutError:
+            raise PrintError(pstatus.STALLED) from None
+        if not ask:
+            return PrintOutcome(PrintStatus.SENT)
+        # The answer comes after the printer has read the whole job: it proves the bytes were taken.
+        after = _ask_status(link, budget, pstatus.STALLED)
+        if after.fault:
+            raise PrintError(after.fault)
+        return PrintOutcome(PrintStatus.PRINTED, pstatus.PAPER_NEAR_END if after.paper_near_end else None)
+    except (LinkClosed, ConnectionError, BrokenPipeError) as exc:
+        raise PrintError(pstatus.CONNECTION_LOST) from exc
+    except OSError as exc:
+        raise PrintError(f"lỗi máy in: {_first_line(exc)}") from exc
+    finally:
+        try:
+            link.close()
+        except OSError:  # closing a broken link must not hide why it broke
+            log.debug("closing the printer failed", exc_info=True)
+
+
+def query_status(settings: PrinterSettings) -> PrinterState:
+    """Ask the printer for its status alone (``motcua doctor``); PrintError if it cannot be reached or is silent."""
+    try:
+        link = open_link(settings)
+    except OSError as exc:
+        raise PrintError(f"không kết nối được máy in: {_first_line(exc)}") from exc
+    try:
+        if not link.can_read:
+            raise PrintError(pstatus.NO_ANSWER)
+        return _ask_status(link, settings.timeout_seconds, pstatus.NO_ANSWER)
+    except (LinkClosed, ConnectionError) as exc:
+        raise PrintError(pstatus.CONNECTION_LOST) from exc
+    finally:
+        try:
+            link.close()
+        except OSError:
+            log.debug("closing the printer failed", exc_info=True)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def send(settings: PrinterSettings, data: bytes) -> PrintOutcome:
+    """Send ``data`` and ask the printer whether it took it; raises PrintError with the reason in Vietnamese.
 
     The job runs on a daemon thread: a device that blocks forever (a stuck USB
     endpoint, a FIFO nobody reads) keeps only that thread, never the caller.
     """
-    outcome: list[BaseException | None] = []
+    outcome: list[PrintOutcome | BaseException] = []
 
     def job() -> None:
-        device = None
         try:
-            device = open_device(settings)
-            device.open()
-            device._raw(data)
-            outcome.append(None)
-        except BaseException as exc:  # escpos raises bare AssertionErrors, OSErrors, USBErrors...
+            outcome.append(_run_job(settings, data))
+        except BaseException as exc:  # escpos raises bare AssertionErrors, USBErrors...
             outcome.append(exc)
-        finally:
-            if device is not None:
-                try:
-                    device.close()
-                except Exception:  # closing a broken device must not hide why it broke
-                    log.debug("closing the printer failed", exc_info=True)
 
     worker = threading.Thread(target=job, name="motcua-print", daemon=True)
     worker.start()
-    worker.join(settings.timeout_seconds)
+    # connect + status before + data + status after, each bounded on its own; this is the backstop
+    backstop = 3 * settings.timeout_seconds + 2 * transfer_seconds(len(data), PRINT_BYTES_PER_SECOND_FLOOR, 0)
+    worker.join(backstop)
     if worker.is_alive():
-        raise PrintError(f"máy in không phản hồi sau {settings.timeout_seconds:g} giây")
-    error = outcome[0] if outcome else None
-    if error is not None:
-        detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise PrintError(f"lỗi máy in: {detail}") from error
+        raise PrintError(f"máy in không phản hồi sau {backstop:.0f} giây")
+    result = outcome[0]
+    if isinstance(result, PrintError):
+        raise result
+    if isinstance(result, BaseException):
+        raise PrintError(f"lỗi máy in: {_first_line(result)}") from result
+    return result
 
 
 class TicketPrinter:
@@ -160,48 +248,63 @@ class TicketPrinter:
     def __init__(self, config: AppConfig, settings: PrinterSettings | None = None) -> None:
         self.config = config
         self.settings = settings or PrinterSettings.from_config(config)
+        # office.public_url, or when that is empty the address the display published in the store
+        self.public_url: str | None = None
 
     @property
     def enabled(self) -> bool:
         return self.settings.type != "none"
 
-    def bytes_for(self, ticket: Ticket) -> bytes:
-        return ticket_bytes(slip_for(ticket, self.config), self.settings)
+    def bytes_for(self, ticket: Ticket, counters: tuple[int, ...] = ()) -> bytes:
+        return ticket_bytes(slip_for(ticket, self.config, counters=counters, public_url=self.public_url),
+                            self.settings)
 
-    def print(self, ticket: Ticket) -> None:
-        """Raises PrintError when the ticket did not reach the printer."""
-        send(self.settings, self.bytes_for(ticket))
+    def print(self, ticket: Ticket, counters: tuple[int, ...] = ()) -> PrintOutcome:
+        """Raises PrintError when the printer did not take the ticket."""
+        return send(self.settings, self.bytes_for(ticket, counters))
 
-    def print_slip(self, slip: Slip) -> int:
-        """Print any slip (the installer's test page); returns the number of bytes sent."""
+    def print_slip(self, slip: Slip) -> tuple[int, PrintOutcome]:
+        """Print any slip (the installer's test page); returns the number of bytes sent and the outcome."""
         data = ticket_bytes(slip, self.settings)
-        send(self.settings, data)
-        return len(data)
+        return len(data), send(self.settings, data)
 
 
-def deliver(store: Store, printer: TicketPrinter, ticket: Ticket) -> Ticket:
-    """Print a committed ticket and record whether it printed; never raises for the printer's sake.
+def deliver(store: Store, printer: TicketPrinter, ticket: Ticket, counters: tuple[int, ...] = ()) -> Ticket:
+    """Print a committed ticket and record what the printer said; never raises for the printer's sake."""
+    return deliver_job(store, printer, ticket, counters)[0]
 
-    If even the store cannot be told, the returned ticket still carries the outcome.
+
+def deliver_job(store: Store, printer: TicketPrinter, ticket: Ticket,
+                counters: tuple[int, ...] = ()) -> tuple[Ticket, str | None]:
+    """Print, record, and return the ticket with the printer's reason or warning (in Vietnamese) if any.
+
+    A failure's reason (and a printed ticket's paper-near-end warning) goes into the
+    ticket's event log, where the supervisor's live view reads it. If even the store
+    cannot be told, the returned ticket still carries the outcome.
     """
-    status, detail = PrintStatus.PRINTED, None
+    status: PrintStatus
+    detail: str | None
     try:
-        printer.print(ticket)
+        done = printer.print(ticket, counters)
+        status, detail = done.status, done.warning
     except PrintError as exc:
         status, detail = PrintStatus.FAILED, str(exc)
-        log.warning("ticket %s not printed: %s", ticket.code, exc)
+        # info, not warning: the reason is recorded and shown; the CLI's one line must stay one line
+        log.info("ticket %s not printed: %s", ticket.code, exc)
     except Exception as exc:  # a layout or driver bug: for the citizen it is the same unprinted ticket
         status, detail = PrintStatus.FAILED, f"{type(exc).__name__}: {exc}"
         log.exception("ticket %s not printed: unexpected error", ticket.code)
+    if detail is not None and status != PrintStatus.FAILED:
+        log.warning("printer: %s (ticket %s)", detail, ticket.code)
     try:
-        return store.set_print_status(ticket.id, status, detail)
+        return store.set_print_status(ticket.id, status, detail), detail
     except MotcuaError as exc:
         log.warning("could not record the print status of %s: %s", ticket.code, exc)
-        return replace(ticket, print_status=status)
+        return replace(ticket, print_status=status), detail
 
 
-def print_and_record(ctx: Context, ticket: Ticket) -> Ticket:
-    """`motcua issue --print`: print through the configured printer and record the outcome on the ticket."""
+def print_and_record(ctx: Context, ticket: Ticket, counters: tuple[int, ...] = ()) -> tuple[Ticket, str | None]:
+    """`motcua issue --print`: print through the configured printer, record the outcome, return it and its reason."""
     try:
         printer = TicketPrinter(ctx.config)
     except ConfigError as exc:
@@ -209,5 +312,16 @@ def print_and_record(ctx: Context, ticket: Ticket) -> Ticket:
         raise ConfigError(f"{ticket.code} was issued but not printed: {exc}") from exc
     if not printer.enabled:
         log.warning("ticket %s not printed: no printer configured (printer.type = none)", ticket.code)
-        return ctx.store.set_print_status(ticket.id, PrintStatus.NOT_PRINTED)
-    return deliver(ctx.store, printer, ticket)
+        return ctx.store.set_print_status(ticket.id, PrintStatus.NOT_PRINTED), "printer.type = none"
+    printer.public_url = effective_public_url(ctx.config.settings.office.public_url, ctx.store)
+    return deliver_job(ctx.store, printer, ticket, counters)
+
+
+def effective_public_url(configured: str, store: Store) -> str:
+    """office.public_url when set; else the status page address the display published; else empty (bare token)."""
+    if configured.strip():
+        return configured
+    try:
+        return str(store.office_setting(STATUS_URL_SETTING) or "")
+    except MotcuaError:
+        return ""

@@ -72,6 +72,8 @@ def refused(db: Database, exc: DBAPIError) -> Refused:
     return bilingual(Refused(f"role {role} may not {verb}: {why}"),  # type: ignore[return-value]
                      f"vai trò {role} không được phép {verb}: {why}", f"role {role} may not {verb}: {why}")
 
+STATUS_URL_SETTING = "status_page_url"  # office_settings row the display publishes at start
+
 
 class Store:
     """The one entry point the apps, the CLI and the simulator use."""
@@ -227,6 +229,11 @@ class Store:
         with self.transaction(readonly=True) as tx:
             row = tx.session.get(SettingRow, key)
             return json.loads(row.value) if row else default
+
+    def publish_status_url(self, url: str) -> None:
+        """The display's own status page address, for kiosks to print when office.public_url is empty."""
+        with self.transaction() as tx:
+            tx.session.merge(SettingRow(key=STATUS_URL_SETTING, value=json.dumps(url)))
 
     def ticket(self, ticket_id: int) -> Ticket:
         with self.transaction(readonly=True) as tx:

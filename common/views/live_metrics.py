@@ -66,6 +66,7 @@ class LiveFigures:
     served_today: int
     within_target_today_pct: float | None
     at_risk_minutes: int
+    printer_notice: str | None = None  # the kiosk printer's last problem today, if no clean print came after
 
     @property
     def waiting_total(self) -> int:

@@ -122,12 +122,14 @@ def test_print_and_record_marks_printed_and_failed(store: Store, tmp_path: Path)
     out = tmp_path / "ticket.bin"
     good = Context(config_with(tmp_path, f'type = "file"\nfile_path = "{out}"'), store)
     ticket = store.issue_ticket("TP", print_status=PrintStatus.PENDING).ticket
-    assert print_and_record(good, ticket).print_status == PrintStatus.PRINTED
+    # a file cannot answer a status query: the bytes went out, which is "sent", never "printed"
+    assert print_and_record(good, ticket)[0].print_status == PrintStatus.SENT
     assert qr_data(out.read_bytes()) == ticket.token.encode()
 
     bad = Context(config_with(tmp_path, f'type = "file"\nfile_path = "{tmp_path}/missing/dir/lp0"'), store)
     second = store.issue_ticket("TP", print_status=PrintStatus.PENDING).ticket
-    assert print_and_record(bad, second).print_status == PrintStatus.FAILED  # no exception
+    failed, reason = print_and_record(bad, second)  # no exception
+    assert failed.print_status == PrintStatus.FAILED and reason and reason.startswith("không kết nối được máy in")
     assert store.ticket(second.id).print_status == PrintStatus.FAILED
     assert store.ticket(second.id).status.value == "waiting"  # the ticket stays valid
 
@@ -147,7 +149,7 @@ def test_cli_issue_print_writes_real_bytes(sqlite_url: str, tmp_path: Path) -> N
     result = run_cli("--config", str(config), "issue", "TP", "--print", "--json", env_db=sqlite_url)
     assert result.returncode == 0, result.stderr
     ticket = json.loads(result.stdout)["ticket"]
-    assert ticket["print_status"] == "printed"
+    assert ticket["print_status"] == "sent"
     assert qr_data(out.read_bytes()) == ticket["token"].encode()
 
 

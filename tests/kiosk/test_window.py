@@ -11,6 +11,7 @@ from common.core.clock import ManualClock
 from common.core.model import PrintStatus
 from common.store import Store
 from kiosk.pin import PinDialog
+from tests.common.printer_emulator import TcpPrinter
 from tests.kiosk.conftest import MakeWindow
 
 RASTER = b"\x1dv0"
@@ -31,19 +32,32 @@ def today(store: Store) -> list:
     return store.tickets(store.today, store.today)
 
 
-def test_a_tap_gives_one_ticket_and_prints_it(qtbot: QtBot, store: Store, make_window: MakeWindow,
-                                               tmp_path: Path) -> None:
+def test_a_tap_gives_one_ticket_and_prints_it(qtbot: QtBot, store: Store, make_window: MakeWindow) -> None:
+    printer = TcpPrinter()
+    try:
+        window = make_window(store, f'type = "network"\nhost = "127.0.0.1"\nport = {printer.port}')
+        window.home.buttons["TP"].click()
+        qtbot.waitUntil(lambda: window.confirm.state == "printed", timeout=10000)
+        [ticket] = today(store)
+        assert ticket.print_status == PrintStatus.PRINTED  # the printer answered after the job
+        assert window.stack.currentWidget() is window.confirm
+        assert window.confirm.facts.number.text() == ticket.code
+        assert window.confirm.qr.payload == ticket.token
+        data = bytes(printer.behaviour.received)
+        assert RASTER in data and qr_data(data) == ticket.token.encode()
+    finally:
+        printer.close()
+
+
+def test_a_file_printer_is_sent_not_printed(qtbot: QtBot, store: Store, make_window: MakeWindow,
+                                            tmp_path: Path) -> None:
     out = tmp_path / "lp0.bin"
     window = make_window(store, file_printer(out))
     window.home.buttons["TP"].click()
-    qtbot.waitUntil(lambda: window.confirm.state == "printed", timeout=10000)
+    qtbot.waitUntil(lambda: window.confirm.state == "sent", timeout=10000)
     [ticket] = today(store)
-    assert ticket.print_status == PrintStatus.PRINTED
-    assert window.stack.currentWidget() is window.confirm
-    assert window.confirm.facts.number.text() == ticket.code
-    assert window.confirm.qr.payload == ticket.token
-    data = out.read_bytes()
-    assert RASTER in data and qr_data(data) == ticket.token.encode()
+    assert ticket.print_status == PrintStatus.SENT  # a file cannot say whether paper came out
+    assert qr_data(out.read_bytes()) == ticket.token.encode()
 
 
 def test_a_double_tap_gives_one_ticket(qtbot: QtBot, store: Store, make_window: MakeWindow) -> None:
@@ -67,13 +81,14 @@ def test_printer_failure_keeps_the_ticket_and_reprints_the_same(qtbot: QtBot, st
     [ticket] = today(store)
     assert ticket.print_status == PrintStatus.FAILED and ticket.status.value == "waiting"
     assert "Máy in đang gặp sự cố" in window.failure.message.text()
+    assert "Lý do: không kết nối được máy in" in window.failure.hint.text()
     assert window.failure.facts.number.text() == ticket.code and window.failure.qr.payload == ticket.token
 
     out.parent.mkdir()  # the printer is back
     window.failure.reprint.click()
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.confirm, timeout=10000)
     assert [t.id for t in today(store)] == [ticket.id]  # no new number
-    assert store.ticket(ticket.id).print_status == PrintStatus.PRINTED
+    assert store.ticket(ticket.id).print_status == PrintStatus.SENT
     assert qr_data(out.read_bytes()) == ticket.token.encode()
 
 

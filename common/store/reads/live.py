@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from common.core.clock import local_midnight
+from common.core.events import EventKind
 from common.core.model import CounterState, TicketStatus
 from common.settings import AT_RISK_MINUTES
-from common.store.orm import CounterRow, ServiceRow, TicketRow
+from common.store.orm import CounterRow, EventRow, ServiceRow, TicketRow
 from common.store.reads.report import build_report
 from common.views.live_metrics import CounterTally, LiveFigures, ServiceLive, WaitingTicket
 
@@ -28,6 +33,7 @@ def live_figures(store: Store, at_risk_minutes: int = AT_RISK_MINUTES) -> LiveFi
             TicketRow.status.in_((TicketStatus.CALLED.value, TicketStatus.SERVING.value)))))
         counters = list(s.execute(select(CounterRow.id, CounterRow.state, CounterRow.active)))
         day = tx.day
+        notice = printer_notice(s, local_midnight(day, tx.tz))
     waiting = sorted((WaitingTicket(i, code, by_id[sid].code, max(0, round((now - issued).total_seconds())),
                                     by_id[sid].target_minutes * 60) for i, code, sid, issued in rows),
                      key=lambda t: (-t.waited_s, t.id))
@@ -36,7 +42,28 @@ def live_figures(store: Store, at_risk_minutes: int = AT_RISK_MINUTES) -> LiveFi
                         for svc in services)
     today = build_report(store, day, day).overall
     return LiveFigures(now, per_service, tuple(waiting), _tally(counters, busy), today.served,
-                       today.waits_within_target_pct, at_risk_minutes)
+                       today.waits_within_target_pct, at_risk_minutes, notice)
+
+
+PRINT_EVENTS = (EventKind.PRINT_PRINTED, EventKind.PRINT_FAILED, EventKind.PRINT_SENT)
+
+
+def printer_notice(session: Session, since: datetime) -> str | None:
+    """The latest print outcome today, if it carried a problem (paper near its end, a failure and its reason).
+
+    One indexed read (ix_events_kind_at): a clean print after a problem clears the notice.
+    """
+    last = session.execute(select(EventRow.kind, EventRow.detail, EventRow.at, TicketRow.code)
+                           .join(TicketRow, TicketRow.id == EventRow.ticket_id, isouter=True)
+                           .where(EventRow.kind.in_(PRINT_EVENTS), EventRow.at >= since)
+                           .order_by(EventRow.at.desc(), EventRow.id.desc()).limit(1)).first()
+    if last is None or not last.detail:
+        return None
+    reason = json.loads(last.detail).get("error")
+    if not reason:
+        return None
+    what = "vé không in được" if last.kind == EventKind.PRINT_FAILED else "cảnh báo"
+    return f"Máy in lấy số: {reason} ({what}, vé {last.code or '?'})"
 
 
 def _service_live(svc: ServiceRow, mine: list[WaitingTicket], risk_s: int) -> ServiceLive:

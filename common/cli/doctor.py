@@ -1,0 +1,186 @@
+"""`motcua doctor`: the installer's one command on each PC, one line per check and what to do about it.
+
+Each check returns a Verdict; none raises, so one broken part never hides the
+verdicts on the others. The exit code is 1 when any check failed (warnings do not
+fail: a kiosk PC has no speaker, a display PC has no printer).
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import os
+import shutil
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from common.config import AppConfig, config_path, load_config
+from common.core.errors import MotcuaError, StoreUnavailable
+
+CLOCK_TOLERANCE_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class Verdict:
+    level: str  # ok, warn, fail
+    check: str
+    detail: str
+
+    def line(self) -> str:
+        return f"{self.level.upper():<4} {self.check}: {self.detail}"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("doctor", help="check this PC's database, printer, status page, voice, audio, clock and zone")
+    p.set_defaults(func=cmd_doctor)
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    config = load_config(config_path(args.config))
+    verdicts = run_checks(config, args.db)
+    for verdict in verdicts:
+        print(verdict.line())
+    return 1 if any(v.level == "fail" for v in verdicts) else 0
+
+
+def run_checks(config: AppConfig, db_url: str | None) -> list[Verdict]:
+    store, verdicts = None, []
+    try:
+        from common.store.bootstrap import store_for
+
+        store = store_for(config, db_url, None)
+    except StoreUnavailable as exc:
+        verdicts.append(Verdict("fail", "database", f"{exc} — check [database] url or --db, and the network"))
+    except MotcuaError as exc:  # reachable, but the schema is missing or old: the message says what to run
+        verdicts.append(Verdict("fail", "database", str(exc)))
+    checks: list[Callable[[], Verdict]] = [
+        lambda: check_database(store),
+        lambda: check_printer(config),
+        lambda: check_status_page(config, store),
+        lambda: check_voice(config),
+        check_audio,
+        lambda: check_clock(store),
+        lambda: check_timezone(config),
+    ]
+    if store is None:
+        checks = [c for i, c in enumerate(checks) if i not in (0, 5)]  # the database line is already there
+    for check in checks:
+        try:
+            verdicts.append(check())
+        except Exception as exc:  # a check's own bug is a verdict too, never a traceback
+            verdicts.append(Verdict("fail", "doctor", f"a check crashed: {type(exc).__name__}: {exc}"))
+    if store is not None:
+        store.db.engine.dispose()
+    return verdicts
+
+
+def check_database(store) -> Verdict:  # type: ignore[no-untyped-def]
+    from common.store.db import current_revision, head_revision
+
+    revision = current_revision(store.db)
+    return Verdict("ok", "database", f"{store.db.masked_url} reachable, schema {revision} (this motcua: "
+                   f"{head_revision()})")
+
+
+def check_printer(config: AppConfig) -> Verdict:
+    from common.devices.printing import PrintError, PrinterSettings, query_status
+
+    try:
+        settings = PrinterSettings.from_config(config)
+    except MotcuaError as exc:
+        return Verdict("fail", "printer", f"{exc} — fix [printer] in the config")
+    if settings.type == "none":
+        return Verdict("warn", "printer", "none configured (printer.type = none): fine except on a kiosk PC")
+    if settings.type == "file" or settings.status == "none":
+        return Verdict("warn", "printer", f"{settings.type} printer cannot report status: tickets are recorded "
+                       "'sent', never 'printed'; run `motcua print-test` and look at the paper")
+    try:
+        state = query_status(settings)
+    except PrintError as exc:
+        return Verdict("fail", "printer", f"{exc} — check power, cable or address, paper and cover")
+    if state.fault:
+        return Verdict("fail", "printer", f"{state.fault} — fix it, then run doctor again")
+    if state.paper_near_end:
+        return Verdict("warn", "printer", "answers, paper near its end: load a new roll soon")
+    return Verdict("ok", "printer", f"{settings.type} printer answers status, no error")
+
+
+def check_status_page(config: AppConfig, store) -> Verdict:  # type: ignore[no-untyped-def]
+    from common.devices.printing import effective_public_url
+
+    url = effective_public_url(config.settings.office.public_url, store) if store is not None \
+        else config.settings.office.public_url
+    if not url.strip():
+        return Verdict("warn", "status page", "no address known: tickets' QR codes hold a bare token. Start the "
+                       "display (it publishes its LAN address) or set office.public_url")
+    try:
+        with urllib.request.urlopen(url.rstrip("/") + "/", timeout=3) as answer:
+            code = answer.status
+    except urllib.error.HTTPError as exc:
+        code = exc.code  # an HTTP answer, even 404, means the page server is there
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        return Verdict("fail", "status page", f"{url} unreachable ({reason}) — is the display running, "
+                       "and port open in its firewall?")
+    return Verdict("ok", "status page", f"{url} answers (HTTP {code}): the QR codes open it")
+
+
+def check_voice(config: AppConfig) -> Verdict:
+    try:
+        from common.devices.speech import NoVoice, Synthesizer
+    except Exception as exc:  # pyttsx3 missing
+        return Verdict("warn", "speech", f"no speech engine ({exc}) — install pyttsx3 and espeak-ng")
+    voice = config.settings.display.voice
+    try:
+        synth = Synthesizer(voice)
+    except NoVoice as exc:
+        return Verdict("warn", "speech", f"{exc} — install espeak-ng (Linux) or a Vietnamese SAPI5 voice (Windows)")
+    except Exception as exc:
+        return Verdict("warn", "speech", f"speech engine unusable: {exc} — install libespeak-ng1 and espeak-ng")
+    return Verdict("ok", "speech", f"engine ready, Vietnamese voice {synth.voice_id}")
+
+
+def check_audio() -> Verdict:
+    if sys.platform.startswith("linux"):
+        players = sorted(glob.glob("/dev/snd/pcmC*D*p"))
+        if players:
+            return Verdict("ok", "audio", f"{len(players)} playback device(s): {', '.join(players[:3])}")
+        if shutil.which("pactl") or os.environ.get("PULSE_SERVER"):
+            return Verdict("warn", "audio", "no ALSA playback device, a PulseAudio client is present: check "
+                           "`pactl list sinks`")
+        return Verdict("warn", "audio", "no playback device: the hall display cannot be heard (fine on a kiosk "
+                       "or counter PC)")
+    return Verdict("warn", "audio", f"not checked on {sys.platform}: play `motcua announce-test` and listen")
+
+
+def check_clock(store) -> Verdict:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
+    if store.db.is_sqlite:
+        return Verdict("ok", "clock", "SQLite on this PC: the database uses this PC's clock")
+    with store.db.engine.connect() as conn:
+        server = conn.execute(text("SELECT CURRENT_TIMESTAMP")).scalar_one()
+    here = datetime.now(UTC)
+    skew = abs((here - server.astimezone(UTC)).total_seconds())
+    if skew > CLOCK_TOLERANCE_SECONDS:
+        return Verdict("fail", "clock", f"this PC is {skew:.0f} s off the database server — turn on time sync "
+                       "(timedatectl set-ntp true, or Windows time service)")
+    return Verdict("ok", "clock", f"within {skew:.1f} s of the database server")
+
+
+def check_timezone(config: AppConfig) -> Verdict:
+    name = config.settings.office.timezone
+    try:
+        office = ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return Verdict("fail", "time zone", f"office.timezone {name!r} is unknown — install tzdata or fix it")
+    now = datetime.now(office)
+    local = datetime.now().astimezone()
+    note = "" if local.utcoffset() == now.utcoffset() else \
+        f" (this PC shows UTC{local:%z}; reports use the office zone regardless)"
+    return Verdict("ok", "time zone", f"office in {name}, now {now:%H:%M %d/%m/%Y} UTC{now:%z}{note}")

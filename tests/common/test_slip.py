@@ -1,0 +1,116 @@
+"""The slip the citizen keeps: everything they need on 80 and 58 mm, readable in both text modes, cheap to lay out."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from PIL import Image
+
+from common.devices import ticket_layout
+from common.devices.printing import PrinterSettings
+from common.devices.ticket_layout import COLUMNS, Slip, _qr_image, _row_strips, cp1258_text, font_px, ticket_bytes
+
+WHEN = datetime(2026, 3, 2, 9, 41, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+LONG_OFFICE = "Trung tâm Phục vụ hành chính công tỉnh Bà Rịa – Vũng Tàu"  # 52+ characters: must wrap
+
+
+def slip(**kw: object) -> Slip:
+    values: dict[str, object] = dict(
+        office=LONG_OFFICE, service="Đăng ký kinh doanh và đầu tư", code="A023", priority="Người cao tuổi",
+        people_ahead=4, wait_minutes=21, issued=WHEN, qr="http://192.168.1.20:8080/t/abc123",
+        counters=(1, 2, 8), hotline="1900 1234")
+    values.update(kw)
+    return Slip(**values)  # type: ignore[arg-type]
+
+
+def codepage_lines(data: bytes) -> list[bytes]:
+    """The printed text lines of a codepage job, commands stripped."""
+    text = re.sub(rb"\x1d\(k..[^\x1d]*", b"", data, flags=re.S)  # the native QR
+    text = re.sub(rb"\x1d!.|\x1bE.|\x1ba.|\x1bt.|\x1b@|\x1dV.", b"", text, flags=re.S)
+    return [line for line in text.split(b"\n") if line.strip()]
+
+
+def test_the_slip_says_everything_the_citizen_needs() -> None:
+    words = [text for text, _, _ in slip().lines() + slip().foot()]
+    for needed in (LONG_OFFICE, "Đăng ký kinh doanh và đầu tư", "SỐ THỨ TỰ", "A023", "Ưu tiên: Người cao tuổi",
+                   "Mời đến quầy 1, 2, 8", "Số người chờ trước bạn: 4", "Thời gian chờ dự kiến: khoảng 21 phút",
+                   "Giờ lấy số: 09:41  02/03/2026", "Quét mã QR để theo dõi lượt của bạn",
+                   "Vé chỉ có giá trị trong ngày", "Hỗ trợ: 1900 1234"):
+        assert needed in words
+    assert not any(text.startswith("Hỗ trợ") for text, _, _ in slip(hotline="").foot())  # optional
+
+
+@pytest.mark.parametrize("paper", [80, 58])
+def test_detail_text_is_at_least_24_dots_high(paper: int) -> None:
+    settings = PrinterSettings(paper_mm=paper)
+    line = "Thời gian chờ dự kiến: khoảng 21 phút"  # tone marks above, descenders below
+    size = next(size for text, size, _ in slip().lines() if text == line)
+    strips = _row_strips(line, settings.font, font_px(size, settings.width_dots), False, settings.width_dots)
+    for rows, bits in strips:
+        ink = Image.frombytes("1", (settings.width_dots, rows), bits).getbbox()
+        assert ink is not None and ink[3] - ink[1] >= 24
+
+
+@pytest.mark.parametrize("paper", [80, 58])
+def test_codepage_mode_resets_sizes_wraps_and_sends_precomposed_letters(paper: int) -> None:
+    data = ticket_bytes(slip(), PrinterSettings(paper_mm=paper, text_mode="codepage"))
+    big = data.index(b"A023")
+    assert data.rfind(b"\x1d!\x33", 0, big) > data.rfind(b"\n", 0, big)  # 4x set just for the number
+    after = data[big:]
+    assert after.index(b"\n") < after.index(b"\x1d!\x00") < after.index(cp1258_text("Ưu tiên").encode("cp1258"))
+    for line in codepage_lines(data):
+        printed = len(line.decode("cp1258").replace("\u0301", "").replace("\u0300", "").replace("\u0303", "")
+                      .replace("\u0309", "").replace("\u0323", ""))
+        assert printed <= COLUMNS[paper]
+    # á is in CP1258 as one byte; ế is ê + a combining acute; nothing falls back to "?"
+    assert "á".encode("cp1258") in cp1258_text("á").encode("cp1258")
+    assert cp1258_text("ế").encode("cp1258") == b"\xea\xec"
+    assert cp1258_text("Số thứ tự").encode("cp1258").count(b"?") == 0
+    assert b"?" not in b"".join(codepage_lines(data)).replace(b"http", b"")
+
+
+def test_sos_thu_tu_is_not_double_height() -> None:
+    data = ticket_bytes(slip(), PrinterSettings(text_mode="codepage"))
+    label = data.index(cp1258_text("SỐ THỨ TỰ").encode("cp1258"))
+    assert data.rfind(b"\x1d!", 0, label) == data.rfind(b"\x1d!\x00", 0, label)
+
+
+def test_native_qr_uses_error_correction_m() -> None:
+    data = ticket_bytes(slip(), PrinterSettings())
+    assert b"\x1d(k\x03\x001E1" in data  # GS ( k fn 169 n = 49: level M
+
+
+def test_raster_qr_uses_error_correction_m() -> None:
+    image = _qr_image("http://192.168.1.20:8080/t/abc123", 288)
+    module = _module_size(image)
+    assert module >= 2
+    # format bits 14 and 13 sit at row 8, columns 0 and 1 (after the 2-module border); M XOR mask = 1, 0
+    def dark(row: int, col: int) -> bool:
+        return image.getpixel(((2 + col) * module + module // 2, (2 + row) * module + module // 2)) == 0
+    assert dark(8, 0) and not dark(8, 1)
+
+
+def _module_size(image: Image.Image) -> int:
+    """The finder pattern's top-left corner is 7 modules of dark: its run length / 7."""
+    y = next(y for y in range(image.height) if image.getpixel((image.width // 8, y)) == 0)
+    x0 = next(x for x in range(image.width) if image.getpixel((x, y)) == 0)
+    x1 = next(x for x in range(x0, image.width) if image.getpixel((x, y)) != 0)
+    return (x1 - x0) // 7
+
+
+@pytest.mark.parametrize(("paper", "qr"), [(80, "native"), (58, "native"), (80, "raster"), (58, "raster")])
+def test_cached_slips_are_byte_for_byte_the_fresh_ones(paper: int, qr: str) -> None:
+    settings = PrinterSettings(paper_mm=paper, qr_mode=qr)
+    first, second = slip(), slip(code="A024", people_ahead=5, service="Hộ tịch", priority=None)
+    ticket_layout.clear_caches()
+    fresh = [ticket_bytes(first, settings)]
+    ticket_layout.clear_caches()
+    fresh.append(ticket_bytes(second, settings))
+    assert fresh[0] != fresh[1]
+    ticket_layout.clear_caches()
+    warm = [ticket_bytes(first, settings), ticket_bytes(second, settings), ticket_bytes(first, settings)]
+    assert warm == [fresh[0], fresh[1], fresh[0]]
+    assert _row_strips.cache_info().hits > 0  # the second and third slips did use the cache
