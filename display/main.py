@@ -86,7 +86,7 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
         sink = QtAudioSink(board)
         announcer = Announcer(AnnouncementBuilder(SpeechSettings.from_config(cfg)), sink, speech, board,
                               keep_dir=args.announce_dir)
-    site = StatusSite(cfg.get("office.name"), reasons=check_reasons(cfg.get("rating.reasons")))
+    site = StatusSite(cfg.get("office.name"), reasons=check_reasons(cfg.get("rating.reasons")), tz=cfg.tz)
     server = StatusServer(site, cfg.get("display.http_host"), args.port or cfg.get("display.http_port"), board)
     controller = DisplayController(ctx.store, board, recent=cfg.get("display.recent_calls"),
                                    announcer=announcer, site=site, parent=board)

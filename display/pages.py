@@ -23,54 +23,38 @@ label{display:block;padding:.6rem .2rem;font-size:1.1rem}label input{transform:s
 .note{background:#ffd23f;color:#102030}
 table{width:100%;border-collapse:collapse}td{padding:.35rem 0}td.r{text-align:right;font-weight:bold}
 small{color:#9fb3d1}
+.state svg{width:3rem;height:3rem;vertical-align:middle}
+.go{font-size:2rem;text-align:center;font-weight:bold;line-height:1.25}
+.almost{background:#b26a00}
+#callcard{position:fixed;inset:0;background:#2e7d32;display:flex;align-items:center;justify-content:center;
+text-align:center;font-size:2.6rem;font-weight:bold;padding:1.5rem;z-index:9}
+#callcard[hidden],#tap[hidden]{display:none}
+#tap{width:100%;min-height:3rem;border:0;border-radius:.8rem;background:#ffd23f;color:#102030;font-size:1.05rem}
+.lang{float:right;color:#ffd23f}a{color:#ffd23f}
 """
 
 
-def page(title: str, body: str, *, refresh: int | None = None, office: str = "") -> bytes:
+def page(title: str, body: str, *, refresh: int | None = None, office: str = "", lang: str = "vi",
+         script: str = "") -> bytes:
+    # With a script, the meta refresh is only the fallback for a phone without JavaScript.
     meta = f'<meta http-equiv="refresh" content="{refresh}">' if refresh else ""
+    if meta and script:
+        meta = f"<noscript>{meta}</noscript>"
     head = f"<h1>{escape(office)}</h1>" if office else ""
+    tail = f"<script>{script}</script>" if script else ""
     return (
-        '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         f"{meta}<title>{escape(title)}</title><style>{STYLE}</style></head>"
-        f"<body><main>{head}{body}</main></body></html>"
+        f"<body><main>{head}{body}</main>{tail}</body></html>"
     ).encode()
 
 
-def minutes(seconds: int) -> str:
+def minutes(seconds: int, en: bool = False) -> str:
     if seconds <= 0:
-        return "sắp đến lượt"
-    return f"khoảng {max(1, round(seconds / 60))} phút"
-
-
-def ticket_page(status: PublicStatus, office: str, refresh: int, *, token: str = "",
-                reasons: Sequence[str] = (), pending: int | None = None, notice: str | None = None) -> bytes:
-    if status.state == "waiting":
-        state = "Đang chờ"
-        detail = (f"<table><tr><td>Số người phía trước</td><td class=r>{status.people_ahead}</td></tr>"
-                  f"<tr><td>Thời gian chờ dự kiến</td><td class=r>{minutes(status.estimated_wait_seconds)}</td></tr>"
-                  "</table>")
-        card = "card"
-    elif status.state in ("called", "serving"):
-        verb = "Đã được gọi" if status.state == "called" else "Đang được phục vụ"
-        state, detail, card = f"{verb} – mời đến Quầy số {status.counter}", "", "card called"
-    elif status.state == "served":
-        state, detail, card = "Đã phục vụ xong. Cảm ơn quý vị!", "", "card"
-        rating = rating_part(status, token, reasons, pending, notice)
-        if rating:
-            # Nothing changes any more but the rating: no self-refresh to wipe ticked reasons,
-            # except while a rating is being recorded, to show it once stored.
-            body = (f'<div class="num">{escape(status.code)}</div>'
-                    f'<div class="card">{escape(status.service_name_vi)}</div>'
-                    f'<div class="{card}"><div class="state">{escape(state)}</div></div>{rating}')
-            return page(f"Vé {status.code}", body, refresh=3 if pending else None, office=office)
-    else:
-        state, detail, card = "Vé không còn trong hàng chờ", "<small>Vui lòng liên hệ quầy hướng dẫn.</small>", "card"
-    body = (f'<div class="num">{escape(status.code)}</div>'
-            f'<div class="card">{escape(status.service_name_vi)}</div>'
-            f'<div class="{card}"><div class="state">{escape(state)}</div>{detail}</div>'
-            f"<small>Trang tự cập nhật mỗi {refresh} giây.</small>")
-    return page(f"Vé {status.code}", body, refresh=refresh, office=office)
+        return "almost your turn" if en else "sắp đến lượt"
+    n = max(1, round(seconds / 60))
+    return f"about {n} min" if en else f"khoảng {n} phút"
 
 
 def summary_page(board: BoardState, office: str, refresh: int) -> bytes:

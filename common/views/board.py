@@ -80,6 +80,17 @@ class PublicStatus:
     # may still offer the choices (served, unrated, within 24 hours of service).
     rating: int | None = None
     rating_open: bool = False
+    # What the phone page words for a citizen (display.pages): where to go, what is being served, when.
+    # state is then also on_hold | no_show | expired | cancelled (closed stays for anything else).
+    service_name_en: str = ""
+    counters: tuple[int, ...] = ()  # the counters that serve this ticket's service
+    serving_now: tuple[tuple[str, int], ...] = ()  # (number, counter) now called or served at those counters
+    issued_at: datetime | None = None  # UTC; the page shows it in the office's zone
+    called_at: datetime | None = None  # the last call (a no-show's "Đã gọi lúc 09:12")
+    recalled: bool = False
+    transferred: bool = False  # this is the visit's transaction after a transfer
+    target_counter: int | None = None  # a transfer to one counter
+    today: bool = True  # False: served yesterday, still rateable
 
 
 def call_view(event: Event) -> CallView | None:
@@ -112,7 +123,10 @@ def read_board(store: Store, recent: int = 6) -> BoardState:
 
 _STATE = {
     TicketStatus.WAITING: "waiting",
-    TicketStatus.ON_HOLD: "waiting",
+    TicketStatus.ON_HOLD: "on_hold",
+    TicketStatus.NO_SHOW: "no_show",
+    TicketStatus.EXPIRED: "expired",
+    TicketStatus.CANCELLED: "cancelled",
     TicketStatus.CALLED: "called",
     TicketStatus.SERVING: "serving",
     TicketStatus.DONE: "served",
@@ -136,6 +150,7 @@ def read_statuses(store: Store) -> dict[str, PublicStatus]:
             .order_by(TicketRow.id)))
         rated = rated_scores(tx, [r.id for r in rows if r.status == TicketStatus.DONE])
         estimates: dict[tuple[int, int], int] = {}
+        where: dict[int, tuple[tuple[int, ...], tuple[tuple[str, int], ...]]] = {}  # per service, read once
         for row in rows:
             status = TicketStatus(row.status)
             ahead, wait = 0, 0
@@ -149,9 +164,17 @@ def read_statuses(store: Store) -> dict[str, PublicStatus]:
             score = rated.get(row.id)
             open_ = (status == TicketStatus.DONE and score is None and row.finished_at is not None
                      and row.finished_at >= since)
+            if row.service_id not in where:
+                counters = tx.counters_serving(row.service_id)
+                now = ((t.code, c.number) for c, t in ((c, tx.at_counter(c)) for c in counters) if t is not None)
+                where[row.service_id] = (tuple(c.number for c in counters), tuple(now))
+            numbers, serving_now = where[row.service_id]
             out[row.token] = PublicStatus(
                 row.code, svc.name_vi, _STATE.get(status, "closed"), tx.counter_number(row.counter_id), ahead, wait,
-                int(score) if score is not None else None, open_)
+                int(score) if score is not None else None, open_,
+                svc.name_en, numbers, serving_now, row.issued_at, row.last_called_at or row.called_at,
+                row.recall_count > 0, row.transfer_seq > 0, tx.counter_number(row.target_counter_id),
+                row.service_day == tx.day)
     return out
 
 
