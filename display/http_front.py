@@ -273,7 +273,7 @@ class HttpFront:
         extra = {"Set-Cookie": f"lang={lang}; Max-Age={LANG_COOKIE_AGE}; Path=/; SameSite=Lax"} if chosen else {}
         path = request.path
         if request.method == "GET" and path.startswith("/t/") and path.endswith(EVENTS_SUFFIX):
-            await self._stream(writer, addr, path[3:].removesuffix(EVENTS_SUFFIX), lang == "en")
+            await self._stream(reader, writer, addr, path[3:].removesuffix(EVENTS_SUFFIX), lang == "en")
             return
         if request.method == "POST":
             reply = await self._posted(path, addr, request.body, lang)
@@ -292,7 +292,8 @@ class HttpFront:
             return Reply(503, pages.message_page("Đang bận", "Chưa ghi nhận được. Vui lòng thử lại sau ít giây."),
                          headers={"Retry-After": "5"})
 
-    async def _stream(self, writer: asyncio.StreamWriter, addr: str, token: str, en: bool) -> None:
+    async def _stream(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, addr: str, token: str,
+                      en: bool) -> None:
         """Server-Sent Events for one ticket until the phone leaves or ``stream_seconds`` pass."""
         status = public_status(self.site.statuses, token)
         if status is None:
@@ -304,10 +305,19 @@ class HttpFront:
         loop = asyncio.get_running_loop()
         ends = loop.time() + self.limits.stream_seconds
         sub = self.hub.subscribe(token, en, status)
+        # A phone sends nothing after its request: end of stream (or anything else) means it left,
+        # and its slot is freed at once rather than at the next heartbeat.
+        gone = asyncio.ensure_future(reader.read(1))
         try:
             await self._write(writer, SSE_HEAD)
             while loop.time() < ends:
-                data = await sub.next(min(self.limits.heartbeat_seconds, max(0.0, ends - loop.time())))
+                wait = asyncio.ensure_future(sub.next(min(self.limits.heartbeat_seconds, max(0.0, ends - loop.time()))))
+                await asyncio.wait((wait, gone), return_when=asyncio.FIRST_COMPLETED)
+                if gone.done():
+                    wait.cancel()
+                    return
+                data = wait.result()
                 await self._write(writer, b": ping\n\n" if data is None else f"data: {data}\n\n".encode())
         finally:
+            gone.cancel()
             self.hub.unsubscribe(sub)
