@@ -150,12 +150,21 @@ def read_statuses(store: Store) -> dict[str, PublicStatus]:
             .order_by(TicketRow.id)))
         rated = rated_scores(tx, [r.id for r in rows if r.status == TicketStatus.DONE])
         estimates: dict[tuple[int, int], int] = {}
+        # People ahead from the rows already read, in the queue's order (tx.ahead_of's rule): one query
+        # per waiting ticket made this read, which runs on every change, grow with the queue.
+        queue = sorted((r for r in rows if r.status == TicketStatus.WAITING.value),
+                       key=lambda r: (not r.priority, r.queued_at, r.id))
+        place: dict[int, int] = {}
+        seen: dict[int, int] = {}
+        for r in queue:
+            place[r.id] = seen.get(r.service_id, 0)
+            seen[r.service_id] = place[r.id] + 1
         where: dict[int, tuple[tuple[int, ...], tuple[tuple[str, int], ...]]] = {}  # per service, read once
         for row in rows:
             status = TicketStatus(row.status)
             ahead, wait = 0, 0
             if status == TicketStatus.WAITING:
-                ahead = tx.ahead_of(row)
+                ahead = place[row.id]
                 key = (row.service_id, ahead)
                 if key not in estimates:
                     estimates[key] = tx.estimate(tx.service_by_id(row.service_id), ahead)
