@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
-from common.views.board import BoardState, PublicStatus, public_status
+from common.views.board import BoardState, CallView, PublicStatus, public_status
 from display import pages, rating_form, ticket_page
 from display.reply import Reply
 
 RATE_SUFFIX = "/rate"
+CALLABLE = frozenset({"waiting", "on_hold", "called", "no_show"})  # states a call can move a ticket from
 TOO_MANY = Reply(429, pages.message_page("Quá nhiều yêu cầu", "Vui lòng thử lại sau ít giây."),
                  headers={"Retry-After": "5"})
 
@@ -73,6 +75,23 @@ class StatusSite:
         self._statuses = value
         for listener in self.listeners:
             listener(value)
+
+    def called(self, calls: Sequence[CallView]) -> None:
+        """Calls just seen on the change feed reach the phones at once, before the statuses are re-read.
+
+        Re-reading every ticket's status takes a while on a long queue (one estimate per place in
+        line), and the citizen must hear "your turn" within 2 s. The re-read then confirms it; its
+        alert key (counter and call time) is the same, so the phone does not ring twice.
+        """
+        by_code = {s.code: token for token, s in self._statuses.items() if s.state in CALLABLE}
+        new = dict(self._statuses)
+        for call in calls:
+            token = by_code.get(call.ticket)
+            if token is not None:
+                new[token] = replace(new[token], state="called", counter=call.counter, called_at=call.at,
+                                     recalled=call.recall, people_ahead=0, estimated_wait_seconds=0)
+        if new != self._statuses:
+            self.statuses = new
 
     def event_data(self, status: PublicStatus, token: str, en: bool) -> str:
         return ticket_page.event_data(status, en=en, tz=self.tz, token=token)
