@@ -7,9 +7,11 @@ a normal request while 1,000 slow connections are held.
 The display (DisplayController + StatusServer, the real ones, offscreen) runs in this process.
 The phones run in a child process (their CPU and memory are not the display's): each opens
 ``/t/{token}/events`` from its own 127.0.x.y address and prints the arrival time of every event.
-The pages watch ``--tickets`` waiting tickets round-robin (a day has a few hundred tickets; several
-phones may follow one), all of one service, so every call changes every page. Latency = the first
-event a page receives after the call's commit − the commit (wall clock, one machine).
+``--tickets`` tickets wait in one service (the store re-reads all of them on every change); the pages
+follow the first ``--calls`` of them round-robin, which are called one after the other, so each call
+alerts pages/calls pages and changes every other page (one fewer ahead). Two latencies, from the
+call's commit (wall clock, one machine): the "your turn" alert on the called ticket's pages, and the
+first queue update on every other page.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from common.store.db import connect  # noqa: E402
 from common.store.operations import Store  # noqa: E402
 
 PER_ADDRESS = 25
+NO_ALERT = b'"alert": ""'
 
 
 def source(i: int) -> str:
@@ -67,8 +70,8 @@ def phones(port: int, tokens: list[str], count: int) -> None:
                     got_first += 1
                     if got_first == count:
                         print("ready", flush=True)
-                else:
-                    out.write(f"{state[0]} {now}\n")
+                else:  # A: the "your turn" alert; Q: any other change (people ahead, now serving)
+                    out.write(f"{state[0]} {now} {'Q' if NO_ALERT in data else 'A'}\n")
                 state[1] += events
         out.flush()
 
@@ -170,7 +173,7 @@ def child(mode: str, port: int, count: int, tokens: list[str]) -> tuple[subproce
 
 
 def latencies(d: Display, pages: int, calls: int) -> dict[str, float]:
-    proc, lines = child("phones", d.server.port, pages, d.tokens)
+    proc, lines = child("phones", d.server.port, pages, d.tokens[:calls])
     try:
         if not d.pump_until(lambda: "ready" in lines, 120):
             raise SystemExit(f"{pages} pages did not all connect")
@@ -182,6 +185,7 @@ def latencies(d: Display, pages: int, calls: int) -> dict[str, float]:
             figures["idle_cpu_pct"] = 100 * (time.process_time() - cpu0) / (time.monotonic() - t0)
             figures["rss_mb"] = rss_mb()
         seen: list[float] = []
+        alerts: list[float] = []
         missed = 0
         cpu0, t0 = time.process_time(), time.monotonic()
         for _ in range(calls):
@@ -192,12 +196,17 @@ def latencies(d: Display, pages: int, calls: int) -> dict[str, float]:
             first: dict[str, float] = {}
             for ln in lines[start:]:
                 if ln != "ready":
-                    page, t = ln.split()
+                    page, t, kind = ln.split()
+                    if os.environ.get("BENCH_DEBUG"):
+                        print(ln, at)
+                    if kind == "A" and page not in first:
+                        alerts.append((float(t) - at) * 1000)
                     first.setdefault(page, float(t))
             seen += [(t - at) * 1000 for t in first.values()]
             missed += pages - len(first)
         figures["calls_cpu_pct"] = 100 * (time.process_time() - cpu0) / (time.monotonic() - t0)
-        figures.update(p50=statistics.median(seen), p99=pct(seen, 0.99), max=max(seen), missed=missed)
+        figures.update(p50=statistics.median(seen), p99=pct(seen, 0.99), max=max(seen), missed=missed,
+                       alert_p50=statistics.median(alerts), alert_p99=pct(alerts, 0.99), alerts=len(alerts))
         return figures
     finally:
         proc.kill()
@@ -270,7 +279,8 @@ def main() -> None:
                 f = latencies(d, pages, args.calls)
                 extra = (f"; display RSS {f['rss_mb']:.0f} MB, CPU idle {f['idle_cpu_pct']:.1f} %"
                          if "rss_mb" in f else "")
-                print(f"{pages:>5} pages: commit → event p50 {f['p50']:.0f} ms, p99 {f['p99']:.0f} ms, "
+                print(f"{pages:>5} pages: commit → alert p50 {f['alert_p50']:.0f} ms, p99 {f['alert_p99']:.0f} ms "
+                      f"({f['alerts']:.0f} alerts); → any update p50 {f['p50']:.0f} ms, p99 {f['p99']:.0f} ms, "
                       f"max {f['max']:.0f} ms, missed {f['missed']:.0f}; CPU during calls "
                       f"{f['calls_cpu_pct']:.0f} %{extra}")
             for held in (0, args.slow):
