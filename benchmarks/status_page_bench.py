@@ -129,6 +129,7 @@ class Display:
         self.store = Store(connect(url))
         self.store.load_office(load_config(ROOT / "assets" / "office.example.toml").office)
         self.tokens = [self.store.issue_ticket("TP", check_hours=False).ticket.token or "" for _ in range(tickets)]
+        self.called = 0  # tickets called so far: the queue is served in order
         self.site = StatusSite("bench", limiter=RateLimiter(burst=100, per_second=100))
         self.board = BoardWindow("bench", self.store.tz, "")
         self.server = StatusServer(self.site, "127.0.0.1", 0, limits=Limits(per_address=64, total=4000))
@@ -150,6 +151,7 @@ class Display:
         if self.store.current_ticket(1) is not None:
             self.store.mark_no_show(1, "lan")
         self.store.call_next(1, "lan")
+        self.called += 1
         return time.time()
 
     def close(self) -> None:
@@ -173,7 +175,7 @@ def child(mode: str, port: int, count: int, tokens: list[str]) -> tuple[subproce
 
 
 def latencies(d: Display, pages: int, calls: int) -> dict[str, float]:
-    proc, lines = child("phones", d.server.port, pages, d.tokens[:calls])
+    proc, lines = child("phones", d.server.port, pages, d.tokens[d.called:d.called + calls])
     try:
         if not d.pump_until(lambda: "ready" in lines, 120):
             raise SystemExit(f"{pages} pages did not all connect")
