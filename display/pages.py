@@ -84,26 +84,39 @@ def face_svg(score: int) -> str:
 
 
 def rating_part(status: PublicStatus, token: str, reasons: Sequence[str], pending: int | None,
-                notice: str | None) -> str:
-    """The rating card of a served ticket: the choices, "being recorded", or the rating given."""
+                notice: str | None, en: bool = False) -> str:
+    """The rating card of a served ticket: the choices, "being recorded", or the rating given.
+
+    The office's reasons stay as the office wrote them (Vietnamese): they are its own words.
+    """
     note = f'<div class="card note">{escape(notice)}</div>' if notice else ""
     if status.rating is not None:
         given = Score(status.rating)
-        return (f'{note}<div class="card"><div class="state">{face_svg(given)} '
-                f"Quý vị đã đánh giá: {escape(given.label_vi)}</div><small>Cảm ơn ý kiến của quý vị.</small></div>")
+        label = escape(given.label_en if en else given.label_vi)
+        said = (f"Your rating: {label}</div><small>Thank you for your opinion.</small>" if en
+                else f"Quý vị đã đánh giá: {label}</div><small>Cảm ơn ý kiến của quý vị.</small>")
+        return f'{note}<div class="card"><div class="state">{face_svg(given)} {said}</div>'
     if pending is not None:
-        return (f'<div class="card"><div class="state">Cảm ơn quý vị! Đang ghi nhận đánh giá '
-                f"“{escape(LABELS_VI[Score(pending)])}”…</div></div>")
+        label = escape(Score(pending).label_en if en else LABELS_VI[Score(pending)])
+        said = (f"Thank you! Recording your rating “{label}”…" if en
+                else f"Cảm ơn quý vị! Đang ghi nhận đánh giá “{label}”…")
+        return f'<div class="card"><div class="state">{said}</div></div>'
     if not status.rating_open or not token:
         return note
     button = ('<button type="submit" name="score" value="{v}">{face}<span>{label}</span></button>')
-    high = "".join(button.format(v=int(s), face=face_svg(s), label=escape(s.label_vi)) for s in CHOICES[:2])
-    low = "".join(button.format(v=int(s), face=face_svg(s), label=escape(s.label_vi)) for s in CHOICES[2:])
+
+    def buttons(scores: Sequence[Score]) -> str:
+        return "".join(button.format(v=int(s), face=face_svg(s), label=escape(s.label_en if en else s.label_vi))
+                       for s in scores)
+
     boxes = "".join(f'<label><input type="checkbox" name="reason" value="{escape(r)}">{escape(r)}</label>'
                     for r in reasons)
-    why = (f"<p><small>Chưa hài lòng? Xin đánh dấu lý do (không bắt buộc), rồi chọn bên dưới:</small></p>{boxes}"
-           if boxes else "")
+    hint = ("Not satisfied? Tick the reasons if you wish, then choose below:" if en
+            else "Chưa hài lòng? Xin đánh dấu lý do (không bắt buộc), rồi chọn bên dưới:")
+    why = f"<p><small>{hint}</small></p>{boxes}" if boxes else ""
+    ask = "Were you satisfied with the service?" if en else "Quý vị có hài lòng với việc phục vụ không?"
+    foot = ("No personal data is needed. One rating per ticket, within 24 hours of service." if en
+            else "Không cần thông tin cá nhân. Mỗi vé đánh giá một lần, trong 24 giờ sau khi phục vụ.")
     return (f'{note}<form class="card" method="post" action="/t/{escape(token)}/rate">'
-            '<div class="state">Quý vị có hài lòng với việc phục vụ không?</div>'
-            f"{high}{why}{low}<small>Không cần thông tin cá nhân. Mỗi vé đánh giá một lần, "
-            "trong 24 giờ sau khi phục vụ.</small></form>")
+            f'<div class="state">{ask}</div>{buttons(CHOICES[:2])}{why}{buttons(CHOICES[2:])}<small>{foot}</small>'
+            "</form>")

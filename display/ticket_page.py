@@ -93,7 +93,7 @@ def live_part(s: PublicStatus, *, en: bool, tz: ZoneInfo, token: str = "", reaso
         head = "Served. Thank you!" if en else "Đã phục vụ xong. Cảm ơn bạn!"
         if not s.today:
             detail = "<small>A ticket from an earlier day.</small>" if en else "<small>Vé của ngày hôm trước.</small>"
-        detail += pages.rating_part(s, token, reasons, pending, notice)
+        detail += pages.rating_part(s, token, reasons, pending, notice, en)
     elif s.state == "expired":
         head = ("This ticket expired when the office closed: please take a new number" if en
                 else "Vé đã hết hạn khi hết giờ làm việc: vui lòng lấy số mới")
