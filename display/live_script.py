@@ -28,6 +28,8 @@ if(tap)tap.onclick=function(){try{ctx=new (window.AudioContext||window.webkitAud
  chime();}catch(e){}tap.hidden=true;};
 if(!window.EventSource)return;
 var es=new EventSource(live.getAttribute('data-events'));
+// Refused (busy, 429/503) or gone for good: fall back to what a page without JavaScript does.
+es.onerror=function(){if(es.readyState===2)setTimeout(function(){location.reload();},15000);};
 es.onmessage=function(m){var d=JSON.parse(m.data);live.innerHTML=d.html;title=d.title;
  if(d.alert&&d.alert!==seen){seen=d.alert;alertMe(d.card);}else if(!d.alert){seen='';card.hidden=true;stopFlash();
  document.title=title;}};
