@@ -81,6 +81,8 @@ class DisplayController(QObject):
         calls = [c for c in (call_view(e) for e in events) if c is not None]
         if calls:
             self.board.show_call_now(calls[-1])
+            if self.site is not None:
+                self.site.called(calls)  # the phones hear it now, not after the statuses' re-read
         if self.announcer is not None:
             for call in calls:
                 self.announcer.announce(call)

@@ -86,7 +86,7 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
         sink = QtAudioSink(board)
         announcer = Announcer(AnnouncementBuilder(SpeechSettings.from_config(cfg)), sink, speech, board,
                               keep_dir=args.announce_dir)
-    site = StatusSite(cfg.settings.office.name, reasons=check_reasons(cfg.settings.rating.reasons))
+    site = StatusSite(cfg.settings.office.name, reasons=check_reasons(cfg.settings.rating.reasons), tz=cfg.tz)
     server = StatusServer(site, cfg.settings.display.http_host, args.port or cfg.settings.display.http_port, board)
     publish_status_url(ctx.store, cfg, server)
     controller = DisplayController(ctx.store, board, recent=cfg.settings.display.recent_calls,

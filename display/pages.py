@@ -23,54 +23,38 @@ label{display:block;padding:.6rem .2rem;font-size:1.1rem}label input{transform:s
 .note{background:#ffd23f;color:#102030}
 table{width:100%;border-collapse:collapse}td{padding:.35rem 0}td.r{text-align:right;font-weight:bold}
 small{color:#9fb3d1}
+.state svg{width:3rem;height:3rem;vertical-align:middle}
+.go{font-size:2rem;text-align:center;font-weight:bold;line-height:1.25}
+.almost{background:#b26a00}
+#callcard{position:fixed;inset:0;background:#2e7d32;display:flex;align-items:center;justify-content:center;
+text-align:center;font-size:2.6rem;font-weight:bold;padding:1.5rem;z-index:9}
+#callcard[hidden],#tap[hidden]{display:none}
+#tap{width:100%;min-height:3rem;border:0;border-radius:.8rem;background:#ffd23f;color:#102030;font-size:1.05rem}
+.lang{float:right;color:#ffd23f}a{color:#ffd23f}
 """
 
 
-def page(title: str, body: str, *, refresh: int | None = None, office: str = "") -> bytes:
+def page(title: str, body: str, *, refresh: int | None = None, office: str = "", lang: str = "vi",
+         script: str = "") -> bytes:
+    # With a script, the meta refresh is only the fallback for a phone without JavaScript.
     meta = f'<meta http-equiv="refresh" content="{refresh}">' if refresh else ""
+    if meta and script:
+        meta = f"<noscript>{meta}</noscript>"
     head = f"<h1>{escape(office)}</h1>" if office else ""
+    tail = f"<script>{script}</script>" if script else ""
     return (
-        '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         f"{meta}<title>{escape(title)}</title><style>{STYLE}</style></head>"
-        f"<body><main>{head}{body}</main></body></html>"
+        f"<body><main>{head}{body}</main>{tail}</body></html>"
     ).encode()
 
 
-def minutes(seconds: int) -> str:
+def minutes(seconds: int, en: bool = False) -> str:
     if seconds <= 0:
-        return "sắp đến lượt"
-    return f"khoảng {max(1, round(seconds / 60))} phút"
-
-
-def ticket_page(status: PublicStatus, office: str, refresh: int, *, token: str = "",
-                reasons: Sequence[str] = (), pending: int | None = None, notice: str | None = None) -> bytes:
-    if status.state == "waiting":
-        state = "Đang chờ"
-        detail = (f"<table><tr><td>Số người phía trước</td><td class=r>{status.people_ahead}</td></tr>"
-                  f"<tr><td>Thời gian chờ dự kiến</td><td class=r>{minutes(status.estimated_wait_seconds)}</td></tr>"
-                  "</table>")
-        card = "card"
-    elif status.state in ("called", "serving"):
-        verb = "Đã được gọi" if status.state == "called" else "Đang được phục vụ"
-        state, detail, card = f"{verb} – mời đến Quầy số {status.counter}", "", "card called"
-    elif status.state == "served":
-        state, detail, card = "Đã phục vụ xong. Cảm ơn quý vị!", "", "card"
-        rating = rating_part(status, token, reasons, pending, notice)
-        if rating:
-            # Nothing changes any more but the rating: no self-refresh to wipe ticked reasons,
-            # except while a rating is being recorded, to show it once stored.
-            body = (f'<div class="num">{escape(status.code)}</div>'
-                    f'<div class="card">{escape(status.service_name_vi)}</div>'
-                    f'<div class="{card}"><div class="state">{escape(state)}</div></div>{rating}')
-            return page(f"Vé {status.code}", body, refresh=3 if pending else None, office=office)
-    else:
-        state, detail, card = "Vé không còn trong hàng chờ", "<small>Vui lòng liên hệ quầy hướng dẫn.</small>", "card"
-    body = (f'<div class="num">{escape(status.code)}</div>'
-            f'<div class="card">{escape(status.service_name_vi)}</div>'
-            f'<div class="{card}"><div class="state">{escape(state)}</div>{detail}</div>'
-            f"<small>Trang tự cập nhật mỗi {refresh} giây.</small>")
-    return page(f"Vé {status.code}", body, refresh=refresh, office=office)
+        return "almost your turn" if en else "sắp đến lượt"
+    n = max(1, round(seconds / 60))
+    return f"about {n} min" if en else f"khoảng {n} phút"
 
 
 def summary_page(board: BoardState, office: str, refresh: int) -> bytes:
@@ -100,26 +84,39 @@ def face_svg(score: int) -> str:
 
 
 def rating_part(status: PublicStatus, token: str, reasons: Sequence[str], pending: int | None,
-                notice: str | None) -> str:
-    """The rating card of a served ticket: the choices, "being recorded", or the rating given."""
+                notice: str | None, en: bool = False) -> str:
+    """The rating card of a served ticket: the choices, "being recorded", or the rating given.
+
+    The office's reasons stay as the office wrote them (Vietnamese): they are its own words.
+    """
     note = f'<div class="card note">{escape(notice)}</div>' if notice else ""
     if status.rating is not None:
         given = Score(status.rating)
-        return (f'{note}<div class="card"><div class="state">{face_svg(given)} '
-                f"Quý vị đã đánh giá: {escape(given.label_vi)}</div><small>Cảm ơn ý kiến của quý vị.</small></div>")
+        label = escape(given.label_en if en else given.label_vi)
+        said = (f"Your rating: {label}</div><small>Thank you for your opinion.</small>" if en
+                else f"Quý vị đã đánh giá: {label}</div><small>Cảm ơn ý kiến của quý vị.</small>")
+        return f'{note}<div class="card"><div class="state">{face_svg(given)} {said}</div>'
     if pending is not None:
-        return (f'<div class="card"><div class="state">Cảm ơn quý vị! Đang ghi nhận đánh giá '
-                f"“{escape(LABELS_VI[Score(pending)])}”…</div></div>")
+        label = escape(Score(pending).label_en if en else LABELS_VI[Score(pending)])
+        said = (f"Thank you! Recording your rating “{label}”…" if en
+                else f"Cảm ơn quý vị! Đang ghi nhận đánh giá “{label}”…")
+        return f'<div class="card"><div class="state">{said}</div></div>'
     if not status.rating_open or not token:
         return note
     button = ('<button type="submit" name="score" value="{v}">{face}<span>{label}</span></button>')
-    high = "".join(button.format(v=int(s), face=face_svg(s), label=escape(s.label_vi)) for s in CHOICES[:2])
-    low = "".join(button.format(v=int(s), face=face_svg(s), label=escape(s.label_vi)) for s in CHOICES[2:])
+
+    def buttons(scores: Sequence[Score]) -> str:
+        return "".join(button.format(v=int(s), face=face_svg(s), label=escape(s.label_en if en else s.label_vi))
+                       for s in scores)
+
     boxes = "".join(f'<label><input type="checkbox" name="reason" value="{escape(r)}">{escape(r)}</label>'
                     for r in reasons)
-    why = (f"<p><small>Chưa hài lòng? Xin đánh dấu lý do (không bắt buộc), rồi chọn bên dưới:</small></p>{boxes}"
-           if boxes else "")
+    hint = ("Not satisfied? Tick the reasons if you wish, then choose below:" if en
+            else "Chưa hài lòng? Xin đánh dấu lý do (không bắt buộc), rồi chọn bên dưới:")
+    why = f"<p><small>{hint}</small></p>{boxes}" if boxes else ""
+    ask = "Were you satisfied with the service?" if en else "Quý vị có hài lòng với việc phục vụ không?"
+    foot = ("No personal data is needed. One rating per ticket, within 24 hours of service." if en
+            else "Không cần thông tin cá nhân. Mỗi vé đánh giá một lần, trong 24 giờ sau khi phục vụ.")
     return (f'{note}<form class="card" method="post" action="/t/{escape(token)}/rate">'
-            '<div class="state">Quý vị có hài lòng với việc phục vụ không?</div>'
-            f"{high}{why}{low}<small>Không cần thông tin cá nhân. Mỗi vé đánh giá một lần, "
-            "trong 24 giờ sau khi phục vụ.</small></form>")
+            f'<div class="state">{ask}</div>{buttons(CHOICES[:2])}{why}{buttons(CHOICES[2:])}<small>{foot}</small>'
+            "</form>")

@@ -1,8 +1,8 @@
 """``POST /t/{token}/rate``: the status page's one write, the citizen's rating.
 
-Why a POST answered at once with "being recorded": QtHttpServer's handlers run on the
-GUI thread and (in PySide6 6.12) must answer before they return, and the display must
-never wait on the database there. So the form is checked against the statuses in
+Why a POST answered at once with "being recorded": the POST is handled on the GUI
+thread (display.status_server brings it there from the HTTP thread, which waits a few
+seconds at most), and the display must never wait on the database there. So the form is checked against the statuses in
 memory, the insert is handed to the controller's worker thread (``site.on_rating``),
 and the reply is a 303 back to the ticket's page (Post/Redirect/Get: a reload never
 posts twice). That page says "Cảm ơn! Đang ghi nhận…" and refreshes every 3 s until

@@ -1,60 +1,67 @@
-"""The status site over HTTP with QtHttpServer, so the display PC needs no other server.
+"""The status site on the display PC: the HTTP front's thread, wired to the GUI thread.
 
-PySide6 6.12's ``route`` callbacks can only return a string, and cannot set a status
-code; so one catch-all route answers with an empty string and an after-request
-handler swaps in the real reply (status, headers, body) from ``StatusSite``. Both
-run on the GUI thread and read only memory, never the database. The one POST (a
-citizen's rating, display.rating_form) is handed to a worker thread, not awaited.
+The server itself is display.http_front (asyncio on its own thread: QtHttpServer could not
+bound slow clients or refuse connections cheaply, see there). GETs and the live events are
+answered on that thread from memory. The one POST, a citizen's rating, is brought to the GUI
+thread by a queued signal, because display.rating_form hands the insert to the controller's
+Runner, which lives there; the HTTP thread waits for the reply a few seconds at most.
 """
 
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Future
 
-from PySide6.QtCore import QObject
-from PySide6.QtHttpServer import QHttpServer, QHttpServerRequest, QHttpServerResponder, QHttpServerResponse
-from PySide6.QtNetwork import QHostAddress, QTcpServer
+from PySide6.QtCore import QObject, Signal
 
+from display.change_hub import ChangeHub
+from display.http_front import HttpFront, Limits
+from display.reply import Reply
 from display.status_site import StatusSite
 
 log = logging.getLogger(__name__)
 
 
 class StatusServer(QObject):
-    def __init__(self, site: StatusSite, host: str, port: int, parent: QObject | None = None) -> None:
+    """Signals:
+        posted(object): (future, path, client, body, lang) of a POST, emitted on the HTTP thread.
+    """
+
+    posted = Signal(object)
+
+    def __init__(self, site: StatusSite, host: str, port: int, parent: QObject | None = None, *,
+                 limits: Limits | None = None) -> None:
         super().__init__(parent)
         self.site = site
-        self._http = QHttpServer(self)
-        # PySide keeps only a borrowed pointer to these callables: hold them, or Qt calls freed memory.
-        self._route = lambda _request: ""
-        self._after = self._answer
-        self._http.route(".*", self._route)
-        self._http.addAfterRequestHandler(self, self._after)
-        self._tcp = QTcpServer(self)
-        self.port = 0
-        if not self._tcp.listen(QHostAddress(host), port):
-            log.warning("ticket status page is off: cannot listen on %s:%s (%s)", host, port, self._tcp.errorString())
-            return
-        self._http.bind(self._tcp)
-        self.port = self._tcp.serverPort()
-        log.info("ticket status page on http://%s:%s/", host, self.port)
+        self.hub = ChangeHub(site.event_data)
+        site.listeners.append(self.hub.publish)
+        self.posted.connect(self._on_post)  # queued: the signal is emitted on the HTTP thread
+        self.front = HttpFront(site, self.hub, host, port, limits=limits, post=self._post)
+        self.port = self.front.start()
+        if self.port:
+            log.info("ticket status page on http://%s:%s/", host, self.port)
+        else:
+            log.warning("ticket status page is off: cannot listen on %s:%s (%s)", host, port, self.front.error)
 
     @property
     def listening(self) -> bool:
         return self.port > 0
 
-    def _answer(self, request: QHttpServerRequest, response: QHttpServerResponse) -> None:
-        method = request.method().name.upper()
-        body = bytes(request.body().data()) if method == "POST" else b""
-        reply = self.site.respond(method, request.url().path(), request.remoteAddress().toString(), body)
-        code = QHttpServerResponder.StatusCode(reply.status)
-        new = QHttpServerResponse(reply.content_type.encode(), reply.body, code)
-        headers = new.headers()
-        headers.append("Cache-Control", "no-store")
-        for key, value in reply.headers.items():
-            headers.append(key, value)
-        new.setHeaders(headers)
-        response.swap(new)
+    def _post(self, path: str, client: str, body: bytes, lang: str) -> Future[Reply]:
+        future: Future[Reply] = Future()
+        self.posted.emit((future, path, client, body, lang))
+        return future
+
+    def _on_post(self, job: tuple[Future[Reply], str, str, bytes, str]) -> None:
+        future, path, client, body, lang = job
+        if future.set_running_or_notify_cancel():
+            try:
+                future.set_result(self.site.respond("POST", path, client, body, lang=lang))
+            except Exception as exc:
+                log.exception("status page POST failed")
+                future.set_exception(exc)
 
     def close(self) -> None:
-        self._tcp.close()
+        if self.hub.publish in self.site.listeners:
+            self.site.listeners.remove(self.hub.publish)
+        self.front.close()

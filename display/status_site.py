@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from zoneinfo import ZoneInfo
 
-from common.views.board import BoardState, PublicStatus, public_status
-from display import pages, rating_form
+from common.views.board import BoardState, CallView, PublicStatus, public_status
+from display import pages, rating_form, ticket_page
 from display.reply import Reply
 
 RATE_SUFFIX = "/rate"
+CALLABLE = frozenset({"waiting", "on_hold", "called", "no_show"})  # states a call can move a ticket from
 TOO_MANY = Reply(429, pages.message_page("Quá nhiều yêu cầu", "Vui lòng thử lại sau ít giây."),
                  headers={"Retry-After": "5"})
 
@@ -48,18 +51,52 @@ class StatusSite:
     """
 
     def __init__(self, office: str, *, refresh_seconds: int = 15, limiter: RateLimiter | None = None,
-                 reasons: Sequence[str] = ()) -> None:
+                 reasons: Sequence[str] = (), tz: ZoneInfo | None = None) -> None:
         self.office = office
         self.refresh = refresh_seconds
         self.limiter = limiter or RateLimiter()
         self.reasons = tuple(reasons)
+        self.tz = tz or ZoneInfo("Asia/Ho_Chi_Minh")
         self.board: BoardState | None = None
-        self.statuses: Mapping[str, PublicStatus] = {}
+        self._statuses: Mapping[str, PublicStatus] = {}
+        # Told of every new set of statuses (display.change_hub pushes them to the open pages).
+        self.listeners: list[Callable[[Mapping[str, PublicStatus]], None]] = []
         self.on_rating: Callable[[str, int, list[str]], bool] | None = None
         self.pending: dict[str, int] = {}
         self.rating_notes: dict[str, str] = {}
 
-    def respond(self, method: str, path: str, client: str, body: bytes = b"") -> Reply:
+    @property
+    def statuses(self) -> Mapping[str, PublicStatus]:
+        return self._statuses
+
+    @statuses.setter
+    def statuses(self, value: Mapping[str, PublicStatus]) -> None:
+        # Replaced whole, never mutated: the HTTP thread reads one consistent mapping.
+        self._statuses = value
+        for listener in self.listeners:
+            listener(value)
+
+    def called(self, calls: Sequence[CallView]) -> None:
+        """Calls just seen on the change feed reach the phones at once, before the statuses are re-read.
+
+        Re-reading every ticket's status takes a while on a long queue (one estimate per place in
+        line), and the citizen must hear "your turn" within 2 s. The re-read then confirms it; its
+        alert key (counter and call time) is the same, so the phone does not ring twice.
+        """
+        by_code = {s.code: token for token, s in self._statuses.items() if s.state in CALLABLE}
+        new = dict(self._statuses)
+        for call in calls:
+            token = by_code.get(call.ticket)
+            if token is not None:
+                new[token] = replace(new[token], state="called", counter=call.counter, called_at=call.at,
+                                     recalled=call.recall, people_ahead=0, estimated_wait_seconds=0)
+        if new != self._statuses:
+            self.statuses = new
+
+    def event_data(self, status: PublicStatus, token: str, en: bool) -> str:
+        return ticket_page.event_data(status, en=en, tz=self.tz, token=token)
+
+    def respond(self, method: str, path: str, client: str, body: bytes = b"", *, lang: str = "vi") -> Reply:
         rating = path.startswith("/t/") and path.rstrip("/").endswith(RATE_SUFFIX)
         if method == "POST" and rating:
             if not self.limiter.allow(client):
@@ -84,9 +121,11 @@ class StatusSite:
             if status is not None:
                 if status.rating is not None:
                     self.pending.pop(token, None)
-                return Reply(200, pages.ticket_page(
+                return Reply(200, ticket_page.ticket_page(
                     status, self.office, self.refresh, token=token, reasons=self.reasons,
-                    pending=self.pending.get(token), notice=self.rating_notes.pop(token, None)))
+                    pending=self.pending.get(token), notice=self.rating_notes.pop(token, None), en=lang == "en",
+                    tz=self.tz))
         # A citizen's QR from an earlier day lands here too: a page in Vietnamese, never a bare "404 Not Found".
         return Reply(404, pages.message_page(
-            "Không tìm thấy", "Không tìm thấy vé này. Trang chỉ tra cứu được vé trong ngày cấp."))
+            "Không tìm thấy", "Không tìm thấy vé này. Trang chỉ tra cứu được vé trong ngày cấp: "
+            "vé của ngày khác không còn dùng được, vui lòng lấy số mới."))

@@ -43,19 +43,23 @@ class PublicState(StrEnum):
     CALLED = "called"
     SERVING = "serving"
     SERVED = "served"
-    CLOSED = "closed"
+    ON_HOLD = "on_hold"
+    NO_SHOW = "no_show"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+    CLOSED = "closed"  # transferred away: the visit's newer ticket tells where it is
 
 
 PUBLIC: dict[TicketStatus, PublicState] = {
     W.WAITING: PublicState.WAITING,
-    W.ON_HOLD: PublicState.WAITING,  # set aside, still to be served: to the citizen it is waiting
+    W.ON_HOLD: PublicState.ON_HOLD,
     W.CALLED: PublicState.CALLED,
     W.SERVING: PublicState.SERVING,
     W.DONE: PublicState.SERVED,
-    W.NO_SHOW: PublicState.CLOSED,
+    W.NO_SHOW: PublicState.NO_SHOW,
     W.TRANSFERRED: PublicState.CLOSED,
-    W.CANCELLED: PublicState.CLOSED,
-    W.EXPIRED: PublicState.CLOSED,
+    W.CANCELLED: PublicState.CANCELLED,
+    W.EXPIRED: PublicState.EXPIRED,
 }
 
 # Why a move is refused: the ticket's state, said as a fact about it.

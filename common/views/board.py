@@ -74,7 +74,7 @@ class PublicStatus:
 
     code: str
     service_name_vi: str
-    state: PublicState  # common.core.wording.PUBLIC: waiting | called | serving | served | closed
+    state: PublicState  # common.core.wording.PUBLIC
     counter: int | None
     people_ahead: int
     estimated_wait_seconds: int
@@ -82,6 +82,17 @@ class PublicStatus:
     # may still offer the choices (served, unrated, within 24 hours of service).
     rating: int | None = None
     rating_open: bool = False
+    # What the phone page words for a citizen (display.pages): where to go, what is being served, when.
+    # state is then also on_hold | no_show | expired | cancelled (closed stays for anything else).
+    service_name_en: str = ""
+    counters: tuple[int, ...] = ()  # the counters that serve this ticket's service
+    serving_now: tuple[tuple[str, int], ...] = ()  # (number, counter) now called or served at those counters
+    issued_at: datetime | None = None  # UTC; the page shows it in the office's zone
+    called_at: datetime | None = None  # the last call (a no-show's "Đã gọi lúc 09:12")
+    recalled: bool = False
+    transferred: bool = False  # this is the visit's transaction after a transfer
+    target_counter: int | None = None  # a transfer to one counter
+    today: bool = True  # False: served yesterday, still rateable
 
 
 def call_view(event: Event) -> CallView | None:

@@ -22,9 +22,9 @@ def fetch(qtbot: QtBot, url: str, method: str = "GET") -> tuple[int, str, dict[s
     def go() -> None:
         try:
             with urllib.request.urlopen(urllib.request.Request(url, method=method), timeout=10) as r:
-                out.append((r.status, r.read().decode(), dict(r.headers)))
+                out.append((r.status, r.read().decode(), {k.lower(): v for k, v in r.headers.items()}))
         except urllib.error.HTTPError as e:
-            out.append((e.code, e.read().decode(), dict(e.headers)))
+            out.append((e.code, e.read().decode(), {k.lower(): v for k, v in e.headers.items()}))
 
     threading.Thread(target=go, daemon=True).start()
     qtbot.waitUntil(lambda: bool(out), timeout=10000)
@@ -52,13 +52,14 @@ def test_waiting_and_called_tickets_over_http(qtbot: QtBot, store: Store, served
     qtbot.waitUntil(lambda: b.token in site.statuses, timeout=5000)
     status, page, headers = fetch(qtbot, f"{base}/t/{b.token}")
     assert status == 200 and headers["content-type"].startswith("text/html")
-    assert b.code in page and "Đang chờ" in page and 'http-equiv="refresh"' in page
-    assert "Số người phía trước</td><td class=r>1<" in page
+    assert b.code in page and 'http-equiv="refresh"' in page
+    assert "Số người phía trước</td><td class=r>1<" in page and "Sắp đến lượt" in page
+    assert "Quầy phục vụ" in page and "Giờ lấy số" in page and f'data-events="/t/{b.token}/events"' in page
     store.call_next(1, "lan")
     qtbot.waitUntil(lambda: site.statuses[a.token].state == "called" and site.board.latest is not None,
                     timeout=5000)
     status, page, _ = fetch(qtbot, f"{base}/t/{a.token}")
-    assert status == 200 and "mời đến Quầy số 1" in page
+    assert status == 200 and "MỜI BẠN ĐẾN QUẦY SỐ 1" in page
     status, page, _ = fetch(qtbot, f"{base}/")
     assert status == 200 and a.code in page and "Vừa gọi" in page
 

@@ -74,6 +74,9 @@ def test_a_rating_through_the_status_page(qtbot: QtBot, store: Store, served) ->
     qtbot.waitUntil(lambda: site.statuses[token].rating == 2, timeout=WAIT_MS)
     status, page, _ = fetch(qtbot, f"{base}/t/{token}")
     assert status == 200 and "Quý vị đã đánh giá: Bình thường" in page and "<form" not in page
+    assert ".state svg{width:3rem;height:3rem" in page  # the face given is phone-sized, not 310 px wide
+    status, page, _ = fetch(qtbot, f"{base}/t/{token}?lang=en")
+    assert status == 200 and "Your rating: Neutral" in page
     stored = rating_of(store, ticket.id)
     assert stored is not None and stored.channel == Channel.PHONE and stored.score == Score.NEUTRAL
     assert stored.reasons == ("Chờ lâu", "Thái độ") and (stored.counter, stored.clerk) == (1, "lan")

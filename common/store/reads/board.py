@@ -57,11 +57,21 @@ def read_statuses(store: Store) -> dict[str, PublicStatus]:
             .order_by(TicketRow.id)))
         rated = rated_scores(tx, [r.id for r in rows if r.status == TicketStatus.DONE])
         estimates: dict[tuple[int, int], int] = {}
+        # People ahead from the rows already read, in the queue's order (tx.ahead_of's rule): one query
+        # per waiting ticket made this read, which runs on every change, grow with the queue.
+        queue = sorted((r for r in rows if r.status == TicketStatus.WAITING.value),
+                       key=lambda r: (not r.priority, r.queued_at, r.id))
+        place: dict[int, int] = {}
+        seen: dict[int, int] = {}
+        for r in queue:
+            place[r.id] = seen.get(r.service_id, 0)
+            seen[r.service_id] = place[r.id] + 1
+        where: dict[int, tuple[tuple[int, ...], tuple[tuple[str, int], ...]]] = {}  # per service, read once
         for row in rows:
             status = TicketStatus(row.status)
             ahead, wait = 0, 0
             if status == TicketStatus.WAITING:
-                ahead = tx.ahead_of(row)
+                ahead = place[row.id]
                 key = (row.service_id, ahead)
                 if key not in estimates:
                     estimates[key] = tx.estimate(tx.service_by_id(row.service_id), ahead)
@@ -70,7 +80,15 @@ def read_statuses(store: Store) -> dict[str, PublicStatus]:
             score = rated.get(row.id)
             open_ = (status == TicketStatus.DONE and score is None and row.finished_at is not None
                      and row.finished_at >= since)
+            if row.service_id not in where:
+                counters = tx.counters_serving(row.service_id)
+                now = ((t.code, c.number) for c, t in ((c, tx.at_counter(c)) for c in counters) if t is not None)
+                where[row.service_id] = (tuple(c.number for c in counters), tuple(now))
+            numbers, serving_now = where[row.service_id]
             out[row.token] = PublicStatus(
                 row.code, svc.name_vi, PUBLIC[status], tx.counter_number(row.counter_id), ahead, wait,
-                int(score) if score is not None else None, open_)
+                int(score) if score is not None else None, open_,
+                svc.name_en, numbers, serving_now, row.issued_at, row.last_called_at or row.called_at,
+                row.recall_count > 0, row.transfer_seq > 0, tx.counter_number(row.target_counter_id),
+                row.service_day == tx.day)
     return out

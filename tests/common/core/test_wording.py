@@ -23,7 +23,7 @@ def test_a_break_is_a_break_not_closed() -> None:
 
 def test_the_public_sees_no_more_than_five_states() -> None:
     assert set(wording.PUBLIC.values()) == set(wording.PublicState)
-    assert wording.PUBLIC[TicketStatus.ON_HOLD] == wording.PublicState.WAITING
+    assert wording.PUBLIC[TicketStatus.ON_HOLD] == wording.PublicState.ON_HOLD
 
 
 @pytest.mark.parametrize("status", list(TicketStatus))
