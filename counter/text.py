@@ -5,26 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
+from common.core import glossary
 from common.core.model import DEFAULT_PRIORITY_CATEGORIES, CounterState, TicketStatus
+from ui import numbers
 
-STATUS_VI: dict[TicketStatus, str] = {
-    TicketStatus.WAITING: "Đang chờ",
-    TicketStatus.CALLED: "Đang gọi",
-    TicketStatus.SERVING: "Đang phục vụ",
-    TicketStatus.DONE: "Đã xong",
-    TicketStatus.NO_SHOW: "Vắng mặt",
-    TicketStatus.TRANSFERRED: "Đã chuyển",
-    TicketStatus.CANCELLED: "Đã huỷ",
-    TicketStatus.ON_HOLD: "Đang giữ",
-    TicketStatus.EXPIRED: "Hết hạn",
-}
-
-STATE_VI: dict[CounterState, str] = {
-    CounterState.OPEN: "Đang mở",
-    CounterState.BREAK: "Tạm nghỉ",
-    CounterState.BACK_OFFICE: "Xử lý hồ sơ",
-    CounterState.CLOSED: "Đóng",
-}
+# The words are the glossary's (common.core.glossary), so the counter says what the board and dashboard say.
+STATUS_VI: dict[TicketStatus, str] = glossary.TICKET_STATUS
+STATE_VI: dict[CounterState, str] = glossary.COUNTER_STATE
 
 # Wait colours: green, amber, red (text stays dark on all three for legibility).
 GREEN, AMBER, RED = "#cdebd6", "#ffe08a", "#f6b3ac"
@@ -36,16 +23,8 @@ def minutes_between(start: datetime, end: datetime) -> int:
 
 
 def duration(seconds: float | None) -> str:
-    """``None`` → "–"; 450 → "7 phút 30 giây"; 45 → "45 giây"; 1849 → "31 phút"."""
-    if seconds is None:
-        return "–"
-    total = round(seconds)
-    m, s = divmod(total, 60)
-    if m == 0:
-        return f"{s} giây"
-    if m >= 10:  # past ten minutes the seconds are noise
-        return f"{round(total / 60)} phút"
-    return f"{m} phút {s:02d} giây" if s else f"{m} phút"
+    """``None`` → "–"; 450 → "7 phút 30 giây"; 45 → "45 giây"; 1849 → "31 phút"; 4320 → "1 giờ 12 phút"."""
+    return numbers.duration(seconds)
 
 
 def priority_label(category: str | None, categories: Mapping[str, tuple[str, str]] | None = None) -> str:
