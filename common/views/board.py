@@ -42,6 +42,7 @@ class CounterView:
     name: str
     open: bool
     serving: str | None
+    state: str = "open"  # CounterState's value: the board says "Tạm nghỉ" for a break, as the counter does
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,17 @@ def call_view(event: Event) -> CallView | None:
     return CallView(event.id, event.ticket_code, event.counter, event.kind == "recalled", event.at)
 
 
+def distinct_calls(calls: tuple[CallView, ...], limit: int) -> tuple[CallView, ...]:
+    """Newest first, one per ticket (its newest call, so a recall shows as the recall), at most ``limit``."""
+    seen: set[str] = set()
+    out: list[CallView] = []
+    for call in calls:
+        if call.ticket not in seen:
+            seen.add(call.ticket)
+            out.append(call)
+    return tuple(out[:limit])
+
+
 def read_board(store: Store, recent: int = 6) -> BoardState:
     """The snapshot and the recent calls in ONE transaction, so a call never shows in one and not the other."""
     with store.transaction(readonly=True, consistent=True) as tx:
@@ -101,7 +113,7 @@ def read_board(store: Store, recent: int = 6) -> BoardState:
     calls = tuple(v for v in (call_view(e) for e in events) if v is not None)
     counters = tuple(
         CounterView(c.counter.number, c.counter.name, c.counter.state == CounterState.OPEN,
-                    c.current.code if c.current else None)
+                    c.current.code if c.current else None, c.counter.state.value)
         for c in snap.counters if c.counter.active)
     waiting = tuple(
         WaitingView(s.service.code, s.service.name_vi, s.service.prefix, s.waiting, s.estimated_wait_seconds,

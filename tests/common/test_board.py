@@ -38,3 +38,23 @@ def test_public_statuses_by_token(store: Store) -> None:
     assert third.estimated_wait_seconds > second.estimated_wait_seconds
     assert public_status(statuses, "../../etc/passwd") is None
     assert public_status(statuses, "x" * 22) is None
+
+
+def test_a_break_reaches_the_board_and_recent_calls_are_one_per_ticket(store: Store) -> None:
+    from common.core.model import CounterState
+    from common.views.board import distinct_calls
+
+    first = store.issue_ticket("TP").ticket
+    store.issue_ticket("TP")
+    store.call_next(1, "lan")
+    store.recall(1, "lan")
+    store.mark_no_show(1, "lan")
+    store.call_next(1, "lan")
+    store.sign_in(2, "minh")
+    store.set_counter_state(2, "minh", CounterState.BREAK)
+    board = read_board(store)
+    counter2 = next(c for c in board.counters if c.number == 2)
+    assert counter2.state == "break" and not counter2.open
+    recent = distinct_calls(board.calls, 6)
+    assert [c.ticket for c in recent] == [board.latest.ticket, first.code]  # type: ignore[union-attr]
+    assert recent[1].recall  # the first ticket's newest call was the recall
