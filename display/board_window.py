@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QLabel, QLayout, QVBoxLayout, QWidget
 
-from common.views.board import BoardState, CallView
 from common.core.clock import Clock
+from common.views.board import BoardState, CallView
 from display.widgets import (
     ALERT_BG,
     BG,
