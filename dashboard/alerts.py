@@ -17,7 +17,7 @@ from common.views.live_metrics import LiveFigures, WaitingTicket
 from ui import numbers
 
 log = logging.getLogger(__name__)
-CHIME = Path(__file__).resolve().parents[2] / "assets" / "chime.wav"
+CHIME = Path(__file__).resolve().parents[1] / "assets" / "chime.wav"
 
 
 def describe(figures: LiveFigures) -> tuple[str, str]:

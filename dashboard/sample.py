@@ -22,7 +22,7 @@ from common.store import Store
 from common.store.db import connect
 from common.store.rating import Score, rate_ticket
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]  # dashboard/sample.py → the checkout
 EXAMPLE = ROOT / "assets" / "office.example.toml"
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 11, 25, 9, 40, tzinfo=TZ)  # a Wednesday morning

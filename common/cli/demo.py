@@ -19,12 +19,12 @@ from pathlib import Path
 import platformdirs
 
 from common.config import load_config
-from common.core.errors import ConfigError
-from common.core.model import Role
+from common.core.errors import ConfigError, DomainError, MotcuaError
+from common.core.model import Role, TicketStatus
 from common.store import Store
 from common.store.bootstrap import store_for
 
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
+ASSETS = Path(__file__).resolve().parents[2] / "assets"  # common/cli/demo.py → the checkout
 DEMO_CONFIG = ASSETS / "demo.toml"
 DEMO_PASSWORD = "demo"  # printed on screen: the demo database holds nothing worth protecting
 COUNTERS = ((1, "demo1"), (2, "demo2"))
@@ -66,6 +66,34 @@ def prepare(place: DemoPlace, db_url: str | None = None, *, reset: bool = False)
         for clerk in config.office.clerks:
             store.add_clerk(clerk.username, clerk.full_name, clerk.role, DEMO_PASSWORD)
     return store
+
+
+def tidy_leftovers(store: Store) -> list[str]:
+    """Close what an earlier demo left mid-call, so that history and the apps start from idle counters.
+
+    Closing a demo's windows leaves their counters as they were: a ticket called and never served, or
+    one in service. A ticket in service is finished and a called one marked a no-show, each in the
+    name of the clerk who called it (one transaction each, like a clerk's key press). Returns one line
+    per ticket closed. When that is not possible the demo says, in one line, to start over with --reset.
+    """
+    closed: list[str] = []
+    for status in store.snapshot().counters:
+        ticket, number = status.current, status.counter.number
+        if ticket is None:
+            continue
+        try:
+            if ticket.clerk is None:
+                raise DomainError(f"{ticket.code} không rõ cán bộ", f"{ticket.code} has no clerk")
+            if ticket.status == TicketStatus.SERVING:
+                store.finish_service(number, ticket.clerk)
+                closed.append(f"{ticket.code} at counter {number}: finished")
+            else:
+                store.mark_no_show(number, ticket.clerk)
+                closed.append(f"{ticket.code} at counter {number}: marked no-show")
+        except DomainError as exc:
+            raise MotcuaError(f"demo: counter {number} was left with {ticket.code} by an earlier demo and cannot be "
+                              f"closed ({exc}); start over with `motcua demo --reset`") from exc
+    return closed
 
 
 def has_screen() -> bool:

@@ -21,6 +21,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     place = demo.default_place()
     store = demo.prepare(place, args.db, reset=args.reset)
     db_url = store.db.url
+    for line in demo.tidy_leftovers(store):
+        print(f"closed what an earlier demo left: {line}")
     if args.history:
         from common.planning.simulate import fill_history
 

@@ -22,7 +22,7 @@ from typing import Any
 from common.devices.pcm import Pcm, read_pcm, silence, write_wav
 
 log = logging.getLogger(__name__)
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # common/devices/speech.py → the checkout
 DEFAULT_CHIME = ROOT / "assets" / "chime.wav"
 GAP_SECONDS = 0.6  # between the chime and the phrase, and between repeats
 
