@@ -157,15 +157,25 @@ def _interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def render_screenshots(folder: Path) -> list[Path]:
-    """Each window rendered offscreen over sample data, for machines without a screen."""
+def render_screenshots(folder: Path, db_url: str | None = None) -> list[Path]:
+    """Each window rendered offscreen, for machines without a screen.
+
+    With ``db_url`` the display, the kiosk and counter 1 are the real apps on the demo store, each
+    started with ``--automation`` and asked to ``grab`` its window: the pictures show the office
+    this demo built (its name, services and queue), not a sample. The dashboard and the rating
+    panel have no automation channel yet; they render the demo office's config over sample data.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    # Each app's --screenshot mode builds its own sample office and queue in a temporary store.
-    base = [sys.executable, "-m", "common.cli.main"]
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONIOENCODING="utf-8")
+    base = [sys.executable, "-m", "common.cli.main", "--config", str(DEMO_CONFIG)]
     made = []
+    live = {"display", "kiosk", "counter"} if db_url else set()
+    for name in live:
+        made += _grab_app(name, [*base, "--db", str(db_url)], folder / f"{name}.png", env)
     for name, extra in (("kiosk", ["kiosk"]), ("counter", ["counter"]), ("display", ["display"]),
                         ("dashboard", ["dashboard", "--history-days", "5"]), ("rating", ["rating"])):
+        if name in live:
+            continue
         target = folder / f"{name}.png"
         result = subprocess.run([*base, *extra, "--screenshot", str(target)], env=env, capture_output=True,
                                 text=True, timeout=120)
@@ -173,7 +183,37 @@ def render_screenshots(folder: Path) -> list[Path]:
             made.append(target)
         else:
             print(f"  ({name}: no screenshot: {(result.stderr.strip().splitlines() or ['?'])[-1]})")
-    return made
+    return sorted(made)
+
+
+SETTLE_MS = 1500  # after "ready": the app's first read of the store lands on screen
+
+
+def _grab_app(name: str, base: list[str], target: Path, env: dict[str, str]) -> list[Path]:
+    """Run one app on the demo store offscreen, grab its window to ``target``, and close it."""
+    args = {"display": ["display", "--windowed", "--no-speech", "--port", str(_free_port())],
+            "kiosk": ["kiosk", "--windowed"],
+            "counter": ["counter", "--counter", str(COUNTERS[0][0]), "--user", COUNTERS[0][1], "--password-stdin"]}
+    first = DEMO_PASSWORD + "\n" if name == "counter" else ""
+    script = f"{first}grab {target} {SETTLE_MS}\nquit\n"
+    try:
+        result = subprocess.run([*base, *args[name], "--automation"], input=script, env=env, capture_output=True,
+                                text=True, timeout=120)
+    except subprocess.TimeoutExpired:
+        print(f"  ({name}: no screenshot: the app did not answer within 120 s)")
+        return []
+    if result.returncode == 0 and target.exists():
+        return [target]
+    print(f"  ({name}: no screenshot: {(result.stderr.strip().splitlines() or ['?'])[-1]})")
+    return []
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def describe(store: Store) -> str:
