@@ -24,3 +24,11 @@ def test_one_word_for_a_ticket_near_its_target() -> None:
     # "quá hạn" once named the at-risk tile while the banner said "quá chỉ tiêu"; "hạn" is for expiry only.
     words = [w for w in glossary.TERMS.values() if "hạn" in w]
     assert words == ["Hết hạn"]
+
+
+def test_exports_name_statuses_in_the_glossarys_words() -> None:
+    from common.views.report_render import VI
+
+    for key, status in (("expired", "expired"), ("transferred", "transferred"), ("no_show", "no_show"),
+                        ("cancelled", "cancelled"), ("waiting", "waiting"), ("served", "done")):
+        assert VI[key] == glossary.ticket_status(status), key
