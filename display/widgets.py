@@ -11,7 +11,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from common.core import glossary
@@ -50,6 +50,29 @@ def elastic(lab: QLabel) -> QLabel:
     return lab
 
 
+class ElidedLabel(QLabel):
+    """One line that ends in "…" when it does not fit, rather than a letter cut in half."""
+
+    def __init__(self, text: str, color: str = TEXT) -> None:
+        super().__init__()
+        self.full = text
+        self.setStyleSheet(f"color: {color}; background: transparent;")
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._elide()
+
+    def setFont(self, font: QFont) -> None:
+        super().setFont(font)
+        self._elide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        self.setText(self.fontMetrics().elidedText(self.full, Qt.TextElideMode.ElideRight, max(1, self.width())))
+
+
 class Panel(QFrame):
     def __init__(self, title: str) -> None:
         super().__init__()
@@ -72,7 +95,7 @@ class Header(QWidget):
         self.tz = tz
         self.clock = clock or SystemClock()
         row = QHBoxLayout(self)
-        self.name = elastic(label(office))
+        self.name = ElidedLabel(office)
         self.date = label("", DIM, Qt.AlignmentFlag.AlignRight)
         self.time = label("", ACCENT, Qt.AlignmentFlag.AlignRight)
         row.addWidget(self.name, 1)
