@@ -45,7 +45,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 def make_board(ctx: Context) -> BoardWindow:
     cfg = ctx.config
-    return BoardWindow(cfg.get("office.name"), cfg.tz, cfg.get("display.notice"), cfg.get("display.recent_calls"))
+    return BoardWindow(cfg.get("office.name"), cfg.tz, cfg.get("display.notice"), cfg.get("display.recent_calls"),
+                       clock=ctx.store.clock)
 
 
 def screenshot(args: argparse.Namespace, size: tuple[int, int], config: str | None) -> int:
