@@ -58,7 +58,7 @@ class WaitingView:
 @dataclass(frozen=True)
 class BoardState:
     at: datetime
-    calls: tuple[CallView, ...]  # newest first
+    calls: tuple[CallView, ...]  # newest first, one per ticket (its newest call: a recall shows as one)
     counters: tuple[CounterView, ...]
     waiting: tuple[WaitingView, ...]
 
@@ -108,9 +108,9 @@ def read_board(store: Store, recent: int = 6) -> BoardState:
             select(EventRow)
             .where(EventRow.kind.in_(tuple(CALL_KINDS)), EventRow.at >= local_midnight(tx.day, store.tz))
             .order_by(EventRow.id.desc())
-            .limit(recent))
+            .limit(recent * 3))  # room for recalls: the calls kept are one per ticket (distinct_calls)
         events = [tx.event(r) for r in rows]
-    calls = tuple(v for v in (call_view(e) for e in events) if v is not None)
+    calls = distinct_calls(tuple(v for v in (call_view(e) for e in events) if v is not None), recent)
     counters = tuple(
         CounterView(c.counter.number, c.counter.name, c.counter.state == CounterState.OPEN,
                     c.current.code if c.current else None, c.counter.state.value)
