@@ -8,6 +8,7 @@ from datetime import datetime
 from common.core import wording
 from common.core.model import DEFAULT_PRIORITY_CATEGORIES, CounterState, TicketStatus
 from common.settings import AT_RISK_MINUTES
+from ui import numbers
 
 # The words live in common.core.wording (one place for the counter, the board and the errors).
 STATUS_VI: dict[TicketStatus, str] = {status: vi for status, (vi, _) in wording.STATUS.items()}
@@ -23,16 +24,8 @@ def minutes_between(start: datetime, end: datetime) -> int:
 
 
 def duration(seconds: float | None) -> str:
-    """``None`` → "–"; 450 → "7 phút 30 giây"; 45 → "45 giây"; 1849 → "31 phút"."""
-    if seconds is None:
-        return "–"
-    total = round(seconds)
-    m, s = divmod(total, 60)
-    if m == 0:
-        return f"{s} giây"
-    if m >= 10:  # past ten minutes the seconds are noise
-        return f"{round(total / 60)} phút"
-    return f"{m} phút {s:02d} giây" if s else f"{m} phút"
+    """``None`` → "–"; 450 → "7 phút 30 giây"; 45 → "45 giây"; 1849 → "31 phút"; 4320 → "1 giờ 12 phút"."""
+    return numbers.duration(seconds)
 
 
 def priority_label(category: str | None, categories: Mapping[str, tuple[str, str]] | None = None) -> str:

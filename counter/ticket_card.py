@@ -8,12 +8,16 @@ from datetime import datetime
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
+from common.core import glossary
 from common.core.model import CounterState, Ticket, TicketStatus
 from counter.text import STATE_VI, minutes_between, priority_label
 from ui.automation import tag
 from ui.style import font
 
 CARD_STYLE = "QFrame#card {{ background: {bg}; border: 1px solid #c9d3de; border-radius: 8px; }}"
+CODE_PT, IDLE_PT = 88, 30  # the number, huge; the words that stand in its place when there is none
+# What the number area says without a ticket: words, never a bare dash that reads as a glitch.
+IDLE_WORDS = {CounterState.OPEN: glossary.NO_CALL_YET}
 
 
 class TicketCard(QFrame):
@@ -25,7 +29,7 @@ class TicketCard(QFrame):
         self.setObjectName("card")
         self.categories = categories
         self.status = self._label(13, bold=True)
-        self.code = self._label(88, bold=True)
+        self.code = self._label(CODE_PT, bold=True)
         tag(self.code, "card-code")
         self.service = self._label(18)
         self.priority = self._label(14, bold=True)
@@ -55,6 +59,8 @@ class TicketCard(QFrame):
         self.setStyleSheet(CARD_STYLE.format(bg="#e6f4ea" if serving else "#fff6db"))
         self.status.setText("ĐANG PHỤC VỤ" if serving else "ĐANG GỌI")
         self.status.setStyleSheet(f"color: {'#1e6b3a' if serving else '#8a5a00'};")
+        self.code.setFont(font(CODE_PT, bold=True))
+        self.code.setStyleSheet("")
         self.code.setText(ticket.code)
         self.service.setText(ticket.service_name_vi)
         self.priority.setText(priority_label(ticket.priority_category, self.categories))
@@ -79,7 +85,9 @@ class TicketCard(QFrame):
         self.setStyleSheet(CARD_STYLE.format(bg="#f4f6f8"))
         self.status.setText(STATE_VI[state].upper())
         self.status.setStyleSheet("color: #4a5868;")
-        self.code.setText("—")
+        self.code.setFont(font(IDLE_PT, bold=True))
+        self.code.setStyleSheet("color: #4a5868;")
+        self.code.setText(IDLE_WORDS.get(state, STATE_VI[state]))
         hints = {
             CounterState.BREAK: "Quầy đang tạm nghỉ. Nhấn F10 để mở lại.",
             CounterState.BACK_OFFICE: "Đang xử lý hồ sơ. Nhấn F11 để mở lại.",

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from common.views.clerk_stats import ClerkDay
 from counter.text import duration
+from ui import numbers
 from ui.style import font
 
 
@@ -43,7 +44,8 @@ class TodayPanel(QFrame):
         return value
 
     def show_day(self, day: ClerkDay) -> None:
-        self.served.setText(str(day.served))
+        self.served.setText(numbers.integer(day.served))
         self.mean_service.setText(duration(day.mean_service_seconds))
         self.mean_wait.setText(duration(day.mean_wait_seconds))
-        self.others.setText(f"Vắng mặt: {day.no_shows} · Đã chuyển: {day.transferred}")
+        n = numbers.integer
+        self.others.setText(f"Vắng mặt: {n(day.no_shows)} · Đã chuyển: {n(day.transferred)}")

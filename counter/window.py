@@ -22,6 +22,7 @@ from counter.jobs import ActionDone, OfficeLists, SignedIn
 from counter.queue_panel import QueuePanel
 from counter.signin_panel import SignInPanel
 from counter.ticket_card import TicketCard
+from counter.ticking import Ticking
 from counter.today_panel import TodayPanel
 from ui.banner import Banner
 from ui.outage import outage_text
@@ -73,6 +74,8 @@ class CounterWindow(QMainWindow):
         self.actions.bind_keys(self)
         QShortcut(QKeySequence("F12"), self).activated.connect(self.header.dashboard.click)
         self._connect()
+        self.ticking = Ticking(desk.store.clock, self._show_view, self)  # waits count up between reads
+        desk.view.connect(self.ticking.seen)
         # A fixed floor instead of one recomputed from the contents: the window then never re-sends
         # size hints to the platform as texts change length (offscreen Qt warns on each).
         self.layout().setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
@@ -143,11 +146,14 @@ class CounterWindow(QMainWindow):
         self._pending = None
         name = next((c.name for c in self.lists.counters if c.number == signed.counter), f"Quầy {signed.counter}")
         self.header.show_session(name, signed.clerk, dashboard_door.may_open(signed.clerk))
+        self.setWindowTitle(f"{name} – {signed.clerk.full_name} – motcua")  # two counters, two titles
         self.message.clear()
         self.actions.update_for(None, self.desk.is_online)
         self.stack.setCurrentIndex(1)
 
     def _back_to_sign_in(self, message: str) -> None:
+        self.ticking.forget()
+        self.setWindowTitle("motcua – Quầy tiếp nhận")
         self.stack.setCurrentIndex(0)
         self.signin.reset(message)
 

@@ -12,28 +12,36 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QUrl
 
-from common.views.live_metrics import Crossing
+from common.core import glossary
+from common.views.live_metrics import LiveFigures, WaitingTicket
+from ui import numbers
 
 log = logging.getLogger(__name__)
 CHIME = Path(__file__).resolve().parents[1] / "assets" / "chime.wav"
 
 
-def describe(crossings: list[Crossing]) -> tuple[str, str]:
-    """One line for the banner and its kind ("error" once any ticket is over target)."""
-    over = [c for c in crossings if c.level == "over"]
-    warn = [c for c in crossings if c.level == "warning"]
+def describe(figures: LiveFigures) -> tuple[str, str]:
+    """One line for the banner and its kind ("error" once any ticket is over target).
+
+    The counts are the snapshot's own (``LiveFigures.over_target`` and ``at_risk``, by the glossary's
+    definitions), so the banner, the tiles and the service table always agree; the crossings only
+    decide *when* the banner and the chime come.
+    """
+    risk_s = figures.at_risk_minutes * 60
+    over = [t for t in figures.waiting if t.waited_s > t.target_s]
+    warn = [t for t in figures.waiting if risk_s < t.waited_s <= t.target_s]
     parts = []
     if over:
-        parts.append(f"Quá chỉ tiêu ({len(over)} vé): " + _tickets(over))
+        parts.append(f"{glossary.OVER_TARGET} ({numbers.integer(len(over))} vé): " + _tickets(over))
     if warn:
-        parts.append(f"Sắp quá chỉ tiêu ({len(warn)} vé): " + _tickets(warn))
+        parts.append(f"{glossary.AT_RISK} ({numbers.integer(len(warn))} vé): " + _tickets(warn))
     return "⚠ " + " · ".join(parts), "error" if over else "warning"
 
 
-def _tickets(crossings: list[Crossing], shown: int = 6) -> str:
+def _tickets(tickets: list[WaitingTicket], shown: int = 6) -> str:
     """The longest waits first, each with the minutes waited so far."""
-    ordered = sorted(crossings, key=lambda c: -c.ticket.waited_s)
-    text = ", ".join(f"{c.ticket.code} chờ {c.ticket.waited_s // 60} phút" for c in ordered[:shown])
+    ordered = sorted(tickets, key=lambda t: -t.waited_s)
+    text = ", ".join(f"{t.code} chờ {numbers.whole_minutes(t.waited_s)}" for t in ordered[:shown])
     return text + (f" và {len(ordered) - shown} vé khác" if len(ordered) > shown else "")
 
 

@@ -1,29 +1,30 @@
-"""Numbers as a supervisor reads them in Excel: right-aligned, minutes and percentages with one decimal."""
+"""Table cells: figures right-aligned, formatted the Vietnamese way by ui.numbers (1.446; 158,9)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
 
+from ui import numbers
 from ui.style import font
 
-DASH = "–"
+DASH = numbers.DASH
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 
 def minutes(seconds: float | None) -> str:
-    return DASH if seconds is None else f"{seconds / 60:.1f}"
+    """Minutes with one decimal, for a column headed "(phút)"."""
+    return numbers.minutes(seconds)
 
 
 def pct(value: float | None) -> str:
-    return DASH if value is None else f"{value:.1f}"
+    """A percentage with one decimal, for a column headed "%" (so without the sign)."""
+    return numbers.decimal(value)
 
 
 def count(value: int | float | None) -> str:
-    if value is None:
-        return DASH
-    return f"{value:,}".replace(",", ".") if isinstance(value, int) else f"{value:.1f}"
+    return numbers.number(value)
 
 
 def item(text: str, *, number: bool = True, bold: bool = False, value: object = None) -> QTableWidgetItem:

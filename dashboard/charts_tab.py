@@ -103,7 +103,7 @@ def within_by_day(report: Report) -> QChart:
     bars.append(share)
     chart.addSeries(bars)
     goal = QLineSeries()
-    goal.setName("Mục tiêu 95%")
+    goal.setName("Mục tiêu 95 %")
     goal.setPen(QPen(QColor("#c00000"), 2.5, Qt.PenStyle.DashLine))
     goal.append([QPointF(-0.5, 95), QPointF(max(len(groups), 1) - 0.5, 95)])
     chart.addSeries(goal)

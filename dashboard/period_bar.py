@@ -1,4 +1,8 @@
-"""Choose a period (today, this week, this month, custom days) and, optionally, a grouping.
+"""Choose a period (dashboard.periods' presets or custom days) and, optionally, a grouping.
+
+One period for the whole window: choosing it on one tab sets it on every other tab's bar (each bar
+finds its siblings in its window), so History, Charts, Satisfaction, Staffing and Accuracy always
+read the same days. The grouping stays each tab's own.
 
 Signals:
     changed(): the period or the grouping changed.
@@ -11,7 +15,7 @@ from datetime import date
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QWidget
 
-from dashboard.periods import GROUPINGS_VI, PERIODS, period
+from dashboard.periods import DEFAULT, GROUPINGS_VI, PERIODS, period
 from ui.style import font
 
 
@@ -19,7 +23,7 @@ class PeriodBar(QWidget):
     changed = Signal()
 
     def __init__(self, today: date, parent: QWidget | None = None, *, grouping: bool = True,
-                 default: str = "month") -> None:
+                 default: str = DEFAULT) -> None:
         super().__init__(parent)
         self.today = today
         self.kind = QComboBox(self)
@@ -50,7 +54,9 @@ class PeriodBar(QWidget):
             widget.setFont(font(10))
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.by.currentIndexChanged.connect(lambda _i: self.changed.emit())
+        self._sharing = True  # every bar starts on the same default: nothing to tell the others yet
         self._kind_changed()
+        self._sharing = False
 
     def bounds(self) -> tuple[date, date]:
         custom = (self.start.date().toPython(), self.end.date().toPython())
@@ -63,6 +69,33 @@ class PeriodBar(QWidget):
     def set_today(self, today: date) -> None:
         self.today = today
 
+    def siblings(self) -> list[PeriodBar]:
+        """The other tabs' bars in this window."""
+        return [bar for bar in self.window().findChildren(PeriodBar) if bar is not self]
+
+    def take(self, kind: str, start: date, end: date) -> None:
+        """Show another bar's period without echoing it back, then say once that it changed."""
+        self._sharing = True
+        try:
+            for edit, day in ((self.start, start), (self.end, end)):
+                edit.blockSignals(True)
+                edit.setDate(QDate(day.year, day.month, day.day))
+                edit.blockSignals(False)
+            self.kind.blockSignals(True)
+            self.kind.setCurrentIndex(self.kind.findData(kind))
+            self.kind.blockSignals(False)
+            self._kind_changed()
+        finally:
+            self._sharing = False
+
+    def _share(self) -> None:
+        if self._sharing:
+            return
+        kind = str(self.kind.currentData())
+        start, end = self.start.date().toPython(), self.end.date().toPython()
+        for bar in self.siblings():
+            bar.take(kind, start, end)  # type: ignore[arg-type]
+
     def _kind_changed(self) -> None:
         custom = self.kind.currentData() == "custom"
         self.start.setEnabled(custom)
@@ -74,7 +107,9 @@ class PeriodBar(QWidget):
                 edit.setDate(QDate(day.year, day.month, day.day))
                 edit.blockSignals(False)
         self.changed.emit()
+        self._share()
 
     def _custom_changed(self) -> None:
         if self.kind.currentData() == "custom":
             self.changed.emit()
+            self._share()

@@ -1,22 +1,35 @@
-"""The History tab's periods: today, this week (from Monday), this month, or custom days."""
+"""The dashboard's periods: presets counted back from today, calendar months, quarter, year, or custom days.
+
+The default is the last 30 days: on the 1st of a month "this month" is one morning long and every tab
+looked empty.
+"""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-PERIODS = {"today": "Hôm nay", "week": "Tuần này", "month": "Tháng này", "custom": "Tùy chọn"}
+PERIODS = {"today": "Hôm nay", "7d": "7 ngày qua", "30d": "30 ngày qua", "month": "Tháng này",
+           "last_month": "Tháng trước", "quarter": "Quý này", "year": "Năm nay", "custom": "Tùy chọn"}
+DEFAULT = "30d"
 GROUPINGS_VI = {"service": "Dịch vụ", "counter": "Quầy", "clerk": "Cán bộ", "hour": "Giờ trong ngày",
                 "weekday": "Thứ trong tuần", "day": "Ngày"}
 
 
 def period(kind: str, today: date, custom: tuple[date, date] | None = None) -> tuple[date, date]:
-    """The first and last service day of a period, both inclusive."""
+    """The first and last service day of a period, both inclusive ("7 ngày qua" includes today)."""
     if kind == "today":
         return today, today
-    if kind == "week":
-        return today - timedelta(days=today.isoweekday() - 1), today
+    if kind in ("7d", "30d"):
+        return today - timedelta(days=int(kind[:-1]) - 1), today
     if kind == "month":
         return today.replace(day=1), today
+    if kind == "last_month":
+        last = today.replace(day=1) - timedelta(days=1)
+        return last.replace(day=1), last
+    if kind == "quarter":
+        return today.replace(month=3 * ((today.month - 1) // 3) + 1, day=1), today
+    if kind == "year":
+        return today.replace(month=1, day=1), today
     if kind == "custom":
         if custom is None:
             raise ValueError("a custom period needs its first and last day")

@@ -23,7 +23,7 @@ from common.store.bootstrap import store_for
 from common.store.bulk import insert_ratings
 from common.store.rating import Score
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[1]  # dashboard/sample.py → the checkout
 EXAMPLE = ROOT / "assets" / "office.example.toml"
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 11, 25, 9, 40, tzinfo=TZ)  # a Wednesday morning

@@ -79,7 +79,7 @@ class StaffingTab(QWidget):
             f = result.figures
             self.result.setText(
                 f"{result.counters} quầy: {result.tickets} lượt, chờ TB {cells.minutes(f.wait_mean_s)} phút, "
-                f"P90 {cells.minutes(f.wait_p90_s)} phút, {cells.pct(f.waits_within_target_pct)}% trong chỉ tiêu")
+                f"P90 {cells.minutes(f.wait_p90_s)} phút, {cells.pct(f.waits_within_target_pct)} % trong chỉ tiêu")
 
     def _failed(self, tag: str, exc: object) -> None:
         if tag in ("staffing", "whatif"):
@@ -91,11 +91,11 @@ class StaffingTab(QWidget):
         for h in advice.hours:
             short = h.needed > round(h.open_counters)
             rows.append([cells.item(f"{h.hour:02d}:00–{h.hour + 1:02d}:00", number=False, value=h.hour),
-                         cells.item(f"{h.arrivals_per_hour:.1f}", value=h.arrivals_per_hour),
+                         cells.item(cells.count(float(h.arrivals_per_hour)), value=h.arrivals_per_hour),
                          cells.item(cells.minutes(h.mean_service_s), value=h.mean_service_s),
                          cells.item(str(h.needed), bold=short, value=h.needed),
                          cells.item(str(h.needed_by_service), value=h.needed_by_service),
-                         cells.item(f"{h.open_counters:.1f}", bold=short, value=h.open_counters),
+                         cells.item(cells.count(float(h.open_counters)), bold=short, value=h.open_counters),
                          cells.item(cells.pct(h.within_pct_with_open), value=h.within_pct_with_open)])
         cells.set_rows(self.table, rows)
         busiest = max(advice.hours, key=lambda h: h.needed, default=None)

@@ -58,7 +58,7 @@ class DashboardWindow(QWidget):
         self.outage = Banner(self)
         heading = QLabel(f"{office or 'Bảng điều khiển'} · {clerk.full_name}", self)
         heading.setFont(font(13, bold=True))
-        self.live = LiveTab(store.tz, self)
+        self.live = LiveTab(store.tz, self, clock=store.clock)
         self.history = HistoryTab(store, self.runner, office, self)
         self.charts = ChartsTab(store, self.runner, self)
         self.accuracy = AccuracyTab(store, self.runner, self)

@@ -12,8 +12,20 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QLabel, QLayout, QVBoxLayout, QWidget
 
+from common.core.clock import Clock
 from common.views.board import BoardState, CallView
-from display.widgets import BG, CounterGrid, Header, LatestCall, RecentCalls, Ticker, WaitingPanel, px_font
+from display.widgets import (
+    ALERT_BG,
+    BG,
+    MIN_TEXT,
+    CounterGrid,
+    Header,
+    LatestCall,
+    RecentCalls,
+    Ticker,
+    WaitingPanel,
+    px_font,
+)
 from ui.outage import outage_text
 
 OFFLINE_TEXT = outage_text()  # the one outage line of every app
@@ -29,15 +41,15 @@ class BoardWindow(QWidget):
     updated = Signal(object)
     call_shown = Signal(object)
 
-    def __init__(self, office: str, tz: ZoneInfo, notice: str, recent: int = 6) -> None:
+    def __init__(self, office: str, tz: ZoneInfo, notice: str, recent: int = 6, *, clock: Clock | None = None) -> None:
         super().__init__()
         self.setWindowTitle(f"motcua – {office}")
         self.setStyleSheet(f"BoardWindow {{ background: {BG}; }}")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.header = Header(office, tz)
+        self.header = Header(office, tz, clock)
         self.offline = QLabel(OFFLINE_TEXT)
         self.offline.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.offline.setStyleSheet("background: #c62828; color: white; border-radius: 8px;")
+        self.offline.setStyleSheet(f"background: {ALERT_BG}; color: white; border-radius: 8px;")
         self.offline.hide()
         self.latest = LatestCall()
         self.counters = CounterGrid()
@@ -95,5 +107,5 @@ class BoardWindow(QWidget):
         unit = (size.width() * 0.8 if portrait else size.height()) / 100
         for part in (self.header, self.latest, self.counters, self.recent, self.waiting, self.ticker):
             part.rescale(unit)
-        self.offline.setFont(px_font(4 * unit, bold=True))
+        self.offline.setFont(px_font(MIN_TEXT * unit, bold=True))
         super().resizeEvent(event)

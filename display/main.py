@@ -45,7 +45,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 def make_board(ctx: Context) -> BoardWindow:
     cfg = ctx.config
-    return BoardWindow(cfg.settings.office.name, cfg.tz, cfg.settings.display.notice, cfg.settings.display.recent_calls)
+    return BoardWindow(cfg.settings.office.name, cfg.tz, cfg.settings.display.notice, cfg.settings.display.recent_calls,
+                       clock=ctx.store.clock)
 
 
 def screenshot(args: argparse.Namespace, size: tuple[int, int], config: str | None) -> int:

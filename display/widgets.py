@@ -1,4 +1,9 @@
-"""The board's parts, one thing each. Sizes follow the screen: ``rescale(unit)`` gets 1% of its height."""
+"""The board's parts, one thing each. Sizes follow the screen: ``rescale(unit)`` gets 1% of its height.
+
+Read from the back of a hall (10 m from a 55" TV): every text is at least ``MIN_TEXT`` units (4.5% of the
+screen height) and the latest call ``LATEST`` units; every colour pair has a contrast of at least 7:1
+(WCAG AAA). tests/display/test_board_legibility.py measures both on the rendered window.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +11,21 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from common.views.board import CallView, CounterView, WaitingView
+from common.core import glossary
+from common.core.clock import Clock, SystemClock
+from common.views.board import CallView, CounterView, WaitingView, distinct_calls
 from ui.automation import tag
 from ui.style import FONT_FAMILY
 
-BG, PANEL, TEXT, ACCENT, DIM = "#0b1f3a", "#13305a", "#ffffff", "#ffd23f", "#9fb3d1"
-FLASH_ON, FLASH_OFF = "#c62828", "#13305a"
+# Contrast on PANEL: TEXT 13.1:1, ACCENT 9.1:1, DIM 8.7:1; ACCENT on FLASH_ON 7.6:1 (the old grey and
+# bright red were 6.2:1 and 3.9:1).
+BG, PANEL, TEXT, ACCENT, DIM = "#0b1f3a", "#13305a", "#ffffff", "#ffd23f", "#c4d3e8"
+FLASH_ON, FLASH_OFF = "#7a1010", "#13305a"
+ALERT_BG = "#9a1c1c"  # white on it: 8.2:1
+MIN_TEXT, LATEST = 4.6, 22.0  # units (1% of the screen height); 4.6 so whole pixels stay above 4.5%
 FLASH_TICKS = 12  # × 400 ms: about five seconds
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
 
@@ -39,6 +50,29 @@ def elastic(lab: QLabel) -> QLabel:
     return lab
 
 
+class ElidedLabel(QLabel):
+    """One line that ends in "…" when it does not fit, rather than a letter cut in half."""
+
+    def __init__(self, text: str, color: str = TEXT) -> None:
+        super().__init__()
+        self.full = text
+        self.setStyleSheet(f"color: {color}; background: transparent;")
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._elide()
+
+    def setFont(self, font: QFont) -> None:
+        super().setFont(font)
+        self._elide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        self.setText(self.fontMetrics().elidedText(self.full, Qt.TextElideMode.ElideRight, max(1, self.width())))
+
+
 class Panel(QFrame):
     def __init__(self, title: str) -> None:
         super().__init__()
@@ -48,7 +82,7 @@ class Panel(QFrame):
         self.box.addWidget(self.title)
 
     def rescale(self, unit: float) -> None:
-        self.title.setFont(px_font(3.2 * unit, bold=True))
+        self.title.setFont(px_font(MIN_TEXT * unit, bold=True))
         m = int(1.2 * unit)
         self.box.setContentsMargins(m, m // 2, m, m // 2)
 
@@ -56,30 +90,31 @@ class Panel(QFrame):
 class Header(QWidget):
     """Office name, then the date and a clock that ticks in the office's zone."""
 
-    def __init__(self, office: str, tz: ZoneInfo) -> None:
+    def __init__(self, office: str, tz: ZoneInfo, clock: Clock | None = None) -> None:
         super().__init__()
         self.tz = tz
+        self.clock = clock or SystemClock()
         row = QHBoxLayout(self)
-        self.name = elastic(label(office))
+        self.name = ElidedLabel(office)
         self.date = label("", DIM, Qt.AlignmentFlag.AlignRight)
-        self.clock = label("", ACCENT, Qt.AlignmentFlag.AlignRight)
+        self.time = label("", ACCENT, Qt.AlignmentFlag.AlignRight)
         row.addWidget(self.name, 1)
         row.addWidget(self.date)
-        row.addWidget(self.clock)
+        row.addWidget(self.time)
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.tick)
         self._timer.start(1000)
         self.tick()
 
     def tick(self, now: datetime | None = None) -> None:
-        local = (now or datetime.now(self.tz)).astimezone(self.tz)
+        local = (now or self.clock.now()).astimezone(self.tz)
         self.date.setText(f"{WEEKDAYS[local.weekday()]}, {local:%d/%m/%Y}")
-        self.clock.setText(f"{local:%H:%M}")
+        self.time.setText(f"{local:%H:%M}")
 
     def rescale(self, unit: float) -> None:
-        self.name.setFont(px_font(3.6 * unit, bold=True))
-        self.date.setFont(px_font(3.0 * unit))
-        self.clock.setFont(px_font(4.2 * unit, bold=True))
+        self.name.setFont(px_font(MIN_TEXT * unit, bold=True))
+        self.date.setFont(px_font(MIN_TEXT * unit))
+        self.time.setFont(px_font(5.2 * unit, bold=True))
 
 
 class LatestCall(Panel):
@@ -97,11 +132,15 @@ class LatestCall(Panel):
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._blink)
         self.shown: CallView | None = None
+        self._unit = 10.0
 
     def show_call(self, call: CallView | None, *, flash: bool) -> None:
         self.shown = call
-        self.ticket.setText(call.ticket if call else "—")
-        self.counter.setText(f"đến Quầy số {call.counter}" if call else "Chưa có lượt gọi")
+        # Before the first call, words where the number goes: a bare dash read as a yellow glitch.
+        self.ticket.setText(call.ticket if call else glossary.NO_CALL_YET)
+        recall = f" ({glossary.RECALL.lower()})" if call and call.recall else ""
+        self.counter.setText(f"đến Quầy số {call.counter}{recall}" if call else "")
+        self.rescale(self._unit)
         if flash and call:
             self._ticks = FLASH_TICKS
             self._timer.start(400)
@@ -120,7 +159,8 @@ class LatestCall(Panel):
 
     def rescale(self, unit: float) -> None:
         super().rescale(unit)
-        self.ticket.setFont(px_font(22 * unit, bold=True))
+        self._unit = unit
+        self.ticket.setFont(px_font((LATEST if self.shown else 7) * unit, bold=True))
         self.counter.setFont(px_font(7 * unit, bold=True))
 
 
@@ -151,14 +191,16 @@ class CounterGrid(Panel):
         for c in counters:
             name, code = self.cells[c.number]
             name.setText(f"Quầy {c.number}")
-            code.setText(c.serving or ("—" if c.open else "Đóng"))
+            # A break reads "Tạm nghỉ" here as on the counter (glossary); an open counter without a
+            # ticket shows a dash, the one non-word: "Quầy rảnh" eight times over is noise.
+            code.setText(c.serving or ("—" if c.open else glossary.counter_state(c.state)))
             code.setStyleSheet(f"color: {TEXT if c.serving else DIM}; background: transparent;")
 
     def rescale(self, unit: float) -> None:
         super().rescale(unit)
         self._unit = unit
         for name, code in self.cells.values():
-            name.setFont(px_font(3.0 * unit))
+            name.setFont(px_font(MIN_TEXT * unit))
             code.setFont(px_font(6.0 * unit, bold=True))
 
 
@@ -177,20 +219,31 @@ class RecentCalls(Panel):
         self.box.addLayout(grid, 1)
 
     def show_calls(self, calls: tuple[CallView, ...]) -> None:
+        """One row per ticket, its newest call; a recall says so."""
+        shown = distinct_calls(calls, len(self.rows))
         for i, (ticket, counter) in enumerate(self.rows):
-            call = calls[i] if i < len(calls) else None
+            call = shown[i] if i < len(shown) else None
             ticket.setText(call.ticket if call else "")
-            counter.setText(f"→ Quầy {call.counter}" if call else "")
+            recall = f"{glossary.RECALL} · " if call and call.recall else ""
+            counter.setText(f"{recall}Quầy {call.counter}" if call else "")
+        if not shown:
+            self.rows[0][0].setText(glossary.NO_CALL_YET)
 
     def rescale(self, unit: float) -> None:
         super().rescale(unit)
         for ticket, counter in self.rows:
-            ticket.setFont(px_font(5.0 * unit, bold=True))
-            counter.setFont(px_font(4.2 * unit, bold=True))
+            ticket.setFont(px_font(6.0 * unit, bold=True))
+            counter.setFont(px_font(MIN_TEXT * unit, bold=True))
 
 
 class WaitingPanel(Panel):
-    """How many are waiting, per service."""
+    """How many are waiting, per service: the ticket letter and the count, several to a row.
+
+    A service's full name at a size readable from 10 m does not fit beside its count, and the letter
+    is what the citizen holds on the ticket.
+    """
+
+    COLUMNS = 4
 
     def __init__(self) -> None:
         super().__init__("Đang chờ")
@@ -201,14 +254,15 @@ class WaitingPanel(Panel):
 
     def show_waiting(self, services: tuple[WaitingView, ...]) -> None:
         while len(self.rows) < len(services):
-            row = (elastic(label()), label("", ACCENT, Qt.AlignmentFlag.AlignRight))
-            self.grid.setColumnStretch(0, 1)
-            self.grid.addWidget(row[0], len(self.rows), 0)
-            self.grid.addWidget(row[1], len(self.rows), 1)
+            i = len(self.rows)
+            row = (label("", TEXT, Qt.AlignmentFlag.AlignRight), label("", ACCENT, Qt.AlignmentFlag.AlignLeft))
+            self.grid.addWidget(row[0], i // self.COLUMNS, 2 * (i % self.COLUMNS))
+            self.grid.addWidget(row[1], i // self.COLUMNS, 2 * (i % self.COLUMNS) + 1)
             self.rows.append(row)
         for i, (name, count) in enumerate(self.rows):
             svc = services[i] if i < len(services) else None
-            name.setText(f"{svc.prefix} · {svc.name_vi}" if svc else "")
+            name.setText(svc.prefix if svc else "")
+            name.setToolTip(svc.name_vi if svc else "")
             count.setText(str(svc.waiting) if svc else "")
         self.rescale(self._unit)
 
@@ -216,8 +270,8 @@ class WaitingPanel(Panel):
         super().rescale(unit)
         self._unit = unit
         for name, count in self.rows:
-            name.setFont(px_font(2.6 * unit))
-            count.setFont(px_font(3.2 * unit, bold=True))
+            name.setFont(px_font(MIN_TEXT * unit, bold=True))
+            count.setFont(px_font(MIN_TEXT * unit, bold=True))
 
 
 class Ticker(QWidget):
@@ -239,8 +293,8 @@ class Ticker(QWidget):
         self.update()
 
     def rescale(self, unit: float) -> None:
-        self._font = px_font(3.4 * unit)
-        self.setFixedHeight(int(5.5 * unit))
+        self._font = px_font(MIN_TEXT * unit)
+        self.setFixedHeight(int(6.5 * unit))
 
     def paintEvent(self, _event: QPaintEvent) -> None:
         p = QPainter(self)

@@ -9,6 +9,8 @@ standard output. The first line an app writes is ``{"ready": true, "app": ..., .
     key KEYS          a real key press and release (e.g. F2, Ctrl+Q) in the active window
     text NAME         the text of the widget NAME (label, button or line edit)
     wait NAME [TEXT]  answer once NAME is visible (and enabled), or once its text is exactly TEXT
+    grab FILE [MS]    after MS milliseconds (default 0), save the app's window as a PNG to FILE
+                      (the headless demo renders the office it built this way)
     quit              close every window and leave
 
 A widget's NAME is its ``automationId`` property (set with :func:`tag`), else its
@@ -128,7 +130,8 @@ class Automation(QObject):
         self._started = False
         self._left = False  # after `quit` or the end of input, nothing more is run
         self._commands: dict[str, Callable[[str, str], None]] = {
-            "click": self._click, "key": self._key, "text": self._text, "wait": self._wait, "quit": self._quit}
+            "click": self._click, "key": self._key, "text": self._text, "wait": self._wait, "grab": self._grab,
+            "quit": self._quit}
         self._received.connect(self._on_line)
 
     def start(self) -> None:
@@ -239,6 +242,27 @@ class Automation(QObject):
         timer.start()
         deadline.start(int(self.wait_seconds * 1000))
         check()
+
+    def _grab(self, verb: str, args: str) -> None:
+        path, _, delay = args.partition(" ")
+        if not path or (delay and not delay.isdigit()):
+            self._fail(verb, "grab needs a FILE and, optionally, milliseconds to wait first")
+            return
+        self._waiting = True  # commands behind it wait for the picture
+
+        def shoot() -> None:
+            window = QApplication.activeWindow() or next(
+                (w for w in QApplication.topLevelWidgets() if w.isWindow() and w.isVisible()), None)
+            if window is None:
+                self._fail(verb, "no window is open")
+            elif window.grab().save(path, "PNG"):
+                self._answer(verb, path=path, width=window.width(), height=window.height())
+            else:
+                self._fail(verb, f"could not write {path}")
+            self._waiting = False
+            self._drain()
+
+        QTimer.singleShot(int(delay or 0), self, shoot)
 
     def _quit(self, verb: str, _args: str) -> None:
         self._answer(verb)

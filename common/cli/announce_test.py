@@ -19,10 +19,22 @@ from common.devices.speech import (
 )
 
 TICKET = re.compile(r"^[A-Za-z]{0,3}\d{1,4}$")
+# The clips a voice pack (display.voice_pack) holds: common.devices.speech.VoicePack reads exactly these.
+VOICE_PACK_CLIPS = """\
+voice pack clips (display.voice_pack = a folder of 16-bit PCM WAV files, any rate, mono or stereo):
+  intro.wav          "Mời công dân có số thứ tự"
+  0.wav … 9.wav      each digit, said alone ("không", "một", …, "chín")
+  A.wav … Z.wav      each letter a ticket prefix uses ("A", "B", …)
+  to_counter.wav     "đến quầy số"
+  counter_N.wav      optional: counter N said as a whole ("mười hai" for counter_12.wav);
+                     without it the counter number is said digit by digit
+A missing clip makes that phrase fall back to synthesis (a warning is logged).
+"""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("announce-test", help="write the announcement of a call (chime + speech) to a WAV file")
+    p = sub.add_parser("announce-test", help="write the announcement of a call (chime + speech) to a WAV file",
+                       epilog=VOICE_PACK_CLIPS, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--ticket", required=True, help="ticket code, e.g. A023")
     p.add_argument("--counter", required=True, type=counter_number, help="counter number, e.g. 3")
     p.add_argument("--wav", required=True, metavar="FILE", help="where to write the WAV")

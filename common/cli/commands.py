@@ -34,28 +34,33 @@ def print_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
+JSON_HELP = "print the result as JSON (UTF-8) instead of a line of text"
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("db", help="database schema")
-    p.add_argument("action", choices=["upgrade", "current"])
+    p.add_argument("action", choices=["upgrade", "current"],
+                   help="upgrade: create or migrate the schema (Alembic); current: print its revision")
     p.set_defaults(func=cmd_db)
 
     p = sub.add_parser("setup", help="load the office's services, counters and clerks")
-    p.add_argument("action", choices=["load"])
+    p.add_argument("action", choices=["load"], help="load: put the file's office into the store (idempotent)")
     p.add_argument("file", help="office TOML, e.g. assets/office.example.toml")
     p.set_defaults(func=cmd_setup)
 
     p = sub.add_parser("clerk", help="add or update a clerk; the password is read from a prompt or stdin")
-    p.add_argument("action", choices=["add"])
-    p.add_argument("username")
+    p.add_argument("action", choices=["add"], help="add: add the clerk, or update one with this username")
+    p.add_argument("username", help="the clerk's sign-in name, e.g. lan")
     p.add_argument("--name", default=None, help="full name (default: the username)")
-    p.add_argument("--role", choices=[r.value for r in Role], default=Role.CLERK.value)
+    p.add_argument("--role", choices=[r.value for r in Role], default=Role.CLERK.value,
+                   help="what the clerk may do (default: clerk; a supervisor also opens the dashboard)")
     p.set_defaults(func=cmd_clerk)
 
     p = sub.add_parser("issue", help="issue a ticket for a service")
     p.add_argument("service", help="service code, e.g. TP")
     p.add_argument("--priority", metavar="CATEGORY", help="priority category, e.g. elderly")
     p.add_argument("--print", dest="print_ticket", action="store_true", help="print it on the configured printer")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(func=cmd_issue)
 
     p = sub.add_parser("call", help="call the next ticket to a counter")
@@ -65,7 +70,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("call-ticket", help="call one ticket out of order (code or QR token), with a reason")
     _counter_args(p)
     p.add_argument("ticket", help="ticket code (A023) or QR token")
-    p.add_argument("--reason", required=True)
+    p.add_argument("--reason", required=True, help="why this ticket goes first (kept in the event log)")
     p.set_defaults(func=lambda a: _act(a, lambda s: s.call_specific(a.ticket, a.counter, a.clerk, a.reason)))
 
     for name, method, help_text in (
@@ -81,26 +86,26 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("resume", help="take back a ticket this counter put on hold")
     _counter_args(p)
-    p.add_argument("ticket")
+    p.add_argument("ticket", help="code of the ticket on hold, e.g. A023")
     p.set_defaults(func=lambda a: _act(a, lambda s: s.resume(a.ticket, a.counter, a.clerk)))
 
     p = sub.add_parser("transfer", help="transfer the current ticket to a service or a counter")
     _counter_args(p)
     target = p.add_mutually_exclusive_group(required=True)
-    target.add_argument("--to", dest="to_service", metavar="SERVICE")
-    target.add_argument("--to-counter", type=counter_number, metavar="N")
+    target.add_argument("--to", dest="to_service", metavar="SERVICE", help="service code to send it to, e.g. DD")
+    target.add_argument("--to-counter", type=counter_number, metavar="N", help="counter number to send it straight to")
     p.set_defaults(func=lambda a: _act(a, lambda s: s.transfer(
         a.counter, a.clerk, to_service=a.to_service, to_counter=a.to_counter)))
 
     p = sub.add_parser("cancel", help="cancel a ticket")
-    p.add_argument("ticket")
-    p.add_argument("--clerk", required=True)
-    p.add_argument("--reason", default="")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("ticket", help="ticket code, e.g. A023")
+    p.add_argument("--clerk", required=True, help="the clerk's username")
+    p.add_argument("--reason", default="", help="why it is cancelled (kept in the event log)")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(func=lambda a: _act(a, lambda s: s.cancel(a.ticket, a.clerk, a.reason)))
 
     p = sub.add_parser("status", help="the live queue: waiting per service, counters, longest wait")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(func=cmd_status)
 
     p = sub.add_parser("close-day", help="expire tickets still waiting from today and earlier days")
@@ -111,9 +116,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _counter_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("counter", type=counter_number)
+    p.add_argument("counter", type=counter_number, help="counter number, e.g. 3")
     p.add_argument("--clerk", required=True, help="the clerk's username")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
 
 
 def cmd_db(args: argparse.Namespace) -> int:

@@ -19,12 +19,12 @@ from pathlib import Path
 import platformdirs
 
 from common.config import load_config
-from common.core.errors import ConfigError
-from common.core.model import Role
+from common.core.errors import ConfigError, DomainError, MotcuaError
+from common.core.model import Role, TicketStatus
 from common.store import Store
 from common.store.bootstrap import store_for
 
-ASSETS = Path(__file__).resolve().parents[2] / "assets"  # common/cli/demo.py -> the checkout
+ASSETS = Path(__file__).resolve().parents[2] / "assets"  # common/cli/demo.py → the checkout
 DEMO_CONFIG = ASSETS / "demo.toml"
 DEMO_PASSWORD = "demo"  # printed on screen: the demo database holds nothing worth protecting
 COUNTERS = ((1, "demo1"), (2, "demo2"))
@@ -66,6 +66,34 @@ def prepare(place: DemoPlace, db_url: str | None = None, *, reset: bool = False)
         for clerk in config.office.clerks:
             store.add_clerk(clerk.username, clerk.full_name, clerk.role, DEMO_PASSWORD)
     return store
+
+
+def tidy_leftovers(store: Store) -> list[str]:
+    """Close what an earlier demo left mid-call, so that history and the apps start from idle counters.
+
+    Closing a demo's windows leaves their counters as they were: a ticket called and never served, or
+    one in service. A ticket in service is finished and a called one marked a no-show, each in the
+    name of the clerk who called it (one transaction each, like a clerk's key press). Returns one line
+    per ticket closed. When that is not possible the demo says, in one line, to start over with --reset.
+    """
+    closed: list[str] = []
+    for status in store.snapshot().counters:
+        ticket, number = status.current, status.counter.number
+        if ticket is None:
+            continue
+        try:
+            if ticket.clerk is None:
+                raise DomainError(f"{ticket.code} không rõ cán bộ", f"{ticket.code} has no clerk")
+            if ticket.status == TicketStatus.SERVING:
+                store.finish_service(number, ticket.clerk)
+                closed.append(f"{ticket.code} at counter {number}: finished")
+            else:
+                store.mark_no_show(number, ticket.clerk)
+                closed.append(f"{ticket.code} at counter {number}: marked no-show")
+        except DomainError as exc:
+            raise MotcuaError(f"demo: counter {number} was left with {ticket.code} by an earlier demo and cannot be "
+                              f"closed ({exc}); start over with `motcua demo --reset`") from exc
+    return closed
 
 
 def has_screen() -> bool:
@@ -129,15 +157,25 @@ def _interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def render_screenshots(folder: Path) -> list[Path]:
-    """Each window rendered offscreen over sample data, for machines without a screen."""
+def render_screenshots(folder: Path, db_url: str | None = None) -> list[Path]:
+    """Each window rendered offscreen, for machines without a screen.
+
+    With ``db_url`` the display, the kiosk and counter 1 are the real apps on the demo store, each
+    started with ``--automation`` and asked to ``grab`` its window: the pictures show the office
+    this demo built (its name, services and queue), not a sample. The dashboard and the rating
+    panel have no automation channel yet; they render the demo office's config over sample data.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    # Each app's --screenshot mode builds its own sample office and queue in a temporary store.
-    base = [sys.executable, "-m", "common.cli.main"]
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONIOENCODING="utf-8")
+    base = [sys.executable, "-m", "common.cli.main", "--config", str(DEMO_CONFIG)]
     made = []
+    live = {"display", "kiosk", "counter"} if db_url else set()
+    for name in live:
+        made += _grab_app(name, [*base, "--db", str(db_url)], folder / f"{name}.png", env)
     for name, extra in (("kiosk", ["kiosk"]), ("counter", ["counter"]), ("display", ["display"]),
                         ("dashboard", ["dashboard", "--history-days", "5"]), ("rating", ["rating"])):
+        if name in live:
+            continue
         target = folder / f"{name}.png"
         result = subprocess.run([*base, *extra, "--screenshot", str(target)], env=env, capture_output=True,
                                 text=True, timeout=120)
@@ -145,7 +183,37 @@ def render_screenshots(folder: Path) -> list[Path]:
             made.append(target)
         else:
             print(f"  ({name}: no screenshot: {(result.stderr.strip().splitlines() or ['?'])[-1]})")
-    return made
+    return sorted(made)
+
+
+SETTLE_MS = 1500  # after "ready": the app's first read of the store lands on screen
+
+
+def _grab_app(name: str, base: list[str], target: Path, env: dict[str, str]) -> list[Path]:
+    """Run one app on the demo store offscreen, grab its window to ``target``, and close it."""
+    args = {"display": ["display", "--windowed", "--no-speech", "--port", str(_free_port())],
+            "kiosk": ["kiosk", "--windowed"],
+            "counter": ["counter", "--counter", str(COUNTERS[0][0]), "--user", COUNTERS[0][1], "--password-stdin"]}
+    first = DEMO_PASSWORD + "\n" if name == "counter" else ""
+    script = f"{first}grab {target} {SETTLE_MS}\nquit\n"
+    try:
+        result = subprocess.run([*base, *args[name], "--automation"], input=script, env=env, capture_output=True,
+                                text=True, timeout=120)
+    except subprocess.TimeoutExpired:
+        print(f"  ({name}: no screenshot: the app did not answer within 120 s)")
+        return []
+    if result.returncode == 0 and target.exists():
+        return [target]
+    print(f"  ({name}: no screenshot: {(result.stderr.strip().splitlines() or ['?'])[-1]})")
+    return []
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def describe(store: Store) -> str:

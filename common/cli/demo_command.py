@@ -22,6 +22,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     place = demo.default_place()
     store = demo.prepare(place, args.db, reset=args.reset)
     db_url = store.db.url
+    for line in demo.tidy_leftovers(store):
+        print(f"closed what an earlier demo left: {line}")
     if args.history:
         from common.planning.simulate import fill_history
 
@@ -33,8 +35,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print("starting the hall display, the kiosk and counters 1 and 2; close any window or press Ctrl+C to stop")
         return demo.run_office(db_url, dashboard=args.dashboard)
     print("\nThis machine has no screen (no DISPLAY or WAYLAND_DISPLAY), so the windows cannot open here.")
-    print("Rendering each window offscreen over sample data instead (this takes a minute):")
-    for path in demo.render_screenshots(place.screenshots):
+    print("Rendering each window offscreen instead, over this demo office (this takes a minute):")
+    for path in demo.render_screenshots(place.screenshots, db_url):
         print(f"  {path}")
     print("\nOn a desktop, `scripts/motcua demo` opens them all. Each app also renders itself with --screenshot, "
           "e.g. `scripts/motcua kiosk --screenshot kiosk.png --size 1080x1920`.")

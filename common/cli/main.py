@@ -40,7 +40,8 @@ COMMAND_MODULES = (
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="motcua", description="Queue system for a one-stop public-service centre.")
     cli_commands.add_global_options(parser)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
+                                help="what to do; `motcua COMMAND --help` lists its options")
     for module_name in COMMAND_MODULES:
         try:
             module = importlib.import_module(module_name)

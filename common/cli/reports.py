@@ -45,7 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("report", help="wait times against the target, over a period of service days")
     _period(p)
     p.add_argument("--by", choices=GROUPINGS, help="group by service, counter, clerk, hour, weekday or day")
-    p.add_argument("--format", choices=["table", "csv", "json", "xlsx"], default="table")
+    p.add_argument("--format", choices=["table", "csv", "json", "xlsx"], default="table", help="output format")
     p.add_argument("--headings", choices=["keys", "vi"], default="keys", help="CSV headings: field names or Vietnamese")
     p.add_argument("--output", metavar="FILE", help="write to FILE (required for xlsx)")
     p.add_argument("--ratings", action="store_true",
@@ -54,24 +54,25 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("export", help="export raw data")
-    p.add_argument("what", choices=["tickets"])
+    p.add_argument("what", choices=["tickets"], help="tickets: one row per ticket with every timestamp")
     _period(p)
-    p.add_argument("--format", choices=["csv", "json"], required=True)
-    p.add_argument("--output", metavar="FILE")
+    p.add_argument("--format", choices=["csv", "json"], required=True, help="csv or json")
+    p.add_argument("--output", metavar="FILE", help="write to FILE (default: standard output)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("simulate", help="simulate working days (in a temporary database unless --into-store)")
-    p.add_argument("--days", type=simulated_days, default=1)
-    p.add_argument("--counters", type=counters_count, default=3)
-    p.add_argument("--arrivals-per-hour", type=arrivals_per_hour, default=30.0)
-    p.add_argument("--mean-service-minutes", type=service_minutes, default=8.0)
-    p.add_argument("--seed", type=seed_number, default=1)
+    p.add_argument("--days", type=simulated_days, default=1, help="working days to simulate (default: 1)")
+    p.add_argument("--counters", type=counters_count, default=3, help="counters open all day (default: 3)")
+    p.add_argument("--arrivals-per-hour", type=arrivals_per_hour, default=30.0,
+                   help="mean arrivals per hour (default: 30)")
+    p.add_argument("--mean-service-minutes", type=service_minutes, default=8.0, help="mean service time (default: 8)")
+    p.add_argument("--seed", type=seed_number, default=1, help="random seed: the same seed gives the same days")
     p.add_argument("--start", metavar="DATE", help="first day (default: today); weekends are skipped")
     p.add_argument("--into-store", action="store_true",
                    help="write into the office's database (--db/MOTCUA_DB/config) instead of a temporary one")
     p.add_argument("--history", type=days_count, metavar="DAYS",
                    help="instead: fill DAYS past working days with realistic traffic for the office's services")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.set_defaults(func=cmd_simulate)
 
 

@@ -18,7 +18,7 @@ STATUS: dict[TicketStatus, tuple[str, str]] = {
     W.WAITING: ("Đang chờ", "Waiting"),
     W.CALLED: ("Đang gọi", "Called"),
     W.SERVING: ("Đang phục vụ", "Serving"),
-    W.DONE: ("Đã xong", "Served"),
+    W.DONE: ("Đã phục vụ", "Served"),
     W.NO_SHOW: ("Vắng mặt", "No-show"),
     W.TRANSFERRED: ("Đã chuyển", "Transferred"),
     W.CANCELLED: ("Đã huỷ", "Cancelled"),

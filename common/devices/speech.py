@@ -24,7 +24,7 @@ from common.devices.pcm import Pcm, read_pcm, silence, write_wav
 from common.settings import DEFAULTS
 
 log = logging.getLogger(__name__)
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[2]  # common/devices/speech.py → the checkout
 DEFAULT_CHIME = ROOT / "assets" / "chime.wav"
 GAP_SECONDS = 0.6  # between the chime and the phrase, and between repeats
 

@@ -59,7 +59,7 @@ class WaitingView:
 @dataclass(frozen=True)
 class BoardState:
     at: datetime
-    calls: tuple[CallView, ...]  # newest first
+    calls: tuple[CallView, ...]  # newest first, one per ticket (its newest call: a recall shows as one)
     counters: tuple[CounterView, ...]
     waiting: tuple[WaitingView, ...]
 
@@ -99,6 +99,17 @@ def call_view(event: Event) -> CallView | None:
     if event.kind not in CALL_KINDS or not event.ticket_code or event.counter is None:
         return None
     return CallView(event.id, event.ticket_code, event.counter, event.kind == EventKind.RECALLED, event.at)
+
+
+def distinct_calls(calls: tuple[CallView, ...], limit: int) -> tuple[CallView, ...]:
+    """Newest first, one per ticket (its newest call, so a recall shows as the recall), at most ``limit``."""
+    seen: set[str] = set()
+    out: list[CallView] = []
+    for call in calls:
+        if call.ticket not in seen:
+            seen.add(call.ticket)
+            out.append(call)
+    return tuple(out[:limit])
 
 
 def public_status(statuses: Mapping[str, PublicStatus], token: str) -> PublicStatus | None:

@@ -14,6 +14,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from common.core.glossary import TICKET_STATUS
+from common.core.model import TicketStatus
 from common.views.report import Figures, Report
 
 COLUMNS = ("tickets", "served", "served_pct", "no_show", "no_show_pct", "expired", "transferred", "cancelled",
@@ -21,8 +23,11 @@ COLUMNS = ("tickets", "served", "served_pct", "no_show", "no_show_pct", "expired
            "walk_mean_s")
 VI = {
     "key": "Mã", "label": "Nhóm", "tickets": "Số lượt", "served": "Đã phục vụ", "served_pct": "% đã phục vụ",
-    "no_show": "Vắng mặt", "no_show_pct": "% vắng mặt", "expired": "Hết hạn cuối ngày", "transferred": "Chuyển tiếp",
-    "cancelled": "Đã huỷ", "waiting": "Đang chờ", "waits_within_target_pct": "% chờ trong chỉ tiêu",
+    # Statuses in the glossary's words (common/core/glossary.py), as on every screen.
+    "no_show": TICKET_STATUS[TicketStatus.NO_SHOW], "no_show_pct": "% vắng mặt",
+    "expired": TICKET_STATUS[TicketStatus.EXPIRED], "transferred": TICKET_STATUS[TicketStatus.TRANSFERRED],
+    "cancelled": TICKET_STATUS[TicketStatus.CANCELLED], "waiting": TICKET_STATUS[TicketStatus.WAITING],
+    "waits_within_target_pct": "% chờ trong chỉ tiêu",
     "wait_mean_s": "Chờ trung bình (giây)", "wait_median_s": "Chờ trung vị (giây)", "wait_p90_s": "Chờ P90 (giây)",
     "service_mean_s": "Phục vụ trung bình (giây)", "walk_mean_s": "Di chuyển trung bình (giây)",
 }

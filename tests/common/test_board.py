@@ -22,7 +22,7 @@ def test_the_board_shows_the_latest_call_and_who_waits(store: Store) -> None:
     store.recall(1, "lan")
     again = store.views.board()
     assert again.latest is not None and again.latest.recall and again.latest.ticket == first.code
-    assert [c.ticket for c in again.calls] == [first.code, first.code]
+    assert [c.ticket for c in again.calls] == [first.code]  # one row per ticket: the recall
     assert second.code not in [c.ticket for c in again.calls]
 
 
@@ -49,3 +49,23 @@ def test_a_counter_on_a_break_reads_tam_nghi_as_on_the_counter(store: Store) -> 
     assert counters[1].state == CounterState.BREAK and not counters[1].open
     assert counters[1].state_text == counter_state_text(CounterState.BREAK) == "Tạm nghỉ"
     assert counters[2].state_text == "Đóng"
+
+
+def test_a_break_reaches_the_board_and_recent_calls_are_one_per_ticket(store: Store) -> None:
+    from common.core.model import CounterState
+    from common.views.board import distinct_calls
+
+    first = store.issue_ticket("TP").ticket
+    store.issue_ticket("TP")
+    store.call_next(1, "lan")
+    store.recall(1, "lan")
+    store.mark_no_show(1, "lan")
+    store.call_next(1, "lan")
+    store.sign_in(2, "minh")
+    store.set_counter_state(2, "minh", CounterState.BREAK)
+    board = store.views.board()
+    counter2 = next(c for c in board.counters if c.number == 2)
+    assert counter2.state == "break" and not counter2.open
+    assert distinct_calls(board.calls, 6) == board.calls  # read_board already keeps one call per ticket
+    assert [c.ticket for c in board.calls] == [board.latest.ticket, first.code]  # type: ignore[union-attr]
+    assert board.calls[1].recall  # the first ticket's newest call was the recall

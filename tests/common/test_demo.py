@@ -41,3 +41,24 @@ def test_the_office_runs_as_one_process_per_app(tmp_path: Path) -> None:
     with_dashboard = demo.app_commands(f"sqlite:///{tmp_path / 'demo.sqlite3'}", dashboard=True)
     label, argv, stdin = with_dashboard[-1]
     assert label == "dashboard" and argv[-3:] == ["--user", "giamdoc", "--password-stdin"] and stdin
+
+
+def test_the_demo_closes_what_an_earlier_demo_left_mid_call(tmp_path: Path) -> None:
+    from common.planning.simulate import fill_history
+
+    store = demo.prepare(demo.DemoPlace(tmp_path))
+    try:
+        store.issue_ticket("TP", check_hours=False)
+        store.issue_ticket("DD", check_hours=False)
+        left_called = store.call_next(1, "demo1")
+        left_serving = store.call_next(2, "demo2")
+        assert left_called is not None and left_serving is not None
+        store.start_service(2, "demo2")
+        closed = demo.tidy_leftovers(store)
+        assert closed == [f"{left_called.code} at counter 1: marked no-show",
+                          f"{left_serving.code} at counter 2: finished"]
+        assert all(c.current is None for c in store.snapshot().counters)
+        assert demo.tidy_leftovers(store) == []  # nothing left the second time
+        fill_history(store, 1)  # what failed with "Quầy 1 đang gọi …" after an ordinary demo
+    finally:
+        store.db.engine.dispose()

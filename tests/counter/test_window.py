@@ -7,6 +7,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from common.core import glossary
 from common.core.clock import ManualClock
 from common.core.model import CounterState, TicketStatus
 from common.store import Store
@@ -34,7 +35,7 @@ def test_call_start_finish_writes_every_timestamp(qtbot: QtBot, clerks: Store, c
     assert done.started_at == done.called_at + timedelta(seconds=60)
     assert done.finished_at == done.started_at + timedelta(seconds=420)
     assert (done.counter, done.clerk) == (1, "lan")
-    assert window.card.code.text() == "—"
+    assert window.card.code.text() == glossary.NO_CALL_YET  # words, not a bar
     assert window.today.served.text() == "1"
     assert window.today.mean_service.text() == "7 phút"
     assert window.today.mean_wait.text() == "5 phút"

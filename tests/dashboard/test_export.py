@@ -60,3 +60,17 @@ def test_pdf_is_a_real_pdf_with_a_page_per_grouping(exported) -> None:  # type: 
     assert data.startswith(b"%PDF")
     assert data.count(b"/Type /Page\n") + data.count(b"/Type /Page ") + data.count(b"/Type /Page>") >= 1 + len(
         GROUPINGS)
+
+
+def test_pdf_numbers_are_written_the_vietnamese_way_as_on_screen(exported) -> None:  # type: ignore[no-untyped-def]
+    from dashboard.export import html
+
+    window, _ = exported
+    report = window.history.table.report
+    page = html([report])
+    table = window.history.table
+    total = table.rowCount() - 1
+    on_screen = [table.item(total, c).text() for c in range(1, table.columnCount())]
+    assert "57,1" in on_screen and all("." not in t for t in on_screen if "," in t)
+    for text in on_screen:
+        assert f">{text}</td>" in page  # the PDF shows exactly what the table shows

@@ -53,17 +53,17 @@ def test_the_tab_shows_the_hand_counted_figures(qtbot: QtBot, rated: Store, open
     tab = shown(qtbot, open_dashboard(rated))
     # TP: 3 served, 3 rated (4, 3, 2) → 2/3 satisfied; CT: 3 served, 2 rated (4, 1) → 1/2; total 5 of 6, 3 of 5.
     assert texts(tab.table) == [
-        ["Tư pháp – Hộ tịch", "3", "3", "100.0", "66.7", "1", "1", "1", "0"],
-        ["Chứng thực bản sao", "3", "2", "66.7", "50.0", "1", "0", "0", "1"],
-        ["Tổng cộng", "6", "5", "83.3", "60.0", "2", "1", "1", "1"],
+        ["Tư pháp – Hộ tịch", "3", "3", "100,0", "66,7", "1", "1", "1", "0"],
+        ["Chứng thực bản sao", "3", "2", "66,7", "50,0", "1", "0", "0", "1"],
+        ["Tổng cộng", "6", "5", "83,3", "60,0", "2", "1", "1", "1"],
     ]
     assert tab.table.horizontalHeaderItem(0).text() == "Dịch vụ"
     # Waits 5, 8 (< 10: both satisfied), 12 (10–20: satisfied), 25 (20–30: not), 35 (> 30: not); 3 unrated.
-    assert texts(tab.bands) == [["< 10 phút", "2", "2", "100.0"], ["10–20 phút", "1", "1", "100.0"],
-                                ["20–30 phút", "1", "0", "0.0"], ["> 30 phút", "1", "0", "0.0"]]
-    assert texts(tab.reasons) == [["Chờ lâu", "2", "100.0"], ["Thái độ", "1", "50.0"]]
-    assert tab.tiles["satisfaction"].value.text() == "60.0 %" and tab.tiles["satisfaction"].kind == "error"
-    assert tab.tiles["low"].value.text() == "2" and tab.tiles["response"].value.text() == "83.3 %"
+    assert texts(tab.bands) == [["< 10 phút", "2", "2", "100,0"], ["10–20 phút", "1", "1", "100,0"],
+                                ["20–30 phút", "1", "0", "0,0"], ["> 30 phút", "1", "0", "0,0"]]
+    assert texts(tab.reasons) == [["Chờ lâu", "2", "100,0"], ["Thái độ", "1", "50,0"]]
+    assert tab.tiles["satisfaction"].value.text() == "60,0 %" and tab.tiles["satisfaction"].kind == "error"
+    assert tab.tiles["low"].value.text() == "2" and tab.tiles["response"].value.text() == "83,3 %"
 
 
 def test_the_total_is_red_below_the_target_and_green_at_it(qtbot: QtBot, rated: Store, clock: ManualClock,
@@ -80,7 +80,7 @@ def test_the_total_is_red_below_the_target_and_green_at_it(qtbot: QtBot, rated: 
     tab.bar.end.setDate(DAY + timedelta(days=1))
     qtbot.waitUntil(lambda: tab.report is not None and tab.report.start == DAY + timedelta(days=1), timeout=WAIT_MS)
     total = tab.table.item(tab.table.rowCount() - 1, SATISFACTION_COLUMN)
-    assert total.text() == "100.0" and total.background().color().name() == COLOURS["good"][1]
+    assert total.text() == "100,0" and total.background().color().name() == COLOURS["good"][1]
     assert tab.tiles["satisfaction"].kind == "good"
 
 

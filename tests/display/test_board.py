@@ -26,7 +26,7 @@ def make(qtbot: QtBot, store: Store) -> tuple[BoardWindow, DisplayController]:
 def test_a_committed_call_appears_on_the_board_and_flashes(qtbot: QtBot, store: Store) -> None:
     ticket = store.issue_ticket("TP").ticket
     board, controller = make(qtbot, store)
-    assert board.latest.ticket.text() == "—"
+    assert board.latest.ticket.text() == "Chưa có lượt gọi"
     store.call_next(2, "minh")
     qtbot.waitUntil(lambda: board.latest.ticket.text() == ticket.code, timeout=5000)
     assert board.latest.counter.text() == "đến Quầy số 2"

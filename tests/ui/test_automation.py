@@ -150,9 +150,19 @@ def test_a_wait_that_never_comes_true_fails_with_what_it_saw(qtbot: QtBot, windo
         assert answer["error"] == ("'the-label' did not show 'never' within 0.3 s "
                                    "(now visible, enabled, text 'first')")
         (unknown,) = ch.send("dance now")
-        assert unknown["error"] == "unknown command 'dance'; use one of click, key, text, wait, quit"
+        assert unknown["error"] == "unknown command 'dance'; use one of click, key, text, wait, grab, quit"
     finally:
         ch.close()
+
+
+def test_grab_saves_the_window_as_a_png_and_holds_the_commands_behind_it(channel: Channel, window: QWidget,
+                                                                         tmp_path: Path) -> None:
+    target = tmp_path / "window.png"
+    QTimer.singleShot(0, lambda: window.label.setText("after"))  # type: ignore[attr-defined]
+    grabbed, text, bad = channel.send(f"grab {target} 50", "text the-label", "grab")
+    assert grabbed == {"cmd": "grab", "ok": True, "path": str(target), "width": 400, "height": 300}
+    assert target.read_bytes().startswith(b"\x89PNG") and text["text"] == "after"
+    assert bad["ok"] is False
 
 
 def test_quit_answers_leaves_and_runs_nothing_after_it(channel: Channel, window: QWidget) -> None:

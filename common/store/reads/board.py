@@ -12,7 +12,7 @@ from common.core.model import CounterState, TicketStatus
 from common.core.wording import PUBLIC
 from common.store.orm import EventRow, TicketRow
 from common.store.rating import PHONE_WINDOW, rated_scores
-from common.views.board import CALL_KINDS, BoardState, CounterView, PublicStatus, WaitingView, call_view
+from common.views.board import CALL_KINDS, BoardState, CounterView, PublicStatus, WaitingView, call_view, distinct_calls
 
 if TYPE_CHECKING:
     from common.store import Store
@@ -26,9 +26,9 @@ def read_board(store: Store, recent: int) -> BoardState:
             select(EventRow)
             .where(EventRow.kind.in_(sorted(CALL_KINDS)), EventRow.at >= local_midnight(tx.day, store.tz))
             .order_by(EventRow.id.desc())
-            .limit(recent))
+            .limit(recent * 3))  # room for recalls: the calls kept are one per ticket (distinct_calls)
         events = [tx.event(r) for r in rows]
-    calls = tuple(v for v in (call_view(e) for e in events) if v is not None)
+    calls = distinct_calls(tuple(v for v in (call_view(e) for e in events) if v is not None), recent)
     counters = tuple(
         CounterView(c.counter.number, c.counter.name, c.counter.state == CounterState.OPEN,
                     c.current.code if c.current else None, c.counter.state)
