@@ -17,6 +17,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from common.config import AppConfig, config_path, load_config
@@ -33,6 +34,10 @@ class Verdict:
 
     def line(self) -> str:
         return f"{self.level.upper():<4} {self.check}: {self.detail}"
+
+
+if TYPE_CHECKING:
+    from common.store import Store
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -158,13 +163,12 @@ def check_audio() -> Verdict:
     return Verdict("warn", "audio", f"not checked on {sys.platform}: play `motcua announce-test` and listen")
 
 
-def check_clock(store) -> Verdict:  # type: ignore[no-untyped-def]
-    from sqlalchemy import text
-
-    if store.db.is_sqlite:
+def check_clock(store: Store | None) -> Verdict:
+    if store is None:
+        return Verdict("warn", "clock", "no database reached: the clocks were not compared")
+    server = store.database_now()
+    if server is None:
         return Verdict("ok", "clock", "SQLite on this PC: the database uses this PC's clock")
-    with store.db.engine.connect() as conn:
-        server = conn.execute(text("SELECT CURRENT_TIMESTAMP")).scalar_one()
     here = datetime.now(UTC)
     skew = abs((here - server.astimezone(UTC)).total_seconds())
     if skew > CLOCK_TOLERANCE_SECONDS:

@@ -16,11 +16,11 @@ import json
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -502,6 +502,14 @@ class Store:
             row.finished_at = tx.now
             tx.apply(row, Action.CANCEL, None, k, {"reason": reason} if reason else None)
             return tx.ticket(row)
+
+    def database_now(self) -> datetime | None:
+        """The database server's clock (installers compare it with the PC's); None on SQLite, which has none."""
+        if self.db.is_sqlite:
+            return None
+        with self.db.engine.connect() as conn:
+            now: datetime = conn.execute(text("SELECT CURRENT_TIMESTAMP")).scalar_one()
+        return now
 
     def close_day(self, day: date | None = None) -> int:
         """Expire tickets still waiting (or on hold) on ``day`` and before; returns how many."""

@@ -55,7 +55,6 @@ def test_idle_card_speaks_and_titles_name_counter_and_clerk(qtbot: QtBot, clerks
 def test_a_break_reads_tam_nghi_on_the_counter_as_on_the_board(qtbot: QtBot, clerks: Store,
                                                                 open_window: WindowFactory) -> None:
     from common.core.model import CounterState
-    from common.views.board import read_board
 
     window = open_window()
     sign_in(qtbot, window)
@@ -63,5 +62,5 @@ def test_a_break_reads_tam_nghi_on_the_counter_as_on_the_board(qtbot: QtBot, cle
     word = glossary.COUNTER_STATE[CounterState.BREAK]
     assert word == "Tạm nghỉ"
     assert window.header.state.text() == word and window.card.code.text() == word
-    board = next(c for c in read_board(clerks).counters if c.number == 1)
+    board = next(c for c in clerks.views.board().counters if c.number == 1)
     assert glossary.counter_state(board.state) == word

@@ -9,7 +9,6 @@ from pytestqt.qtbot import QtBot
 from common.core import glossary
 from common.core.clock import ManualClock
 from common.store import Store
-from common.views.live_metrics import live_figures
 from dashboard.live_tab import LiveTab, aged
 
 WAIT_MS = 15_000
@@ -32,7 +31,7 @@ def table_sum(tab: LiveTab, heading: str) -> int:
 def test_banner_tiles_and_table_agree_on_one_snapshot(qtbot: QtBot, day: Store, clock: ManualClock) -> None:
     tab = LiveTab(day.tz, clock=clock)
     qtbot.addWidget(tab)
-    live = live_figures(day)
+    live = day.views.live()
     tab.show_figures(live)
     tab.show_alerts([object()])  # type: ignore[list-item]  # any fresh crossing brings the banner up
     text = tab.alert.text()
@@ -46,7 +45,7 @@ def test_banner_tiles_and_table_agree_on_one_snapshot(qtbot: QtBot, day: Store, 
 def test_counts_still_agree_after_time_passes(qtbot: QtBot, day: Store, clock: ManualClock) -> None:
     tab = LiveTab(day.tz, clock=clock)
     qtbot.addWidget(tab)
-    tab.show_figures(live_figures(day))
+    tab.show_figures(day.views.live())
     tab.show_alerts([object()])  # type: ignore[list-item]
     clock.advance(timedelta(minutes=5))  # A005 (26 min) passes 30: now over; D002 (5) is still fine
     tab.tick()
@@ -62,7 +61,7 @@ def test_waits_move_on_the_tabs_own_timer_without_a_read(qtbot: QtBot, store: St
     tab = LiveTab(store.tz, clock=clock)
     qtbot.addWidget(tab)
     assert tab.timer.interval() <= 30_000  # at least twice a minute on a real screen
-    tab.show_figures(live_figures(store))
+    tab.show_figures(store.views.live())
     assert tab.tiles["longest"].value.text() == "8 phút"
     read = tab.figures
     clock.advance(timedelta(minutes=3))  # nothing happens in the office, and nobody reads the store
