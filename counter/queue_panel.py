@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QGridLayout, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
+from common.core import glossary
 from common.core.model import Ticket
 from common.core.rules import call_order
 from common.settings import AT_RISK_MINUTES
@@ -52,8 +53,8 @@ class QueuePanel(QWidget):
                                         QHeaderView.ResizeMode.Fixed)
             if width:
                 header.resizeSection(col, width)
-        self.legend = QLabel("Màu thời gian chờ so với chỉ tiêu của dịch vụ: xanh – trong hạn, "
-                             "vàng – sắp quá hạn, đỏ – đã quá hạn", self)
+        self.legend = QLabel(f"Màu thời gian chờ so với chỉ tiêu của dịch vụ: xanh – {glossary.WITHIN_TARGET.lower()}, "
+                             f"vàng – {glossary.AT_RISK.lower()}, đỏ – {glossary.OVER_TARGET.lower()}", self)
         self.legend.setFont(font(9.5))
         self.legend.setWordWrap(True)
         self.legend.setStyleSheet("color: #4a5868;")
