@@ -19,7 +19,6 @@ and tickets are not transferred (the simulator never transfers).
 
 from __future__ import annotations
 
-import math
 from bisect import insort
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -28,14 +27,12 @@ from zoneinfo import ZoneInfo
 
 from common.core.clock import Clock, local_midnight
 from common.core.clock import service_day as day_of
+from common.core.estimate import RECENT_SERVICE_SAMPLE, blended_service_s, wait_seconds
 from common.core.model import CounterState, Ordering, Service, TicketStatus
 from common.core.rules import next_to_call
 from common.store import Store
 
 W = TicketStatus
-# Same figures as the store's estimate (common/store/tx.py): kept equal by the replay test.
-RECENT_SERVICE_SAMPLE = 100
-TRUSTED_SAMPLE = 30
 
 
 @dataclass(slots=True)
@@ -216,13 +213,10 @@ class Engine:
     # -- the rules the store applies in SQL
     def _estimate(self, service: str, ahead: int) -> int:
         recent = [s for _, s in self._done.get(service, [])[-RECENT_SERVICE_SAMPLE:]]
-        missing = max(0, TRUSTED_SAMPLE - len(recent))
-        mean = (sum(recent) + missing * self.default_service_s) / (len(recent) + missing)
+        mean = blended_service_s(recent, self.default_service_s)
         serving = [d for d in self.counters.values() if service in d.services]
         open_ = [d for d in serving if d.state is CounterState.OPEN]
-        if ahead == 0 and open_ and any(d.current is None for d in open_):
-            return 0
-        return math.ceil((ahead + 1) * mean / (len(open_) or len(serving) or 1))
+        return wait_seconds(ahead, mean, len(open_), len(serving), any(d.current is None for d in open_))
 
     def _current(self, counter: int, status: TicketStatus) -> SimTicket:
         t = self.counters[counter].current

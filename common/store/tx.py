@@ -7,8 +7,6 @@ its transaction.
 from __future__ import annotations
 
 import json
-import math
-from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,6 +19,7 @@ from common.core import rules
 from common.core.clock import local_midnight
 from common.core.clock import service_day as day_of
 from common.core.errors import DomainError, NotFound
+from common.core.estimate import RECENT_SERVICE_SAMPLE, blended_service_s, wait_seconds
 from common.core.events import OF_ACTION, EventKind
 from common.core.model import (
     DEFAULT_PRIORITY_CATEGORIES,
@@ -54,8 +53,6 @@ from common.store.orm import (
 )
 
 W = TicketStatus
-RECENT_SERVICE_SAMPLE = 100  # finished tickets behind each service-time estimate: one outlier moves it ≤ 1%
-TRUSTED_SAMPLE = 30  # below this many finished services, the configured default fills the rest of the sample
 
 
 class Tx:
@@ -187,10 +184,8 @@ class Tx:
         mean_service = blended_service_s([x for x in recent if x is not None], self.default_service_s)
         counters = self.counters_serving(svc.id)
         open_ = [c for c in counters if c.state == CounterState.OPEN.value]
-        servers = len(open_) or len(counters) or 1
-        if ahead == 0 and open_ and any(self.at_counter(c) is None for c in open_):
-            return 0
-        return math.ceil((ahead + 1) * mean_service / servers)
+        free = ahead == 0 and any(self.at_counter(c) is None for c in open_)  # read only when nobody is ahead
+        return wait_seconds(ahead, mean_service, len(open_), len(counters), free)
 
     # -- counters
     def take_counter(self, number: int, clerk: str, *, free: bool = True) -> tuple[CounterRow, ClerkRow]:
@@ -405,18 +400,6 @@ class Tx:
             counters.append(CounterStatus(self.counter(c), self.ticket(current) if current else None,
                                           tuple(self.ticket(h) for h in held)))
         return QueueSnapshot(self.now, tuple(services), tuple(counters), waiting)
-
-
-def blended_service_s(recent: Sequence[float], default_s: float) -> float:
-    """The mean service time to promise, which one fast or slow service cannot swing.
-
-    Until a service has TRUSTED_SAMPLE finished services, the configured default stands in
-    for the missing ones (a prior worth that many services); after that it is the mean of
-    the latest RECENT_SERVICE_SAMPLE. One 2-second service then moves a 20-minute estimate
-    by at most 1/TRUSTED_SAMPLE (3.3%), and by 1% once a service has a hundred behind it.
-    """
-    missing = max(0, TRUSTED_SAMPLE - len(recent))
-    return (sum(recent) + missing * default_s) / (len(recent) + missing) if recent or missing else default_s
 
 
 def seconds_between(start: datetime, end: datetime) -> int:
