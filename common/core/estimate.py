@@ -20,8 +20,13 @@ def blended_service_s(recent: Sequence[float], default_s: float) -> float:
     the latest RECENT_SERVICE_SAMPLE. One 2-second service then moves a 20-minute estimate
     by at most 1/TRUSTED_SAMPLE (3.3%), and by 1% once a service has a hundred behind it.
     """
-    missing = max(0, TRUSTED_SAMPLE - len(recent))
-    return (sum(recent) + missing * default_s) / (len(recent) + missing) if recent or missing else default_s
+    return blended_from_sum(sum(recent), len(recent), default_s)
+
+
+def blended_from_sum(total_s: float, count: int, default_s: float) -> float:
+    """``blended_service_s`` from the sample's sum and size (the store reads both in SQL, not the rows)."""
+    missing = max(0, TRUSTED_SAMPLE - count)
+    return (total_s + missing * default_s) / (count + missing) if count or missing else default_s
 
 
 def wait_seconds(ahead: int, mean_service_s: float, open_counters: int, serving_counters: int,

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, text
@@ -55,7 +55,12 @@ from common.store.orm import (
     SettingRow,
     TicketRow,
 )
+from common.store.catalog import Catalog
+from common.store.hotpath import Retry
+from common.store.lean import call_next_fast, issue, move_fast
 from common.store.tx import Tx, W, clerk_value, opening_hours, service_value
+
+_R = TypeVar("_R")
 
 if TYPE_CHECKING:
     from common.store.reads import Views
@@ -92,6 +97,7 @@ class Store:
         self.tz = ZoneInfo(tz) if isinstance(tz, str) else tz
         self.default_service_s = default_service_minutes * 60
         self.call_starts_service = call_starts_service
+        self.catalog = Catalog()  # services, counters, clerks: cached for the life of the store
 
     # ------------------------------------------------------------------ plumbing
     @contextmanager
@@ -116,9 +122,9 @@ class Store:
             bind = bind.execution_options(isolation_level="REPEATABLE READ")
         try:
             with Session(bind, expire_on_commit=False) as session, session.begin():
-                tx = Tx(session, self.clock.now(), self.tz, self.default_service_s)
+                tx = Tx(session, self.clock.now(), self.tz, self.default_service_s, self.catalog)
                 yield tx
-                if notify and tx.changed and not self.db.is_sqlite:
+                if notify and tx.changed and not tx.notified and not self.db.is_sqlite:
                     session.execute(select(func.pg_notify("motcua", str(tx.changed))))
         except (OperationalError, DBAPIError) as exc:
             if isinstance(exc, IntegrityError):
@@ -185,6 +191,7 @@ class Store:
             for key, value in merged.items():
                 s.merge(SettingRow(key=key, value=value))
             tx.log(EventKind.OFFICE_LOADED, detail=counts)
+        self.catalog.clear()
         return counts
 
     def add_clerk(self, username: str, full_name: str, role: Role, password: str) -> Clerk:
@@ -192,7 +199,9 @@ class Store:
         with self.transaction() as tx:
             row = self._upsert_clerk(tx.session, spec)
             tx.log(EventKind.CLERK_SAVED, k=row, detail={"role": role.value})
-            return clerk_value(row)
+            value = clerk_value(row)
+        self.catalog.clear()
+        return value
 
     @staticmethod
     def _upsert_clerk(s: Session, spec: ClerkSpec) -> ClerkRow:
@@ -304,31 +313,7 @@ class Store:
         check_hours: bool = True,
     ) -> Issued:
         with self.transaction() as tx:
-            svc = tx.service_row(service)
-            if not svc.active:
-                raise DomainError(f"Dịch vụ {svc.name_vi} đang tạm ngừng", f"{svc.name_en} is not available")
-            if check_hours and not opening_hours(svc).is_open(tx.now.astimezone(self.tz)):
-                raise DomainError(f"{svc.name_vi}: ngoài giờ tiếp nhận ({opening_hours(svc).label()})",
-                                  f"{svc.name_en} is closed now (open {opening_hours(svc).label()})")
-            if priority_category is not None:
-                tx.check_category(priority_category)
-            number = tx.next_number(svc)
-            row = TicketRow(
-                service_id=svc.id, number_service_id=svc.id, service_day=tx.day, number=number,
-                transfer_seq=0, code=f"{svc.prefix}{number:03d}", token=secrets.token_urlsafe(16),
-                status=W.WAITING.value, priority=priority_category is not None,
-                priority_category=priority_category, issued_at=tx.now, queued_at=tx.now,
-                local_hour=tx.now.astimezone(self.tz).hour, print_status=print_status.value,
-            )
-            tx.session.add(row)
-            tx.session.flush()
-            row.visit_id = row.id
-            row.people_ahead = tx.ahead_of(row)
-            row.estimated_wait_s = tx.estimate(svc, row.people_ahead)
-            detail = {"priority": priority_category} if priority_category else None
-            tx.log(EventKind.ISSUED, row, after=W.WAITING, detail=detail)
-            counters = tuple(c.number for c in tx.counters_serving(svc.id))
-            return Issued(tx.ticket(row), counters)
+            return issue(self, tx, service, priority_category, print_status, check_hours)
 
     def set_print_status(self, ticket_id: int, status: PrintStatus, detail: str | None = None) -> Ticket:
         with self.transaction() as tx:
@@ -382,13 +367,40 @@ class Store:
             return tx.counter(c)
 
     def call_next(self, counter: int, clerk: str) -> Ticket | None:
-        with self.transaction() as tx:
+        def slow(tx: Tx) -> Ticket | None:
             c, k = tx.take_counter(counter, clerk)
+            tx.check_catalog(c, k)
             row = tx.next_candidate(c)
             if row is None:
                 return None
             tx.call(row, c, k, Action.CALL_NEXT, self.call_starts_service)
             return tx.ticket(row)
+
+        if self.call_starts_service:  # two moves in one action: the general path
+            with self.transaction() as tx:
+                return slow(tx)
+        return self._fast_or_slow(lambda tx: call_next_fast(tx, counter, clerk), slow)
+
+    def _fast_or_slow(self, fast: Callable[[Tx], Ticket | None], slow: Callable[[Tx], _R]) -> _R:
+        """The few-statement path; where its checks in SQL fail, the worded one in the same transaction.
+
+        A fast path that lost a race after writing (PostgreSQL, another PC acted on the same
+        counter between its snapshot and its lock) rolls back and the slow path runs anew.
+        """
+        lost = False
+        try:
+            with self.transaction() as tx:
+                try:
+                    got = fast(tx)
+                except (Retry, IntegrityError):
+                    lost = True
+                    raise
+                return got if got is not None else slow(tx)  # type: ignore[return-value]
+        except (Retry, IntegrityError):
+            if not lost:
+                raise
+        with self.transaction() as tx:
+            return slow(tx)
 
     def call_specific(self, ref: str, counter: int, clerk: str, reason: str) -> Ticket:
         """Call one ticket out of order (typed or scanned); the reason goes into the audit log."""
@@ -409,7 +421,7 @@ class Store:
             return tx.ticket(row)
 
     def recall(self, counter: int, clerk: str) -> Ticket:
-        with self.transaction() as tx:
+        def slow(tx: Tx) -> Ticket:
             c, k = tx.take_counter(counter, clerk, free=False)
             row = tx.require_at_counter(c, Action.RECALL)
             row.last_called_at = tx.now
@@ -417,26 +429,34 @@ class Store:
             tx.apply(row, Action.RECALL, c, k, {"recall": row.recall_count})
             return tx.ticket(row)
 
+        return self._fast_or_slow(lambda tx: move_fast(tx, counter, clerk, Action.RECALL), slow)
+
     def start_service(self, counter: int, clerk: str) -> Ticket:
-        with self.transaction() as tx:
+        def slow(tx: Tx) -> Ticket:
             c, k = tx.take_counter(counter, clerk, free=False)
             row = tx.require_at_counter(c, Action.START)
             tx.start(row, c, k)
             return tx.ticket(row)
 
+        return self._fast_or_slow(lambda tx: move_fast(tx, counter, clerk, Action.START), slow)
+
     def finish_service(self, counter: int, clerk: str) -> Ticket:
-        with self.transaction() as tx:
+        def slow(tx: Tx) -> Ticket:
             c, k = tx.take_counter(counter, clerk, free=False)
             row = tx.require_at_counter(c, Action.FINISH)
             tx.close(row, Action.FINISH, c, k)
             return tx.ticket(row)
 
+        return self._fast_or_slow(lambda tx: move_fast(tx, counter, clerk, Action.FINISH), slow)
+
     def mark_no_show(self, counter: int, clerk: str) -> Ticket:
-        with self.transaction() as tx:
+        def slow(tx: Tx) -> Ticket:
             c, k = tx.take_counter(counter, clerk, free=False)
             row = tx.require_at_counter(c, Action.NO_SHOW)
             tx.apply(row, Action.NO_SHOW, c, k)
             return tx.ticket(row)
+
+        return self._fast_or_slow(lambda tx: move_fast(tx, counter, clerk, Action.NO_SHOW), slow)
 
     def transfer(self, counter: int, clerk: str, *, to_service: str | None = None,
                  to_counter: int | None = None) -> Ticket:

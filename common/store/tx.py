@@ -41,6 +41,8 @@ from common.core.model import (
 )
 from common.core.rules import Action
 from common.core.wording import refusal
+from common.store.catalog import Catalog, ServiceInfo, Snapshot
+from common.store.hotpath import call_order_by, serves_sql
 from common.store.orm import (
     ClerkRow,
     CounterRow,
@@ -58,16 +60,19 @@ W = TicketStatus
 class Tx:
     """The working state of one transaction: the session, the instant and small lookups."""
 
-    def __init__(self, session: Session, now: datetime, tz: ZoneInfo, default_service_s: float) -> None:
+    def __init__(self, session: Session, now: datetime, tz: ZoneInfo, default_service_s: float,
+                 catalog: Catalog | None = None) -> None:
         self.session = session
+        self.catalog = catalog or Catalog()
+        self.notified = False  # a hot path sent NOTIFY in its own statement
+        # Per transaction: the estimate's inputs per service (a board read asks once per waiting place).
+        self._estimate_inputs: dict[int, tuple[float, int, int, list[CounterRow]]] = {}
+        self._free: dict[int, bool] = {}
         self.default_service_s = default_service_s
         self.now = now
         self.tz = tz
         self.day = day_of(now, tz)
         self.changed = 0
-        self._services: dict[int, ServiceRow] = {}
-        self._counter_numbers: dict[int, int] = {}
-        self._clerk_names: dict[int, str] = {}
         self.dialect = session.get_bind().dialect.name
 
     # -- lookups
@@ -90,26 +95,30 @@ class Tx:
             raise NotFound(f"Không có cán bộ {username!r}", f"No clerk {username!r}")
         return row
 
+    @property
+    def snap(self) -> Snapshot:
+        """The cached services, counters and clerks (common.store.catalog)."""
+        return self.catalog.get(self.session)
+
+    def fresh_snap(self) -> Snapshot:
+        """The catalog reloaded: an id or name was missing, so another process changed the office."""
+        return self.catalog.reload(self.session)
+
     def counter_number(self, counter_id: int | None) -> int | None:
         if counter_id is None:
             return None
-        if counter_id not in self._counter_numbers:
-            self._counter_numbers[counter_id] = self.session.get(CounterRow, counter_id).number  # type: ignore[union-attr]
-        return self._counter_numbers[counter_id]
+        number = self.snap.counter_numbers.get(counter_id)
+        return number if number is not None else self.fresh_snap().counter_numbers[counter_id]
 
     def clerk_name(self, clerk_id: int | None) -> str | None:
         if clerk_id is None:
             return None
-        if clerk_id not in self._clerk_names:
-            # The user name alone: on PostgreSQL the kiosk and display roles may read no other column.
-            self._clerk_names[clerk_id] = self.session.scalar(
-                select(ClerkRow.username).where(ClerkRow.id == clerk_id))  # type: ignore[assignment]
-        return self._clerk_names[clerk_id]
+        name = self.snap.clerk_names.get(clerk_id)
+        return name if name is not None else self.fresh_snap().clerk_names[clerk_id]
 
-    def service_by_id(self, service_id: int) -> ServiceRow:
-        if service_id not in self._services:
-            self._services[service_id] = self.session.get(ServiceRow, service_id)  # type: ignore[assignment]
-        return self._services[service_id]
+    def service_by_id(self, service_id: int) -> ServiceInfo:
+        svc = self.snap.services_by_id.get(service_id)
+        return svc if svc is not None else self.fresh_snap().services_by_id[service_id]
 
     def by_token(self, token: str) -> TicketRow | None:
         return self.session.scalar(
@@ -174,18 +183,31 @@ class Tx:
         )
         return self.session.scalar(self.waiting_query(row.service_id).where(earlier)) or 0
 
-    def estimate(self, svc: ServiceRow, ahead: int) -> int:
-        """People ahead, shared among the open counters serving this service, times recent service time."""
-        # ix_tickets_service_done serves this newest-first read: O(1) in the history.
-        recent = self.session.scalars(
-            select(TicketRow.service_s).where(
-                TicketRow.service_id == svc.id, TicketRow.status == W.DONE.value, TicketRow.service_s.is_not(None))
-            .order_by(TicketRow.id.desc()).limit(RECENT_SERVICE_SAMPLE)).all()
-        mean_service = blended_service_s([x for x in recent if x is not None], self.default_service_s)
-        counters = self.counters_serving(svc.id)
-        open_ = [c for c in counters if c.state == CounterState.OPEN.value]
-        free = ahead == 0 and any(self.at_counter(c) is None for c in open_)  # read only when nobody is ahead
-        return wait_seconds(ahead, mean_service, len(open_), len(counters), free)
+    def estimate(self, svc: ServiceRow | ServiceInfo, ahead: int) -> int:
+        """People ahead, shared among the open counters serving this service, times recent service time.
+
+        The inputs are read once per service and transaction: a phone-status read asks for
+        every waiting place, and costs O(services) statements, not O(tickets).
+        """
+        inputs = self._estimate_inputs.get(svc.id)
+        if inputs is None:
+            # ix_tickets_service_done serves this newest-first read: O(1) in the history.
+            recent = self.session.scalars(
+                select(TicketRow.service_s).where(
+                    TicketRow.service_id == svc.id, TicketRow.status == W.DONE.value,
+                    TicketRow.service_s.is_not(None))
+                .order_by(TicketRow.id.desc()).limit(RECENT_SERVICE_SAMPLE)).all()
+            mean_service = blended_service_s([x for x in recent if x is not None], self.default_service_s)
+            counters = self.counters_serving(svc.id)
+            open_ = [c for c in counters if c.state == CounterState.OPEN.value]
+            inputs = self._estimate_inputs[svc.id] = (mean_service, len(open_), len(counters), open_)
+        mean_service, n_open, n_serving, open_ = inputs
+        free = False
+        if ahead == 0:  # read only when nobody is ahead, once per service
+            if svc.id not in self._free:
+                self._free[svc.id] = any(self.at_counter(c) is None for c in open_)
+            free = self._free[svc.id]
+        return wait_seconds(ahead, mean_service, n_open, n_serving, free)
 
     # -- counters
     def take_counter(self, number: int, clerk: str, *, free: bool = True) -> tuple[CounterRow, ClerkRow]:
@@ -204,6 +226,13 @@ class Tx:
                     f"Counter {c.number} is still {'serving' if current.status == W.SERVING else 'calling'} "
                     f"{current.code}")
         return c, k
+
+    def check_catalog(self, c: CounterRow, k: ClerkRow) -> None:
+        """The slow path read the rows: if the cached catalog disagrees, drop it (another process changed them)."""
+        cached = self.snap.counters.get(c.number)
+        if cached is None or cached.id != c.id or cached.ordering != c.ordering or self.snap.clerks.get(
+                k.username) != k.id:
+            self.catalog.clear()
 
     def check_holder(self, c: CounterRow, k: ClerkRow) -> None:
         if c.clerk_id not in (None, k.id):
@@ -240,21 +269,11 @@ class Tx:
 
         Keep the two in step: tests/common/core/test_call_order_store.py compares them on a real store.
         """
-        links = select(CounterServiceRow.service_id, CounterServiceRow.position).where(
-            CounterServiceRow.counter_id == c.id).subquery()
-        mine = or_(
-            TicketRow.target_counter_id == c.id,
-            TicketRow.target_counter_id.is_(None) & TicketRow.service_id.in_(select(links.c.service_id)),
-        )
-        order: list[SQLColumnExpression[Any]] = [TicketRow.priority.desc()]
-        if c.ordering == Ordering.STRICT.value:
-            position = select(links.c.position).where(links.c.service_id == TicketRow.service_id).scalar_subquery()
-            order.append(case((TicketRow.target_counter_id == c.id, -1), else_=func.coalesce(position, 0)))
-        order += [TicketRow.queued_at, TicketRow.id]
+        table = TicketRow.__table__
         query = (
             select(TicketRow)
-            .where(TicketRow.status == W.WAITING.value, TicketRow.service_day == self.day, mine)
-            .order_by(*order)
+            .where(TicketRow.status == W.WAITING.value, TicketRow.service_day == self.day, serves_sql(table, c.id))
+            .order_by(*call_order_by(Ordering(c.ordering), table, c.id))
             .limit(1)
             .with_for_update(skip_locked=True)
         )
@@ -342,7 +361,8 @@ class Tx:
         ))
         self.changed += 1
 
-    def ticket(self, row: TicketRow) -> Ticket:
+    def ticket(self, row: TicketRow | Any) -> Ticket:
+        """The ticket's value, from an ORM row or a Core row (the hot paths' RETURNING)."""
         svc = self.service_by_id(row.service_id)
         return Ticket(
             id=row.id, visit_id=row.visit_id or row.id, code=row.code, service=svc.code,

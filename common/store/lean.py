@@ -1,0 +1,118 @@
+"""The Python side of the hot paths (common.store.hotpath holds their SQL): read, compute, write once.
+
+``issue`` is shaped for additions such as a hall-wide forecast: the one read returns what the
+ticket needs, the values are computed here in plain Python, and the row is inserted once.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import TYPE_CHECKING, Any
+
+from common.core.errors import DomainError, NotFound
+from common.core.estimate import blended_from_sum, wait_seconds
+from common.core.model import Issued, PrintStatus, Ticket
+from common.core.rules import Action
+from common.store import hotpath
+from common.store.hotpath import T, W
+from common.store.tx import Tx, seconds_between
+
+if TYPE_CHECKING:
+    from common.store.operations import Store
+
+
+class _Row:
+    """A ticket row built in Python (the insert returns only its id): what ``Tx.ticket`` reads."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update({c.name: None for c in T.c})
+        self.__dict__.update(values)
+
+
+def issue(store: Store, tx: Tx, service: str, priority_category: str | None, print_status: PrintStatus,
+          check_hours: bool) -> Issued:
+    snap = tx.snap
+    info = snap.services.get(service) or tx.fresh_snap().services.get(service)
+    if info is None:
+        raise NotFound(f"Không có dịch vụ {service!r}", f"No service {service!r}")
+    priority = priority_category is not None
+    read = tx.session.execute(hotpath.issue_read(tx.dialect, info.id, tx.day, tx.now, priority)).one()
+    number, issued, ahead, recent_sum, recent_n, n_serving, n_open, free, version = read
+    if version != tx.catalog.version:  # another process changed the office since the catalog was read
+        info = tx.fresh_snap().services[service]
+    if not info.active:
+        raise DomainError(f"Dịch vụ {info.name_vi} đang tạm ngừng", f"{info.name_en} is not available")
+    local = tx.now.astimezone(store.tz)
+    if check_hours and not info.hours.is_open(local):
+        raise DomainError(f"{info.name_vi}: ngoài giờ tiếp nhận ({info.hours.label()})",
+                          f"{info.name_en} is closed now (open {info.hours.label()})")
+    if priority_category is not None and priority_category not in tx.snap.categories:
+        raise NotFound(f"Không có diện ưu tiên {priority_category!r}", f"No priority category {priority_category!r}")
+    if (info.daily_cap and issued > info.daily_cap) or number > info.number_max:
+        raise DomainError(f"{info.name_vi}: Đã hết số hôm nay", f"{info.name_en}: no more tickets today")
+    mean_service = blended_from_sum(recent_sum, recent_n, tx.default_service_s)
+    values: dict[str, Any] = {
+        "service_id": info.id, "number_service_id": info.id, "service_day": tx.day, "number": number,
+        "transfer_seq": 0, "code": f"{info.prefix}{number:03d}", "token": secrets.token_urlsafe(16),
+        "status": W.WAITING.value, "priority": priority, "priority_category": priority_category,
+        "issued_at": tx.now, "queued_at": tx.now, "local_hour": local.hour, "print_status": print_status.value,
+        "people_ahead": ahead, "estimated_wait_s": wait_seconds(ahead, mean_service, n_open, n_serving, bool(free)),
+        "recall_count": 0,
+    }
+    detail = json.dumps({"priority": priority_category}, ensure_ascii=False) if priority_category else None
+    statements = hotpath.issue_write(tx.dialect, values, detail)
+    ticket_id = tx.session.execute(statements[0]).scalar_one()
+    if len(statements) > 1:
+        tx.session.execute(statements[1](ticket_id))
+    else:
+        tx.notified = True
+    tx.changed += 1
+    return Issued(tx.ticket(_Row({**values, "id": ticket_id, "visit_id": ticket_id})), info.counters)
+
+
+def call_next_fast(tx: Tx, counter: int, clerk: str) -> Ticket | None:
+    """The next ticket called in one statement (PostgreSQL) or two (SQLite); None: use the slow path."""
+    snap = tx.snap
+    info, clerk_id = snap.counters.get(counter), snap.clerks.get(clerk)
+    if info is None or clerk_id is None:
+        return None
+    if tx.dialect == "postgresql":
+        row = tx.session.execute(hotpath.call_next_pg(info, clerk_id, tx.day, tx.now)).first()
+        if row is None:
+            return None
+        tx.notified = True
+    else:
+        got = tx.session.execute(hotpath.call_next_sqlite_pick(info, clerk_id, tx.day, tx.now)).first()
+        if got is None:
+            return None
+        wait = seconds_between(got.issued_at, tx.now)
+        row = tx.session.execute(hotpath.called_update(got.ticket_id, info, clerk_id, tx.now, wait)).one()
+    tx.changed += 1
+    return tx.ticket(row)
+
+
+def move_fast(tx: Tx, counter: int, clerk: str, action: Action) -> Ticket | None:
+    """Start, finish, recall or no-show in two statements; None: use the slow path."""
+    snap = tx.snap
+    info, clerk_id = snap.counters.get(counter), snap.clerks.get(clerk)
+    if info is None or clerk_id is None:
+        return None
+    got = tx.session.execute(hotpath.move_log(action, info, clerk_id, tx.now)).first()
+    if got is None:
+        return None
+    values: dict[str, Any] = {}
+    if action == Action.START:
+        values = {"started_at": tx.now, "walk_s": seconds_between(got.last_called_at or tx.now, tx.now)}
+    elif action == Action.FINISH:
+        values = {"finished_at": tx.now}
+        if got.started_at is not None:
+            values["service_s"] = seconds_between(got.started_at, tx.now)
+    elif action == Action.RECALL:
+        values = hotpath.recall_values(tx.now)
+    row = tx.session.execute(hotpath.move_update(action, got.ticket_id, values, tx.dialect)).first()
+    if row is None:  # another transaction moved the ticket after our event's snapshot (PostgreSQL)
+        raise hotpath.Retry
+    tx.notified = tx.dialect == "postgresql"
+    tx.changed += 1
+    return tx.ticket(row)
