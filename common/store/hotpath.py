@@ -20,8 +20,8 @@ counter, say). Nothing is written before such a None.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -44,7 +44,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.sql.elements import BindParameter
 
 from common.core import rules
 from common.core.estimate import RECENT_SERVICE_SAMPLE
@@ -58,6 +57,7 @@ from common.store.orm import (
     CounterServiceRow,
     DailyNumberRow,
     EventRow,
+    ServiceRow,
     TicketRow,
     UTCDateTime,
 )
@@ -80,8 +80,19 @@ class Retry(Exception):
     """A fast path lost a race after writing; the caller rolls back and runs the checked slow path."""
 
 
-def _now(now: datetime) -> BindParameter[datetime]:
-    return bindparam("now", now, type_=UTCDateTime())
+# Every statement is built once per shape (functools.cache) with named parameters, and
+# executed with a dict: building SQLAlchemy expressions per call cost more CPU than the SQL.
+NOW = bindparam("now", type_=UTCDateTime())
+DAY = bindparam("day", type_=Date())
+CID, CNUM = bindparam("cid", type_=Integer()), bindparam("cnum", type_=Integer())
+CORD = bindparam("cord", type_=String())
+KID, SID, TID = bindparam("kid", type_=Integer()), bindparam("sid", type_=Integer()), bindparam("tid", type_=Integer())
+Q, B, IT, R = T.alias("q"), T.alias("b"), T.alias("i"), T.alias("r")  # queue, busy check, its times, recent
+
+
+def counter_params(counter: CounterInfo, clerk_id: int, day: date, now: datetime) -> dict[str, Any]:
+    return {"cid": counter.id, "cnum": counter.number, "cord": counter.ordering.value, "kid": clerk_id,
+            "day": day, "now": now}
 
 
 # ---------------------------------------------------------------------------- the call order in SQL
@@ -108,14 +119,17 @@ def serves_sql(t: Any, counter_id: Any) -> ColumnElement[bool]:
                and_(t.c.target_counter_id.is_(None), t.c.service_id.in_(mine)))
 
 
-def _counter_ready(counter: CounterInfo, clerk_id: int) -> ColumnElement[bool]:
+def _counter_ready() -> ColumnElement[bool]:
     """The counter is open, held by this clerk, configured as cached; the clerk is active."""
     return and_(
-        exists().where(C.c.id == counter.id, C.c.number == counter.number, C.c.active.is_(True),
-                       C.c.state == CounterState.OPEN.value, C.c.clerk_id == clerk_id,
-                       C.c.ordering == counter.ordering.value),
-        exists().where(K.c.id == clerk_id, K.c.active.is_(True)),
+        exists().where(C.c.id == CID, C.c.number == CNUM, C.c.active.is_(True),
+                       C.c.state == CounterState.OPEN.value, C.c.clerk_id == KID, C.c.ordering == CORD),
+        exists().where(K.c.id == KID, K.c.active.is_(True)),
     )
+
+
+def _free() -> ColumnElement[bool]:
+    return ~exists().where(B.c.counter_id == CID, B.c.status.in_(AT_COUNTER))
 
 
 def seconds_sql(start: Any, now: Any) -> ColumnElement[int]:
@@ -127,139 +141,132 @@ def seconds_sql(start: Any, now: Any) -> ColumnElement[int]:
 
 
 # ---------------------------------------------------------------------------- issue
-def issue_read(dialect: str, service_id: int, day: date, now: datetime, priority: bool) -> Any:
-    """Take the next number, and read everything the ticket needs, in one statement.
+@cache
+def issue_read(dialect: str, priority: bool) -> Any:
+    """Take the next number, and read everything the ticket needs, in one statement (params: sid, day, now).
 
     Returns (last_number, issued, ahead, recent_sum, recent_count, serving, open, free, version).
     The number's row is upserted first; if a check then refuses the ticket the transaction
-    rolls back and the number is not used.
+    rolls back and the number is not used. number_min is read from the row, not the cache.
     """
-    ins = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(DN)
-    from common.store.orm import ServiceRow  # the services table: number_min is read fresh, not cached
-
     S = ServiceRow.__table__
-    day_p = bindparam("day", day, type_=Date())
+    ins = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(DN)
     stmt = ins.from_select(
         ["service_id", "service_day", "last_number", "issued"],
-        select(S.c.id, day_p, S.c.number_min, literal(1, Integer)).where(S.c.id == service_id),
+        select(S.c.id, DAY, S.c.number_min, literal(1, Integer)).where(S.c.id == SID),
     )
-    q = T.alias("q")
-    now_p = _now(now)
-    earlier = and_(q.c.priority.is_(True), q.c.queued_at <= now_p) if priority else or_(
-        q.c.priority.is_(True), q.c.queued_at <= now_p)
-    ahead = select(func.count()).where(q.c.status == W.WAITING.value, q.c.service_id == service_id,
-                                       q.c.service_day == day_p, earlier).scalar_subquery()
+    earlier = and_(Q.c.priority.is_(True), Q.c.queued_at <= NOW) if priority else or_(
+        Q.c.priority.is_(True), Q.c.queued_at <= NOW)
+    ahead = select(func.count()).where(Q.c.status == W.WAITING.value, Q.c.service_id == SID,
+                                       Q.c.service_day == DAY, earlier).scalar_subquery()
     # ix_tickets_service_done serves this newest-first LIMIT: O(1) in the history.
-    r = T.alias("r")
-    recent = select(r.c.service_s).where(
-        r.c.service_id == service_id, r.c.status == W.DONE.value, r.c.service_s.is_not(None),
-    ).order_by(r.c.id.desc()).limit(RECENT_SERVICE_SAMPLE).subquery("recent")
+    recent = select(R.c.service_s).where(
+        R.c.service_id == SID, R.c.status == W.DONE.value, R.c.service_s.is_not(None),
+    ).order_by(R.c.id.desc()).limit(RECENT_SERVICE_SAMPLE).subquery("recent")
     recent_sum = select(func.coalesce(func.sum(recent.c.service_s), 0)).scalar_subquery()
     recent_n = select(func.count()).select_from(recent).scalar_subquery()
-    c2, cs2, b = C.alias("c2"), CS.alias("cs2"), T.alias("b")
-    serving_where = [cs2.c.service_id == service_id, c2.c.active.is_(True)]
+    c2, cs2 = C.alias("c2"), CS.alias("cs2")
+    serving_where = [cs2.c.service_id == SID, c2.c.active.is_(True)]
     linked = c2.join(cs2, cs2.c.counter_id == c2.c.id)
     n_serving = select(func.count()).select_from(linked).where(*serving_where).scalar_subquery()
     is_open = c2.c.state == CounterState.OPEN.value
     n_open = select(func.count()).select_from(linked).where(*serving_where, is_open).scalar_subquery()
-    busy = exists().where(b.c.counter_id == c2.c.id, b.c.status.in_(AT_COUNTER))
+    busy = exists().where(B.c.counter_id == c2.c.id, B.c.status.in_(AT_COUNTER))
     free = exists(select(c2.c.id).select_from(linked).where(*serving_where, is_open, ~busy))
-    free_col = case((free, 1), else_=0)
     return stmt.on_conflict_do_update(
         index_elements=[DN.c.service_id, DN.c.service_day],
         set_={"last_number": DN.c.last_number + 1, "issued": DN.c.issued + 1},
-    ).returning(DN.c.last_number, DN.c.issued, ahead, recent_sum, recent_n, n_serving, n_open, free_col,
-                version_query().scalar_subquery())
+    ).returning(DN.c.last_number, DN.c.issued, ahead, recent_sum, recent_n, n_serving, n_open,
+                case((free, 1), else_=0), version_query().scalar_subquery())
 
 
-def issue_write(dialect: str, values: Mapping[str, Any], event_detail: str | None) -> list[Any]:
-    """The ticket row, inserted once with everything computed; and its ``issued`` event.
+ISSUE_COLUMNS = ("service_id", "number_service_id", "service_day", "number", "transfer_seq", "code", "token",
+                 "status", "priority", "priority_category", "issued_at", "queued_at", "local_hour", "print_status",
+                 "people_ahead", "estimated_wait_s", "recall_count")
+ISSUE_EVENT_COLUMNS = ["at", "kind", "ticket_id", "to_status", "detail"]
 
-    PostgreSQL: one statement (id from the sequence, so visit_id = id in the same insert, the
-    event and the notification in the same CTE). SQLite: two, under the write lock, where
-    max(id) + 1 is the next id (tickets are never deleted).
+
+def _issued_event(ticket_id: Any) -> Any:
+    return select(NOW, literal(EventKind.ISSUED.value, String), ticket_id, literal(W.WAITING.value, String),
+                  bindparam("detail", type_=String()))
+
+
+@cache
+def issue_write(dialect: str) -> Any:
+    """The ticket row, inserted once with everything computed (params: v_<column>, now, detail).
+
+    PostgreSQL: also its ``issued`` event and the notification, in the same CTE (id from the
+    sequence, so visit_id = id in the same insert). SQLite: the ticket alone; under the write
+    lock max(id) + 1 is the next id (tickets are never deleted); then ``issued_event``.
     """
-    now = values["issued_at"]
-    cols = [k for k in values]
-    params = [bindparam(f"v_{k}", v, type_=T.c[k].type) for k, v in values.items()]
-    event_cols = ["at", "kind", "ticket_id", "to_status", "detail"]
-
-    def event_from(ticket_id: Any) -> Any:
-        return select(_now(now), literal(EventKind.ISSUED.value, String), ticket_id,
-                      literal(W.WAITING.value, String), literal(event_detail, String))
-
+    params = [bindparam(f"v_{k}", type_=T.c[k].type) for k in ISSUE_COLUMNS]
     if dialect == "postgresql":
         n = select(func.nextval(func.pg_get_serial_sequence("tickets", "id")).label("id")).cte("n")
-        t = insert(T).from_select(["id", "visit_id", *cols], select(n.c.id, n.c.id, *params)).returning(
+        t = insert(T).from_select(["id", "visit_id", *ISSUE_COLUMNS], select(n.c.id, n.c.id, *params)).returning(
             T.c.id).cte("t")
-        ev = insert(E).from_select(event_cols, event_from(t.c.id)).cte("ev")
-        return [select(t.c.id, func.pg_notify(NOTIFY_CHANNEL, "1")).add_cte(ev)]
+        ev = insert(E).from_select(ISSUE_EVENT_COLUMNS, _issued_event(t.c.id)).cte("ev")
+        return select(t.c.id, func.pg_notify(NOTIFY_CHANNEL, "1")).add_cte(ev)
     next_id = select(func.coalesce(func.max(T.c.id), 0) + 1).scalar_subquery()
-    t_ins = insert(T).from_select(["id", "visit_id", *cols], select(next_id, next_id, *params)).returning(T.c.id)
-    return [t_ins, lambda ticket_id: insert(E).from_select(
-        event_cols, event_from(literal(ticket_id, Integer)))]
+    return insert(T).from_select(["id", "visit_id", *ISSUE_COLUMNS], select(next_id, next_id, *params)).returning(
+        T.c.id)
+
+
+@cache
+def issued_event() -> Any:
+    """SQLite: the ticket's ``issued`` event (params: tid, now, detail)."""
+    return insert(E).from_select(ISSUE_EVENT_COLUMNS, _issued_event(TID))
 
 
 # ---------------------------------------------------------------------------- call next
-def call_next_pg(counter: CounterInfo, clerk_id: int, day: date, now: datetime) -> Any:
-    """One statement: lock the counter, pick (SKIP LOCKED, the rule's order), update, log, notify."""
-    now_p = _now(now)
-    c = select(C.c.id).where(C.c.id == counter.id, _counter_ready(counter, clerk_id)).with_for_update().cte("c")
-    q, b = T.alias("q"), T.alias("b")
-    pick = (
-        select(q.c.id)
-        .where(q.c.status == W.WAITING.value, q.c.service_day == bindparam("day", day, type_=Date()),
-               serves_sql(q, counter.id), exists(select(c.c.id)),
-               ~exists().where(b.c.counter_id == counter.id, b.c.status.in_(AT_COUNTER)))
-        .order_by(*call_order_by(counter.ordering, q, counter.id))
-        .limit(1)
-        .with_for_update(skip_locked=True, of=q)
-        .cte("pick")
-    )
-    upd = (
-        update(T).where(T.c.id == pick.c.id, T.c.status == W.WAITING.value)
-        .values(status=W.CALLED.value, counter_id=counter.id, clerk_id=clerk_id, target_counter_id=None,
-                first_called_at=func.coalesce(T.c.first_called_at, now_p), called_at=now_p,
-                wait_s=seconds_sql(T.c.issued_at, now_p), last_called_at=now_p)
-        .returning(*T.c).cte("upd")
-    )
-    ev = insert(E).from_select(
-        ["at", "kind", "ticket_id", "counter_id", "clerk_id", "from_status", "to_status"],
-        select(now_p, literal(OF_ACTION[Action.CALL_NEXT].value, String), upd.c.id, literal(counter.id, Integer),
-               literal(clerk_id, Integer), literal(W.WAITING.value, String), literal(W.CALLED.value, String)),
-    ).cte("ev")
+CALL_EVENT_COLUMNS = ["at", "kind", "ticket_id", "counter_id", "clerk_id", "from_status", "to_status"]
+
+
+def _pick() -> Any:
+    return select(Q.c.id).where(Q.c.status == W.WAITING.value, Q.c.service_day == DAY, serves_sql(Q, CID))
+
+
+def _call_event(ticket_id: Any) -> Any:
+    return select(NOW, literal(OF_ACTION[Action.CALL_NEXT].value, String), ticket_id, CID, KID,
+                  literal(W.WAITING.value, String), literal(W.CALLED.value, String))
+
+
+def _called_values(wait_s: Any) -> dict[str, Any]:
+    return {"status": W.CALLED.value, "counter_id": CID, "clerk_id": KID, "target_counter_id": None,
+            "first_called_at": func.coalesce(T.c.first_called_at, NOW), "called_at": NOW, "wait_s": wait_s,
+            "last_called_at": NOW}
+
+
+@cache
+def call_next_pg(ordering: Ordering) -> Any:
+    """One statement: lock the counter, pick (SKIP LOCKED, the rule's order), update, log, notify.
+
+    Params: counter_params(). No row: the counter was not ready or nobody waits.
+    """
+    c = select(C.c.id).where(C.c.id == CID, _counter_ready()).with_for_update().cte("c")
+    pick = (_pick().where(exists(select(c.c.id)), _free())
+            .order_by(*call_order_by(ordering, Q, CID)).limit(1)
+            .with_for_update(skip_locked=True, of=Q).cte("pick"))
+    upd = (update(T).where(T.c.id == pick.c.id, T.c.status == W.WAITING.value)
+           .values(**_called_values(seconds_sql(T.c.issued_at, NOW))).returning(*T.c).cte("upd"))
+    ev = insert(E).from_select(CALL_EVENT_COLUMNS, _call_event(upd.c.id)).cte("ev")
     return select(*upd.c, func.pg_notify(NOTIFY_CHANNEL, "1").label("notified")).add_cte(ev)
 
 
-def call_next_sqlite_pick(counter: CounterInfo, clerk_id: int, day: date, now: datetime) -> Any:
+@cache
+def call_next_sqlite_pick(ordering: Ordering) -> Any:
     """The ``called`` event inserted straight from the pick; returns the ticket id and its issue time."""
-    q, b, i = T.alias("q"), T.alias("b"), T.alias("i")
-    pick = (
-        select(q.c.id)
-        .where(q.c.status == W.WAITING.value, q.c.service_day == bindparam("day", day, type_=Date()),
-               serves_sql(q, counter.id))
-        .order_by(*call_order_by(counter.ordering, q, counter.id))
-        .limit(1)
-        .subquery("pick")
-    )
-    source = select(
-        _now(now), literal(OF_ACTION[Action.CALL_NEXT].value, String), pick.c.id, literal(counter.id, Integer),
-        literal(clerk_id, Integer), literal(W.WAITING.value, String), literal(W.CALLED.value, String),
-    ).select_from(pick).where(
-        _counter_ready(counter, clerk_id), ~exists().where(b.c.counter_id == counter.id, b.c.status.in_(AT_COUNTER)))
-    issued_at = select(i.c.issued_at).where(i.c.id == OUTER_TICKET_ID).scalar_subquery()
-    return insert(E).from_select(
-        ["at", "kind", "ticket_id", "counter_id", "clerk_id", "from_status", "to_status"], source,
-    ).returning(E.c.ticket_id, type_coerce(issued_at, UTCDateTime()).label("issued_at"))
+    pick = _pick().order_by(*call_order_by(ordering, Q, CID)).limit(1).subquery("pick")
+    source = _call_event(pick.c.id).select_from(pick).where(_counter_ready(), _free())
+    issued_at = select(IT.c.issued_at).where(IT.c.id == OUTER_TICKET_ID).scalar_subquery()
+    return insert(E).from_select(CALL_EVENT_COLUMNS, source).returning(
+        E.c.ticket_id, type_coerce(issued_at, UTCDateTime()).label("issued_at"))
 
 
-def called_update(ticket_id: int, counter: CounterInfo, clerk_id: int, now: datetime, wait_s: int) -> Any:
-    now_p = _now(now)
-    return (update(T).where(T.c.id == ticket_id, T.c.status == W.WAITING.value)
-            .values(status=W.CALLED.value, counter_id=counter.id, clerk_id=clerk_id, target_counter_id=None,
-                    first_called_at=func.coalesce(T.c.first_called_at, now_p), called_at=now_p, wait_s=wait_s,
-                    last_called_at=now_p)
-            .returning(*T.c))
+@cache
+def called_update() -> Any:
+    """SQLite: the picked ticket called (params: tid, cid, kid, now, wait)."""
+    return (update(T).where(T.c.id == TID, T.c.status == W.WAITING.value)
+            .values(**_called_values(bindparam("wait", type_=Integer()))).returning(*T.c))
 
 
 # ---------------------------------------------------------------------------- moves at the counter
@@ -274,37 +281,46 @@ def move_states(action: Action) -> tuple[TicketStatus, TicketStatus]:
     return before, after
 
 
-def move_log(action: Action, counter: CounterInfo, clerk_id: int, now: datetime) -> Any:
-    """Log the move from the ticket at the counter; returns the ticket's id and the times the update needs."""
+@cache
+def move_log(action: Action) -> Any:
+    """Log the move from the ticket at the counter; returns the ticket's id and the times the update needs.
+
+    Params: counter_params(). No row: the counter was not ready or its ticket is in another state.
+    """
     before, after = move_states(action)
-    t, i = T.alias("t"), T.alias("i")
+    t = T.alias("t")
     detail: Any = literal(None, String)
     if action == Action.RECALL:  # json.dumps({"recall": n}), written in SQL
         detail = literal('{"recall": ', String) + cast(t.c.recall_count + 1, String) + literal("}", String)
     source = select(
-        _now(now), literal(OF_ACTION[action].value, String), t.c.id, literal(counter.id, Integer),
-        literal(clerk_id, Integer), t.c.status, literal(after.value, String), detail,
-    ).where(t.c.counter_id == counter.id, t.c.status == before.value, _counter_ready(counter, clerk_id))
+        NOW, literal(OF_ACTION[action].value, String), t.c.id, CID, KID, t.c.status,
+        literal(after.value, String), detail,
+    ).where(t.c.counter_id == CID, t.c.status == before.value, _counter_ready())
 
     def of_ticket(col: str) -> Any:
         # type_coerce, not CAST: SQLite would turn CAST(text AS DATETIME) into a number.
-        return type_coerce(select(i.c[col]).where(i.c.id == OUTER_TICKET_ID).scalar_subquery(),
+        return type_coerce(select(IT.c[col]).where(IT.c.id == OUTER_TICKET_ID).scalar_subquery(),
                            UTCDateTime()).label(col)
 
-    return insert(E).from_select(
-        ["at", "kind", "ticket_id", "counter_id", "clerk_id", "from_status", "to_status", "detail"], source,
-    ).returning(E.c.ticket_id, of_ticket("last_called_at"), of_ticket("started_at"))
+    return insert(E).from_select([*CALL_EVENT_COLUMNS, "detail"], source).returning(
+        E.c.ticket_id, of_ticket("last_called_at"), of_ticket("started_at"))
 
 
-def move_update(action: Action, ticket_id: int, values: dict[str, Any], dialect: str) -> Any:
+MOVE_VALUES: dict[Action, dict[str, Any]] = {
+    Action.START: {"started_at": NOW, "walk_s": bindparam("walk_s", type_=Integer())},
+    Action.FINISH: {"finished_at": NOW, "service_s": bindparam("service_s", type_=Integer())},
+    Action.RECALL: {"last_called_at": NOW, "recall_count": T.c.recall_count + 1},
+    Action.NO_SHOW: {},
+}
+
+
+@cache
+def move_update(action: Action, dialect: str) -> Any:
+    """The ticket moved (params: tid, now, and walk_s or service_s); no row: another PC moved it first."""
     before, after = move_states(action)
-    stmt = update(T).where(T.c.id == ticket_id, T.c.status == before.value).values(status=after.value, **values)
+    stmt = update(T).where(T.c.id == TID, T.c.status == before.value).values(
+        status=after.value, **MOVE_VALUES[action])
     cols: list[Any] = list(T.c)
     if dialect == "postgresql":
         cols.append(func.pg_notify(NOTIFY_CHANNEL, "1").label("notified"))
     return stmt.returning(*cols)
-
-
-def recall_values(now: datetime) -> dict[str, Any]:
-    return {"last_called_at": _now(now), "recall_count": T.c.recall_count + 1}
-

@@ -37,7 +37,8 @@ def issue(store: Store, tx: Tx, service: str, priority_category: str | None, pri
     if info is None:
         raise NotFound(f"Không có dịch vụ {service!r}", f"No service {service!r}")
     priority = priority_category is not None
-    read = tx.session.execute(hotpath.issue_read(tx.dialect, info.id, tx.day, tx.now, priority)).one()
+    read = tx.session.execute(hotpath.issue_read(tx.dialect, priority),
+                              {"sid": info.id, "day": tx.day, "now": tx.now}).one()
     number, issued, ahead, recent_sum, recent_n, n_serving, n_open, free, version = read
     if version != tx.catalog.version:  # another process changed the office since the catalog was read
         info = tx.fresh_snap().services[service]
@@ -61,12 +62,13 @@ def issue(store: Store, tx: Tx, service: str, priority_category: str | None, pri
         "recall_count": 0,
     }
     detail = json.dumps({"priority": priority_category}, ensure_ascii=False) if priority_category else None
-    statements = hotpath.issue_write(tx.dialect, values, detail)
-    ticket_id = tx.session.execute(statements[0]).scalar_one()
-    if len(statements) > 1:
-        tx.session.execute(statements[1](ticket_id))
+    params = {f"v_{k}": values[k] for k in hotpath.ISSUE_COLUMNS}
+    params.update(now=tx.now, detail=detail)
+    ticket_id = tx.session.execute(hotpath.issue_write(tx.dialect), params).scalar_one()
+    if tx.dialect == "postgresql":
+        tx.notified = True  # the event and the notification went with the insert
     else:
-        tx.notified = True
+        tx.session.execute(hotpath.issued_event(), {**params, "tid": ticket_id})
     tx.changed += 1
     return Issued(tx.ticket(_Row({**values, "id": ticket_id, "visit_id": ticket_id})), info.counters)
 
@@ -77,17 +79,18 @@ def call_next_fast(tx: Tx, counter: int, clerk: str) -> Ticket | None:
     info, clerk_id = snap.counters.get(counter), snap.clerks.get(clerk)
     if info is None or clerk_id is None:
         return None
+    params = hotpath.counter_params(info, clerk_id, tx.day, tx.now)
     if tx.dialect == "postgresql":
-        row = tx.session.execute(hotpath.call_next_pg(info, clerk_id, tx.day, tx.now)).first()
+        row = tx.session.execute(hotpath.call_next_pg(info.ordering), params).first()
         if row is None:
             return None
         tx.notified = True
     else:
-        got = tx.session.execute(hotpath.call_next_sqlite_pick(info, clerk_id, tx.day, tx.now)).first()
+        got = tx.session.execute(hotpath.call_next_sqlite_pick(info.ordering), params).first()
         if got is None:
             return None
-        wait = seconds_between(got.issued_at, tx.now)
-        row = tx.session.execute(hotpath.called_update(got.ticket_id, info, clerk_id, tx.now, wait)).one()
+        params.update(tid=got.ticket_id, wait=seconds_between(got.issued_at, tx.now))
+        row = tx.session.execute(hotpath.called_update(), params).one()
     tx.changed += 1
     return tx.ticket(row)
 
@@ -98,19 +101,16 @@ def move_fast(tx: Tx, counter: int, clerk: str, action: Action) -> Ticket | None
     info, clerk_id = snap.counters.get(counter), snap.clerks.get(clerk)
     if info is None or clerk_id is None:
         return None
-    got = tx.session.execute(hotpath.move_log(action, info, clerk_id, tx.now)).first()
+    params = hotpath.counter_params(info, clerk_id, tx.day, tx.now)
+    got = tx.session.execute(hotpath.move_log(action), params).first()
     if got is None:
         return None
-    values: dict[str, Any] = {}
+    params["tid"] = got.ticket_id
     if action == Action.START:
-        values = {"started_at": tx.now, "walk_s": seconds_between(got.last_called_at or tx.now, tx.now)}
-    elif action == Action.FINISH:
-        values = {"finished_at": tx.now}
-        if got.started_at is not None:
-            values["service_s"] = seconds_between(got.started_at, tx.now)
-    elif action == Action.RECALL:
-        values = hotpath.recall_values(tx.now)
-    row = tx.session.execute(hotpath.move_update(action, got.ticket_id, values, tx.dialect)).first()
+        params["walk_s"] = seconds_between(got.last_called_at or tx.now, tx.now)
+    elif action == Action.FINISH:  # a serving ticket always has started_at (a held one keeps it)
+        params["service_s"] = seconds_between(got.started_at, tx.now) if got.started_at is not None else None
+    row = tx.session.execute(hotpath.move_update(action, tx.dialect), params).first()
     if row is None:  # another transaction moved the ticket after our event's snapshot (PostgreSQL)
         raise hotpath.Retry
     tx.notified = tx.dialect == "postgresql"

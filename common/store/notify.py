@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 from common.core.errors import StoreUnavailable
 from common.core.model import Event
 from common.store import Store
+from common.store.catalog import CATALOG_KINDS
 from common.store.db import first_line
 
 SQLITE_POLL_SECONDS = 0.05
@@ -56,6 +57,8 @@ class ChangeFeed:
             raise
         if events:
             self.last_id = events[-1].id
+            if any(e.kind in CATALOG_KINDS for e in events):  # the office or a clerk changed: re-read them
+                self.store.catalog.clear()
         return events
 
     def close(self) -> None:

@@ -45,7 +45,10 @@ from common.core.model import (
 from common.core.rules import Action
 from common.settings import DEFAULTS
 from common.store import passwords
+from common.store.catalog import Catalog
 from common.store.db import READONLY_OPTION, SQLITE_BUSY_TIMEOUT_MS, Database, first_line
+from common.store.hotpath import Retry
+from common.store.lean import call_next_fast, issue, move_fast
 from common.store.orm import (
     ClerkRow,
     CounterRow,
@@ -55,10 +58,7 @@ from common.store.orm import (
     SettingRow,
     TicketRow,
 )
-from common.store.catalog import Catalog
-from common.store.hotpath import Retry
-from common.store.lean import call_next_fast, issue, move_fast
-from common.store.tx import Tx, W, clerk_value, opening_hours, service_value
+from common.store.tx import Tx, W, clerk_value, service_value
 
 _R = TypeVar("_R")
 

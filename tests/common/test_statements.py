@@ -1,0 +1,106 @@
+"""Statements per action, counted with SQLAlchemy's ``before_cursor_execute``, so that they cannot creep back.
+
+Issue 12 measured 12 statements per ticket and 11 round trips per call. Every statement the
+driver sends is counted, BEGIN IMMEDIATE included (SQLite); COMMIT is not a statement there
+(the driver's commit()). On PostgreSQL psycopg's implicit BEGIN rides with the first statement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlalchemy import event, select
+
+from common.core.clock import ManualClock
+from common.core.rules import call_order
+from common.store import Store
+from common.store.hotpath import call_order_by, serves_sql
+from common.store.orm import TicketRow
+from tests.common.core.test_call_order_store import CLERKS, build_queue
+
+
+@contextmanager
+def counting(store: Store) -> Iterator[list[str]]:
+    sent: list[str] = []
+
+    def on_execute(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        sent.append(statement.split(None, 1)[0].upper() + " " + statement[:60].replace("\n", " "))
+
+    event.listen(store.db.engine, "before_cursor_execute", on_execute)
+    try:
+        yield sent
+    finally:
+        event.remove(store.db.engine, "before_cursor_execute", on_execute)
+
+
+def count(store: Store, action: Callable[[], Any]) -> tuple[int, list[str], Any]:
+    with counting(store) as sent:
+        result = action()
+    return len(sent), sent, result
+
+
+def test_statements_per_action(store: Store, clock: ManualClock) -> None:
+    pg = not store.db.is_sqlite
+    store.sign_in(1, "lan")
+    service = next(c for c in store.counters() if c.number == 1).services[0]
+    store.issue_ticket(service)  # the catalog is read once, for the life of the store
+    clock.advance(30)
+
+    n, sent, issued = count(store, lambda: store.issue_ticket(service, "elderly"))
+    assert n <= (2 if pg else 4), sent
+    assert sum(s.startswith("INSERT") and "tickets" in s for s in sent) <= 1, sent  # inserted once
+    assert not any(s.startswith("UPDATE") for s in sent), sent  # and never updated after
+    assert issued.ticket.people_ahead == 0 and issued.ticket.priority
+
+    clock.advance(60)
+    n, sent, called = count(store, lambda: store.call_next(1, "lan"))
+    assert n == (1 if pg else 3), sent
+    assert called is not None and called.id == issued.ticket.id and called.counter == 1  # the priority first
+    assert called.status == "called"
+
+    for name, action in [("recall", store.recall), ("start", store.start_service),
+                         ("finish", store.finish_service)]:
+        clock.advance(20)
+        n, sent, ticket = count(store, lambda action=action: action(1, "lan"))  # type: ignore[misc]
+        assert n <= (2 if pg else 3), (name, sent)
+    assert ticket.status == "done"
+    with store.transaction(readonly=True) as tx:
+        row = tx.session.get(TicketRow, ticket.id)
+        assert row is not None
+        # The seconds the reports aggregate: wait (issue → call), walk (last call → start), service.
+        assert (row.recall_count, row.wait_s, row.walk_s, row.service_s) == (1, 60, 20, 20)
+
+    called = store.call_next(1, "lan")
+    assert called is not None
+    n, sent, ticket = count(store, lambda: store.mark_no_show(1, "lan"))
+    assert n <= (2 if pg else 3), sent
+    assert ticket.status == "no_show"
+
+
+def test_refused_moves_still_worded(store: Store) -> None:
+    """The fast paths fall back to the checked path, which says why in one line."""
+    store.sign_in(1, "lan")
+    with pytest.raises(Exception, match="chưa gọi vé nào"):
+        store.finish_service(1, "lan")
+    assert store.call_next(1, "lan") is None  # nobody waiting: no ticket, no error
+
+
+@pytest.mark.parametrize("seed", [4, 5, 6, 7])
+def test_sql_order_is_the_rule_order(store: Store, clock: ManualClock, seed: int) -> None:
+    """``call_order_by`` sorts every waiting ticket as ``rules.call_order`` does, for each counter."""
+    build_queue(store, clock, seed)
+    snap = store.snapshot()
+    table = TicketRow.__table__
+    for status in snap.counters:
+        counter = status.counter
+        if counter.number not in CLERKS:
+            continue
+        with store.transaction(readonly=True) as tx:
+            cid = tx.snap.counters[counter.number].id
+            ids = list(tx.session.scalars(
+                select(table.c.id).where(table.c.status == "waiting", serves_sql(table, cid))
+                .order_by(*call_order_by(counter.ordering, table, cid))))
+        assert ids == [t.id for t in call_order(counter, snap.waiting)], counter.number
