@@ -40,6 +40,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    text,
     type_coerce,
     update,
 )
@@ -171,7 +172,9 @@ def issue_read(dialect: str, priority: bool) -> Any:
     n_serving = select(func.count()).select_from(linked).where(*serving_where).scalar_subquery()
     is_open = c2.c.state == CounterState.OPEN.value
     n_open = select(func.count()).select_from(linked).where(*serving_where, is_open).scalar_subquery()
-    busy = exists().where(B.c.counter_id == c2.c.id, B.c.status.in_(AT_COUNTER))
+    # Spelled out: SQLAlchemy renders RETURNING columns unqualified, even inside subqueries, and a bare
+    # "counter_id = id" would compare the ticket with itself. (The other subqueries name one table each.)
+    busy = exists().where(text("b.counter_id = c2.id"), B.c.status.in_(AT_COUNTER))
     free = exists(select(c2.c.id).select_from(linked).where(*serving_where, is_open, ~busy))
     return stmt.on_conflict_do_update(
         index_elements=[DN.c.service_id, DN.c.service_day],
