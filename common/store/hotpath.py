@@ -21,6 +21,7 @@ counter, say). Nothing is written before such a None.
 from __future__ import annotations
 
 from datetime import date, datetime
+import typing
 from functools import cache
 from typing import Any
 
@@ -29,6 +30,7 @@ from sqlalchemy import (
     Date,
     Integer,
     String,
+    Table,
     and_,
     bindparam,
     case,
@@ -64,17 +66,17 @@ from common.store.orm import (
 )
 
 W = TicketStatus
-T = TicketRow.__table__
-E = EventRow.__table__
-C = CounterRow.__table__
-K = ClerkRow.__table__
-CS = CounterServiceRow.__table__
-DN = DailyNumberRow.__table__
+T = typing.cast(Table, TicketRow.__table__)
+E = typing.cast(Table, EventRow.__table__)
+C = typing.cast(Table, CounterRow.__table__)
+K = typing.cast(Table, ClerkRow.__table__)
+CS = typing.cast(Table, CounterServiceRow.__table__)
+DN = typing.cast(Table, DailyNumberRow.__table__)
 AT_COUNTER = sorted(s.value for s in rules.AT_COUNTER)
 NOTIFY_CHANNEL = "motcua"
 # The inserted event's ticket_id, from inside a RETURNING subquery over an aliased tickets table
 # (SQLAlchemy would otherwise add ``events`` to that subquery's FROM).
-OUTER_TICKET_ID = literal_column("ticket_id")
+OUTER_TICKET_ID: ColumnElement[int] = literal_column("ticket_id", Integer())
 
 
 class Retry(Exception):
@@ -150,7 +152,7 @@ def issue_read(dialect: str, priority: bool) -> Any:
     The number's row is upserted first; if a check then refuses the ticket the transaction
     rolls back and the number is not used. number_min is read from the row, not the cache.
     """
-    S = ServiceRow.__table__
+    S = typing.cast(Table, ServiceRow.__table__)
     ins = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(DN)
     stmt = ins.from_select(
         ["service_id", "service_day", "last_number", "issued"],
