@@ -20,8 +20,8 @@ counter, say). Nothing is written before such a None.
 
 from __future__ import annotations
 
-from datetime import date, datetime
 import typing
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 
