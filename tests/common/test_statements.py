@@ -104,3 +104,18 @@ def test_sql_order_is_the_rule_order(store: Store, clock: ManualClock, seed: int
                 select(table.c.id).where(table.c.status == "waiting", serves_sql(table, cid))
                 .order_by(*call_order_by(counter.ordering, table, cid))))
         assert ids == [t.id for t in call_order(counter, snap.waiting)], counter.number
+
+
+def test_phone_statuses_cost_per_service_not_per_ticket(store: Store, clock: ManualClock) -> None:
+    """One status read: the estimate's inputs are read once per service and transaction (issue 12)."""
+    store.sign_in(1, "lan")
+    service = next(c for c in store.counters() if c.number == 1).services[0]
+    store.issue_ticket(service)
+    store.views.statuses()  # the catalog, read once for the life of the store
+    few, _, _ = count(store, store.views.statuses)
+    for _ in range(12):
+        clock.advance(10)
+        store.issue_ticket(service)
+    many, sent, statuses = count(store, store.views.statuses)
+    assert len(statuses) == 13
+    assert many == few, sent
