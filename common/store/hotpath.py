@@ -123,16 +123,19 @@ def serves_sql(t: Any, counter_id: Any) -> ColumnElement[bool]:
 
 
 def _counter_ready() -> ColumnElement[bool]:
-    """The counter is open, held by this clerk, configured as cached; the clerk is active."""
+    """The counter is open, held by this clerk, configured as cached; the clerk is active.
+
+    EXISTS names a column, never ``*``: the counter role may not read clerks.password_hash.
+    """
     return and_(
-        exists().where(C.c.id == CID, C.c.number == CNUM, C.c.active.is_(True),
-                       C.c.state == CounterState.OPEN.value, C.c.clerk_id == KID, C.c.ordering == CORD),
-        exists().where(K.c.id == KID, K.c.active.is_(True)),
+        exists(select(C.c.id).where(C.c.id == CID, C.c.number == CNUM, C.c.active.is_(True),
+                       C.c.state == CounterState.OPEN.value, C.c.clerk_id == KID, C.c.ordering == CORD)),
+        exists(select(K.c.id).where(K.c.id == KID, K.c.active.is_(True))),
     )
 
 
 def _free() -> ColumnElement[bool]:
-    return ~exists().where(B.c.counter_id == CID, B.c.status.in_(AT_COUNTER))
+    return ~exists(select(B.c.id).where(B.c.counter_id == CID, B.c.status.in_(AT_COUNTER)))
 
 
 def seconds_sql(start: Any, now: Any) -> ColumnElement[int]:
@@ -176,7 +179,7 @@ def issue_read(dialect: str, priority: bool) -> Any:
     n_open = select(func.count()).select_from(linked).where(*serving_where, is_open).scalar_subquery()
     # Spelled out: SQLAlchemy renders RETURNING columns unqualified, even inside subqueries, and a bare
     # "counter_id = id" would compare the ticket with itself. (The other subqueries name one table each.)
-    busy = exists().where(text("b.counter_id = c2.id"), B.c.status.in_(AT_COUNTER))
+    busy = exists(select(B.c.id).where(text("b.counter_id = c2.id"), B.c.status.in_(AT_COUNTER)))
     free = exists(select(c2.c.id).select_from(linked).where(*serving_where, is_open, ~busy))
     return stmt.on_conflict_do_update(
         index_elements=[DN.c.service_id, DN.c.service_day],
