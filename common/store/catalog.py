@@ -116,7 +116,8 @@ def load(session: Session) -> Snapshot:
     active_clerks = set(session.scalars(select(ClerkRow.id).where(ClerkRow.active.is_(True)))) \
         if _may_read_active(session) else {r.id for r in clerk_rows}
     row = session.get(SettingRow, "priority_categories")
-    categories = frozenset(json.loads(row.value) if row else DEFAULT_PRIORITY_CATEGORIES)
+    known = json.loads(row.value) if row else None
+    categories = frozenset(known or DEFAULT_PRIORITY_CATEGORIES)  # an empty list means the defaults
     return Snapshot(
         version=version,
         services={s.code: s for s in services},

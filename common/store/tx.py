@@ -12,7 +12,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from common.core import rules
@@ -22,7 +21,6 @@ from common.core.errors import DomainError, NotFound
 from common.core.estimate import RECENT_SERVICE_SAMPLE, blended_service_s, wait_seconds
 from common.core.events import OF_ACTION, EventKind
 from common.core.model import (
-    DEFAULT_PRIORITY_CATEGORIES,
     Clerk,
     Counter,
     CounterState,
@@ -50,7 +48,6 @@ from common.store.orm import (
     DailyNumberRow,
     EventRow,
     ServiceRow,
-    SettingRow,
     TicketRow,
 )
 
@@ -147,27 +144,7 @@ class Tx:
                 CounterServiceRow.service_id == service_id, CounterRow.active.is_(True))
             .order_by(CounterRow.number)))
 
-    def check_category(self, category: str) -> None:
-        row = self.session.get(SettingRow, "priority_categories")
-        known = json.loads(row.value) if row else None
-        if category not in (known or DEFAULT_PRIORITY_CATEGORIES):
-            raise NotFound(f"Không có diện ưu tiên {category!r}", f"No priority category {category!r}")
-
-    # -- numbers and estimates
-    def next_number(self, svc: ServiceRow) -> int:
-        """Atomically take the next number for ``svc`` today (a row lock on PostgreSQL, the write lock on SQLite)."""
-        insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
-        stmt = insert(DailyNumberRow).values(
-            service_id=svc.id, service_day=self.day, last_number=svc.number_min, issued=1)
-        upsert = stmt.on_conflict_do_update(
-            index_elements=[DailyNumberRow.service_id, DailyNumberRow.service_day],
-            set_={"last_number": DailyNumberRow.last_number + 1, "issued": DailyNumberRow.issued + 1},
-        ).returning(DailyNumberRow.last_number, DailyNumberRow.issued)
-        number, issued = self.session.execute(upsert).one()
-        if (svc.daily_cap and issued > svc.daily_cap) or number > svc.number_max:
-            raise DomainError(f"{svc.name_vi}: Đã hết số hôm nay", f"{svc.name_en}: no more tickets today")
-        return int(number)
-
+    # -- numbers and estimates (the ticket's number is taken in common.store.hotpath.issue_read)
     def waiting_query(self, service_id: int):  # type: ignore[no-untyped-def]
         return select(func.count()).select_from(TicketRow).where(
             TicketRow.status == W.WAITING.value, TicketRow.service_id == service_id,
