@@ -105,16 +105,11 @@ class SimTicket:
     service_s: int | None = None
     people_ahead: int = 0
     estimated_wait_s: int = 0
+    key: QueueKey = (None, False, None)  # its queue class while it waits (set by Engine._enqueue)
 
     @property
     def priority(self) -> bool:
         return self.priority_category is not None
-
-    @property
-    def key(self) -> QueueKey:
-        if self.target_counter is not None:
-            return (None, self.priority, self.target_counter)
-        return (self.service, self.priority, None)
 
     @property
     def order(self) -> tuple[int, int]:
@@ -372,6 +367,8 @@ class Engine:
     # -- the rules the store applies in SQL
     def _enqueue(self, t: SimTicket) -> None:
         self.tickets.append(t)
+        priority = t.priority_category is not None
+        t.key = (None, priority, t.target_counter) if t.target_counter is not None else (t.service, priority, None)
         q = self._queues.setdefault(t.key, [])
         if q and q[-1].order > t.order:  # a transferred citizen keeps their earlier place
             q.insert(bisect_left([w.order for w in q], t.order), t)
@@ -379,7 +376,7 @@ class Engine:
             q.append(t)
         counts = self._waiting.setdefault(t.service, [0, 0])
         counts[1] += 1
-        if t.priority_category is not None:
+        if priority:
             counts[0] += 1
 
     def _ahead_of(self, t: SimTicket) -> int:

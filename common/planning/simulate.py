@@ -144,6 +144,7 @@ class _Day:
         self.clerk = {c.number: f"sim{i}" for i, c in enumerate(staffed, 1)}
         self.serves = {c.number: set(c.services) for c in staffed}
         self.codes = sorted({code for c in staffed for code in c.services})
+        self.by_code = {code: sorted(n for n, s in self.serves.items() if code in s) for code in self.codes}
         self.service_time, self.walk, self.no_show_share = service_time, walk, no_show_share
         self.priority_share, self.transfer_share, self.breaks = priority_share, transfer_share, tuple(breaks)
         self.issued = 0
@@ -191,8 +192,11 @@ class _Day:
                 on_break.add(number)
                 push(at + away.pop(number), "back", number)
                 return
-            anyone = any(waiting.get(code) for code in serves[number])
-            ticket = sim.call_next(number, clerk_of[number]) if anyone and may_call(at) else None
+            ticket = None
+            for code in serves[number]:  # anyone to call? (a loop: this runs for every free counter)
+                if waiting.get(code):
+                    ticket = sim.call_next(number, clerk_of[number]) if may_call(at) else None
+                    break
             if ticket is None:
                 idle.add(number)
                 return
@@ -206,7 +210,9 @@ class _Day:
 
         def queued(code: str, at: float) -> None:
             waiting[code] = waiting.get(code, 0) + 1
-            for number in sorted(n for n in idle if code in serves[n]):
+            for number in self.by_code.get(code, ()):
+                if number not in idle:
+                    continue
                 idle.discard(number)
                 call(number, at)
                 if number not in idle:
@@ -319,15 +325,32 @@ def fill_history(store: Store, days: int, seed: int = 2026, end: date | None = N
         day -= timedelta(days=1)
     chosen.reverse()
 
-    def demand(local: datetime) -> dict[str, float]:
-        factor = HOURLY_PROFILE.get(local.hour, 0.0) * WEEKDAY_PROFILE.get(local.isoweekday(), 0.0) * scale
-        return {code: rate * factor for code, (rate, _) in mix.items()}
-
-    def service_time(rng: random.Random, code: str) -> float:
-        mean = mix[code][1] * 60
-        sigma = 0.6  # lognormal with this mean: exp(μ + σ²/2) = mean
-        return rng.lognormvariate(math.log(mean) - sigma**2 / 2, sigma)
-
+    demand, service_time = example_traffic(mix, scale)
     return run(store, staffed, chosen, OFFICE_HOURS, demand=demand, service_time=service_time,
                seed=seed, walk_seconds=lambda rng: rng.uniform(10, 60), no_show_share=0.03, fast=fast,
                priority_share=priority_share, transfer_share=transfer_share, breaks=breaks)
+
+
+def example_traffic(mix: Mapping[str, tuple[float, float]], scale: float = 1.0) -> tuple[Demand, ServiceTime]:
+    """The demo history's traffic for ``mix`` (code → arrivals an hour, mean minutes at the counter).
+
+    Arrivals follow HOURLY_PROFILE × WEEKDAY_PROFILE × ``scale``; service times are lognormal
+    (a long right tail, as at real desks) with the mix's mean.
+    """
+
+    rates: dict[tuple[int, int], dict[str, float]] = {}  # the same few (hour, weekday) rates, asked for per arrival
+
+    def demand(local: datetime) -> dict[str, float]:
+        key = (local.hour, local.isoweekday())
+        if key not in rates:
+            factor = HOURLY_PROFILE.get(key[0], 0.0) * WEEKDAY_PROFILE.get(key[1], 0.0) * scale
+            rates[key] = {code: rate * factor for code, (rate, _) in mix.items()}
+        return rates[key]
+
+    sigma = 0.6  # lognormal with this mean: exp(μ + σ²/2) = mean
+    mu = {code: math.log(minutes * 60) - sigma**2 / 2 for code, (_, minutes) in mix.items()}
+
+    def service_time(rng: random.Random, code: str) -> float:
+        return rng.lognormvariate(mu[code], sigma)
+
+    return demand, service_time
