@@ -8,9 +8,10 @@ the loop the exact-replay test checks against the real store. A day of the examp
 (~450 citizens) takes a few milliseconds.
 
 ``counters_plan`` is either a number of counters (the office's first N, open all day) or a
-plan per local hour (hour → counters open in it): the office's first counters are staffed,
-and those beyond an hour's figure are on break for that hour (a clerk finishes the citizen
-in front of them first, as at a real desk).
+plan per local hour (hour → counters open in it): the office's first max(plan) counters are
+staffed, an hour missing from the plan has all of them, and those beyond an hour's figure
+are on break for that hour (a clerk finishes the citizen in front of them first, as at a
+real desk).
 """
 
 from __future__ import annotations
