@@ -391,8 +391,12 @@ class Engine:
             recent = [s for _, s in self._done.get(service, [])[-RECENT_SERVICE_SAMPLE:]]
             mean = self._mean[service] = blended_service_s(recent, self.default_service_s)
         serving = self._serving[service]
-        open_ = [d for d in serving if d.state is CounterState.OPEN]
-        return wait_seconds(ahead, mean, len(open_), len(serving), ahead == 0 and any(d.current is None for d in open_))
+        opened, free = 0, False
+        for d in serving:
+            if d.state is CounterState.OPEN:
+                opened += 1
+                free = free or d.current is None
+        return wait_seconds(ahead, mean, opened, len(serving), ahead == 0 and free)
 
     def _current(self, counter: int, status: TicketStatus | None) -> SimTicket:
         t = self.counters[counter].current

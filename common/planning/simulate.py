@@ -10,6 +10,7 @@ so every figure of the resulting report comes from the same code as a real day.
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 import random
 import time as timer
@@ -158,13 +159,11 @@ class _Day:
     def run(self, day: date, hours: Sequence[tuple[time, time]], demand: Demand, overtime_minutes: float) -> None:
         tz = self.sim.tz
         events: list[tuple[float, int, str, object]] = []
-        seq = 0
         sim, rng, clerk_of, serves, waiting, tick = self.sim, self.rng, self.clerk, self.serves, self.waiting, self.tick
+        order, heappush = itertools.count(1), heapq.heappush  # ties at one instant: first pushed, first played
 
         def push(at: float, kind: str, arg: object = None) -> None:
-            nonlocal seq
-            seq += 1
-            heapq.heappush(events, (at, seq, kind, arg))
+            heappush(events, (at, next(order), kind, arg))
 
         for number, starts, minutes in self.breaks:  # first: a counter off at opening never calls
             if number in clerk_of:
