@@ -30,6 +30,7 @@ services are done).
 from __future__ import annotations
 
 from bisect import bisect_left, insort
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -198,6 +199,13 @@ class Engine:
         desks = {c.number: _Desk.of(c) for c in counters if c.active}
         return cls({s.code: s for s in services}, desks, tz, default_service_s, call_starts_service, clock,
                    record_events)
+
+    def remember(self, finished: Iterable[tuple[str, int]]) -> None:
+        """Service times (code, seconds) of the store's finished tickets, oldest first: the estimates'
+        history, so that tickets the engine issues after real ones are promised what the store would."""
+        for i, (code, seconds) in enumerate(reversed(list(finished))):
+            self._done.setdefault(code, []).insert(0, (-1 - i, seconds))  # before any of the engine's own ids
+            self._mean.pop(code, None)
 
     # -- time
     def set_time(self, at: float) -> None:

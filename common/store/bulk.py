@@ -11,7 +11,7 @@ import json
 import secrets
 from collections import Counter
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Table, func, insert, select, text, update
@@ -71,10 +71,8 @@ def insert_simulated(store: Store, engine: Engine) -> int:
             _copy(s, TicketRow.__table__, rows)
             _copy(s, EventRow.__table__, events)
         else:
-            if rows:
-                s.execute(insert(TicketRow.__table__), rows)  # Core executemany: no ORM unit of work
-            if events:
-                s.execute(insert(EventRow.__table__), events)
+            _executemany(s, TicketRow.__table__, rows)
+            _executemany(s, EventRow.__table__, events)
         dialect_insert = postgresql.insert if tx.dialect == "postgresql" else sqlite.insert
         issued_on = Counter((t.service, t.day) for t in engine.tickets if t.transfer_seq == 0)
         for (code, day), last in engine.numbers.items():
@@ -95,6 +93,30 @@ def insert_simulated(store: Store, engine: Engine) -> int:
                       {"last": offset + len(rows)})
         tx.changed += len(events)
         return len(rows)
+
+
+def _sqlite_value(value: object) -> object:
+    """What SQLAlchemy's SQLite types would bind (UTCDateTime → naive UTC text, Date → ISO text, bool → int)."""
+    if isinstance(value, datetime):
+        return f"{value.astimezone(UTC):%Y-%m-%d %H:%M:%S.%f}"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _executemany(s: Session, table: Table, rows: list[dict[str, object]]) -> None:
+    """One driver-level executemany: the type layer per value cost more than the insert itself.
+
+    The values are converted here exactly as the column types would (the exact-replay test reads
+    them back through the store and compares every field).
+    """
+    if not rows:
+        return
+    columns = list(rows[0])
+    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    s.connection().exec_driver_sql(sql, [tuple(_sqlite_value(row[c]) for c in columns) for row in rows])
 
 
 def _copy(s: Session, table: Table, rows: list[dict[str, object]]) -> None:
