@@ -113,7 +113,8 @@ def main() -> None:
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     print(f"| example office, 8 counters | {alone['days']:.0f} | {alone['tickets']:.0f} | {alone['cpu']:.3f} | "
           f"{alone['per_s']:,.0f} | {alone['days_per_s']:,.0f} |")
-    print("\n| backend | days | tickets | events | engine CPU s | tickets/s (with events) | write CPU s | write wall s |")
+    print("\n| backend | days | tickets | events | run() CPU s (engine, setup, report) | tickets/s | write CPU s "
+          "| write wall s |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     print(f"| {args.backend} | {args.days} | {w['tickets']:.0f} | {w['events']:.0f} | {w['engine_cpu']:.3f} | "
           f"{w['tickets'] / w['engine_cpu']:,.0f} | {w['write_cpu']:.2f} | {w['write_wall']:.2f} |")

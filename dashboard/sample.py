@@ -1,7 +1,8 @@
 """The screenshot's office: the example centre with simulated history and a busy morning, on a fixed clock.
 
-A temporary SQLite store (or ``--db``) is filled by ``fill_history`` (the store-free engine, then one
-bulk insert) for the working days before today; today's morning is scripted here, also on the engine, so that the Live tab shows long waits,
+A temporary SQLite store (or an empty ``--db``) is filled by ``fill_history`` (the store-free engine,
+then one bulk insert) for the working days before today; today's morning is scripted here, also on the
+engine, so that the Live tab shows long waits,
 an idle counter and a break. ``rate_some`` then rates a share of the served tickets, less kindly the
 longer the citizen waited, so the Satisfaction tab has figures. Nothing random depends on the wall
 clock: the pictures are reproducible.

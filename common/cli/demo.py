@@ -161,9 +161,10 @@ def render_screenshots(folder: Path, db_url: str | None = None) -> list[Path]:
     """Each window rendered offscreen, for machines without a screen.
 
     With ``db_url`` the display, the kiosk and counter 1 are the real apps on the demo store, each
-    started with ``--automation`` and asked to ``grab`` its window: the pictures show the office
-    this demo built (its name, services and queue), not a sample. The dashboard and the rating
-    panel have no automation channel yet; they render the demo office's config over sample data.
+    started with ``--automation`` and asked to ``grab`` its window; the dashboard and the rating
+    panel render the same store through ``--screenshot --db`` (an office in the database is drawn
+    as it is). Every picture shows the office this demo built (its name, services, history and
+    queue), not a sample.
     """
     folder.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONIOENCODING="utf-8")
@@ -177,7 +178,8 @@ def render_screenshots(folder: Path, db_url: str | None = None) -> list[Path]:
         if name in live:
             continue
         target = folder / f"{name}.png"
-        result = subprocess.run([*base, *extra, "--screenshot", str(target)], env=env, capture_output=True,
+        own = ["--db", str(db_url)] if db_url else []
+        result = subprocess.run([*base, *own, *extra, "--screenshot", str(target)], env=env, capture_output=True,
                                 text=True, timeout=120)
         if result.returncode == 0 and target.exists():
             made.append(target)

@@ -143,7 +143,7 @@ class _Desk:
 
     @classmethod
     def of(cls, c: Counter) -> _Desk:
-        keys = [(code, p, None) for code in c.services for p in (True, False)]
+        keys: list[QueueKey] = [(code, p, None) for code in c.services for p in (True, False)]
         keys += [(None, p, c.number) for p in (True, False)]
         return cls(c.number, c.services, c.ordering, tuple(keys))
 

@@ -17,6 +17,7 @@ import time as timer
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import cast
 
 from common.config import ClerkSpec, OfficeSpec
 from common.core.clock import ManualClock
@@ -235,7 +236,7 @@ class _Day:
                 sim.start_service(number, clerk_of[number])
                 push(at + self.service_time(rng, code), "finish", number)
             elif kind == "break":
-                number, seconds = arg  # type: ignore[misc]
+                number, seconds = cast(tuple[int, float], arg)
                 away[number] = seconds
                 if number in idle:  # free now: the break starts now; else when the citizen leaves
                     idle.discard(number)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Table, func, insert, select, text, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -68,11 +68,11 @@ def insert_simulated(store: Store, engine: Engine) -> int:
             "detail": json.dumps(detail, ensure_ascii=False) if detail else None,
         } for at, kind, t, c, k, before, after, detail in engine.events]
         if tx.dialect == "postgresql":
-            _copy(s, TicketRow.__table__, rows)
-            _copy(s, EventRow.__table__, events)
+            _copy(s, TicketRow.__tablename__, rows)
+            _copy(s, EventRow.__tablename__, events)
         else:
-            _executemany(s, TicketRow.__table__, rows)
-            _executemany(s, EventRow.__table__, events)
+            _executemany(s, TicketRow.__tablename__, rows)
+            _executemany(s, EventRow.__tablename__, events)
         dialect_insert = postgresql.insert if tx.dialect == "postgresql" else sqlite.insert
         issued_on = Counter((t.service, t.day) for t in engine.tickets if t.transfer_seq == 0)
         for (code, day), last in engine.numbers.items():
@@ -106,7 +106,7 @@ def _sqlite_value(value: object) -> object:
     return value
 
 
-def _executemany(s: Session, table: Table, rows: list[dict[str, object]]) -> None:
+def _executemany(s: Session, table: str, rows: list[dict[str, object]]) -> None:
     """One driver-level executemany: the type layer per value cost more than the insert itself.
 
     The values are converted here exactly as the column types would (the exact-replay test reads
@@ -115,11 +115,11 @@ def _executemany(s: Session, table: Table, rows: list[dict[str, object]]) -> Non
     if not rows:
         return
     columns = list(rows[0])
-    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
     s.connection().exec_driver_sql(sql, [tuple(_sqlite_value(row[c]) for c in columns) for row in rows])
 
 
-def _copy(s: Session, table: Table, rows: list[dict[str, object]]) -> None:
+def _copy(s: Session, table: str, rows: list[dict[str, object]]) -> None:
     """COPY ``rows`` into ``table`` through psycopg 3's cursor.copy (one round trip per few hundred KB).
 
     Event ids come from their sequence (the column's default), so only the given columns are named.
@@ -129,10 +129,9 @@ def _copy(s: Session, table: Table, rows: list[dict[str, object]]) -> None:
     columns = list(rows[0])
     raw = s.connection().connection.dbapi_connection
     assert raw is not None
-    with raw.cursor() as cur:  # type: ignore[attr-defined]
-        with cur.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row([row[c] for c in columns])
+    with raw.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+        for row in rows:
+            copy.write_row([row[c] for c in columns])
 
 
 def insert_ratings(store: Store, ratings: Sequence[tuple[int, int, Sequence[str], datetime]]) -> int:

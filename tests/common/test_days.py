@@ -42,7 +42,7 @@ def test_fewer_counters_in_an_hour_lengthen_that_hour(office: OfficeSpec, profil
     full = simulate_days(office, profile, 8, seeds)
     # Only 3 of 8 counters from 09:00 to 11:00 (the morning peak): those hours' waits must grow.
     thin = simulate_days(office, profile, {**dict.fromkeys(range(7, 17), 8), 9: 3, 10: 3}, seeds)
-    mean = lambda rs, h: sum(w for r in rs for w, hh in zip(r.waits_s, r.hours) if hh == h) / max(  # noqa: E731
+    mean = lambda rs, h: sum(w for r in rs for w, hh in zip(r.waits_s, r.hours, strict=True) if hh == h) / max(  # noqa: E731
         1, sum(1 for r in rs for hh in r.hours if hh == h))
     assert mean(thin, 10) > 2 * mean(full, 10)
     assert sum(r.within(1800, hour=10) for r in thin) < sum(r.within(1800, hour=10) for r in full)
