@@ -178,7 +178,6 @@ class Engine:
     _mean: dict[str, float] = field(default_factory=dict)  # cached recent mean per service
     _serving: dict[str, tuple[_Desk, ...]] = field(default_factory=dict)
     _day: date | None = None
-    _day_span: tuple[int, int] = (1, 0)
     _hour: int = 0
     _hour_span: tuple[int, int] = (1, 0)
 
@@ -209,7 +208,7 @@ class Engine:
 
     # -- time
     def set_time(self, at: float) -> None:
-        self.now_us = to_us(at)
+        self.now_us = round(at * US)  # to_us, inlined: this runs once per event
 
     def set_now(self, at: datetime) -> None:
         self.now_us = us_of(at)
@@ -222,21 +221,24 @@ class Engine:
         return self.now_us
 
     def _today(self, now: int) -> date:
-        a, b = self._day_span
+        a, b = self._hour_span
         if not a <= now < b:
-            day = day_of(from_us(now), self.tz)
-            self._day = day
-            self._day_span = (us_of(local_midnight(day, self.tz)), us_of(local_midnight(day + timedelta(1), self.tz)))
+            self._enter_hour(now)
         assert self._day is not None
         return self._day
 
     def _local_hour(self, now: int) -> int:
         a, b = self._hour_span
         if not a <= now < b:
-            local = from_us(now).astimezone(self.tz)
-            start = local.replace(minute=0, second=0, microsecond=0)
-            self._hour, self._hour_span = local.hour, (us_of(start), us_of(start + timedelta(hours=1)))
+            self._enter_hour(now)
         return self._hour
+
+    def _enter_hour(self, now: int) -> None:
+        """The local hour around ``now`` and its service day (constant within it: midnight starts an hour)."""
+        local = from_us(now).astimezone(self.tz)
+        start = local.replace(minute=0, second=0, microsecond=0)
+        self._hour, self._hour_span = local.hour, (us_of(start), us_of(start + timedelta(hours=1)))
+        self._day = day_of(local, self.tz)
 
     # -- the Store's surface, as the simulator uses it
     def issue_ticket(self, service: str, priority_category: str | None = None, *,

@@ -184,7 +184,10 @@ class _Day:
         on_break: set[int] = set()
 
         def may_call(at: float) -> bool:
-            return any(a <= at < b for a, b in windows)
+            for a, b in windows:
+                if a <= at < b:
+                    return True
+            return False
 
         def call(number: int, at: float) -> None:
             if number in away:
