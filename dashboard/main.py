@@ -17,6 +17,7 @@ from PySide6.QtCore import QEventLoop, QTimer
 from common.cli.args import OneLineParser
 from common.config import config_path, load_config
 from common.core.errors import MotcuaError
+from common.core.model import Role
 from dashboard import sample
 from dashboard.signin import SignInDialog, check
 from dashboard.window import TABS, DashboardWindow
@@ -71,11 +72,13 @@ def screenshot(path: Path, size: tuple[int, int], tab: str, history_days: int, d
     cfg = load_config(config_path(config) or sample.EXAMPLE)
     existing = office_in(db, cfg)
     with tempfile.TemporaryDirectory(prefix="motcua-dashboard-") as tmp:
+        supervisor = sample.SUPERVISOR
         if existing is not None:
             store, office = existing, str(existing.office_setting("office.name") or cfg.settings.office.name)
+            supervisor = next((c for c in store.clerks() if c.role is Role.SUPERVISOR), supervisor)
         else:  # an empty --db gets the sample, as a temporary file would
             store, office = sample.sample_store(Path(tmp), history_days, db)
-        window = DashboardWindow(store, sample.SUPERVISOR, office=office, live=False, sound=False)
+        window = DashboardWindow(store, supervisor, office=office, live=False, sound=False)
         window.resize(*size)
         wanted = list(TABS) if tab == "all" else [tab]
         for key in wanted:

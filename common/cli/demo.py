@@ -173,8 +173,10 @@ def render_screenshots(folder: Path, db_url: str | None = None) -> list[Path]:
     live = {"display", "kiosk", "counter"} if db_url else set()
     for name in live:
         made += _grab_app(name, [*base, "--db", str(db_url)], folder / f"{name}.png", env)
+    # The demo's dashboard opens on the history it has just filled (today may have nobody yet).
+    dashboard = ["dashboard", "--history-days", "5", "--tab", "history" if db_url else "live"]
     for name, extra in (("kiosk", ["kiosk"]), ("counter", ["counter"]), ("display", ["display"]),
-                        ("dashboard", ["dashboard", "--history-days", "5"]), ("rating", ["rating"])):
+                        ("dashboard", dashboard), ("rating", ["rating"])):
         if name in live:
             continue
         target = folder / f"{name}.png"
