@@ -57,11 +57,13 @@ class SimResult:
 def simulate(store: Store, days: int = 1, counters: int = 3, arrivals_per_hour: float = 30.0,
              mean_service_minutes: float = 8.0, seed: int = 1, start: date | None = None, *,
              hours: Sequence[tuple[time, time]] = OFFICE_HOURS, weekdays: Sequence[int] = WORKDAYS,
-             walk_seconds: float = 0.0, no_show_share: float = 0.0, overtime_minutes: float = 60) -> SimResult:
+             walk_seconds: float = 0.0, no_show_share: float = 0.0, overtime_minutes: float = 60,
+             fast: bool = False) -> SimResult:
     """An M/M/c office: Poisson arrivals spread evenly over the counters' services, exponential service.
 
     An empty store gets a one-service office ("TT", Tiếp nhận hồ sơ) with ``counters``
-    counters; otherwise the first ``counters`` active counters are staffed.
+    counters; otherwise the first ``counters`` active counters are staffed. ``fast`` plays the
+    days on the engine (for a scratch store: the engine assumes it owns the days it writes).
     """
     if days < 1 or counters < 1 or arrivals_per_hour < 0 or mean_service_minutes <= 0:
         raise MotcuaError(f"simulate needs days ≥ 1, counters ≥ 1, arrivals ≥ 0 and a positive service time; got "
@@ -77,7 +79,8 @@ def simulate(store: Store, days: int = 1, counters: int = 3, arrivals_per_hour: 
     return run(store, staffed, workdays(start or store.today, days, weekdays), hours,
                demand=lambda _local: dict.fromkeys(codes, share),
                service_time=lambda rng, _code: rng.expovariate(1 / mean_s),
-               seed=seed, walk_seconds=walk_seconds, no_show_share=no_show_share, overtime_minutes=overtime_minutes)
+               seed=seed, walk_seconds=walk_seconds, no_show_share=no_show_share, overtime_minutes=overtime_minutes,
+               fast=fast)
 
 
 def staff(store: Store, n: int) -> list[Counter]:
