@@ -145,7 +145,7 @@ class _Desk:
     def of(cls, c: Counter) -> _Desk:
         keys: list[QueueKey] = [(code, p, None) for code in c.services for p in (True, False)]
         keys += [(None, p, c.number) for p in (True, False)]
-        return cls(c.number, c.services, c.ordering, tuple(keys))
+        return cls(c.number, c.services, c.ordering, tuple(keys), c.state, None, c.clerk)  # as the store has it now
 
 
 # (at µs, kind, ticket, counter, clerk, from status, to status, detail): a tuple, cheap to make by the million
