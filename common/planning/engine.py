@@ -380,7 +380,8 @@ class Engine:
         priority = t.priority_category is not None
         t.key = (None, priority, t.target_counter) if t.target_counter is not None else (t.service, priority, None)
         q = self._queues.setdefault(t.key, [])
-        if q and q[-1].order > t.order:  # a transferred citizen keeps their earlier place
+        # Ids only grow, so only an earlier queue time (a transferred citizen's) goes before the tail.
+        if q and q[-1].queued_us > t.queued_us:
             q.insert(bisect_left([w.order for w in q], t.order), t)
         else:
             q.append(t)
