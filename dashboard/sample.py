@@ -18,11 +18,11 @@ from zoneinfo import ZoneInfo
 from common.config import load_config
 from common.core.clock import ManualClock
 from common.core.model import Clerk, CounterState, Role, TicketStatus
-from common.planning.engine import Engine, seconds_between, write
+from common.planning.engine import Engine, write
 from common.planning.simulate import fill_history
 from common.store import Store
 from common.store.bootstrap import store_for
-from common.store.bulk import insert_ratings
+from common.store.bulk import finished_service_times, insert_ratings
 from common.store.rating import Score
 
 ROOT = Path(__file__).resolve().parents[1]  # dashboard/sample.py → the checkout
@@ -57,9 +57,7 @@ def busy_morning(store: Store, clock: ManualClock, seed: int = 25) -> None:
     """
     rng = random.Random(seed)
     engine = Engine.for_store(store)
-    engine.remember((t.service, seconds_between(t.started_at, t.finished_at))
-                    for t in store.tickets(NOW.date() - timedelta(days=60), NOW.date())
-                    if t.status is TicketStatus.DONE and t.started_at and t.finished_at)
+    engine.remember(finished_service_times(store))
     clerks = {c.number: f"sim{c.number}" for c in store.counters()}
     engine.set_now(NOW.replace(hour=7, minute=30))
     for number in (*OPEN, 5):

@@ -164,3 +164,13 @@ def insert_ratings(store: Store, ratings: Sequence[tuple[int, int, Sequence[str]
         } for i, score, why, at in kept])
         tx.changed += len(kept)
         return len(kept)
+
+
+def finished_service_times(store: Store) -> list[tuple[str, int]]:
+    """(service code, service seconds) of every done ticket, oldest id first: the history the store's
+    estimate reads, for an engine that continues after it (one light query, no Ticket objects)."""
+    with store.transaction(readonly=True) as tx:
+        rows = tx.session.execute(
+            select(ServiceRow.code, TicketRow.service_s).join(ServiceRow, ServiceRow.id == TicketRow.service_id)
+            .where(TicketRow.status == "done", TicketRow.service_s.is_not(None)).order_by(TicketRow.id))
+        return [(code, int(seconds or 0)) for code, seconds in rows]
