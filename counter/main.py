@@ -15,13 +15,14 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
 
 from common.cli.args import OneLineParser, counter_number
+from common.config import config_path, load_config
 from common.core.errors import MotcuaError
 from counter import sample
 from counter.desk import Desk
 from counter.window import CounterWindow
 from ui import heap
 from ui.automation import Automation, StdinLines
-from ui.screenshot import parse_size, save_png
+from ui.screenshot import office_in, parse_size, save_png
 from ui.startup import open_store
 from ui.style import application
 
@@ -44,7 +45,7 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     if args.user and not args.password_stdin:
         raise MotcuaError("--user needs --password-stdin (the password is never given on the command line)")
     if args.screenshot:
-        return screenshot(Path(args.screenshot), size)
+        return screenshot(Path(args.screenshot), size, config, db)
     ctx = open_store(config, db, "counter", fullscreen=False)
     fixed = args.counter or ctx.config.settings.counter.number or None
     if args.user and not fixed:
@@ -66,16 +67,20 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     return app.exec()
 
 
-def screenshot(path: Path, size: tuple[int, int]) -> int:
+def screenshot(path: Path, size: tuple[int, int], config: str | None = None, db: str | None = None) -> int:
+    """The sample office signed in at counter 1; with ``--db`` holding an office, that office's sign-in
+    screen (a clerk's password is never taken for a picture)."""
+    existing = office_in(db, load_config(config_path(config))) if db else None
     app = application("counter")
     with tempfile.TemporaryDirectory(prefix="motcua-counter-") as tmp:
-        store = sample.sample_store(Path(tmp), datetime.now())
+        store = existing or sample.sample_store(Path(tmp), datetime.now(), db)
         desk = Desk(store, live=False)
-        window = CounterWindow(desk, fixed_counter=sample.DEMO_COUNTER)
+        window = CounterWindow(desk, fixed_counter=None if existing else sample.DEMO_COUNTER)
         window.resize(*size)
-        desk.sign_in(sample.DEMO_CLERK, sample.DEMO_PASSWORD, sample.DEMO_COUNTER)
-        if not wait_for(desk.view, 10_000):
-            raise MotcuaError("the sample counter did not come up within 10 s")
+        if existing is None:
+            desk.sign_in(sample.DEMO_CLERK, sample.DEMO_PASSWORD, sample.DEMO_COUNTER)
+            if not wait_for(desk.view, 10_000):
+                raise MotcuaError("the sample counter did not come up within 10 s")
         save_png(window, path, size)
         window.close()
         store.db.engine.dispose()

@@ -16,15 +16,16 @@ DEMO_CLERK, DEMO_PASSWORD, DEMO_COUNTER = "lan", "demo-lan", 1
 TZ = "Asia/Ho_Chi_Minh"
 
 
-def sample_store(directory: Path, day: datetime) -> Store:
-    """A SQLite store in ``directory`` on a clock stopped at 09:40 of ``day``'s date, with a morning behind it."""
+def sample_store(directory: Path, day: datetime, url: str | None = None) -> Store:
+    """A SQLite store in ``directory`` (or the empty database ``url``) on a clock stopped at 09:40 of ``day``'s
+    date, with a morning behind it."""
     from zoneinfo import ZoneInfo
 
     tz = ZoneInfo(TZ)
     start = datetime(day.year, day.month, day.day, 7, 30, tzinfo=tz)
     clock = ManualClock(start)
     config = load_config(EXAMPLE_OFFICE)
-    store = store_for(config, f"sqlite:///{directory / 'sample.sqlite3'}", clock)
+    store = store_for(config, url or f"sqlite:///{directory / 'sample.sqlite3'}", clock)
     store.load_office(config.office)
     store.add_clerk(DEMO_CLERK, "Nguyễn Thị Lan", Role.CLERK, DEMO_PASSWORD)
     at = lambda minutes: clock.set(start + timedelta(minutes=minutes))  # noqa: E731

@@ -15,11 +15,13 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QTimer
 
 from common.cli.args import OneLineParser
+from common.config import config_path, load_config
 from common.core.errors import MotcuaError
+from common.core.model import Role
 from dashboard import sample
 from dashboard.signin import SignInDialog, check
 from dashboard.window import TABS, DashboardWindow
-from ui.screenshot import parse_size, save_png
+from ui.screenshot import office_in, parse_size, save_png
 from ui.startup import open_store
 from ui.style import application
 
@@ -43,7 +45,7 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     if args.user and not args.password_stdin:
         raise MotcuaError("--user needs --password-stdin (the password is never given on the command line)")
     if args.screenshot:
-        return screenshot(Path(args.screenshot), size, args.tab, args.history_days, db)
+        return screenshot(Path(args.screenshot), size, args.tab, args.history_days, db, config)
     ctx = open_store(config, db, "dashboard", fullscreen=False)
     clerk = None
     if args.user:
@@ -63,11 +65,20 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     return app.exec()
 
 
-def screenshot(path: Path, size: tuple[int, int], tab: str, history_days: int, db: str | None = None) -> int:
+def screenshot(path: Path, size: tuple[int, int], tab: str, history_days: int, db: str | None = None,
+               config: str | None = None) -> int:
+    """The sample office (its history simulated), or with ``--db`` holding an office, that office as it is."""
     app = application("dashboard")
+    cfg = load_config(config_path(config) or sample.EXAMPLE)
+    existing = office_in(db, cfg)
     with tempfile.TemporaryDirectory(prefix="motcua-dashboard-") as tmp:
-        store, office = sample.sample_store(Path(tmp), history_days, db)  # --db: the sample goes there
-        window = DashboardWindow(store, sample.SUPERVISOR, office=office, live=False, sound=False)
+        supervisor = sample.SUPERVISOR
+        if existing is not None:
+            store, office = existing, str(existing.office_setting("office.name") or cfg.settings.office.name)
+            supervisor = next((c for c in store.clerks() if c.role is Role.SUPERVISOR), supervisor)
+        else:  # an empty --db gets the sample, as a temporary file would
+            store, office = sample.sample_store(Path(tmp), history_days, db)
+        window = DashboardWindow(store, supervisor, office=office, live=False, sound=False)
         window.resize(*size)
         wanted = list(TABS) if tab == "all" else [tab]
         for key in wanted:

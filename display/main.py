@@ -21,7 +21,7 @@ from display.sample import sample_context
 from display.status_server import StatusServer
 from display.status_site import StatusSite
 from ui.automation import Automation, StdinLines
-from ui.screenshot import parse_size, save_png
+from ui.screenshot import office_in, parse_size, save_png
 from ui.startup import open_store
 from ui.style import application
 
@@ -49,11 +49,12 @@ def make_board(ctx: Context) -> BoardWindow:
                        clock=ctx.store.clock)
 
 
-def screenshot(args: argparse.Namespace, size: tuple[int, int], config: str | None) -> int:
+def screenshot(args: argparse.Namespace, size: tuple[int, int], config: str | None, db: str | None = None) -> int:
     cfg = load_config(config_path(config) or EXAMPLE)
     application("display")
+    existing = office_in(db, cfg)  # --db with an office: its board as it is now
     with tempfile.TemporaryDirectory(prefix="motcua-shot-") as folder:
-        ctx = sample_context(cfg, Path(folder))
+        ctx = Context(cfg, existing) if existing else sample_context(cfg, Path(folder), db)
         board = make_board(ctx)
         board.resize(*size)
         board.apply(ctx.store.views.board(cfg.settings.display.recent_calls))
@@ -68,7 +69,7 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     args = parse(argv)
     size = parse_size(args.size)  # before anything starts: a bad --size is one line, not a traceback
     if args.screenshot:
-        return screenshot(args, size, config)
+        return screenshot(args, size, config, db)
     if args.announce_dir is not None:
         try:
             args.announce_dir.mkdir(parents=True, exist_ok=True)

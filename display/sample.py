@@ -16,11 +16,12 @@ CALLS = ((1, "lan"), (2, "minh"), (3, "hoa"), (4, "tuan"), (7, "giamdoc"), (1, "
          (1, "lan"), (3, "hoa"))
 
 
-def sample_context(config: AppConfig, folder: Path) -> Context:
-    """The config's office in a fresh SQLite file, with tickets issued and called since 09:00 local."""
+def sample_context(config: AppConfig, folder: Path, url: str | None = None) -> Context:
+    """The config's office in a fresh SQLite file (or the empty database ``url``), with tickets issued and
+    called since 09:00 local."""
     tz = config.tz
     clock = ManualClock(datetime.now(tz).replace(hour=9, minute=0, second=0, microsecond=0))
-    store = store_for(config, f"sqlite:///{folder / 'sample.sqlite3'}", clock)
+    store = store_for(config, url or f"sqlite:///{folder / 'sample.sqlite3'}", clock)
     store.load_office(config.office)
     for service, count in ISSUES:
         for _ in range(count):

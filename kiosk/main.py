@@ -10,10 +10,11 @@ from PySide6.QtCore import Qt
 
 from common.cli.args import OneLineParser
 from common.config import config_path
+from common.core.errors import MotcuaError
 from common.devices.printing import PrinterSettings, TicketPrinter
 from kiosk.window import KioskWindow
 from ui.automation import Automation, StdinLines
-from ui.screenshot import parse_size, save_png
+from ui.screenshot import office_in, parse_size, save_png
 from ui.startup import open_store
 from ui.style import application
 
@@ -41,7 +42,7 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     args = parse_args(argv)
     if args.screenshot:
         size = parse_size(args.size)
-        return screenshot(args.screenshot, size, args.screen, config)
+        return screenshot(args.screenshot, size, args.screen, config, db)
     ctx = open_store(config, db, "kiosk")
     printer = printer_for(ctx.config)
     app = application("kiosk")
@@ -60,13 +61,18 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     return int(app.exec())
 
 
-def screenshot(path: str, size: tuple[int, int], screen: str, config: str | None) -> int:
+def screenshot(path: str, size: tuple[int, int], screen: str, config: str | None, db: str | None = None) -> int:
     from kiosk.sample import sample_config, sample_store
 
-    app = application("kiosk")
     cfg = sample_config(config_path(config))
+    existing = office_in(db, cfg)  # --db with an office: its home screen as it is now
+    if existing is not None and screen != "home":
+        existing.db.engine.dispose()
+        raise MotcuaError(f"--screen {screen} issues a ticket, so it is not drawn over the office in --db; "
+                          "leave out --db, or give an empty database")
+    app = application("kiosk")
     with tempfile.TemporaryDirectory(prefix="motcua-kiosk-") as folder:
-        store = sample_store(Path(folder), cfg)
+        store = existing or sample_store(Path(folder), cfg, db)
         window = KioskWindow(store, cfg, None, live=False)
         try:
             window.home.show_snapshot(store.snapshot())  # synchronously: the picture must show the data

@@ -23,10 +23,12 @@ def sample_config(path: Path | None = None) -> AppConfig:
     return load_config(path or EXAMPLE_OFFICE)
 
 
-def sample_store(folder: Path, config: AppConfig) -> Store:
-    """Counters open, some citizens served, queues waiting; the construction-permit service sold out."""
+def sample_store(folder: Path, config: AppConfig, url: str | None = None) -> Store:
+    """Counters open, some citizens served, queues waiting; the construction-permit service sold out.
+
+    In a new SQLite file in ``folder``, or in the empty database ``url`` (``--db``)."""
     clock = ManualClock(SAMPLE_MORNING - timedelta(hours=2))
-    store = store_for(config, f"sqlite:///{folder / 'sample.sqlite3'}", clock)
+    store = store_for(config, url or f"sqlite:///{folder / 'sample.sqlite3'}", clock)
     store.load_office(config.office, {"office.name": config.settings.office.name})
     clerks = [c.username for c in config.office.clerks if c.role.value == "clerk"]
     for number, clerk in zip((1, 3, 6, 7), clerks, strict=False):

@@ -7,15 +7,18 @@
 from __future__ import annotations
 
 import argparse
+from datetime import timedelta
 from pathlib import Path
 
 from common.cli.args import OneLineParser, counter_number
 from common.config import AppConfig, config_path, load_config
 from common.core.errors import MotcuaError
+from common.core.model import TicketStatus
+from common.store import Store
 from common.store.rating import check_reasons
 from rating.controller import RatingController
 from rating.panel import RatingPanel
-from ui.screenshot import parse_size, save_png
+from ui.screenshot import office_in, parse_size, save_png
 from ui.startup import open_store
 from ui.style import application
 
@@ -42,7 +45,7 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     args = build_parser().parse_args(argv)
     size = parse_size(args.size)
     if args.screenshot:
-        return screenshot(Path(args.screenshot), size, load_config(config_path(config)))
+        return screenshot(Path(args.screenshot), size, load_config(config_path(config)), db)
     ctx = open_store(config, db, "rating")
     cfg = ctx.config
     counter = args.counter or cfg.settings.counter.number
@@ -69,11 +72,20 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
         controller.stop()
 
 
-def screenshot(path: Path, size: tuple[int, int], config: AppConfig) -> int:
-    """The asking screen, and the reasons screen with two reasons ticked; no database needed."""
+def screenshot(path: Path, size: tuple[int, int], config: AppConfig, db: str | None = None) -> int:
+    """The asking screen, and the reasons screen with two reasons ticked; no database needed.
+
+    With ``--db`` holding an office, the panel asks about that office's latest served ticket, at its counter.
+    """
+    counter, code = 3, "A023"
+    existing = office_in(db, config)
+    if existing is not None:
+        first = next((c.number for c in existing.counters() if c.active), counter)
+        counter, code = latest_served(existing) or (first, code)
+        existing.db.engine.dispose()
     app = application("rating")
-    panel = RatingPanel(3, reasons_of(config))
-    panel.ask("A023")
+    panel = RatingPanel(counter, reasons_of(config))
+    panel.ask(code)
     asked = save_png(panel, path, size)
     panel.show_reasons()
     for button in panel.reason_buttons[:2]:
@@ -83,3 +95,15 @@ def screenshot(path: Path, size: tuple[int, int], config: AppConfig) -> int:
     app.processEvents()
     print(f"wrote {asked} and {reasons} ({size[0]}x{size[1]})")
     return 0
+
+
+def latest_served(store: Store) -> tuple[int, str] | None:
+    """(counter, code) of the last ticket served in the last 30 days, as a rating panel would have asked."""
+    today = store.today
+    done = [t for t in store.tickets(today - timedelta(days=30), today)
+            if t.status is TicketStatus.DONE and t.counter is not None and t.finished_at is not None]
+    if not done:
+        return None
+    last = max(done, key=lambda t: t.finished_at or t.issued_at)
+    assert last.counter is not None
+    return last.counter, last.code

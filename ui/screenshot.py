@@ -6,7 +6,10 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget
 
+from common.config import AppConfig
 from common.core.errors import MotcuaError
+from common.store import Store
+from common.store.bootstrap import store_for
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -30,3 +33,19 @@ def save_png(widget: QWidget, path: str | Path, size: tuple[int, int] | None = N
     if not widget.grab().save(str(path)):
         raise OSError(f"could not write {path}")
     return path
+
+
+def office_in(db: str | None, config: AppConfig) -> Store | None:
+    """The office in ``--db`` for a ``--screenshot``, or None when there is none to show.
+
+    Every app's ``--screenshot`` honours ``--db`` the same way: a database that holds an office is
+    rendered as it is now (nothing is added to it), and an empty one (or none given) gets the
+    app's sample office, in that database or in a temporary file.
+    """
+    if not db:
+        return None
+    store = store_for(config, db)
+    if store.services():
+        return store
+    store.db.engine.dispose()
+    return None

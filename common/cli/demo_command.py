@@ -27,7 +27,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.history:
         from common.planning.simulate import fill_history
 
-        fill_history(store, args.history)
+        fill_history(store, args.history, scale=demo.HISTORY_SCALE)
         print(f"filled {args.history} days of simulated history")
     print(f"motcua demo: the demo office is in {store.db.masked_url}")
     print(f"clerks (user / password):\n{demo.clerk_lines()}")

@@ -202,7 +202,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             result = fill_history(store, args.history, seed=args.seed)
         else:
             result = simulate(store, days=args.days, counters=args.counters, arrivals_per_hour=args.arrivals_per_hour,
-                              mean_service_minutes=args.mean_service_minutes, seed=args.seed, start=start)
+                              mean_service_minutes=args.mean_service_minutes, seed=args.seed, start=start,
+                              fast=scratch is not None)  # a scratch store is the engine's alone
         store.db.engine.dispose()
     finally:
         if scratch is not None:

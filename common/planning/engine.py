@@ -1,146 +1,264 @@
 """The store-free queue engine: the store's rules in memory, then one bulk insert of the result.
 
 Simulating twelve days through the real store took 113 s (issue 12): every citizen
-cost ~30 statements. The sample data, the demo history and the benchmark loaders
-only need the *result* of those days, so :class:`Engine` plays the same operations
-(``issue_ticket``, ``call_next``, ``start_service``, ``finish_service``,
-``mark_no_show``, ``close_day``, ``sign_in``/``sign_out``) on plain objects, and
-:func:`write` inserts the tickets, their audit events, the day's numbers and the
-counters' final state in one transaction (executemany).
+cost ~30 statements. The sample data, the demo history, the benchmark loaders and the
+staffing advice only need the *result* of those days, so :class:`Engine` plays the same
+operations (``issue_ticket``, ``call_next``, ``start_service``, ``finish_service``,
+``mark_no_show``, ``transfer``, ``set_counter_state``, ``close_day``, ``sign_in``/``sign_out``)
+on plain objects, and :func:`write` inserts the tickets, their audit events, the day's
+numbers and the counters' final state in one transaction (common.store.bulk).
 
-It has the same surface as the parts of :class:`~common.store.Store` that the
-simulator's day loop calls, so the loop runs unchanged on either; the exact-replay
-test (tests/common/test_engine.py) runs both and compares every ticket.
+It has the same surface as the parts of :class:`~common.store.Store` that the simulator's
+day loop calls, so the loop runs unchanged on either; the exact-replay test
+(tests/common/test_engine.py) runs both and compares every ticket and every event.
 
-What the engine assumes: it owns the days it simulates (nobody else issues or
-calls then), it starts from no finished services (estimates use the configured default),
-and tickets are not transferred (the simulator never transfers).
+Why it is fast (≥ 50,000 tickets/s, benchmarks/sim_engine_bench.py):
+- time is an integer count of microseconds since the epoch (what a datetime holds, so the
+  store and the engine see the very same instants); a datetime is made once per ticket
+  (its queue time, which the shared ordering rule compares) and otherwise only at the
+  edge, when the result is written;
+- waiting tickets sit in one queue per (service, priority) class, already in call order,
+  so ``next_to_call`` — the one rule, shared with the store and the counter's view — only
+  compares the head of each class the counter serves, not the whole hall;
+- the service day and the local hour are recomputed only when the clock leaves them.
+
+What the engine assumes: it owns the days it simulates (nobody else issues or calls then),
+and it starts from no finished services (estimates use the configured default until its own
+services are done).
 """
 
 from __future__ import annotations
 
-from bisect import insort
+from bisect import bisect_left, insort
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from common.core.clock import Clock, local_midnight
 from common.core.clock import service_day as day_of
 from common.core.estimate import RECENT_SERVICE_SAMPLE, blended_service_s, wait_seconds
-from common.core.model import CounterState, Ordering, Service, TicketStatus
+from common.core.model import Counter, CounterState, Ordering, Service, TicketStatus
 from common.core.rules import next_to_call
 from common.store import Store
 
 W = TicketStatus
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+US = 1_000_000
 
 
-@dataclass(slots=True)
+def to_us(at: float) -> int:
+    """Seconds since the epoch → whole microseconds, the resolution of a datetime and of the store's clock."""
+    return round(at * US)
+
+
+def from_us(us: int) -> datetime:
+    """The UTC datetime of an engine instant (exact: no float in between)."""
+    return EPOCH + timedelta(microseconds=us)
+
+
+def us_of(at: datetime) -> int:
+    return (at - EPOCH) // timedelta(microseconds=1)
+
+
+def seconds_us(start: int, end: int) -> int:
+    """Whole seconds between two instants, rounded as the store rounds a timedelta's total_seconds()."""
+    return max(0, round((end - start) / US))
+
+
+# (service, priority, transferred to counter): one queue per class, kept in call order.
+QueueKey = tuple[str | None, bool, int | None]
+
+
+@dataclass(slots=True, eq=False)
 class SimTicket:
-    """One transaction as the store would hold it; ``id`` is the engine's own, remapped on write."""
+    """One transaction as the store would hold it; ``id`` is the engine's own (1, 2, …), offset on write.
+
+    Instants are engine microseconds (``*_us``); ``queued_at`` is also kept as a datetime because
+    the shared ordering rule (common.core.rules.call_key) compares it.
+    """
 
     id: int
+    visit: int
     service: str
+    number_service: str
     day: date
     number: int
+    transfer_seq: int
     code: str
     priority_category: str | None
-    issued_at: datetime
+    issued_us: int
+    queued_us: int
+    queued_at: datetime
     local_hour: int
+    target_counter: int | None = None
     status: TicketStatus = W.WAITING
     counter: int | None = None
     clerk: str | None = None
-    first_called_at: datetime | None = None
-    called_at: datetime | None = None
-    last_called_at: datetime | None = None
-    started_at: datetime | None = None
-    finished_at: datetime | None = None
+    first_called_us: int | None = None
+    called_us: int | None = None
+    last_called_us: int | None = None
+    started_us: int | None = None
+    finished_us: int | None = None
     wait_s: int | None = None
     walk_s: int | None = None
     service_s: int | None = None
     people_ahead: int = 0
     estimated_wait_s: int = 0
+    key: QueueKey = (None, False, None)  # its queue class while it waits (set by Engine._enqueue)
 
     @property
     def priority(self) -> bool:
         return self.priority_category is not None
 
     @property
-    def queued_at(self) -> datetime:
-        return self.issued_at  # never transferred here, so queued when issued
+    def order(self) -> tuple[int, int]:
+        return (self.queued_us, self.id)
+
+    # datetimes at the edge (reports, tests); the engine itself never needs them
+    @property
+    def issued_at(self) -> datetime:
+        return from_us(self.issued_us)
 
     @property
-    def target_counter(self) -> int | None:
-        return None
+    def called_at(self) -> datetime | None:
+        return None if self.called_us is None else from_us(self.called_us)
+
+    @property
+    def finished_at(self) -> datetime | None:
+        return None if self.finished_us is None else from_us(self.finished_us)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class _Desk:
     number: int
     services: tuple[str, ...]
-    strict: bool
+    ordering: Ordering
+    keys: tuple[QueueKey, ...]  # the queue classes it may call from
     state: CounterState = CounterState.CLOSED
-    since: datetime | None = None
+    since_us: int | None = None
     clerk: str | None = None
     current: SimTicket | None = None
 
-    @property
-    def ordering(self) -> Ordering:
-        return Ordering.STRICT if self.strict else Ordering.OLDEST_FIRST
+    @classmethod
+    def of(cls, c: Counter) -> _Desk:
+        keys: list[QueueKey] = [(code, p, None) for code in c.services for p in (True, False)]
+        keys += [(None, p, c.number) for p in (True, False)]
+        return cls(c.number, c.services, c.ordering, tuple(keys), c.state, None, c.clerk)  # as the store has it now
 
 
-@dataclass(slots=True)
-class SimEvent:
-    at: datetime
-    kind: str
-    ticket: SimTicket | None
-    counter: int | None
-    clerk: str | None
-    before: str | None
-    after: str | None
-    detail: dict[str, Any] | None = None
+# (at µs, kind, ticket, counter, clerk, from status, to status, detail): a tuple, cheap to make by the million
+SimEvent = tuple[int, str, SimTicket | None, int | None, str | None, str | None, str | None, dict[str, Any] | None]
 
 
-@dataclass
+@dataclass(eq=False)
 class Engine:
-    """The office in memory. Build it with :meth:`for_store`; drive it like a Store."""
+    """The office in memory. Build it with :meth:`for_store` or :meth:`for_office`; drive it like a Store.
+
+    Set the time with :meth:`set_time` (seconds since the epoch) before each operation. An
+    engine built with a ``clock`` and never given a time reads that clock instead (slower).
+    ``record_events=False`` skips the audit trail when nothing will be written (what-ifs).
+    """
 
     services: dict[str, Service]
     counters: dict[int, _Desk]
-    clock: Clock
     tz: ZoneInfo
     default_service_s: float
     call_starts_service: bool = False
+    clock: Clock | None = None
+    record_events: bool = True
     tickets: list[SimTicket] = field(default_factory=list)
     events: list[SimEvent] = field(default_factory=list)
     numbers: dict[tuple[str, date], int] = field(default_factory=dict)
-    _waiting: list[SimTicket] = field(default_factory=list)
+    now_us: int | None = None
+    _queues: dict[QueueKey, list[SimTicket]] = field(default_factory=dict)
+    _waiting: dict[str, list[int]] = field(default_factory=dict)  # service → [priority, all] waiting today
     _done: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    _mean: dict[str, float] = field(default_factory=dict)  # cached recent mean per service
+    _serving: dict[str, tuple[_Desk, ...]] = field(default_factory=dict)
+    _day: date | None = None
+    _hour: int = 0
+    _hour_span: tuple[int, int] = (1, 0)
+
+    def __post_init__(self) -> None:
+        self._serving = {code: tuple(d for d in self.counters.values() if code in d.services)
+                         for code in self.services}
 
     @classmethod
-    def for_store(cls, store: Store, clock: Clock, *, call_starts_service: bool = False) -> Engine:
-        counters = {c.number: _Desk(c.number, c.services, c.ordering is Ordering.STRICT)
-                    for c in store.counters() if c.active}
-        return cls({s.code: s for s in store.services()}, counters, clock, store.tz, store.default_service_s,
-                   call_starts_service)
+    def for_store(cls, store: Store, clock: Clock | None = None, *, call_starts_service: bool = False,
+                  record_events: bool = True) -> Engine:
+        return cls.for_office(store.services(), store.counters(), store.tz, store.default_service_s,
+                              call_starts_service=call_starts_service, clock=clock, record_events=record_events)
+
+    @classmethod
+    def for_office(cls, services: tuple[Service, ...] | list[Service], counters: tuple[Counter, ...] | list[Counter],
+                   tz: ZoneInfo, default_service_s: float, *, call_starts_service: bool = False,
+                   clock: Clock | None = None, record_events: bool = True) -> Engine:
+        desks = {c.number: _Desk.of(c) for c in counters if c.active}
+        return cls({s.code: s for s in services}, desks, tz, default_service_s, call_starts_service, clock,
+                   record_events)
+
+    def remember(self, finished: Iterable[tuple[str, int]]) -> None:
+        """Service times (code, seconds) of the store's finished tickets, oldest first: the estimates'
+        history, so that tickets the engine issues after real ones are promised what the store would."""
+        for i, (code, seconds) in enumerate(reversed(list(finished))):
+            self._done.setdefault(code, []).insert(0, (-1 - i, seconds))  # before any of the engine's own ids
+            self._mean.pop(code, None)
+
+    # -- time
+    def set_time(self, at: float) -> None:
+        self.now_us = round(at * US)  # to_us, inlined: this runs once per event
+
+    def set_now(self, at: datetime) -> None:
+        self.now_us = us_of(at)
+
+    def _now(self) -> int:
+        if self.now_us is None:
+            if self.clock is None:
+                raise RuntimeError("engine: set_time() before the first operation")
+            return us_of(self.clock.now())
+        return self.now_us
+
+    def _today(self, now: int) -> date:
+        a, b = self._hour_span
+        if not a <= now < b:
+            self._enter_hour(now)
+        assert self._day is not None
+        return self._day
+
+    def _local_hour(self, now: int) -> int:
+        a, b = self._hour_span
+        if not a <= now < b:
+            self._enter_hour(now)
+        return self._hour
+
+    def _enter_hour(self, now: int) -> None:
+        """The local hour around ``now`` and its service day (constant within it: midnight starts an hour)."""
+        local = from_us(now).astimezone(self.tz)
+        start = local.replace(minute=0, second=0, microsecond=0)
+        self._hour, self._hour_span = local.hour, (us_of(start), us_of(start + timedelta(hours=1)))
+        self._day = day_of(local, self.tz)
 
     # -- the Store's surface, as the simulator uses it
     def issue_ticket(self, service: str, priority_category: str | None = None, *,
                      check_hours: bool = True) -> SimTicket:
-        now = self.clock.now()
+        now = self._now()
         svc = self.services[service]
-        day = day_of(now, self.tz)
+        day = self._today(now)
         key = (service, day)
         number = self.numbers[key] = self.numbers.get(key, svc.number_min - 1) + 1
-        t = SimTicket(len(self.tickets) + 1, service, day, number, f"{svc.prefix}{number:03d}",
-                      priority_category, now, now.astimezone(self.tz).hour)
-        same = [w for w in self._waiting if w.service == service]
-        t.people_ahead = sum(1 for w in same if w.priority) if t.priority else len(same)
+        n = len(self.tickets) + 1
+        t = SimTicket(n, n, service, service, day, number, 0, f"{svc.prefix}{number:03d}", priority_category,
+                      now, now, from_us(now), self._local_hour(now))
+        counts = self._waiting.setdefault(service, [0, 0])
+        # Everyone already waiting was queued no later, so: the priority ones, or all of them.
+        t.people_ahead = counts[0] if priority_category is not None else counts[1]
         t.estimated_wait_s = self._estimate(service, t.people_ahead)
-        self.tickets.append(t)
-        self._waiting.append(t)
-        self._log(now, "issued", t, None, None, None, W.WAITING,
-                  {"priority": priority_category} if priority_category else None)
+        self._enqueue(t)
+        if self.record_events:
+            self.events.append((now, "issued", t, None, None, None, "waiting",
+                                {"priority": priority_category} if priority_category else None))
         return t
 
     def sign_in(self, counter: int, clerk: str, *, take_over: bool = False) -> str:
@@ -150,91 +268,172 @@ class Engine:
     def sign_out(self, counter: int, clerk: str) -> None:
         self._set_state(self.counters[counter], CounterState.CLOSED, None)
 
+    def set_counter_state(self, counter: int, clerk: str, state: CounterState) -> _Desk:
+        desk = self.counters[counter]
+        if state is not CounterState.OPEN and desk.current is not None:
+            raise RuntimeError(f"engine: counter {counter} still has a ticket")
+        self._set_state(desk, state, clerk if state is not CounterState.CLOSED else None)
+        return desk
+
     def call_next(self, counter: int, clerk: str) -> SimTicket | None:
         desk = self.counters[counter]
         if desk.state is not CounterState.OPEN:
             self._set_state(desk, CounterState.OPEN, clerk)
-        now = self.clock.now()
-        today = day_of(now, self.tz)
-        # The one ordering rule, shared with the counter's view and mirrored by the store's SQL.
-        best = next_to_call(desk, (t for t in self._waiting if t.day == today))
+        now = self._now()
+        today = self._today(now)
+        queues = self._queues
+        heads = [q[0] for k in desk.keys if (q := queues.get(k)) and q[0].day == today]
+        # The one ordering rule, shared with the store and the counter's view. Each class is already
+        # in call order (priority, position and queue time are constant or rising within it), so the
+        # heads hold the winner.
+        best = next_to_call(desk, heads)
         if best is None:
             return None
-        self._waiting.remove(best)
-        best.status, best.counter, best.clerk = W.CALLED, counter, clerk
-        best.first_called_at = best.first_called_at or now
-        best.called_at, best.last_called_at = now, now
-        best.wait_s = seconds_between(best.issued_at, now)
+        queues[best.key].pop(0)
+        counts = self._waiting[best.service]
+        counts[1] -= 1
+        if best.priority_category is not None:
+            counts[0] -= 1
+        best.status, best.counter, best.clerk, best.target_counter = W.CALLED, counter, clerk, None
+        if best.first_called_us is None:
+            best.first_called_us = now
+        best.called_us = best.last_called_us = now
+        best.wait_s = seconds_us(best.issued_us, now)
         desk.current = best
-        self._log(now, "called", best, counter, clerk, W.WAITING, W.CALLED)
+        if self.record_events:
+            self.events.append((now, "called", best, counter, clerk, "waiting", "called", None))
         if self.call_starts_service:
             self.start_service(counter, clerk)
         return best
 
     def start_service(self, counter: int, clerk: str) -> SimTicket:
-        now = self.clock.now()
+        now = self._now()
         t = self._current(counter, W.CALLED)
-        t.status, t.started_at = W.SERVING, now
-        t.walk_s = seconds_between(t.last_called_at or now, now)
-        self._log(now, "started", t, counter, clerk, W.CALLED, W.SERVING)
+        t.status, t.started_us = W.SERVING, now
+        t.walk_s = seconds_us(t.last_called_us if t.last_called_us is not None else now, now)
+        if self.record_events:
+            self.events.append((now, "started", t, counter, clerk, "called", "serving", None))
         return t
 
     def finish_service(self, counter: int, clerk: str) -> SimTicket:
-        now = self.clock.now()
-        t = self._current(counter, W.SERVING)
-        t.status, t.finished_at = W.DONE, now
-        t.service_s = seconds_between(t.started_at, now)  # type: ignore[arg-type]
+        now = self._now()
+        t = self._close(counter, clerk, now, W.DONE, "finished", None)
         # The store reads the latest finished tickets by id (issue order), not by finishing order.
+        assert t.service_s is not None
         insort(self._done.setdefault(t.service, []), (t.id, t.service_s))
-        self.counters[counter].current = None
-        self._log(now, "finished", t, counter, clerk, W.SERVING, W.DONE)
+        self._mean.pop(t.service, None)
         return t
 
     def mark_no_show(self, counter: int, clerk: str) -> SimTicket:
-        now = self.clock.now()
+        now = self._now()
         t = self._current(counter, W.CALLED)
         t.status = W.NO_SHOW
         self.counters[counter].current = None
-        self._log(now, "no_show", t, counter, clerk, W.CALLED, W.NO_SHOW)
+        if self.record_events:
+            self.events.append((now, "no_show", t, counter, clerk, "called", "no_show", None))
         return t
 
+    def transfer(self, counter: int, clerk: str, *, to_service: str | None = None,
+                 to_counter: int | None = None) -> SimTicket:
+        """Close this transaction and queue a new one that keeps the citizen's place in line."""
+        if (to_service is None) == (to_counter is None):
+            raise ValueError("transfer needs exactly one of to_service or to_counter")
+        now = self._now()
+        old = self._current(counter, None)
+        target = to_service if to_service is not None else old.service
+        self._close(counter, clerk, now, W.TRANSFERRED, "transferred", {"to_service": target, "to_counter": to_counter})
+        seq = max(t.transfer_seq for t in self.tickets[old.visit - 1:] if t.visit == old.visit)
+        n = len(self.tickets) + 1
+        new = SimTicket(n, old.visit, target, old.number_service, old.day, old.number, seq + 1, old.code,
+                        old.priority_category, now, old.queued_us, old.queued_at, self._local_hour(now), to_counter)
+        new.people_ahead = self._ahead_of(new)
+        new.estimated_wait_s = self._estimate(target, new.people_ahead)
+        self._enqueue(new)
+        if self.record_events:
+            self.events.append((now, "transfer_queued", new, counter, clerk, None, "waiting", {"from_ticket": old.id}))
+        return new
+
     def close_day(self, day: date | None = None) -> int:
-        now = self.clock.now()
-        last = day or day_of(now, self.tz)
-        expired = [t for t in self._waiting if t.day <= last]
+        now = self._now()
+        last = day or self._today(now)
+        expired: list[SimTicket] = []
+        for key, q in self._queues.items():
+            kept = [t for t in q if t.day > last]
+            expired += [t for t in q if t.day <= last]
+            self._queues[key] = kept
+        expired.sort(key=lambda t: t.id)
         for t in expired:
-            end = max(min(now, local_midnight(t.day + timedelta(days=1), self.tz)), t.issued_at)
-            t.status, t.finished_at = W.EXPIRED, end
-            t.wait_s = seconds_between(t.issued_at, end)
-            self._log(now, "expired", t, None, None, W.WAITING, W.EXPIRED)
-        self._waiting = [t for t in self._waiting if t.day > last]
+            end = max(min(now, us_of(local_midnight(t.day + timedelta(days=1), self.tz))), t.issued_us)
+            t.status, t.finished_us = W.EXPIRED, end
+            t.wait_s = seconds_us(t.issued_us, end)
+            counts = self._waiting[t.service]
+            counts[1] -= 1
+            if t.priority_category is not None:
+                counts[0] -= 1
+            if self.record_events:
+                self.events.append((now, "expired", t, t.counter, None, "waiting", "expired", None))
         return len(expired)
 
     # -- the rules the store applies in SQL
-    def _estimate(self, service: str, ahead: int) -> int:
-        recent = [s for _, s in self._done.get(service, [])[-RECENT_SERVICE_SAMPLE:]]
-        mean = blended_service_s(recent, self.default_service_s)
-        serving = [d for d in self.counters.values() if service in d.services]
-        open_ = [d for d in serving if d.state is CounterState.OPEN]
-        return wait_seconds(ahead, mean, len(open_), len(serving), any(d.current is None for d in open_))
+    def _enqueue(self, t: SimTicket) -> None:
+        self.tickets.append(t)
+        priority = t.priority_category is not None
+        t.key = (None, priority, t.target_counter) if t.target_counter is not None else (t.service, priority, None)
+        q = self._queues.setdefault(t.key, [])
+        # Ids only grow, so only an earlier queue time (a transferred citizen's) goes before the tail.
+        if q and q[-1].queued_us > t.queued_us:
+            q.insert(bisect_left([w.order for w in q], t.order), t)
+        else:
+            q.append(t)
+        counts = self._waiting.setdefault(t.service, [0, 0])
+        counts[1] += 1
+        if priority:
+            counts[0] += 1
 
-    def _current(self, counter: int, status: TicketStatus) -> SimTicket:
+    def _ahead_of(self, t: SimTicket) -> int:
+        """Waiting tickets of the same service called before ``t`` (Tx.ahead_of): rare, so a plain scan."""
+        same = [w for q in self._queues.values() for w in q if w.service == t.service and w.day == t.day]
+        return sum(1 for w in same if (w.priority and not t.priority)
+                   or (w.priority == t.priority and w.order < t.order))
+
+    def _estimate(self, service: str, ahead: int) -> int:
+        mean = self._mean.get(service)
+        if mean is None:
+            recent = [s for _, s in self._done.get(service, [])[-RECENT_SERVICE_SAMPLE:]]
+            mean = self._mean[service] = blended_service_s(recent, self.default_service_s)
+        serving = self._serving[service]
+        opened, free = 0, False
+        for d in serving:
+            if d.state is CounterState.OPEN:
+                opened += 1
+                free = free or d.current is None
+        return wait_seconds(ahead, mean, opened, len(serving), ahead == 0 and free)
+
+    def _current(self, counter: int, status: TicketStatus | None) -> SimTicket:
         t = self.counters[counter].current
-        if t is None or t.status is not status:
-            raise RuntimeError(f"engine: counter {counter} has no {status.value} ticket")
+        if t is None or (status is not None and t.status is not status):
+            raise RuntimeError(f"engine: counter {counter} has no {status.value if status else 'current'} ticket")
+        return t
+
+    def _close(self, counter: int, clerk: str, now: int, status: TicketStatus, kind: str,
+               detail: dict[str, Any] | None) -> SimTicket:
+        t = self._current(counter, W.SERVING if status is W.DONE else None)
+        before = t.status
+        t.status, t.finished_us = status, now
+        if t.started_us is not None:
+            t.service_s = seconds_us(t.started_us, now)
+        self.counters[counter].current = None
+        if self.record_events:
+            self.events.append((now, kind, t, counter, clerk, before.value, status.value, detail))
         return t
 
     def _set_state(self, desk: _Desk, state: CounterState, clerk: str | None) -> None:
-        now = self.clock.now()
+        now = self._now()
         before = desk.state
-        desk.state, desk.since, desk.clerk = state, now, clerk
-        self.events.append(SimEvent(now, "counter_" + state.value, None, desk.number, clerk, before.value,
-                                    state.value))
-
-    def _log(self, at: datetime, kind: str, t: SimTicket, counter: int | None, clerk: str | None,
-             before: str | None, after: str, detail: dict[str, Any] | None = None) -> None:
-        self.events.append(SimEvent(at, kind, t, counter if counter is not None else t.counter, clerk,
-                                    str(before) if before else None, str(after), detail))
+        desk.state, desk.since_us, desk.clerk = state, now, clerk
+        if self.record_events:
+            self.events.append((now, "counter_" + state.value, None, desk.number, clerk, before.value, state.value,
+                                None))
 
 
 def seconds_between(start: datetime, end: datetime) -> int:

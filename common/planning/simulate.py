@@ -10,18 +10,20 @@ so every figure of the resulting report comes from the same code as a real day.
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 import random
 import time as timer
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import cast
 
 from common.config import ClerkSpec, OfficeSpec
 from common.core.clock import ManualClock
 from common.core.errors import MotcuaError
-from common.core.model import Counter, OpeningHours, Role, Service, TicketStatus
-from common.planning.engine import Engine, write
+from common.core.model import Counter, CounterState, OpeningHours, Role, Service, TicketStatus
+from common.planning.engine import Engine, from_us, to_us, write
 from common.store import Store
 from common.views.report import Report
 
@@ -35,6 +37,8 @@ DEFAULT_SERVICE = Service("TT", "T", "Tiếp nhận hồ sơ", "Document intake"
 # arrivals per hour at local time -> per service code
 Demand = Callable[[datetime], Mapping[str, float]]
 ServiceTime = Callable[[random.Random, str], float]
+# (counter, local start, minutes): the counter leaves for a break then, or when its citizen leaves
+Breaks = Sequence[tuple[int, time, float]]
 
 
 @dataclass(frozen=True)
@@ -53,11 +57,13 @@ class SimResult:
 def simulate(store: Store, days: int = 1, counters: int = 3, arrivals_per_hour: float = 30.0,
              mean_service_minutes: float = 8.0, seed: int = 1, start: date | None = None, *,
              hours: Sequence[tuple[time, time]] = OFFICE_HOURS, weekdays: Sequence[int] = WORKDAYS,
-             walk_seconds: float = 0.0, no_show_share: float = 0.0, overtime_minutes: float = 60) -> SimResult:
+             walk_seconds: float = 0.0, no_show_share: float = 0.0, overtime_minutes: float = 60,
+             fast: bool = False) -> SimResult:
     """An M/M/c office: Poisson arrivals spread evenly over the counters' services, exponential service.
 
     An empty store gets a one-service office ("TT", Tiếp nhận hồ sơ) with ``counters``
-    counters; otherwise the first ``counters`` active counters are staffed.
+    counters; otherwise the first ``counters`` active counters are staffed. ``fast`` plays the
+    days on the engine (for a scratch store: the engine assumes it owns the days it writes).
     """
     if days < 1 or counters < 1 or arrivals_per_hour < 0 or mean_service_minutes <= 0:
         raise MotcuaError(f"simulate needs days ≥ 1, counters ≥ 1, arrivals ≥ 0 and a positive service time; got "
@@ -73,7 +79,8 @@ def simulate(store: Store, days: int = 1, counters: int = 3, arrivals_per_hour: 
     return run(store, staffed, workdays(start or store.today, days, weekdays), hours,
                demand=lambda _local: dict.fromkeys(codes, share),
                service_time=lambda rng, _code: rng.expovariate(1 / mean_s),
-               seed=seed, walk_seconds=walk_seconds, no_show_share=no_show_share, overtime_minutes=overtime_minutes)
+               seed=seed, walk_seconds=walk_seconds, no_show_share=no_show_share, overtime_minutes=overtime_minutes,
+               fast=fast)
 
 
 def staff(store: Store, n: int) -> list[Counter]:
@@ -100,7 +107,7 @@ def workdays(first: date, n: int, weekdays: Sequence[int] = WORKDAYS) -> list[da
 def run(store: Store, staffed: Sequence[Counter], days: Sequence[date], hours: Sequence[tuple[time, time]], *,
         demand: Demand, service_time: ServiceTime, seed: int, walk_seconds: float | Callable[[random.Random], float]
         = 0.0, no_show_share: float = 0.0, overtime_minutes: float = 60, fast: bool = False,
-        priority_share: float = 0.0) -> SimResult:
+        priority_share: float = 0.0, transfer_share: float = 0.0, breaks: Breaks = ()) -> SimResult:
     """Simulate ``days`` with ``staffed`` counters; returns the report of those days.
 
     ``fast=True`` plays the days on the store-free engine (common.planning.engine) and bulk-inserts
@@ -114,11 +121,14 @@ def run(store: Store, staffed: Sequence[Counter], days: Sequence[date], hours: S
                 call_starts_service=instant)
     rng = random.Random(seed)
     walk = walk_seconds if callable(walk_seconds) else (lambda _rng, w=walk_seconds: w)
-    engine = Engine.for_store(sim, clock, call_starts_service=instant) if fast else None
-    day_engine = _Day(engine or sim, clock, staffed, rng, service_time, walk, no_show_share, priority_share)
+    engine = Engine.for_store(sim, call_starts_service=instant) if fast else None
+    day_engine = _Day(engine or sim, clock, staffed, rng, service_time, walk, no_show_share, priority_share,
+                      transfer_share, breaks)
     for day in days:
         day_engine.run(day, hours, demand, overtime_minutes)
     if engine is not None:
+        if engine.now_us is not None:  # the report is written "now", as after the same days through the store
+            clock.set(from_us(engine.now_us).astimezone(store.tz))
         write(engine, sim)
     result_report = sim.views.report(days[0], days[-1])
     return SimResult(tuple(days), tuple(c.number for c in staffed), day_engine.issued, result_report,
@@ -126,29 +136,42 @@ def run(store: Store, staffed: Sequence[Counter], days: Sequence[date], hours: S
 
 
 class _Day:
-    """The event loop of one working day."""
+    """The event loop of one working day, the same on the store and on the engine (the exact replay relies on it).
+
+    Event times are float seconds; each is turned into whole microseconds once (engine.to_us), the
+    instant both backends then see, so that their waits are equal to the second.
+    """
 
     def __init__(self, sim: Store | Engine, clock: ManualClock, staffed: Sequence[Counter], rng: random.Random,
                  service_time: ServiceTime, walk: Callable[[random.Random], float], no_show_share: float,
-                 priority_share: float = 0.0) -> None:
+                 priority_share: float = 0.0, transfer_share: float = 0.0, breaks: Breaks = ()) -> None:
         self.sim, self.clock, self.rng = sim, clock, rng
         self.clerk = {c.number: f"sim{i}" for i, c in enumerate(staffed, 1)}
         self.serves = {c.number: set(c.services) for c in staffed}
+        self.codes = sorted({code for c in staffed for code in c.services})
+        self.by_code = {code: sorted(n for n, s in self.serves.items() if code in s) for code in self.codes}
         self.service_time, self.walk, self.no_show_share = service_time, walk, no_show_share
-        self.priority_share = priority_share
+        self.priority_share, self.transfer_share, self.breaks = priority_share, transfer_share, tuple(breaks)
         self.issued = 0
         self.waiting: dict[str, int] = {}  # known without asking: only the simulator issues and calls here
+        if isinstance(sim, Engine):
+            self.tick: Callable[[float], None] = sim.set_time
+        else:
+            tz = sim.tz
+            self.tick = lambda at: clock.set(from_us(to_us(at)).astimezone(tz))
 
     def run(self, day: date, hours: Sequence[tuple[time, time]], demand: Demand, overtime_minutes: float) -> None:
         tz = self.sim.tz
         events: list[tuple[float, int, str, object]] = []
-        seq = 0
+        sim, rng, clerk_of, serves, waiting, tick = self.sim, self.rng, self.clerk, self.serves, self.waiting, self.tick
+        order, heappush = itertools.count(1), heapq.heappush  # ties at one instant: first pushed, first played
 
         def push(at: float, kind: str, arg: object = None) -> None:
-            nonlocal seq
-            seq += 1
-            heapq.heappush(events, (at, seq, kind, arg))
+            heappush(events, (at, next(order), kind, arg))
 
+        for number, starts, minutes in self.breaks:  # first: a counter off at opening never calls
+            if number in clerk_of:
+                push(datetime.combine(day, starts, tz).timestamp(), "break", (number, minutes * 60))
         windows = []
         for opens, closes in hours:
             a, b = datetime.combine(day, opens, tz).timestamp(), datetime.combine(day, closes, tz).timestamp()
@@ -156,61 +179,104 @@ class _Day:
             push(a, "open")
             for at, code in self._arrivals(a, b, demand):
                 push(at, "arrive", code)
-        self.clock.set(datetime.fromtimestamp(windows[0][0], tz))
-        for number, clerk in self.clerk.items():
-            self.sim.sign_in(number, clerk, take_over=True)  # the day's first sign-in closes earlier days
-        idle = set(self.clerk)
+        tick(windows[0][0])
+        for number, clerk in clerk_of.items():
+            sim.sign_in(number, clerk, take_over=True)  # the day's first sign-in closes earlier days
+        idle = set(clerk_of)
+        away: dict[int, float] = {}  # counters due for a break (seconds) once their citizen leaves
+        on_break: set[int] = set()
 
         def may_call(at: float) -> bool:
-            return any(a <= at < b for a, b in windows)
+            for a, b in windows:  # noqa: SIM110 (a loop: any() and its generator cost more per call)
+                if a <= at < b:
+                    return True
+            return False
 
         def call(number: int, at: float) -> None:
-            anyone = any(self.waiting.get(code) for code in self.serves[number])
-            ticket = self.sim.call_next(number, self.clerk[number]) if anyone and may_call(at) else None
+            if number in away:
+                sim.set_counter_state(number, clerk_of[number], CounterState.BREAK)
+                on_break.add(number)
+                push(at + away.pop(number), "back", number)
+                return
+            ticket = None
+            for code in serves[number]:  # anyone to call? (a loop: this runs for every free counter)
+                if waiting.get(code):
+                    ticket = sim.call_next(number, clerk_of[number]) if may_call(at) else None
+                    break
             if ticket is None:
                 idle.add(number)
                 return
-            self.waiting[ticket.service] = max(0, self.waiting.get(ticket.service, 0) - 1)
+            waiting[ticket.service] = max(0, waiting.get(ticket.service, 0) - 1)
             if ticket.status is TicketStatus.SERVING:
-                push(at + self.service_time(self.rng, ticket.service), "finish", number)
-            elif self.rng.random() < self.no_show_share:
+                push(at + self.service_time(rng, ticket.service), "finish", number)
+            elif rng.random() < self.no_show_share:
                 push(at + NO_SHOW_GIVE_UP_S, "no_show", number)
             else:
-                push(at + self.walk(self.rng), "start", (number, ticket.service))
+                push(at + self.walk(rng), "start", (number, ticket.service))
+
+        def queued(code: str, at: float) -> None:
+            waiting[code] = waiting.get(code, 0) + 1
+            for number in self.by_code.get(code, ()):
+                if number not in idle:
+                    continue
+                idle.discard(number)
+                call(number, at)
+                if number not in idle:
+                    break
 
         while events:
             at, _, kind, arg = heapq.heappop(events)
-            self.clock.set(datetime.fromtimestamp(at, tz))
+            tick(at)
             if kind == "arrive":
                 # Drawn only when asked for, so that the same seed gives the same days as before.
-                category = "elderly" if self.priority_share and self.rng.random() < self.priority_share else None
-                self.sim.issue_ticket(str(arg), category, check_hours=False)
+                category = "elderly" if self.priority_share and rng.random() < self.priority_share else None
+                sim.issue_ticket(str(arg), category, check_hours=False)
                 self.issued += 1
-                self.waiting[str(arg)] = self.waiting.get(str(arg), 0) + 1
-                for number in sorted(n for n in idle if str(arg) in self.serves[n]):
-                    idle.discard(number)
-                    call(number, at)
-                    if number not in idle:
-                        break
+                queued(str(arg), at)
             elif kind == "open":
                 for number in sorted(idle):
                     idle.discard(number)
                     call(number, at)
             elif kind == "start":
                 number, code = arg  # type: ignore[misc]
-                self.sim.start_service(number, self.clerk[number])
-                push(at + self.service_time(self.rng, code), "finish", number)
+                sim.start_service(number, clerk_of[number])
+                push(at + self.service_time(rng, code), "finish", number)
+            elif kind == "break":
+                number, seconds = cast(tuple[int, float], arg)
+                away[number] = seconds
+                if number in idle:  # free now: the break starts now; else when the citizen leaves
+                    idle.discard(number)
+                    call(number, at)
+            elif kind == "back":
+                number = int(arg)  # type: ignore[call-overload]
+                on_break.discard(number)
+                sim.set_counter_state(number, clerk_of[number], CounterState.OPEN)
+                call(number, at)
+            elif kind == "finish" and self.transfer_share and len(self.codes) > 1 \
+                    and rng.random() < self.transfer_share:
+                number = int(arg)  # type: ignore[call-overload]
+                current = sim.current_ticket(number) if isinstance(sim, Store) else sim.counters[number].current
+                assert current is not None
+                to = rng.choice([c for c in self.codes if c != current.service])
+                sim.transfer(number, clerk_of[number], to_service=to)
+                call(number, at)
+                queued(to, at)
             else:  # "finish" or "no_show": the counter is free again
                 number = int(arg)  # type: ignore[call-overload]
-                done = self.sim.finish_service if kind == "finish" else self.sim.mark_no_show
-                done(number, self.clerk[number])
+                done = sim.finish_service if kind == "finish" else sim.mark_no_show
+                done(number, clerk_of[number])
                 call(number, at)
-        end = max(self.clock.now().timestamp(), windows[-1][1])
-        self.clock.set(datetime.fromtimestamp(end, tz))
-        self.sim.close_day(day)
-        self.waiting.clear()  # whoever was left has just expired
-        for number, clerk in self.clerk.items():
-            self.sim.sign_out(number, clerk)
+        end = max(self.now(), windows[-1][1])
+        tick(end)
+        sim.close_day(day)
+        waiting.clear()  # whoever was left has just expired
+        for number, clerk in clerk_of.items():
+            sim.sign_out(number, clerk)
+
+    def now(self) -> float:
+        if isinstance(self.sim, Engine):
+            return (self.sim.now_us or 0) / 1_000_000
+        return self.clock.now().timestamp()
 
     def _arrivals(self, a: float, b: float, demand: Demand) -> list[tuple[float, str]]:
         """A non-homogeneous Poisson process by thinning: candidates at the peak rate, kept with rate/peak."""
@@ -219,15 +285,16 @@ class _Day:
         peak = max((sum(r.values()) for r in rates), default=0.0) / 3600
         out: list[tuple[float, str]] = []
         t = a
+        rng = self.rng
         while peak > 0:
-            t += self.rng.expovariate(peak)
+            t += rng.expovariate(peak)
             if t >= b:
                 break
             rate = demand(datetime.fromtimestamp(t, tz))
             total = sum(rate.values()) / 3600
-            if self.rng.random() * peak < total:
+            if rng.random() * peak < total:
                 codes = list(rate)
-                out.append((t, self.rng.choices(codes, weights=[rate[c] for c in codes])[0]))
+                out.append((t, rng.choices(codes, weights=[rate[c] for c in codes])[0]))
         return out
 
 
@@ -240,7 +307,8 @@ EXAMPLE_MIX = {"TP": (9, 8), "CT": (9, 4), "DD": (4.5, 12), "KD": (4.5, 10), "XD
 
 
 def fill_history(store: Store, days: int, seed: int = 2026, end: date | None = None,
-                 scale: float = 1.0, *, fast: bool = True, priority_share: float = 0.0) -> SimResult:
+                 scale: float = 1.0, *, fast: bool = True, priority_share: float = 0.0, transfer_share: float = 0.0,
+                 breaks: Breaks = ()) -> SimResult:
     """Fill the ``days`` working days before ``end`` (default: today) with realistic traffic.
 
     Every active counter is staffed; services not in EXAMPLE_MIX get 4 arrivals an
@@ -263,15 +331,32 @@ def fill_history(store: Store, days: int, seed: int = 2026, end: date | None = N
         day -= timedelta(days=1)
     chosen.reverse()
 
-    def demand(local: datetime) -> dict[str, float]:
-        factor = HOURLY_PROFILE.get(local.hour, 0.0) * WEEKDAY_PROFILE.get(local.isoweekday(), 0.0) * scale
-        return {code: rate * factor for code, (rate, _) in mix.items()}
-
-    def service_time(rng: random.Random, code: str) -> float:
-        mean = mix[code][1] * 60
-        sigma = 0.6  # lognormal with this mean: exp(μ + σ²/2) = mean
-        return rng.lognormvariate(math.log(mean) - sigma**2 / 2, sigma)
-
+    demand, service_time = example_traffic(mix, scale)
     return run(store, staffed, chosen, OFFICE_HOURS, demand=demand, service_time=service_time,
                seed=seed, walk_seconds=lambda rng: rng.uniform(10, 60), no_show_share=0.03, fast=fast,
-               priority_share=priority_share)
+               priority_share=priority_share, transfer_share=transfer_share, breaks=breaks)
+
+
+def example_traffic(mix: Mapping[str, tuple[float, float]], scale: float = 1.0) -> tuple[Demand, ServiceTime]:
+    """The demo history's traffic for ``mix`` (code → arrivals an hour, mean minutes at the counter).
+
+    Arrivals follow HOURLY_PROFILE × WEEKDAY_PROFILE × ``scale``; service times are lognormal
+    (a long right tail, as at real desks) with the mix's mean.
+    """
+
+    rates: dict[tuple[int, int], dict[str, float]] = {}  # the same few (hour, weekday) rates, asked for per arrival
+
+    def demand(local: datetime) -> dict[str, float]:
+        key = (local.hour, local.isoweekday())
+        if key not in rates:
+            factor = HOURLY_PROFILE.get(key[0], 0.0) * WEEKDAY_PROFILE.get(key[1], 0.0) * scale
+            rates[key] = {code: rate * factor for code, (rate, _) in mix.items()}
+        return rates[key]
+
+    sigma = 0.6  # lognormal with this mean: exp(μ + σ²/2) = mean
+    mu = {code: math.log(minutes * 60) - sigma**2 / 2 for code, (_, minutes) in mix.items()}
+
+    def service_time(rng: random.Random, code: str) -> float:
+        return rng.lognormvariate(mu[code], sigma)
+
+    return demand, service_time

@@ -11,55 +11,70 @@ import json
 import secrets
 from collections import Counter
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
 from common.store.orm import ClerkRow, CounterRow, DailyNumberRow, EventRow, RatingRow, ServiceRow, TicketRow
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 if TYPE_CHECKING:  # the engine lives in common/planning and imports the store, not the other way round
     from common.planning.engine import Engine
     from common.store import Store
 
 
+def _at(us: int | None) -> datetime | None:
+    """An engine instant (µs since the epoch) as the UTC datetime the store keeps."""
+    return None if us is None else EPOCH + timedelta(microseconds=us)
+
+
 def insert_simulated(store: Store, engine: Engine) -> int:
-    """Write everything the engine recorded; returns how many tickets."""
+    """Write everything the engine recorded; returns how many tickets.
+
+    One executemany per table on SQLite; COPY on PostgreSQL (psycopg 3), which takes a day's
+    thousands of rows in one round trip instead of one bind per row.
+    """
     with store.transaction() as tx:
         s = tx.session
         service_id = dict(s.execute(select(ServiceRow.code, ServiceRow.id)).all())
         counter_id = dict(s.execute(select(CounterRow.number, CounterRow.id)).all())
         clerk_id = dict(s.execute(select(ClerkRow.username, ClerkRow.id)).all())
-        first = (s.scalar(select(func.max(TicketRow.id))) or 0) + 1
-        ids = {id(t): first + i for i, t in enumerate(engine.tickets)}
-        tokens = [secrets.token_urlsafe(16) for _ in engine.tickets]
+        offset = s.scalar(select(func.max(TicketRow.id))) or 0
+        tokens: dict[int, str] = {}  # one token per visit: a transferred citizen keeps their slip
         rows = [{
-            "id": ids[id(t)], "visit_id": ids[id(t)], "service_id": service_id[t.service],
-            "number_service_id": service_id[t.service], "service_day": t.day, "number": t.number,
-            "transfer_seq": 0, "code": t.code, "token": tokens[i], "status": t.status.value,
-            "priority": t.priority, "priority_category": t.priority_category, "issued_at": t.issued_at,
-            "queued_at": t.issued_at, "local_hour": t.local_hour, "first_called_at": t.first_called_at,
-            "called_at": t.called_at, "last_called_at": t.last_called_at, "started_at": t.started_at,
-            "finished_at": t.finished_at, "wait_s": t.wait_s, "walk_s": t.walk_s, "service_s": t.service_s,
+            "id": offset + t.id, "visit_id": offset + t.visit, "service_id": service_id[t.service],
+            "number_service_id": service_id[t.number_service], "service_day": t.day, "number": t.number,
+            "transfer_seq": t.transfer_seq, "code": t.code,
+            "token": tokens.get(t.visit) or tokens.setdefault(t.visit, secrets.token_urlsafe(16)),
+            "status": t.status.value, "priority": t.priority, "priority_category": t.priority_category,
+            "issued_at": _at(t.issued_us), "queued_at": _at(t.queued_us), "local_hour": t.local_hour,
+            "first_called_at": _at(t.first_called_us), "called_at": _at(t.called_us),
+            "last_called_at": _at(t.last_called_us), "started_at": _at(t.started_us),
+            "finished_at": _at(t.finished_us), "wait_s": t.wait_s, "walk_s": t.walk_s, "service_s": t.service_s,
             "counter_id": counter_id.get(t.counter) if t.counter is not None else None,
-            "clerk_id": clerk_id.get(t.clerk) if t.clerk is not None else None, "target_counter_id": None,
+            "clerk_id": clerk_id.get(t.clerk) if t.clerk is not None else None,
+            "target_counter_id": counter_id.get(t.target_counter) if t.target_counter is not None else None,
             "people_ahead": t.people_ahead, "estimated_wait_s": t.estimated_wait_s,
             "print_status": "not_printed", "recall_count": 0,
-        } for i, t in enumerate(engine.tickets)]
-        if rows:
-            s.execute(insert(TicketRow), rows)  # Core executemany: no ORM unit of work
+        } for t in engine.tickets]
         events = [{
-            "at": e.at, "kind": e.kind, "ticket_id": ids[id(e.ticket)] if e.ticket is not None else None,
-            "counter_id": counter_id.get(e.counter) if e.counter is not None else None,
-            "clerk_id": clerk_id.get(e.clerk) if e.clerk is not None else None,
-            "from_status": e.before, "to_status": e.after,
-            "detail": json.dumps(e.detail, ensure_ascii=False) if e.detail else None,
-        } for e in engine.events]
-        if events:
-            s.execute(insert(EventRow), events)
+            "at": _at(at), "kind": kind, "ticket_id": offset + t.id if t is not None else None,
+            "counter_id": counter_id.get(c) if c is not None else None,  # the engine logs it as it was then
+            "clerk_id": clerk_id.get(k) if k is not None else None, "from_status": before, "to_status": after,
+            "detail": json.dumps(detail, ensure_ascii=False) if detail else None,
+        } for at, kind, t, c, k, before, after, detail in engine.events]
+        if tx.dialect == "postgresql":
+            _copy(s, TicketRow.__tablename__, rows)
+            _copy(s, EventRow.__tablename__, events)
+        else:
+            _executemany(s, TicketRow.__tablename__, rows)
+            _executemany(s, EventRow.__tablename__, events)
         dialect_insert = postgresql.insert if tx.dialect == "postgresql" else sqlite.insert
-        issued_on = Counter((t.service, t.day) for t in engine.tickets)
+        issued_on = Counter((t.service, t.day) for t in engine.tickets if t.transfer_seq == 0)
         for (code, day), last in engine.numbers.items():
             issued = issued_on[(code, day)]
             stmt = dialect_insert(DailyNumberRow).values(
@@ -68,16 +83,55 @@ def insert_simulated(store: Store, engine: Engine) -> int:
                 index_elements=[DailyNumberRow.service_id, DailyNumberRow.service_day],
                 set_={"last_number": stmt.excluded.last_number, "issued": stmt.excluded.issued}))
         for desk in engine.counters.values():
-            if desk.since is not None:
+            if desk.since_us is not None:
                 s.execute(update(CounterRow).where(CounterRow.number == desk.number).values(
-                    state=desk.state.value, state_since=desk.since,
+                    state=desk.state.value, state_since=_at(desk.since_us),
                     clerk_id=clerk_id.get(desk.clerk) if desk.clerk else None,
                     session_id=None if desk.clerk is None else secrets.token_hex(8)))
         if tx.dialect == "postgresql" and rows:
             s.execute(text("SELECT setval(pg_get_serial_sequence('tickets', 'id'), :last)"),
-                      {"last": first + len(rows) - 1})
+                      {"last": offset + len(rows)})
         tx.changed += len(events)
         return len(rows)
+
+
+def _sqlite_value(value: object) -> object:
+    """What SQLAlchemy's SQLite types would bind (UTCDateTime → naive UTC text, Date → ISO text, bool → int)."""
+    if isinstance(value, datetime):
+        return f"{value.astimezone(UTC):%Y-%m-%d %H:%M:%S.%f}"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _executemany(s: Session, table: str, rows: list[dict[str, object]]) -> None:
+    """One driver-level executemany: the type layer per value cost more than the insert itself.
+
+    The values are converted here exactly as the column types would (the exact-replay test reads
+    them back through the store and compares every field).
+    """
+    if not rows:
+        return
+    columns = list(rows[0])
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    s.connection().exec_driver_sql(sql, [tuple(_sqlite_value(row[c]) for c in columns) for row in rows])
+
+
+def _copy(s: Session, table: str, rows: list[dict[str, object]]) -> None:
+    """COPY ``rows`` into ``table`` through psycopg 3's cursor.copy (one round trip per few hundred KB).
+
+    Event ids come from their sequence (the column's default), so only the given columns are named.
+    """
+    if not rows:
+        return
+    columns = list(rows[0])
+    raw = s.connection().connection.dbapi_connection
+    assert raw is not None
+    with raw.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+        for row in rows:
+            copy.write_row([row[c] for c in columns])
 
 
 def insert_ratings(store: Store, ratings: Sequence[tuple[int, int, Sequence[str], datetime]]) -> int:
@@ -110,3 +164,13 @@ def insert_ratings(store: Store, ratings: Sequence[tuple[int, int, Sequence[str]
         } for i, score, why, at in kept])
         tx.changed += len(kept)
         return len(kept)
+
+
+def finished_service_times(store: Store) -> list[tuple[str, int]]:
+    """(service code, service seconds) of every done ticket, oldest id first: the history the store's
+    estimate reads, for an engine that continues after it (one light query, no Ticket objects)."""
+    with store.transaction(readonly=True) as tx:
+        rows = tx.session.execute(
+            select(ServiceRow.code, TicketRow.service_s).join(ServiceRow, ServiceRow.id == TicketRow.service_id)
+            .where(TicketRow.status == "done", TicketRow.service_s.is_not(None)).order_by(TicketRow.id))
+        return [(code, int(seconds or 0)) for code, seconds in rows]

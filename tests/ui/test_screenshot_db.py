@@ -1,0 +1,88 @@
+"""Every app's --screenshot honours --db: an office there is drawn as it is (nothing written), an empty
+database gets the app's sample office."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from common.config import load_config
+from common.core.clock import ManualClock
+from common.core.errors import MotcuaError
+from common.store import Store
+from common.store.db import connect
+from counter.main import run as counter_run
+from dashboard.main import run as dashboard_run
+from display.main import run as display_run
+from kiosk.main import run as kiosk_run
+from rating.main import latest_served
+from rating.main import run as rating_run
+from tests.conftest import TZ
+
+DEMO = Path(__file__).resolve().parents[2] / "assets" / "demo.toml"
+Run = Callable[..., int]
+APPS: dict[str, tuple[Run, list[str]]] = {
+    "kiosk": (kiosk_run, []), "counter": (counter_run, []), "display": (display_run, []),
+    "rating": (rating_run, []), "dashboard": (dashboard_run, ["--tab", "live"]),
+}
+
+
+def demo_office(url: str) -> Store:
+    """The demo office (not the example one every sample uses), one citizen served at counter 2 today."""
+    today = datetime.now(TZ).replace(hour=8, minute=0, second=0, microsecond=0)
+    store = Store(connect(url), ManualClock(today), TZ)
+    store.load_office(load_config(DEMO).office)
+    code = next(c for c in store.counters() if c.number == 2).services[0]
+    store.issue_ticket(code, check_hours=False)
+    store.issue_ticket(code, check_hours=False)
+    store.call_next(2, "demo2")
+    store.start_service(2, "demo2")
+    store.clock.advance(300)  # type: ignore[attr-defined]
+    store.finish_service(2, "demo2")
+    return store
+
+
+def written(store: Store) -> tuple[int, int]:
+    return store.last_event_id(), len(store.tickets(date.today() - timedelta(days=2), date.today() + timedelta(days=2)))
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")  # the offscreen platform's note on the dashboard's dialogs
+@pytest.mark.parametrize("app", list(APPS))
+def test_an_office_in_db_is_drawn_as_it_is(app: str, sqlite_url: str, tmp_path: Path, qapp: object) -> None:
+    store = demo_office(sqlite_url)
+    before = written(store)
+    run, extra = APPS[app]
+    ours, sample = tmp_path / "ours.png", tmp_path / "sample.png"
+    assert run(["--screenshot", str(ours), *extra], config=None, db=sqlite_url) == 0
+    assert written(store) == before  # drawn, not added to
+    assert run(["--screenshot", str(sample), *extra], config=None, db=None) == 0
+    assert ours.read_bytes().startswith(b"\x89PNG")
+    assert ours.read_bytes() != sample.read_bytes()  # the office in --db, not the sample
+    store.db.engine.dispose()
+
+
+def test_an_empty_db_gets_the_sample_office(sqlite_url: str, tmp_path: Path, qapp: object) -> None:
+    assert kiosk_run(["--screenshot", str(tmp_path / "k.png")], config=None, db=sqlite_url) == 0
+    store = Store(connect(sqlite_url))
+    assert [s.code for s in store.services()][:2] == ["TP", "CT"]  # the example office's sample morning
+    store.db.engine.dispose()
+
+
+def test_the_rating_panel_asks_about_the_latest_served_ticket(sqlite_url: str) -> None:
+    store = demo_office(sqlite_url)
+    served = [t for t in store.tickets(date.today() - timedelta(days=1), date.today() + timedelta(days=1))
+              if t.finished_at is not None]
+    assert latest_served(store) == (2, served[-1].code)
+    store.db.engine.dispose()
+
+
+def test_a_screen_that_issues_a_ticket_is_not_drawn_over_a_real_office(sqlite_url: str, tmp_path: Path) -> None:
+    store = demo_office(sqlite_url)
+    before = written(store)
+    with pytest.raises(MotcuaError, match="--screen confirm issues a ticket"):
+        kiosk_run(["--screenshot", str(tmp_path / "k.png"), "--screen", "confirm"], config=None, db=sqlite_url)
+    assert written(store) == before
+    store.db.engine.dispose()
