@@ -218,7 +218,8 @@ def _raster(rows: list[tuple[str, int, bool]], settings: PrinterSettings) -> byt
     strips = [strip for text, size, bold in rows
               for strip in _row_strips(text, settings.font, font_px(size, settings.width_dots), bold,
                                        settings.width_dots)]
-    out, blank = [], _PAD
+    out: list[bytes] = []
+    blank = _PAD
     for lead, height, width, bits, trail in strips:
         blank += lead  # the white between two lines' ink goes as one blank strip
         if height:
@@ -251,7 +252,7 @@ def _row_strips(text: str, family: str, px: int, bold: bool,
     for line in _wrap(text, font, width - 8):
         left, _top, right, _bottom = font.getbbox(line)
         height = int(font.size) * 6 // 5  # FreeTypeFont.size is a float
-        wide = min(width, max(8, (right - left + 7) // 8 * 8))
+        wide = min(width, max(8, int(right - left + 7) // 8 * 8))
         image = Image.new("1", (wide, height), 0)  # 0 = white here, so tobytes() is already ESC/POS's 1 = black
         ImageDraw.Draw(image).text(((wide - (right - left)) // 2 - left, 0), line, font=font, fill=1)
         ink = image.getbbox()
@@ -291,7 +292,7 @@ def qr_matrix(payload: str) -> list[list[bool]]:
     code.best_fit()
     code.makeImpl(True, 0)  # the data placed under mask 0, format bits blank, as qrcode scores it
     grid = _grid(code.version)
-    placed = _pack([_bits(row) for row in code.modules] + [_bits(column) for column in zip(*code.modules)],
+    placed = _pack([_bits(row) for row in code.modules] + [_bits(column) for column in zip(*code.modules, strict=True)],
                    grid.stride)
     unmasked = placed ^ grid.masks[0]
     best = min(range(8), key=lambda m: grid.lost_points(unmasked ^ grid.masks[m]))
@@ -365,7 +366,8 @@ def _grid(version: int) -> _Grid:
     for pattern in range(8):
         flips = qrcode.util.mask_func(pattern)
         grid = [[blank.modules[r][c] is None and flips(r, c) for c in range(size)] for r in range(size)]
-        masks.append(_pack([_bits(row) for row in grid] + [_bits(column) for column in zip(*grid)], stride))
+        columns = [_bits(column) for column in zip(*grid, strict=True)]
+        masks.append(_pack([_bits(row) for row in grid] + columns, stride))
     # bit k of a line is module size - 1 - k; a pair (k, k + 1) or an 11-run from k must stay inside the line
     return _Grid(size=size, stride=stride, lines=_pack([full] * 2 * size, stride), rows=_pack([full] * size, stride),
                  pairs=_pack([full >> 1] * (size - 1), stride), starts=_pack([full >> 10] * 2 * size, stride),
