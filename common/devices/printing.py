@@ -18,6 +18,8 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from escpos.escpos import Escpos
 from escpos.printer import File, Network, Serial, Usb
@@ -250,6 +252,18 @@ class TicketPrinter:
         self.settings = settings or PrinterSettings.from_config(config)
         # office.public_url, or when that is empty the address the display published in the store
         self.public_url: str | None = None
+
+    def warm(self, services: tuple[str, ...] = ()) -> None:
+        """Render the rows every slip repeats (fonts, office, labels, foot, service names) before the first tap.
+
+        A cold first slip costs about 10 ms of font loading and rendering; the kiosk calls this at
+        start so that the first citizen's tap costs what every later one does. The bytes are thrown away.
+        """
+        now = datetime.now(ZoneInfo(self.config.settings.office.timezone))
+        for service in services or ("",):
+            ticket_bytes(Slip(office=self.config.settings.office.name, service=service, code="A000", priority=None,
+                              people_ahead=0, wait_minutes=1, issued=now, qr="", counters=(1,),
+                              hotline=self.config.settings.office.hotline), self.settings)
 
     @property
     def enabled(self) -> bool:

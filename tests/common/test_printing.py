@@ -188,3 +188,19 @@ def test_a_layout_bug_is_a_failed_print_not_a_stuck_kiosk(store: Store, tmp_path
     printed = deliver(store, TicketPrinter(config), ticket)  # the kiosk's print job
     assert printed.print_status == PrintStatus.FAILED
     assert store.ticket(ticket.id).print_status == PrintStatus.FAILED and not out.exists()
+
+
+def test_a_warmed_printer_lays_out_the_first_slip_from_the_cache(store: Store, example_config: AppConfig) -> None:
+    """warm() renders the repeated rows at start: the first tap's slip is then built from cached strips."""
+    from common.devices import ticket_layout
+
+    printer = TicketPrinter(example_config, PrinterSettings(type="file", file_path="/dev/null"))
+    ticket = store.issue_ticket("TP").ticket
+    ticket_layout.clear_caches()
+    cold = printer.bytes_for(ticket, (1, 2, 8))
+    ticket_layout.clear_caches()
+    printer.warm(tuple(service.name_vi for service in example_config.office.services))
+    misses = ticket_layout._row_strips.cache_info().misses
+    assert printer.bytes_for(ticket, (1, 2, 8)) == cold
+    rendered = ticket_layout._row_strips.cache_info().misses - misses
+    assert rendered <= 5  # the number, the queue figures, the time and the counters: not the office or the service
