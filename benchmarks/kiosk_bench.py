@@ -94,7 +94,7 @@ def run(url: str, label: str, history: int, taps: int, *, reuse: bool = False,
     print(f"  tap -> committed + bytes ready: median {statistics.median(wall):.2f} ms, p99 {pct(wall, 0.99):.2f} ms, "
           f"max {max(wall):.2f} ms")
     print(f"  of which issue_ticket: median {statistics.median(commit):.2f} ms, p99 {pct(commit, 0.99):.2f} ms "
-          f"(CPU median {statistics.median(issue_cpu):.2f} ms: the rest is waiting for the write lock and fsync); "
+          f"(CPU median {statistics.median(issue_cpu):.2f} ms; the rest is waiting: locks, the server, other processes); "
           f"slip layout CPU: median {statistics.median(layout_cpu):.2f} ms, p99 {pct(layout_cpu, 0.99):.2f} ms")
     for sql, times in sorted(spent.items(), key=lambda kv: -statistics.median(kv[1])):
         print(f"  statement: median {statistics.median(times):6.2f} ms x {len(times) / taps:.1f}/tap  {sql}")
