@@ -76,3 +76,55 @@ def _qr(payload: str, settings: PrinterSettings) -> bytes:
     canvas = Image.new("1", (wide, picture.height), 0)
     canvas.paste(picture, ((wide - picture.width) // 2, 0))
     return _blank(2 * box) + _raster(canvas) + _blank(2 * box)
+
+
+def picture(data: bytes, width: int) -> Image.Image:
+    """What the printer draws from a job's ``GS v 0`` rasters, each centred on the paper (``ESC a 1``), stacked.
+
+    Only the rasters: a native QR or codepage text is not drawn. 1 = black, as in the job.
+    """
+    strips, i = [], 0
+    while (i := data.find(b"\x1dv0", i)) >= 0:
+        row_bytes, rows = int.from_bytes(data[i + 4:i + 6], "little"), int.from_bytes(data[i + 6:i + 8], "little")
+        strips.append(Image.frombytes("1", (row_bytes * 8, rows), data[i + 8:i + 8 + row_bytes * rows]))
+        i += 8 + row_bytes * rows
+    page = Image.new("1", (width, sum(s.height for s in strips)), 0)
+    top = 0
+    for strip in strips:
+        page.paste(strip, ((width - strip.width) // 2, top))
+        top += strip.height
+    return page
+
+
+def full_width_picture(slip: Slip, settings: PrinterSettings) -> Image.Image:
+    """The slip as the kiosk branch drew it: every line a full-width strip, the QR on a full-width canvas."""
+    blocks = []
+    for rows in (slip.lines(), slip.foot()):
+        lines = [Image.new("1", (settings.width_dots, 4), 0)]
+        for text, size, bold in rows:
+            font = ImageFont.truetype(layout.font_file(settings.font, bold), layout.font_px(size, settings.width_dots))
+            for line in layout._wrap(text, font, settings.width_dots - 8):
+                left, _, right, _ = font.getbbox(line)
+                image = Image.new("1", (settings.width_dots, int(font.size) * 6 // 5), 0)
+                ImageDraw.Draw(image).text(((settings.width_dots - (right - left)) // 2 - left, 0), line, font=font,
+                                           fill=1)
+                lines.append(image)
+        lines.append(Image.new("1", (settings.width_dots, 4), 0))
+        blocks.append(lines)
+    code = qrcode.QRCode(border=2, box_size=1, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    code.add_data(slip.qr)
+    matrix = code.get_matrix()
+    box = max(2, settings.width_dots // 2 // len(matrix))
+    qr = Image.new("1", (settings.width_dots, box * len(matrix)), 0)
+    for r, row in enumerate(matrix):
+        for c, dark in enumerate(row):
+            if dark:
+                x = (settings.width_dots - box * len(matrix)) // 2 + c * box
+                qr.paste(1, (x, r * box, x + box, (r + 1) * box))
+    parts = blocks[0] + [qr] + blocks[1]
+    page = Image.new("1", (settings.width_dots, sum(p.height for p in parts)), 0)
+    top = 0
+    for part in parts:
+        page.paste(part, (0, top))
+        top += part.height
+    return page

@@ -15,7 +15,7 @@ from PIL import Image
 from common.devices import ticket_layout
 from common.devices.printing import PrinterSettings
 from common.devices.ticket_layout import COLUMNS, Slip, _row_strips, cp1258_text, font_px, qr_matrix, ticket_bytes
-from tests.common.slip_reference import reference_bytes
+from tests.common.slip_reference import full_width_picture, picture, reference_bytes
 
 WHEN = datetime(2026, 3, 2, 9, 41, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 LONG_OFFICE = "Trung tâm Phục vụ hành chính công tỉnh Bà Rịa – Vũng Tàu"  # 52+ characters: must wrap
@@ -148,3 +148,22 @@ def test_the_image_slip_sends_only_its_ink(paper: int, limit: int) -> None:
     widths = [int.from_bytes(m.group(1), "little") for m in re.finditer(rb"\x1dv0\x00(..)", data, flags=re.S)]
     assert max(widths) * 8 <= PrinterSettings(paper_mm=paper).width_dots
     assert min(widths) == 1  # blank paper goes as a one-byte-wide strip
+
+
+@pytest.mark.parametrize("paper", [80, 58])
+def test_the_trimmed_slip_prints_what_the_full_width_one_did(paper: int) -> None:
+    """Decoded from the bytes, the trimmed slip is as tall as the full-width one and has every black dot of it,
+    each at most 4 dots to the side (a strip is centred in whole bytes)."""
+    settings = PrinterSettings(paper_mm=paper, qr_mode="raster")
+    one = slip()
+    printed = picture(ticket_bytes(one, settings), settings.width_dots)
+    before = full_width_picture(one, settings)
+    assert printed.size == before.size
+    ink = [sum(1 for x in range(page.width) if page.getpixel((x, y))) for page in (printed, before)
+           for y in range(page.height)]
+    assert ink[:printed.height] == ink[printed.height:]  # row by row, the same number of black dots
+    for y in range(0, printed.height, 7):
+        row_now = [x for x in range(printed.width) if printed.getpixel((x, y))]
+        row_then = [x for x in range(before.width) if before.getpixel((x, y))]
+        if row_now:
+            assert abs(row_now[0] - row_then[0]) <= 4
