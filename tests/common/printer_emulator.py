@@ -20,7 +20,6 @@ from dataclasses import replace
 
 from common.devices.printer_status import PrinterState, encode_paper_sensor
 
-
 GS_R = 0x100  # a GS r n query is reported as GS_R + n, a DLE EOT n as n
 
 
