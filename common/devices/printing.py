@@ -279,10 +279,10 @@ class TicketPrinter:
         A cold first slip costs about 10 ms of font loading and rendering; the kiosk calls this at
         start so that the first citizen's tap costs what every later one does. The bytes are thrown away.
         """
-        now = datetime.now(ZoneInfo(self.config.settings.office.timezone))
+        when = datetime(2000, 1, 1, tzinfo=ZoneInfo(self.config.settings.office.timezone))  # no clock: discarded
         for service in services or ("",):
             ticket_bytes(Slip(office=self.config.settings.office.name, service=service, code="A000", priority=None,
-                              people_ahead=0, wait_minutes=1, issued=now, qr="", counters=(1,),
+                              people_ahead=0, wait_minutes=1, issued=when, qr="", counters=(1,),
                               hotline=self.config.settings.office.hotline), self.settings)
 
     @property
