@@ -1,11 +1,13 @@
 """The ticket's layout: from a committed Ticket to the ESC/POS bytes of one job.
 
-The default ``image`` text mode renders the lines with Pillow in the configured
-font (DejaVu Sans draws every Vietnamese diacritic) into a 1-bit image exactly as
-wide as the printable area, and prints it with ``GS v 0``. ``codepage`` mode sends
-the text in CP1258 (precomposed base letters, combining tone marks) for printers
-that really have that code page. The QR code is the printer's own ``GS ( k``
-(about 60 bytes) or a raster image (a few KB) for printers without it.
+The default ``image`` text mode renders each line with Pillow in the configured
+font (DejaVu Sans draws every Vietnamese diacritic) into a 1-bit strip only as wide
+and as tall as its ink, and prints the strips centred with ``GS v 0``; the rows that
+repeat on every slip are cached. ``codepage`` mode sends the text in CP1258
+(precomposed base letters, combining tone marks) for printers that really have that
+code page. The QR code is the printer's own ``GS ( k`` (about 60 bytes) or a raster
+built straight from its module matrix for printers without it. The bytes equal the
+straightforward path's (tests/common/slip_reference.py); figures in docs/benchmarks/slip.md.
 """
 
 from __future__ import annotations
@@ -163,7 +165,7 @@ def blank_rows(rows: int) -> bytes:
 
 
 def _dummy(width_dots: int) -> Dummy:
-    """A byte collector whose profile knows the paper width (so centring works and escpos prints no warning)."""
+    """A python-escpos byte collector whose profile knows the paper width (the tests' reference path uses it)."""
     p = Dummy()
     data = dict(p.profile.profile_data)  # the profile's dict is shared between instances: copy, don't mutate
     data["media"] = {"width": {"pixels": width_dots, "mm": width_dots // 8}}
