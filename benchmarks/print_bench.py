@@ -1,6 +1,6 @@
 """Kiosk tap to the printer's "printed" answer, against the TCP printer emulator of the tests.
 
-    .venv/bin/python benchmarks/print_bench.py [--tickets 100]
+    .venv/bin/python benchmarks/print_bench.py [--tickets 100] [--status escpos|escpos-done]
 
 Each ticket: ``issue_ticket`` on a fresh SQLite file (one transaction), its slip laid out
 (image text, native QR, 80 mm), then sent with the status asked before and after
@@ -33,13 +33,16 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "assets" / "office.example.to
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=100)
+    parser.add_argument("--status", choices=["escpos", "escpos-done"], default="escpos",
+                        help="escpos-done also waits for GS r 1, answered once the job is processed")
     args = parser.parse_args()
     config = load_config(EXAMPLE)
     emulator = TcpPrinter()
     with tempfile.TemporaryDirectory() as folder:
         store = Store(connect(f"sqlite:///{folder}/bench.sqlite3"), None, config.tz)
         store.load_office(config.office)
-        printer = TicketPrinter(config, PrinterSettings(type="network", host="127.0.0.1", port=emulator.port))
+        printer = TicketPrinter(config, PrinterSettings(type="network", host="127.0.0.1", port=emulator.port,
+                                                     status=args.status))
         times = []
         for _ in range(args.tickets + 5):
             start = time.perf_counter()
@@ -51,7 +54,7 @@ def main() -> None:
         store.db.engine.dispose()
     emulator.close()
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(f"tap -> committed -> printed answer (TCP emulator, {args.tickets} tickets): "
+    print(f"tap -> committed -> printed answer (TCP emulator, status {args.status}, {args.tickets} tickets): "
           f"median {statistics.median(times):.1f} ms, p90 {times[int(len(times) * 0.9)]:.1f} ms, "
           f"max {times[-1]:.1f} ms")
 

@@ -21,7 +21,7 @@ PrinterType = Literal["none", "usb", "network", "serial", "file"]
 PaperWidth = Literal[58, 80]
 TextMode = Literal["image", "codepage"]
 QrMode = Literal["native", "raster"]
-PrinterStatusMode = Literal["escpos", "none"]
+PrinterStatusMode = Literal["escpos", "escpos-done", "none"]
 
 MAX_PORT = 65535
 
@@ -83,8 +83,9 @@ class PrinterSettings:
         5.0, "Margin added to the time the bytes take at the link's speed; also how long a status answer may take.",
         minimum=0.1, maximum=600)
     status: PrinterStatusMode = setting(  # noqa: RUF009
-        "escpos", "escpos: ask the printer's status (DLE EOT) before and after each ticket; none: the model cannot "
-                  "answer, tickets are recorded as sent, never printed.")
+        "escpos", "escpos: ask the printer's status (DLE EOT) before and after each ticket; escpos-done: also wait "
+                  "for the paper sensor (GS r 1), which the printer answers only once the ticket is processed; none: "
+                  "the model cannot answer, tickets are recorded as sent, never printed.")
     serial_device: str = setting("/dev/ttyUSB0", "Serial printer device.")
     baudrate: int = setting(9600, "Serial printer speed.", minimum=300, maximum=4_000_000)
     file_path: str = setting("", "For type = file: the device or file the bytes go to.")

@@ -35,7 +35,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def printer_for(config) -> TicketPrinter | None:  # type: ignore[no-untyped-def]
     """The configured printer, checked now: a bad setting stops the kiosk at start with one line."""
     settings = PrinterSettings.from_config(config)
-    return TicketPrinter(config, settings) if settings.type != "none" else None
+    if settings.type == "none":
+        return None
+    printer = TicketPrinter(config, settings)
+    printer.warm(tuple(service.name_vi for service in config.office.services))  # the first tap costs no more
+    return printer
 
 
 def run(argv: list[str], *, config: str | None, db: str | None) -> int:

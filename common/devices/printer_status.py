@@ -17,6 +17,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# ``GS r 1`` (paper sensor) is *not* real-time: the printer answers it in turn, after the
+# job before it is processed. DLE EOT is answered as soon as it arrives, even while the
+# job is still in the buffer, so with ``printer.status = escpos-done`` a ticket is printed
+# only after this answer too. One byte: bits 0-1 paper near its end, bits 2-3 paper out,
+# bits 4 and 7 clear (``0b0xx0xxxx``, which no DLE EOT answer is).
+GS_R_PAPER = b"\x1dr\x01"
+DONE_TIMEOUT = "máy in không báo đã in xong vé"
 DLE_EOT_OFFLINE = b"\x10\x04\x02"
 DLE_EOT_PAPER = b"\x10\x04\x04"
 QUERY = DLE_EOT_OFFLINE + DLE_EOT_PAPER
@@ -34,6 +41,18 @@ PAPER_NEAR_END = "giấy in sắp hết"
 
 def is_status_byte(value: int) -> bool:
     return value & 0b1001_0011 == 0b0001_0010
+
+
+def decode_paper_sensor(answer: bytes) -> str | None:
+    """The ``GS r 1`` answer: PAPER_OUT, PAPER_NEAR_END or None; a ValueError if it is not such an answer."""
+    if len(answer) != 1 or answer[0] & 0b1001_0000:
+        raise ValueError(f"not a paper sensor answer: {answer.hex()}")
+    return PAPER_OUT if answer[0] & 0x0C else PAPER_NEAR_END if answer[0] & 0x03 else None
+
+
+def encode_paper_sensor(paper_out: bool, near_end: bool) -> bytes:
+    """The ``GS r 1`` answer a printer in this state gives (the test emulators use it)."""
+    return bytes(((0x0C if paper_out else 0) | (0x03 if near_end else 0),))
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from escpos.escpos import Escpos
 from escpos.printer import File, Network, Serial, Usb
@@ -154,6 +156,18 @@ def _ask_status(link: Link, timeout: float, silent: str) -> PrinterState:
         raise PrintError(silent) from None
 
 
+def _wait_processed(link: Link, timeout: float) -> str | None:
+    """Ask ``GS r 1`` and wait for its answer; PrintError when it does not come or says the paper is out."""
+    link.write(pstatus.GS_R_PAPER, timeout)
+    try:
+        answer = pstatus.decode_paper_sensor(link.read(1, timeout))
+    except (TimeoutError, ValueError):
+        raise PrintError(pstatus.DONE_TIMEOUT) from None
+    if answer == pstatus.PAPER_OUT:
+        raise PrintError(pstatus.PAPER_OUT)
+    return answer
+
+
 def _run_job(settings: PrinterSettings, data: bytes) -> PrintOutcome:
     margin = settings.timeout_seconds
     try:
@@ -161,7 +175,7 @@ def _run_job(settings: PrinterSettings, data: bytes) -> PrintOutcome:
     except OSError as exc:
         raise PrintError(f"không kết nối được máy in: {_first_line(exc)}") from exc
     try:
-        ask = settings.status == "escpos" and link.can_read
+        ask = settings.status in ("escpos", "escpos-done") and link.can_read
         if ask:
             before = _ask_status(link, margin, pstatus.NO_ANSWER)
             if before.fault:
@@ -173,11 +187,16 @@ def _run_job(settings: PrinterSettings, data: bytes) -> PrintOutcome:
             raise PrintError(pstatus.STALLED) from None
         if not ask:
             return PrintOutcome(PrintStatus.SENT)
-        # The answer comes after the printer has read the whole job: it proves the bytes were taken.
+        near_end = False
+        if settings.status == "escpos-done":
+            # GS r is answered in turn, once the job before it is processed: the ticket came out
+            near_end = _wait_processed(link, budget + margin) == pstatus.PAPER_NEAR_END
+        # DLE EOT is answered as it arrives (real time): after the whole job, it proves the bytes were taken.
         after = _ask_status(link, budget, pstatus.STALLED)
         if after.fault:
             raise PrintError(after.fault)
-        return PrintOutcome(PrintStatus.PRINTED, pstatus.PAPER_NEAR_END if after.paper_near_end else None)
+        warning = pstatus.PAPER_NEAR_END if after.paper_near_end or near_end else None
+        return PrintOutcome(PrintStatus.PRINTED, warning)
     except (LinkClosed, ConnectionError, BrokenPipeError) as exc:
         raise PrintError(pstatus.CONNECTION_LOST) from exc
     except OSError as exc:
@@ -230,7 +249,10 @@ def send(settings: PrinterSettings, data: bytes) -> PrintOutcome:
     worker = threading.Thread(target=job, name="motcua-print", daemon=True)
     worker.start()
     # connect + status before + data + status after, each bounded on its own; this is the backstop
-    backstop = 3 * settings.timeout_seconds + 2 * transfer_seconds(len(data), PRINT_BYTES_PER_SECOND_FLOOR, 0)
+    # (escpos-done waits once more, for the paper sensor's answer after the job is processed)
+    done = settings.status == "escpos-done"
+    backstop = ((5 if done else 3) * settings.timeout_seconds
+                + (3 if done else 2) * transfer_seconds(len(data), PRINT_BYTES_PER_SECOND_FLOOR, 0))
     worker.join(backstop)
     if worker.is_alive():
         raise PrintError(f"máy in không phản hồi sau {backstop:.0f} giây")
@@ -250,6 +272,18 @@ class TicketPrinter:
         self.settings = settings or PrinterSettings.from_config(config)
         # office.public_url, or when that is empty the address the display published in the store
         self.public_url: str | None = None
+
+    def warm(self, services: tuple[str, ...] = ()) -> None:
+        """Render the rows every slip repeats (fonts, office, labels, foot, service names) before the first tap.
+
+        A cold first slip costs about 10 ms of font loading and rendering; the kiosk calls this at
+        start so that the first citizen's tap costs what every later one does. The bytes are thrown away.
+        """
+        when = datetime(2000, 1, 1, tzinfo=ZoneInfo(self.config.settings.office.timezone))  # no clock: discarded
+        for service in services or ("",):
+            ticket_bytes(Slip(office=self.config.settings.office.name, service=service, code="A000", priority=None,
+                              people_ahead=0, wait_minutes=1, issued=when, qr="", counters=(1,),
+                              hotline=self.config.settings.office.hotline), self.settings)
 
     @property
     def enabled(self) -> bool:

@@ -1,7 +1,8 @@
 """ESC/POS printer emulators for the tests: one on TCP 127.0.0.1, one behind a pseudo-terminal pair.
 
 Each reads the job as a printer does, answers the real-time status query
-``DLE EOT n`` when it reaches it in the stream, and can be told to run out of
+``DLE EOT n`` when it reaches it in the stream (and the paper sensor query
+``GS r 1``, which a real printer answers only once the job before it is done), and can be told to run out of
 paper, open its cover, stall (stop reading), read part of a job and close, go
 silent (read everything, answer nothing), or reset. Raster (``GS v 0``) and QR
 (``GS ( k``) data are skipped by their declared length, as a printer's parser
@@ -17,7 +18,20 @@ import tty
 from collections.abc import Callable
 from dataclasses import replace
 
-from common.devices.printer_status import PrinterState
+from common.devices.printer_status import PrinterState, encode_paper_sensor
+
+GS_R = 0x100  # a GS r n query is reported as GS_R + n, a DLE EOT n as n
+
+
+def _needed(head: bytes) -> int:
+    """How many bytes must have arrived to tell what the command at ``head`` is (1 for plain data)."""
+    if head[:1] == b"\x10":
+        return 3
+    if head[:1] != b"\x1d":
+        return 1
+    if len(head) < 2:
+        return 2
+    return {b"v": 8, b"(": 5, b"r": 3}.get(head[1:2], 1)
 
 
 class EscPosParser:
@@ -37,10 +51,13 @@ class EscPosParser:
                 i += step
                 continue
             head = buf[i:i + 8]
-            if head[:1] in (b"\x10", b"\x1d") and len(head) < (3 if head[:1] == b"\x10" else 8):
+            if len(head) < _needed(head):
                 break  # a command cut by the chunk: wait for the rest
             if head[:2] == b"\x10\x04":
                 queries.append(head[2])
+                i += 3
+            elif head[:2] == b"\x1dr":  # GS r n: answered in turn, after everything before it
+                queries.append(GS_R + head[2])
                 i += 3
             elif head[:3] == b"\x1dv0":
                 self.skip = (head[4] + 256 * head[5]) * (head[6] + 256 * head[7])
@@ -62,6 +79,8 @@ class PrinterBehaviour:
         self.stalled = False  # stop reading: the sender's buffers fill
         self.silent = False  # read everything, answer nothing
         self.read_limit: int | None = None  # read this many bytes of a connection, then close it
+        self.never_done = False  # answer DLE EOT, never GS r (the job never finishes, or no GS r support)
+        self.runs_out_during_job = False  # the roll ends while the job prints: seen only once it is processed
         self.received = bytearray()
         self.unstall = threading.Event()
 
@@ -80,11 +99,18 @@ class PrinterBehaviour:
 
     def reset(self) -> None:
         self.state, self.stalled, self.silent, self.read_limit = PrinterState(), False, False, None
+        self.never_done = self.runs_out_during_job = False
         self.unstall.set()
 
     def answer(self, n: int) -> bytes:
         if self.silent:
             return b""
+        if n >= GS_R:  # the job before it is done: this is when a paper end during the job shows
+            if self.never_done:
+                return b""
+            if self.runs_out_during_job:
+                self.paper_out()
+            return encode_paper_sensor(self.state.paper_out, self.state.paper_near_end)
         offline, paper = self.state.encode()
         return bytes((offline if n == 2 else paper if n == 4 else 0x12,))
 

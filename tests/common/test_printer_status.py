@@ -190,3 +190,39 @@ def test_paper_near_end_reaches_the_supervisors_live_view(store: Store, tcp: Tcp
     clock.advance(60)
     deliver_job(store, printer, store.issue_ticket("TP", print_status=PrintStatus.PENDING).ticket)
     assert ps.PAPER_OUT in (store.views.live().printer_notice or "")
+
+
+def test_escpos_done_waits_for_the_job_to_be_processed(tcp: TcpPrinter) -> None:
+    """GS r 1 goes after the job and DLE EOT after that: printed once the printer says the job is done."""
+    outcome = send(net(tcp, status="escpos-done"), JOB)
+    assert outcome.status is PrintStatus.PRINTED and outcome.warning is None
+    received = bytes(tcp.behaviour.received)
+    assert received.index(JOB) + len(JOB) <= received.index(ps.GS_R_PAPER) < received.rindex(ps.QUERY)
+
+
+def test_a_roll_that_ends_during_the_job_is_printed_for_dle_eot_and_failed_for_escpos_done(tcp: TcpPrinter) -> None:
+    """DLE EOT is real-time: answered on arrival, it cannot see the end of the job; GS r 1 can."""
+    tcp.behaviour.runs_out_during_job = True
+    assert send(net(tcp), JOB).status is PrintStatus.PRINTED  # the limit of plain escpos, kept visible
+    with pytest.raises(PrintError, match=ps.PAPER_OUT):
+        send(net(tcp, status="escpos-done"), JOB)
+
+
+def test_a_job_the_printer_never_reports_done_is_not_printed(tcp: TcpPrinter) -> None:
+    tcp.behaviour.never_done = True
+    with pytest.raises(PrintError, match=ps.DONE_TIMEOUT):
+        send(net(tcp, status="escpos-done", timeout_seconds=0.3), JOB)
+
+
+def test_paper_sensor_answers_decode() -> None:
+    assert ps.decode_paper_sensor(ps.encode_paper_sensor(False, False)) is None
+    assert ps.decode_paper_sensor(ps.encode_paper_sensor(False, True)) == ps.PAPER_NEAR_END
+    assert ps.decode_paper_sensor(ps.encode_paper_sensor(True, False)) == ps.PAPER_OUT
+    with pytest.raises(ValueError):
+        ps.decode_paper_sensor(PrinterState().encode()[:1])  # a DLE EOT answer is not a paper sensor answer
+
+
+def test_escpos_done_over_serial(serial_printer: SerialPrinter) -> None:
+    settings = PrinterSettings(type="serial", serial_device=serial_printer.device, baudrate=115200,
+                               status="escpos-done")
+    assert send(settings, JOB).status is PrintStatus.PRINTED

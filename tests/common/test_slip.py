@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import datetime
+from random import Random
 from zoneinfo import ZoneInfo
 
 import pytest
+import qrcode
 from PIL import Image
 
 from common.devices import ticket_layout
 from common.devices.printing import PrinterSettings
-from common.devices.ticket_layout import COLUMNS, Slip, _qr_image, _row_strips, cp1258_text, font_px, ticket_bytes
+from common.devices.ticket_layout import COLUMNS, Slip, _row_strips, cp1258_text, font_px, qr_matrix, ticket_bytes
+from tests.common.slip_reference import full_width_picture, picture, reference_bytes
 
 WHEN = datetime(2026, 3, 2, 9, 41, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 LONG_OFFICE = "Trung tâm Phục vụ hành chính công tỉnh Bà Rịa – Vũng Tàu"  # 52+ characters: must wrap
@@ -49,8 +53,8 @@ def test_detail_text_is_at_least_24_dots_high(paper: int) -> None:
     line = "Thời gian chờ dự kiến: khoảng 21 phút"  # tone marks above, descenders below
     size = next(size for text, size, _ in slip().lines() if text == line)
     strips = _row_strips(line, settings.font, font_px(size, settings.width_dots), False, settings.width_dots)
-    for rows, bits in strips:
-        ink = Image.frombytes("1", (settings.width_dots, rows), bits).getbbox()
+    for _lead, rows, wide, bits, _trail in strips:
+        ink = Image.frombytes("1", (wide, rows), bits).getbbox()
         assert ink is not None and ink[3] - ink[1] >= 24
 
 
@@ -84,21 +88,9 @@ def test_native_qr_uses_error_correction_m() -> None:
 
 
 def test_raster_qr_uses_error_correction_m() -> None:
-    image = _qr_image("http://192.168.1.20:8080/t/abc123", 288)
-    module = _module_size(image)
-    assert module >= 2
-    # format bits 14 and 13 sit at row 8, columns 0 and 1 (after the 2-module border); M XOR mask = 1, 0
-    def dark(row: int, col: int) -> bool:
-        return image.getpixel(((2 + col) * module + module // 2, (2 + row) * module + module // 2)) == 0
-    assert dark(8, 0) and not dark(8, 1)
-
-
-def _module_size(image: Image.Image) -> int:
-    """The finder pattern's top-left corner is 7 modules of dark: its run length / 7."""
-    y = next(y for y in range(image.height) if image.getpixel((image.width // 8, y)) == 0)
-    x0 = next(x for x in range(image.width) if image.getpixel((x, y)) == 0)
-    x1 = next(x for x in range(x0, image.width) if image.getpixel((x, y)) != 0)
-    return (x1 - x0) // 7
+    matrix = qr_matrix("http://192.168.1.20:8080/t/abc123")
+    # format bits 14 and 13 sit at row 8, columns 0 and 1: level M XOR the format mask gives dark, light
+    assert matrix[8][0] and not matrix[8][1]
 
 
 @pytest.mark.parametrize(("paper", "qr"), [(80, "native"), (58, "native"), (80, "raster"), (58, "raster")])
@@ -114,3 +106,64 @@ def test_cached_slips_are_byte_for_byte_the_fresh_ones(paper: int, qr: str) -> N
     warm = [ticket_bytes(first, settings), ticket_bytes(second, settings), ticket_bytes(first, settings)]
     assert warm == [fresh[0], fresh[1], fresh[0]]
     assert _row_strips.cache_info().hits > 0  # the second and third slips did use the cache
+
+
+MODES = [(paper, text, qr) for paper in (80, 58) for text in ("image", "codepage") for qr in ("native", "raster")]
+
+
+@pytest.mark.parametrize(("paper", "text", "qr"), MODES)
+def test_fast_slips_are_byte_for_byte_the_straightforward_ones(paper: int, text: str, qr: str) -> None:
+    """Golden bytes from the uncached PIL-and-python-escpos path; the fast path warm and cold must equal them."""
+    settings = PrinterSettings(paper_mm=paper, text_mode=text, qr_mode=qr)
+    slips = [slip(code=f"{'ABCD'[i % 4]}{i:03d}", people_ahead=i, wait_minutes=i * 3 + 1,
+                  qr=f"http://192.168.1.20:8080/t/{secrets.token_urlsafe(16)}",
+                  priority=None if i % 3 else "Người khuyết tật", hotline="" if i % 2 else "1900 1234",
+                  service=("Hộ tịch", "Đăng ký kinh doanh và đầu tư", "Đất đai")[i % 3]) for i in range(12)]
+    slips.append(slip(qr="x" * 300))  # a long payload: a larger QR version
+    ticket_layout.clear_caches()
+    for one in slips:
+        assert ticket_bytes(one, settings) == reference_bytes(one, settings)
+
+
+def test_the_qr_matrix_is_qrcodes_own_with_its_chosen_mask() -> None:
+    """The integer mask scoring picks what qrcode.util.lost_point picks, for short, long and odd payloads."""
+    random = Random(13)
+    payloads = ["", "A", "http://192.168.1.20:8080/t/abc123", "https://motcua.example.gov.vn/t/" + "z" * 150]
+    payloads += [secrets.token_urlsafe(random.choice([4, 16, 22, 60, 200])) for _ in range(60)]
+    masks = set()
+    for payload in payloads:
+        code = qrcode.QRCode(border=0, error_correction=qrcode.constants.ERROR_CORRECT_M)
+        code.add_data(payload)
+        code.make()
+        assert qr_matrix(payload) == [[bool(dark) for dark in row] for row in code.modules], payload
+        masks.add(code.best_mask_pattern())
+    assert len(masks) >= 4  # the payloads exercised several masks, not one lucky default
+
+
+@pytest.mark.parametrize(("paper", "limit"), [(80, 24_000), (58, 19_000)])
+def test_the_image_slip_sends_only_its_ink(paper: int, limit: int) -> None:
+    """Every raster is as narrow as its ink: the 80 mm slip was 42 KB when each line was full width."""
+    data = ticket_bytes(slip(), PrinterSettings(paper_mm=paper))
+    assert len(data) < limit
+    widths = [int.from_bytes(m.group(1), "little") for m in re.finditer(rb"\x1dv0\x00(..)", data, flags=re.S)]
+    assert max(widths) * 8 <= PrinterSettings(paper_mm=paper).width_dots
+    assert min(widths) == 1  # blank paper goes as a one-byte-wide strip
+
+
+@pytest.mark.parametrize("paper", [80, 58])
+def test_the_trimmed_slip_prints_what_the_full_width_one_did(paper: int) -> None:
+    """Decoded from the bytes, the trimmed slip is as tall as the full-width one and has every black dot of it,
+    each at most 4 dots to the side (a strip is centred in whole bytes)."""
+    settings = PrinterSettings(paper_mm=paper, qr_mode="raster")
+    one = slip()
+    printed = picture(ticket_bytes(one, settings), settings.width_dots)
+    before = full_width_picture(one, settings)
+    assert printed.size == before.size
+    ink = [sum(1 for x in range(page.width) if page.getpixel((x, y))) for page in (printed, before)
+           for y in range(page.height)]
+    assert ink[:printed.height] == ink[printed.height:]  # row by row, the same number of black dots
+    for y in range(0, printed.height, 7):
+        row_now = [x for x in range(printed.width) if printed.getpixel((x, y))]
+        row_then = [x for x in range(before.width) if before.getpixel((x, y))]
+        if row_now:
+            assert abs(row_now[0] - row_then[0]) <= 4
