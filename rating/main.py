@@ -13,6 +13,7 @@ from common.cli.args import OneLineParser, counter_number
 from common.config import AppConfig, config_path, load_config
 from common.core.errors import MotcuaError
 from common.store.rating import check_reasons
+from rating.admin import AdminGate
 from rating.controller import RatingController
 from rating.panel import RatingPanel
 from ui.screenshot import parse_size, save_png
@@ -57,6 +58,7 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     panel = RatingPanel(counter, reasons_of(cfg))
     controller = RatingController(ctx.store, panel, counter, timeout_ms=cfg.settings.rating.timeout_seconds * 1000,
                                   thanks_ms=cfg.settings.rating.thanks_seconds * 1000, parent=panel)
+    gate = AdminGate(ctx.store, panel, counter, quit_app=app.quit)  # the only way out of full screen
     if args.windowed:
         panel.resize(*size)
         panel.show()
@@ -66,6 +68,7 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     try:
         return int(app.exec())
     finally:
+        del gate
         controller.stop()
 
 
