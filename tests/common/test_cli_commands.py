@@ -161,7 +161,7 @@ def test_malformed_toml_names_file_and_line(sqlite_url: str, tmp_path: Path) -> 
     before = everything(sqlite_url)
     result = motcua(sqlite_url, "setup", "load", str(bad))
     assert result.returncode == 2 and result.stdout == ""
-    assert result.stderr.startswith(f"motcua: {bad}:4: malformed TOML") and result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"motcua: {bad}:4: TOML sai cú pháp") and result.stderr.count("\n") == 1
     assert everything(sqlite_url) == before
 
 
