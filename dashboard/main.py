@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QTimer
 
 from common.cli.args import OneLineParser
-from common.core.errors import MotcuaError
+from common.core.errors import MotcuaError, said
 from dashboard import sample
 from dashboard.signin import SignInDialog, check
 from dashboard.window import TABS, DashboardWindow
@@ -41,7 +41,8 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     args = build_parser().parse_args(argv)
     size = parse_size(args.size)
     if args.user and not args.password_stdin:
-        raise MotcuaError("--user needs --password-stdin (the password is never given on the command line)")
+        raise said(MotcuaError, "--user cần --password-stdin (không bao giờ ghi mật khẩu trên dòng lệnh)",
+                   "--user needs --password-stdin (the password is never given on the command line)")
     if args.screenshot:
         return screenshot(Path(args.screenshot), size, args.tab, args.history_days, db)
     ctx = open_store(config, db, "dashboard", fullscreen=False)

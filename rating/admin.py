@@ -18,7 +18,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from common.core.errors import AuthError, MotcuaError
+from common.core.errors import AuthError, MotcuaError, render
 from common.core.model import Clerk, Role
 from common.store import Store
 from common.store.reads.satisfaction import satisfaction_report
@@ -105,7 +105,7 @@ class AdminSignIn(QDialog):
     def _refused(self, _tag: str, exc: object) -> None:
         self.password.clear()
         # A clerk reads one line, never a traceback (a lost database is a MotcuaError too).
-        self.message.setText(str(exc) if isinstance(exc, MotcuaError) else "Không đăng nhập được.")
+        self.message.setText(render(exc) if isinstance(exc, MotcuaError) else "Không đăng nhập được.")
 
     def done(self, result: int) -> None:
         self.runner.shutdown()
@@ -139,7 +139,7 @@ class AdminMenu(QDialog):
 
     def _unread(self, _tag: str, exc: object) -> None:
         log.warning("rating admin: figures not read: %r", exc)
-        self.figures.setText(str(exc) if isinstance(exc, MotcuaError) else "Không đọc được số liệu.")
+        self.figures.setText(render(exc) if isinstance(exc, MotcuaError) else "Không đọc được số liệu.")
 
     def _close_panel(self) -> None:
         self.accept()

@@ -11,12 +11,14 @@ import argparse
 import contextlib
 import importlib
 import os
+import re
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from common.cli import commands as cli_commands
 from common.cli.args import OneLineParser, set_language
-from common.core.errors import MotcuaError, bilingual, pair, render
+from common.core.errors import MotcuaError, bilingual, pair, render, said
 
 # `motcua NAME ...` hands the rest of the command line to NAME's app (module, function).
 APPS: dict[str, tuple[str, str]] = {
@@ -68,7 +70,8 @@ def _run_app(args: argparse.Namespace) -> int:
         module = importlib.import_module(args.app_module)
     except ModuleNotFoundError as exc:
         if exc.name and args.app_module.startswith(exc.name):
-            raise MotcuaError(f"`motcua {args.command}` is not available in this build") from exc
+            raise said(MotcuaError, f"bản cài này không có `motcua {args.command}`",
+                       f"`motcua {args.command}` is not available in this build") from exc
         raise
     return int(module.run(args.app_args, config=args.config, db=args.db) or 0)
 
@@ -140,9 +143,23 @@ def _language(argv: Sequence[str] | None) -> str:
 
         args = list(sys.argv[1:] if argv is None else argv)
         path = args[args.index("--config") + 1] if "--config" in args[:-1] else None
-        return str(load_config(config_path(path)).settings.office.language or "vi")
+        chosen = config_path(path)
     except Exception:
         return "vi"
+    try:
+        return str(load_config(chosen).settings.office.language or "vi")
+    except Exception:
+        # A config that fails to load still says its language: its own error follows it.
+        return "en" if chosen is not None and _says_english(chosen) else "vi"
+
+
+def _says_english(path: Path) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    office = re.search(r"^\s*\[office\]\s*$(?P<body>.*?)(?=^\s*\[|\Z)", text, re.M | re.S)
+    return bool(office and re.search(r"^\s*language\s*=\s*[\"']en[\"']", office["body"], re.M))
 
 
 def _silence_stdout() -> None:
