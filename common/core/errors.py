@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
 from typing import TypeVar
 
 
@@ -45,7 +44,8 @@ def pair(vi: str, en: str, lang: str = "vi") -> str:
     """
     if lang != "en" or en == vi:
         return vi
-    shared = os.path.commonprefix([vi, en])
+    same = next((i for i, (a, b) in enumerate(zip(vi, en, strict=False)) if a != b), min(len(vi), len(en)))
+    shared = vi[:same]  # character by character, on purpose: a place, not a path
     cut = shared.rfind(": ") + 2 if ": " in shared else 0
     return f"{vi[:cut]}{vi[cut:]} / {en[cut:]}"
 
