@@ -5,8 +5,9 @@ admin's) sign-in gets out of it. The sign-in goes through Store.authenticate, li
 other path: throttled per user name and per PC in the store, and each attempt is a
 signin_* row of the audit log (app "rating").
 
-Ctrl+Alt+A on the panel opens :class:`AdminSignIn`; once it is accepted,
-:class:`AdminMenu` offers the functions.
+Ctrl+Alt+A on the panel, or a 3-second press on its top-left corner (a tablet has no
+keyboard), opens :class:`AdminSignIn`; once it is accepted, :class:`AdminMenu` offers the
+functions. A citizen's short taps on the corner do nothing.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QMouseEvent, QShortcut
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from common.core.errors import AuthError, MotcuaError, render
@@ -30,6 +31,8 @@ STAFF_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
 REFUSED = "Chỉ giám sát viên hoặc quản trị viên mới dùng được chức năng này"
 REFUSED_EN = "Only a supervisor or an admin may use this"
 SHORTCUT = "Ctrl+Alt+A"
+LONG_PRESS_MS = 3000
+CORNER_PX = 80
 
 
 def check_staff(store: Store, username: str, password: str) -> Clerk:
@@ -154,15 +157,36 @@ class AdminMenu(QDialog):
         super().done(result)
 
 
-class AdminGate:
-    """Wires the hidden way in (a keyboard shortcut) to the sign-in, then the menu."""
+class AdminGate(QObject):
+    """Wires the hidden ways in (a keyboard shortcut, a long press on the corner) to the sign-in, then the menu.
 
-    def __init__(self, store: Store, panel: QWidget, counter: int, *, quit_app: Callable[[], None]) -> None:
+    No signals: it opens its dialogs itself.
+    """
+
+    def __init__(self, store: Store, panel: QWidget, counter: int, *, quit_app: Callable[[], None],
+                 hold_ms: int = LONG_PRESS_MS) -> None:
+        super().__init__(panel)
         self.store, self.panel, self.counter, self.quit_app = store, panel, counter, quit_app
         self.dialog: AdminSignIn | None = None
         self.menu: AdminMenu | None = None
         self.shortcut = QShortcut(QKeySequence(SHORTCUT), panel)
         self.shortcut.activated.connect(self.open)
+        self.hold_ms = hold_ms
+        self.hold = QTimer(self)
+        self.hold.setSingleShot(True)
+        self.hold.timeout.connect(self.open)
+        # The pages cover the panel, so the press lands on a child: watch them all (built once, in __init__).
+        for widget in (panel, *panel.findChildren(QWidget)):
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
+            where = self.panel.mapFromGlobal(event.globalPosition().toPoint())
+            if where.x() <= CORNER_PX and where.y() <= CORNER_PX:
+                self.hold.start(self.hold_ms)
+        elif event.type() == QEvent.Type.MouseButtonRelease:
+            self.hold.stop()  # a tap, not a hold
+        return False  # the citizen's widgets still get every tap
 
     def open(self) -> AdminSignIn:
         """The sign-in dialog (non-modal, so tests and the event loop keep running)."""

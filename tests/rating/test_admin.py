@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from common.core.clock import ManualClock
@@ -25,7 +27,7 @@ def gate(qtbot: QtBot, store: Store) -> AdminGate:
     qtbot.addWidget(panel)
     panel.showFullScreen()
     quits: list[bool] = []
-    made = AdminGate(store, panel, 1, quit_app=lambda: quits.append(True))
+    made = AdminGate(store, panel, 1, quit_app=lambda: quits.append(True), hold_ms=100)
     made.quits = quits  # type: ignore[attr-defined]
     return made
 
@@ -43,6 +45,19 @@ def test_the_shortcut_opens_the_sign_in_not_the_functions(qtbot: QtBot, gate: Ad
     gate.shortcut.activated.emit()  # what Ctrl+Alt+A does
     assert gate.dialog is not None and gate.dialog.isVisible()
     assert gate.menu is None and gate.panel.isFullScreen()
+
+
+def test_a_long_press_on_the_corner_opens_the_sign_in_and_a_tap_does_not(qtbot: QtBot, gate: AdminGate) -> None:
+    corner, middle = QPoint(10, 10), QPoint(400, 400)
+    QTest.mousePress(gate.panel, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, middle)
+    assert not gate.hold.isActive()  # away from the corner no hold even starts
+    QTest.mouseRelease(gate.panel, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, middle)
+    QTest.mousePress(gate.panel, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, corner)
+    QTest.mouseRelease(gate.panel, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, corner)  # a tap
+    assert not gate.hold.isActive() and gate.dialog is None
+    QTest.mousePress(gate.panel, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, corner)
+    qtbot.waitUntil(lambda: gate.dialog is not None and gate.dialog.isVisible(), timeout=WAIT_MS)
+    QTest.mouseRelease(gate.panel, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, corner)
 
 
 def test_a_wrong_password_or_a_clerk_gets_no_menu_and_every_try_is_audited(qtbot: QtBot, gate: AdminGate,
