@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from common.core.errors import ConfigError
+from common.core.errors import ConfigError, Invalid, said
 from common.core.model import DEFAULT_PRIORITY_CATEGORIES, Counter, OpeningHours, Ordering, Role, Service, parse_span
 from common.settings import BY_NAME, DEFAULTS, SECTIONS, Settings, build
 
@@ -67,17 +67,21 @@ def load_config(path: Path | None) -> AppConfig:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the config file: {exc.strerror}") from exc
+        raise said(ConfigError, f"{path}: không đọc được tệp cấu hình: {exc.strerror}",
+                   f"{path}: cannot read the config file: {exc.strerror}") from exc
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        raise ConfigError(f"{path}:{line}: not a UTF-8 text file (byte 0x{raw[exc.start]:02x}); "
-                          "a config file is TOML text") from exc
+        byte = f"0x{raw[exc.start]:02x}"
+        raise said(ConfigError,
+                   f"{path}:{line}: không phải tệp văn bản UTF-8 (byte {byte}); tệp cấu hình là văn bản TOML",
+                   f"{path}:{line}: not a UTF-8 text file (byte {byte}); a config file is TOML text") from exc
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}:{_decode_error_line(exc)}: malformed TOML: {_decode_error_text(exc)}") from exc
+        where, why = f"{path}:{_decode_error_line(exc)}", _decode_error_text(exc)
+        raise said(ConfigError, f"{where}: TOML sai cú pháp: {why}", f"{where}: malformed TOML: {why}") from exc
     reader = _Reader(path, text)
     values = reader.settings(data)
     office = OfficeSpec(
@@ -95,8 +99,12 @@ class _Reader:
         self.path = path
         self.lines = text.splitlines()
 
-    def fail(self, table: str, key: str | None, message: str, index: int | None = None) -> ConfigError:
-        return ConfigError(f"{self.path}:{self.line_of(table, key, index)}: {message}")
+    def fail(self, table: str, key: str | None, message: tuple[str, str] | Invalid,
+             index: int | None = None) -> ConfigError:
+        """The file and line, then the message (Vietnamese, English) of a tuple or an Invalid."""
+        vi, en = (message.vi, message.en) if isinstance(message, Invalid) else message
+        where = f"{self.path}:{self.line_of(table, key, index)}"
+        return said(ConfigError, f"{where}: {vi}", f"{where}: {en}")
 
     def line_of(self, table: str, key: str | None, index: int | None) -> int:
         """The line of ``key`` in ``[table]`` (or the index-th ``[[table]]``); tomllib keeps no positions."""
@@ -127,17 +135,18 @@ class _Reader:
             if section in OFFICE_TABLES:
                 continue
             if section not in SECTIONS:
-                raise self.fail(section, None, f"unknown section [{section}]")
+                raise self.fail(section, None, (f"mục không có [{section}]", f"unknown section [{section}]"))
             if not isinstance(table, dict):
-                raise self.fail(section, None, f"[{section}] must be a table")
+                raise self.fail(section, None, (f"[{section}] phải là một bảng", f"[{section}] must be a table"))
             for key, value in table.items():
                 setting = BY_NAME.get(f"{section}.{key}")
                 if setting is None:
-                    raise self.fail(section, key, f"unknown setting {section}.{key}")
+                    raise self.fail(section, key, (f"không có thiết lập {section}.{key}",
+                                                  f"unknown setting {section}.{key}"))
                 try:
                     values[setting.name] = setting.check(value)
-                except ValueError as exc:
-                    raise self.fail(section, key, str(exc)) from exc
+                except Invalid as exc:
+                    raise self.fail(section, key, exc) from exc
         self.printer_needs(values)
         return values
 
@@ -147,34 +156,40 @@ class _Reader:
         needed = {"usb": ("usb_vendor_id", "usb_product_id"), "network": ("host",), "file": ("file_path",)}
         for key in needed.get(kind, ()):
             if not str(values.get(f"printer.{key}", "")).strip():
-                raise self.fail("printer", "type", f"printer.type = {kind} needs printer.{key}, which is empty")
+                raise self.fail("printer", "type", (f"printer.type = {kind} cần printer.{key}, nhưng đang trống",
+                                                          f"printer.type = {kind} needs printer.{key}, which is empty"))
 
     def coerce(self, table: str, key: str, value: Any, kind: type, choices: tuple[str, ...] = (),
                index: int | None = None) -> Any:
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise self.fail(table, key, f"{table}.{key} must be {kind.__name__}, not {value!r}", index)
+            raise self.fail(table, key, (f"{table}.{key} phải là {kind.__name__}, không phải {value!r}",
+                                          f"{table}.{key} must be {kind.__name__}, not {value!r}"), index)
         if choices and str(value) not in choices:
-            raise self.fail(table, key, f"{table}.{key} must be one of {', '.join(choices)}, not {value!r}", index)
+            raise self.fail(table, key, (f"{table}.{key} phải là một trong {', '.join(choices)}, không phải {value!r}",
+                                          f"{table}.{key} must be one of {', '.join(choices)}, not {value!r}"), index)
         return value
 
     def array(self, data: dict[str, Any], table: str) -> list[dict[str, Any]]:
         items = data.get(table, [])
         if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-            raise self.fail(table, None, f"{table} must be written as [[{table}]] tables")
+            raise self.fail(table, None, (f"{table} phải viết thành các bảng [[{table}]]",
+                                          f"{table} must be written as [[{table}]] tables"))
         return items
 
     def take(self, table: str, index: int, raw: dict[str, Any], key: str, kind: type,
              default: Any = ..., choices: tuple[str, ...] = ()) -> Any:
         if key not in raw:
             if default is ...:
-                raise self.fail(table, None, f"[[{table}]] number {index + 1} is missing {key}", index)
+                raise self.fail(table, None, (f"[[{table}]] thứ {index + 1} thiếu {key}",
+                                              f"[[{table}]] number {index + 1} is missing {key}"), index)
             return default
         return self.coerce(table, key, raw[key], kind, choices, index)
 
     def no_extra(self, table: str, index: int, raw: dict[str, Any], allowed: set[str]) -> None:
         for key in raw:
             if key not in allowed:
-                raise self.fail(table, key, f"unknown key {key} in [[{table}]]", index)
+                raise self.fail(table, key, (f"không có khóa {key} trong [[{table}]]",
+                                              f"unknown key {key} in [[{table}]]"), index)
 
     def service(self, i: int, raw: dict[str, Any]) -> Service:
         t = "services"
@@ -182,15 +197,18 @@ class _Reader:
                                   "hours", "weekdays", "daily_cap", "target_minutes", "active"})
         prefix = self.take(t, i, raw, "prefix", str)
         if not re.fullmatch(r"[A-Z]{1,2}", prefix):
-            raise self.fail(t, "prefix", f"prefix must be one or two capital letters, not {prefix!r}", i)
+            raise self.fail(t, "prefix", (f"prefix phải là một hoặc hai chữ in hoa, không phải {prefix!r}",
+                                             f"prefix must be one or two capital letters, not {prefix!r}"), i)
         number_min = self.take(t, i, raw, "number_min", int, 1)
         number_max = self.take(t, i, raw, "number_max", int, 999)
         if not 0 <= number_min < number_max <= 9999:
-            raise self.fail(t, "number_max", "number range must satisfy 0 <= number_min < number_max <= 9999", i)
+            raise self.fail(t, "number_max", ("dải số phải thỏa 0 <= number_min < number_max <= 9999",
+                                                 "number range must satisfy 0 <= number_min < number_max <= 9999"), i)
         cap = self.take(t, i, raw, "daily_cap", int, 0)
         target = self.take(t, i, raw, "target_minutes", int, 30)
         if target <= 0 or cap < 0:
-            raise self.fail(t, "target_minutes", "target_minutes must be positive and daily_cap not negative", i)
+            raise self.fail(t, "target_minutes", ("target_minutes phải dương và daily_cap không âm",
+                                                     "target_minutes must be positive and daily_cap not negative"), i)
         return Service(
             code=self.take(t, i, raw, "code", str),
             prefix=prefix,
@@ -210,16 +228,20 @@ class _Reader:
         intervals = []
         for span in spans:
             if not _HOURS.match(str(span)):
-                raise self.fail("services", "hours", f"hours must look like \"07:30-11:30\", not {span!r}", i)
+                raise self.fail("services", "hours", (f"hours phải có dạng \"07:30-11:30\", không phải {span!r}",
+                                                            f"hours must look like \"07:30-11:30\", not {span!r}"), i)
             try:
                 start, end = parse_span(str(span))
             except ValueError as exc:
-                raise self.fail("services", "hours", f"not a time of day: {span!r}", i) from exc
+                raise self.fail("services", "hours", (f"không phải giờ trong ngày: {span!r}",
+                                                     f"not a time of day: {span!r}"), i) from exc
             if end <= start:
-                raise self.fail("services", "hours", f"interval {span!r} ends before it starts", i)
+                raise self.fail("services", "hours", (f"khoảng {span!r} kết thúc trước khi bắt đầu",
+                                                            f"interval {span!r} ends before it starts"), i)
             intervals.append((start, end))
         if not all(isinstance(d, int) and 1 <= d <= 7 for d in weekdays):
-            raise self.fail("services", "weekdays", "weekdays are numbers 1 (Monday) to 7 (Sunday)", i)
+            raise self.fail("services", "weekdays", ("weekdays là các số từ 1 (thứ Hai) đến 7 (Chủ nhật)",
+                                                         "weekdays are numbers 1 (Monday) to 7 (Sunday)"), i)
         return OpeningHours(tuple(intervals), tuple(sorted(set(weekdays))))
 
     def counter(self, i: int, raw: dict[str, Any]) -> Counter:
@@ -228,7 +250,8 @@ class _Reader:
         number = self.take(t, i, raw, "number", int)
         services = self.take(t, i, raw, "services", list)
         if not services or not all(isinstance(s, str) for s in services):
-            raise self.fail(t, "services", "services must be a non-empty list of service codes", i)
+            raise self.fail(t, "services", ("services phải là danh sách mã dịch vụ, không rỗng",
+                                                  "services must be a non-empty list of service codes"), i)
         ordering = self.take(t, i, raw, "ordering", str, "oldest_first", tuple(o.value for o in Ordering))
         return Counter(
             number=number,
@@ -241,8 +264,10 @@ class _Reader:
     def clerk(self, i: int, raw: dict[str, Any]) -> ClerkSpec:
         t = "clerks"
         if "password" in raw:
-            raise self.fail(t, "password", "clear passwords do not belong in the config: "
-                            "use `motcua clerk add USER` (or password_hash)", i)
+            raise self.fail(t, "password", ("không ghi mật khẩu rõ trong tệp cấu hình: "
+                            "dùng `motcua clerk add USER` (hoặc password_hash)",
+                            "clear passwords do not belong in the config: "
+                            "use `motcua clerk add USER` (or password_hash)"), i)
         self.no_extra(t, i, raw, {"username", "full_name", "role", "password_hash"})
         return ClerkSpec(
             username=self.take(t, i, raw, "username", str),
@@ -255,11 +280,13 @@ class _Reader:
         if raw is None:
             return dict(DEFAULT_PRIORITY_CATEGORIES)
         if not isinstance(raw, dict):
-            raise self.fail("priority_categories", None, "[priority_categories] must be a table")
+            raise self.fail("priority_categories", None, ("[priority_categories] phải là một bảng",
+                                                                  "[priority_categories] must be a table"))
         result = {}
         for key, names in raw.items():
             if not (isinstance(names, dict) and isinstance(names.get("vi"), str)):
-                raise self.fail("priority_categories", key, f"{key} must be {{ vi = \"…\", en = \"…\" }}")
+                raise self.fail("priority_categories", key, (f"{key} phải có dạng {{ vi = \"…\", en = \"…\" }}",
+                                                                  f"{key} must be {{ vi = \"…\", en = \"…\" }}"))
             result[key] = (names["vi"], str(names.get("en", names["vi"])))
         return result
 
@@ -270,13 +297,13 @@ class _Reader:
             seen: set[object] = set()
             for index, key in enumerate(keys):
                 if key in seen:
-                    raise self.fail(kind, None, f"{kind} lists {key!r} twice", index)
+                    raise self.fail(kind, None, (f"{kind} có {key!r} hai lần", f"{kind} lists {key!r} twice"), index)
                 seen.add(key)
         for index, counter in enumerate(office.counters):
             for code in counter.services:
                 if code not in codes:
-                    raise self.fail("counters", "services", f"counter {counter.number} serves unknown service "
-                                    f"{code!r}", index)
+                    raise self.fail("counters", "services", (f"quầy {counter.number} phục vụ dịch vụ không có {code!r}",
+                                    f"counter {counter.number} serves unknown service {code!r}"), index)
 
 
 def _decode_error_line(exc: tomllib.TOMLDecodeError) -> int:

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Literal, get_args, get_origin, get_type_hints
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from common.core.errors import Invalid
+
 Language = Literal["vi", "en"]
 PrinterType = Literal["none", "usb", "network", "serial", "file"]
 PaperWidth = Literal[58, 80]
@@ -176,17 +178,24 @@ class Setting:
         if self.type is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, self.type) or (self.type is int and isinstance(value, bool)):
-            raise ValueError(f"{self.name} must be {self.type.__name__}, not {value!r}")
+            raise Invalid(f"{self.name} phải là {self.type.__name__}, không phải {value!r}",
+                          f"{self.name} must be {self.type.__name__}, not {value!r}")
         if isinstance(value, list):
             if not all(isinstance(v, str) for v in value):
-                raise ValueError(f"{self.name} must be a list of text, not {value!r}")
+                raise Invalid(f"{self.name} phải là danh sách chuỗi, không phải {value!r}",
+                              f"{self.name} must be a list of text, not {value!r}")
             value = tuple(value)
         if self.type is float and not math.isfinite(value):
-            raise ValueError(f"{self.name} must be a finite number, not {value!r}")
+            raise Invalid(f"{self.name} phải là số hữu hạn, không phải {value!r}",
+                          f"{self.name} must be a finite number, not {value!r}")
         if self.choices and value not in self.choices:
-            raise ValueError(f"{self.name} must be one of {', '.join(map(str, self.choices))}, not {value!r}")
+            choices = ", ".join(map(str, self.choices))
+            raise Invalid(f"{self.name} phải là một trong {choices}, không phải {value!r}",
+                          f"{self.name} must be one of {choices}, not {value!r}")
         if self.minimum is not None and self.maximum is not None and not self.minimum <= value <= self.maximum:
-            raise ValueError(f"{self.name} must be from {_num(self.minimum)} to {_num(self.maximum)}, not {value!r}")
+            span = f"{_num(self.minimum)}–{_num(self.maximum)}"
+            raise Invalid(f"{self.name} phải trong khoảng {span}, không phải {value!r}",
+                          f"{self.name} must be from {_num(self.minimum)} to {_num(self.maximum)}, not {value!r}")
         if self.rule:
             _RULES[self.rule](self.name, value)
         return value
@@ -198,19 +207,20 @@ def _num(x: float) -> str:
 
 def _not_blank(name: str, value: str | tuple[str, ...]) -> None:
     if any(not v.strip() for v in ((value,) if isinstance(value, str) else value)):
-        raise ValueError(f"{name} must not be empty")
+        raise Invalid(f"{name} không được để trống", f"{name} must not be empty")
 
 
 def _timezone(name: str, value: str) -> None:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown time zone {value!r} ({name})") from exc
+        raise Invalid(f"không rõ múi giờ {value!r} ({name})", f"unknown time zone {value!r} ({name})") from exc
 
 
 def _url(name: str, value: str) -> None:
     if value and not value.startswith(("http://", "https://")):
-        raise ValueError(f"{name} must start with http:// or https://, not {value!r}")
+        raise Invalid(f"{name} phải bắt đầu bằng http:// hoặc https://, không phải {value!r}",
+                      f"{name} must start with http:// or https://, not {value!r}")
 
 
 def _usb_id(name: str, value: str) -> None:
@@ -220,7 +230,8 @@ def _usb_id(name: str, value: str) -> None:
     except ValueError:
         number = -1
     if not 0 <= number <= 0xFFFF:
-        raise ValueError(f"{name} must be a hexadecimal USB id such as 0x0416, not {value!r}")
+        raise Invalid(f"{name} phải là mã USB dạng thập lục phân như 0x0416, không phải {value!r}",
+                      f"{name} must be a hexadecimal USB id such as 0x0416, not {value!r}")
 
 
 def _phrase(name: str, value: str) -> None:
@@ -228,10 +239,12 @@ def _phrase(name: str, value: str) -> None:
     try:
         fields_used = {f for _, f, _, _ in string.Formatter().parse(value) if f is not None}
     except ValueError as exc:
-        raise ValueError(f"{name} has an unbalanced brace: {value!r}") from exc
+        raise Invalid(f"{name} thiếu dấu ngoặc nhọn: {value!r}", f"{name} has an unbalanced brace: {value!r}") from exc
     unknown = fields_used - {"ticket", "counter"}
     if unknown:
-        raise ValueError(f"{name} may use only {{ticket}} and {{counter}}, not {{{sorted(unknown)[0]}}}")
+        bad = sorted(unknown)[0]
+        raise Invalid(f"{name} chỉ được dùng {{ticket}} và {{counter}}, không dùng {{{bad}}}",
+                      f"{name} may use only {{ticket}} and {{counter}}, not {{{bad}}}")
 
 
 _RULES = {"not_blank": _not_blank, "timezone": _timezone, "url": _url, "usb_id": _usb_id, "phrase": _phrase}

@@ -184,7 +184,7 @@ class Desk(QObject):
 def _message(exc: object, lang: str) -> str:
     if isinstance(exc, DomainError):
         return exc.message(lang)
-    if isinstance(exc, MotcuaError):
-        return str(exc)
+    if isinstance(exc, MotcuaError):  # a lost database, a refused role: in the interface's language
+        return str(getattr(exc, "en" if lang == "en" else "vi", None) or exc)
     log.error("unexpected error", exc_info=exc if isinstance(exc, BaseException) else None)
     return "Đã có lỗi không mong muốn; thao tác chưa được ghi nhận. Vui lòng thử lại."

@@ -16,7 +16,7 @@ from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
 
 from common.cli.args import OneLineParser, counter_number
 from common.config import config_path, load_config
-from common.core.errors import MotcuaError
+from common.core.errors import MotcuaError, said
 from counter import sample
 from counter.desk import Desk
 from counter.window import CounterWindow
@@ -43,13 +43,15 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     args = build_parser().parse_args(argv)
     size = parse_size(args.size)
     if args.user and not args.password_stdin:
-        raise MotcuaError("--user needs --password-stdin (the password is never given on the command line)")
+        raise said(MotcuaError, "--user cần --password-stdin (không bao giờ ghi mật khẩu trên dòng lệnh)",
+                   "--user needs --password-stdin (the password is never given on the command line)")
     if args.screenshot:
         return screenshot(Path(args.screenshot), size, config, db)
     ctx = open_store(config, db, "counter", fullscreen=False)
     fixed = args.counter or ctx.config.settings.counter.number or None
     if args.user and not fixed:
-        raise MotcuaError("--user needs --counter N (or counter.number in the config)")
+        raise said(MotcuaError, "--user cần --counter N (hoặc counter.number trong cấu hình)",
+                   "--user needs --counter N (or counter.number in the config)")
     app = application("counter")
     desk = Desk(ctx.store, lang=ctx.config.settings.office.language)
     window = CounterWindow(desk, fixed_counter=fixed, at_risk_minutes=ctx.config.settings.office.at_risk_minutes,

@@ -16,7 +16,7 @@ from PySide6.QtCore import QEventLoop, QTimer
 
 from common.cli.args import OneLineParser
 from common.config import config_path, load_config
-from common.core.errors import MotcuaError
+from common.core.errors import MotcuaError, said
 from common.core.model import Role
 from dashboard import sample
 from dashboard.signin import SignInDialog, check
@@ -43,7 +43,8 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     args = build_parser().parse_args(argv)
     size = parse_size(args.size)
     if args.user and not args.password_stdin:
-        raise MotcuaError("--user needs --password-stdin (the password is never given on the command line)")
+        raise said(MotcuaError, "--user cần --password-stdin (không bao giờ ghi mật khẩu trên dòng lệnh)",
+                   "--user needs --password-stdin (the password is never given on the command line)")
     if args.screenshot:
         return screenshot(Path(args.screenshot), size, args.tab, args.history_days, db, config)
     ctx = open_store(config, db, "dashboard", fullscreen=False)

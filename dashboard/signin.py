@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from common.core.errors import MotcuaError
+from common.core.errors import MotcuaError, render
 from common.core.model import Clerk
 from common.store import Store
 from dashboard.window import REFUSED, allowed
@@ -70,7 +70,7 @@ class SignInDialog(QDialog):
     def _refused(self, _tag: str, exc: object) -> None:
         self.password.clear()
         if isinstance(exc, PermissionError | MotcuaError):
-            self.message.setText(str(exc))
+            self.message.setText(render(exc))  # Vietnamese first, like every staff screen
         else:
             self.message.setText(f"Không đăng nhập được: {exc}")
 

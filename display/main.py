@@ -9,7 +9,7 @@ from pathlib import Path
 
 from common.cli.args import OneLineParser, port_number
 from common.config import config_path, load_config
-from common.core.errors import MotcuaError
+from common.core.errors import MotcuaError, said
 from common.devices.speech import AnnouncementBuilder, SpeechSettings, SpeechThread
 from common.store.bootstrap import Context
 from common.store.rating import check_reasons
@@ -74,7 +74,9 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
         try:
             args.announce_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise MotcuaError(f"--announce-dir {args.announce_dir}: {exc.strerror or exc}") from exc
+            why = exc.strerror or exc
+            raise said(MotcuaError, f"--announce-dir {args.announce_dir}: không tạo được thư mục: {why}",
+                       f"--announce-dir {args.announce_dir}: {why}") from exc
     ctx = open_store(config, db, "display")
     cfg = ctx.config
     app = application("display")

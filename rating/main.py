@@ -12,10 +12,11 @@ from pathlib import Path
 
 from common.cli.args import OneLineParser, counter_number
 from common.config import AppConfig, config_path, load_config
-from common.core.errors import MotcuaError
+from common.core.errors import MotcuaError, said
 from common.core.model import TicketStatus
 from common.store import Store
 from common.store.rating import check_reasons
+from rating.admin import AdminGate
 from rating.controller import RatingController
 from rating.panel import RatingPanel
 from ui.screenshot import office_in, parse_size, save_png
@@ -50,16 +51,21 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     cfg = ctx.config
     counter = args.counter or cfg.settings.counter.number
     if not counter:
-        raise MotcuaError("which counter? give --counter N (or counter.number in the config)")
+        raise said(MotcuaError, "quầy nào? cho --counter N (hoặc counter.number trong cấu hình)",
+                   "which counter? give --counter N (or counter.number in the config)")
     known = [c.number for c in ctx.store.counters() if c.active]  # before any window: a wrong number stops here
     if not known:
-        raise MotcuaError("the office has no counters yet: load its config with `motcua setup load FILE`")
+        raise said(MotcuaError, "trung tâm chưa có quầy nào: nạp cấu hình bằng `motcua setup load FILE`",
+                   "the office has no counters yet: load its config with `motcua setup load FILE`")
     if counter not in known:
-        raise MotcuaError(f"--counter {counter}: no such counter; the office has {', '.join(map(str, known))}")
+        numbers = ", ".join(map(str, known))
+        raise said(MotcuaError, f"--counter {counter}: không có quầy này; trung tâm có {numbers}",
+                   f"--counter {counter}: no such counter; the office has {numbers}")
     app = application("rating")
     panel = RatingPanel(counter, reasons_of(cfg))
     controller = RatingController(ctx.store, panel, counter, timeout_ms=cfg.settings.rating.timeout_seconds * 1000,
                                   thanks_ms=cfg.settings.rating.thanks_seconds * 1000, parent=panel)
+    gate = AdminGate(ctx.store, panel, counter, quit_app=app.quit)  # the only way out of full screen
     if args.windowed:
         panel.resize(*size)
         panel.show()
@@ -69,6 +75,7 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     try:
         return int(app.exec())
     finally:
+        del gate
         controller.stop()
 
 

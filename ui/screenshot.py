@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QWidget
 
 from common.config import AppConfig
-from common.core.errors import MotcuaError
+from common.core.errors import MotcuaError, said
 from common.store import Store
 from common.store.bootstrap import store_for
 
@@ -17,9 +17,10 @@ def parse_size(text: str) -> tuple[int, int]:
     try:
         w, h = (int(part) for part in text.lower().split("x"))
     except ValueError:
-        raise MotcuaError(f"--size must look like 1920x1080, not {text!r}") from None
+        raise said(MotcuaError, f"--size phải có dạng 1920x1080, không phải {text!r}",
+                   f"--size must look like 1920x1080, not {text!r}") from None
     if w < 200 or h < 200:
-        raise MotcuaError(f"--size {text} is too small")
+        raise said(MotcuaError, f"--size {text} quá nhỏ", f"--size {text} is too small")
     return w, h
 
 

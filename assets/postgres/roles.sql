@@ -14,7 +14,7 @@
 --   motcua_display    read the board and the statuses, and record a citizen's rating. Of the
 --                     clerks, only the user name at each counter.
 --   motcua_counter    work the queue; it reads clerks' names but never a password hash (the
---                     sign-in check goes through motcua_password_hash()); it cannot change the
+--                     sign-in check compares inside the database: motcua_check_password()); it cannot change the
 --                     office set-up or the audit log's past.
 --   motcua_supervisor read everything but the hashes, for the dashboard and reports; sign in.
 -- The owner (who ran `motcua db upgrade`) keeps `setup load` and `clerk add`.
@@ -46,8 +46,11 @@ GRANT SELECT (id, username, full_name, role, active) ON clerks TO motcua_counter
 -- The board and the kiosk's queue name the clerk at each counter: the user name, nothing more.
 GRANT SELECT (id, username) ON clerks TO motcua_kiosk, motcua_display;
 REVOKE SELECT ON sign_in_throttle FROM motcua_kiosk, motcua_display;
-REVOKE ALL ON FUNCTION motcua_password_hash(text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION motcua_password_hash(text) TO motcua_counter, motcua_supervisor;
+-- Sign-in check (migration 0006): a hash's salt, and a yes/no on a candidate digest. No role
+-- but the owner can read a stored digest; motcua_password_hash() of 0005 is gone.
+REVOKE ALL ON FUNCTION motcua_password_salt(text), motcua_check_password(text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION motcua_password_salt(text), motcua_check_password(text, text)
+  TO motcua_counter, motcua_supervisor;
 
 -- The kiosk: a new ticket, its number, its estimate and whether it printed. Nothing else.
 GRANT INSERT ON tickets, events TO motcua_kiosk;

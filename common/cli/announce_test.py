@@ -8,7 +8,7 @@ from pathlib import Path
 
 from common.cli.args import counter_number
 from common.config import config_path, load_config
-from common.core.errors import MotcuaError, bilingual
+from common.core.errors import MotcuaError, bilingual, said
 from common.devices.speech import (
     SPEECH_DEADLINE_S,
     AnnouncementBuilder,
@@ -43,9 +43,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_announce_test(args: argparse.Namespace) -> int:
     if not TICKET.match(args.ticket):
-        raise MotcuaError(f"--ticket {args.ticket!r}: expected a code like A023")
+        raise said(MotcuaError, f"--ticket {args.ticket!r}: cần mã vé như A023",
+                   f"--ticket {args.ticket!r}: expected a code like A023")
     if args.counter < 1:
-        raise MotcuaError(f"--counter {args.counter}: expected a counter number from 1")
+        raise said(MotcuaError, f"--counter {args.counter}: cần số quầy từ 1",
+                   f"--counter {args.counter}: expected a counter number from 1")
     settings = SpeechSettings.from_config(load_config(config_path(args.config)))
     out = Path(args.wav)
     if not out.parent.is_dir():  # checked first: espeak writing into a missing folder hangs
@@ -59,10 +61,10 @@ def cmd_announce_test(args: argparse.Namespace) -> int:
         thread.call(builder.build, args.ticket.upper(), args.counter, out, deadline=SPEECH_DEADLINE_S)
     except SpeechFailed as exc:
         stuck = True
-        raise MotcuaError(f"announce-test: {exc}") from exc
+        raise said(MotcuaError, f"announce-test: không đọc được: {exc}", f"announce-test: {exc}") from exc
     except (OSError, ValueError) as exc:
-        raise MotcuaError(f"announce-test: {exc.strerror if isinstance(exc, OSError) and exc.strerror else exc}"
-                          ) from exc
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise said(MotcuaError, f"announce-test: không ghi/phát được: {why}", f"announce-test: {why}") from exc
     finally:
         thread.close(timeout=0.1 if stuck else 10)  # a stuck engine's daemon thread dies with the process
     print(f"wrote {out} ({wav_seconds(out):.1f} s, {settings.repeat}× "

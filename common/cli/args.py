@@ -12,6 +12,8 @@ import math
 import re
 from collections.abc import Callable
 
+from common.core.errors import pair
+
 # Counter numbers and day counts are small; anything bigger is a typo, not an office.
 MAX_COUNTER = 9999
 MAX_PORT = 65535
@@ -22,11 +24,11 @@ def int_range(lo: int, hi: int, what: str) -> Callable[[str], int]:
     def parse(text: str) -> int:
         if not WHOLE.fullmatch(text.strip()):  # ASCII digits only: int() would also take "٣" and "１"
             raise argparse.ArgumentTypeError(
-                f"{text!r} không phải số nguyên / is not a whole number ({what}: {lo}–{hi})")
+                said(f"{text!r} không phải số nguyên", f"{text!r} is not a whole number") + f" ({what}: {lo}–{hi})")
         value = int(text.strip())
         if not lo <= value <= hi:
             raise argparse.ArgumentTypeError(
-                f"{text} nằm ngoài khoảng / is out of range ({what}: {lo}–{hi})")
+                said(f"{text} nằm ngoài khoảng", f"{text} is out of range") + f" ({what}: {lo}–{hi})")
         return value
 
     parse.__name__ = what  # argparse names the type in its own messages
@@ -39,10 +41,10 @@ def float_range(lo: float, hi: float, what: str, *, allow_lo: bool = True) -> Ca
             value = float(text.strip())
         except ValueError:
             raise argparse.ArgumentTypeError(
-                f"{text!r} không phải số / is not a number ({what}: {lo}–{hi})") from None
+                said(f"{text!r} không phải số", f"{text!r} is not a number") + f" ({what}: {lo}–{hi})") from None
         if not math.isfinite(value) or not (lo <= value <= hi) or (not allow_lo and value == lo):
             raise argparse.ArgumentTypeError(
-                f"{text} nằm ngoài khoảng / is out of range ({what}: {lo}–{hi}, finite)")
+                said(f"{text} nằm ngoài khoảng", f"{text} is out of range") + f" ({what}: {lo}–{hi}, finite)")
         return value
 
     parse.__name__ = what
@@ -59,6 +61,43 @@ arrivals_per_hour = float_range(0, 10000, "arrivals per hour")
 service_minutes = float_range(0, 600, "minutes", allow_lo=False)
 
 
+# argparse's own complaints are fixed English templates: each gets its Vietnamese here.
+ARGPARSE_WORDING: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), vi) for p, vi in (
+    (r"^unrecognized arguments: (?P<x>.*)$", "tham số không nhận ra: {x}"),
+    (r"^the following arguments are required: (?P<x>.*)$", "thiếu tham số bắt buộc: {x}"),
+    (r"^argument (?P<a>[^:]+): invalid choice: (?P<x>.*?) \(choose from (?P<c>.*)\)$",
+     "{a}: lựa chọn không hợp lệ {x} (chọn một trong {c})"),
+    (r"^argument (?P<a>[^:]+): expected one argument$", "{a}: cần một giá trị"),
+    (r"^argument (?P<a>[^:]+): expected (?P<x>.*)$", "{a}: cần {x}"),
+    (r"^argument (?P<a>[^:]+): not allowed with argument (?P<b>.*)$", "{a}: không dùng cùng {b}"),
+    (r"^argument (?P<a>[^:]+): invalid (?P<t>.*) value: (?P<x>.*)$", "{a}: giá trị {t} không hợp lệ: {x}"),
+    (r"^argument (?P<a>[^:]+): ignored explicit argument (?P<x>.*)$", "{a}: không nhận giá trị {x}"),
+    (r"^ambiguous option: (?P<x>.*)$", "tùy chọn không rõ ràng: {x}"),
+))
+_language = "vi"
+
+
+def set_language(lang: str) -> None:
+    """office.language for the messages of this run; the CLI sets it once, before parsing."""
+    global _language
+    _language = "en" if lang == "en" else "vi"
+
+
+def said(vi: str, en: str) -> str:
+    """Vietnamese, with the English beside it when office.language is en."""
+    return pair(vi, en, _language)
+
+
+def usage_line(message: str) -> str:
+    """argparse's complaint in the office's language (ours are already, from :func:`said`)."""
+    message = " ".join(message.split())
+    for pattern, vi in ARGPARSE_WORDING:
+        if found := pattern.match(message):
+            return said(vi.format(**found.groupdict()), message)
+    argument = re.match(r"^argument (?P<a>[^:]+): (?P<x>.*)$", message)
+    return f"{argument['a']}: {argument['x']}" if argument else message
+
+
 class OneLineParser(argparse.ArgumentParser):
     """An ArgumentParser whose mistakes end as one line on stderr and exit 2 (no usage block).
 
@@ -66,4 +105,4 @@ class OneLineParser(argparse.ArgumentParser):
     """
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"{self.prog}: {' '.join(message.split())}\n")
+        self.exit(2, f"{self.prog}: {usage_line(message)}\n")

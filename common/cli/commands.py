@@ -11,7 +11,7 @@ from typing import Any
 
 from common.cli.args import counter_number
 from common.config import config_path, load_config
-from common.core.errors import MotcuaError
+from common.core.errors import MotcuaError, said
 from common.core.model import PrintStatus, Role, Ticket
 from common.settings import reference_table
 from common.store import Store
@@ -132,7 +132,9 @@ def cmd_db(args: argparse.Namespace) -> int:
     try:
         current = dbmod.current_revision(database)
     except Exception as exc:  # any driver error here means the server is not there
-        raise MotcuaError(f"cannot reach the database {database.masked_url}: {dbmod.first_line(exc)}") from exc
+        where, why = database.masked_url, dbmod.first_line(exc)
+        raise said(MotcuaError, f"không kết nối được cơ sở dữ liệu {where}: {why}",
+                   f"cannot reach the database {where}: {why}") from exc
     print(f"{database.masked_url}: schema {current or 'none'} (this motcua needs {dbmod.head_revision()})")
     return 0
 
@@ -152,11 +154,13 @@ def cmd_clerk(args: argparse.Namespace) -> int:
     if sys.stdin.isatty():
         password = getpass.getpass(f"Password for {args.username}: ")
         if getpass.getpass("Again: ") != password:
-            raise MotcuaError("the two passwords differ; nothing was changed")
+            raise said(MotcuaError, "hai lần nhập mật khẩu khác nhau; chưa thay đổi gì",
+                       "the two passwords differ; nothing was changed")
     else:
         password = sys.stdin.readline().rstrip("\n")
     if not password:
-        raise MotcuaError("an empty password is not allowed; nothing was changed")
+        raise said(MotcuaError, "không được để trống mật khẩu; chưa thay đổi gì",
+                   "an empty password is not allowed; nothing was changed")
     ctx = open_context(args)
     clerk = ctx.store.add_clerk(args.username, args.name or args.username, Role(args.role), password)
     print(f"saved {clerk.role.value} {clerk.username} ({clerk.full_name})")
@@ -184,8 +188,10 @@ def cmd_issue(args: argparse.Namespace) -> int:
               f"estimated wait: {round(ticket.estimated_wait_seconds / 60)} min  token: {ticket.token}")
     if ticket.print_status == PrintStatus.FAILED:
         # the ticket is valid and stays in the queue: say so, whole, and fail the command for scripts
-        raise MotcuaError(f"{ticket.code} was issued and is valid, but not printed: {reason}; "
-                          f"reprint it or give the citizen the number")
+        raise said(MotcuaError, f"{ticket.code} đã cấp và vẫn hợp lệ, nhưng chưa in được: {reason}; "
+                   "in lại hoặc báo số cho công dân",
+                   f"{ticket.code} was issued and is valid, but not printed: {reason}; "
+                   "reprint it or give the citizen the number")
     return 0
 
 

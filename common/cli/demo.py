@@ -19,7 +19,7 @@ from pathlib import Path
 import platformdirs
 
 from common.config import load_config
-from common.core.errors import ConfigError, DomainError, MotcuaError
+from common.core.errors import ConfigError, DomainError, MotcuaError, render, said
 from common.core.model import Role, TicketStatus
 from common.store import Store
 from common.store.bootstrap import store_for
@@ -59,7 +59,8 @@ def default_place() -> DemoPlace:
 def prepare(place: DemoPlace, db_url: str | None = None, *, reset: bool = False) -> Store:
     """The demo store: created and loaded with the demo office on first use, kept afterwards."""
     if not DEMO_CONFIG.exists():
-        raise ConfigError(f"{DEMO_CONFIG}: the demo office is missing (run motcua from its source checkout)")
+        raise said(ConfigError, f"{DEMO_CONFIG}: thiếu trung tâm mẫu (chạy motcua từ thư mục mã nguồn)",
+                   f"{DEMO_CONFIG}: the demo office is missing (run motcua from its source checkout)")
     place.folder.mkdir(parents=True, exist_ok=True)
     if reset and db_url is None:
         place.reset()
@@ -95,8 +96,10 @@ def tidy_leftovers(store: Store) -> list[str]:
                 store.mark_no_show(number, ticket.clerk)
                 closed.append(f"{ticket.code} at counter {number}: marked no-show")
         except DomainError as exc:
-            raise MotcuaError(f"demo: counter {number} was left with {ticket.code} by an earlier demo and cannot be "
-                              f"closed ({exc}); start over with `motcua demo --reset`") from exc
+            raise said(MotcuaError, f"demo: quầy {number} còn vé {ticket.code} từ lần chạy trước và không đóng được "
+                       f"({render(exc)}); làm lại bằng `motcua demo --reset`",
+                       f"demo: counter {number} was left with {ticket.code} by an earlier demo and cannot be "
+                       f"closed ({exc}); start over with `motcua demo --reset`") from exc
     return closed
 
 

@@ -11,12 +11,14 @@ import argparse
 import contextlib
 import importlib
 import os
+import re
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from common.cli import commands as cli_commands
-from common.cli.args import OneLineParser
-from common.core.errors import MotcuaError, bilingual
+from common.cli.args import OneLineParser, set_language
+from common.core.errors import MotcuaError, bilingual, pair, render, said
 
 # `motcua NAME ...` hands the rest of the command line to NAME's app (module, function).
 APPS: dict[str, tuple[str, str]] = {
@@ -68,12 +70,15 @@ def _run_app(args: argparse.Namespace) -> int:
         module = importlib.import_module(args.app_module)
     except ModuleNotFoundError as exc:
         if exc.name and args.app_module.startswith(exc.name):
-            raise MotcuaError(f"`motcua {args.command}` is not available in this build") from exc
+            raise said(MotcuaError, f"bản cài này không có `motcua {args.command}`",
+                       f"`motcua {args.command}` is not available in this build") from exc
         raise
     return int(module.run(args.app_args, config=args.config, db=args.db) or 0)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    lang = _language(argv)
+    set_language(lang)  # argparse's lines, like ours, follow office.language
     parser = build_parser()
     try:
         # An app's own options (`motcua kiosk --screenshot F`) are the app's to parse.
@@ -88,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse: one line already written (or --help)
         return exc.code if isinstance(exc.code, int) else 2
     except MotcuaError as exc:
-        return fail(message(exc, _language(argv)), 2)
+        return fail(message(exc, lang), 2)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -96,23 +101,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         # interpreter's own flush at exit cannot raise again.
         _silence_stdout()
         return fail(message(bilingual(MotcuaError(), "đầu ra đã bị đóng", "output closed (broken pipe)"),
-                            _language(argv)), 1)
+                            lang), 1)
     except OSError as exc:  # an output file in a missing folder, a full disk...
         where, why = f" {exc.filename}" if exc.filename else "", exc.strerror or str(exc)
         return fail(message(bilingual(MotcuaError(), f"không đọc/ghi được{where}: {why}",
-                                      f"cannot read or write{where}: {why}"), _language(argv)), 2)
+                                      f"cannot read or write{where}: {why}"), lang), 2)
     except Exception as exc:
         if os.environ.get("MOTCUA_DEBUG"):  # for developers: the whole traceback
             raise
-        return fail(f"lỗi ngoài dự kiến (unexpected error) {type(exc).__name__}: {_first_line(exc)}", 1)
+        what = f"{type(exc).__name__}: {_first_line(exc)}"
+        return fail(f"{pair('lỗi ngoài dự kiến', 'unexpected error', lang)} {what}", 1)
 
 
 def message(exc: MotcuaError, lang: str) -> str:
     """Vietnamese first; an office whose language is en gets the English beside it."""
-    vi, en = getattr(exc, "vi", None), getattr(exc, "en", None)
-    if vi and en and en != vi:
-        return f"{vi} / {en}" if lang == "en" else vi
-    return _first_line(exc)
+    return render(exc, lang)
 
 
 def one_line(text: str) -> str:
@@ -140,9 +143,23 @@ def _language(argv: Sequence[str] | None) -> str:
 
         args = list(sys.argv[1:] if argv is None else argv)
         path = args[args.index("--config") + 1] if "--config" in args[:-1] else None
-        return str(load_config(config_path(path)).settings.office.language or "vi")
+        chosen = config_path(path)
     except Exception:
         return "vi"
+    try:
+        return str(load_config(chosen).settings.office.language or "vi")
+    except Exception:
+        # A config that fails to load still says its language: its own error follows it.
+        return "en" if chosen is not None and _says_english(chosen) else "vi"
+
+
+def _says_english(path: Path) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    office = re.search(r"^\s*\[office\]\s*$(?P<body>.*?)(?=^\s*\[|\Z)", text, re.M | re.S)
+    return bool(office and re.search(r"^\s*language\s*=\s*[\"']en[\"']", office["body"], re.M))
 
 
 def _silence_stdout() -> None:

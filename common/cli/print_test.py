@@ -6,7 +6,7 @@ import argparse
 from datetime import datetime
 
 from common.config import config_path, load_config
-from common.core.errors import MotcuaError
+from common.core.errors import MotcuaError, said
 from common.core.model import PrintStatus
 from common.devices.printing import PrintError, TicketPrinter
 from common.devices.ticket_layout import Slip, qr_payload
@@ -24,7 +24,9 @@ def cmd_print_test(args: argparse.Namespace) -> int:
     printer = TicketPrinter(config)
     settings = printer.settings
     if not printer.enabled:
-        raise MotcuaError("printer.type is none: set [printer] type (usb, network, serial or file) in the config")
+        raise said(MotcuaError,
+                   "printer.type là none: đặt [printer] type (usb, network, serial hoặc file) trong cấu hình",
+                   "printer.type is none: set [printer] type (usb, network, serial or file) in the config")
     slip = Slip(
         office=config.settings.office.name, service="In thử – Tiếng Việt: ă â đ ê ô ơ ư ạ ả ã ế ề ể ễ ệ",
         code="A000", priority=None, people_ahead=0, wait_minutes=0,
@@ -36,14 +38,15 @@ def cmd_print_test(args: argparse.Namespace) -> int:
     try:
         sent, outcome = printer.print_slip(slip)
     except PrintError as exc:
-        raise MotcuaError(f"the {settings.type} printer did not print: {exc}") from exc
+        raise said(MotcuaError, f"máy in {settings.type} không in được: {exc}",
+                   f"the {settings.type} printer did not print: {exc}") from exc
     where = {"usb": f"{settings.usb_vendor_id:#06x}:{settings.usb_product_id:#06x}",
              "network": f"{settings.host}:{settings.port}", "serial": settings.serial_device,
              "file": settings.file_path}[settings.type]
-    said = ("the printer reported it printed" if outcome.status is PrintStatus.PRINTED
-            else "the printer cannot report its status (printer.status = none or a file): check the paper")
+    report = ("the printer reported it printed" if outcome.status is PrintStatus.PRINTED
+              else "the printer cannot report its status (printer.status = none or a file): check the paper")
     print(f"sent a {sent}-byte test ticket to the {settings.type} printer {where} "
-          f"({settings.paper_mm} mm, text {settings.text_mode}, QR {settings.qr_mode}); {said}")
+          f"({settings.paper_mm} mm, text {settings.text_mode}, QR {settings.qr_mode}); {report}")
     if outcome.warning:
         print(f"warning: {outcome.warning}")
     if settings.text_mode == "codepage":

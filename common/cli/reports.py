@@ -28,7 +28,7 @@ from common.cli.args import (
 )
 from common.cli.commands import open_context, print_json
 from common.config import config_path, load_config
-from common.core.errors import MotcuaError, bilingual
+from common.core.errors import MotcuaError, bilingual, said
 from common.core.model import Ticket
 from common.planning import erlang
 from common.planning.simulate import fill_history, simulate
@@ -85,7 +85,8 @@ def parse_date(value: str, option: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise MotcuaError(f"{option}: {value!r} is not a date; use YYYY-MM-DD, e.g. 2026-11-25") from None
+        raise said(MotcuaError, f"{option}: {value!r} không phải ngày; dùng YYYY-MM-DD, ví dụ 2026-11-25",
+                   f"{option}: {value!r} is not a date; use YYYY-MM-DD, e.g. 2026-11-25") from None
 
 
 def period(args: argparse.Namespace, store: Store) -> tuple[date, date]:
@@ -93,7 +94,7 @@ def period(args: argparse.Namespace, store: Store) -> tuple[date, date]:
     start = parse_date(args.start, "--from") if args.start is not None else store.today
     end = parse_date(args.end, "--to") if args.end is not None else (start if args.start is not None else store.today)
     if end < start:
-        raise MotcuaError(f"--to {end} is before --from {start}")
+        raise said(MotcuaError, f"--to {end} trước --from {start}", f"--to {end} is before --from {start}")
     return start, end
 
 
@@ -104,7 +105,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         return _ratings(args, store, start, end)
     if args.format == "xlsx":
         if not args.output:
-            raise MotcuaError("--format xlsx needs --output FILE.xlsx")
+            raise said(MotcuaError, "--format xlsx cần --output FILE.xlsx", "--format xlsx needs --output FILE.xlsx")
         path = write_xlsx(store.views.report_sheets(start, end, args.by), args.output)
         print(f"wrote {path}")
         return 0
@@ -122,9 +123,12 @@ def cmd_report(args: argparse.Namespace) -> int:
 def _ratings(args: argparse.Namespace, store: Store, start: date, end: date) -> int:
     """``motcua report --ratings``: common.views.rating_report in table, CSV or JSON."""
     if args.by is not None and args.by not in rating_report.GROUPINGS:
-        raise MotcuaError(f"--ratings --by {args.by}: choose one of {', '.join(rating_report.GROUPINGS)}")
+        choices = ", ".join(rating_report.GROUPINGS)
+        raise said(MotcuaError, f"--ratings --by {args.by}: chọn một trong {choices}",
+                   f"--ratings --by {args.by}: choose one of {choices}")
     if args.format == "xlsx":
-        raise MotcuaError("--ratings supports --format table, csv or json")
+        raise said(MotcuaError, "--ratings chỉ có --format table, csv hoặc json",
+                   "--ratings supports --format table, csv or json")
     report = store.views.satisfaction(start, end, args.by)
     if args.format == "json":
         text = _json_text(report.to_json())
@@ -188,7 +192,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     start = parse_date(args.start, "--start") if args.start else None
     for option, value in (("--days", args.days), ("--counters", args.counters), ("--history", args.history)):
         if value is not None and value < 1:
-            raise MotcuaError(f"{option} must be at least 1, not {value}")
+            raise said(MotcuaError, f"{option} phải từ 1 trở lên, không phải {value}",
+                       f"{option} must be at least 1, not {value}")
     scratch = None if args.into_store else Path(tempfile.mkdtemp(prefix="motcua-sim-"))
     try:
         if scratch is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import TypeVar
 
 
 class MotcuaError(Exception):
@@ -13,6 +14,52 @@ def bilingual(error: MotcuaError, vi: str, en: str) -> MotcuaError:
     """``error`` carrying both languages: the CLI shows ``vi``, and ``vi / en`` when office.language is en."""
     error.vi, error.en = vi, en  # type: ignore[attr-defined]
     return error
+
+
+E = TypeVar("E", bound="MotcuaError")
+
+
+def said(cls: type[E], vi: str, en: str) -> E:
+    """A ``cls`` error in both languages. ``str()`` stays English (logs, tests); people see :func:`render`."""
+    error = cls(en)
+    error.vi, error.en = vi, en  # type: ignore[attr-defined]
+    return error
+
+
+def render(error: BaseException, lang: str = "vi") -> str:
+    """The one line a person reads: Vietnamese, with the English beside it when office.language is en.
+
+    An error that carries only one language is shown as it is (its first line).
+    """
+    vi, en = getattr(error, "vi", None), getattr(error, "en", None)
+    if vi and en:
+        return pair(vi, en, lang)
+    return " ".join(str(error).split()) or type(error).__name__
+
+
+def pair(vi: str, en: str, lang: str = "vi") -> str:
+    """Two plain strings rendered as :func:`render` renders an error.
+
+    A place both halves start with ("office.toml:4: ", "--counter 9: ") is said once.
+    """
+    if lang != "en" or en == vi:
+        return vi
+    same = next((i for i, (a, b) in enumerate(zip(vi, en, strict=False)) if a != b), min(len(vi), len(en)))
+    shared = vi[:same]  # character by character, on purpose: a place, not a path
+    cut = shared.rfind(": ") + 2 if ": " in shared else 0
+    return f"{vi[:cut]}{vi[cut:]} / {en[cut:]}"
+
+
+class Invalid(ValueError):
+    """A bad value, said in both languages; ``str()`` is English (what code and tests match on).
+
+    Raised by checks that are not errors in themselves (a setting's type or range): the
+    config loader turns it into a ConfigError with the file and line.
+    """
+
+    def __init__(self, vi: str, en: str) -> None:
+        super().__init__(en)
+        self.vi, self.en = vi, en
 
 
 class DomainError(MotcuaError):

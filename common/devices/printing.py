@@ -25,7 +25,7 @@ from escpos.escpos import Escpos
 from escpos.printer import File, Network, Serial, Usb
 
 from common.config import AppConfig
-from common.core.errors import ConfigError, MotcuaError
+from common.core.errors import ConfigError, MotcuaError, render, said
 from common.core.model import PrintStatus, Ticket
 from common.devices import printer_status as pstatus
 from common.devices.printer_links import Link, LinkClosed, open_link
@@ -70,7 +70,9 @@ class PrinterSettings:
     def from_config(cls, config: AppConfig) -> PrinterSettings:
         kind = config.settings.printer.type
         if kind not in ("none", "usb", "network", "serial", "file"):
-            raise ConfigError(f"printer.type must be one of none, usb, network, serial, file, not {kind!r}")
+            kinds = "none, usb, network, serial, file"
+            raise said(ConfigError, f"printer.type phải là một trong {kinds}, không phải {kind!r}",
+                       f"printer.type must be one of {kinds}, not {kind!r}")
         settings = cls(
             type=kind,
             usb_vendor_id=_usb_id(config, "printer.usb_vendor_id", required=kind == "usb"),
@@ -83,13 +85,17 @@ class PrinterSettings:
             font=config.settings.printer.font, status=config.settings.printer.status,
         )
         if kind == "network" and not settings.host:
-            raise ConfigError("printer.host is empty, but printer.type = network needs the printer's address")
+            raise said(ConfigError, "printer.host đang trống, nhưng printer.type = network cần địa chỉ máy in",
+                       "printer.host is empty, but printer.type = network needs the printer's address")
         if kind == "file" and not settings.file_path:
-            raise ConfigError("printer.file_path is empty, but printer.type = file needs a device or file")
+            raise said(ConfigError, "printer.file_path đang trống, nhưng printer.type = file cần thiết bị hoặc tệp",
+                       "printer.file_path is empty, but printer.type = file needs a device or file")
         if settings.paper_mm not in PRINTABLE_DOTS:
-            raise ConfigError(f"printer.paper_mm must be 58 or 80, not {settings.paper_mm}")
+            raise said(ConfigError, f"printer.paper_mm phải là 58 hoặc 80, không phải {settings.paper_mm}",
+                       f"printer.paper_mm must be 58 or 80, not {settings.paper_mm}")
         if settings.timeout_seconds <= 0:
-            raise ConfigError(f"printer.timeout_seconds must be positive, not {settings.timeout_seconds}")
+            raise said(ConfigError, f"printer.timeout_seconds phải dương, không phải {settings.timeout_seconds}",
+                       f"printer.timeout_seconds must be positive, not {settings.timeout_seconds}")
         font_file(settings.font)  # a missing font is a config error at start, not a failed ticket later
         return settings
 
@@ -102,14 +108,16 @@ def _usb_id(config: AppConfig, name: str, *, required: bool) -> int:
     text = str(getattr(config.settings.printer, name.removeprefix("printer."))).strip()
     if not text:
         if required:
-            raise ConfigError(f"{name} is empty, but printer.type = usb needs it (hex, e.g. 0x0416)")
+            raise said(ConfigError, f"{name} đang trống, nhưng printer.type = usb cần nó (thập lục phân, ví dụ 0x0416)",
+                       f"{name} is empty, but printer.type = usb needs it (hex, e.g. 0x0416)")
         return 0
     try:
         value = int(text, 16)
     except ValueError:
         value = -1
     if not 0 <= value <= 0xFFFF:
-        raise ConfigError(f"{name} must be a hexadecimal USB id such as 0x0416, not {text!r}")
+        raise said(ConfigError, f"{name} phải là mã USB dạng thập lục phân như 0x0416, không phải {text!r}",
+                   f"{name} must be a hexadecimal USB id such as 0x0416, not {text!r}")
     return value
 
 
@@ -343,7 +351,8 @@ def print_and_record(ctx: Context, ticket: Ticket, counters: tuple[int, ...] = (
         printer = TicketPrinter(ctx.config)
     except ConfigError as exc:
         ctx.store.set_print_status(ticket.id, PrintStatus.FAILED, str(exc))
-        raise ConfigError(f"{ticket.code} was issued but not printed: {exc}") from exc
+        raise said(ConfigError, f"{ticket.code} đã cấp nhưng chưa in được: {render(exc)}",
+                   f"{ticket.code} was issued but not printed: {exc}") from exc
     if not printer.enabled:
         log.warning("ticket %s not printed: no printer configured (printer.type = none)", ticket.code)
         return ctx.store.set_print_status(ticket.id, PrintStatus.NOT_PRINTED), "printer.type = none"

@@ -26,7 +26,7 @@ from escpos.printer import Dummy
 from PIL import Image, ImageDraw, ImageFont
 
 from common.config import AppConfig
-from common.core.errors import ConfigError
+from common.core.errors import ConfigError, said
 from common.core.model import DEFAULT_PRIORITY_CATEGORIES, Ticket
 
 if TYPE_CHECKING:
@@ -185,7 +185,8 @@ def font_file(family: str, bold: bool = False) -> str:
             return path
         except OSError:
             continue
-    raise ConfigError(f"printer.font {family!r} is not installed (install fonts-dejavu-core)")
+    raise said(ConfigError, f"chưa cài phông printer.font {family!r} (cài fonts-dejavu-core)",
+               f"printer.font {family!r} is not installed (install fonts-dejavu-core)")
 
 
 @cache

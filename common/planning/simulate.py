@@ -21,7 +21,7 @@ from typing import cast
 
 from common.config import ClerkSpec, OfficeSpec
 from common.core.clock import ManualClock
-from common.core.errors import MotcuaError
+from common.core.errors import MotcuaError, said
 from common.core.model import Counter, CounterState, OpeningHours, Role, Service, TicketStatus
 from common.planning.engine import Engine, from_us, to_us, write
 from common.store import Store
@@ -66,9 +66,10 @@ def simulate(store: Store, days: int = 1, counters: int = 3, arrivals_per_hour: 
     days on the engine (for a scratch store: the engine assumes it owns the days it writes).
     """
     if days < 1 or counters < 1 or arrivals_per_hour < 0 or mean_service_minutes <= 0:
-        raise MotcuaError(f"simulate needs days ≥ 1, counters ≥ 1, arrivals ≥ 0 and a positive service time; got "
-                          f"days={days}, counters={counters}, arrivals={arrivals_per_hour}, "
-                          f"service={mean_service_minutes} min")
+        got = f"days={days}, counters={counters}, arrivals={arrivals_per_hour}, service={mean_service_minutes} min"
+        raise said(MotcuaError, f"mô phỏng cần days ≥ 1, counters ≥ 1, arrivals ≥ 0 và thời gian phục vụ dương; "
+                   f"nhận được {got}", f"simulate needs days ≥ 1, counters ≥ 1, arrivals ≥ 0 and a positive "
+                   f"service time; got {got}")
     if not store.services():
         store.load_office(OfficeSpec(services=(DEFAULT_SERVICE,), counters=tuple(
             Counter(n, f"Quầy {n}", (DEFAULT_SERVICE.code,)) for n in range(1, counters + 1))))
@@ -87,7 +88,8 @@ def staff(store: Store, n: int) -> list[Counter]:
     """The first ``n`` active counters, each given a simulated clerk simN (no password: cannot sign in)."""
     available = [c for c in store.counters() if c.active and c.services]
     if len(available) < n:
-        raise MotcuaError(f"the office has {len(available)} counters; cannot staff {n}")
+        raise said(MotcuaError, f"trung tâm có {len(available)} quầy; không thể bố trí {n}",
+                   f"the office has {len(available)} counters; cannot staff {n}")
     categories = store.office_setting("priority_categories")  # load_office rewrites it: keep the office's
     clerks = tuple(ClerkSpec(f"sim{i}", f"Cán bộ mô phỏng {i}", Role.CLERK) for i in range(1, n + 1))
     store.load_office(OfficeSpec(clerks=clerks, **({"priority_categories": categories} if categories else {})))

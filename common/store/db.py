@@ -22,7 +22,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.exc import NoSuchModuleError as SANoSuchModuleError
 
-from common.core.errors import ConfigError, SchemaOutOfDate, StoreUnavailable, bilingual
+from common.core.errors import ConfigError, SchemaOutOfDate, StoreUnavailable, bilingual, said
 from common.store.writelock import QueuedConnection, WriteLock, begin_immediate, lock_path
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -81,8 +81,10 @@ def connect(url: str, *, upgrade_sqlite: bool = True, must_exist: bool = False) 
         check_schema(db)
     except DBAPIError as exc:  # OperationalError, or "file is not a database" (DatabaseError)
         engine.dispose()
-        verb = "reach" if isinstance(exc, OperationalError) else "open"
-        raise StoreUnavailable(f"cannot {verb} the database {mask(url)}: {first_line(exc)}") from exc
+        reach = isinstance(exc, OperationalError)
+        verb, vi = ("reach", "kết nối") if reach else ("open", "mở")
+        raise said(StoreUnavailable, f"không {vi} được cơ sở dữ liệu {mask(url)}: {first_line(exc)}",
+                   f"cannot {verb} the database {mask(url)}: {first_line(exc)}") from exc
     return db
 
 
@@ -93,7 +95,7 @@ def check_sqlite_exists(url: str) -> None:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
-        raise ConfigError(f"not a database URL: {mask(url)}") from exc
+        raise not_a_url(url) from exc
     if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
         return
     path = Path(parsed.database)
@@ -103,16 +105,21 @@ def check_sqlite_exists(url: str) -> None:
                         f"no database file {path}: check --db, or create it with `motcua db upgrade --db URL`")
 
 
+def not_a_url(url: str) -> ConfigError:
+    return said(ConfigError, f"không phải địa chỉ cơ sở dữ liệu: {mask(url)}", f"not a database URL: {mask(url)}")
+
+
 def make_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
-        raise ConfigError(f"not a database URL: {mask(url)}") from exc
+        raise not_a_url(url) from exc
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() not in SUPPORTED_BACKENDS:
-        raise ConfigError(f"unsupported database URL {mask(url)}: motcua supports "
-                          "sqlite:///FILE and postgresql://USER@HOST/DB (psycopg)")
+        supported = "sqlite:///FILE, postgresql://USER@HOST/DB (psycopg)"
+        raise said(ConfigError, f"không hỗ trợ địa chỉ cơ sở dữ liệu {mask(url)}: motcua dùng {supported}",
+                   f"unsupported database URL {mask(url)}: motcua supports {supported}")
     try:
         if parsed.get_backend_name() == "sqlite":
             return _sqlite_engine(parsed)
@@ -124,7 +131,8 @@ def make_engine(url: str) -> Engine:
             max_overflow=4,
         )
     except (SANoSuchModuleError, ArgumentError, ImportError) as exc:
-        raise ConfigError(f"unsupported database URL {mask(url)}: {first_line(exc)}") from exc
+        raise said(ConfigError, f"không hỗ trợ địa chỉ cơ sở dữ liệu {mask(url)}: {first_line(exc)}",
+                   f"unsupported database URL {mask(url)}: {first_line(exc)}") from exc
 
 
 def _sqlite_engine(url: URL) -> Engine:
@@ -133,7 +141,9 @@ def _sqlite_engine(url: URL) -> Engine:
         try:
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)  # type: ignore[arg-type]
         except OSError as exc:
-            raise ConfigError(f"cannot create the folder of {mask(url)}: {exc.strerror or exc}") from exc
+            why = exc.strerror or exc
+            raise said(ConfigError, f"không tạo được thư mục của {mask(url)}: {why}",
+                       f"cannot create the folder of {mask(url)}: {why}") from exc
     # isolation_level=None hands transaction control to us, so that the ``begin``
     # hook below can say BEGIN IMMEDIATE (pysqlite would otherwise say BEGIN DEFERRED).
     engine = create_engine(
@@ -193,7 +203,8 @@ def upgrade(db: Database) -> None:
     try:
         command.upgrade(alembic_config(db), "head")
     except OperationalError as exc:
-        raise StoreUnavailable(f"cannot reach the database {db.masked_url}: {first_line(exc)}") from exc
+        raise said(StoreUnavailable, f"không kết nối được cơ sở dữ liệu {db.masked_url}: {first_line(exc)}",
+                   f"cannot reach the database {db.masked_url}: {first_line(exc)}") from exc
 
 
 def check_schema(db: Database) -> None:
@@ -201,13 +212,14 @@ def check_schema(db: Database) -> None:
     if current == head:
         return
     if current is None:
-        raise SchemaOutOfDate(
-            f"the database {db.masked_url} has no motcua schema yet: run `motcua db upgrade --db URL`"
-        )
-    raise SchemaOutOfDate(
-        f"the database {db.masked_url} has schema {current}, this motcua needs {head}: "
-        "run `motcua db upgrade --db URL`"
-    )
+        raise said(SchemaOutOfDate,
+                   f"cơ sở dữ liệu {db.masked_url} chưa có lược đồ motcua: chạy `motcua db upgrade --db URL`",
+                   f"the database {db.masked_url} has no motcua schema yet: run `motcua db upgrade --db URL`")
+    raise said(SchemaOutOfDate,
+               f"cơ sở dữ liệu {db.masked_url} có lược đồ {current}, bản motcua này cần {head}: "
+               "chạy `motcua db upgrade --db URL`",
+               f"the database {db.masked_url} has schema {current}, this motcua needs {head}: "
+               "run `motcua db upgrade --db URL`")
 
 
 def first_line(exc: BaseException) -> str:

@@ -20,7 +20,7 @@ from collections.abc import Callable
 import psycopg
 from sqlalchemy.engine import make_url
 
-from common.core.errors import StoreUnavailable
+from common.core.errors import StoreUnavailable, said
 from common.core.model import Event
 from common.store import Store
 from common.store.catalog import CATALOG_KINDS
@@ -51,7 +51,9 @@ class ChangeFeed:
             events = self.store.events_since(self.last_id)
         except (OSError, psycopg.Error, sqlite3.Error) as exc:
             self.close()
-            raise StoreUnavailable(f"lost the change feed from {self.store.db.masked_url}: {first_line(exc)}") from exc
+            where, why = self.store.db.masked_url, first_line(exc)
+            raise said(StoreUnavailable, f"mất kết nối theo dõi thay đổi từ {where}: {why}",
+                       f"lost the change feed from {where}: {why}") from exc
         except StoreUnavailable:
             self.close()
             raise

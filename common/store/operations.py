@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from common.config import ClerkSpec, OfficeSpec
 from common.core.clock import Clock, SystemClock, local_midnight
 from common.core.clock import service_day as day_of
-from common.core.errors import DomainError, NotFound, Refused, StoreUnavailable, bilingual
+from common.core.errors import DomainError, NotFound, Refused, StoreUnavailable, bilingual, said
 from common.core.events import CALLS, EventKind
 from common.core.model import (
     Clerk,
@@ -132,10 +132,13 @@ class Store:
             if getattr(exc.orig, "sqlstate", None) in REFUSED_SQLSTATES:
                 raise refused(self.db, exc) from exc
             if self.db.is_sqlite and "database is locked" in str(exc):
-                raise StoreUnavailable(f"the database {self.db.masked_url} stayed busy for "
-                                       f"{SQLITE_BUSY_TIMEOUT_MS // 1000} s; nothing was written, try again") from exc
+                busy = SQLITE_BUSY_TIMEOUT_MS // 1000
+                raise said(StoreUnavailable, f"cơ sở dữ liệu {self.db.masked_url} bận quá {busy} giây; chưa ghi gì, "
+                           "hãy thử lại", f"the database {self.db.masked_url} stayed busy for {busy} s; nothing was "
+                           "written, try again") from exc
             if exc.connection_invalidated or isinstance(exc, OperationalError):
-                raise StoreUnavailable(f"cannot reach the database {self.db.masked_url}") from exc
+                raise said(StoreUnavailable, f"không kết nối được cơ sở dữ liệu {self.db.masked_url}",
+                           f"cannot reach the database {self.db.masked_url}") from exc
             raise
 
     @property

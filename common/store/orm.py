@@ -99,7 +99,7 @@ class ClerkRow(Base):
     full_name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))
     # Deferred: never loaded with the row. On PostgreSQL the app roles may not read this column
-    # (assets/postgres/roles.sql); the sign-in check reads it through motcua_password_hash() (0005).
+    # (assets/postgres/roles.sql); the sign-in check compares it inside the database, motcua_check_password() (0006).
     password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True, deferred=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 

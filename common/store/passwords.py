@@ -23,17 +23,33 @@ def hash_password(password: str) -> str:
 def verify_password(password: str, stored: str | None) -> bool:
     if not stored:
         return False
+    scheme, _, digest = stored.rpartition("$")
+    candidate = candidate_digest(password, scheme)
+    return candidate is not None and hmac.compare_digest(candidate.encode(), digest.encode())
+
+
+def salt_spec(stored: str) -> str:
+    """The hash without its digest ("scrypt$N$r$p$salt"): what a verifier needs, useless to a cracker.
+
+    PostgreSQL hands the app roles only this (motcua_password_salt(), migration 0006); the
+    digest stays in the database, which compares it with :func:`candidate_digest`'s answer.
+    """
+    return stored.rpartition("$")[0]
+
+
+def candidate_digest(password: str, spec: str | None) -> str | None:
+    """The base64 scrypt digest of ``password`` under ``spec`` (see :func:`salt_spec`), or None if malformed."""
+    if not spec:
+        return None
     try:
-        scheme, n, r, p, salt, digest = stored.split("$")
+        scheme, n, r, p, salt = spec.split("$")
         if scheme != "scrypt":
-            return False
-        expected = base64.b64decode(digest)
-        actual = hashlib.scrypt(
-            password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p), maxmem=MAXMEM
-        )
+            return None
+        raw = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p),
+                             maxmem=MAXMEM)
     except ValueError:
-        return False
-    return hmac.compare_digest(actual, expected)
+        return None
+    return _b64(raw)
 
 
 def _b64(raw: bytes) -> str:

@@ -13,6 +13,7 @@ that SQLite's write lock is never held while hashing.
 
 from __future__ import annotations
 
+import hmac
 import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -68,13 +69,15 @@ def authenticate(store: Store, username: str, password: str, *, pc: str | None =
     with store.transaction(readonly=True) as tx:
         wait = _blocked_for(tx, username, pc)
         row = None if wait else tx.session.scalar(select(ClerkRow).where(ClerkRow.username == username))
-        hashed = _password_hash(tx, row) if row is not None else None
+        spec, stored = _salt(tx, row) if row is not None else (None, None)
     if wait:
         with store.transaction(notify=False) as tx:
             tx.log(EventKind.SIGNIN_THROTTLED, detail={**detail, "retry_after_s": round(wait, 1)})
         raise Throttled(wait)
-    good = row is not None and row.active and passwords.verify_password(password, hashed)
+    # scrypt runs here, outside any transaction; on PostgreSQL the database then compares digests.
+    digest = passwords.candidate_digest(password, spec)
     with store.transaction(notify=False) as tx:
+        good = row is not None and row.active and _matches(tx, row, stored, digest)
         user_key, pc_key = keys(username, pc)
         if good:
             for key in (user_key, pc_key):
@@ -90,12 +93,25 @@ def authenticate(store: Store, username: str, password: str, *, pc: str | None =
     return clerk_value(row)  # type: ignore[arg-type]
 
 
-def _password_hash(tx: Tx, row: ClerkRow) -> str | None:
-    """On PostgreSQL through motcua_password_hash() (the app roles cannot SELECT the column)."""
+def _salt(tx: Tx, row: ClerkRow) -> tuple[str | None, str | None]:
+    """The salt spec ("scrypt$N$r$p$salt") and, on SQLite only, the stored hash.
+
+    On PostgreSQL the spec comes from motcua_password_salt() (migration 0006) and the stored
+    hash stays in the database: the app roles cannot read a digest at all."""
     if tx.dialect == "postgresql":
-        hashed: str | None = tx.session.scalar(text("SELECT motcua_password_hash(:u)"), {"u": row.username})
-        return hashed
-    return row.password_hash
+        spec: str | None = tx.session.scalar(text("SELECT motcua_password_salt(:u)"), {"u": row.username})
+        return spec, None
+    return (passwords.salt_spec(row.password_hash) if row.password_hash else None), row.password_hash
+
+
+def _matches(tx: Tx, row: ClerkRow, stored: str | None, digest: str | None) -> bool:
+    """Whether the candidate digest is the stored one; PostgreSQL compares inside the database."""
+    if digest is None:
+        return False
+    if tx.dialect == "postgresql":
+        return bool(tx.session.scalar(text("SELECT motcua_check_password(:u, :d)"),
+                                      {"u": row.username, "d": digest}))
+    return hmac.compare_digest(digest.encode(), (stored or "").rpartition("$")[2].encode())
 
 
 def _blocked_for(tx: Tx, username: str, pc: str) -> float:

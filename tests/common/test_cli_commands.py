@@ -86,7 +86,7 @@ def test_clerk_add_reads_the_password_from_stdin(loaded: str) -> None:
     assert store.authenticate("lan", "mật khẩu").full_name == "Nguyễn Thị Lan"
     store.db.engine.dispose()
     result = motcua(loaded, "clerk", "add", "minh", stdin="\n")
-    assert result.returncode == 2 and "empty password" in result.stderr
+    assert result.returncode == 2 and "không được để trống mật khẩu" in result.stderr
 
 
 def test_a_day_at_the_counter(loaded: str) -> None:
@@ -161,7 +161,7 @@ def test_malformed_toml_names_file_and_line(sqlite_url: str, tmp_path: Path) -> 
     before = everything(sqlite_url)
     result = motcua(sqlite_url, "setup", "load", str(bad))
     assert result.returncode == 2 and result.stdout == ""
-    assert result.stderr.startswith(f"motcua: {bad}:4: malformed TOML") and result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"motcua: {bad}:4: TOML sai cú pháp") and result.stderr.count("\n") == 1
     assert everything(sqlite_url) == before
 
 
@@ -169,4 +169,4 @@ def test_unreachable_database_masks_the_password() -> None:
     result = motcua("postgresql://clerk:hunter2@127.0.0.1:1/motcua", "status")
     assert result.returncode == 2 and result.stdout == ""
     assert "hunter2" not in result.stderr and "clerk:***@127.0.0.1:1/motcua" in result.stderr
-    assert result.stderr.count("\n") == 1 and "cannot reach the database" in result.stderr
+    assert result.stderr.count("\n") == 1 and "không kết nối được cơ sở dữ liệu" in result.stderr

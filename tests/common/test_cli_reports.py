@@ -82,7 +82,7 @@ def test_report_table_csv_and_xlsx(day: Store, db_url: str, tmp_path: Path) -> N
 
 def test_bad_dates_give_one_line(sqlite_url: str) -> None:
     for args, needle in ((("--from", "2026-13-01"), "--from"), (("--to", "yesterday"), "--to"),
-                         (("--from", "2026-11-25", "--to", "2026-11-24"), "before")):
+                         (("--from", "2026-11-25", "--to", "2026-11-24"), "trước --from")):
         run = motcua("report", *args, db=sqlite_url)
         assert run.returncode == 2
         assert len(run.stderr.strip().splitlines()) == 1 and needle in run.stderr, run.stderr
@@ -126,4 +126,4 @@ def test_simulate_leaves_the_office_alone_unless_asked(store: Store, db_url: str
 def test_simulate_rejects_nonsense(sqlite_url: str) -> None:
     run = motcua("simulate", "--counters", "0", db=sqlite_url)
     assert run.returncode == 2 and run.stderr.count("\n") == 1
-    assert run.stderr.startswith("motcua simulate: argument --counters: 0 ") and "(counters: 1–200)" in run.stderr
+    assert run.stderr.startswith("motcua simulate: --counters: 0 ") and "(counters: 1–200)" in run.stderr

@@ -167,7 +167,7 @@ def test_cli_issue_print_fails_with_one_full_line_and_the_ticket_stays(sqlite_ur
     result = run_cli("--config", str(config), "issue", "TP", "--print", "--json", env_db=sqlite_url)
     assert result.returncode == 2
     line = result.stderr.strip()
-    assert len(line.splitlines()) == 1 and "is valid, but not printed: không kết nối được máy in" in line
+    assert len(line.splitlines()) == 1 and "vẫn hợp lệ, nhưng chưa in được: không kết nối được máy in" in line
     ticket = json.loads(result.stdout)["ticket"]
     assert ticket["print_status"] == "failed" and ticket["status"] == "waiting"
 

@@ -171,7 +171,7 @@ def test_cli_print_test(tmp_path: Path) -> None:
 def test_cli_print_test_without_a_printer_says_so(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "common.cli.main", "--config", str(EXAMPLE_OFFICE), "print-test"],
                             capture_output=True, text=True, cwd=ROOT, timeout=60)
-    assert result.returncode == 2 and result.stderr.strip().startswith("motcua: printer.type is none")
+    assert result.returncode == 2 and result.stderr.strip().startswith("motcua: printer.type là none")
 
 
 def test_a_layout_bug_is_a_failed_print_not_a_stuck_kiosk(store: Store, tmp_path: Path,

@@ -98,7 +98,8 @@ KIOSK_FORGERIES = [
     "SELECT username, password_hash FROM clerks",
     "SELECT full_name, role FROM clerks",
     "SELECT * FROM clerks",
-    "SELECT motcua_password_hash('lan')",
+    "SELECT motcua_password_salt('lan')",
+    "SELECT motcua_check_password('lan', 'x')",
     "SELECT * FROM sign_in_throttle",
     # a ticket that is already done, or already called to a counter
     "INSERT INTO tickets (service_id, number_service_id, service_day, number, transfer_seq, code, token, status, "
@@ -219,3 +220,49 @@ def test_the_command_line_says_it_in_one_line(office_pg: Office) -> None:
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and office_pg.roles["kiosk"] in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+
+
+# Every way a role holder might try to reach a password hash by hand (migration 0006).
+HASH_HUNTS = [
+    "SELECT password_hash FROM clerks",
+    "SELECT * FROM clerks",
+    "SELECT motcua_password_hash('lan')",
+    "SELECT motcua_password_salt('lan')",
+    "SELECT motcua_check_password('lan', 'x')",
+    "SELECT prosrc FROM pg_proc WHERE proname = 'motcua_check_password'",
+    "SELECT row_to_json(c)::text FROM clerks c",
+]
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_no_role_can_read_a_password_hash(office_pg: Office, app: str) -> None:
+    with psql(office_pg.url) as owner:
+        stored = owner.execute("SELECT password_hash FROM clerks WHERE username = 'lan'").fetchone()
+    digest = stored[0].rpartition("$")[2]
+    leaked = []
+    with psql(office_pg.url_as(app)) as conn:
+        for statement in HASH_HUNTS:
+            try:
+                rows = conn.execute(statement).fetchall()
+            except psycopg.Error:
+                continue  # refused or no such function: nothing read
+            if digest in repr(rows):
+                leaked.append(statement)
+    assert leaked == [], (app, leaked)
+
+
+@pytest.mark.parametrize("app", ["counter", "supervisor"])
+def test_the_password_check_says_only_yes_or_no(office_pg: Office, app: str) -> None:
+    """The roles that sign in get the salt (no digest) and a boolean; the old hash function is gone."""
+    from common.store import passwords
+
+    with psql(office_pg.url_as(app)) as conn:
+        spec = conn.execute("SELECT motcua_password_salt('lan')").fetchone()[0]
+        assert spec.startswith("scrypt$") and spec.count("$") == 4
+        good = passwords.candidate_digest("mật khẩu", spec)
+        bad = passwords.candidate_digest("đoán sai", spec)
+        check = "SELECT motcua_check_password('lan', %s)"
+        assert [conn.execute(check, (d,)).fetchone()[0] for d in (good, bad, "", None)] == [True, False, False, False]
+        assert conn.execute("SELECT motcua_check_password('nobody', %s)", (good,)).fetchone()[0] is False
+        with pytest.raises(psycopg.errors.UndefinedFunction):
+            conn.execute("SELECT motcua_password_hash('lan')")

@@ -29,5 +29,5 @@ def test_bad_size_is_one_line(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-m", "common.cli.main", "dashboard", "--screenshot", str(tmp_path / "x.png"),
                           "--size", "big"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 2
-    assert out.stderr.strip() == "motcua: --size must look like 1920x1080, not 'big'"
+    assert out.stderr.strip() == "motcua: --size phải có dạng 1920x1080, không phải 'big'"
     assert not (tmp_path / "x.png").exists()
