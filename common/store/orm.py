@@ -195,6 +195,9 @@ class TicketRow(Base):
     target_counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), nullable=True)
     people_ahead: Mapped[int] = mapped_column(Integer, default=0)
     estimated_wait_s: Mapped[int] = mapped_column(Integer, default=0)
+    # The simple formula's wait at issue (migration 0008), kept when a forecast prints something else;
+    # NULL: the printed estimate was the simple formula (docs/metrics.md, "Estimate accuracy").
+    naive_wait_s: Mapped[int | None] = mapped_column(Integer, nullable=True)
     print_status: Mapped[str] = mapped_column(String(16), default="not_printed")
     recall_count: Mapped[int] = mapped_column(Integer, default=0)
 

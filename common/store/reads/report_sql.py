@@ -14,7 +14,7 @@ from itertools import groupby
 from typing import Any
 
 from sqlalchemy import Integer, SQLColumnExpression, and_, case, cast, func, literal, literal_column, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement, Label
 
 from common.core.model import TicketStatus as W
@@ -61,9 +61,18 @@ class Raw:
     service_sum: float = 0
     walk_n: int = 0
     walk_sum: float = 0
+    wait_lb_n: int = 0  # observed and expired (censored) waits: the mean with expired tickets, a lower bound
+    wait_lb_sum: float = 0
     visits: int = 0
     visit_n: int = 0
     visit_sum: float = 0
+    # Visit-level waits (docs/metrics.md, "Visits"): filled by visit_aggregate, keyed by the visit's first row.
+    visit_judged: int = 0
+    visit_within: int = 0
+    visit_wait_n: int = 0
+    visit_wait_sum: float = 0
+    visit_lb_sum: float = 0  # over visit_judged minus the in-progress ones: closed visits, expired ones included
+    visit_lb_n: int = 0
     percentiles: tuple[float | None, float | None] = (None, None)
     waits: list[int] = field(default_factory=list)  # sorted; SQLite only
 
@@ -81,7 +90,9 @@ def judged_wait() -> ColumnElement[bool]:
     return and_(T.wait_s.is_not(None), T.status != W.WAITING.value)
 
 
-def group_key(by: str, dialect: str) -> SQLColumnExpression[Any]:
+def group_key(by: str, dialect: str, table: Any = T) -> SQLColumnExpression[Any]:
+    """The grouping expression over ``table`` (the tickets table, or an alias of it such as a visit's first row)."""
+    T = table  # noqa: N806 - the same spelling as the module's tickets table
     if by == "service":
         return T.service_id
     if by == "counter":
@@ -123,6 +134,8 @@ def aggregate(s: Session, scope: Scope, key: SQLColumnExpression[Any] | None) ->
         _count_if(and_(judged_wait(), T.wait_s <= scope.target_s)).label("within"),
         _count_if(observed).label("wait_n"),
         func.coalesce(func.sum(case((observed, T.wait_s))), 0).label("wait_sum"),
+        _count_if(judged_wait()).label("wait_lb_n"),
+        func.coalesce(func.sum(case((judged_wait(), T.wait_s))), 0).label("wait_lb_sum"),
         func.count(T.service_s).label("service_n"),
         func.coalesce(func.sum(T.service_s), 0).label("service_sum"),
         func.count(T.walk_s).label("walk_n"),
@@ -147,7 +160,8 @@ def aggregate(s: Session, scope: Scope, key: SQLColumnExpression[Any] | None) ->
             continue  # the ungrouped query over an empty period
         raw = Raw()
         for name in SUMMED:  # sums are float, counts int: what the dataclass declares
-            setattr(raw, name, float(row[name]) if name.endswith("_sum") else int(row[name]))
+            if name in row:
+                setattr(raw, name, float(row[name]) if name.endswith("_sum") else int(row[name]))
         if scope.dialect == "postgresql":
             raw.percentiles = (_float(row["p50"]), _float(row["p90"]))
         raws[row["k"]] = raw
@@ -155,6 +169,75 @@ def aggregate(s: Session, scope: Scope, key: SQLColumnExpression[Any] | None) ->
         _sqlite_percentiles(s, scope, key, raws)
     _waiting_over_target(s, scope, key, raws)
     return raws
+
+
+VISIT = (T.number_service_id, T.service_day, T.number)  # one visit: a printed number and its transfers
+
+
+def citizen_wait(dialect: str) -> ColumnElement[Any]:
+    """One transaction's part of its visit's wait: issued (or transferred) → its FIRST call.
+
+    A no-show called again later waited until the first call, not the recall that ended it; for the
+    other called transactions first call = counted call, so the stored whole-second ``wait_s`` is used.
+    An expired never-called transaction contributes its censored wait (a lower bound); still waiting, 0.
+    """
+    return case(
+        (and_(T.first_called_at.is_not(None), T.first_called_at == T.called_at), T.wait_s),
+        (T.first_called_at.is_not(None), func.round(_seconds(T.issued_at, T.first_called_at, dialect))),
+        (_status(W.EXPIRED), T.wait_s),
+        else_=0,
+    )
+
+
+def visit_aggregate(s: Session, scope: Scope, by: str | None, raws: dict[Any, Raw]) -> None:
+    """Visit-level waits per group of the visit's FIRST transaction (its service, counter, hour...).
+
+    One GROUP BY over the visits (a subquery), joined to each visit's first row for its group and target.
+    A visit is *closed* when none of its transactions is still waiting or was cancelled before a call;
+    closed visits are judged against the target, and the observed mean leaves out those with an expired,
+    never-called transaction (censored: their mean with them is a lower bound). In-progress visits count
+    once, as over target, when their wait so far already exceeds it (as for transactions).
+    """
+    visit = select(
+        *VISIT,
+        func.sum(citizen_wait(scope.dialect)).label("wait"),
+        _count_if(_status(W.WAITING)).label("open"),
+        _count_if(and_(_status(W.EXPIRED), T.first_called_at.is_(None))).label("censored"),
+        _count_if(and_(_status(W.CANCELLED), T.first_called_at.is_(None))).label("unknown"),
+    ).where(scope.in_period).group_by(*VISIT).subquery("v")
+    first = aliased(T, name="first")
+    k: Label[Any] = group_key(by, scope.dialect, first).label("k") if by else literal_column("NULL").label("k")
+    target = case(scope.targets, value=first.service_id, else_=DEFAULT_TARGET_S) if scope.targets else literal(
+        DEFAULT_TARGET_S)
+    closed = and_(visit.c.open == 0, visit.c.unknown == 0)
+    observed = and_(closed, visit.c.censored == 0)
+    joined = visit.join(first, and_(first.number_service_id == visit.c.number_service_id,
+                                    first.service_day == visit.c.service_day, first.number == visit.c.number,
+                                    first.transfer_seq == 0))
+    stmt = select(
+        k,
+        _count_if(closed).label("visit_judged"),
+        _count_if(and_(closed, visit.c.wait <= target)).label("visit_within"),
+        _count_if(observed).label("visit_wait_n"),
+        func.coalesce(func.sum(case((observed, visit.c.wait))), 0).label("visit_wait_sum"),
+        func.coalesce(func.sum(case((closed, visit.c.wait))), 0).label("visit_lb_sum"),
+    ).select_from(joined)
+    if by:
+        stmt = stmt.group_by(k)
+    for row in s.execute(stmt).mappings():
+        raw = raws.get(row["k"])
+        if raw is None:
+            continue  # the ungrouped query over an empty period
+        raw.visit_judged, raw.visit_within = int(row["visit_judged"]), int(row["visit_within"])
+        raw.visit_wait_n, raw.visit_lb_n = int(row["visit_wait_n"]), int(row["visit_judged"])
+        raw.visit_wait_sum, raw.visit_lb_sum = float(row["visit_wait_sum"]), float(row["visit_lb_sum"])
+    # In-progress visits past their target: few rows (today's waiting ones), checked against "now".
+    waiting = select(k, visit.c.wait, T.issued_at, target).select_from(joined.join(T, and_(
+        T.number_service_id == visit.c.number_service_id, T.service_day == visit.c.service_day,
+        T.number == visit.c.number, T.status == W.WAITING.value)))
+    for group, so_far, issued_at, target_s in s.execute(waiting):
+        if group in raws and float(so_far) + (scope.now - issued_at).total_seconds() > target_s:
+            raws[group].visit_judged += 1
 
 
 def _sqlite_percentiles(s: Session, scope: Scope, key: SQLColumnExpression[Any] | None, raws: dict[Any, Raw]) -> None:
