@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from common.store.orm import ClerkRow, CounterRow, ServiceRow
 from common.store.reads import report_sql as q
+from common.store.reads import visits
 from common.views.report import GROUPINGS, Figures, Group, Overall, Report, fallback_label, group_order
 
 if TYPE_CHECKING:
@@ -29,8 +30,8 @@ def build_report(store: Store, start: date, end: date, by: str | None = None) ->
         targets = {svc.id: svc.target_minutes * 60 for svc in services}
         scope = q.Scope(start, end, targets, tx.now, tx.dialect)
         key = q.group_key(by, tx.dialect) if by else None
-        raws = q.aggregate(s, scope, key)
-        q.visit_aggregate(s, scope, by, raws)
+        raws = q.aggregate(s, scope, key, visits.single_columns(scope))
+        visits.add_transferred(s, scope, key, raws)
         total = q.combine(raws.values())
         if key is not None:
             overall_pct = q.overall_percentiles(s, scope, raws)

@@ -14,7 +14,7 @@ from itertools import groupby
 from typing import Any
 
 from sqlalchemy import Integer, SQLColumnExpression, and_, case, cast, func, literal, literal_column, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement, Label
 
 from common.core.model import TicketStatus as W
@@ -110,31 +110,32 @@ def group_key(by: str, dialect: str, table: Any = T) -> SQLColumnExpression[Any]
     raise ValueError(by)
 
 
-def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _status(status: W) -> ColumnElement[bool]:
+def status_is(status: W) -> ColumnElement[bool]:
     return T.status == status.value
 
 
-def aggregate(s: Session, scope: Scope, key: SQLColumnExpression[Any] | None) -> dict[Any, Raw]:
-    """Counts and sums per group key (one key, None, when ungrouped)."""
+def aggregate(s: Session, scope: Scope, key: SQLColumnExpression[Any] | None,
+              extra: Iterable[Label[Any]] = ()) -> dict[Any, Raw]:
+    """Counts and sums per group key (one key, None, when ungrouped); ``extra`` columns fill Raw fields too."""
     k: Label[Any] = key.label("k") if key is not None else literal_column("NULL").label("k")
     observed = observed_wait()
     columns = [
         func.count().label("tickets"),
-        _count_if(_status(W.DONE)).label("served"),
-        _count_if(_status(W.NO_SHOW)).label("no_show"),
-        _count_if(_status(W.EXPIRED)).label("expired"),
-        _count_if(_status(W.TRANSFERRED)).label("transferred"),
-        _count_if(_status(W.CANCELLED)).label("cancelled"),
-        _count_if(_status(W.WAITING)).label("waiting"),
-        _count_if(judged_wait()).label("judged"),
-        _count_if(and_(judged_wait(), T.wait_s <= scope.target_s)).label("within"),
-        _count_if(observed).label("wait_n"),
+        count_if(status_is(W.DONE)).label("served"),
+        count_if(status_is(W.NO_SHOW)).label("no_show"),
+        count_if(status_is(W.EXPIRED)).label("expired"),
+        count_if(status_is(W.TRANSFERRED)).label("transferred"),
+        count_if(status_is(W.CANCELLED)).label("cancelled"),
+        count_if(status_is(W.WAITING)).label("waiting"),
+        count_if(judged_wait()).label("judged"),
+        count_if(and_(judged_wait(), T.wait_s <= scope.target_s)).label("within"),
+        count_if(observed).label("wait_n"),
         func.coalesce(func.sum(case((observed, T.wait_s))), 0).label("wait_sum"),
-        _count_if(judged_wait()).label("wait_lb_n"),
+        count_if(judged_wait()).label("wait_lb_n"),
         func.coalesce(func.sum(case((judged_wait(), T.wait_s))), 0).label("wait_lb_sum"),
         func.count(T.service_s).label("service_n"),
         func.coalesce(func.sum(T.service_s), 0).label("service_sum"),
@@ -142,11 +143,12 @@ def aggregate(s: Session, scope: Scope, key: SQLColumnExpression[Any] | None) ->
         func.coalesce(func.sum(T.walk_s), 0).label("walk_sum"),
         # A visit's first transaction has transfer_seq 0; its last one, if served, is its only `done` row, and
         # that row's queued_at is the visit's first issue (transfers keep it): no GROUP BY visit_id needed.
-        _count_if(T.transfer_seq == 0).label("visits"),
-        _count_if(_status(W.DONE)).label("visit_n"),
-        func.coalesce(func.sum(case((_status(W.DONE), _seconds(T.queued_at, T.finished_at, scope.dialect)))), 0)
+        count_if(T.transfer_seq == 0).label("visits"),
+        count_if(status_is(W.DONE)).label("visit_n"),
+        func.coalesce(func.sum(case((status_is(W.DONE), seconds(T.queued_at, T.finished_at, scope.dialect)))), 0)
         .label("visit_sum"),
     ]
+    columns += extra
     if scope.dialect == "postgresql":
         wait = case((observed, T.wait_s))
         columns += [func.percentile_cont(0.5).within_group(wait).label("p50"),
@@ -169,75 +171,6 @@ def aggregate(s: Session, scope: Scope, key: SQLColumnExpression[Any] | None) ->
         _sqlite_percentiles(s, scope, key, raws)
     _waiting_over_target(s, scope, key, raws)
     return raws
-
-
-VISIT = (T.number_service_id, T.service_day, T.number)  # one visit: a printed number and its transfers
-
-
-def citizen_wait(dialect: str) -> ColumnElement[Any]:
-    """One transaction's part of its visit's wait: issued (or transferred) → its FIRST call.
-
-    A no-show called again later waited until the first call, not the recall that ended it; for the
-    other called transactions first call = counted call, so the stored whole-second ``wait_s`` is used.
-    An expired never-called transaction contributes its censored wait (a lower bound); still waiting, 0.
-    """
-    return case(
-        (and_(T.first_called_at.is_not(None), T.first_called_at == T.called_at), T.wait_s),
-        (T.first_called_at.is_not(None), func.round(_seconds(T.issued_at, T.first_called_at, dialect))),
-        (_status(W.EXPIRED), T.wait_s),
-        else_=0,
-    )
-
-
-def visit_aggregate(s: Session, scope: Scope, by: str | None, raws: dict[Any, Raw]) -> None:
-    """Visit-level waits per group of the visit's FIRST transaction (its service, counter, hour...).
-
-    One GROUP BY over the visits (a subquery), joined to each visit's first row for its group and target.
-    A visit is *closed* when none of its transactions is still waiting or was cancelled before a call;
-    closed visits are judged against the target, and the observed mean leaves out those with an expired,
-    never-called transaction (censored: their mean with them is a lower bound). In-progress visits count
-    once, as over target, when their wait so far already exceeds it (as for transactions).
-    """
-    visit = select(
-        *VISIT,
-        func.sum(citizen_wait(scope.dialect)).label("wait"),
-        _count_if(_status(W.WAITING)).label("open"),
-        _count_if(and_(_status(W.EXPIRED), T.first_called_at.is_(None))).label("censored"),
-        _count_if(and_(_status(W.CANCELLED), T.first_called_at.is_(None))).label("unknown"),
-    ).where(scope.in_period).group_by(*VISIT).subquery("v")
-    first = aliased(T, name="first")
-    k: Label[Any] = group_key(by, scope.dialect, first).label("k") if by else literal_column("NULL").label("k")
-    target = case(scope.targets, value=first.service_id, else_=DEFAULT_TARGET_S) if scope.targets else literal(
-        DEFAULT_TARGET_S)
-    closed = and_(visit.c.open == 0, visit.c.unknown == 0)
-    observed = and_(closed, visit.c.censored == 0)
-    joined = visit.join(first, and_(first.number_service_id == visit.c.number_service_id,
-                                    first.service_day == visit.c.service_day, first.number == visit.c.number,
-                                    first.transfer_seq == 0))
-    stmt = select(
-        k,
-        _count_if(closed).label("visit_judged"),
-        _count_if(and_(closed, visit.c.wait <= target)).label("visit_within"),
-        _count_if(observed).label("visit_wait_n"),
-        func.coalesce(func.sum(case((observed, visit.c.wait))), 0).label("visit_wait_sum"),
-        func.coalesce(func.sum(case((closed, visit.c.wait))), 0).label("visit_lb_sum"),
-    ).select_from(joined)
-    if by:
-        stmt = stmt.group_by(k)
-    for row in s.execute(stmt).mappings():
-        raw = raws.get(row["k"])
-        if raw is None:
-            continue  # the ungrouped query over an empty period
-        raw.visit_judged, raw.visit_within = int(row["visit_judged"]), int(row["visit_within"])
-        raw.visit_wait_n, raw.visit_lb_n = int(row["visit_wait_n"]), int(row["visit_judged"])
-        raw.visit_wait_sum, raw.visit_lb_sum = float(row["visit_wait_sum"]), float(row["visit_lb_sum"])
-    # In-progress visits past their target: few rows (today's waiting ones), checked against "now".
-    waiting = select(k, visit.c.wait, T.issued_at, target).select_from(joined.join(T, and_(
-        T.number_service_id == visit.c.number_service_id, T.service_day == visit.c.service_day,
-        T.number == visit.c.number, T.status == W.WAITING.value)))
-    for group, so_far, issued_at, target_s in s.execute(waiting):
-        if group in raws and float(so_far) + (scope.now - issued_at).total_seconds() > target_s:
-            raws[group].visit_judged += 1
 
 
 def _sqlite_percentiles(s: Session, scope: Scope, key: SQLColumnExpression[Any] | None, raws: dict[Any, Raw]) -> None:
@@ -280,7 +213,7 @@ def overall_percentiles(s: Session, scope: Scope, raws: dict[Any, Raw]) -> tuple
     return _float(p50), _float(p90)
 
 
-def _seconds(start: SQLColumnExpression[Any], end: SQLColumnExpression[Any], dialect: str) -> ColumnElement[Any]:
+def seconds(start: SQLColumnExpression[Any], end: SQLColumnExpression[Any], dialect: str) -> ColumnElement[Any]:
     if dialect == "postgresql":
         return func.extract("epoch", end - start)
     return (func.julianday(end) - func.julianday(start)) * 86400.0
