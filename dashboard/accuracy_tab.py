@@ -17,7 +17,8 @@ from ui.worker import Runner
 
 BREAKDOWNS = {"service": "Dịch vụ", "hour": "Giờ lấy vé"}
 HEADINGS = ["Dịch vụ", "Số vé\nđối chiếu", "Sai số tuyệt đối TB\nvé in (phút)", "Độ lệch TB\nvé in (phút)",
-            "% chờ lâu hơn\nvé in > 5 phút", "Sai số tuyệt đối TB\ncông thức đơn giản", "Độ lệch TB\ncông thức đơn giản",
+            "% chờ lâu hơn\nvé in > 5 phút", "Sai số tuyệt đối TB\ncông thức đơn giản",
+            "Độ lệch TB\ncông thức đơn giản",
             "% chờ lâu hơn\ncông thức > 5 phút", "Vé in tốt hơn\ncông thức (%)", "Chờ thực TB\n(phút)"]
 EXPLAIN = ("Độ lệch = ước tính − thời gian chờ thực (đến lần gọi đầu tiên). Độ lệch âm: công dân chờ lâu hơn số phút "
            "được in trên vé. Công thức đơn giản = (số người phía trước + 1) × thời gian phục vụ gần đây ÷ số quầy mở. "

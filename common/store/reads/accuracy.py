@@ -49,6 +49,7 @@ def _sums(s: Session, start: date, end: date, key: Any, dialect: str) -> dict[An
 
 def _first_call_wait(dialect: str) -> Any:
     """Issued → first call in whole seconds: ``wait_s`` unless a no-show was called again (then it counts later)."""
+    seconds: Any
     if dialect == "postgresql":
         seconds = func.extract("epoch", T.first_called_at - T.issued_at)
     else:

@@ -90,9 +90,7 @@ def judged_wait() -> ColumnElement[bool]:
     return and_(T.wait_s.is_not(None), T.status != W.WAITING.value)
 
 
-def group_key(by: str, dialect: str, table: Any = T) -> SQLColumnExpression[Any]:
-    """The grouping expression over ``table`` (the tickets table, or an alias of it such as a visit's first row)."""
-    T = table  # noqa: N806 - the same spelling as the module's tickets table
+def group_key(by: str, dialect: str) -> SQLColumnExpression[Any]:
     if by == "service":
         return T.service_id
     if by == "counter":

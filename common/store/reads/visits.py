@@ -9,7 +9,6 @@ a few per cent of the period. Every visit is grouped under its FIRST row (its se
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import SQLColumnExpression, and_, case, func, literal_column, not_, or_, select, type_coerce
@@ -21,6 +20,9 @@ from common.store.orm import TicketRow as T
 from common.store.reads.report_sql import DEFAULT_TARGET_S, Raw, Scope, count_if, seconds, status_is
 
 VISIT = (T.number_service_id, T.service_day, T.number)
+# The rows of visits with a transfer: the partial index ix_tickets_transferred (migration 0008) holds just these.
+# Literals, not bound parameters: SQLite uses a partial index only when the query repeats its condition.
+TRANSFERRED_VISIT_ROW = or_(T.status == literal_column("'transferred'"), T.transfer_seq > literal_column("0"))
 
 
 def citizen_wait(dialect: str) -> ColumnElement[Any]:
@@ -66,12 +68,14 @@ def single_columns(scope: Scope) -> list[Label[Any]]:
 def add_transferred(s: Session, scope: Scope, key: SQLColumnExpression[Any] | None, raws: dict[Any, Raw]) -> None:
     """Add the transferred visits to ``raws``, then judge the in-progress visits already past their target."""
     first = T.transfer_seq == 0
-    k = type_coerce(func.max(case((first, key))), key.type) if key is not None else literal_column("NULL")
+    # The first row's key, typed as the key (SQLite returns MAX over dates as text otherwise).
+    k = (type_coerce(func.max(case((first, key))), key.type)  # type: ignore[attr-defined]
+         if key is not None else literal_column("NULL"))
     stmt = select(
         *VISIT, k.label("k"), func.max(case((first, T.service_id))).label("first_service"),
         func.sum(citizen_wait(scope.dialect)).label("wait"), count_if(status_is(W.WAITING)).label("open"),
         count_if(_censored()).label("censored"), count_if(_unknown()).label("unknown"),
-    ).where(scope.in_period, or_(T.status == W.TRANSFERRED.value, T.transfer_seq > 0)).group_by(*VISIT)
+    ).where(scope.in_period, TRANSFERRED_VISIT_ROW).group_by(*VISIT)
     in_progress: dict[tuple[Any, ...], tuple[Any, float, int]] = {}
     for row in s.execute(stmt).mappings():
         raw, target = raws.get(row["k"]), scope.targets.get(row["first_service"], DEFAULT_TARGET_S)
