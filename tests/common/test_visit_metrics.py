@@ -14,6 +14,7 @@ D001       DD       16:00, never called, day closed 17:00: expired             �
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -146,3 +147,20 @@ def test_accuracy_without_a_stored_naive_figure_compares_the_printed_one(day: St
     o = day.views.estimate_accuracy(WED, WED).overall
     assert o.checked == 2
     assert (o.naive_mae_s, o.naive_bias_s, o.mae_vs_naive_pct) == (o.mae_s, o.bias_s, 0.0)
+
+
+def test_report_accuracy_on_the_command_line(day: Store, db_url: str) -> None:
+    from dataclasses import asdict
+
+    from tests.common.test_cli_reports import motcua
+
+    run = motcua("report", "--from", "2026-11-25", "--accuracy", "--by", "hour", "--format", "json", db=db_url)
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    expected = day.views.estimate_accuracy(WED, WED)
+    assert data["overall"] == asdict(expected.overall)
+    assert [g["code"] for g in data["groups"]] == ["08"]
+    table = motcua("report", "--from", "2026-11-25", "--accuracy", db=db_url)
+    assert table.returncode == 0 and "Tổng cộng" in table.stdout and "TP" in table.stdout
+    wrong = motcua("report", "--accuracy", "--by", "clerk", db=db_url)
+    assert wrong.returncode == 2 and wrong.stderr.count("\n") == 1 and "--accuracy --by clerk" in wrong.stderr
