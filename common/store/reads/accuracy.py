@@ -23,28 +23,37 @@ def estimate_accuracy(store: Store, start: date, end: date) -> AccuracyReport:
         raise ValueError(f"the period ends ({end}) before it starts ({start})")
     with store.transaction(readonly=True) as tx:
         services = list(tx.session.scalars(select(ServiceRow).order_by(ServiceRow.position)))
-        by_service = _sums(tx.session, start, end, T.service_id, tx.dialect)
-        by_hour = _sums(tx.session, start, end, T.local_hour, tx.dialect)
+        cells = _sums(tx.session, start, end, tx.dialect)
+    # One GROUP BY (service, hour); every sum adds up, so both breakdowns and the total come from its cells.
+    by_service: dict[Any, tuple[int, ...]] = {}
+    by_hour: dict[Any, tuple[int, ...]] = {}
+    for (service_id, hour), sums in cells.items():
+        by_service[service_id] = _add(by_service.get(service_id), sums)
+        by_hour[hour] = _add(by_hour.get(hour), sums)
     per_service = tuple(accuracy(svc.code, svc.name_vi, by_service.get(svc.id, (0,) * SUMS)) for svc in services)
     per_hour = tuple(accuracy(f"{hour:02d}", hour_label(hour), sums) for hour, sums in sorted(by_hour.items()))
     total = tuple(sum(values[i] for values in by_service.values()) for i in range(SUMS))
     return AccuracyReport(start, end, per_service, accuracy(None, "Tổng cộng", total), per_hour)
 
 
-def _sums(s: Session, start: date, end: date, key: Any, dialect: str) -> dict[Any, tuple[int, ...]]:
-    """Per key: count, Σ|error|, Σerror, Σestimate, Σwait, late count, then the same four for the naive formula."""
+def _add(a: tuple[int, ...] | None, b: tuple[int, ...]) -> tuple[int, ...]:
+    return b if a is None else tuple(x + y for x, y in zip(a, b, strict=True))
+
+
+def _sums(s: Session, start: date, end: date, dialect: str) -> dict[tuple[Any, Any], tuple[int, ...]]:
+    """Per (service, hour): count, Σ|error|, Σerror, Σestimate, Σwait, late count, then the naive formula's four."""
     wait = _first_call_wait(dialect)
     naive = func.coalesce(T.naive_wait_s, T.estimated_wait_s)
     error, naive_error = T.estimated_wait_s - wait, naive - wait
     # Kept to the visit's first transaction and to called tickets; a province filter would join here.
     checkable = and_(T.service_day.between(start, end), T.transfer_seq == 0, T.first_called_at.is_not(None))
     rows = s.execute(select(
-        key, func.count(), func.sum(func.abs(error)), func.sum(error), func.sum(T.estimated_wait_s),
-        func.sum(wait), func.sum(case((error < -LATE_MARGIN_S, 1), else_=0)),
+        T.service_id, T.local_hour, func.count(), func.sum(func.abs(error)), func.sum(error),
+        func.sum(T.estimated_wait_s), func.sum(wait), func.sum(case((error < -LATE_MARGIN_S, 1), else_=0)),
         func.sum(func.abs(naive_error)), func.sum(naive_error), func.sum(naive),
         func.sum(case((naive_error < -LATE_MARGIN_S, 1), else_=0)),
-    ).where(checkable).group_by(key)).all()
-    return {k: _ints(rest) for k, *rest in rows}
+    ).where(checkable).group_by(T.service_id, T.local_hour)).all()
+    return {(service_id, hour): _ints(rest) for service_id, hour, *rest in rows}
 
 
 def _first_call_wait(dialect: str) -> Any:
