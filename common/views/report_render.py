@@ -95,7 +95,7 @@ FOOTNOTE = ("* kể cả vé hết hạn, tính bằng thời gian đã chờ đ
 
 def at_least(text: str) -> str:
     """A lower bound as shown to people: "≥ 39:30" (nothing to bound stays "–")."""
-    return text if text == "–" else f"≥ {text}"
+    return f"≥ {text}" if any(ch.isdigit() for ch in text) else text
 
 
 def _line(cells: Sequence[str], widths: list[int]) -> str:

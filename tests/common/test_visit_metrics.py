@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -164,3 +165,20 @@ def test_report_accuracy_on_the_command_line(day: Store, db_url: str) -> None:
     assert table.returncode == 0 and "Tổng cộng" in table.stdout and "TP" in table.stdout
     wrong = motcua("report", "--accuracy", "--by", "clerk", db=db_url)
     assert wrong.returncode == 2 and wrong.stderr.count("\n") == 1 and "--accuracy --by clerk" in wrong.stderr
+
+
+def test_every_export_marks_the_lower_bounds(day: Store, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from common.views.report_render import to_csv, to_table, write_xlsx
+
+    report = day.views.report(WED, WED, "service")
+    heading = to_csv(report, headings="vi").splitlines()[0].split(",")
+    assert "≥ Chờ TB kể cả vé hết hạn (giây)" in heading and "% lượt khách chờ trong chỉ tiêu" in heading
+    total = to_table(report).splitlines()[-3]
+    assert "≥ 39:30" in total  # 2370 s, the mean with D001's censored hour
+    sheet = load_workbook(write_xlsx([report], tmp_path / "r.xlsx")).active
+    headings = [cell.value for cell in sheet[2]]
+    assert "≥ Chờ TB mỗi lượt khách kể cả hết hạn (phút)" in headings
+    column = headings.index("≥ Chờ TB mỗi lượt khách kể cả hết hạn (phút)") + 1
+    assert sheet.cell(sheet.max_row, column).value == round(2360 / 60, 2)  # (300 + 3180 + 3600) / 3 s
