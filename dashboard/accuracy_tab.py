@@ -1,23 +1,28 @@
-"""The Estimate accuracy tab: how far the printed waits were from the real ones, per service."""
+"""The Estimate accuracy tab: how far the printed waits were from the real ones, beside the naive formula,
+per service or per hour of issue (common/views/estimate_accuracy.py defines every figure)."""
 
 from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from common.store import Store
-from common.views.estimate_accuracy import AccuracyReport
+from common.views.estimate_accuracy import Accuracy, AccuracyReport
 from dashboard import cells
 from dashboard.period_bar import PeriodBar
 from dashboard.period_read import PeriodRead
 from ui.style import font
 from ui.worker import Runner
 
-HEADINGS = ["Dịch vụ", "Số vé\nđối chiếu", "Sai số tuyệt đối\nTB (phút)", "Độ lệch TB\n(phút)",
-            "Ước tính TB\n(phút)", "Chờ thực TB\n(phút)", "% chờ lâu hơn\nước tính > 5 phút"]
-EXPLAIN = ("Độ lệch = ước tính in trên vé − thời gian chờ thực. Độ lệch âm: công dân chờ lâu hơn số phút "
-           "được in trên vé. Chỉ tính vé đã được gọi (không tính vé chuyển tiếp, vé hết hạn).")
+BREAKDOWNS = {"service": "Dịch vụ", "hour": "Giờ lấy vé"}
+HEADINGS = ["Dịch vụ", "Số vé\nđối chiếu", "Sai số tuyệt đối TB\nvé in (phút)", "Độ lệch TB\nvé in (phút)",
+            "% chờ lâu hơn\nvé in > 5 phút", "Sai số tuyệt đối TB\ncông thức đơn giản",
+            "Độ lệch TB\ncông thức đơn giản",
+            "% chờ lâu hơn\ncông thức > 5 phút", "Vé in tốt hơn\ncông thức (%)", "Chờ thực TB\n(phút)"]
+EXPLAIN = ("Độ lệch = ước tính − thời gian chờ thực (đến lần gọi đầu tiên). Độ lệch âm: công dân chờ lâu hơn số phút "
+           "được in trên vé. Công thức đơn giản = (số người phía trước + 1) × thời gian phục vụ gần đây ÷ số quầy mở. "
+           "Chỉ tính vé đã được gọi (không tính vé chuyển tiếp, vé hết hạn chưa được gọi).")
 
 
 class AccuracyTab(QWidget):
@@ -25,13 +30,22 @@ class AccuracyTab(QWidget):
         super().__init__(parent)
         self.store, self.runner = store, runner
         self.bar = PeriodBar(store.today, self, grouping=False)
+        self.breakdown = QComboBox(self)
+        for key, label in BREAKDOWNS.items():
+            self.breakdown.addItem(label, key)
+        self.breakdown.setFont(font(10))
+        self.breakdown.currentIndexChanged.connect(lambda _i: self._render())
+        top = QHBoxLayout()
+        top.addWidget(self.bar, 1)
+        top.addWidget(QLabel("Theo:", self))
+        top.addWidget(self.breakdown)
         self.table = cells.new_table(HEADINGS)
         self.table.setParent(self)
         note = QLabel(EXPLAIN, self)
         note.setWordWrap(True)
         note.setFont(font(9))
         layout = QVBoxLayout(self)
-        layout.addWidget(self.bar)
+        layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addWidget(note)
         self.report: AccuracyReport | None = None
@@ -44,13 +58,29 @@ class AccuracyTab(QWidget):
     def _show(self, result: object) -> None:
         assert isinstance(result, AccuracyReport)
         self.report = result
-        rows = []
-        for a in (*result.services, result.overall):
-            total = a.code is None
-            name = a.name_vi if total else f"{a.code} – {a.name_vi}"
-            rows.append([cells.item(name, number=False, bold=total, value=a.code),
-                         cells.item(cells.count(a.checked), bold=total, value=a.checked),
-                         *(cells.item(cells.minutes(v), bold=total, value=v)
-                           for v in (a.mae_s, a.bias_s, a.mean_estimate_s, a.mean_wait_s)),
-                         cells.item(cells.pct(a.late_over_5min_pct), bold=total, value=a.late_over_5min_pct)])
-        cells.set_rows(self.table, rows)
+        self._render()
+
+    def _render(self) -> None:
+        if self.report is None:
+            return
+        by = self.breakdown.currentData()
+        self.table.horizontalHeaderItem(0).setText(BREAKDOWNS[by])
+        groups = self.report.services if by == "service" else self.report.hours
+        cells.set_rows(self.table, [_row(a, by) for a in (*groups, self.report.overall)])
+
+
+def _row(a: Accuracy, by: str) -> list:  # type: ignore[type-arg]
+    total = a.code is None
+    name = a.name_vi if total or by == "hour" else f"{a.code} – {a.name_vi}"
+
+    def minutes(value: float | None) -> object:
+        return cells.item(cells.minutes(value), bold=total, value=value)
+
+    def pct(value: float | None) -> object:
+        return cells.item(cells.pct(value), bold=total, value=value)
+
+    return [cells.item(name, number=False, bold=total, value=a.code),
+            cells.item(cells.count(a.checked), bold=total, value=a.checked),
+            minutes(a.mae_s), minutes(a.bias_s), pct(a.late_over_5min_pct),
+            minutes(a.naive_mae_s), minutes(a.naive_bias_s), pct(a.naive_late_over_5min_pct),
+            pct(a.mae_vs_naive_pct), minutes(a.mean_wait_s)]

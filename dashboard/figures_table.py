@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import QTableWidget, QWidget
 
 from common.views.report import Figures, Report
-from common.views.report_render import GROUP_VI, rows
+from common.views.report_render import GROUP_VI, at_least, rows
 from dashboard import cells
 
 
@@ -30,6 +30,12 @@ COLUMNS = (
     Column("waits_within_target_pct", "% trong\nchỉ tiêu", cells.pct),  # type: ignore[arg-type]
     Column("service_mean_s", "Phục vụ TB\n(phút)", cells.minutes),  # type: ignore[arg-type]
     Column("walk_mean_s", "Di chuyển TB\n(phút)", cells.minutes),  # type: ignore[arg-type]
+    Column("wait_mean_incl_expired_s", "Chờ TB kể cả\nhết hạn (phút)", lambda v: at_least(cells.minutes(v))),
+    Column("visits", "Lượt khách", cells.count),  # type: ignore[arg-type]
+    Column("visit_within_target_pct", "% lượt khách\ntrong chỉ tiêu", cells.pct),  # type: ignore[arg-type]
+    Column("visit_wait_mean_s", "Chờ TB mỗi\nlượt khách (phút)", cells.minutes),  # type: ignore[arg-type]
+    Column("visit_wait_mean_incl_expired_s", "Chờ TB lượt khách\nkể cả hết hạn (phút)",
+           lambda v: at_least(cells.minutes(v))),  # type: ignore[arg-type]
 )
 
 

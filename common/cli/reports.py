@@ -34,7 +34,7 @@ from common.planning import erlang
 from common.planning.simulate import fill_history, simulate
 from common.store import Store
 from common.store.db import connect
-from common.views import rating_report
+from common.views import accuracy_render, rating_report
 from common.views.report import GROUPINGS
 from common.views.report_render import to_csv, to_table, write_xlsx
 
@@ -51,6 +51,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--ratings", action="store_true",
                    help="citizen satisfaction instead (vs the 95%% target; by service, counter, clerk or day; "
                         "table, csv or json)")
+    p.add_argument("--accuracy", action="store_true",
+                   help="estimate accuracy instead: the printed wait against the naive formula (MAE, bias, %% who "
+                        "waited 5+ min longer; by service or hour; table, csv or json)")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("export", help="export raw data")
@@ -103,6 +106,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     start, end = period(args, store)
     if getattr(args, "ratings", False):
         return _ratings(args, store, start, end)
+    if getattr(args, "accuracy", False):
+        return _accuracy(args, store, start, end)
     if args.format == "xlsx":
         if not args.output:
             raise said(MotcuaError, "--format xlsx cần --output FILE.xlsx", "--format xlsx needs --output FILE.xlsx")
@@ -116,6 +121,23 @@ def cmd_report(args: argparse.Namespace) -> int:
         text = to_csv(report, args.headings)
     else:
         text = to_table(report) + "\n"
+    _emit(text, args.output)
+    return 0
+
+
+def _accuracy(args: argparse.Namespace, store: Store, start: date, end: date) -> int:
+    """``motcua report --accuracy``: common.views.accuracy_render in table, CSV or JSON."""
+    if args.by is not None and args.by not in accuracy_render.GROUPINGS:
+        raise MotcuaError(f"--accuracy --by {args.by}: choose one of {', '.join(accuracy_render.GROUPINGS)}")
+    if args.format == "xlsx":
+        raise MotcuaError("--accuracy supports --format table, csv or json")
+    report = store.views.estimate_accuracy(start, end)
+    if args.format == "json":
+        text = _json_text(accuracy_render.to_json(report, args.by))
+    elif args.format == "csv":
+        text = accuracy_render.to_csv(report, args.by)
+    else:
+        text = accuracy_render.to_table(report, args.by) + "\n"
     _emit(text, args.output)
     return 0
 

@@ -160,6 +160,11 @@ class TicketRow(Base):
         # ix_tickets_service_done (migration 0004): the wait estimate reads a service's latest finished
         # tickets newest first; this index serves that ORDER BY id DESC LIMIT n whatever the history.
         Index("ix_tickets_service_done", "service_id", "status", "id"),
+        # ix_tickets_transferred (migration 0008): the rows of transferred visits, the only ones the report
+        # groups per visit (common/store/reads/visits.py); a few per cent of the table.
+        Index("ix_tickets_transferred", "service_day",
+              postgresql_where=text("status = 'transferred' OR transfer_seq > 0"),
+              sqlite_where=text("status = 'transferred' OR transfer_seq > 0")),
         CheckConstraint("called_at IS NULL OR called_at >= issued_at", name="wait_not_negative"),
     )
 
@@ -195,6 +200,9 @@ class TicketRow(Base):
     target_counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), nullable=True)
     people_ahead: Mapped[int] = mapped_column(Integer, default=0)
     estimated_wait_s: Mapped[int] = mapped_column(Integer, default=0)
+    # The simple formula's wait at issue (migration 0008), kept when a forecast prints something else;
+    # NULL: the printed estimate was the simple formula (docs/metrics.md, "Estimate accuracy").
+    naive_wait_s: Mapped[int | None] = mapped_column(Integer, nullable=True)
     print_status: Mapped[str] = mapped_column(String(16), default="not_printed")
     recall_count: Mapped[int] = mapped_column(Integer, default=0)
 

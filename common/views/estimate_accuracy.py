@@ -1,16 +1,21 @@
-"""How far the wait printed on each ticket was from the wait the citizen actually had.
+"""How far the wait printed on each ticket was from the wait the citizen actually had, beside the naive formula.
 
-Per service and overall, over a period of service days, for every **printed estimate that can be checked**:
-the visit's first transaction (``transfer_seq = 0``: a transfer prints nothing new, the citizen keeps their
-paper) that was called (``wait_s`` set and the ticket not expired, as in the report's observed waits).
+Per service, per hour of issue and overall, over a period of service days, for every **printed estimate that
+can be checked**: the visit's first transaction (``transfer_seq = 0``: a transfer prints nothing new, the
+citizen keeps their paper) that was called (``first_called_at`` set; expired tickets have no real wait).
 
+- **real wait** = issued → the FIRST call: a no-show called again later was told to come at the first call;
 - **error** = estimated − real wait, in seconds;
 - **MAE** (mean absolute error) = mean of |error|: how far off a citizen's paper typically is;
 - **bias** = mean of error: positive when the kiosk promises longer waits than people have (pessimistic),
   negative when citizens wait longer than they were told (the one that angers them);
 - **% under-estimated by more than 5 minutes**: the citizens who waited over 5 minutes longer than printed.
 
-Aggregated in SQL: one GROUP BY over the period.
+Each figure is given twice: for the **printed** estimate (``estimated_wait_s``) and for the **naive** formula
+"(people ahead + 1) × recent mean service ÷ open counters" (``naive_wait_s``; NULL means the printed estimate
+was that formula, so it stands in). ``mae_vs_naive_pct`` is how much lower the printed MAE is (positive: better).
+
+Aggregated in SQL: one GROUP BY per breakdown over the period.
 """
 
 from __future__ import annotations
@@ -19,11 +24,12 @@ from dataclasses import dataclass
 from datetime import date
 
 LATE_MARGIN_S = 5 * 60
+SUMS = 10  # the sums `accuracy` takes, in its order
 
 
 @dataclass(frozen=True)
 class Accuracy:
-    code: str | None  # None for the whole office
+    code: str | None  # service code, "08" for an hour; None for the whole office
     name_vi: str
     checked: int
     mae_s: float | None
@@ -31,6 +37,11 @@ class Accuracy:
     mean_estimate_s: float | None
     mean_wait_s: float | None
     late_over_5min_pct: float | None
+    naive_mae_s: float | None
+    naive_bias_s: float | None
+    mean_naive_s: float | None
+    naive_late_over_5min_pct: float | None
+    mae_vs_naive_pct: float | None  # (naive MAE − printed MAE) ÷ naive MAE × 100: positive when printed is better
 
 
 @dataclass(frozen=True)
@@ -39,11 +50,23 @@ class AccuracyReport:
     end: date
     services: tuple[Accuracy, ...]
     overall: Accuracy
+    hours: tuple[Accuracy, ...] = ()  # local hour of issue, in order
 
 
 def accuracy(code: str | None, name: str, sums: tuple[int, ...]) -> Accuracy:
-    n, abs_sum, err_sum, est_sum, wait_sum, late = sums
+    """The figures of one group from its sums: count, |error|, error, estimate, wait, late, then naive ones."""
+    n, abs_sum, err_sum, est_sum, wait_sum, late, n_abs, n_err, n_est, n_late = sums
     if n == 0:
-        return Accuracy(code, name, 0, None, None, None, None, None)
-    return Accuracy(code, name, n, round(abs_sum / n, 1), round(err_sum / n, 1), round(est_sum / n, 1),
-                    round(wait_sum / n, 1), round(100 * late / n, 1))
+        return Accuracy(code, name, 0, *(None,) * 10)
+
+    def mean(total: int) -> float:
+        return round(total / n, 1)
+
+    improvement = round(100 * (n_abs - abs_sum) / n_abs, 1) if n_abs else None
+    return Accuracy(code, name, n, mean(abs_sum), mean(err_sum), mean(est_sum), mean(wait_sum),
+                    round(100 * late / n, 1), mean(n_abs), mean(n_err), mean(n_est), round(100 * n_late / n, 1),
+                    improvement)
+
+
+def hour_label(hour: int) -> str:
+    return f"{hour:02d}:00–{(hour + 1) % 24:02d}:00"

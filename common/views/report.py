@@ -38,11 +38,19 @@ class Figures:
     walk_mean_s: float | None
     no_show_pct: float | None
     served_pct: float | None
+    # The mean wait with expired tickets counted at their censored wait: a lower bound, shown "≥".
+    wait_mean_incl_expired_s: float | None
+    # Visit-level (docs/metrics.md, "Visits"): grouped by each visit's first transaction.
+    visits: int
+    visit_waits_judged: int
+    visit_waits_within: int
+    visit_within_target_pct: float | None
+    visit_wait_mean_s: float | None  # closed visits without an expired part: waits to first calls, summed
+    visit_wait_mean_incl_expired_s: float | None  # a lower bound, shown "≥"
 
 
 @dataclass(frozen=True)
 class Overall(Figures):
-    visits: int
     visit_mean_s: float | None
 
 

@@ -20,7 +20,10 @@ from common.views.report import Figures, Report
 
 COLUMNS = ("tickets", "served", "served_pct", "no_show", "no_show_pct", "expired", "transferred", "cancelled",
            "waiting", "waits_within_target_pct", "wait_mean_s", "wait_median_s", "wait_p90_s", "service_mean_s",
-           "walk_mean_s")
+           "walk_mean_s", "wait_mean_incl_expired_s", "visits", "visit_within_target_pct", "visit_wait_mean_s",
+           "visit_wait_mean_incl_expired_s")
+# Means that count expired tickets at their censored wait: lower bounds, marked "≥" wherever they are shown.
+LOWER_BOUNDS = {"wait_mean_incl_expired_s", "visit_wait_mean_incl_expired_s"}
 VI = {
     "key": "Mã", "label": "Nhóm", "tickets": "Số lượt", "served": "Đã phục vụ", "served_pct": "% đã phục vụ",
     # Statuses in the glossary's words (common/core/glossary.py), as on every screen.
@@ -30,11 +33,16 @@ VI = {
     "waits_within_target_pct": "% chờ trong chỉ tiêu",
     "wait_mean_s": "Chờ trung bình (giây)", "wait_median_s": "Chờ trung vị (giây)", "wait_p90_s": "Chờ P90 (giây)",
     "service_mean_s": "Phục vụ trung bình (giây)", "walk_mean_s": "Di chuyển trung bình (giây)",
+    "wait_mean_incl_expired_s": "≥ Chờ TB kể cả vé hết hạn (giây)",
+    "visits": "Lượt khách", "visit_within_target_pct": "% lượt khách chờ trong chỉ tiêu",
+    "visit_wait_mean_s": "Chờ TB mỗi lượt khách (giây)",
+    "visit_wait_mean_incl_expired_s": "≥ Chờ TB mỗi lượt khách kể cả hết hạn (giây)",
 }
 GROUP_VI = {None: "Tổng hợp", "service": "Dịch vụ", "counter": "Quầy", "clerk": "Cán bộ", "hour": "Giờ",
             "weekday": "Thứ", "day": "Ngày"}
 TOTAL_VI = "Tổng cộng"
-SECONDS = {"wait_mean_s", "wait_median_s", "wait_p90_s", "service_mean_s", "walk_mean_s"}
+SECONDS = {"wait_mean_s", "wait_median_s", "wait_p90_s", "service_mean_s", "walk_mean_s", *LOWER_BOUNDS,
+           "visit_wait_mean_s"}
 
 
 def rows(report: Report) -> list[tuple[Any, str, Figures]]:
@@ -60,10 +68,13 @@ def to_csv(report: Report, headings: str = "keys") -> str:
 def to_table(report: Report) -> str:
     """Aligned text for a terminal: waits in minutes:seconds."""
     header = (GROUP_VI[report.by], "Số lượt", "Phục vụ", "Vắng %", "Hết hạn", "Đang chờ", "Trong CT %",
-              "Chờ TB", "Trung vị", "P90", "Phục vụ TB", "Di chuyển")
+              "Chờ TB", "Trung vị", "P90", "Phục vụ TB", "Di chuyển", "Chờ TB*", "Lượt KH", "KH trong CT %",
+              "Chờ/KH", "Chờ/KH*")
     lines = [[label, str(f.tickets), str(f.served), _num(f.no_show_pct), str(f.expired), str(f.waiting),
               _num(f.waits_within_target_pct), _mmss(f.wait_mean_s), _mmss(f.wait_median_s), _mmss(f.wait_p90_s),
-              _mmss(f.service_mean_s), _mmss(f.walk_mean_s)] for _, label, f in rows(report)]
+              _mmss(f.service_mean_s), _mmss(f.walk_mean_s), at_least(_mmss(f.wait_mean_incl_expired_s)),
+              str(f.visits), _num(f.visit_within_target_pct), _mmss(f.visit_wait_mean_s),
+              at_least(_mmss(f.visit_wait_mean_incl_expired_s))] for _, label, f in rows(report)]
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *lines, strict=True)]
     title = (f"Báo cáo thời gian chờ {report.start:%d/%m/%Y}–{report.end:%d/%m/%Y} ({report.timezone}), "
              f"chỉ tiêu {report.target_minutes} phút")
@@ -74,7 +85,17 @@ def to_table(report: Report) -> str:
     out.append(_line(lines[-1], widths))
     o = report.overall
     out.append(f"Lượt khách (visit): {o.visits}, thời gian trung bình {_mmss(o.visit_mean_s)}")
+    out.append(FOOTNOTE)
     return "\n".join(out)
+
+
+FOOTNOTE = ("* kể cả vé hết hạn, tính bằng thời gian đã chờ đến khi đóng ngày: giá trị thực ít nhất bằng số này (≥). "
+            "Lượt khách (KH): tổng thời gian chờ qua các lần chuyển, đến lần gọi đầu tiên.")
+
+
+def at_least(text: str) -> str:
+    """A lower bound as shown to people: "≥ 39:30" (nothing to bound stays "–")."""
+    return f"≥ {text}" if any(ch.isdigit() for ch in text) else text
 
 
 def _line(cells: Sequence[str], widths: list[int]) -> str:

@@ -134,6 +134,18 @@ def test_overall_figures(day: Store) -> None:
     assert report.service_targets["CT"] == 15
 
 
+def test_visit_figures_of_the_day(day: Store) -> None:
+    o = day.views.report(TUE, WED).overall
+    # Visit waits to each first call, summed over transfers: C001 ≥ 28800 (expired), D001 4200, A001 600,
+    # A002 2100 (first called 08:40, not the 08:50 call that brought them), B001 300 + 840 = 1140 (over CT's
+    # 15 minutes, though each transaction is within), A004 1020; B002 in progress and past 15 minutes (over);
+    # A003 cancelled before a call and A005 still within its target are not judged.
+    assert (o.visit_waits_judged, o.visit_waits_within, o.visit_within_target_pct) == (7, 2, 28.6)
+    assert o.visit_wait_mean_s == (4200 + 600 + 2100 + 1140 + 1020) / 5
+    assert o.visit_wait_mean_incl_expired_s == (28800 + 4200 + 600 + 2100 + 1140 + 1020) / 6
+    assert o.wait_mean_incl_expired_s == round((300 + 600 + 840 + 1020 + 2700 + 4200 + 28800) / 7, 1)
+
+
 def test_waiting_ticket_counts_once_it_passes_its_target(store: Store, clock: ManualClock) -> None:
     build_day(store, clock)
     at(clock, 8, 45)  # B002 (CT, 15 min) has waited 14 minutes

@@ -74,3 +74,14 @@ def test_pdf_numbers_are_written_the_vietnamese_way_as_on_screen(exported) -> No
     assert "57,1" in on_screen and all("." not in t for t in on_screen if "," in t)
     for text in on_screen:
         assert f">{text}</td>" in page  # the PDF shows exactly what the table shows
+
+
+
+def test_pdf_marks_the_lower_bounds(exported) -> None:  # type: ignore[no-untyped-def]
+    from dashboard.export import html
+
+    window, _export = exported
+    report = window.history.table.report
+    assert report.overall.wait_mean_incl_expired_s is not None  # the day has an expired ticket
+    page = html([report])
+    assert "Chờ TB kể cả hết hạn (phút)" in page and "<td align='right'>≥ " in page

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from common.store.orm import ClerkRow, CounterRow, ServiceRow
 from common.store.reads import report_sql as q
+from common.store.reads import visits
 from common.views.report import GROUPINGS, Figures, Group, Overall, Report, fallback_label, group_order
 
 if TYPE_CHECKING:
@@ -29,7 +30,8 @@ def build_report(store: Store, start: date, end: date, by: str | None = None) ->
         targets = {svc.id: svc.target_minutes * 60 for svc in services}
         scope = q.Scope(start, end, targets, tx.now, tx.dialect)
         key = q.group_key(by, tx.dialect) if by else None
-        raws = q.aggregate(s, scope, key)
+        raws = q.aggregate(s, scope, key, visits.single_columns(scope))
+        visits.add_transferred(s, scope, key, raws)
         total = q.combine(raws.values())
         if key is not None:
             overall_pct = q.overall_percentiles(s, scope, raws)
@@ -37,7 +39,7 @@ def build_report(store: Store, start: date, end: date, by: str | None = None) ->
             overall_pct = raws[None].percentiles if raws else (None, None)
         labels = group_labels(s, by, services) if by else {}
         now = tx.now
-    overall = Overall(**asdict(_figures(total, overall_pct)), visits=total.visits,
+    overall = Overall(**asdict(_figures(total, overall_pct)),
                       visit_mean_s=_round(_mean(total.visit_sum, total.visit_n)))
     groups = tuple(
         Group(*labels.get(k, (k, fallback_label(by, k))), _figures(raw, raw.percentiles))
@@ -58,6 +60,11 @@ def _figures(raw: q.Raw, pct: tuple[float | None, float | None]) -> Figures:
         service_mean_s=_round(_mean(raw.service_sum, raw.service_n)),
         walk_mean_s=_round(_mean(raw.walk_sum, raw.walk_n)),
         no_show_pct=_pct(raw.no_show, raw.tickets), served_pct=_pct(raw.served, raw.tickets),
+        wait_mean_incl_expired_s=_round(_mean(raw.wait_lb_sum, raw.wait_lb_n)),
+        visits=raw.visits, visit_waits_judged=raw.visit_judged, visit_waits_within=raw.visit_within,
+        visit_within_target_pct=_pct(raw.visit_within, raw.visit_judged),
+        visit_wait_mean_s=_round(_mean(raw.visit_wait_sum, raw.visit_wait_n)),
+        visit_wait_mean_incl_expired_s=_round(_mean(raw.visit_lb_sum, raw.visit_lb_n)),
     )
 
 

@@ -61,9 +61,18 @@ class Raw:
     service_sum: float = 0
     walk_n: int = 0
     walk_sum: float = 0
+    wait_lb_n: int = 0  # observed and expired (censored) waits: the mean with expired tickets, a lower bound
+    wait_lb_sum: float = 0
     visits: int = 0
     visit_n: int = 0
     visit_sum: float = 0
+    # Visit-level waits (docs/metrics.md, "Visits"): filled by visit_aggregate, keyed by the visit's first row.
+    visit_judged: int = 0
+    visit_within: int = 0
+    visit_wait_n: int = 0
+    visit_wait_sum: float = 0
+    visit_lb_sum: float = 0  # over visit_judged minus the in-progress ones: closed visits, expired ones included
+    visit_lb_n: int = 0
     percentiles: tuple[float | None, float | None] = (None, None)
     waits: list[int] = field(default_factory=list)  # sorted; SQLite only
 
@@ -99,41 +108,45 @@ def group_key(by: str, dialect: str) -> SQLColumnExpression[Any]:
     raise ValueError(by)
 
 
-def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _status(status: W) -> ColumnElement[bool]:
+def status_is(status: W) -> ColumnElement[bool]:
     return T.status == status.value
 
 
-def aggregate(s: Session, scope: Scope, key: SQLColumnExpression[Any] | None) -> dict[Any, Raw]:
-    """Counts and sums per group key (one key, None, when ungrouped)."""
+def aggregate(s: Session, scope: Scope, key: SQLColumnExpression[Any] | None,
+              extra: Iterable[Label[Any]] = ()) -> dict[Any, Raw]:
+    """Counts and sums per group key (one key, None, when ungrouped); ``extra`` columns fill Raw fields too."""
     k: Label[Any] = key.label("k") if key is not None else literal_column("NULL").label("k")
     observed = observed_wait()
     columns = [
         func.count().label("tickets"),
-        _count_if(_status(W.DONE)).label("served"),
-        _count_if(_status(W.NO_SHOW)).label("no_show"),
-        _count_if(_status(W.EXPIRED)).label("expired"),
-        _count_if(_status(W.TRANSFERRED)).label("transferred"),
-        _count_if(_status(W.CANCELLED)).label("cancelled"),
-        _count_if(_status(W.WAITING)).label("waiting"),
-        _count_if(judged_wait()).label("judged"),
-        _count_if(and_(judged_wait(), T.wait_s <= scope.target_s)).label("within"),
-        _count_if(observed).label("wait_n"),
+        count_if(status_is(W.DONE)).label("served"),
+        count_if(status_is(W.NO_SHOW)).label("no_show"),
+        count_if(status_is(W.EXPIRED)).label("expired"),
+        count_if(status_is(W.TRANSFERRED)).label("transferred"),
+        count_if(status_is(W.CANCELLED)).label("cancelled"),
+        count_if(status_is(W.WAITING)).label("waiting"),
+        count_if(judged_wait()).label("judged"),
+        count_if(and_(judged_wait(), T.wait_s <= scope.target_s)).label("within"),
+        count_if(observed).label("wait_n"),
         func.coalesce(func.sum(case((observed, T.wait_s))), 0).label("wait_sum"),
+        count_if(judged_wait()).label("wait_lb_n"),
+        func.coalesce(func.sum(case((judged_wait(), T.wait_s))), 0).label("wait_lb_sum"),
         func.count(T.service_s).label("service_n"),
         func.coalesce(func.sum(T.service_s), 0).label("service_sum"),
         func.count(T.walk_s).label("walk_n"),
         func.coalesce(func.sum(T.walk_s), 0).label("walk_sum"),
         # A visit's first transaction has transfer_seq 0; its last one, if served, is its only `done` row, and
         # that row's queued_at is the visit's first issue (transfers keep it): no GROUP BY visit_id needed.
-        _count_if(T.transfer_seq == 0).label("visits"),
-        _count_if(_status(W.DONE)).label("visit_n"),
-        func.coalesce(func.sum(case((_status(W.DONE), _seconds(T.queued_at, T.finished_at, scope.dialect)))), 0)
+        count_if(T.transfer_seq == 0).label("visits"),
+        count_if(status_is(W.DONE)).label("visit_n"),
+        func.coalesce(func.sum(case((status_is(W.DONE), seconds(T.queued_at, T.finished_at, scope.dialect)))), 0)
         .label("visit_sum"),
     ]
+    columns += extra
     if scope.dialect == "postgresql":
         wait = case((observed, T.wait_s))
         columns += [func.percentile_cont(0.5).within_group(wait).label("p50"),
@@ -147,7 +160,8 @@ def aggregate(s: Session, scope: Scope, key: SQLColumnExpression[Any] | None) ->
             continue  # the ungrouped query over an empty period
         raw = Raw()
         for name in SUMMED:  # sums are float, counts int: what the dataclass declares
-            setattr(raw, name, float(row[name]) if name.endswith("_sum") else int(row[name]))
+            if name in row:
+                setattr(raw, name, float(row[name]) if name.endswith("_sum") else int(row[name]))
         if scope.dialect == "postgresql":
             raw.percentiles = (_float(row["p50"]), _float(row["p90"]))
         raws[row["k"]] = raw
@@ -197,7 +211,7 @@ def overall_percentiles(s: Session, scope: Scope, raws: dict[Any, Raw]) -> tuple
     return _float(p50), _float(p90)
 
 
-def _seconds(start: SQLColumnExpression[Any], end: SQLColumnExpression[Any], dialect: str) -> ColumnElement[Any]:
+def seconds(start: SQLColumnExpression[Any], end: SQLColumnExpression[Any], dialect: str) -> ColumnElement[Any]:
     if dialect == "postgresql":
         return func.extract("epoch", end - start)
     return (func.julianday(end) - func.julianday(start)) * 86400.0
