@@ -56,6 +56,7 @@ class Verification:
     days: int
     first_seed: int
     shares: tuple[float, ...]  # per day, in seed order
+    day_wait_means_s: tuple[float, ...]  # per day, in seed order
     tickets: int
     within: int
     wait_mean_s: float
@@ -110,7 +111,9 @@ def verify(profile: Profile, plan: Plan, days: int, first_seed: int = 1, target_
         for h, n in r.late_by_hour:
             late[h] = late.get(h, 0) + n
     tickets = sum(r.tickets for r in results)
-    return Verification(days, first_seed, tuple(r.share for r in results), tickets, sum(r.within for r in results),
+    return Verification(days, first_seed, tuple(r.share for r in results),
+                        tuple(r.wait_sum_s / r.tickets if r.tickets else 0.0 for r in results), tickets,
+                        sum(r.within for r in results),
                         sum(r.wait_sum_s for r in results) / tickets if tickets else 0.0, tuple(sorted(late.items())))
 
 
