@@ -17,13 +17,16 @@ BAND, MEDIAN, TARGET = QColor("#9ecae1"), QColor("#08519c"), QColor("#d62728")
 
 
 class BandBar(QWidget):
-    """A 0–100% axis with the 5–95% band of days, the median day and the 95% target line."""
+    """A 50–100% axis (where the decisions are) with the 5–95% band of days, the median day and the 95% target."""
+
+    LOW = 50.0
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.band: tuple[float, float, float] | None = None
         self.target = 95.0
         self.setMinimumSize(260, 26)
+        self.setToolTip("Dải: 90% số ngày mô phỏng (5–95%); vạch đậm: ngày trung vị; vạch đỏ: 95%")
 
     def set_band(self, band: tuple[float, float, float] | None) -> None:
         self.band = band
@@ -34,17 +37,23 @@ class BandBar(QWidget):
         w, h = self.width() - 2, self.height() - 2
 
         def x(pct: float) -> float:
-            return 1 + w * max(0.0, min(100.0, pct)) / 100
+            return 1 + w * (max(self.LOW, min(100.0, pct)) - self.LOW) / (100 - self.LOW)
 
         p.setPen(QPen(QColor("#888888"), 1))
         p.drawRect(QRectF(1, 1, w, h))
         if self.band is not None:
             low, mid, high = self.band
-            p.fillRect(QRectF(x(low), 3, max(2.0, x(high) - x(low)), h - 4), BAND)
+            left = min(x(low), w - 5)  # a band of identical days still shows
+            p.fillRect(QRectF(left, 3, max(6.0, x(high) - left), h - 4), BAND)
             p.setPen(QPen(MEDIAN, 3))
             p.drawLine(int(x(mid)), 2, int(x(mid)), h)
         p.setPen(QPen(TARGET, 2, Qt.PenStyle.DashLine))
         p.drawLine(int(x(self.target)), 0, int(x(self.target)), h + 2)
+        p.setPen(QColor("#444444"))
+        p.setFont(font(8))
+        p.drawText(QRectF(4, 1, 60, h), Qt.AlignmentFlag.AlignVCenter, f"{self.LOW:.0f} %")
+        p.drawText(QRectF(x(self.target) - 64, 1, 60, h), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                   "95 %")
         p.end()
 
 

@@ -102,7 +102,7 @@ def staffing_advice(store: Store, start: date, end: date, target_minutes: int = 
     for hour, sid, n, served, total in rows:
         by_hour[int(hour)].append((sid, int(n), int(served), int(total or 0)))
     windows = office_windows(store)
-    minutes = _minutes_open(windows, days, first, until, store)
+    minutes = _minutes_open(windows, days, local_midnight(end + timedelta(days=1), store.tz), until, store)
     hours = []
     for hour in sorted(set(by_hour) | set(open_s)):
         cells = by_hour.get(hour, [])
@@ -122,7 +122,7 @@ def office_windows(store: Store) -> list[tuple[float, float]]:
     return as_seconds([w for svc in store.services() if svc.active for w in svc.hours.intervals])
 
 
-def _minutes_open(windows: Sequence[tuple[float, float]], days: int, first: datetime, until: datetime,
+def _minutes_open(windows: Sequence[tuple[float, float]], days: int, after: datetime, until: datetime,
                   store: Store) -> dict[int, float]:
     """Open minutes per hour, per day on average over the ``days`` days with tickets.
 
@@ -134,14 +134,15 @@ def _minutes_open(windows: Sequence[tuple[float, float]], days: int, first: date
         return per_day
     local = until.astimezone(store.tz)
     now_s = local.hour * 3600 + local.minute * 60 + local.second
-    cut = open_minutes([(max(a, now_s), b) for a, b in windows if b > now_s]) if until > first else {}
+    # ``until`` is the midnight after the period unless the period runs into today: only then is a day cut short.
+    cut = open_minutes([(max(a, now_s), b) for a, b in windows if b > now_s]) if until < after else {}
     return {h: max(0.0, m - cut.get(h, 0.0) / days) for h, m in per_day.items()}
 
 
 def _hour(hour: int, cells: list[tuple[int, int, int, int]], fallback: dict[int, float], days: int,
           open_seconds: float, target_s: int, share: float, minutes_open: float) -> HourAdvice:
     per_day = max(days, 1)
-    if minutes_open <= 0:
+    if minutes_open <= 0 and cells:
         minutes_open = 60.0  # arrivals in an hour the office's hours call closed: take the hour as open
     arrivals = rate_while_open(sum(n for _, n, _, _ in cells) / per_day, minutes_open)
     work = 0.0  # seconds of service demanded per open hour
