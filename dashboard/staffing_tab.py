@@ -17,7 +17,7 @@ from dashboard.whatif_panel import WhatIfPanel
 from ui.style import font
 from ui.worker import Runner
 
-PLAN_DAYS = 40
+PLAN_DAYS = 100
 HEADINGS = ["Giờ", "Phút mở\ncửa", "Lượt đến mỗi\ngiờ mở cửa",
             "Phục vụ TB\n(phút)", "Quầy cần\n(gộp chung)", "Quầy cần\n(theo dịch vụ)",
             "Quầy đang mở\n(trung bình)", "Erlang C: % trong chỉ\ntiêu với số quầy mở",

@@ -21,8 +21,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--from", dest="start", metavar="DATE", help="first service day, YYYY-MM-DD "
                    "(default: 30 days before --to)")
     p.add_argument("--to", dest="end", metavar="DATE", help="last service day, YYYY-MM-DD (default: yesterday)")
-    p.add_argument("--days", type=verification_days, default=40,
-                   help="simulated days that verify the plan and the what-if (default: 40)")
+    p.add_argument("--days", type=verification_days, default=100,
+                   help="simulated days that verify the plan (as many again check it) and the what-if (default: 100)")
     p.add_argument("--seed", type=seed_number, default=1, help="first seed of the simulated days (default: 1)")
     p.add_argument("--what-if", dest="what_if", type=counters_count, metavar="N",
                    help="also simulate N counters in every open hour and print the range across days")

@@ -219,8 +219,8 @@ def profile(advice: StaffingAdvice, priority_share: float = 0.0) -> tuple[Profil
     return Profile(rates, windows, advice.mean_service_s, priority_share), minutes
 
 
-def plan(advice: StaffingAdvice, days: int = 40, first_seed: int = 1) -> StaffingPlan:
-    """A per-hour plan (Erlang C, then verified and trimmed over ``days`` simulated days)."""
+def plan(advice: StaffingAdvice, days: int = 100, first_seed: int = 1) -> StaffingPlan:
+    """A per-hour plan (Erlang C, then verified and trimmed over ``days`` simulated days, checked on as many others)."""
     prof, minutes = profile(advice)
     return advise(prof, minutes, days=days, first_seed=first_seed, target_s=advice.target_minutes * 60,
                   share=advice.share)

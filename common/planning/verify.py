@@ -43,6 +43,7 @@ class DayResult:
     within: int
     wait_sum_s: float
     late_by_hour: tuple[tuple[int, int], ...]  # (arrival hour, waits beyond target)
+    tickets_by_hour: tuple[tuple[int, int], ...] = ()  # (arrival hour, arrivals)
 
     @property
     def share(self) -> float:
@@ -61,10 +62,16 @@ class Verification:
     within: int
     wait_mean_s: float
     late_by_hour: tuple[tuple[int, int], ...]
+    tickets_by_hour: tuple[tuple[int, int], ...] = ()
 
     @property
     def overall(self) -> float:
         return self.within / self.tickets if self.tickets else 1.0
+
+    def worst_hour_share(self) -> float:
+        """The lowest share within target among the arrival hours, all days pooled (1.0 with no arrivals)."""
+        late = dict(self.late_by_hour)
+        return min((1 - late.get(h, 0) / n for h, n in self.tickets_by_hour if n), default=1.0)
 
     def quantile(self, q: float) -> float:
         return quantile(self.shares, q)
@@ -107,14 +114,18 @@ def verify(profile: Profile, plan: Plan, days: int, first_seed: int = 1, target_
         raise ValueError("verify at least one day")
     results = [simulate_day(profile, plan, random.Random(day_seed(first_seed, i)), target_s) for i in range(days)]
     late: dict[int, int] = {}
+    arrived: dict[int, int] = {}
     for r in results:
         for h, n in r.late_by_hour:
             late[h] = late.get(h, 0) + n
+        for h, n in r.tickets_by_hour:
+            arrived[h] = arrived.get(h, 0) + n
     tickets = sum(r.tickets for r in results)
     return Verification(days, first_seed, tuple(r.share for r in results),
                         tuple(r.wait_sum_s / r.tickets if r.tickets else 0.0 for r in results), tickets,
                         sum(r.within for r in results),
-                        sum(r.wait_sum_s for r in results) / tickets if tickets else 0.0, tuple(sorted(late.items())))
+                        sum(r.wait_sum_s for r in results) / tickets if tickets else 0.0, tuple(sorted(late.items())),
+                        tuple(sorted(arrived.items())))
 
 
 def _arrivals(profile: Profile, rng: random.Random) -> list[tuple[float, bool, float]]:
@@ -205,4 +216,7 @@ def simulate_day(profile: Profile, plan: Plan, rng: random.Random, target_s: flo
             within += 1
         else:
             late[int(at // 3600)] = late.get(int(at // 3600), 0) + 1
-    return DayResult(len(arrivals), within, wait_sum, tuple(sorted(late.items())))
+    arrived: dict[int, int] = {}
+    for at, _, _ in arrivals:
+        arrived[int(at // 3600)] = arrived.get(int(at // 3600), 0) + 1
+    return DayResult(len(arrivals), within, wait_sum, tuple(sorted(late.items())), tuple(sorted(arrived.items())))
