@@ -27,7 +27,8 @@ EXPLAIN = ("Số quầy cần để ít nhất 95% công dân chờ không quá 
            "mỗi dịch vụ có quầy riêng (cận trên). Quầy đang mở: trung bình theo nhật ký mở/đóng quầy. "
            "Erlang C 0%: với số quầy đó hàng chờ dài ra liên tục trong giờ này. Lượt đến tính theo thời gian mở cửa "
            "(giờ 07:00 mở từ 07:30: 30 phút). Kế hoạch: số quầy ít nhất mà ngày thấp nhất 5% trong "
-           f"{PLAN_DAYS} ngày mô phỏng vẫn đạt 95% chờ trong chỉ tiêu.")
+           f"{PLAN_DAYS} ngày mô phỏng vẫn đạt 95% chờ trong chỉ tiêu và không giờ nào dưới 80%; hàng chờ của giờ "
+           "vắng quầy được quầy của giờ sau phục vụ trong 30 phút.")
 
 
 class StaffingTab(QWidget):
