@@ -113,6 +113,11 @@ def verify(profile: Profile, plan: Plan, days: int, first_seed: int = 1, target_
     if days < 1:
         raise ValueError("verify at least one day")
     results = [simulate_day(profile, plan, random.Random(day_seed(first_seed, i)), target_s) for i in range(days)]
+    return summarise(results, first_seed)
+
+
+def summarise(results: Sequence[DayResult], first_seed: int) -> Verification:
+    """Many days' results as one Verification (shares in seed order, hours pooled)."""
     late: dict[int, int] = {}
     arrived: dict[int, int] = {}
     for r in results:
@@ -121,7 +126,7 @@ def verify(profile: Profile, plan: Plan, days: int, first_seed: int = 1, target_
         for h, n in r.tickets_by_hour:
             arrived[h] = arrived.get(h, 0) + n
     tickets = sum(r.tickets for r in results)
-    return Verification(days, first_seed, tuple(r.share for r in results),
+    return Verification(len(results), first_seed, tuple(r.share for r in results),
                         tuple(r.wait_sum_s / r.tickets if r.tickets else 0.0 for r in results), tickets,
                         sum(r.within for r in results),
                         sum(r.wait_sum_s for r in results) / tickets if tickets else 0.0, tuple(sorted(late.items())),
