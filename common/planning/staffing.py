@@ -135,7 +135,10 @@ def _minutes_open(windows: Sequence[tuple[float, float]], days: int, after: date
     local = until.astimezone(store.tz)
     now_s = local.hour * 3600 + local.minute * 60 + local.second
     # ``until`` is the midnight after the period unless the period runs into today: only then is a day cut short.
-    cut = open_minutes([(max(a, now_s), b) for a, b in windows if b > now_s]) if until < after else {}
+    # Before today's opening, today has no open time and (normally) no tickets: it is not among ``days``.
+    opened_today = any(a < now_s for a, _ in windows)
+    cut = open_minutes([(max(a, now_s), b) for a, b in windows if b > now_s]) \
+        if until < after and opened_today else {}
     return {h: max(0.0, m - cut.get(h, 0.0) / days) for h, m in per_day.items()}
 
 

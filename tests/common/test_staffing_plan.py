@@ -118,3 +118,13 @@ def test_a_plan_may_not_give_an_hour_up() -> None:
     check = verify(prof, {7: 1, 8: 8, 9: 8, 10: 8, 11: 8}, 30, 1, target_s=900)
     assert check.worst_hour_share() < HOUR_FLOOR and not accepted(check, 0.5)
     assert dict(check.tickets_by_hour)[7] > 0
+
+
+def test_before_opening_today_does_not_shorten_the_hours(store: Store, clock: ManualClock) -> None:
+    """A period that runs into today, read at 06:45 (before opening): yesterday's hours count whole."""
+    for minute in range(31, 58, 3):
+        clock.set(datetime.combine(WED, time(7, minute), TZ))
+        store.issue_ticket("TP")
+    clock.set(datetime.combine(WED + timedelta(days=1), time(6, 45), TZ))
+    hours = {h.hour: h for h in staffing_advice(store, WED, WED + timedelta(days=1)).hours}
+    assert hours[7].open_minutes == 30 and hours[7].arrivals_per_hour == 18
