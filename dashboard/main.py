@@ -88,7 +88,7 @@ def screenshot(path: Path, size: tuple[int, int], tab: str, history_days: int, d
                 raise MotcuaError(f"the {key} tab did not load within a minute")
             if key == "staffing":
                 window.staffing.run_what_if()
-                wait_until(lambda: window.staffing.whatif is not None, 300_000)
+                wait_until(lambda: window.staffing.whatif is not None and window.staffing.plan is not None, 300_000)
             target = path if key == wanted[0] else path.with_name(f"{path.stem}-{key}{path.suffix}")
             save_png(window, target, size)
             print(target)

@@ -1,25 +1,34 @@
-"""The Staffing advice tab: per hour, the counters Erlang C says are needed beside those open; a what-if."""
+"""The Staffing advice tab: per hour, the counters Erlang C says are needed beside those open, the plan verified
+over many simulated days, and a what-if shown as a range across seeded days."""
 
 from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from common.planning.staffing import StaffingAdvice, WhatIf, staffing_advice, what_if
+from common.planning.plan_search import StaffingPlan
+from common.planning.staffing import StaffingAdvice, WhatIf, plan, staffing_advice, what_if
 from common.store import Store
 from dashboard import cells
 from dashboard.period_bar import PeriodBar
 from dashboard.period_read import PeriodRead
+from dashboard.whatif_panel import WhatIfPanel
 from ui.style import font
 from ui.worker import Runner
 
-HEADINGS = ["Giờ", "Lượt đến\nmỗi giờ", "Phục vụ TB\n(phút)", "Quầy cần\n(gộp chung)", "Quầy cần\n(theo dịch vụ)",
-            "Quầy đang mở\n(trung bình)", "Erlang C: % trong chỉ\ntiêu với số quầy mở"]
+PLAN_DAYS = 100
+HEADINGS = ["Giờ", "Phút mở\ncửa", "Lượt đến mỗi\ngiờ mở cửa",
+            "Phục vụ TB\n(phút)", "Quầy cần\n(gộp chung)", "Quầy cần\n(theo dịch vụ)",
+            "Quầy đang mở\n(trung bình)", "Erlang C: % trong chỉ\ntiêu với số quầy mở",
+            "Kế hoạch\n(đã kiểm chứng)"]
 EXPLAIN = ("Số quầy cần để ít nhất 95% công dân chờ không quá 30 phút (Erlang C), từ lượt đến và thời gian phục "
            "vụ thực tế của kỳ đã chọn. \"Gộp chung\": mọi quầy nhận mọi dịch vụ (cận dưới); \"theo dịch vụ\": "
            "mỗi dịch vụ có quầy riêng (cận trên). Quầy đang mở: trung bình theo nhật ký mở/đóng quầy. "
-           "Erlang C 0%: với số quầy đó hàng chờ dài ra liên tục trong giờ này.")
+           "Erlang C 0%: với số quầy đó hàng chờ dài ra liên tục trong giờ này. Lượt đến tính theo thời gian mở cửa "
+           "(giờ 07:00 mở từ 07:30: 30 phút). Kế hoạch: số quầy ít nhất mà ngày thấp nhất 5% trong "
+           f"{PLAN_DAYS} ngày mô phỏng vẫn đạt 95% chờ trong chỉ tiêu và không giờ nào dưới 80%; hàng chờ của giờ "
+           "vắng quầy được quầy của giờ sau phục vụ trong 30 phút.")
 
 
 class StaffingTab(QWidget):
@@ -32,26 +41,21 @@ class StaffingTab(QWidget):
         note = QLabel(EXPLAIN, self)
         note.setWordWrap(True)
         note.setFont(font(9))
-        self.counters = QSpinBox(self)
-        self.counters.setRange(1, 60)
-        self.counters.setValue(4)
-        self.simulate = QPushButton("Mô phỏng một ngày", self)
-        self.result = QLabel("", self)
-        self.result.setWordWrap(True)
-        self.result.setFont(font(10, bold=True))
-        row = QHBoxLayout()
-        for widget in (QLabel("Nếu mở", self), self.counters, QLabel("quầy (mọi quầy nhận mọi dịch vụ):", self),
-                       self.simulate):
-            widget.setFont(font(10))
-            row.addWidget(widget)
-        row.addWidget(self.result, 1)
+        self.plan_note = QLabel("", self)
+        self.plan_note.setWordWrap(True)
+        self.plan_note.setFont(font(10, bold=True))
+        self.panel = WhatIfPanel(self)
+        # Kept as attributes of the tab: dashboard/main.py and the tests drive them here.
+        self.counters, self.simulate, self.result = self.panel.counters, self.panel.simulate, self.panel.result
         layout = QVBoxLayout(self)
         layout.addWidget(self.bar)
         layout.addWidget(self.table, 1)
         layout.addWidget(note)
-        layout.addLayout(row)
+        layout.addWidget(self.plan_note)
+        layout.addWidget(self.panel)
         self.advice: StaffingAdvice | None = None
         self.whatif: WhatIf | None = None
+        self.plan: StaffingPlan | None = None
         self.read = PeriodRead(runner, "staffing", self.bar,
                                lambda start, end: partial(staffing_advice, store, start, end), self._show)
         self.simulate.clicked.connect(self.run_what_if)
@@ -69,20 +73,25 @@ class StaffingTab(QWidget):
         if self.advice is None or not self.advice.hours:
             self.result.setText("Chưa có số liệu lượt đến trong kỳ này để mô phỏng.")
             return
-        if self.runner.submit("whatif", what_if, self.advice, self.counters.value(), 1, self.store.tz.key):
-            self.result.setText(f"Đang mô phỏng với {self.counters.value()} quầy…")
+        counters, days = self.counters.value(), self.panel.days.value()
+        if self.runner.submit("whatif", what_if, self.advice, counters, days):
+            self.result.setText(f"Đang mô phỏng {days} ngày với {counters} quầy…")
 
     def _done(self, tag: str, result: object) -> None:
         if tag == "whatif":
             assert isinstance(result, WhatIf)
             self.whatif = result
-            f = result.figures
-            self.result.setText(
-                f"{result.counters} quầy: {result.tickets} lượt, chờ TB {cells.minutes(f.wait_mean_s)} phút, "
-                f"P90 {cells.minutes(f.wait_p90_s)} phút, {cells.pct(f.waits_within_target_pct)} % trong chỉ tiêu")
+            self.panel.show_result(result)
+        elif tag == "staffing-plan":
+            advice, found = result  # type: ignore[misc]
+            assert isinstance(found, StaffingPlan)
+            if advice is self.advice:
+                self.show_plan(found)
+            else:  # the period changed while this plan was verified: verify the one on screen
+                self._submit_plan()
 
     def _failed(self, tag: str, exc: object) -> None:
-        if tag in ("staffing", "whatif"):
+        if tag in ("staffing", "whatif", "staffing-plan"):
             self.result.setText(f"Không tính được: {exc}")
 
     def show_advice(self, advice: StaffingAdvice) -> None:
@@ -91,13 +100,44 @@ class StaffingTab(QWidget):
         for h in advice.hours:
             short = h.needed > round(h.open_counters)
             rows.append([cells.item(f"{h.hour:02d}:00–{h.hour + 1:02d}:00", number=False, value=h.hour),
+                         cells.item(cells.count(float(h.open_minutes)), value=h.open_minutes),
                          cells.item(cells.count(float(h.arrivals_per_hour)), value=h.arrivals_per_hour),
                          cells.item(cells.minutes(h.mean_service_s), value=h.mean_service_s),
                          cells.item(str(h.needed), bold=short, value=h.needed),
                          cells.item(str(h.needed_by_service), value=h.needed_by_service),
                          cells.item(cells.count(float(h.open_counters)), bold=short, value=h.open_counters),
-                         cells.item(cells.pct(h.within_pct_with_open), value=h.within_pct_with_open)])
+                         cells.item(cells.pct(h.within_pct_with_open), value=h.within_pct_with_open),
+                         cells.item(cells.DASH, value=None)])
         cells.set_rows(self.table, rows)
         busiest = max(advice.hours, key=lambda h: h.needed, default=None)
         if busiest is not None and self.whatif is None:
             self.counters.setValue(max(1, busiest.needed))
+        self.plan = None
+        self.plan_note.setText("")
+        self._submit_plan()
+
+    def _submit_plan(self) -> None:
+        advice = self.advice
+        if advice is not None and advice.hours and advice.mean_service_s is not None:
+            self.runner.submit("staffing-plan", _verified_plan, advice)
+            self.plan_note.setText(f"Đang kiểm chứng kế hoạch trên {PLAN_DAYS} ngày mô phỏng…")
+
+    def show_plan(self, found: StaffingPlan) -> None:
+        self.plan = found
+        by_hour = found.plan
+        last = len(HEADINGS) - 1
+        for row in range(self.table.rowCount()):
+            hour = self.table.item(row, 0).data(256)  # Qt.UserRole: the hour
+            n = by_hour.get(hour)
+            self.table.setItem(row, last, cells.item(cells.DASH if n is None else str(n), bold=True, value=n))
+        check, d = found.check, cells.pct
+        self.plan_note.setText(
+            f"Kế hoạch: {d(found.counter_hours)} giờ-quầy mỗi ngày "
+            f"(Erlang C từng giờ: {d(found.erlang_counter_hours)})."
+            f" Trên {check.days} ngày mô phỏng: % chờ trong chỉ tiêu trung vị {d(100 * check.median)} %, "
+            f"ngày thấp nhất 5% {d(100 * check.p5)} %, cao nhất 95% {d(100 * check.p95)} %.")
+
+
+def _verified_plan(advice: StaffingAdvice) -> tuple[StaffingAdvice, StaffingPlan]:
+    """Run on the Runner's thread; the advice comes back with the plan so a stale answer can be told apart."""
+    return advice, plan(advice, PLAN_DAYS)

@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "common.cli.commands",
     "common.cli.demo_command",
     "common.cli.reports",
+    "common.cli.staffing_command",
     "common.cli.print_test",
     "common.cli.announce_test",
     "common.cli.doctor",

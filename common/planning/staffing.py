@@ -2,7 +2,11 @@
 
 For each local hour of issue over a period of service days (only days with tickets count):
 
-- **arrivals per hour**: transactions issued in that hour ÷ days (a transfer is an arrival at its new queue);
+- **arrivals per hour**: the rate *while open*: transactions issued in that hour ÷ the hour's open time
+  (common/planning/open_hours.py), so that the 07:00 hour of an office opening at 07:30 shows its 9 arrivals as
+  18 an hour, not 9 (issue 17). Open time is the union of the services' opening hours, per day, cut at the end
+  of the observed time (today's hour in progress); an hour with arrivals that the hours say is closed counts as
+  fully open. A transfer is an arrival at its new queue;
 - **mean service time**: of the transactions issued in that hour that were served (falling back to the
   service's period mean, then to the office default);
 - **needed (pooled)**: Erlang C (common/planning/erlang.py) for the whole office as one queue, as if every counter
@@ -16,32 +20,28 @@ For each local hour of issue over a period of service days (only days with ticke
   director pays for). A counter's state at the start of the period is its last state change in the 24 hours
   before; older changes are not read (counters are closed every evening).
 
-``what_if`` replays the observed hour-of-day arrival profile (arrivals per hour, in the hours that had any)
-with another number of counters through the simulator (common/planning/simulate.py: the real store on a temporary
-SQLite file, Poisson arrivals, exponential service at the period's mean) and reports the simulated day.
-Every counter serves every service there, so it answers "how many counters in all", like the pooled column.
+``plan`` turns the advice into a per-hour plan verified over many simulated days (common/planning/plan_search.py),
+and ``what_if`` runs a fixed number of counters over many seeded days and reports the range (median and 5–95%
+band) rather than one run (common/planning/verify.py: pooled, every counter serves every service, like the
+pooled column).
 """
 
 from __future__ import annotations
 
-import random
-import shutil
-import tempfile
+import statistics
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 
-from common.config import OfficeSpec
 from common.core.clock import local_midnight
 from common.core.events import COUNTER_STATES, EventKind
-from common.core.model import Counter
 from common.planning import erlang
-from common.planning.simulate import DEFAULT_SERVICE, OFFICE_HOURS, run, staff, workdays
+from common.planning.open_hours import as_seconds, merge, open_minutes, rate_while_open
+from common.planning.plan_search import StaffingPlan, advise
+from common.planning.simulate import OFFICE_HOURS
+from common.planning.verify import Profile, quantile, verify
 from common.store import Store
-from common.store.db import connect
-from common.views.report import Figures
 
 TARGET_MINUTES = 30
 SHARE = 0.95
@@ -57,6 +57,7 @@ class HourAdvice:
     needed_by_service: int  # each service on counters of its own
     open_counters: float  # time-weighted mean over the days
     within_pct_with_open: float | None  # Erlang C's % within target with the counters open (pooled)
+    open_minutes: float = 60.0  # the office's open minutes in this hour, per day
 
 
 @dataclass(frozen=True)
@@ -68,14 +69,20 @@ class StaffingAdvice:
     share: float
     hours: tuple[HourAdvice, ...]
     mean_service_s: float | None  # over the whole period, arrival-weighted
+    windows: tuple[tuple[float, float], ...] = ()  # the office's open intervals, seconds since local midnight
 
 
 @dataclass(frozen=True)
 class WhatIf:
+    """``counters`` counters in every open hour over ``days`` seeded days: each figure as (5%, median, 95%)."""
+
     counters: int
-    tickets: int
-    figures: Figures
-    wall_seconds: float
+    days: int
+    first_seed: int
+    tickets: int  # over all days
+    within_pct: tuple[float, float, float]  # share of waits within target, per day
+    wait_mean_min: tuple[float, float, float]  # mean wait per day, minutes
+    overall_within_pct: float  # all days pooled
 
 
 def staffing_advice(store: Store, start: date, end: date, target_minutes: int = TARGET_MINUTES,
@@ -94,26 +101,60 @@ def staffing_advice(store: Store, start: date, end: date, target_minutes: int = 
     by_hour: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
     for hour, sid, n, served, total in rows:
         by_hour[int(hour)].append((sid, int(n), int(served), int(total or 0)))
+    windows = office_windows(store)
+    minutes = _minutes_open(windows, days, local_midnight(end + timedelta(days=1), store.tz), until, store)
     hours = []
     for hour in sorted(set(by_hour) | set(open_s)):
         cells = by_hour.get(hour, [])
-        hours.append(_hour(hour, cells, fallback, days, open_s.get(hour, 0.0), target_s, share))
-    arrivals = sum(h.arrivals_per_hour for h in hours)
-    weighted = sum(h.arrivals_per_hour * h.mean_service_s for h in hours if h.mean_service_s)
+        hours.append(_hour(hour, cells, fallback, days, open_s.get(hour, 0.0), target_s, share,
+                           minutes.get(hour, 0.0)))
+    # Arrival-weighted by arrivals per day (rate × open hours), not by the rate: a half-open hour brings half.
+    arrivals = sum(h.arrivals_per_hour * h.open_minutes for h in hours)
+    weighted = sum(h.arrivals_per_hour * h.open_minutes * h.mean_service_s for h in hours if h.mean_service_s)
+    busy = [(h.hour * 3600.0, h.hour * 3600.0 + 3600) for h in hours if h.arrivals_per_hour > 0
+            and minutes.get(h.hour, 0.0) <= 0]  # arrivals outside the hours: that hour counts as open
     return StaffingAdvice(start, end, days, target_minutes, share, tuple(hours),
-                          weighted / arrivals if arrivals else None)
+                          weighted / arrivals if arrivals else None, tuple(merge([*windows, *busy])))
+
+
+def office_windows(store: Store) -> list[tuple[float, float]]:
+    """The union of the active services' opening hours (seconds since local midnight)."""
+    return as_seconds([w for svc in store.services() if svc.active for w in svc.hours.intervals])
+
+
+def _minutes_open(windows: Sequence[tuple[float, float]], days: int, after: datetime, until: datetime,
+                  store: Store) -> dict[int, float]:
+    """Open minutes per hour, per day on average over the ``days`` days with tickets.
+
+    Today's hour in progress was open only until now: the time after ``until`` on its date is taken off
+    (assuming today is one of the days with tickets, as it is whenever the office has issued today).
+    """
+    per_day = open_minutes(windows)
+    if days < 1:
+        return per_day
+    local = until.astimezone(store.tz)
+    now_s = local.hour * 3600 + local.minute * 60 + local.second
+    # ``until`` is the midnight after the period unless the period runs into today: only then is a day cut short.
+    # Before today's opening, today has no open time and (normally) no tickets: it is not among ``days``.
+    opened_today = any(a < now_s for a, _ in windows)
+    cut = open_minutes([(max(a, now_s), b) for a, b in windows if b > now_s]) \
+        if until < after and opened_today else {}
+    return {h: max(0.0, m - cut.get(h, 0.0) / days) for h, m in per_day.items()}
 
 
 def _hour(hour: int, cells: list[tuple[int, int, int, int]], fallback: dict[int, float], days: int,
-          open_seconds: float, target_s: int, share: float) -> HourAdvice:
+          open_seconds: float, target_s: int, share: float, minutes_open: float) -> HourAdvice:
     per_day = max(days, 1)
-    arrivals = sum(n for _, n, _, _ in cells) / per_day
-    work = 0.0  # seconds of service demanded per day in this hour
+    if minutes_open <= 0 and cells:
+        minutes_open = 60.0  # arrivals in an hour the office's hours call closed: take the hour as open
+    arrivals = rate_while_open(sum(n for _, n, _, _ in cells) / per_day, minutes_open)
+    work = 0.0  # seconds of service demanded per open hour
     by_service = 0
     for sid, n, served, total in cells:
         mean = total / served if served else fallback[sid]
-        work += n / per_day * mean
-        by_service += erlang.counters_needed(n / per_day / 3600, mean, target_s, share)
+        rate = rate_while_open(n / per_day, minutes_open)
+        work += rate * mean
+        by_service += erlang.counters_needed(rate / 3600, mean, target_s, share)
     mean_service = work / arrivals if arrivals else None
     lam = arrivals / 3600
     needed = erlang.counters_needed(lam, mean_service, target_s, share) if mean_service else 0
@@ -122,7 +163,7 @@ def _hour(hour: int, cells: list[tuple[int, int, int, int]], fallback: dict[int,
     if mean_service and round(open_counters) >= 1:
         within = round(100 * erlang.share_within(round(open_counters), lam, mean_service, target_s), 1)
     return HourAdvice(hour, round(arrivals, 2), None if mean_service is None else round(mean_service, 1),
-                      needed, by_service, round(open_counters, 2), within)
+                      needed, by_service, round(open_counters, 2), within, round(minutes_open, 1))
 
 
 def _open_seconds(events: Sequence[tuple[int | None, datetime, str]], first: datetime, until: datetime,
@@ -155,11 +196,8 @@ def _spread(out: dict[int, float], a: datetime, b: datetime, store: Store) -> No
 
 
 def open_windows(advice: StaffingAdvice) -> list[tuple[time, time]]:
-    """The whole hours in which citizens arrived, merged into intervals: the simulated day's opening hours.
-
-    Whole hours keep each hour's observed count (07:00–08:00 at 13.8 an hour brings 13.8 citizens even if
-    they all came after 07:30); the office's standard hours are the fallback.
-    """
+    """The whole hours in which citizens arrived, merged into intervals: the simulated day's opening hours
+    when the advice carries no office hours (the office's standard hours are the last fallback)."""
     hours = sorted(h.hour for h in advice.hours if h.arrivals_per_hour > 0)
     windows: list[tuple[time, time]] = []
     for hour in hours:
@@ -171,33 +209,38 @@ def open_windows(advice: StaffingAdvice) -> list[tuple[time, time]]:
 
 
 def _end_of(hour: int) -> time:
-    return time(hour + 1) if hour < 23 else time(23, 59, 59)
+    return time(hour + 1) if hour < 23 else time.max
 
 
-def what_if(advice: StaffingAdvice, counters: int, seed: int = 1, tz: str = "Asia/Ho_Chi_Minh") -> WhatIf:
-    """Simulate one day of the observed arrival profile with ``counters`` counters serving every service."""
-    if counters < 1:
-        raise ValueError("a what-if needs at least one counter")
+def profile(advice: StaffingAdvice, priority_share: float = 0.0) -> tuple[Profile, dict[int, float]]:
+    """The advice's day as a simulation profile, and the open minutes of each hour a plan staffs."""
     if not advice.hours or advice.mean_service_s is None:
         raise ValueError("no arrivals in the period: nothing to simulate")
+    windows = tuple(advice.windows) or tuple(as_seconds(open_windows(advice)))
     rates = {h.hour: h.arrivals_per_hour for h in advice.hours}
-    mean_s = advice.mean_service_s
-    scratch = Path(tempfile.mkdtemp(prefix="motcua-whatif-"))
-    try:
-        sim = Store(connect(f"sqlite:///{scratch / 'whatif.sqlite3'}"), tz=tz)
-        sim.load_office(OfficeSpec(services=(DEFAULT_SERVICE,), counters=tuple(
-            Counter(n, f"Quầy {n}", (DEFAULT_SERVICE.code,)) for n in range(1, counters + 1))))
-        code = DEFAULT_SERVICE.code
+    minutes = {h: m for h, m in open_minutes(windows).items() if m > 0}
+    return Profile(rates, windows, advice.mean_service_s, priority_share), minutes
 
-        def demand(local: datetime) -> dict[str, float]:
-            return {code: rates.get(local.hour, 0.0)}
 
-        def service_time(rng: random.Random, _code: str) -> float:
-            return rng.expovariate(1 / mean_s)
+def plan(advice: StaffingAdvice, days: int = 100, first_seed: int = 1) -> StaffingPlan:
+    """A per-hour plan (Erlang C, then verified and trimmed over ``days`` simulated days, checked on as many others)."""
+    prof, minutes = profile(advice)
+    return advise(prof, minutes, days=days, first_seed=first_seed, target_s=advice.target_minutes * 60,
+                  share=advice.share)
 
-        result = run(sim, staff(sim, counters), workdays(sim.today, 1), open_windows(advice), demand=demand,
-                     service_time=service_time, seed=seed)
-        sim.db.engine.dispose()
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    return WhatIf(counters, result.tickets, result.report.overall, result.wall_seconds)
+
+def what_if(advice: StaffingAdvice, counters: int, days: int = 40, first_seed: int = 1) -> WhatIf:
+    """``counters`` counters serving every service in every open hour, over ``days`` seeded days."""
+    if counters < 1:
+        raise ValueError("a what-if needs at least one counter")
+    if days < 2:
+        raise ValueError("a range needs at least two simulated days")
+    prof, minutes = profile(advice)
+    check = verify(prof, dict.fromkeys(minutes, counters), days, first_seed, advice.target_minutes * 60)
+    return WhatIf(counters, days, first_seed, check.tickets, band([100 * s for s in check.shares]),
+                  band([w / 60 for w in check.day_wait_means_s]), round(100 * check.overall, 1))
+
+
+def band(values: Sequence[float]) -> tuple[float, float, float]:
+    """(5th percentile, median, 95th percentile), rounded for display."""
+    return (round(quantile(values, 0.05), 1), round(statistics.median(values), 1), round(quantile(values, 0.95), 1))

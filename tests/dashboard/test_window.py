@@ -152,14 +152,18 @@ def test_accuracy_and_staffing_tabs(qtbot: QtBot, day: Store, open_dashboard: Op
     advice = staffing_advice(day, WED, WED)
     table = window.staffing.table
     assert [text(table, r, 0) for r in range(table.rowCount())] == ["07:00–08:00", "08:00–09:00", "09:00–10:00"]
-    assert [int(text(table, r, 3)) for r in range(3)] == [h.needed for h in advice.hours]
-    assert [text(table, r, 5) for r in range(3)] == ["1,5", "2,4", "1,0"]
+    assert [text(table, r, 1) for r in range(3)] == ["30,0", "60,0", "30,0"]  # open minutes (09:30 is now)
+    assert [int(text(table, r, 4)) for r in range(3)] == [h.needed for h in advice.hours]
+    assert [text(table, r, 6) for r in range(3)] == ["1,5", "2,4", "1,0"]
+    qtbot.waitUntil(lambda: window.staffing.plan is not None, timeout=60_000)
+    assert [table.item(r, 8).data(256) for r in range(3)] == [window.staffing.plan.plan[h.hour]
+                                                               for h in advice.hours]
     window.staffing.counters.setValue(2)
     with qtbot.waitSignal(window.runner.succeeded, timeout=60_000,
                           check_params_cb=lambda tag, _r: tag == "whatif"):
         window.staffing.simulate.click()
     assert window.staffing.whatif is not None and window.staffing.whatif.counters == 2
-    assert window.staffing.result.text().startswith("2 quầy:")
+    assert window.staffing.result.text().startswith("2 quầy, 40 ngày:")
 
 
 def test_closing_stops_every_read_of_the_window(qtbot: QtBot, store: Store, open_dashboard: Open) -> None:

@@ -1,0 +1,73 @@
+"""``motcua staffing``: per-hour staffing advice for a period, the plan verified over many simulated days, and an
+optional what-if (``--what-if N``) reported as a range across seeded days, not one run (issue 17)."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from datetime import timedelta
+
+from common.cli.args import counters_count, int_range, seed_number
+from common.cli.commands import JSON_HELP, open_context, print_json
+from common.cli.reports import parse_date
+from common.core.errors import MotcuaError
+from common.planning.staffing import plan, staffing_advice, what_if
+
+verification_days = int_range(2, 1000, "days")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("staffing", help="counters needed per hour, a plan verified by simulation, and a what-if")
+    p.add_argument("--from", dest="start", metavar="DATE", help="first service day, YYYY-MM-DD "
+                   "(default: 30 days before --to)")
+    p.add_argument("--to", dest="end", metavar="DATE", help="last service day, YYYY-MM-DD (default: yesterday)")
+    p.add_argument("--days", type=verification_days, default=100,
+                   help="simulated days that verify the plan (as many again check it) and the what-if (default: 100)")
+    p.add_argument("--seed", type=seed_number, default=1, help="first seed of the simulated days (default: 1)")
+    p.add_argument("--what-if", dest="what_if", type=counters_count, metavar="N",
+                   help="also simulate N counters in every open hour and print the range across days")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
+    p.set_defaults(func=cmd_staffing)
+
+
+def cmd_staffing(args: argparse.Namespace) -> int:
+    store = open_context(args).store
+    end = parse_date(args.end, "--to") if args.end is not None else store.today - timedelta(days=1)
+    start = parse_date(args.start, "--from") if args.start is not None else end - timedelta(days=29)
+    if end < start:
+        raise MotcuaError(f"--to {end} is before --from {start}")
+    advice = staffing_advice(store, start, end)
+    if not advice.hours or advice.mean_service_s is None:
+        raise MotcuaError(f"Không có lượt đến nào từ {start} đến {end} / no arrivals from {start} to {end}: "
+                          "nothing to plan")
+    found = plan(advice, args.days, args.seed)
+    whatif = what_if(advice, args.what_if, args.days, args.seed) if args.what_if else None
+    if args.json:
+        print_json({"advice": dataclasses.asdict(advice), "plan": {
+            "hours": [dataclasses.asdict(h) for h in found.hours], "counter_hours": found.counter_hours,
+            "erlang_counter_hours": found.erlang_counter_hours, "days": found.check.days,
+            "first_seed": found.check.first_seed, "within_pct_p5": round(100 * found.check.p5, 1),
+            "within_pct_median": round(100 * found.check.median, 1), "within_pct_p95": round(100 * found.check.p95, 1),
+            "holds": found.holds}, "what_if": dataclasses.asdict(whatif) if whatif else None})
+        return 0
+    print(f"Staffing {start}–{end} ({advice.days} day(s) with tickets); target: {round(100 * advice.share)}% of waits "
+          f"within {advice.target_minutes} min")
+    print(f"{'hour':<12}{'open min':>9}{'per open h':>11}{'service min':>12}{'Erlang C':>9}{'plan':>6}{'open now':>9}")
+    planned = {h.hour: h for h in found.hours}
+    for h in advice.hours:
+        p = planned.get(h.hour)
+        service = "-" if h.mean_service_s is None else f"{h.mean_service_s / 60:.1f}"
+        print(f"{h.hour:02d}:00-{h.hour + 1:02d}:00{h.open_minutes:>9.0f}{h.arrivals_per_hour:>11.1f}{service:>12}"
+              f"{h.needed:>9}{'-' if p is None else p.counters:>6}{h.open_counters:>9.1f}")
+    c = found.check
+    print(f"plan: {found.counter_hours:.1f} counter-hours a day "
+          f"(Erlang C hour by hour: {found.erlang_counter_hours:.1f});"
+          f" over {c.days} simulated days (seeds from {c.first_seed}): waits within target median "
+          f"{100 * c.median:.1f}%, 5th-percentile day {100 * c.p5:.1f}%, 95th {100 * c.p95:.1f}%"
+          f"{'' if found.holds else ' (does NOT hold: the search stopped)'}")
+    if whatif is not None:
+        low, mid, high = whatif.within_pct
+        wl, wm, wh = whatif.wait_mean_min
+        print(f"what-if {whatif.counters} counters, {whatif.days} days: within target median {mid:.1f}% "
+              f"(5–95%: {low:.1f}–{high:.1f}%), mean wait median {wm:.1f} min ({wl:.1f}–{wh:.1f})")
+    return 0

@@ -1,0 +1,57 @@
+"""``motcua staffing``: the plan and the what-if's range as JSON match the library's answer for the same seeds;
+bad input gives one line."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, time, timedelta
+
+import pytest
+
+from common.core.clock import ManualClock
+from common.planning.staffing import plan, staffing_advice, what_if
+from common.store import Store
+from tests.common.test_cli_reports import motcua
+from tests.dashboard.day import TZ, WED
+
+
+@pytest.fixture
+def busy(store: Store, clock: ManualClock) -> Store:
+    """Thirty TP tickets through Wednesday morning (07:30–11:30), ten minutes' service each, every one served."""
+    store.sign_in(1, "lan")
+    for i in range(30):
+        clock.set(datetime.combine(WED, time(7, 30), TZ) + timedelta(minutes=8 * i))
+        store.issue_ticket("TP")
+        store.call_next(1, "lan")
+        store.start_service(1, "lan")
+        clock.advance(timedelta(minutes=7))
+        store.finish_service(1, "lan")
+    clock.set(datetime.combine(WED, time(18), TZ))
+    return store
+
+
+def test_staffing_json_matches_the_library(busy: Store, db_url: str) -> None:
+    run = motcua("staffing", "--from", WED.isoformat(), "--to", WED.isoformat(), "--days", "12", "--seed", "3",
+                 "--what-if", "2", "--json", db=db_url)
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    advice = staffing_advice(busy, WED, WED)
+    found = plan(advice, 12, 3)
+    assert [h["counters"] for h in out["plan"]["hours"]] == [h.counters for h in found.hours]
+    assert out["plan"]["counter_hours"] == found.counter_hours and out["plan"]["days"] == 12
+    hours = {h["hour"]: h for h in out["advice"]["hours"]}
+    assert hours[7]["open_minutes"] == 30 and hours[7]["arrivals_per_hour"] == 8  # 4 tickets in 30 open minutes
+    expected = what_if(advice, 2, 12, 3)
+    assert out["what_if"]["within_pct"] == list(expected.within_pct)
+    assert out["what_if"]["wait_mean_min"] == list(expected.wait_mean_min)
+
+
+def test_staffing_text_and_bad_input(busy: Store, sqlite_url: str, db_url: str) -> None:
+    run = motcua("staffing", "--from", WED.isoformat(), "--to", WED.isoformat(), "--days", "5", "--what-if", "3",
+                 db=db_url)
+    assert run.returncode == 0, run.stderr
+    assert "plan:" in run.stdout and "what-if 3 counters, 5 days" in run.stdout and "5–95%" in run.stdout
+    for args, needle in ((("--days", "1"), "--days"), (("--from", "2026-11-26", "--to", "2026-11-25"), "before"),
+                         (("--from", "2020-01-01", "--to", "2020-01-02"), "Không có lượt đến")):
+        bad = motcua("staffing", *args, db=sqlite_url)
+        assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1 and needle in bad.stderr, bad.stderr
