@@ -1,0 +1,154 @@
+"""The hall-wide forecast (common/planning/forecast.py) against theory, the call order and its budget."""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from common.core import rules
+from common.core.rules import CounterState, Ordering
+from common.planning import forecast as fc
+from common.planning.forecast import Arrivals, Desk, HallState, Method, Waiting, forecast, formula_s
+
+NOW = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
+MEAN_S = 240.0
+OPEN, FIFO, STRICT = CounterState.OPEN, Ordering.OLDEST_FIRST, Ordering.STRICT
+
+
+def exponential_samples(n: int = 3000, mean: float = MEAN_S, seed: int = 7) -> list[float]:
+    rng = random.Random(seed)
+    return [rng.expovariate(1 / mean) for _ in range(n)]
+
+
+def queue(n: int, service: str = "A", start: int = 1) -> tuple[Waiting, ...]:
+    return tuple(Waiting(start + i, service, False, NOW - timedelta(seconds=n - i)) for i in range(n))
+
+
+def erlang_quantile(k: int, rate: float, q: float) -> float:
+    """The q-quantile of the sum of k exponentials of ``rate``: a wait in a busy M/M/c queue, k = (ahead − c) + 1."""
+    def cdf(x: float) -> float:
+        return 1 - sum(math.exp(-rate * x) * (rate * x) ** i / math.factorial(i) for i in range(k))
+    lo, hi = 0.0, 100 * k / rate
+    for _ in range(80):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if cdf(mid) < q else (lo, mid)
+    return lo
+
+
+def busy_mmc(ahead: int, counters: int = 3) -> HallState:
+    waiting = queue(ahead + 1)
+    desks = tuple(Desk(n, ("A",), FIFO, OPEN, 0.0, "A", 100.0) for n in range(1, counters + 1))
+    return HallState(NOW, waiting[-1], waiting, desks, {"A": exponential_samples()},
+                     (Arrivals("A", 36.0),), default_service_s=MEAN_S)
+
+
+@pytest.mark.parametrize("ahead", [0, 4, 9])
+def test_a_busy_mmc_hall_waits_as_erlang_says(ahead: int) -> None:
+    # c busy counters, exponential service: the ticket behind `ahead` others waits Erlang(ahead + 1, c·μ),
+    # whatever the elapsed service (memoryless) and whatever arrives later (served after it).
+    result = forecast(busy_mmc(ahead), seed=3, budget_s=60, max_runs=3000)
+    assert result.method is Method.FORECAST and result.runs == 3000
+    rate = 3 / MEAN_S
+    for got, q in ((result.p10_s, 0.1), (result.p50_s, 0.5), (result.p90_s, 0.9)):
+        want = erlang_quantile(ahead + 1, rate, q)
+        assert got is not None and abs(got - want) <= 0.08 * want + 3, (q, got, want)
+    assert result.printed_s == result.p50_s
+
+
+def test_a_free_open_counter_and_nobody_ahead_means_no_wait() -> None:
+    waiting = queue(1)
+    desks = (Desk(1, ("A",), FIFO, OPEN), Desk(2, ("A",), FIFO, OPEN, 0.0, "A", 30.0))
+    result = forecast(HallState(NOW, waiting[0], waiting, desks, {"A": exponential_samples()}), seed=1)
+    assert (result.method, result.p50_s, result.p90_s) == (Method.FORECAST, 0, 0)
+
+
+def test_the_order_is_rules_next_to_call_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert fc.next_to_call is rules.next_to_call  # the same code call_next's SQL is kept equal to, not a copy
+    calls: list[int] = []
+
+    def spy(counter: rules.CallingCounter, waiting: list[Waiting]) -> Waiting | None:
+        calls.append(counter.number)
+        return rules.next_to_call(counter, waiting)
+
+    monkeypatch.setattr(fc, "next_to_call", spy)
+    forecast(busy_mmc(4), seed=1, max_runs=50, budget_s=60)
+    assert calls and set(calls) <= {1, 2, 3}
+
+
+def strict_hall(ordering: Ordering) -> HallState:
+    # One counter lists B before A. Five B tickets queued *after* the A ticket.
+    mine = Waiting(1, "A", False, NOW - timedelta(seconds=60))
+    others = tuple(Waiting(2 + i, "B", False, NOW - timedelta(seconds=30 - i)) for i in range(5))
+    desk = Desk(1, ("B", "A"), ordering, OPEN, 0.0, "B", 0.0)
+    samples = {"A": exponential_samples(), "B": exponential_samples(seed=8)}
+    return HallState(NOW, mine, (mine, *others), (desk,), samples, default_service_s=MEAN_S)
+
+
+def test_a_strict_counter_serves_its_first_service_first() -> None:
+    fifo = forecast(strict_hall(FIFO), seed=2, budget_s=60, max_runs=1000)
+    strict = forecast(strict_hall(STRICT), seed=2, budget_s=60, max_runs=1000)
+    assert fifo.p50_s is not None and strict.p50_s is not None
+    # oldest_first: only the current B ticket's remaining service (median ≈ ln 2 · 240 s);
+    # strict: five more B services first (median of Erlang(6) ≈ 5.67 · 240 s).
+    assert fifo.p50_s == pytest.approx(math.log(2) * MEAN_S, rel=0.15)
+    assert strict.p50_s == pytest.approx(erlang_quantile(6, 1 / MEAN_S, 0.5), rel=0.1)
+
+
+def test_future_priority_arrivals_push_the_ticket_back() -> None:
+    def hall(share: float) -> HallState:
+        state = busy_mmc(6)
+        return HallState(state.now, state.ticket, state.waiting, state.desks, state.samples,
+                         (Arrivals("A", 40.0, share),), default_service_s=MEAN_S)
+
+    none = forecast(hall(0.0), seed=4, budget_s=60, max_runs=1500)
+    many = forecast(hall(0.5), seed=4, budget_s=60, max_runs=1500)
+    assert none.p50_s is not None and many.p50_s is not None
+    # 20 priority tickets an hour against 45 services an hour: the wait stretches by about 1/(1 − 20/45).
+    assert many.p50_s > 1.4 * none.p50_s
+
+
+def test_a_counter_on_break_comes_back_when_its_break_ends() -> None:
+    waiting = queue(1)
+    desks = (Desk(1, ("A",), FIFO, CounterState.BREAK, 600.0),)
+    result = forecast(HallState(NOW, waiting[0], waiting, desks, {"A": exponential_samples()}, break_s=1800),
+                      seed=1)
+    assert result.p10_s == result.p90_s == 1200
+
+
+def fake_clock(step: float) -> Callable[[], float]:
+    now = [0.0]
+
+    def tick() -> float:
+        now[0] += step
+        return now[0]
+    return tick
+
+
+def test_out_of_budget_it_prints_the_formula() -> None:
+    state = busy_mmc(4)
+    result = forecast(state, seed=1, cpu_clock=fake_clock(fc.BUDGET_S))  # the budget is gone at the first check
+    assert result.method is Method.FORMULA and result.runs < fc.MIN_RUNS
+    assert (result.p10_s, result.p50_s, result.p90_s) == (None, None, None)
+    assert result.printed_s == formula_s(state) == math.ceil(5 * state_mean(state) / 3)
+
+
+def state_mean(state: HallState) -> float:
+    samples = state.samples["A"]
+    return sum(samples) / len(samples)
+
+
+def test_within_budget_it_runs_until_max_runs() -> None:
+    result = forecast(busy_mmc(4), seed=1, max_runs=100, cpu_clock=fake_clock(0.0))
+    assert (result.method, result.runs) == (Method.FORECAST, 100)
+
+
+def test_with_no_counter_that_could_call_it_it_prints_the_formula() -> None:
+    waiting = queue(3)
+    desks = (Desk(1, ("A",), FIFO, CounterState.CLOSED), Desk(2, ("B",), FIFO, OPEN))
+    state = HallState(NOW, waiting[-1], waiting, desks, {}, default_service_s=480)
+    result = forecast(state)
+    assert (result.method, result.printed_s) == (Method.FORMULA, 3 * 480)
