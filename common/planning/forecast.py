@@ -203,11 +203,11 @@ def _run(state: HallState, services: dict[str, _Service], streams: list[tuple[st
             if next_arrival >= horizon_s:
                 return horizon_s
             pick = rng.random() * total_rate
-            for service, priority, rate in streams:
-                pick -= rate
+            for stream in streams:
+                pick -= stream[2]
                 if pick <= 0:
                     break
-            new = Waiting(next_id, service, priority, state.now + timedelta(seconds=next_arrival))
+            new = Waiting(next_id, stream[0], stream[1], state.now + timedelta(seconds=next_arrival))
             next_id += 1
             waiting.append(new)
             for i, d in enumerate(desks):  # an idle counter that serves it calls at once

@@ -46,6 +46,7 @@ from common.core.rules import Action
 from common.settings import DEFAULTS
 from common.store import passwords
 from common.store.db import READONLY_OPTION, SQLITE_BUSY_TIMEOUT_MS, Database, first_line
+from common.store.hall import forecast_onto
 from common.store.orm import (
     ClerkRow,
     CounterRow,
@@ -86,12 +87,16 @@ class Store:
         *,
         default_service_minutes: float = DEFAULTS.office.default_service_minutes,
         call_starts_service: bool = False,
+        hall_forecast: bool = False,
     ) -> None:
         self.db = db
         self.clock = clock or SystemClock()
         self.tz = ZoneInfo(tz) if isinstance(tz, str) else tz
         self.default_service_s = default_service_minutes * 60
         self.call_starts_service = call_starts_service
+        # Print the hall-wide forecast's median (issue 17; ~30 ms CPU per ticket). The apps turn it on
+        # (bootstrap.store_for); simulations through the store keep the formula the engine replays.
+        self.hall_forecast = hall_forecast
 
     # ------------------------------------------------------------------ plumbing
     @contextmanager
@@ -325,6 +330,8 @@ class Store:
             row.visit_id = row.id
             row.people_ahead = tx.ahead_of(row)
             row.estimated_wait_s = tx.estimate(svc, row.people_ahead)
+            if self.hall_forecast:
+                forecast_onto(tx, row)  # common/store/hall.py: quantiles kept, the median printed
             detail = {"priority": priority_category} if priority_category else None
             tx.log(EventKind.ISSUED, row, after=W.WAITING, detail=detail)
             counters = tuple(c.number for c in tx.counters_serving(svc.id))

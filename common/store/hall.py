@@ -1,0 +1,122 @@
+"""The hall as the forecast sees it (common.planning.forecast.HallState), read inside the issuing transaction.
+
+``Store.issue_ticket`` calls :func:`forecast_onto` once the new row is flushed: it reads
+the hall (four small reads: the day's open tickets, the counters with their services, the
+recent service times, the last hour's arrivals), runs the forecast, and writes its
+quantiles and method onto the row, which is then inserted once with the rest.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, union_all
+
+from common.core.estimate import RECENT_SERVICE_SAMPLE
+from common.core.model import CounterState, Ordering, TicketStatus
+from common.planning.forecast import Arrivals, Desk, Forecast, HallState, Method, Waiting, forecast
+from common.store.orm import CounterRow, CounterServiceRow, ServiceRow, TicketRow
+from common.store.tx import Tx
+
+W = TicketStatus
+RATE_WINDOW_S = 3600.0  # arrivals over the last hour give the rate ahead...
+MIN_RATE_WINDOW_S = 900.0  # ...or over the time since the first of them, if the hall opened since
+
+
+def hall_state(tx: Tx, row: TicketRow) -> HallState:
+    """The hall at ``tx.now`` around the just-flushed ticket ``row``."""
+    now = tx.now
+    counters: dict[int, dict[str, Any]] = {}
+    codes: dict[int, str] = {}
+    for cid, number, ordering, state, since, sid, code in tx.session.execute(
+            select(CounterRow.id, CounterRow.number, CounterRow.ordering, CounterRow.state, CounterRow.state_since,
+                   ServiceRow.id, ServiceRow.code)
+            .join(CounterServiceRow, CounterServiceRow.counter_id == CounterRow.id)
+            .join(ServiceRow, ServiceRow.id == CounterServiceRow.service_id)
+            .where(CounterRow.active.is_(True))
+            .order_by(CounterRow.number, CounterServiceRow.position)):
+        desk = counters.setdefault(cid, {"number": number, "ordering": Ordering(ordering),
+                                         "state": CounterState(state), "since": since, "services": []})
+        desk["services"].append(code)
+        codes[sid] = code
+    numbers = {cid: d["number"] for cid, d in counters.items()}
+
+    waiting: list[Waiting] = []
+    current: dict[int, tuple[str, float]] = {}
+    for tid, sid, code, status, priority, queued, target, at, called, started in tx.session.execute(
+            select(TicketRow.id, TicketRow.service_id, ServiceRow.code, TicketRow.status, TicketRow.priority,
+                   TicketRow.queued_at, TicketRow.target_counter_id, TicketRow.counter_id,
+                   TicketRow.last_called_at, TicketRow.started_at)
+            .join(ServiceRow, ServiceRow.id == TicketRow.service_id)
+            .where(TicketRow.service_day == tx.day,
+                   TicketRow.status.in_((W.WAITING.value, W.CALLED.value, W.SERVING.value)))):
+        codes[sid] = code
+        if status == W.WAITING.value:
+            waiting.append(Waiting(tid, code, bool(priority), queued,
+                                   numbers.get(target) if target is not None else None))
+        elif at is not None:
+            began = started or called or now
+            current[at] = (code, max(0.0, (now - began).total_seconds()))
+
+    desks = tuple(
+        Desk(d["number"], tuple(d["services"]), d["ordering"], d["state"],
+             _seconds(now, d["since"]), *current.get(cid, (None, 0.0)))
+        for cid, d in counters.items())
+    ticket = next(w for w in waiting if w.id == row.id)
+    return HallState(now, ticket, tuple(waiting), desks, _recent_service_times(tx, codes),
+                     _arrivals(tx, codes, now), tx.default_service_s)
+
+
+def _seconds(now: datetime, since: datetime | None) -> float:
+    return max(0.0, (now - since).total_seconds()) if since is not None else 0.0
+
+
+def _recent_service_times(tx: Tx, codes: dict[int, str]) -> dict[str, list[float]]:
+    """Each service's latest finished services, newest first: one statement, one index walk per service."""
+    if not codes:
+        return {}
+    parts = [
+        select(TicketRow.service_id, TicketRow.service_s)
+        .where(TicketRow.service_id == sid, TicketRow.status == W.DONE.value, TicketRow.service_s.is_not(None))
+        .order_by(TicketRow.id.desc()).limit(RECENT_SERVICE_SAMPLE).subquery().select()
+        for sid in sorted(codes)
+    ]
+    samples: dict[str, list[float]] = defaultdict(list)
+    for sid, seconds in tx.session.execute(union_all(*parts)):
+        samples[codes[sid]].append(float(seconds))
+    return dict(samples)
+
+
+def _arrivals(tx: Tx, codes: dict[int, str], now: datetime) -> tuple[Arrivals, ...]:
+    """New tickets per service over the last hour (or since the first of them), with their priority share."""
+    since = now - timedelta(seconds=RATE_WINDOW_S)
+    rows = tx.session.execute(
+        select(TicketRow.service_id, TicketRow.priority, func.count(), func.min(TicketRow.issued_at))
+        .where(TicketRow.issued_at >= since, TicketRow.issued_at <= now, TicketRow.transfer_seq == 0)
+        .group_by(TicketRow.service_id, TicketRow.priority)).all()
+    if not rows:
+        return ()
+    first = min(r[3] for r in rows)
+    window = min(RATE_WINDOW_S, max(MIN_RATE_WINDOW_S, (now - first).total_seconds()))
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for sid, priority, n, _ in rows:
+        counts[sid][1 if priority else 0] += n
+    return tuple(
+        Arrivals(codes.get(sid, str(sid)), (plain + urgent) * 3600.0 / window, urgent / (plain + urgent))
+        for sid, (plain, urgent) in counts.items())
+
+
+def forecast_onto(tx: Tx, row: TicketRow) -> Forecast:
+    """Forecast ``row``'s wait and keep it on the row; the median becomes the printed estimate.
+
+    When the forecast falls back, the formula's estimate already on the row stays printed.
+    Seeded by the ticket's id, so the same hall gives the same figure.
+    """
+    result = forecast(hall_state(tx, row), seed=row.id)
+    row.estimate_method = result.method.value
+    row.forecast_p10_s, row.forecast_p50_s, row.forecast_p90_s = result.p10_s, result.p50_s, result.p90_s
+    if result.method is Method.FORECAST:
+        row.estimated_wait_s = result.printed_s
+    return result
