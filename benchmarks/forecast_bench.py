@@ -290,8 +290,10 @@ def main() -> None:
     parser.add_argument("--budget-ms", type=float, default=30.0, help="the forecast's CPU budget per ticket")
     args = parser.parse_args()
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} CPUs)")
-    records = report(MMC, args.days, args.seed, args.budget_ms / 1000)
-    records += report(MIXED, args.mixed_days, args.seed, args.budget_ms / 1000)
+    records: list[Record] = []
+    for office, days in ((MMC, args.days), (MIXED, args.mixed_days)):
+        if days > 0:
+            records += report(office, days, args.seed, args.budget_ms / 1000)
     cpu = sorted(r.cpu_s for r in records)
     fell_back = sum(r.method is Method.FORMULA for r in records) / len(records)
     p99 = cpu[min(len(cpu) - 1, int(0.99 * len(cpu)))]

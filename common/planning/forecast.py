@@ -11,8 +11,8 @@ One run plays the hall from now until the new ticket is called:
 - a free counter calls ``common.core.rules.next_to_call``: the very code ``call_next``'s
   SQL is kept equal to, so priority, ``strict``/``oldest_first`` and transfers behave alike;
 - future arrivals come from the recent arrival rate per service, priority share included.
-  Only those that could be called before the new ticket are drawn (a later ordinary ticket
-  never overtakes it), which keeps a run short;
+  Only those that some counter could call before the new ticket are drawn (a later ordinary
+  ticket at a counter that serves the new one comes after it), which keeps a run short;
 - service times are drawn from the service's recent finished services; until it has
   TRUSTED_SAMPLE of them, an exponential with the configured default fills the rest, the
   same prior that ``common.core.estimate.blended_service_s`` uses.
@@ -165,16 +165,23 @@ def _prepare(state: HallState) -> dict[str, _Service]:
 
 
 def _overtaking(state: HallState) -> list[tuple[str, bool, float]]:
-    """(service, priority, rate per second) of the future arrivals that some counter would call before the ticket."""
+    """(service, priority, rate per second) of the future arrivals that could matter before the ticket is called.
+
+    An arrival matters unless every counter that may call it would call the ticket first: then
+    no counter ever takes it while the ticket waits. (One that a counter not serving the ticket
+    takes first, a ``strict`` counter's first service say, still matters: that counter then
+    serves fewer of those ahead of the ticket.)
+    """
     t = state.ticket
     later = t.queued_at + timedelta(days=365)  # any future arrival queues after the ticket
-    desks = [d for d in state.desks if serves(d, t) and d.state != CounterState.CLOSED]
+    desks = [d for d in state.desks if d.state != CounterState.CLOSED]
     streams = []
     for a in state.arrivals:
         for priority, share in ((True, a.priority_share), (False, 1.0 - a.priority_share)):
             rate = a.per_hour * share / 3600.0
             probe = Waiting(1 << 62, a.service, priority, later)
-            if rate > 0 and any(serves(d, probe) and call_key(d, probe) < call_key(d, t) for d in desks):
+            if rate > 0 and any(serves(d, probe) and not (serves(d, t) and call_key(d, t) < call_key(d, probe))
+                                for d in desks):
                 streams.append((a.service, priority, rate))
     return streams
 

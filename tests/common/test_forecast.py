@@ -152,3 +152,20 @@ def test_with_no_counter_that_could_call_it_it_prints_the_formula() -> None:
     state = HallState(NOW, waiting[-1], waiting, desks, {}, default_service_s=480)
     result = forecast(state)
     assert (result.method, result.printed_s) == (Method.FORMULA, 3 * 480)
+
+
+def test_arrivals_that_busy_a_counter_elsewhere_count_too() -> None:
+    # Counter 2 takes C first (strict), then B; the A ticket waits behind four B tickets at counter 1.
+    # Later C tickets never pass it at counter 1, yet they keep counter 2 from the B tickets ahead of it.
+    def hall(c_per_hour: float) -> HallState:
+        bs = tuple(Waiting(1 + i, "B", False, NOW - timedelta(seconds=100 - i)) for i in range(4))
+        mine = Waiting(9, "A", False, NOW - timedelta(seconds=10))
+        desks = (Desk(1, ("A", "B"), FIFO, OPEN, 0.0, "A", 0.0), Desk(2, ("C", "B"), STRICT, OPEN, 0.0, "C", 0.0))
+        samples = {code: exponential_samples() for code in "ABC"}
+        return HallState(NOW, mine, (*bs, mine), desks, samples, (Arrivals("C", c_per_hour),),
+                         default_service_s=MEAN_S)
+
+    quiet = forecast(hall(0.0), seed=5, budget_s=60, max_runs=1500)
+    busy = forecast(hall(30.0), seed=5, budget_s=60, max_runs=1500)
+    assert quiet.p50_s is not None and busy.p50_s is not None
+    assert busy.p50_s > 1.3 * quiet.p50_s
