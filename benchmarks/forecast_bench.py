@@ -6,8 +6,8 @@
 A small event simulation of the hall, of its own (store-free, seconds per simulated month):
 Poisson arrivals, exponential services, clerks who call the moment they are free through
 ``common.core.rules.next_to_call``. At every arrival it builds the HallState the store would
-build (the queue, counters with their current ticket and break, the last 100 service times
-per service, the last hour's arrivals and priority share) and records:
+build (the queue, counters with their current ticket and break, the last 300 service times
+per service (the formula reads the latest 100 of them), the last hour's arrivals and priority share) and records:
 
 - ``forecast``: the printed estimate, common.planning.forecast (its median; the formula when it
   falls back), under its real 30 ms CPU budget;
@@ -37,6 +37,7 @@ from datetime import UTC, datetime, timedelta
 
 from common.core.rules import CounterState, Ordering, next_to_call
 from common.planning.forecast import (
+    FORECAST_SAMPLE,
     Arrivals,
     Desk,
     HallState,
@@ -172,7 +173,7 @@ class Hall:
             elif kind == "finish":
                 desk = desks[ref]
                 assert desk.current is not None
-                self.samples.setdefault(desk.current, deque(maxlen=100)).append(now - desk.started)
+                self.samples.setdefault(desk.current, deque(maxlen=FORECAST_SAMPLE)).append(now - desk.started)
                 desk.current = None
                 if desk.pending_break is not None:
                     desk.state, desk.since = CounterState.BREAK, now
@@ -205,7 +206,7 @@ class Hall:
             Desk(d.number, d.services, d.ordering, d.state, now - d.since, d.current,
                  now - d.started if d.current else 0.0)
             for d in desks)
-        samples = {code: list(times) for code, times in self.samples.items()}
+        samples = {code: list(reversed(times)) for code, times in self.samples.items()}  # newest first
         return HallState(BASE + timedelta(seconds=now), ticket, tuple(waiting), hall_desks, samples, arrivals,
                          self.office.default_service_s)
 

@@ -14,9 +14,17 @@ from typing import Any
 
 from sqlalchemy import func, select, union_all
 
-from common.core.estimate import RECENT_SERVICE_SAMPLE
 from common.core.model import CounterState, Ordering, TicketStatus
-from common.planning.forecast import Arrivals, Desk, Forecast, HallState, Method, Waiting, forecast
+from common.planning.forecast import (
+    FORECAST_SAMPLE,
+    Arrivals,
+    Desk,
+    Forecast,
+    HallState,
+    Method,
+    Waiting,
+    forecast,
+)
 from common.store.orm import CounterRow, CounterServiceRow, ServiceRow, TicketRow
 from common.store.tx import Tx
 
@@ -80,7 +88,7 @@ def _recent_service_times(tx: Tx, codes: dict[int, str]) -> dict[str, list[float
     parts = [
         select(TicketRow.service_id, TicketRow.service_s)
         .where(TicketRow.service_id == sid, TicketRow.status == W.DONE.value, TicketRow.service_s.is_not(None))
-        .order_by(TicketRow.id.desc()).limit(RECENT_SERVICE_SAMPLE).subquery().select()
+        .order_by(TicketRow.id.desc()).limit(FORECAST_SAMPLE).subquery().select()
         for sid in sorted(codes)
     ]
     samples: dict[str, list[float]] = defaultdict(list)
