@@ -1,9 +1,9 @@
 """The hall as the forecast sees it (common.planning.forecast.HallState), read inside the issuing transaction.
 
-``Store.issue_ticket`` calls :func:`forecast_onto` once the new row is flushed: it reads
-the hall (four small reads: the day's open tickets, the counters with their services, the
-recent service times, the last hour's arrivals), runs the forecast, and writes its
-quantiles and method onto the row, which is then inserted once with the rest.
+``Store.issue_ticket`` calls :func:`forecast_onto` once the new row is flushed. It reads the
+hall in three statements (the counters with their services; the day's open tickets with the
+last hour's arrivals; the recent service times, one index walk per service), runs the
+forecast, and writes its quantiles and method onto the row, which goes out with the rest.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import or_, select, union_all
 
 from common.core.model import CounterState, Ordering, TicketStatus
 from common.planning.forecast import (
@@ -51,20 +51,26 @@ def hall_state(tx: Tx, row: TicketRow) -> HallState:
         codes[sid] = code
     numbers = {cid: d["number"] for cid, d in counters.items()}
 
+    # One read for the queue, the counters' tickets and the last hour's arrivals.
+    since = now - timedelta(seconds=RATE_WINDOW_S)
     waiting: list[Waiting] = []
     current: dict[int, tuple[str, float]] = {}
-    for tid, sid, code, status, priority, queued, target, at, called, started in tx.session.execute(
+    arrived: list[tuple[str, bool, datetime]] = []
+    for tid, sid, code, status, priority, queued, issued, seq, target, at, called, started in tx.session.execute(
             select(TicketRow.id, TicketRow.service_id, ServiceRow.code, TicketRow.status, TicketRow.priority,
-                   TicketRow.queued_at, TicketRow.target_counter_id, TicketRow.counter_id,
-                   TicketRow.last_called_at, TicketRow.started_at)
+                   TicketRow.queued_at, TicketRow.issued_at, TicketRow.transfer_seq, TicketRow.target_counter_id,
+                   TicketRow.counter_id, TicketRow.last_called_at, TicketRow.started_at)
             .join(ServiceRow, ServiceRow.id == TicketRow.service_id)
             .where(TicketRow.service_day == tx.day,
-                   TicketRow.status.in_((W.WAITING.value, W.CALLED.value, W.SERVING.value)))):
+                   or_(TicketRow.status.in_((W.WAITING.value, W.CALLED.value, W.SERVING.value)),
+                       TicketRow.issued_at >= since))):
         codes[sid] = code
+        if seq == 0 and since <= issued <= now:
+            arrived.append((code, bool(priority), issued))
         if status == W.WAITING.value:
             waiting.append(Waiting(tid, code, bool(priority), queued,
                                    numbers.get(target) if target is not None else None))
-        elif at is not None:
+        elif status in (W.CALLED.value, W.SERVING.value) and at is not None:
             began = started or called or now
             current[at] = (code, max(0.0, (now - began).total_seconds()))
 
@@ -74,7 +80,7 @@ def hall_state(tx: Tx, row: TicketRow) -> HallState:
         for cid, d in counters.items())
     ticket = next(w for w in waiting if w.id == row.id)
     return HallState(now, ticket, tuple(waiting), desks, _recent_service_times(tx, codes),
-                     _arrivals(tx, codes, now), tx.default_service_s)
+                     _arrivals(arrived, now), tx.default_service_s)
 
 
 def _seconds(now: datetime, since: datetime | None) -> float:
@@ -97,23 +103,17 @@ def _recent_service_times(tx: Tx, codes: dict[int, str]) -> dict[str, list[float
     return dict(samples)
 
 
-def _arrivals(tx: Tx, codes: dict[int, str], now: datetime) -> tuple[Arrivals, ...]:
+def _arrivals(arrived: list[tuple[str, bool, datetime]], now: datetime) -> tuple[Arrivals, ...]:
     """New tickets per service over the last hour (or since the first of them), with their priority share."""
-    since = now - timedelta(seconds=RATE_WINDOW_S)
-    rows = tx.session.execute(
-        select(TicketRow.service_id, TicketRow.priority, func.count(), func.min(TicketRow.issued_at))
-        .where(TicketRow.issued_at >= since, TicketRow.issued_at <= now, TicketRow.transfer_seq == 0)
-        .group_by(TicketRow.service_id, TicketRow.priority)).all()
-    if not rows:
+    if not arrived:
         return ()
-    first = min(r[3] for r in rows)
+    first = min(issued for _, _, issued in arrived)
     window = min(RATE_WINDOW_S, max(MIN_RATE_WINDOW_S, (now - first).total_seconds()))
-    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for sid, priority, n, _ in rows:
-        counts[sid][1 if priority else 0] += n
-    return tuple(
-        Arrivals(codes.get(sid, str(sid)), (plain + urgent) * 3600.0 / window, urgent / (plain + urgent))
-        for sid, (plain, urgent) in counts.items())
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for code, priority, _ in arrived:
+        counts[code][1 if priority else 0] += 1
+    return tuple(Arrivals(code, (plain + urgent) * 3600.0 / window, urgent / (plain + urgent))
+                 for code, (plain, urgent) in counts.items())
 
 
 def forecast_onto(tx: Tx, row: TicketRow) -> Forecast:
