@@ -122,7 +122,9 @@ def forecast_onto(tx: Tx, row: TicketRow) -> Forecast:
     When the forecast falls back, the formula's estimate already on the row stays printed.
     Seeded by the ticket's id, so the same hall gives the same figure.
     """
-    result = forecast(hall_state(tx, row), seed=row.id)
+    with tx.session.no_autoflush:  # the row's pending estimate need not go out before these reads: one UPDATE later
+        state = hall_state(tx, row)
+    result = forecast(state, seed=row.id)
     row.estimate_method = result.method.value
     row.forecast_p10_s, row.forecast_p50_s, row.forecast_p90_s = result.p10_s, result.p50_s, result.p90_s
     if result.method is Method.FORECAST:

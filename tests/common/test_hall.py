@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import event
 
 from common.config import AppConfig
 from common.core.clock import ManualClock
@@ -122,3 +123,26 @@ def test_the_kiosk_role_may_write_the_forecast(office_pg: Office, clock: ManualC
     assert method == Method.FORECAST.value and p50 == printed == ticket.estimated_wait_seconds
     for st in (counter, kiosk, owner):
         st.db.engine.dispose()
+
+
+def test_the_forecast_reads_the_hall_in_three_statements(hall: Store, clock: ManualClock) -> None:
+    hall.sign_in(1, "lan")
+    hall.sign_in(2, "hoa")
+    for _ in range(4):
+        hall.issue_ticket("TP")
+    hall.call_next(1, "lan")
+    plain = Store(hall.db, hall.clock, hall.tz)
+    statements: list[str] = []
+
+    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    event.listen(hall.db.engine, "before_cursor_execute", count)
+    try:
+        plain.issue_ticket("TP")
+        without = len(statements)
+        statements.clear()
+        hall.issue_ticket("TP")
+    finally:
+        event.remove(hall.db.engine, "before_cursor_execute", count)
+    assert len(statements) - without == 3, [" ".join(s.split())[:60] for s in statements]
