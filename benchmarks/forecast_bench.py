@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/forecast_bench.py                 # both offices, 30 and 20 days
     .venv/bin/python benchmarks/forecast_bench.py --days 3 --mixed-days 3   # a smoke run (~1 min)
+    .venv/bin/python benchmarks/forecast_bench.py --days 0 --mixed-days 0 --store 200   # issue_ticket's cost
 
 A small event simulation of the hall, of its own (store-free, seconds per simulated month):
 Poisson arrivals, exponential services, clerks who call the moment they are free through
@@ -289,18 +290,66 @@ def report(office: Office, days: int, seed: int, budget_s: float) -> list[Record
     return records
 
 
+def store_cost(tickets: int) -> None:
+    """Wall time of Store.issue_ticket with and without the forecast, on a SQLite file (the example office)."""
+    import tempfile
+    from pathlib import Path
+    from zoneinfo import ZoneInfo
+
+    from common.config import load_config
+    from common.core.clock import ManualClock
+    from common.store import Store
+    from common.store.db import connect
+
+    tz = ZoneInfo("Asia/Ho_Chi_Minh")
+    config = load_config(Path(__file__).resolve().parents[1] / "assets" / "office.example.toml")
+    rng = random.Random(1)
+    with tempfile.TemporaryDirectory() as scratch:
+        clock = ManualClock(datetime(2026, 11, 25, 8, 0, tzinfo=tz))
+        plain = Store(connect(f"sqlite:///{scratch}/bench.sqlite3"), clock, tz)
+        plain.load_office(config.office)
+        hall = Store(plain.db, clock, tz, hall_forecast=True)
+        for counter, clerk in ((1, "lan"), (2, "hoa")):
+            plain.sign_in(counter, clerk)
+        timings: dict[bool, list[float]] = {False: [], True: []}
+        for i in range(tickets):
+            store = hall if i % 2 else plain
+            started = time.perf_counter()
+            store.issue_ticket(rng.choice(("TP", "TP", "CT")), check_hours=False)
+            timings[store is hall].append(time.perf_counter() - started)
+            clock.advance(rng.expovariate(1 / 20))
+            if i % 3 == 0:  # the counters keep up with two thirds: the queue grows through the run
+                for counter, clerk in ((1, "lan"), (2, "hoa")):
+                    if plain.call_next(counter, clerk) is not None:
+                        plain.start_service(counter, clerk)
+                        clock.advance(rng.expovariate(1 / 30))
+                        plain.finish_service(counter, clerk)
+        plain.db.engine.dispose()
+    print(f"\nStore.issue_ticket on SQLite, {tickets} tickets (queue growing to ~{tickets // 3}):")
+    for on, values in timings.items():
+        values.sort()
+        p99 = values[min(len(values) - 1, int(0.99 * len(values)))]
+        print(f"  forecast {'on ' if on else 'off'}: p50 {statistics.median(values) * 1000:.1f} ms, "
+              f"p99 {p99 * 1000:.1f} ms (wall)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--days", type=int, default=30, help="days of the M/M/c office (issue 17: 30)")
     parser.add_argument("--mixed-days", type=int, default=20, help="days of the mixed office")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--budget-ms", type=float, default=30.0, help="the forecast's CPU budget per ticket")
+    parser.add_argument("--store", type=int, default=0, metavar="N", help="also time N issue_ticket calls")
     args = parser.parse_args()
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} CPUs)")
     records: list[Record] = []
     for office, days in ((MMC, args.days), (MIXED, args.mixed_days)):
         if days > 0:
             records += report(office, days, args.seed, args.budget_ms / 1000)
+    if args.store:
+        store_cost(args.store)
+    if not records:
+        return
     cpu = sorted(r.cpu_s for r in records)
     fell_back = sum(r.method is Method.FORMULA for r in records) / len(records)
     p99 = cpu[min(len(cpu) - 1, int(0.99 * len(cpu)))]
