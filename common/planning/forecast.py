@@ -35,7 +35,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from common.core.estimate import RECENT_SERVICE_SAMPLE, TRUSTED_SAMPLE, blended_service_s, wait_seconds
-from common.core.rules import CounterState, Ordering, call_key, next_to_call, serves
+from common.core.rules import CounterState, Ordering, call_key, call_order, next_to_call, serves
 
 BUDGET_S = 0.030  # the kiosk's CPU budget for the whole forecast (issue 17)
 MAX_RUNS = 400  # enough for the median to within ~3% of the spread; more buys little
@@ -191,12 +191,19 @@ def _overtaking(state: HallState) -> list[tuple[str, bool, float]]:
     return streams
 
 
-def _run(state: HallState, services: dict[str, _Service], streams: list[tuple[str, bool, float]],
-         rng: random.Random, horizon_s: float) -> float:
-    """One run of the hall: seconds until a counter calls the ticket (``horizon_s`` if none does)."""
+def _run(state: HallState, desks: list[Desk], queues: list[list[Waiting]], services: dict[str, _Service],
+         streams: list[tuple[str, bool, float]], rng: random.Random, horizon_s: float) -> float:
+    """One run of the hall: seconds until a counter calls the ticket (``horizon_s`` if none does).
+
+    ``queues[i]`` is ``rules.call_order`` of the waiting tickets for ``desks[i]``, sorted once per
+    forecast. The next call at a desk is then ``next_to_call`` over the first of them not yet
+    taken and the run's arrivals still waiting: the same choice as over the whole queue (the
+    minimum of the same key), in time that does not grow with the queue.
+    """
     target = state.ticket
-    waiting = list(state.waiting)
-    desks = [d for d in state.desks if d.state != CounterState.CLOSED]
+    taken: set[int] = set()
+    heads = [0] * len(desks)
+    arrived: list[Waiting] = []
     free_at: list[float] = []
     for d in desks:
         at = 0.0
@@ -207,7 +214,7 @@ def _run(state: HallState, services: dict[str, _Service], streams: list[tuple[st
         free_at.append(at)
     total_rate = sum(rate for _, _, rate in streams)
     next_arrival = rng.expovariate(total_rate) if total_rate > 0 else math.inf
-    next_id = max(w.id for w in waiting) + 1
+    next_id = first_new = max(w.id for w in state.waiting) + 1
     inf = math.inf
     while True:
         t = min(free_at) if free_at else inf
@@ -221,7 +228,7 @@ def _run(state: HallState, services: dict[str, _Service], streams: list[tuple[st
                     break
             new = Waiting(next_id, stream[0], stream[1], state.now + timedelta(seconds=next_arrival))
             next_id += 1
-            waiting.append(new)
+            arrived.append(new)
             for i, d in enumerate(desks):  # an idle counter that serves it calls at once
                 if free_at[i] == inf and serves(d, new):
                     free_at[i] = next_arrival
@@ -230,13 +237,21 @@ def _run(state: HallState, services: dict[str, _Service], streams: list[tuple[st
         if t >= horizon_s:
             return horizon_s
         i = free_at.index(t)
-        chosen = next_to_call(desks[i], waiting)  # the ordering code call_next itself follows
+        queue, head = queues[i], heads[i]
+        while head < len(queue) and queue[head].id in taken:
+            head += 1
+        heads[i] = head
+        candidates = [queue[head], *arrived] if head < len(queue) else arrived
+        chosen = next_to_call(desks[i], candidates)  # the ordering code call_next itself follows
         if chosen is None:
             free_at[i] = inf  # idle until an arrival it serves
         elif chosen is target:
             return t
         else:
-            waiting.remove(chosen)
+            if chosen.id >= first_new:
+                arrived.remove(chosen)
+            else:
+                taken.add(chosen.id)
             free_at[i] = t + services[chosen.service].draw(rng)
 
 
@@ -262,11 +277,13 @@ def forecast(state: HallState, *, seed: int = 0, budget_s: float = BUDGET_S, max
     rng = random.Random(seed)
     services = _prepare(state)
     streams = _overtaking(state)
+    desks = [d for d in state.desks if d.state != CounterState.CLOSED]
+    queues = [call_order(d, state.waiting) for d in desks]
     waits: list[float] = []
     while len(waits) < max_runs:
         if len(waits) % 8 == 0 and cpu_clock() - started >= budget_s:
             break
-        waits.append(_run(state, services, streams, rng, horizon_s))
+        waits.append(_run(state, desks, queues, services, streams, rng, horizon_s))
     spent = cpu_clock() - started
     if len(waits) < min_runs:
         return Forecast(formula_s(state), Method.FORMULA, runs=len(waits), cpu_s=spent)
