@@ -169,3 +169,59 @@ def test_arrivals_that_busy_a_counter_elsewhere_count_too() -> None:
     busy = forecast(hall(30.0), seed=5, budget_s=60, max_runs=1500)
     assert quiet.p50_s is not None and busy.p50_s is not None
     assert busy.p50_s > 1.3 * quiet.p50_s
+
+
+def whole_queue_run(state: HallState, services: dict[str, fc._Service], streams: list[tuple[str, bool, float]],
+                    rng: random.Random) -> float:
+    """The plain reading of a run: next_to_call over the whole remaining queue at every call (slow, obviously right)."""
+    waiting = list(state.waiting)
+    desks = [d for d in state.desks if d.state != CounterState.CLOSED]
+    free_at = [(max(0.0, state.break_s - d.state_elapsed_s) if d.state != OPEN else 0.0)
+               + (services[d.current_service].remaining(d.current_elapsed_s, rng) if d.current_service else 0.0)
+               for d in desks]
+    total = sum(rate for _, _, rate in streams)
+    arrival = rng.expovariate(total) if total > 0 else math.inf
+    next_id = max(w.id for w in waiting) + 1
+    while True:
+        t = min(free_at)
+        if arrival < t:
+            pick = rng.random() * total
+            for stream in streams:
+                pick -= stream[2]
+                if pick <= 0:
+                    break
+            new = Waiting(next_id, stream[0], stream[1], state.now + timedelta(seconds=arrival))
+            next_id += 1
+            waiting.append(new)
+            for i, d in enumerate(desks):
+                if free_at[i] == math.inf and rules.serves(d, new):
+                    free_at[i] = arrival
+            arrival += rng.expovariate(total)
+            continue
+        i = free_at.index(t)
+        chosen = rules.next_to_call(desks[i], waiting)
+        if chosen is None:
+            free_at[i] = math.inf
+        elif chosen is state.ticket:
+            return t
+        else:
+            waiting.remove(chosen)
+            free_at[i] = t + services[chosen.service].draw(rng)
+
+
+def test_sorting_each_counter_s_order_once_calls_exactly_as_the_whole_queue_would() -> None:
+    tickets = [Waiting(i, "ABC"[i % 3], i % 5 == 0, NOW - timedelta(seconds=400 - 10 * i),
+                       2 if i == 7 else None) for i in range(1, 30)]
+    mine = tickets[20]
+    desks = (Desk(1, ("A", "B"), FIFO, OPEN, 0.0, "A", 50.0), Desk(2, ("C", "B"), STRICT, OPEN),
+             Desk(3, ("B", "A", "C"), STRICT, CounterState.BREAK, 900.0), Desk(4, ("A",), FIFO, OPEN, 0.0, "A", 10.0))
+    state = HallState(NOW, mine, tuple(tickets), desks, {c: exponential_samples(seed=ord(c)) for c in "ABC"},
+                      (Arrivals("A", 20, 0.2), Arrivals("B", 10, 0.1), Arrivals("C", 6, 0.3)), MEAN_S)
+    services = fc._prepare(state)
+    streams = fc._overtaking(state)
+    open_desks = [d for d in desks if d.state != CounterState.CLOSED]
+    queues = [rules.call_order(d, state.waiting) for d in open_desks]
+    fast, plain = random.Random(11), random.Random(11)
+    for _ in range(300):
+        assert fc._run(state, open_desks, queues, services, streams, fast, fc.HORIZON_S) == \
+            whole_queue_run(state, services, streams, plain)
