@@ -8,6 +8,7 @@ forecast, and writes its quantiles and method onto the row, which goes out with 
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
@@ -29,6 +30,7 @@ from common.store.orm import CounterRow, CounterServiceRow, ServiceRow, TicketRo
 from common.store.tx import Tx
 
 W = TicketStatus
+log = logging.getLogger(__name__)
 RATE_WINDOW_S = 3600.0  # arrivals over the last hour give the rate ahead...
 MIN_RATE_WINDOW_S = 900.0  # ...or over the time since the first of them, if the hall opened since
 
@@ -124,7 +126,11 @@ def forecast_onto(tx: Tx, row: TicketRow) -> Forecast:
     """
     with tx.session.no_autoflush:  # the row's pending estimate need not go out before these reads: one UPDATE later
         state = hall_state(tx, row)
-    result = forecast(state, seed=row.id)
+    try:
+        result = forecast(state, seed=row.id)
+    except Exception:  # a citizen gets a ticket even if the forecast has a bug: the formula stays printed
+        log.exception("wait forecast failed for ticket %s; the formula's estimate is printed", row.id)
+        result = Forecast(row.estimated_wait_s, Method.FORMULA)
     row.estimate_method = result.method.value
     row.forecast_p10_s, row.forecast_p50_s, row.forecast_p90_s = result.p10_s, result.p50_s, result.p90_s
     if result.method is Method.FORECAST:

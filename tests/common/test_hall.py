@@ -146,3 +146,15 @@ def test_the_forecast_reads_the_hall_in_three_statements(hall: Store, clock: Man
     finally:
         event.remove(hall.db.engine, "before_cursor_execute", count)
     assert len(statements) - without == 3, [" ".join(s.split())[:60] for s in statements]
+
+
+def test_a_failing_forecast_still_issues_the_ticket(hall: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr("common.store.hall.forecast", broken)
+    hall.sign_in(1, "lan")
+    hall.issue_ticket("TP")
+    ticket = hall.issue_ticket("TP").ticket
+    assert columns(hall, ticket.id) == (None, None, None, Method.FORMULA.value, ticket.estimated_wait_seconds)
+    assert ticket.estimated_wait_seconds == 960  # the formula: (1 + 1) × 8 min ÷ 1 open counter
