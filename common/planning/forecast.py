@@ -114,10 +114,9 @@ class Forecast:
 def formula_s(state: HallState) -> int:
     """The simple estimate (common.core.estimate) from the same hall state: the fallback and the baseline."""
     t = state.ticket
-    same = [w for w in state.waiting if w.service == t.service and w.id != t.id]
-    ahead = sum(1 for w in same if w.priority and (not t.priority or w.queued_at < t.queued_at)) if t.priority \
-        else sum(1 for w in same if w.priority or w.queued_at < t.queued_at
-                 or (w.queued_at == t.queued_at and w.id < t.id))
+    # Tx.ahead_of's count: same service; priority tickets first, then by queue time and id.
+    ahead = sum(1 for w in state.waiting if w.service == t.service and w.id != t.id
+                and (w.priority, t.queued_at, t.id) > (t.priority, w.queued_at, w.id))
     recent = list(state.samples.get(t.service, ()))[:RECENT_SERVICE_SAMPLE]  # the formula's own sample
     mean = blended_service_s(recent, state.default_service_s)
     serving = [d for d in state.desks if t.service in d.services]

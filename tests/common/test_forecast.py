@@ -225,3 +225,14 @@ def test_sorting_each_counter_s_order_once_calls_exactly_as_the_whole_queue_woul
     for _ in range(300):
         assert fc._run(state, open_desks, queues, services, streams, fast, fc.HORIZON_S) == \
             whole_queue_run(state, services, streams, plain)
+
+
+def test_the_formula_counts_ahead_as_the_store_does() -> None:
+    # Ordinary A1, A2; priority P3; then the ticket. As Tx.ahead_of: an ordinary ticket has all three
+    # ahead, a priority one only the earlier priority ticket. One closed counter: nothing to run, so the formula.
+    early = [Waiting(1, "A", False, NOW), Waiting(2, "A", False, NOW), Waiting(3, "A", True, NOW)]
+    desks = (Desk(1, ("A",), FIFO, CounterState.CLOSED),)
+    for priority, ahead in ((False, 3), (True, 1)):
+        mine = Waiting(4, "A", priority, NOW + timedelta(seconds=1))
+        state = HallState(NOW, mine, (*early, mine), desks, {}, default_service_s=100)
+        assert forecast(state).printed_s == (ahead + 1) * 100
