@@ -55,7 +55,8 @@ GRANT EXECUTE ON FUNCTION motcua_password_salt(text), motcua_check_password(text
 -- The kiosk: a new ticket, its number, its estimate and whether it printed. Nothing else.
 GRANT INSERT ON tickets, events TO motcua_kiosk;
 GRANT INSERT, UPDATE ON daily_numbers TO motcua_kiosk;
-GRANT UPDATE (visit_id, people_ahead, estimated_wait_s, print_status) ON tickets TO motcua_kiosk;
+GRANT UPDATE (visit_id, people_ahead, estimated_wait_s, print_status,
+              forecast_p10_s, forecast_p50_s, forecast_p90_s, estimate_method) ON tickets TO motcua_kiosk;
 GRANT USAGE ON SEQUENCE tickets_id_seq, events_id_seq TO motcua_kiosk;
 
 -- The counter: calls, service, transfers, counter states; new rows in the log; sign-ins.

@@ -29,6 +29,7 @@ def store_for(config: AppConfig, db_url: str | None = None, clock: Clock | None 
         config.tz,
         default_service_minutes=config.settings.office.default_service_minutes,
         call_starts_service=config.settings.office.call_starts_service,
+        hall_forecast=True,
     )
 
 

@@ -190,7 +190,8 @@ def issue_read(dialect: str, priority: bool) -> Any:
 
 ISSUE_COLUMNS = ("service_id", "number_service_id", "service_day", "number", "transfer_seq", "code", "token",
                  "status", "priority", "priority_category", "issued_at", "queued_at", "local_hour", "print_status",
-                 "people_ahead", "estimated_wait_s", "recall_count")
+                 "people_ahead", "estimated_wait_s", "recall_count", "estimate_method", "forecast_p10_s",
+                 "forecast_p50_s", "forecast_p90_s", "naive_wait_s")
 ISSUE_EVENT_COLUMNS = ["at", "kind", "ticket_id", "to_status", "detail"]
 
 

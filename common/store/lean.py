@@ -14,7 +14,9 @@ from common.core.errors import DomainError, NotFound
 from common.core.estimate import blended_from_sum, wait_seconds
 from common.core.model import Issued, PrintStatus, Ticket
 from common.core.rules import Action
+from common.planning.forecast import Waiting
 from common.store import hotpath
+from common.store.hall import NEW_TICKET_ID, forecast_columns
 from common.store.hotpath import T, W
 from common.store.tx import Tx, seconds_between
 
@@ -59,8 +61,12 @@ def issue(store: Store, tx: Tx, service: str, priority_category: str | None, pri
         "status": W.WAITING.value, "priority": priority, "priority_category": priority_category,
         "issued_at": tx.now, "queued_at": tx.now, "local_hour": local.hour, "print_status": print_status.value,
         "people_ahead": ahead, "estimated_wait_s": wait_seconds(ahead, mean_service, n_open, n_serving, bool(free)),
-        "recall_count": 0,
+        "recall_count": 0, "estimate_method": None, "forecast_p10_s": None, "forecast_p50_s": None,
+        "forecast_p90_s": None, "naive_wait_s": None,
     }
+    if store.hall_forecast:  # issue 17: the hall run forward; its median printed, the formula kept as naive
+        me = Waiting(NEW_TICKET_ID, service, priority, tx.now)
+        values.update(forecast_columns(tx, me, values["estimated_wait_s"], seed=info.id * 100_000 + number))
     detail = json.dumps({"priority": priority_category}, ensure_ascii=False) if priority_category else None
     params = {f"v_{k}": values[k] for k in hotpath.ISSUE_COLUMNS}
     params.update(now=tx.now, detail=detail)

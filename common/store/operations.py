@@ -91,6 +91,7 @@ class Store:
         *,
         default_service_minutes: float = DEFAULTS.office.default_service_minutes,
         call_starts_service: bool = False,
+        hall_forecast: bool = False,
     ) -> None:
         self.db = db
         self.clock = clock or SystemClock()
@@ -98,6 +99,9 @@ class Store:
         self.default_service_s = default_service_minutes * 60
         self.call_starts_service = call_starts_service
         self.catalog = Catalog()  # services, counters, clerks: cached for the life of the store
+        # Print the hall-wide forecast's median (issue 17; ~30 ms CPU per ticket). The apps turn it on
+        # (bootstrap.store_for); simulations through the store keep the formula the engine replays.
+        self.hall_forecast = hall_forecast
 
     # ------------------------------------------------------------------ plumbing
     @contextmanager

@@ -205,6 +205,12 @@ class TicketRow(Base):
     naive_wait_s: Mapped[int | None] = mapped_column(Integer, nullable=True)
     print_status: Mapped[str] = mapped_column(String(16), default="not_printed")
     recall_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The hall-wide forecast at issue time (migration 0007, common/planning/forecast.py): its quantiles,
+    # and which rule gave the printed estimate ('forecast' = its median, 'formula'), for the accuracy audit.
+    forecast_p10_s: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    forecast_p50_s: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    forecast_p90_s: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    estimate_method: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
 
 class EventRow(Base):

@@ -2,7 +2,7 @@
 can compare them; a partial index of the rows of transferred visits, the only ones the report groups per visit
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0007
 Create Date: 2026-12-03 04:00:00
 
 ``tickets.naive_wait_s`` holds "(people ahead + 1) × recent mean service ÷ open counters" at issue time.
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0008'
-down_revision: str | None = '0005'
+down_revision: str | None = '0007'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

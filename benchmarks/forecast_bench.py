@@ -1,0 +1,363 @@
+"""How good is the printed wait? The hall-wide forecast against the best estimator and the naive formula (issue 17).
+
+    .venv/bin/python benchmarks/forecast_bench.py                 # both offices, 30 and 20 days
+    .venv/bin/python benchmarks/forecast_bench.py --days 3 --mixed-days 3   # a smoke run (~1 min)
+    .venv/bin/python benchmarks/forecast_bench.py --days 0 --mixed-days 0 --store 200   # issue_ticket's cost
+
+A small event simulation of the hall, of its own (store-free, seconds per simulated month):
+Poisson arrivals, exponential services, clerks who call the moment they are free through
+``common.core.rules.next_to_call``. At every arrival it builds the HallState the store would
+build (the queue, counters with their current ticket and break, the last 300 service times
+per service (the formula reads the latest 100 of them), the last hour's arrivals and priority share) and records:
+
+- ``forecast``: the printed estimate, common.planning.forecast (its median; the formula when it
+  falls back), under its real 30 ms CPU budget;
+- ``naive``: (people ahead + 1) × recent mean service ÷ open counters (common.core.estimate);
+- ``oracle`` (M/M/c office only): the best estimator given the number in the system. With c
+  busy counters and q waiting ahead, the wait is Erlang(q + 1, c·μ) exactly (memoryless
+  services, first come first served), and its median minimises the absolute error; with a
+  free counter it is 0.
+
+and then the real wait. It prints MAE ÷ mean wait for each, the ratio to the oracle, the
+improvement on the naive formula, the share of citizens who waited 5+ minutes longer than
+printed, and the forecast's CPU time per ticket (p50, p99) with how often it fell back.
+"""
+
+from __future__ import annotations
+
+import argparse
+import heapq
+import math
+import os
+import random
+import statistics
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from common.core.rules import CounterState, Ordering, next_to_call
+from common.planning.forecast import (
+    FORECAST_SAMPLE,
+    Arrivals,
+    Desk,
+    HallState,
+    Method,
+    Waiting,
+    forecast,
+    formula_s,
+)
+
+DAY_S = 8 * 3600.0  # arrivals for eight hours; the counters then serve whoever is still waiting
+BASE = datetime(2026, 11, 2, 0, 30, tzinfo=UTC)  # 07:30 in Hà Nội
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    code: str
+    per_hour: float
+    mean_s: float
+
+
+@dataclass(frozen=True)
+class CounterSpec:
+    number: int
+    services: tuple[str, ...]
+    ordering: Ordering = Ordering.OLDEST_FIRST
+    breaks: tuple[tuple[float, float], ...] = ()  # (start, length) in seconds after opening
+
+
+@dataclass(frozen=True)
+class Office:
+    name: str
+    services: tuple[ServiceSpec, ...]
+    counters: tuple[CounterSpec, ...]
+    priority_share: float = 0.0
+    default_service_s: float = 480.0
+
+
+@dataclass
+class _Desk:
+    spec: CounterSpec
+    state: CounterState = CounterState.OPEN
+    since: float = 0.0
+    current: str | None = None
+    started: float = 0.0
+    pending_break: float | None = None  # a break due while serving starts when the service ends
+
+    @property
+    def number(self) -> int:
+        return self.spec.number
+
+    @property
+    def services(self) -> tuple[str, ...]:
+        return self.spec.services
+
+    @property
+    def ordering(self) -> Ordering:
+        return self.spec.ordering
+
+
+@dataclass
+class Record:
+    actual: float
+    forecast: int
+    naive: int
+    oracle: float | None
+    method: Method
+    cpu_s: float
+    band: tuple[int, int] | None  # the forecast's p10..p90
+
+
+@dataclass
+class Hall:
+    office: Office
+    rng: random.Random
+    budget_s: float
+    samples: dict[str, deque[float]] = field(default_factory=dict)
+    recent: deque[tuple[float, str, bool]] = field(default_factory=deque)  # arrivals: (absolute s, service, priority)
+    records: list[Record] = field(default_factory=list)
+    next_id: int = 1
+
+    def run_day(self, day: int) -> None:
+        office, rng = self.office, self.rng
+        start = day * 86400.0
+        desks = [_Desk(c, since=start) for c in office.counters]
+        waiting: list[Waiting] = []
+        pending: dict[int, tuple[float, int, int, float | None, Method, float, tuple[int, int] | None]] = {}
+        events: list[tuple[float, int, str, int]] = []
+        seq = 0
+
+        def push(at: float, kind: str, ref: int) -> None:
+            nonlocal seq
+            seq += 1
+            heapq.heappush(events, (at, seq, kind, ref))
+
+        for s_index, svc in enumerate(office.services):
+            t = start + rng.expovariate(svc.per_hour / 3600)
+            while t < start + DAY_S:
+                push(t, "arrive", s_index)
+                t += rng.expovariate(svc.per_hour / 3600)
+        for i, c in enumerate(office.counters):
+            for at, _length in c.breaks:
+                push(start + at, "break", i)
+
+        def call(i: int, now: float) -> None:
+            desk = desks[i]
+            if desk.state is not CounterState.OPEN or desk.current is not None:
+                return
+            chosen = next_to_call(desk, waiting)
+            if chosen is None:
+                return
+            waiting.remove(chosen)
+            issued, printed, naive, oracle, method, cpu, band = pending.pop(chosen.id)
+            self.records.append(Record(now - issued, printed, naive, oracle, method, cpu, band))
+            desk.current, desk.started = chosen.service, now
+            mean = next(s.mean_s for s in office.services if s.code == chosen.service)
+            push(now + rng.expovariate(1 / mean), "finish", i)
+
+        while events:
+            now, _, kind, ref = heapq.heappop(events)
+            if kind == "arrive":
+                svc = office.services[ref]
+                priority = rng.random() < office.priority_share
+                ticket = Waiting(self.next_id, svc.code, priority, BASE + timedelta(seconds=now))
+                self.next_id += 1
+                waiting.append(ticket)
+                self.recent.append((now, svc.code, priority))
+                state = self.state(now, ticket, waiting, desks)
+                result = forecast(state, seed=ticket.id, budget_s=self.budget_s)
+                band = (result.p10_s, result.p90_s) if result.p10_s is not None and result.p90_s is not None \
+                    else None
+                pending[ticket.id] = (now, result.printed_s, formula_s(state), self.oracle(state), result.method,
+                                      result.cpu_s, band)
+                for i, desk in enumerate(desks):
+                    if svc.code in desk.services:
+                        call(i, now)
+            elif kind == "finish":
+                desk = desks[ref]
+                assert desk.current is not None
+                self.samples.setdefault(desk.current, deque(maxlen=FORECAST_SAMPLE)).append(now - desk.started)
+                desk.current = None
+                if desk.pending_break is not None:
+                    desk.state, desk.since = CounterState.BREAK, now
+                    push(now + desk.pending_break, "back", ref)
+                    desk.pending_break = None
+                else:
+                    call(ref, now)
+            elif kind == "break":
+                desk = desks[ref]
+                length = next(length for at, length in desk.spec.breaks if start + at == now)
+                if desk.current is not None:
+                    desk.pending_break = length
+                else:
+                    desk.state, desk.since = CounterState.BREAK, now
+                    push(now + length, "back", ref)
+            elif kind == "back":
+                desks[ref].state, desks[ref].since = CounterState.OPEN, now
+                call(ref, now)
+        assert not waiting and not pending
+
+    def state(self, now: float, ticket: Waiting, waiting: list[Waiting], desks: list[_Desk]) -> HallState:
+        while self.recent and self.recent[0][0] < now - 3600:
+            self.recent.popleft()
+        window = min(3600.0, max(900.0, now - self.recent[0][0]))
+        counts: dict[str, list[int]] = {}
+        for _, code, priority in self.recent:
+            counts.setdefault(code, [0, 0])[priority] += 1
+        arrivals = tuple(Arrivals(code, (a + b) * 3600 / window, b / (a + b)) for code, (a, b) in counts.items())
+        hall_desks = tuple(
+            Desk(d.number, d.services, d.ordering, d.state, now - d.since, d.current,
+                 now - d.started if d.current else 0.0)
+            for d in desks)
+        samples = {code: list(reversed(times)) for code, times in self.samples.items()}  # newest first
+        return HallState(BASE + timedelta(seconds=now), ticket, tuple(waiting), hall_desks, samples, arrivals,
+                         self.office.default_service_s)
+
+    def oracle(self, state: HallState) -> float | None:
+        """The median wait given the number in system, for a one-service office of identical counters."""
+        if len(self.office.services) != 1:
+            return None
+        c = len(state.desks)
+        if any(d.current_service is None for d in state.desks):
+            return 0.0
+        ahead = len(state.waiting) - 1
+        return erlang_median(ahead + 1, c / self.office.services[0].mean_s)
+
+
+_MEDIANS: dict[tuple[int, float], float] = {}
+
+
+def erlang_median(k: int, rate: float) -> float:
+    key = (k, rate)
+    if key not in _MEDIANS:
+        def cdf(x: float) -> float:
+            term, total = 1.0, 1.0
+            for i in range(1, k):
+                term *= rate * x / i
+                total += term
+            return 1 - math.exp(-rate * x) * total
+        lo, hi = 0.0, 50 * k / rate
+        for _ in range(80):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if cdf(mid) < 0.5 else (lo, mid)
+        _MEDIANS[key] = lo
+    return _MEDIANS[key]
+
+
+MMC = Office("M/M/c: 3 counters, 36 arrivals/h, 4-min exponential service",
+             (ServiceSpec("A", 36, 240),),
+             tuple(CounterSpec(n, ("A",)) for n in (1, 2, 3)), default_service_s=240)
+MIXED = Office(
+    "mixed: 3 services, 5 counters (oldest_first and strict), 15% priority, two 30-min breaks",
+    (ServiceSpec("A", 18, 300), ServiceSpec("B", 10, 480), ServiceSpec("C", 5, 720)),
+    (CounterSpec(1, ("A", "B")),
+     CounterSpec(2, ("A",), breaks=((2.5 * 3600, 1800),)),
+     CounterSpec(3, ("B", "A"), Ordering.STRICT),
+     CounterSpec(4, ("C", "B"), Ordering.STRICT, breaks=((6 * 3600, 1800),)),
+     CounterSpec(5, ("A", "B", "C"))),
+    priority_share=0.15, default_service_s=480)
+
+
+def mae(records: list[Record], pick: str) -> float:
+    return statistics.fmean(abs(getattr(r, pick) - r.actual) for r in records)
+
+
+def report(office: Office, days: int, seed: int, budget_s: float) -> list[Record]:
+    hall = Hall(office, random.Random(seed), budget_s)
+    started = time.perf_counter()
+    for day in range(days):
+        hall.run_day(day)
+    records = hall.records
+    mean_wait = statistics.fmean(r.actual for r in records)
+    print(f"\n{office.name}: {days} days, {len(records)} tickets, mean wait {mean_wait:.0f} s "
+          f"({time.perf_counter() - started:.0f} s wall)")
+    figures = {"forecast": mae(records, "forecast"), "naive": mae(records, "naive")}
+    if records[0].oracle is not None:
+        figures["oracle"] = mae(records, "oracle")
+    for name, value in figures.items():
+        print(f"  MAE ÷ mean wait, {name:8}: {value / mean_wait:.3f}")
+    if "oracle" in figures:
+        print(f"  forecast ÷ best estimator: {figures['forecast'] / figures['oracle']:.3f}×  (target ≤ 1.03×)")
+    print(f"  forecast's MAE vs the naive formula: {1 - figures['forecast'] / figures['naive']:+.1%} lower "
+          f"(target ≥ 20% on the mixed office)")
+    late = sum(r.actual - r.forecast > 300 for r in records) / len(records)
+    late_naive = sum(r.actual - r.naive > 300 for r in records) / len(records)
+    print(f"  waited 5+ min longer than printed: forecast {late:.1%}, naive {late_naive:.1%}")
+    banded = [r for r in records if r.band is not None]
+    inside = sum(r.band[0] <= r.actual <= r.band[1] for r in banded if r.band) / max(1, len(banded))
+    print(f"  real wait within the stored p10–p90 band: {inside:.1%} (80% if calibrated; ties at 0 count inside)")
+    return records
+
+
+def store_cost(tickets: int) -> None:
+    """Wall time of Store.issue_ticket with and without the forecast, on a SQLite file (the example office)."""
+    import tempfile
+    from pathlib import Path
+    from zoneinfo import ZoneInfo
+
+    from common.config import load_config
+    from common.core.clock import ManualClock
+    from common.store import Store
+    from common.store.db import connect
+
+    tz = ZoneInfo("Asia/Ho_Chi_Minh")
+    config = load_config(Path(__file__).resolve().parents[1] / "assets" / "office.example.toml")
+    rng = random.Random(1)
+    with tempfile.TemporaryDirectory() as scratch:
+        clock = ManualClock(datetime(2026, 11, 25, 8, 0, tzinfo=tz))
+        plain = Store(connect(f"sqlite:///{scratch}/bench.sqlite3"), clock, tz)
+        plain.load_office(config.office)
+        hall = Store(plain.db, clock, tz, hall_forecast=True)
+        for counter, clerk in ((1, "lan"), (2, "hoa")):
+            plain.sign_in(counter, clerk)
+        timings: dict[bool, list[float]] = {False: [], True: []}
+        for i in range(tickets):
+            store = hall if i % 2 else plain
+            started = time.perf_counter()
+            store.issue_ticket(rng.choice(("TP", "TP", "CT")), check_hours=False)
+            timings[store is hall].append(time.perf_counter() - started)
+            clock.advance(rng.expovariate(1 / 20))
+            if i % 3 == 0:  # the counters keep up with two thirds: the queue grows through the run
+                for counter, clerk in ((1, "lan"), (2, "hoa")):
+                    if plain.call_next(counter, clerk) is not None:
+                        plain.start_service(counter, clerk)
+                        clock.advance(rng.expovariate(1 / 30))
+                        plain.finish_service(counter, clerk)
+        plain.db.engine.dispose()
+    print(f"\nStore.issue_ticket on SQLite, {tickets} tickets (queue growing to ~{tickets // 3}):")
+    for on, values in timings.items():
+        values.sort()
+        p99 = values[min(len(values) - 1, int(0.99 * len(values)))]
+        print(f"  forecast {'on ' if on else 'off'}: p50 {statistics.median(values) * 1000:.1f} ms, "
+              f"p99 {p99 * 1000:.1f} ms (wall)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--days", type=int, default=30, help="days of the M/M/c office (issue 17: 30)")
+    parser.add_argument("--mixed-days", type=int, default=20, help="days of the mixed office")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--budget-ms", type=float, default=30.0, help="the forecast's CPU budget per ticket")
+    parser.add_argument("--store", type=int, default=0, metavar="N", help="also time N issue_ticket calls")
+    args = parser.parse_args()
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} CPUs)")
+    records: list[Record] = []
+    for office, days in ((MMC, args.days), (MIXED, args.mixed_days)):
+        if days > 0:
+            records += report(office, days, args.seed, args.budget_ms / 1000)
+    if args.store:
+        store_cost(args.store)
+    if not records:
+        return
+    cpu = sorted(r.cpu_s for r in records)
+    fell_back = sum(r.method is Method.FORMULA for r in records) / len(records)
+    p99 = cpu[min(len(cpu) - 1, int(0.99 * len(cpu)))]
+    print(f"\nforecast CPU per ticket (thread time), {len(cpu)} tickets: p50 {statistics.median(cpu) * 1000:.1f} ms, "
+          f"p99 {p99 * 1000:.1f} ms, max {cpu[-1] * 1000:.1f} ms (budget {args.budget_ms:.0f} ms); "
+          f"formula printed for {fell_back:.1%} (no counter to run, or budget spent)")
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main()
