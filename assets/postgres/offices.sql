@@ -38,8 +38,9 @@ GRANT SELECT (id, office_id, username, full_name, role, active) ON clerks TO mot
 -- An office's own administrator (`setup load`, `clerk add` for one office, run by the owner
 -- with [database] role = motcua_office_admin_oN): its set-up, in its office only.
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO motcua_office_admin;
-GRANT INSERT, UPDATE, DELETE ON services, counters, counter_services, clerks, office_settings
+GRANT INSERT, UPDATE, DELETE ON services, counters, counter_services, clerks, office_settings, sign_in_throttle
   TO motcua_office_admin;
+GRANT INSERT ON events TO motcua_office_admin;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO motcua_office_admin;
 
 DO $$
