@@ -34,6 +34,7 @@ COMMAND_MODULES = (
     "common.cli.print_test",
     "common.cli.announce_test",
     "common.cli.doctor",
+    "common.cli.province",
 )
 
 
