@@ -135,6 +135,7 @@ def downgrade() -> None:
             op.execute(f'DROP POLICY IF EXISTS office_only ON {table}')
             op.execute(f'DROP POLICY IF EXISTS office_rows ON {table}')
             op.execute(f'DROP POLICY IF EXISTS office_admin ON {table}')
+            op.execute(f'DROP POLICY IF EXISTS province_reads ON {table}')
         op.execute(f'ALTER TABLE {table} DROP COLUMN office_id')
     if pg:
         op.execute(OLD_PASSWORD_HASH)
