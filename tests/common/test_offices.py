@@ -211,3 +211,22 @@ def test_office_2_admin_cannot_load_into_office_1(province: Province, clock: Man
                                     "number_max, hours, weekdays, target_minutes, active, position) VALUES "
                                     "(1, 'X', 'X', 'x', 'x', 1, 9, '00:00-24:00', '1234567', 30, true, 0)"))
     admin.db.engine.dispose()
+
+
+def test_the_province_view_lists_every_office_and_an_office_only_itself(province: Province,
+                                                                        clock: ManualClock) -> None:
+    from common.store.reads.province import province_view
+
+    for role, n in ((province.groups["kiosk"], 3), (province.office2["kiosk"], 1)):
+        store = as_role(province, role, clock)
+        for _ in range(n):
+            store.issue_ticket("TP")
+        store.db.engine.dispose()
+    whole = as_role(province, province.groups["province"], clock)
+    view = province_view(whole, whole.today, whole.today)
+    assert {(o.code, o.level, o.tickets) for o in view.offices} == {("office1", "province", 3),
+                                                                    ("xa-an-binh", "commune", 1)}
+    whole.db.engine.dispose()
+    own = as_role(province, province.office2["supervisor"], clock)
+    assert [(o.code, o.tickets) for o in province_view(own, own.today, own.today).offices] == [("xa-an-binh", 1)]
+    own.db.engine.dispose()
