@@ -1,0 +1,175 @@
+"""A province on one PostgreSQL: load OFFICES offices × DAYS working days, then time the province view.
+
+    .venv/bin/python benchmarks/province_bench.py --offices 200 --days 250      # the issue's scale (~8 M tickets)
+    .venv/bin/python benchmarks/province_bench.py --offices 5 --days 10         # a smoke run (seconds)
+
+Needs MOTCUA_BENCH_PG_URL or --pg (an owner/superuser URL of a server, e.g.
+postgresql://postgres@127.0.0.1:5432/test); it creates and drops its own database.
+Loading is the fast path: office 1's history comes from the store-free engine through the
+bulk loader (common.store.bulk); every other office is a server-side INSERT … SELECT of it with
+its own ids, services, counters and clerks (one statement per table per office, no client round
+trip per row). Each office is set up through its own administrator role (SET ROLE), as
+`setup load` would be, so the loader also exercises the row-level security of offices.sql.
+
+Targets (issue 18): province month view ≤ 1 s, year view ≤ 3 s, an office's report ≤ 300 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT)]
+
+from common.config import load_config  # noqa: E402
+from common.core.clock import ManualClock  # noqa: E402
+from common.planning.simulate import fill_history  # noqa: E402
+from common.store.db import Database, connect, make_engine, upgrade  # noqa: E402
+from common.store.offices import add_office, apply_office_roles, role_names  # noqa: E402
+from common.store.operations import Store  # noqa: E402
+from common.store.orm import DailyNumberRow, EventRow, RatingRow, TicketRow  # noqa: E402
+from common.store.reads.province import province_view  # noqa: E402
+
+EXAMPLE = ROOT / "assets" / "office.example.toml"
+ASSETS = ROOT / "assets" / "postgres"
+END = date(2026, 11, 30)
+LEVELS = ("district", "commune")
+
+# How each copied column is computed from the template's row t (ids shifted by :off).
+MAPPED = {
+    "id": "t.id + :off", "office_id": ":office", "visit_id": "t.visit_id + :off", "ticket_id": "t.ticket_id + :off",
+    "service_id": "s1.new", "number_service_id": "s2.new", "counter_id": "c1.new", "target_counter_id": "c2.new",
+    "clerk_id": "k.new", "token": "t.token || '-' || :office",
+}
+MAPS = """WITH sm AS (SELECT o.id AS old, n.id AS new FROM services o JOIN services n ON n.code = o.code
+                    WHERE o.office_id = 1 AND n.office_id = :office),
+     cm AS (SELECT o.id AS old, n.id AS new FROM counters o JOIN counters n ON n.number = o.number
+            WHERE o.office_id = 1 AND n.office_id = :office),
+     km AS (SELECT o.id AS old, n.id AS new FROM clerks o JOIN clerks n ON n.username = o.username
+            WHERE o.office_id = 1 AND n.office_id = :office)"""
+JOINS = {
+    "tickets": "JOIN sm s1 ON s1.old = t.service_id JOIN sm s2 ON s2.old = t.number_service_id "
+               "LEFT JOIN cm c1 ON c1.old = t.counter_id LEFT JOIN cm c2 ON c2.old = t.target_counter_id "
+               "LEFT JOIN km k ON k.old = t.clerk_id",
+    "events": "LEFT JOIN cm c1 ON c1.old = t.counter_id LEFT JOIN km k ON k.old = t.clerk_id",
+    "ratings": "JOIN sm s1 ON s1.old = t.service_id LEFT JOIN cm c1 ON c1.old = t.counter_id "
+               "LEFT JOIN km k ON k.old = t.clerk_id",
+    "daily_numbers": "JOIN sm s1 ON s1.old = t.service_id",
+}
+
+
+def copy_statement(table: str, columns: list[str]) -> str:
+    """One office's copy of the template office's rows of ``table`` (the log and ratings take new ids)."""
+    cols = [c for c in columns if not (table in ("events", "ratings") and c == "id")]
+    select_list = ", ".join(MAPPED.get(c, f"t.{c}") for c in cols)
+    return f"{MAPS} INSERT INTO {table} ({', '.join(cols)}) SELECT {select_list} FROM {table} t {JOINS[table]} " \
+           f"WHERE t.office_id = 1"
+
+
+def run_sql_file(url: str, sql: str) -> None:
+    with psycopg.connect(make_url(url).set(drivername="postgresql").render_as_string(hide_password=False),
+                         autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def timed(fn, repeat: int = 3) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--offices", type=int, default=5)
+    ap.add_argument("--days", type=int, default=10, help="working days of history per office")
+    ap.add_argument("--pg", default=os.environ.get("MOTCUA_BENCH_PG_URL") or os.environ.get("MOTCUA_TEST_PG_URL"))
+    ap.add_argument("--keep", action="store_true", help="keep the database (its URL is printed)")
+    args = ap.parse_args()
+    if not args.pg:
+        print("province_bench: set MOTCUA_BENCH_PG_URL or --pg (a PostgreSQL owner URL)", file=sys.stderr)
+        return 2
+    name = f"motcua_province_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(make_url(args.pg).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(args.pg).set(database=name).render_as_string(hide_password=False)
+    try:
+        return load_and_measure(url, args)
+    finally:
+        if not args.keep:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                # The offices' roles belong to the cluster; with their database gone they own nothing.
+                for i in range(2, args.offices + 1):
+                    for role in role_names(i).values():
+                        conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+        else:
+            print(f"kept {url}")
+        admin.dispose()
+
+
+def load_and_measure(url: str, args: argparse.Namespace) -> int:
+    clock = ManualClock(datetime(END.year, END.month, END.day, 9, 0, tzinfo=UTC))  # 16:00 in Hà Nội
+    office = load_config(EXAMPLE).office
+    t0 = time.perf_counter()
+    upgrade(Database(make_engine(url), url))
+    owner = Store(connect(url), clock, "Asia/Ho_Chi_Minh")
+    owner.load_office(office)
+    fill_history(owner, args.days, end=END)
+    t_template = time.perf_counter() - t0
+    run_sql_file(url, (ASSETS / "roles.sql").read_text() + (ASSETS / "offices.sql").read_text())
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        columns = {t.name: [c.name for c in t.columns]
+                   for t in (TicketRow.__table__, EventRow.__table__, RatingRow.__table__, DailyNumberRow.__table__)}
+        span = conn.execute(text("SELECT max(id) FROM tickets")).scalar() or 0
+    t1 = time.perf_counter()
+    for i in range(2, args.offices + 1):
+        o = add_office(owner.db, f"o{i:03d}", f"Đơn vị {i}", level=LEVELS[i % 2])
+        apply_office_roles(owner.db, o.id)
+        office_admin = Store(connect(url, role=role_names(o.id)["office_admin"]), clock, "Asia/Ho_Chi_Minh")
+        office_admin.load_office(office)
+        office_admin.db.engine.dispose()
+        with engine.begin() as conn:
+            for table in ("tickets", "events", "ratings", "daily_numbers"):
+                conn.execute(text(copy_statement(table, columns[table])), {"office": o.id, "off": (i - 1) * span})
+    with engine.begin() as conn:
+        conn.execute(text("SELECT setval(pg_get_serial_sequence('tickets', 'id'), (SELECT max(id) FROM tickets))"))
+        conn.execute(text("ANALYZE"))
+        tickets = conn.execute(text("SELECT count(*) FROM tickets")).scalar()
+    t_copy = time.perf_counter() - t1
+    province = Store(connect(url), clock, "Asia/Ho_Chi_Minh")
+    month = timed(lambda: province_view(province, END.replace(day=1), END))
+    year = timed(lambda: province_view(province, END - timedelta(days=365), END))
+    one = Store(connect(make_url(url).set(username=role_names(2)["supervisor"]).render_as_string(
+        hide_password=False)), clock, "Asia/Ho_Chi_Minh") if args.offices > 1 else province
+    office_month = timed(lambda: one.views.report(END.replace(day=1), END))
+    print(f"offices {args.offices}, days {args.days}, tickets {tickets}")
+    print(f"load: template office {t_template:.1f} s (engine + bulk), copies {t_copy:.1f} s "
+          f"({(args.offices - 1) / max(t_copy, 1e-9):.1f} offices/s)")
+    print(f"province month view (owner): {1000 * month:.0f} ms   target ≤ 1000 ms")
+    print(f"province year view (owner):  {1000 * year:.0f} ms   target ≤ 3000 ms")
+    print(f"office 2's month report (its supervisor role, RLS): {1000 * office_month:.0f} ms   target ≤ 300 ms")
+    print(f"load average: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
+    for store in (owner, province, one):
+        store.db.engine.dispose()
+    engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
