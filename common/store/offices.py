@@ -143,8 +143,9 @@ def office_roles_sql(office_id: int, groups: dict[str, str] | None = None) -> st
 def apply_office_roles(db: Database, office_id: int, groups: dict[str, str] | None = None) -> None:
     raw = db.engine.raw_connection()
     try:
-        with raw.cursor() as cursor:
-            cursor.execute(office_roles_sql(office_id, groups))
+        cursor = raw.cursor()
+        cursor.execute(office_roles_sql(office_id, groups))
+        cursor.close()
         raw.commit()
     finally:
         raw.close()

@@ -204,12 +204,11 @@ def test_a_pc_configured_for_one_office_refuses_another_offices_role(province: P
 
 def test_office_2_admin_cannot_load_into_office_1(province: Province, clock: ManualClock) -> None:
     admin = Store(connect(province.url, role=province.office2["office_admin"]), clock, "Asia/Ho_Chi_Minh")
-    with pytest.raises(Refused):
-        with admin.transaction() as tx:
-            tx.session.execute(text("UPDATE services SET daily_cap = 1 WHERE office_id = 2"))
-            tx.session.execute(text("INSERT INTO services (office_id, code, prefix, name_vi, name_en, number_min, "
-                                    "number_max, hours, weekdays, target_minutes, active, position) VALUES "
-                                    "(1, 'X', 'X', 'x', 'x', 1, 9, '00:00-24:00', '1234567', 30, true, 0)"))
+    with pytest.raises(Refused), admin.transaction() as tx:
+        tx.session.execute(text("UPDATE services SET daily_cap = 1 WHERE office_id = 2"))
+        tx.session.execute(text("INSERT INTO services (office_id, code, prefix, name_vi, name_en, number_min, "
+                                "number_max, hours, weekdays, target_minutes, active, position) VALUES "
+                                "(1, 'X', 'X', 'x', 'x', 1, 9, '00:00-24:00', '1234567', 30, true, 0)"))
     admin.db.engine.dispose()
 
 

@@ -95,7 +95,8 @@ def _p90(s: Session, start: date, end: date, pg: bool) -> dict[int, float]:
     # SQLite is one office: its waits sorted, interpolated as percentile_cont does.
     result: dict[int, float] = {}
     for office_id in s.scalars(select(T.office_id).where(*where).distinct()):
-        waits = list(s.scalars(select(T.wait_s).where(*where, T.office_id == office_id).order_by(T.wait_s)))
+        waits = [w for w in s.scalars(select(T.wait_s).where(*where, T.office_id == office_id).order_by(T.wait_s))
+                 if w is not None]
         pos = 0.9 * (len(waits) - 1)
         lo = int(pos)
         hi = min(lo + 1, len(waits) - 1)
