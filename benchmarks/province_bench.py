@@ -38,44 +38,13 @@ from common.planning.simulate import fill_history  # noqa: E402
 from common.store.db import Database, connect, make_engine, upgrade  # noqa: E402
 from common.store.offices import add_office, apply_office_roles, role_names  # noqa: E402
 from common.store.operations import Store  # noqa: E402
-from common.store.orm import DailyNumberRow, EventRow, RatingRow, TicketRow  # noqa: E402
+from common.store.province_bulk import after_copies, copy_history  # noqa: E402
 from common.store.reads.province import province_view  # noqa: E402
 
 EXAMPLE = ROOT / "assets" / "office.example.toml"
 ASSETS = ROOT / "assets" / "postgres"
 END = date(2026, 11, 30)
 LEVELS = ("district", "commune")
-
-# How each copied column is computed from the template's row t (ids shifted by :off).
-MAPPED = {
-    "id": "t.id + :off", "office_id": ":office", "visit_id": "t.visit_id + :off", "ticket_id": "t.ticket_id + :off",
-    "service_id": "s1.new", "number_service_id": "s2.new", "counter_id": "c1.new", "target_counter_id": "c2.new",
-    "clerk_id": "k.new", "token": "t.token || '-' || :office",
-}
-MAPS = """WITH sm AS (SELECT o.id AS old, n.id AS new FROM services o JOIN services n ON n.code = o.code
-                    WHERE o.office_id = 1 AND n.office_id = :office),
-     cm AS (SELECT o.id AS old, n.id AS new FROM counters o JOIN counters n ON n.number = o.number
-            WHERE o.office_id = 1 AND n.office_id = :office),
-     km AS (SELECT o.id AS old, n.id AS new FROM clerks o JOIN clerks n ON n.username = o.username
-            WHERE o.office_id = 1 AND n.office_id = :office)"""
-JOINS = {
-    "tickets": "JOIN sm s1 ON s1.old = t.service_id JOIN sm s2 ON s2.old = t.number_service_id "
-               "LEFT JOIN cm c1 ON c1.old = t.counter_id LEFT JOIN cm c2 ON c2.old = t.target_counter_id "
-               "LEFT JOIN km k ON k.old = t.clerk_id",
-    "events": "LEFT JOIN cm c1 ON c1.old = t.counter_id LEFT JOIN km k ON k.old = t.clerk_id",
-    "ratings": "JOIN sm s1 ON s1.old = t.service_id LEFT JOIN cm c1 ON c1.old = t.counter_id "
-               "LEFT JOIN km k ON k.old = t.clerk_id",
-    "daily_numbers": "JOIN sm s1 ON s1.old = t.service_id",
-}
-
-
-def copy_statement(table: str, columns: list[str]) -> str:
-    """One office's copy of the template office's rows of ``table`` (the log and ratings take new ids)."""
-    cols = [c for c in columns if not (table in ("events", "ratings") and c == "id")]
-    select_list = ", ".join(MAPPED.get(c, f"t.{c}") for c in cols)
-    return f"{MAPS} INSERT INTO {table} ({', '.join(cols)}) SELECT {select_list} FROM {table} t {JOINS[table]} " \
-           f"WHERE t.office_id = 1"
-
 
 def run_sql_file(url: str, sql: str) -> None:
     with psycopg.connect(make_url(url).set(drivername="postgresql").render_as_string(hide_password=False),
@@ -134,8 +103,6 @@ def load_and_measure(url: str, args: argparse.Namespace) -> int:
     run_sql_file(url, (ASSETS / "roles.sql").read_text() + (ASSETS / "offices.sql").read_text())
     engine = make_engine(url)
     with engine.connect() as conn:
-        columns = {t.name: [c.name for c in t.columns]
-                   for t in (TicketRow.__table__, EventRow.__table__, RatingRow.__table__, DailyNumberRow.__table__)}
         span = conn.execute(text("SELECT max(id) FROM tickets")).scalar() or 0
     t1 = time.perf_counter()
     for i in range(2, args.offices + 1):
@@ -145,11 +112,9 @@ def load_and_measure(url: str, args: argparse.Namespace) -> int:
         office_admin.load_office(office)
         office_admin.db.engine.dispose()
         with engine.begin() as conn:
-            for table in ("tickets", "events", "ratings", "daily_numbers"):
-                conn.execute(text(copy_statement(table, columns[table])), {"office": o.id, "off": (i - 1) * span})
+            copy_history(conn, 1, o.id, (i - 1) * span)
     with engine.begin() as conn:
-        conn.execute(text("SELECT setval(pg_get_serial_sequence('tickets', 'id'), (SELECT max(id) FROM tickets))"))
-        conn.execute(text("ANALYZE"))
+        after_copies(conn)
         tickets = conn.execute(text("SELECT count(*) FROM tickets")).scalar()
     t_copy = time.perf_counter() - t1
     province = Store(connect(url), clock, "Asia/Ho_Chi_Minh")

@@ -12,7 +12,7 @@ import json
 from dataclasses import asdict
 from datetime import date
 
-from common.cli.commands import add_global_options, open_context
+from common.cli.commands import open_context
 from common.cli.reports import _emit, _period, period
 from common.core.errors import MotcuaError
 from common.store.offices import LEVELS, add_office, apply_office_roles, find_office, list_offices, office_roles_sql
@@ -31,7 +31,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--timezone", default="Asia/Ho_Chi_Minh", help="its IANA time zone (add)")
     p.add_argument("--apply", action="store_true", help="roles: run the SQL now (as the owner) instead of printing it")
     p.add_argument("--json", action="store_true", help="list: as JSON")
-    add_global_options(p)
     p.set_defaults(func=cmd_office)
 
     p = sub.add_parser("province", help="every office's waits and satisfaction, ranked, under-target flagged")
@@ -40,7 +39,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=["table", "csv", "json", "xlsx", "html"], default="table",
                    help="output format; html: the public transparency page (công khai) for today and this month")
     p.add_argument("--output", metavar="FILE", help="write to FILE (required for xlsx)")
-    add_global_options(p)
     p.set_defaults(func=cmd_province)
 
 

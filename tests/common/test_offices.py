@@ -24,6 +24,7 @@ from common.core.model import Role
 from common.store import Store
 from common.store.db import connect
 from common.store.offices import add_office, apply_office_roles, check_office, list_offices, role_names
+from tests.common.test_roles import KIOSK_FORGERIES
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "postgres"
 GROUPS = ("kiosk", "counter", "display", "supervisor", "office_admin", "province")
@@ -229,3 +230,19 @@ def test_the_province_view_lists_every_office_and_an_office_only_itself(province
     own = as_role(province, province.office2["supervisor"], clock)
     assert [(o.code, o.tickets) for o in province_view(own, own.today, own.today).offices] == [("xa-an-binh", 1)]
     own.db.engine.dispose()
+
+
+@pytest.mark.parametrize("statement", KIOSK_FORGERIES)
+def test_an_offices_kiosk_keeps_the_kiosks_least_privilege(province: Province, clock: ManualClock,
+                                                            statement: str) -> None:
+    kiosk = as_role(province, province.office2["kiosk"], clock)
+    kiosk.issue_ticket("TP")  # its own office's rows exist, so a refusal is the rule's, not an empty table's
+    kiosk.db.engine.dispose()
+    engine = create_engine(province.url_as(province.office2["kiosk"]).replace("postgresql://",
+                                                                              "postgresql+psycopg://"))
+    try:
+        with pytest.raises(DBAPIError) as caught, engine.begin() as conn:
+            conn.execute(text(statement))
+        assert getattr(caught.value.orig, "sqlstate", None) == "42501", (statement, caught.value)
+    finally:
+        engine.dispose()
