@@ -123,17 +123,43 @@ def load_and_measure(url: str, args: argparse.Namespace) -> int:
     one = Store(connect(make_url(url).set(username=role_names(2)["supervisor"]).render_as_string(
         hide_password=False)), clock, "Asia/Ho_Chi_Minh") if args.offices > 1 else province
     office_month = timed(lambda: one.views.report(END.replace(day=1), END))
+    issue_ms, call_ms = desk_medians(url, 2 if args.offices > 1 else 1, clock)
     print(f"offices {args.offices}, days {args.days}, tickets {tickets}")
     print(f"load: template office {t_template:.1f} s (engine + bulk), copies {t_copy:.1f} s "
           f"({(args.offices - 1) / max(t_copy, 1e-9):.1f} offices/s)")
     print(f"province month view (owner): {1000 * month:.0f} ms   target ≤ 1000 ms")
     print(f"province year view (owner):  {1000 * year:.0f} ms   target ≤ 3000 ms")
     print(f"office 2's month report (its supervisor role, RLS): {1000 * office_month:.0f} ms   target ≤ 300 ms")
+    print(f"office {2 if args.offices > 1 else 1} with its own roles: kiosk issue median {issue_ms:.1f} ms, "
+          f"call_next median {call_ms:.1f} ms (compare: the same run with --offices 1)")
     print(f"load average: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
     for store in (owner, province, one):
         store.db.engine.dispose()
     engine.dispose()
     return 0
+
+
+def desk_medians(url: str, office_id: int, clock: ManualClock, n: int = 30) -> tuple[float, float]:
+    """Median ms of a kiosk's issue_ticket and a counter's call_next, as that office's roles (RLS on)."""
+    roles = role_names(office_id) if office_id != 1 else {"kiosk": "motcua_kiosk", "counter": "motcua_counter"}
+    as_role = {app: make_url(url).set(username=roles[app]).render_as_string(hide_password=False)
+               for app in ("kiosk", "counter")}
+    kiosk = Store(connect(as_role["kiosk"]), clock, "Asia/Ho_Chi_Minh")
+    counter = Store(connect(as_role["counter"]), clock, "Asia/Ho_Chi_Minh")
+    issues, calls = [], []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        kiosk.issue_ticket("TP")
+        issues.append(time.perf_counter() - t0)
+    for _ in range(n):
+        t0 = time.perf_counter()
+        counter.call_next(1, "lan")
+        calls.append(time.perf_counter() - t0)
+        clock.advance(60)
+        counter.mark_no_show(1, "lan")  # frees the counter for the next call (not timed)
+    kiosk.db.engine.dispose()
+    counter.db.engine.dispose()
+    return 1000 * statistics.median(issues), 1000 * statistics.median(calls)
 
 
 if __name__ == "__main__":
