@@ -72,7 +72,7 @@ def add_office(db: Database, code: str, name: str, *, level: str = "commune", pa
 
 def list_offices(db: Database) -> list[Office]:
     with Session(db.engine) as s:
-        parents = dict(s.execute(select(OfficeRow.id, OfficeRow.code)).tuples().all())
+        parents = {row.id: row.code for row in s.execute(select(OfficeRow.id, OfficeRow.code))}
         rows = s.scalars(select(OfficeRow).order_by(OfficeRow.id)).all()
         return [Office(r.id, r.code, r.name, r.level, parents.get(r.parent_id) if r.parent_id else None,
                        r.timezone, r.active) for r in rows]

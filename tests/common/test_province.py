@@ -70,3 +70,22 @@ def test_a_sqlite_file_is_one_office(store: Store, capsys: pytest.CaptureFixture
     monkeypatch.setenv("MOTCUA_DB", store.db.url)
     assert main(["office", "add", "xa-a", "--name", "Xã A"]) == 2
     assert "PostgreSQL" in capsys.readouterr().err
+
+
+@pytest.mark.postgres
+def test_motcua_office_add_and_list_on_postgresql(pg_url: str, capsys: pytest.CaptureFixture[str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MOTCUA_DB", pg_url)
+    assert main(["office", "add", "huyen-a", "--name", "UBND huyện A", "--level", "district"]) == 0
+    assert main(["office", "add", "xa-b", "--name", "UBND xã B", "--parent", "huyen-a"]) == 0
+    assert main(["office", "add", "xa-b", "--name", "again"]) == 2  # one line, nothing written
+    assert main(["office", "add", "Xã C"]) == 2
+    assert main(["office", "roles", "xa-b"]) == 0
+    capsys.readouterr()
+    assert main(["office", "list"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert [line.split()[1] for line in listed] == ["office1", "huyen-a", "xa-b"]
+    assert listed[2].endswith("← huyen-a")
+    assert main(["office", "roles", "xa-b"]) == 0
+    sql = capsys.readouterr().out
+    assert "motcua_counter_o3" in sql and "GRANT \"motcua_counter\" TO \"motcua_counter_o3\"" in sql
