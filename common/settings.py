@@ -11,6 +11,7 @@ typed, and validated once when the file is loaded.
 from __future__ import annotations
 
 import math
+import re
 import string
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal, get_args, get_origin, get_type_hints
@@ -56,12 +57,17 @@ class OfficeSettings:
     at_risk_minutes: int = setting(20, "Waits from this many minutes are shown amber (at risk).",
                                    minimum=1, maximum=1440)
     hotline: str = setting("", "Help line printed at the foot of every ticket; empty prints none.")
+    code: str = setting("", "This office's code in a province's shared database (motcua office list); the "
+                            "database role must belong to it. Empty: a single office.")
 
 
 @dataclass(frozen=True)
 class DatabaseSettings:
     url: str = setting("", "SQLAlchemy URL; empty means a SQLite file in the user data directory. "
                            "MOTCUA_DB and --db take precedence.")
+    role: str = setting("", "PostgreSQL role to act as after connecting (SET ROLE), e.g. motcua_office_admin_o2 "
+                            "for an office's `setup load` run by the province's owner. Empty: the login role.",
+                        check="role")
 
 
 @dataclass(frozen=True)
@@ -247,7 +253,14 @@ def _phrase(name: str, value: str) -> None:
                       f"{name} may use only {{ticket}} and {{counter}}, not {{{bad}}}")
 
 
-_RULES = {"not_blank": _not_blank, "timezone": _timezone, "url": _url, "usb_id": _usb_id, "phrase": _phrase}
+def _role(name: str, value: str) -> None:
+    """A role is spliced into SET ROLE as an identifier, so only plain names pass."""
+    if value and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", value):
+        raise ValueError(f"{name} must be a plain PostgreSQL role name (a-z, 0-9, _), not {value!r}")
+
+
+_RULES = {"not_blank": _not_blank, "timezone": _timezone, "url": _url, "usb_id": _usb_id, "phrase": _phrase,
+          "role": _role}
 
 
 def _declared() -> tuple[Setting, ...]:

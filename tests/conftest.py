@@ -118,6 +118,10 @@ def pg_url(pg_database: str) -> str:
             "SELECT string_agg(quote_ident(tablename), ', ') FROM pg_tables "
             "WHERE schemaname = 'public' AND tablename <> 'alembic_version'")).scalar()
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        # Migration 0010's office 1, which every row defaults to, as a migrated database has it.
+        conn.execute(text("INSERT INTO offices (id, code, name, level) VALUES (1, 'office1', 'Bộ phận Một cửa', "
+                          "'province')"))
+        conn.execute(text("SELECT setval(pg_get_serial_sequence('offices', 'id'), 1)"))
     engine.dispose()
     return pg_database
 

@@ -140,7 +140,10 @@ CREATE POLICY kiosk_advances ON daily_numbers FOR UPDATE TO motcua_kiosk USING (
 -- ...and advances it by exactly one (a policy cannot see the old row; a trigger can).
 CREATE OR REPLACE FUNCTION motcua_number_steps_by_one() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF current_user = 'motcua_kiosk'
+  -- The kiosk role itself, or an office's kiosk role made a member of it (assets/postgres/offices.sql).
+  IF (current_user = 'motcua_kiosk' OR EXISTS (SELECT FROM pg_auth_members a
+        JOIN pg_roles g ON g.oid = a.roleid JOIN pg_roles m ON m.oid = a.member
+        WHERE g.rolname = 'motcua_kiosk' AND m.rolname = current_user))
      AND (NEW.last_number <> OLD.last_number + 1 OR NEW.issued <> OLD.issued + 1
           OR NEW.service_id <> OLD.service_id OR NEW.service_day <> OLD.service_day) THEN
     RAISE EXCEPTION 'the kiosk may only advance the day''s number by one'

@@ -15,10 +15,18 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="fill DAYS of simulated history first, so the dashboard has something to show")
     p.add_argument("--dashboard", action="store_true",
                    help="also open the supervisor's dashboard (signed in as the demo supervisor)")
+    p.add_argument("--province", action="store_true",
+                   help="instead: a small province (3 offices) on the PostgreSQL of --db (docs/province.md)")
     p.set_defaults(func=cmd_demo)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    if args.province:
+        from common.cli.province_demo import build_province
+        from common.store.db import resolve_url
+
+        print(build_province(resolve_url(args.db, None), args.history))
+        return 0
     place = demo.default_place()
     store = demo.prepare(place, args.db, reset=args.reset)
     db_url = store.db.url

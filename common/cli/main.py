@@ -37,6 +37,7 @@ COMMAND_MODULES = (
     "common.cli.print_test",
     "common.cli.announce_test",
     "common.cli.doctor",
+    "common.cli.province",
 )
 
 

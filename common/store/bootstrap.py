@@ -12,6 +12,7 @@ from common.config import AppConfig, config_path, load_config
 from common.core.clock import Clock
 from common.store import Store
 from common.store.db import connect, resolve_url
+from common.store.offices import check_office
 
 
 @dataclass(frozen=True)
@@ -23,8 +24,11 @@ class Context:
 def store_for(config: AppConfig, db_url: str | None = None, clock: Clock | None = None, *,
               must_exist: bool = False) -> Store:
     url = resolve_url(db_url, config.settings.database.url or None)
+    db = connect(url, must_exist=must_exist, role=config.settings.database.role)
+    if config.settings.office.code:
+        check_office(db, config.settings.office.code)  # a PC of office A must not run on office B's role
     return Store(
-        connect(url, must_exist=must_exist),
+        db,
         clock,
         config.tz,
         default_service_minutes=config.settings.office.default_service_minutes,

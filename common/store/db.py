@@ -63,7 +63,7 @@ class Database:
         return mask(self.url)
 
 
-def connect(url: str, *, upgrade_sqlite: bool = True, must_exist: bool = False) -> Database:
+def connect(url: str, *, upgrade_sqlite: bool = True, must_exist: bool = False, role: str = "") -> Database:
     """Build an engine and check that its schema matches this program.
 
     The SQLite default upgrades itself on first use; any other database must be
@@ -74,6 +74,8 @@ def connect(url: str, *, upgrade_sqlite: bool = True, must_exist: bool = False) 
     if must_exist:
         check_sqlite_exists(url)
     engine = make_engine(url)
+    if role:
+        act_as(engine, role)
     db = Database(engine, url)
     try:
         if db.is_sqlite and upgrade_sqlite:
@@ -178,6 +180,22 @@ def _sqlite_engine(url: URL) -> Engine:
                 raise OperationalError("BEGIN IMMEDIATE", None, exc) from exc
 
     return engine
+
+
+def act_as(engine: Engine, role: str) -> None:
+    """Every connection takes ``role`` (``[database] role``): an office's administrator acting for one office.
+
+    PostgreSQL then applies that role's grants and row-level security, and its office fills
+    in office_id; SQLite has no roles and is always one office.
+    """
+    if engine.dialect.name != "postgresql":
+        raise ConfigError(f"[database] role = {role!r} needs PostgreSQL; a SQLite file is a single office")
+
+    @event.listens_for(engine, "connect")
+    def _set_role(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        with dbapi_conn.cursor() as cursor:
+            cursor.execute(f'SET ROLE "{role}"')  # the setting's check allows [a-z0-9_] only
+        dbapi_conn.commit()
 
 
 def alembic_config(db: Database) -> AlembicConfig:

@@ -73,9 +73,44 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+def office_column(*, deferred: bool = False) -> Mapped[int]:
+    """The office a row belongs to (migration 0010).
+
+    The apps never write it: the database fills it in (1 on SQLite; on PostgreSQL the
+    connecting role's office), and row-level security there shows each role its own office only.
+    """
+    return mapped_column(Integer, ForeignKey("offices.id"), server_default=text("1"), deferred=deferred)
+
+
+class OfficeRow(Base):
+    """One office of a province: the provincial centre, a district's or a commune's one-stop desk."""
+
+    __tablename__ = "offices"
+    __table_args__ = (CheckConstraint("level IN ('province', 'district', 'commune')", name="level_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[Code] = mapped_column(unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(16), server_default="province")
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"), nullable=True)
+    timezone: Mapped[str] = mapped_column(String(64), server_default="Asia/Ho_Chi_Minh")
+    active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+
+
+class OfficeRoleRow(Base):
+    """Which office a PostgreSQL role works for (NULL and ``province``: reads every office)."""
+
+    __tablename__ = "office_roles"
+
+    role_name: Mapped[str] = mapped_column(String(63), primary_key=True)
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"), nullable=True)
+    province: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+
+
 class ServiceRow(Base):
     __tablename__ = "services"
 
+    office_id: Mapped[int] = office_column()
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[Code] = mapped_column(unique=True)
     prefix: Mapped[str] = mapped_column(String(4))
@@ -94,6 +129,7 @@ class ServiceRow(Base):
 class ClerkRow(Base):
     __tablename__ = "clerks"
 
+    office_id: Mapped[int] = office_column(deferred=True)  # the app roles read clerks by column grant (roles.sql)
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[Code] = mapped_column(unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
@@ -107,6 +143,7 @@ class ClerkRow(Base):
 class CounterRow(Base):
     __tablename__ = "counters"
 
+    office_id: Mapped[int] = office_column()
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[int] = mapped_column(Integer, unique=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -122,6 +159,7 @@ class CounterRow(Base):
 class CounterServiceRow(Base):
     __tablename__ = "counter_services"
 
+    office_id: Mapped[int] = office_column()
     counter_id: Mapped[int] = mapped_column(ForeignKey("counters.id"), primary_key=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer)
@@ -132,6 +170,7 @@ class DailyNumberRow(Base):
 
     __tablename__ = "daily_numbers"
 
+    office_id: Mapped[int] = office_column()
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
     service_day: Mapped[date] = mapped_column(Date, primary_key=True)
     last_number: Mapped[int] = mapped_column(Integer)
@@ -168,6 +207,7 @@ class TicketRow(Base):
         CheckConstraint("called_at IS NULL OR called_at >= issued_at", name="wait_not_negative"),
     )
 
+    office_id: Mapped[int] = office_column()
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
@@ -220,6 +260,7 @@ class EventRow(Base):
     # ix_events_kind_at (migration 0003): the staffing advice reads counter state changes over a period.
     __table_args__ = (Index("ix_events_ticket", "ticket_id"), Index("ix_events_kind_at", "kind", "at"))
 
+    office_id: Mapped[int] = office_column()
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[Timestamp]
     # The enum is stored by value in the same VARCHAR(32) (no CHECK, no native type), so no migration.
@@ -239,6 +280,7 @@ class SettingRow(Base):
 
     __tablename__ = "office_settings"
 
+    office_id: Mapped[int] = office_column()
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
 
@@ -258,6 +300,7 @@ class RatingRow(Base):
         Index("ix_ratings_rated_at", "rated_at"),
     )
 
+    office_id: Mapped[int] = office_column()
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
@@ -280,6 +323,7 @@ class SignInThrottleRow(Base):
 
     __tablename__ = "sign_in_throttle"
 
+    office_id: Mapped[int] = office_column()
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_failure_at: Mapped[Timestamp]

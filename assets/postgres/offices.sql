@@ -1,0 +1,67 @@
+-- motcua for a province: one PostgreSQL, many offices, each role confined to its own office.
+--
+-- Run it as the database's owner after roles.sql, and again after every upgrade (idempotent):
+--     psql -d motcua -f assets/postgres/roles.sql -f assets/postgres/offices.sql
+-- Then, for each office, `motcua office roles CODE` prints the SQL that creates its roles
+-- (motcua_kiosk_o2, motcua_counter_o2, ...: members of the app roles above, so they get
+-- exactly those grants and policies) and registers them in office_roles.
+--
+-- The rule, on every office-owned table, as a RESTRICTIVE policy (ANDed with the app
+-- policies of roles.sql): a role reads and writes only rows whose office_id is its own
+-- office (office_roles, written by the owner only); a province role reads every office and
+-- writes nothing. A role not in office_roles sees no row. The owner is not subject to it.
+-- The roles of a single-office install (motcua_kiosk, ...) are office 1.
+
+DO $$
+DECLARE r text;
+BEGIN
+  FOREACH r IN ARRAY ARRAY['motcua_province', 'motcua_office_admin'] LOOP
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r) THEN
+      EXECUTE format('CREATE ROLE %I', r);
+    END IF;
+  END LOOP;
+END $$;
+ALTER ROLE motcua_province LOGIN;
+
+INSERT INTO office_roles (role_name, office_id) VALUES
+  ('motcua_kiosk', 1), ('motcua_counter', 1), ('motcua_display', 1), ('motcua_supervisor', 1)
+ON CONFLICT (role_name) DO NOTHING;
+INSERT INTO office_roles (role_name, office_id, province) VALUES ('motcua_province', NULL, true)
+ON CONFLICT (role_name) DO UPDATE SET office_id = NULL, province = true;
+
+-- The province reads everything but the password hashes; it writes nothing.
+GRANT USAGE ON SCHEMA public TO motcua_province, motcua_office_admin;
+GRANT SELECT ON ALL TABLES IN SCHEMA public TO motcua_province;
+REVOKE SELECT ON clerks, sign_in_throttle FROM motcua_province;
+GRANT SELECT (id, office_id, username, full_name, role, active) ON clerks TO motcua_province;
+
+-- An office's own administrator (`setup load`, `clerk add` for one office, run by the owner
+-- with [database] role = motcua_office_admin_oN): its set-up, in its office only.
+GRANT SELECT ON ALL TABLES IN SCHEMA public TO motcua_office_admin;
+GRANT INSERT, UPDATE, DELETE ON services, counters, counter_services, clerks, office_settings, sign_in_throttle
+  TO motcua_office_admin;
+GRANT INSERT ON events TO motcua_office_admin;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO motcua_office_admin;
+
+DO $$
+DECLARE t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['services', 'clerks', 'counters', 'counter_services', 'daily_numbers', 'tickets',
+                           'events', 'office_settings', 'ratings', 'sign_in_throttle'] LOOP
+    EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
+    EXECUTE format('DROP POLICY IF EXISTS office_only ON %I', t);
+    EXECUTE format('CREATE POLICY office_only ON %I AS RESTRICTIVE FOR ALL TO PUBLIC '
+                   'USING (office_id = motcua_office() OR motcua_is_province()) '
+                   'WITH CHECK (office_id = motcua_office())', t);
+    EXECUTE format('DROP POLICY IF EXISTS office_admin ON %I', t);
+    EXECUTE format('CREATE POLICY office_admin ON %I FOR ALL TO motcua_office_admin USING (true) WITH CHECK (true)', t);
+    EXECUTE format('DROP POLICY IF EXISTS province_reads ON %I', t);
+    EXECUTE format('CREATE POLICY province_reads ON %I FOR SELECT TO motcua_province USING (true)', t);
+    -- Tables that had no row-level security before: their grants (roles.sql) already say who
+    -- may do what; this permissive policy lets the restrictive one above decide the rows.
+    IF t NOT IN ('tickets', 'events', 'daily_numbers') THEN
+      EXECUTE format('DROP POLICY IF EXISTS office_rows ON %I', t);
+      EXECUTE format('CREATE POLICY office_rows ON %I FOR ALL TO PUBLIC USING (true) WITH CHECK (true)', t);
+    END IF;
+  END LOOP;
+END $$;

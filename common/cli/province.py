@@ -1,0 +1,141 @@
+"""`motcua office add|list|roles` and `motcua province`: many offices on one PostgreSQL.
+
+The province's owner adds offices and their roles; a province role (or the owner) reads the
+province view; any office's role reads its own line only (row-level security).
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+from dataclasses import asdict
+from datetime import date
+
+from common.cli.commands import open_context
+from common.cli.reports import _emit, _period, period
+from common.core.errors import MotcuaError
+from common.store.offices import LEVELS, add_office, apply_office_roles, find_office, list_offices, office_roles_sql
+from common.store.reads.province import province_view
+from common.views.province import COLUMNS, ProvinceView, public_rows, rows, to_csv, to_table
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("office", help="the offices of a province sharing one PostgreSQL")
+    p.add_argument("action", choices=["add", "list", "roles"],
+                   help="add: register an office; list: every office; roles: the SQL creating an office's roles")
+    p.add_argument("code", nargs="?", help="the office's code, e.g. xa-an-binh (add, roles)")
+    p.add_argument("--name", help="the office's name (add)")
+    p.add_argument("--level", choices=LEVELS, default="commune", help="province, district or commune (add)")
+    p.add_argument("--parent", metavar="CODE", help="the office above it (add)")
+    p.add_argument("--timezone", default="Asia/Ho_Chi_Minh", help="its IANA time zone (add)")
+    p.add_argument("--apply", action="store_true", help="roles: run the SQL now (as the owner) instead of printing it")
+    p.add_argument("--json", action="store_true", help="list: as JSON")
+    p.set_defaults(func=cmd_office)
+
+    p = sub.add_parser("province", help="every office's waits and satisfaction, ranked, under-target flagged")
+    _period(p)
+    p.add_argument("--level", choices=LEVELS, help="only the offices of this level")
+    p.add_argument("--format", choices=["table", "csv", "json", "xlsx", "html"], default="table",
+                   help="output format; html: the public transparency page (công khai) for today and this month")
+    p.add_argument("--output", metavar="FILE", help="write to FILE (required for xlsx)")
+    p.set_defaults(func=cmd_province)
+
+
+def cmd_office(args: argparse.Namespace) -> int:
+    db = open_context(args).store.db
+    if args.action == "list":
+        offices = list_offices(db)
+        if args.json:
+            print(json.dumps([asdict(o) for o in offices], ensure_ascii=False, indent=2))
+        for o in [] if args.json else offices:
+            parent = f" ← {o.parent_code}" if o.parent_code else ""
+            print(f"{o.id:>4}  {o.code:<24} {o.level:<9} {o.timezone:<20} {o.name}{parent}")
+        return 0
+    if not args.code:
+        raise MotcuaError(f"motcua office {args.action} needs the office's code")
+    if args.action == "add":
+        if db.is_sqlite:
+            raise MotcuaError("a SQLite file is one office; a province shares one PostgreSQL (docs/province.md)")
+        office = add_office(db, args.code, args.name or args.code, level=args.level, parent=args.parent,
+                            timezone=args.timezone)
+        print(f"office {office.id} {office.code} added; its roles: motcua office roles {office.code} --apply")
+        return 0
+    office = find_office(db, args.code)
+    if db.is_sqlite:
+        raise MotcuaError("office roles need PostgreSQL; a SQLite file is one office")
+    if args.apply:
+        apply_office_roles(db, office.id)
+        print(f"roles of office {office.code} created: motcua_kiosk_o{office.id}, motcua_counter_o{office.id}, ...")
+    else:
+        print(office_roles_sql(office.id), end="")
+    return 0
+
+
+def cmd_province(args: argparse.Namespace) -> int:
+    store = open_context(args).store
+    if args.format == "html":
+        today = store.today
+        views = (province_view(store, today, today), province_view(store, today.replace(day=1), today))
+        _emit(public_page(*(_only(v, args.level) for v in views), updated=today), args.output)
+        return 0
+    start, end = period(args, store)
+    view = _only(province_view(store, start, end), args.level)
+    if args.format == "xlsx":
+        if not args.output:
+            raise MotcuaError("--format xlsx needs --output FILE.xlsx")
+        write_xlsx(view, args.output)
+        print(f"wrote {args.output}")
+        return 0
+    if args.format == "csv":
+        text = to_csv(view)
+    elif args.format == "json":
+        text = json.dumps([dict(zip(COLUMNS, r, strict=True)) for r in rows(view)], ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = to_table(view) + "\n"
+    _emit(text, args.output)
+    return 0
+
+
+def _only(view: ProvinceView, level: str | None) -> ProvinceView:
+    if level is None:
+        return view
+    return ProvinceView(view.start, view.end, tuple(o for o in view.offices if o.level == level))
+
+
+def write_xlsx(view: ProvinceView, path: str) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "province"
+    sheet.append(list(COLUMNS))
+    for r in rows(view):
+        sheet.append([float(c) if c.replace(".", "", 1).isdigit() else c for c in r])
+    for level, offices in view.by_level().items():
+        sheet = book.create_sheet(level)
+        sheet.append(list(COLUMNS))
+        for r in rows(ProvinceView(view.start, view.end, offices)):
+            sheet.append([float(c) if c.replace(".", "", 1).isdigit() else c for c in r])
+    try:
+        book.save(path)
+    except OSError as exc:
+        raise MotcuaError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+def public_page(today: ProvinceView, month: ProvinceView, *, updated: date) -> str:
+    """Công khai: each office's waits and satisfaction, today and this month. No ticket, person or clerk."""
+    def table(view: ProvinceView, title: str) -> str:
+        head = "".join(f"<th>{h}</th>" for h in ("Đơn vị", "Cấp", "Số phiếu", "Chờ ≤ 30 phút (%)",
+                                                 "Chờ trung bình (phút)", "Hài lòng (%)"))
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(r[k])}</td>" for k in (
+            "office", "level", "tickets", "within_30_pct", "mean_wait_min", "satisfaction_pct")) + "</tr>"
+            for r in public_rows(view))
+        return f"<h2>{html.escape(title)}</h2><table><tr>{head}</tr>{body}</table>"
+    return ("<!doctype html><html lang='vi'><meta charset='utf-8'><title>Công khai thời gian chờ</title>"
+            "<style>body{font-family:'DejaVu Sans',sans-serif}td,th{padding:4px 10px;border-bottom:1px solid #ccc}"
+            "</style><h1>Công khai thời gian chờ và mức độ hài lòng</h1>"
+            "<p>Chỉ tiêu (Quyết định 468/QĐ-TTg): chờ không quá 30 phút; hài lòng từ 95 %.</p>"
+            + table(today, f"Hôm nay {today.start}") + table(month, f"Tháng này {month.start} – {month.end}")
+            + f"<p>Cập nhật {updated.isoformat()}</p></html>\n")

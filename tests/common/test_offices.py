@@ -1,0 +1,248 @@
+"""A province on one PostgreSQL: each office's roles see and touch their own office only.
+
+The roles are this test's (the files' names with a random suffix, as in test_roles), made
+from assets/postgres/roles.sql, offices.sql and `office_roles_sql` for office 2.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
+from common.config import AppConfig
+from common.core.clock import ManualClock
+from common.core.errors import AuthError, ConfigError, Refused
+from common.core.model import Role
+from common.store import Store
+from common.store.db import connect
+from common.store.offices import add_office, apply_office_roles, check_office, list_offices, role_names
+from tests.common.test_roles import KIOSK_FORGERIES
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets" / "postgres"
+GROUPS = ("kiosk", "counter", "display", "supervisor", "office_admin", "province")
+APPS = ("kiosk", "counter", "display", "supervisor")
+pytestmark = pytest.mark.postgres
+
+
+@dataclass(frozen=True)
+class Province:
+    url: str
+    groups: dict[str, str]  # app -> this test's group role (office 1's roles, as a single office has them)
+    office2: dict[str, str]  # app -> office 2's role
+
+    def url_as(self, role: str) -> str:
+        return make_url(self.url).set(username=role).render_as_string(hide_password=False)
+
+
+def psql(url: str) -> psycopg.Connection:  # type: ignore[type-arg]
+    return psycopg.connect(make_url(url).set(drivername="postgresql").render_as_string(hide_password=False),
+                           autocommit=True)
+
+
+@pytest.fixture
+def province(pg_url: str, clock: ManualClock, example_config: AppConfig) -> Iterator[Province]:
+    owner = Store(connect(pg_url), clock, "Asia/Ho_Chi_Minh")
+    owner.load_office(example_config.office)
+    owner.add_clerk("lan", "Nguyễn Thị Lan", Role.CLERK, "mật khẩu 1")
+    suffix = uuid.uuid4().hex[:8]
+    groups = {g: f"motcua_{g}_{suffix}" for g in GROUPS}
+    sql = (ASSETS / "roles.sql").read_text() + (ASSETS / "offices.sql").read_text()
+    for g in ("office_admin", "province", *APPS):  # office_admin first: it is no prefix of another name
+        sql = sql.replace(f"motcua_{g}", groups[g])
+    with psql(pg_url) as conn:
+        conn.execute(sql)
+    office = add_office(owner.db, "xa-an-binh", "UBND xã An Bình", level="commune")
+    apply_office_roles(owner.db, office.id, {g: groups[g] for g in (*APPS, "office_admin")})
+    office2 = role_names(office.id, {g: groups[g] for g in (*APPS, "office_admin")})
+    owner.db.engine.dispose()
+    # The province's owner loads office 2 acting as its administrator ([database] role).
+    admin = Store(connect(pg_url, role=office2["office_admin"]), clock, "Asia/Ho_Chi_Minh")
+    admin.load_office(example_config.office)
+    admin.add_clerk("lan", "Trần Văn Lan", Role.CLERK, "mật khẩu 2")  # same user name, another office
+    admin.db.engine.dispose()
+    yield Province(pg_url, groups, office2)
+    made = [*groups.values(), *office2.values()]
+    with psql(pg_url) as conn:
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ANY(%s)", (made,))
+        conn.execute("DELETE FROM office_roles WHERE role_name = ANY(%s)", (made,))
+        for name in [*office2.values(), *groups.values()]:
+            conn.execute(f'DROP OWNED BY "{name}"')
+            conn.execute(f'DROP ROLE "{name}"')
+
+
+def as_role(p: Province, role: str, clock: ManualClock) -> Store:
+    return Store(connect(p.url_as(role)), clock, "Asia/Ho_Chi_Minh")
+
+
+def scalar(p: Province, role: str, statement: str) -> object:
+    engine = create_engine(p.url_as(role).replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        with engine.begin() as conn:
+            return conn.execute(text(statement)).scalar()
+    finally:
+        engine.dispose()
+
+
+def test_two_offices_issue_the_same_number_on_the_same_day(province: Province, clock: ManualClock) -> None:
+    one = as_role(province, province.groups["kiosk"], clock)
+    two = as_role(province, province.office2["kiosk"], clock)
+    a, b = one.issue_ticket("TP"), two.issue_ticket("TP")
+    assert a.ticket.code == b.ticket.code and a.ticket.id != b.ticket.id
+    assert one.snapshot().service("TP").waiting == 1 and two.snapshot().service("TP").waiting == 1
+    counter2 = as_role(province, province.office2["counter"], clock)
+    called = counter2.call_next(1, "lan")
+    assert called is not None and called.id == b.ticket.id  # never office 1's older ticket
+    assert one.snapshot().service("TP").waiting == 1
+    for store in (one, two, counter2):
+        store.db.engine.dispose()
+
+
+def test_each_office_signs_in_its_own_clerk(province: Province, clock: ManualClock) -> None:
+    one = as_role(province, province.groups["counter"], clock)
+    two = as_role(province, province.office2["counter"], clock)
+    assert one.authenticate("lan", "mật khẩu 1").full_name == "Nguyễn Thị Lan"
+    assert two.authenticate("lan", "mật khẩu 2").full_name == "Trần Văn Lan"
+    with pytest.raises(AuthError):
+        two.authenticate("lan", "mật khẩu 1")
+    one.db.engine.dispose()
+    two.db.engine.dispose()
+
+
+@pytest.mark.parametrize("app", APPS)
+@pytest.mark.parametrize("table", ["services", "counters", "counter_services", "tickets", "events",
+                                   "daily_numbers", "office_settings"])
+def test_no_role_of_office_2_reads_office_1(province: Province, clock: ManualClock, app: str, table: str) -> None:
+    kiosk1 = as_role(province, province.groups["kiosk"], clock)
+    kiosk1.issue_ticket("TP")
+    kiosk1.db.engine.dispose()
+    assert scalar(province, province.office2[app], f"SELECT count(*) FROM {table} WHERE office_id = 1") == 0
+    assert scalar(province, province.groups[app], f"SELECT count(*) FROM {table} WHERE office_id <> 1") == 0
+    assert scalar(province, province.groups[app], f"SELECT count(*) FROM {table}") > 0
+
+
+CROSS_WRITES = [
+    "UPDATE tickets SET print_status = 'failed' WHERE office_id = 1",
+    "UPDATE counters SET state = 'open' WHERE office_id = 1",
+    "UPDATE daily_numbers SET last_number = last_number + 1, issued = issued + 1 WHERE office_id = 1",
+    "DELETE FROM sign_in_throttle WHERE office_id = 1",
+]
+CROSS_INSERTS = [
+    "INSERT INTO events (office_id, at, kind) VALUES (1, now(), 'signin_ok')",
+    "INSERT INTO tickets (office_id, service_id, number_service_id, service_day, number, transfer_seq, code, token, "
+    "status, priority, issued_at, queued_at, local_hour, people_ahead, estimated_wait_s, print_status, recall_count) "
+    "SELECT 1, id, id, CURRENT_DATE, 900, 0, 'A900', 'cross-office-token-1', 'waiting', false, now(), now(), 8, 0, "
+    "0, 'not_printed', 0 FROM services LIMIT 1",
+    "INSERT INTO office_settings (office_id, key, value) VALUES (1, 'status_page_url', '\"http://evil\"')",
+    "INSERT INTO office_roles (role_name, office_id) VALUES (current_user, 1) "
+    "ON CONFLICT (role_name) DO UPDATE SET office_id = 1",
+    "UPDATE office_roles SET office_id = 1 WHERE role_name = current_user",
+]
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_no_role_of_office_2_writes_office_1(province: Province, clock: ManualClock, app: str) -> None:
+    kiosk1 = as_role(province, province.groups["kiosk"], clock)
+    kiosk1.issue_ticket("TP")
+    kiosk1.db.engine.dispose()
+    role = province.office2[app]
+    engine = create_engine(province.url_as(role).replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        for statement in CROSS_WRITES:  # refused outright, or the rows are simply not there for this role
+            try:
+                with engine.begin() as conn:
+                    assert conn.execute(text(statement)).rowcount == 0, (app, statement)
+            except DBAPIError as exc:
+                assert getattr(exc.orig, "sqlstate", None) == "42501", (app, statement, exc)
+        for statement in CROSS_INSERTS:
+            with pytest.raises(DBAPIError) as caught, engine.begin() as conn:
+                conn.execute(text(statement))
+            assert getattr(caught.value.orig, "sqlstate", None) == "42501", (app, statement, caught.value)
+    finally:
+        engine.dispose()
+    assert scalar(province, province.groups["supervisor"], "SELECT count(*) FROM tickets") == 1
+    assert scalar(province, province.groups["supervisor"],
+                  "SELECT count(*) FROM tickets WHERE print_status = 'failed'") == 0
+
+
+def test_the_province_reads_every_office_and_writes_nothing(province: Province, clock: ManualClock) -> None:
+    for role in (province.groups["kiosk"], province.office2["kiosk"]):
+        store = as_role(province, role, clock)
+        store.issue_ticket("TP")
+        store.db.engine.dispose()
+    p = province.groups["province"]
+    assert scalar(province, p, "SELECT count(DISTINCT office_id) FROM tickets") == 2
+    assert scalar(province, p, "SELECT count(*) FROM services") == 2 * scalar(
+        province, province.groups["supervisor"], "SELECT count(*) FROM services")
+    engine = create_engine(province.url_as(p).replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        for statement in ("UPDATE tickets SET print_status = 'failed'", "SELECT password_hash FROM clerks",
+                          "INSERT INTO events (at, kind) VALUES (now(), 'signin_ok')"):
+            with pytest.raises(DBAPIError) as caught, engine.begin() as conn:
+                conn.execute(text(statement))
+            assert getattr(caught.value.orig, "sqlstate", None) == "42501", statement
+    finally:
+        engine.dispose()
+
+
+def test_a_pc_configured_for_one_office_refuses_another_offices_role(province: Province) -> None:
+    db = connect(province.url_as(province.office2["counter"]))
+    check_office(db, "xa-an-binh")
+    with pytest.raises(ConfigError, match="office 2"):
+        check_office(db, "office1")
+    with pytest.raises(ConfigError):
+        check_office(db, "no-such-office")
+    assert [o.code for o in list_offices(db)] == ["office1", "xa-an-binh"]
+    db.engine.dispose()
+
+
+def test_office_2_admin_cannot_load_into_office_1(province: Province, clock: ManualClock) -> None:
+    admin = Store(connect(province.url, role=province.office2["office_admin"]), clock, "Asia/Ho_Chi_Minh")
+    with pytest.raises(Refused), admin.transaction() as tx:
+        tx.session.execute(text("UPDATE services SET daily_cap = 1 WHERE office_id = 2"))
+        tx.session.execute(text("INSERT INTO services (office_id, code, prefix, name_vi, name_en, number_min, "
+                                "number_max, hours, weekdays, target_minutes, active, position) VALUES "
+                                "(1, 'X', 'X', 'x', 'x', 1, 9, '00:00-24:00', '1234567', 30, true, 0)"))
+    admin.db.engine.dispose()
+
+
+def test_the_province_view_lists_every_office_and_an_office_only_itself(province: Province,
+                                                                        clock: ManualClock) -> None:
+    from common.store.reads.province import province_view
+
+    for role, n in ((province.groups["kiosk"], 3), (province.office2["kiosk"], 1)):
+        store = as_role(province, role, clock)
+        for _ in range(n):
+            store.issue_ticket("TP")
+        store.db.engine.dispose()
+    whole = as_role(province, province.groups["province"], clock)
+    view = province_view(whole, whole.today, whole.today)
+    assert {(o.code, o.level, o.tickets) for o in view.offices} == {("office1", "province", 3),
+                                                                    ("xa-an-binh", "commune", 1)}
+    whole.db.engine.dispose()
+    own = as_role(province, province.office2["supervisor"], clock)
+    assert [(o.code, o.tickets) for o in province_view(own, own.today, own.today).offices] == [("xa-an-binh", 1)]
+    own.db.engine.dispose()
+
+
+@pytest.mark.parametrize("statement", KIOSK_FORGERIES)
+def test_an_offices_kiosk_keeps_the_kiosks_least_privilege(province: Province, clock: ManualClock,
+                                                            statement: str) -> None:
+    kiosk = as_role(province, province.office2["kiosk"], clock)
+    kiosk.issue_ticket("TP")  # its own office's rows exist, so a refusal is the rule's, not an empty table's
+    kiosk.db.engine.dispose()
+    engine = create_engine(province.url_as(province.office2["kiosk"]).replace("postgresql://",
+                                                                              "postgresql+psycopg://"))
+    try:
+        with pytest.raises(DBAPIError) as caught, engine.begin() as conn:
+            conn.execute(text(statement))
+        assert getattr(caught.value.orig, "sqlstate", None) == "42501", (statement, caught.value)
+    finally:
+        engine.dispose()
