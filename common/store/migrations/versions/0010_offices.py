@@ -1,7 +1,7 @@
 """offices: every office-owned row names its office; a province shares one PostgreSQL
 
 Revision ID: 0010
-Revises: 0005
+Revises: 0008
 Create Date: 2026-12-03 04:00:00
 
 An existing single-office database becomes office 1 with its history intact: the new
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0010'
-down_revision: str | None = '0005'
+down_revision: str | None = '0008'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -40,6 +40,10 @@ PER_OFFICE_KEY = (('office_settings', 'key'), ('sign_in_throttle', 'key'))
 # policy's ``office_id = motcua_office()`` is one InitPlan per statement and keeps its index.
 # A role cannot choose its office: office_roles is written only by the owner, and a GUC
 # (which any session may SET) plays no part.
+CALLER_OFFICE = """COALESCE(
+           (SELECT r.office_id FROM office_roles r WHERE r.role_name =
+              CASE WHEN current_setting('role') = 'none' THEN session_user::text
+                   ELSE current_setting('role') END), 1)"""
 FUNCTIONS = (
     """CREATE OR REPLACE FUNCTION motcua_office() RETURNS integer LANGUAGE sql STABLE AS
     $$ SELECT (SELECT r.office_id FROM office_roles r WHERE r.role_name = current_user) $$""",
@@ -48,22 +52,38 @@ FUNCTIONS = (
     # The owner (migrations, the bulk loader) is in no office: its rows go to office 1.
     """CREATE OR REPLACE FUNCTION motcua_office_default() RETURNS integer LANGUAGE sql STABLE AS
     $$ SELECT COALESCE(motcua_office(), 1) $$""",
-    # The sign-in check (0005) now reads the hash of the caller's own office: user names are
-    # unique per office only. Being SECURITY DEFINER, current_user is the owner here, so the
-    # caller is the login role (session_user) or the role it SET.
-    """CREATE OR REPLACE FUNCTION motcua_password_hash(p_username text) RETURNS text
+    # The sign-in check (motcua_password_salt / motcua_check_password, migration 0006) now reads
+    # the clerk of the caller's own office: user names are unique per office only. Being
+    # SECURITY DEFINER, current_user is the owner here, so the caller is the login role
+    # (session_user) or the role it SET. Neither function ever returns a digest.
+    rf"""CREATE OR REPLACE FUNCTION motcua_password_salt(p_username text) RETURNS text
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS
-    $$ SELECT c.password_hash FROM clerks c
-       WHERE c.username = p_username AND c.active
-         AND c.office_id = COALESCE(
-           (SELECT r.office_id FROM office_roles r WHERE r.role_name =
-              CASE WHEN current_setting('role') = 'none' THEN session_user::text
-                   ELSE current_setting('role') END), 1)
+    $$ SELECT substring(c.password_hash FROM '^(scrypt\$[0-9]+\$[0-9]+\$[0-9]+\$[^$]+)\$[^$]+$')
+       FROM clerks c WHERE c.username = p_username AND c.active AND c.office_id = {CALLER_OFFICE}
        ORDER BY c.id LIMIT 1 $$""",
+    rf"""CREATE OR REPLACE FUNCTION motcua_check_password(p_username text, p_digest text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS
+    $$ SELECT coalesce((
+         SELECT sha256(convert_to(substring(c.password_hash FROM '\$([^$]+)$'), 'UTF8'))
+                = sha256(convert_to(coalesce(p_digest, ''), 'UTF8'))
+         FROM clerks c WHERE c.username = p_username AND c.active AND c.password_hash LIKE 'scrypt$%'
+           AND c.office_id = {CALLER_OFFICE}
+         ORDER BY c.id LIMIT 1), false) $$""",
 )
-OLD_PASSWORD_HASH = """CREATE OR REPLACE FUNCTION motcua_password_hash(p_username text) RETURNS text
+# 0006's definitions, restored by the downgrade.
+OLD_SIGN_IN_FUNCTIONS = (
+    r"""CREATE OR REPLACE FUNCTION motcua_password_salt(p_username text) RETURNS text
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS
-$$ SELECT password_hash FROM clerks WHERE username = p_username AND active $$"""
+$$ SELECT substring(password_hash FROM '^(scrypt\$[0-9]+\$[0-9]+\$[0-9]+\$[^$]+)\$[^$]+$')
+   FROM clerks WHERE username = p_username AND active $$""",
+    r"""CREATE OR REPLACE FUNCTION motcua_check_password(p_username text, p_digest text) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS
+$$ SELECT coalesce((
+     SELECT sha256(convert_to(substring(password_hash FROM '\$([^$]+)$'), 'UTF8'))
+            = sha256(convert_to(coalesce(p_digest, ''), 'UTF8'))
+     FROM clerks WHERE username = p_username AND active AND password_hash LIKE 'scrypt$%'), false) $$""",
+)
+SIGN_IN_SIGNATURES = ('motcua_password_salt(text)', 'motcua_check_password(text, text)')
 
 
 def upgrade() -> None:
@@ -94,7 +114,7 @@ def upgrade() -> None:
     op.execute("INSERT INTO offices (id, code, name, level) VALUES (1, 'office1', 'Bộ phận Một cửa', 'province')")
     if pg:
         op.execute("SELECT setval(pg_get_serial_sequence('offices', 'id'), 1)")
-        for sql in FUNCTIONS[:-1]:
+        for sql in FUNCTIONS[:-2]:
             op.execute(sql)
         op.execute('GRANT SELECT ON offices, office_roles TO PUBLIC')
     for table in OFFICE_TABLES:
@@ -106,8 +126,10 @@ def upgrade() -> None:
             # SQLite: a REFERENCES column added by ALTER must default to NULL, so no foreign key here.
             op.execute(f'ALTER TABLE {table} ADD COLUMN office_id INTEGER NOT NULL DEFAULT 1')
     if pg:
-        op.execute(FUNCTIONS[-1])  # reads clerks.office_id, so after the columns
-        op.execute('REVOKE ALL ON FUNCTION motcua_password_hash(text) FROM PUBLIC')
+        for sql in FUNCTIONS[-2:]:  # they read clerks.office_id, so after the columns
+            op.execute(sql)
+        for signature in SIGN_IN_SIGNATURES:  # CREATE OR REPLACE keeps roles.sql's grants
+            op.execute(f'REVOKE ALL ON FUNCTION {signature} FROM PUBLIC')
         for table, name, column in PER_OFFICE_UNIQUE:
             op.drop_constraint(name, table, type_='unique')
             op.create_unique_constraint(f'uq_{table}_office_{column}', table, ['office_id', column])
@@ -138,8 +160,10 @@ def downgrade() -> None:
             op.execute(f'DROP POLICY IF EXISTS province_reads ON {table}')
         op.execute(f'ALTER TABLE {table} DROP COLUMN office_id')
     if pg:
-        op.execute(OLD_PASSWORD_HASH)
-        op.execute('REVOKE ALL ON FUNCTION motcua_password_hash(text) FROM PUBLIC')
+        for sql in OLD_SIGN_IN_FUNCTIONS:
+            op.execute(sql)
+        for signature in SIGN_IN_SIGNATURES:
+            op.execute(f'REVOKE ALL ON FUNCTION {signature} FROM PUBLIC')
         op.execute('DROP FUNCTION IF EXISTS motcua_office_default()')
         op.execute('DROP FUNCTION IF EXISTS motcua_is_province()')
         op.execute('DROP FUNCTION IF EXISTS motcua_office()')
