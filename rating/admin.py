@@ -22,7 +22,6 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QPushButt
 from common.core.errors import AuthError, MotcuaError, render
 from common.core.model import Clerk, Role
 from common.store import Store
-from common.store.reads.satisfaction import satisfaction_report
 from ui.style import font
 from ui.worker import Runner
 
@@ -46,8 +45,8 @@ def check_staff(store: Store, username: str, password: str) -> Clerk:
 def today_figures(store: Store, counter: int) -> str:
     """One line per scope: the office today, and this counter (by its id) if it served anyone."""
     day = store.today
-    office = satisfaction_report(store, day, day).overall
-    by_counter = satisfaction_report(store, day, day, by="counter").groups
+    office = store.views.satisfaction(day, day).overall
+    by_counter = store.views.satisfaction(day, day, by="counter").groups
     lines = [_line("Cả trung tâm", office)]
     lines += [_line(f"Quầy {counter}", g.figures) for g in by_counter if g.key == counter]  # keys are numbers
     return "\n".join(lines)

@@ -22,8 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     if args.province:
-        from common.cli.province_demo import build_province
         from common.store.db import resolve_url
+        from common.store.province_demo import build_province
 
         print(build_province(resolve_url(args.db, None), args.history))
         return 0

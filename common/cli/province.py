@@ -16,7 +16,6 @@ from common.cli.commands import open_context
 from common.cli.reports import _emit, _period, period
 from common.core.errors import MotcuaError
 from common.store.offices import LEVELS, add_office, apply_office_roles, find_office, list_offices, office_roles_sql
-from common.store.reads.province import province_view
 from common.views.province import COLUMNS, ProvinceView, public_rows, rows, to_csv, to_table
 
 
@@ -76,11 +75,11 @@ def cmd_province(args: argparse.Namespace) -> int:
     store = open_context(args).store
     if args.format == "html":
         today = store.today
-        views = (province_view(store, today, today), province_view(store, today.replace(day=1), today))
+        views = (store.views.province(today, today), store.views.province(today.replace(day=1), today))
         _emit(public_page(*(_only(v, args.level) for v in views), updated=today), args.output)
         return 0
     start, end = period(args, store)
-    view = _only(province_view(store, start, end), args.level)
+    view = _only(store.views.province(start, end), args.level)
     if args.format == "xlsx":
         if not args.output:
             raise MotcuaError("--format xlsx needs --output FILE.xlsx")

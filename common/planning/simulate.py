@@ -324,7 +324,8 @@ def fill_history(store: Store, days: int, seed: int = 2026, end: date | None = N
     staffed = staff(store, len([c for c in store.counters() if c.active and c.services]))
     served = {code for c in staffed for code in c.services}
     default_minutes = store.default_service_s / 60
-    mix = {code: EXAMPLE_MIX.get(code, (4.0, default_minutes)) for code in served}
+    # sorted: a set of strings iterates in a per-process order, and the same seed must give the same days
+    mix = {code: EXAMPLE_MIX.get(code, (4.0, default_minutes)) for code in sorted(served)}
     chosen: list[date] = []
     day = (end or store.today) - timedelta(days=1)
     while len(chosen) < days:

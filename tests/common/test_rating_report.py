@@ -121,4 +121,4 @@ def test_motcua_report_ratings(day: Store, db_url: str, capsys: pytest.CaptureFi
     assert "Hài lòng theo thời gian chờ" in capsys.readouterr().out
     assert main([*base, "--by", "hour"]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "--ratings --by hour: choose one of service, counter, clerk, day" in err
+    assert err.count("\n") == 1 and "--ratings --by hour: chọn một trong service, counter, clerk, day" in err

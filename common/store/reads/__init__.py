@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from common.settings import AT_RISK_MINUTES, DEFAULTS
-from common.store.reads import accuracy, board, desk, live, report, satisfaction, staffing
+from common.store.reads import accuracy, board, desk, live, province, report, satisfaction, staffing
 
 if TYPE_CHECKING:
     from common.store import Store
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from common.views.clerk_stats import DeskView
     from common.views.estimate_accuracy import AccuracyReport
     from common.views.live_metrics import LiveFigures
+    from common.views.province import ProvinceView
     from common.views.rating_report import SatisfactionReport
     from common.views.report import Report
 
@@ -59,6 +60,10 @@ class Views:
 
     def satisfaction(self, start: date, end: date, by: str | None = None) -> SatisfactionReport:
         return satisfaction.satisfaction_report(self._store, start, end, by)
+
+    def province(self, start: date, end: date) -> ProvinceView:
+        """Every office the connecting role may read, ranked (issue 18; a province role reads all)."""
+        return province.province_view(self._store, start, end)
 
     def staffing_inputs(self, start: date, end: date, state_events: Sequence[str]
                         ) -> tuple[int, list[Any], list[Any], datetime]:

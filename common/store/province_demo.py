@@ -20,7 +20,6 @@ from common.store import Store
 from common.store.db import connect, mask
 from common.store.offices import add_office, apply_office_roles, list_offices, role_names
 from common.store.province_bulk import after_copies, copy_history
-from common.store.reads.province import province_view
 from common.views.province import to_table
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,7 +59,7 @@ def build_province(url: str, history_days: int) -> str:
         with owner.db.engine.begin() as conn:
             copy_history(conn, 1, added.id, n * span)
             after_copies(conn)
-    view = to_table(province_view(owner, owner.today.replace(day=1), owner.today))
+    view = to_table(owner.views.province(owner.today.replace(day=1), owner.today))
     lines = [view, "", "Each office's apps connect with its own roles, e.g.:"]
     for o in list_offices(owner.db):
         roles = role_names(o.id) if o.id != 1 else {"counter": "motcua_counter", "kiosk": "motcua_kiosk"}
