@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import platformdirs
@@ -33,6 +34,10 @@ SUPERVISOR = "giamdoc"
 # 90% of waits over 20 days, with a few bad days to find (measured with common.planning.days over 30
 # seeded days: 0.30 → 93%, 0.33 → ~90%, 0.40 → 83%, 1.0 → 14%, the office in crisis issue 16 saw).
 HISTORY_SCALE = 0.33
+# Without --history the demo fills this many working days (≈2 s) the first time, so that the dashboard a
+# first-time viewer sees is a real office's, not an empty one (issue 16); `--history 0` skips it.
+DEFAULT_HISTORY_DAYS = 20
+HISTORY_LOOKBACK_DAYS = 60  # any ticket in these days before today means an earlier demo already filled history
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,19 @@ def tidy_leftovers(store: Store) -> list[str]:
                        f"demo: counter {number} was left with {ticket.code} by an earlier demo and cannot be "
                        f"closed ({exc}); start over with `motcua demo --reset`") from exc
     return closed
+
+
+def history_to_fill(store: Store, asked: int | None) -> int:
+    """The working days of history to fill: ``asked`` if given, else the default on a store without history.
+
+    Filling the same days twice would double their traffic (the office then looks in crisis), so the
+    default is only applied when no ticket exists in the weeks before today.
+    """
+    if asked is not None:
+        return asked
+    today = store.today
+    earlier = store.views.report(today - timedelta(days=HISTORY_LOOKBACK_DAYS), today - timedelta(days=1))
+    return DEFAULT_HISTORY_DAYS if earlier.overall.tickets == 0 else 0
 
 
 def has_screen() -> bool:
@@ -192,6 +210,9 @@ def render_screenshots(folder: Path, db_url: str | None = None) -> list[Path]:
                                 text=True, timeout=120)
         if result.returncode == 0 and target.exists():
             made.append(target)
+            reasons = target.with_name(f"{target.stem}-reasons.png")  # the rating panel renders both screens
+            if name == "rating" and reasons.exists():
+                made.append(reasons)
         else:
             print(f"  ({name}: no screenshot: {(result.stderr.strip().splitlines() or ['?'])[-1]})")
     return sorted(made)

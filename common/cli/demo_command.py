@@ -5,14 +5,15 @@ from __future__ import annotations
 import argparse
 
 from common.cli import demo
-from common.cli.args import days_count
+from common.cli.args import days_count, said
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("demo", help="the whole office on this PC: kiosk, two counters and the hall display")
     p.add_argument("--reset", action="store_true", help="start over with an empty demo office")
-    p.add_argument("--history", type=days_count, default=0, metavar="DAYS",
-                   help="fill DAYS of simulated history first, so the dashboard has something to show")
+    p.add_argument("--history", type=days_count, default=None, metavar="DAYS",
+                   help=f"fill DAYS working days of simulated history first, so the dashboard has something to "
+                        f"show (default: {demo.DEFAULT_HISTORY_DAYS} on a demo office without history; 0: none)")
     p.add_argument("--dashboard", action="store_true",
                    help="also open the supervisor's dashboard (signed in as the demo supervisor)")
     p.add_argument("--province", action="store_true",
@@ -25,18 +26,22 @@ def cmd_demo(args: argparse.Namespace) -> int:
         from common.store.db import resolve_url
         from common.store.province_demo import build_province
 
-        print(build_province(resolve_url(args.db, None), args.history))
+        print(build_province(resolve_url(args.db, None), args.history or 0))
         return 0
     place = demo.default_place()
     store = demo.prepare(place, args.db, reset=args.reset)
     db_url = store.db.url
     for line in demo.tidy_leftovers(store):
         print(f"closed what an earlier demo left: {line}")
-    if args.history:
+    days = demo.history_to_fill(store, args.history)
+    if days:
         from common.planning.simulate import fill_history
 
-        fill_history(store, args.history, scale=demo.HISTORY_SCALE)
-        print(f"filled {args.history} days of simulated history")
+        fill_history(store, days, scale=demo.HISTORY_SCALE)
+        print(said(f"đã tạo {days} ngày làm việc lịch sử mô phỏng", f"filled {days} days of simulated history"))
+    elif args.history is None:
+        print(said("trung tâm mẫu đã có lịch sử (thêm bằng --history SỐ_NGÀY, làm lại bằng --reset)",
+                   "the demo office already has history (add more with --history DAYS, start over with --reset)"))
     print(f"motcua demo: the demo office is in {store.db.masked_url}")
     print(f"clerks (user / password):\n{demo.clerk_lines()}")
     if demo.has_screen():

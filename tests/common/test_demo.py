@@ -22,6 +22,7 @@ def test_demo_without_a_screen_loads_the_demo_office_and_renders_every_window(tm
                             text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     assert "no screen" in result.stdout and "demo1 / demo" in result.stdout
+    assert f"{demo.DEFAULT_HISTORY_DAYS} " in result.stdout  # history by default: the dashboard is not empty
     shots = tmp_path / "motcua" / "demo" / "screenshots"
     assert sorted(p.name for p in shots.glob("*.png")) == [
         "counter.png", "dashboard.png", "display.png", "kiosk.png", "rating-reasons.png", "rating.png"]
@@ -74,5 +75,19 @@ def test_the_demo_history_mostly_meets_the_target_with_a_few_bad_days(tmp_path: 
         assert share is not None and 82 <= share <= 97  # an office that works, not one in crisis (issue 16)
         days = [store.views.report(day, day).overall.waits_within_target_pct for day in result.days]
         assert min(d for d in days if d is not None) < 80  # a bad day to find on the dashboard
+    finally:
+        store.db.engine.dispose()
+
+
+def test_the_demo_fills_history_by_default_once_and_never_when_told_zero(tmp_path: Path) -> None:
+    from common.planning.simulate import fill_history
+
+    store = demo.prepare(demo.DemoPlace(tmp_path))
+    try:
+        assert demo.history_to_fill(store, None) == demo.DEFAULT_HISTORY_DAYS  # a first run: a real office
+        assert demo.history_to_fill(store, 0) == 0  # `--history 0` keeps an empty dashboard possible
+        fill_history(store, 2, scale=demo.HISTORY_SCALE)
+        assert demo.history_to_fill(store, None) == 0  # run again: the same days are not filled twice
+        assert demo.history_to_fill(store, 5) == 5  # asked for: filled
     finally:
         store.db.engine.dispose()
