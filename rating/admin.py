@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 from common.core.errors import AuthError, MotcuaError, render
 from common.core.model import Clerk, Role
 from common.store import Store
+from ui import numbers
 from ui.signin_dialog import SignInDialog
 from ui.style import font
 from ui.worker import Runner
@@ -55,8 +56,8 @@ def today_figures(store: Store, counter: int) -> str:
 
 def _line(scope: str, f: object) -> str:
     pct = getattr(f, "satisfaction_pct", None)
-    shown = "–" if pct is None else f"{pct:.0f}%"
-    return f"{scope}: {getattr(f, 'rated', 0)}/{getattr(f, 'served', 0)} lượt đánh giá, hài lòng {shown}"
+    rated, served = numbers.integer(getattr(f, "rated", 0)), numbers.integer(getattr(f, "served", 0))
+    return f"{scope}: {rated}/{served} lượt đánh giá, hài lòng {numbers.percent(pct, 0)}"
 
 
 class AdminSignIn(SignInDialog):
