@@ -196,7 +196,7 @@ def render_screenshots(folder: Path, db_url: str | None = None) -> list[Path]:
     base = [sys.executable, "-m", "common.cli.main", "--config", str(DEMO_CONFIG)]
     made = []
     live = {"display", "kiosk", "counter"} if db_url else set()
-    for name in live:
+    for name in sorted(live):  # counter 1 signs in before the board is grabbed, whatever the process's set order
         made += _grab_app(name, [*base, "--db", str(db_url)], folder / f"{name}.png", env)
     # The demo's dashboard opens on the history it has just filled (today may have nobody yet).
     dashboard = ["dashboard", "--history-days", "5", "--tab", "history" if db_url else "live"]
