@@ -91,3 +91,24 @@ def test_the_demo_fills_history_by_default_once_and_never_when_told_zero(tmp_pat
         assert demo.history_to_fill(store, 5) == 5  # asked for: filled
     finally:
         store.db.engine.dispose()
+
+
+def test_a_leftover_the_demo_cannot_close_gets_one_line_pointing_at_reset(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from common.core.errors import DomainError, MotcuaError, render
+
+    store = demo.prepare(demo.DemoPlace(tmp_path))
+    try:
+        store.issue_ticket("TP", check_hours=False)
+        assert store.call_next(1, "demo1") is not None
+
+        def refuse(*_a: object) -> None:
+            raise DomainError("không được", "refused")
+
+        monkeypatch.setattr(store, "mark_no_show", refuse)
+        with pytest.raises(MotcuaError) as caught:
+            demo.tidy_leftovers(store)
+        line = render(caught.value)
+        assert "\n" not in line and "motcua demo --reset" in line and "quầy 1" in line
+    finally:
+        store.db.engine.dispose()
