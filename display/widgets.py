@@ -211,7 +211,7 @@ class CounterGrid(Panel):
         """The font for the cell, and its word on two balanced lines ("Xử lý / hồ sơ") if one is too wide."""
         code.setFont(self._code_font(code))
         word = str(code.property("word") or "")
-        column = 0.95 * self.width() / self.columns
+        column = 0.95 * self.width() / max(1, min(self.columns, len(self.cells)))  # two counters: two columns
         words = word.split()
         if len(words) > 1 and code.fontMetrics().horizontalAdvance(word) > column:
             half = (len(words) + 1) // 2

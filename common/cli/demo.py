@@ -19,6 +19,7 @@ from pathlib import Path
 
 import platformdirs
 
+from common.cli.args import said as say  # a message line; errors.said makes an error
 from common.config import load_config
 from common.core.errors import ConfigError, DomainError, MotcuaError, render, said
 from common.core.model import Role, TicketStatus
@@ -96,10 +97,12 @@ def tidy_leftovers(store: Store) -> list[str]:
                 raise DomainError(f"{ticket.code} không rõ cán bộ", f"{ticket.code} has no clerk")
             if ticket.status == TicketStatus.SERVING:
                 store.finish_service(number, ticket.clerk)
-                closed.append(f"{ticket.code} at counter {number}: finished")
+                closed.append(say(f"{ticket.code} ở quầy {number}: đã kết thúc",
+                                   f"{ticket.code} at counter {number}: finished"))
             else:
                 store.mark_no_show(number, ticket.clerk)
-                closed.append(f"{ticket.code} at counter {number}: marked no-show")
+                closed.append(say(f"{ticket.code} ở quầy {number}: đánh dấu vắng mặt",
+                                   f"{ticket.code} at counter {number}: marked no-show"))
         except DomainError as exc:
             raise said(MotcuaError, f"demo: quầy {number} còn vé {ticket.code} từ lần chạy trước và không đóng được "
                        f"({render(exc)}); làm lại bằng `motcua demo --reset`",
@@ -173,7 +176,8 @@ def run_office(db_url: str, *, dashboard: bool = False) -> int:
                 proc.kill()
     failed = [f"{label} (exit {p.returncode})" for label, p in processes if p.returncode not in (0, -15, None)]
     if failed:
-        print(f"motcua demo: stopped because {', '.join(failed)} ended", file=sys.stderr)
+        print(say(f"motcua demo: dừng vì {', '.join(failed)} đã thoát",
+                   f"motcua demo: stopped because {', '.join(failed)} ended"), file=sys.stderr)
         return 1
     return 0
 
@@ -214,7 +218,8 @@ def render_screenshots(folder: Path, db_url: str | None = None) -> list[Path]:
             if name == "rating" and reasons.exists():
                 made.append(reasons)
         else:
-            print(f"  ({name}: no screenshot: {(result.stderr.strip().splitlines() or ['?'])[-1]})")
+            print(f"  ({name}: " + say("không có ảnh", "no screenshot")
+                  + f": {(result.stderr.strip().splitlines() or ['?'])[-1]})")
     return sorted(made)
 
 
@@ -232,11 +237,13 @@ def _grab_app(name: str, base: list[str], target: Path, env: dict[str, str]) -> 
         result = subprocess.run([*base, *args[name], "--automation"], input=script, env=env, capture_output=True,
                                 text=True, timeout=120)
     except subprocess.TimeoutExpired:
-        print(f"  ({name}: no screenshot: the app did not answer within 120 s)")
+        print(f"  ({name}: " + say("không có ảnh: ứng dụng không trả lời trong 120 giây",
+                                    "no screenshot: the app did not answer within 120 s") + ")")
         return []
     if result.returncode == 0 and target.exists():
         return [target]
-    print(f"  ({name}: no screenshot: {(result.stderr.strip().splitlines() or ['?'])[-1]})")
+    print(f"  ({name}: " + say("không có ảnh", "no screenshot")
+          + f": {(result.stderr.strip().splitlines() or ['?'])[-1]})")
     return []
 
 
@@ -250,15 +257,21 @@ def _free_port() -> int:
 
 def describe(store: Store) -> str:
     snap = store.snapshot()
-    lines = [f"  {s.service.prefix}  {s.service.name_vi}: {s.waiting} waiting" for s in snap.services]
+    waiting = say("đang chờ", "waiting")
+    lines = [f"  {s.service.prefix}  {s.service.name_vi}: {s.waiting} {waiting}" for s in snap.services]
     return "\n".join(lines)
 
 
 def clerk_lines() -> str:
     config = load_config(DEMO_CONFIG)
     return "\n".join(
-        f"  {c.username} / {DEMO_PASSWORD}  ({'counter ' + str(n) if (n := _counter_of(c.username)) else c.role.value})"
+        f"  {c.username} / {DEMO_PASSWORD}  "
+        f"({say('quầy', 'counter') + ' ' + str(n) if (n := _counter_of(c.username)) else _role_words(c.role)})"
         for c in config.office.clerks if c.role in (Role.CLERK, Role.SUPERVISOR))
+
+
+def _role_words(role: Role) -> str:
+    return say({Role.SUPERVISOR: "giám sát viên", Role.ADMIN: "quản trị viên"}.get(role, "cán bộ"), role.value)
 
 
 def _counter_of(username: str) -> int | None:

@@ -32,7 +32,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     store = demo.prepare(place, args.db, reset=args.reset)
     db_url = store.db.url
     for line in demo.tidy_leftovers(store):
-        print(f"closed what an earlier demo left: {line}")
+        print(said(f"đã đóng vé lần chạy trước để lại: {line}", f"closed what an earlier demo left: {line}"))
     days = demo.history_to_fill(store, args.history)
     if days:
         from common.planning.simulate import fill_history
@@ -42,16 +42,24 @@ def cmd_demo(args: argparse.Namespace) -> int:
     elif args.history is None:
         print(said("trung tâm mẫu đã có lịch sử (thêm bằng --history SỐ_NGÀY, làm lại bằng --reset)",
                    "the demo office already has history (add more with --history DAYS, start over with --reset)"))
-    print(f"motcua demo: the demo office is in {store.db.masked_url}")
-    print(f"clerks (user / password):\n{demo.clerk_lines()}")
+    print(said(f"motcua demo: trung tâm mẫu ở {store.db.masked_url}",
+               f"motcua demo: the demo office is in {store.db.masked_url}"))
+    print(said("cán bộ (tên đăng nhập / mật khẩu):", "clerks (user / password):") + f"\n{demo.clerk_lines()}")
     if demo.has_screen():
-        print("starting the hall display, the kiosk and counters 1 and 2; close any window or press Ctrl+C to stop")
+        print(said("mở bảng hiển thị, kiosk và quầy 1, 2; đóng một cửa sổ bất kỳ hoặc nhấn Ctrl+C để dừng",
+                   "starting the hall display, the kiosk and counters 1 and 2; close any window or press Ctrl+C "
+                   "to stop"))
         return demo.run_office(db_url, dashboard=args.dashboard)
-    print("\nThis machine has no screen (no DISPLAY or WAYLAND_DISPLAY), so the windows cannot open here.")
-    print("Rendering each window offscreen instead, over this demo office (this takes a minute):")
+    print("\n" + said("Máy này không có màn hình (không có DISPLAY hay WAYLAND_DISPLAY) nên không mở được cửa sổ.",
+                      "This machine has no screen (no DISPLAY or WAYLAND_DISPLAY), so the windows cannot open "
+                      "here."))
+    print(said("Thay vào đó, vẽ từng cửa sổ ra tệp PNG trên trung tâm mẫu này (mất khoảng một phút):",
+               "Rendering each window offscreen instead, over this demo office (this takes a minute):"))
     for path in demo.render_screenshots(place.screenshots, db_url):
         print(f"  {path}")
-    print("\nOn a desktop, `scripts/motcua demo` opens them all. Each app also renders itself with --screenshot, "
-          "e.g. `scripts/motcua kiosk --screenshot kiosk.png --size 1080x1920`.")
-    print(f"\nThe queue now:\n{demo.describe(store)}")
+    print("\n" + said("Trên máy có màn hình, `scripts/motcua demo` mở tất cả. Mỗi ứng dụng cũng tự vẽ bằng "
+                      "--screenshot, ví dụ `scripts/motcua kiosk --screenshot kiosk.png --size 1080x1920`.",
+                      "On a desktop, `scripts/motcua demo` opens them all. Each app also renders itself with "
+                      "--screenshot, e.g. `scripts/motcua kiosk --screenshot kiosk.png --size 1080x1920`."))
+    print("\n" + said("Hàng chờ hiện tại:", "The queue now:") + f"\n{demo.describe(store)}")
     return 0

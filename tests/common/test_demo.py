@@ -21,7 +21,7 @@ def test_demo_without_a_screen_loads_the_demo_office_and_renders_every_window(tm
     result = subprocess.run([sys.executable, "-m", "common.cli.main", "demo", "--reset"], env=env, capture_output=True,
                             text=True, timeout=600)
     assert result.returncode == 0, result.stderr
-    assert "no screen" in result.stdout and "demo1 / demo" in result.stdout
+    assert "không có màn hình" in result.stdout and "demo1 / demo" in result.stdout  # Vietnamese by default
     assert f"{demo.DEFAULT_HISTORY_DAYS} " in result.stdout  # history by default: the dashboard is not empty
     shots = tmp_path / "motcua" / "demo" / "screenshots"
     assert sorted(p.name for p in shots.glob("*.png")) == [
@@ -56,8 +56,8 @@ def test_the_demo_closes_what_an_earlier_demo_left_mid_call(tmp_path: Path) -> N
         assert left_called is not None and left_serving is not None
         store.start_service(2, "demo2")
         closed = demo.tidy_leftovers(store)
-        assert closed == [f"{left_called.code} at counter 1: marked no-show",
-                          f"{left_serving.code} at counter 2: finished"]
+        assert closed == [f"{left_called.code} ở quầy 1: đánh dấu vắng mặt",
+                          f"{left_serving.code} ở quầy 2: đã kết thúc"]
         assert all(c.current is None for c in store.snapshot().counters)
         assert demo.tidy_leftovers(store) == []  # nothing left the second time
         fill_history(store, 1)  # what failed with "Quầy 1 đang gọi …" after an ordinary demo

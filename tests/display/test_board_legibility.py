@@ -136,3 +136,15 @@ def test_the_board_clock_ticks_on_the_injected_clock(qtbot: QtBot) -> None:
     assert board.header.time.text() == "09:30"
     clock.advance(20 * 60)
     qtbot.waitUntil(lambda: board.header.time.text() == "09:50", timeout=5000)
+
+
+def test_with_two_counters_the_words_keep_one_line(qtbot: QtBot) -> None:
+    board = BoardWindow("motcua", ZoneInfo("Asia/Ho_Chi_Minh"), "", clock=ManualClock(AT))
+    qtbot.addWidget(board)
+    board.resize(1366, 768)
+    board.show()
+    qtbot.waitExposed(board)
+    office = busy_office()
+    board.apply(BoardState(AT, (), office.counters[6:8], office.waiting[:4]))  # on dossiers, idle
+    qtbot.waitUntil(lambda: [code.text() for _, code in board.counters.cells.values()] == [
+        glossary.COUNTER_STATE[glossary.CounterState.BACK_OFFICE], glossary.IDLE])  # the grid has two columns
