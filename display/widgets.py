@@ -212,10 +212,13 @@ class CounterGrid(Panel):
         code.setFont(self._code_font(code))
         word = str(code.property("word") or "")
         column = 0.95 * self.width() / max(1, min(self.columns, len(self.cells)))  # two counters: two columns
-        words = word.split()
-        if len(words) > 1 and code.fontMetrics().horizontalAdvance(word) > column:
-            half = (len(words) + 1) // 2
-            word = " ".join(words[:half]) + "\n" + " ".join(words[half:])
+        words, metrics = word.split(), code.fontMetrics()
+        if metrics.horizontalAdvance(word) > column:
+            if len(words) > 1 and len(self.cells) <= 2 * self.columns:
+                half = (len(words) + 1) // 2
+                word = " ".join(words[:half]) + "\n" + " ".join(words[half:])
+            else:  # a third row leaves no height for a second line (over eight counters): shortened, "Xử lý h…"
+                word = metrics.elidedText(word, Qt.TextElideMode.ElideRight, int(column))
         code.setText(word)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
