@@ -1,13 +1,17 @@
 """Exports of the summary with Vietnamese headings: CSV, XLSX (one sheet per grouping) and PDF.
 
-CSV and XLSX come from common.views.report_render (the renderers of ``motcua report``); the PDF is an HTML
+XLSX comes from common.views.report_render (the renderer of ``motcua report``), its cells numbers that
+Excel shows in the reader's locale; the CSV writes numbers the Vietnamese way with ui.numbers; the PDF is an HTML
 table laid out by QTextDocument and printed with QPdfWriter (A4 landscape), on the GUI thread because
 Qt's text layout and fonts belong there.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Sequence
+from dataclasses import asdict
 from html import escape
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,8 +20,10 @@ from PySide6.QtCore import QMarginsF, QSizeF
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from common.views.report import Report
-from common.views.report_render import GROUP_VI, TOTAL_VI, rows, to_csv, write_xlsx
+from common.views.report_render import COLUMNS as CSV_COLUMNS
+from common.views.report_render import GROUP_VI, TOTAL_VI, VI, rows, write_xlsx
 from dashboard.figures_table import COLUMNS
+from ui import numbers
 from ui.style import FONT_FAMILY, font
 
 FORMATS = {"csv": "CSV (*.csv)", "xlsx": "Excel (*.xlsx)", "pdf": "PDF (*.pdf)"}
@@ -26,8 +32,30 @@ FORMATS = {"csv": "CSV (*.csv)", "xlsx": "Excel (*.xlsx)", "pdf": "PDF (*.pdf)"}
 def write_csv(report: Report, path: str | Path) -> Path:
     target = Path(path)
     # utf-8-sig: Excel opens a CSV with a BOM as UTF-8, so the diacritics survive a double click.
-    target.write_text(to_csv(report, headings="vi"), encoding="utf-8-sig")
+    target.write_text(vi_csv(report), encoding="utf-8-sig")
     return target
+
+
+def vi_csv(report: Report) -> str:
+    """The summary for people: Vietnamese headings and numbers written as on screen (1.446; 158,9).
+
+    `motcua report --format csv` keeps the field names and plain numbers for machines; this one is
+    what a supervisor exports from the dashboard and reads beside the table and the PDF.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")  # a "158,9" cell is quoted, so it stays one cell
+    writer.writerow([VI[n] for n in ("key", "label", *CSV_COLUMNS)])
+    for key, label, figures in rows(report):
+        values = asdict(figures)
+        shown_key = "" if key is None else key.isoformat() if hasattr(key, "isoformat") else str(key)
+        writer.writerow([shown_key, label, *(_vi_cell(values[n]) for n in CSV_COLUMNS)])
+    return buffer.getvalue()
+
+
+def _vi_cell(value: int | float | None) -> str:
+    if value is None:
+        return ""
+    return numbers.integer(value) if isinstance(value, int) else numbers.decimal(value)
 
 
 def write_workbook(reports: Sequence[Report], path: str | Path) -> Path:

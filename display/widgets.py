@@ -183,7 +183,10 @@ class CounterGrid(Panel):
             self.cells = {}
             for i, c in enumerate(counters):
                 centre = Qt.AlignmentFlag.AlignHCenter
-                name, code = label("", DIM, centre), label("", TEXT, centre)
+                name, code = elastic(label("", DIM, centre)), elastic(label("", TEXT, centre))
+                # Equal columns, and a long state word ("Xử lý hồ sơ") takes two lines in its own
+                # column instead of pushing into the next counter's.
+                code.setWordWrap(True)
                 self.grid.addWidget(name, 2 * (i // self.columns), i % self.columns)
                 self.grid.addWidget(code, 2 * (i // self.columns) + 1, i % self.columns)
                 self.cells[c.number] = (name, code)
@@ -191,17 +194,44 @@ class CounterGrid(Panel):
         for c in counters:
             name, code = self.cells[c.number]
             name.setText(f"Quầy {c.number}")
-            # A break reads "Tạm nghỉ" here as on the counter (glossary); an open counter without a
-            # ticket shows a dash, the one non-word: "Quầy rảnh" eight times over is noise.
-            code.setText(c.serving or ("—" if c.open else glossary.counter_state(c.state)))
+            # A break reads "Tạm nghỉ" here as on the counter, and an open counter without a ticket
+            # "Quầy rảnh" as on the dashboard (glossary): words, dimmed, never a bare dash that reads
+            # as a glitch from the back of the hall (issue 16).
+            code.setProperty("word", c.serving or (glossary.IDLE if c.open else glossary.counter_state(c.state)))
             code.setStyleSheet(f"color: {TEXT if c.serving else DIM}; background: transparent;")
+            code.setProperty("serving", bool(c.serving))
+            self._fit(code)
+
+    def _code_font(self, code: QLabel) -> QFont:
+        # A word ("Tạm nghỉ", "Quầy rảnh") is twice as long as a ticket number: at the numbers' size
+        # four of them ran into each other (at 3840×2160 too), so words take the smallest board size.
+        return px_font((6.0 if code.property("serving") else MIN_TEXT) * self._unit, bold=True)
+
+    def _fit(self, code: QLabel) -> None:
+        """The font for the cell, and its word on two balanced lines ("Xử lý / hồ sơ") if one is too wide."""
+        code.setFont(self._code_font(code))
+        word = str(code.property("word") or "")
+        column = 0.95 * self.width() / max(1, min(self.columns, len(self.cells)))  # two counters: two columns
+        words, metrics = word.split(), code.fontMetrics()
+        if metrics.horizontalAdvance(word) > column:
+            if len(words) > 1 and len(self.cells) <= 2 * self.columns:
+                half = (len(words) + 1) // 2
+                word = " ".join(words[:half]) + "\n" + " ".join(words[half:])
+            else:  # a third row leaves no height for a second line (over eight counters): shortened, "Xử lý h…"
+                word = metrics.elidedText(word, Qt.TextElideMode.ElideRight, int(column))
+        code.setText(word)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        for _, code in self.cells.values():
+            self._fit(code)
 
     def rescale(self, unit: float) -> None:
         super().rescale(unit)
         self._unit = unit
         for name, code in self.cells.values():
             name.setFont(px_font(MIN_TEXT * unit))
-            code.setFont(px_font(6.0 * unit, bold=True))
+            self._fit(code)
 
 
 class RecentCalls(Panel):

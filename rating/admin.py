@@ -15,13 +15,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QKeySequence, QMouseEvent, QShortcut
-from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from common.core.errors import AuthError, MotcuaError, render
 from common.core.model import Clerk, Role
 from common.store import Store
+from ui import numbers
+from ui.signin_dialog import SignInDialog
 from ui.style import font
 from ui.worker import Runner
 
@@ -54,64 +56,18 @@ def today_figures(store: Store, counter: int) -> str:
 
 def _line(scope: str, f: object) -> str:
     pct = getattr(f, "satisfaction_pct", None)
-    shown = "–" if pct is None else f"{pct:.0f}%"
-    return f"{scope}: {getattr(f, 'rated', 0)}/{getattr(f, 'served', 0)} lượt đánh giá, hài lòng {shown}"
+    rated, served = numbers.integer(getattr(f, "rated", 0)), numbers.integer(getattr(f, "served", 0))
+    return f"{scope}: {rated}/{served} lượt đánh giá, hài lòng {numbers.percent(pct, 0)}"
 
 
-class AdminSignIn(QDialog):
-    """Signals:
-        signed_in(object): the supervisor or admin (a Clerk) who signed in.
-    """
-
-    signed_in = Signal(object)
+class AdminSignIn(SignInDialog):
+    """The shared staff sign-in (ui/signin_dialog.py), letting only supervisors and admins through."""
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.store = store
-        self.clerk: Clerk | None = None
-        self.setWindowTitle("Đăng nhập quản trị bảng đánh giá")
-        self.setFont(font(11))
-        self.username, self.password = QLineEdit(self), QLineEdit(self)
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.message = QLabel("", self)
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b3261e")
-        self.button = QPushButton("Đăng nhập", self)
-        form = QFormLayout()
-        form.addRow("Tên đăng nhập", self.username)
-        form.addRow("Mật khẩu", self.password)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Dành cho giám sát viên và quản trị viên.", self))
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(self.button)
-        self.runner = Runner(self, name="motcua-rating-signin")
-        self.runner.succeeded.connect(self._ok)
-        self.runner.failed.connect(self._refused)
-        self.button.clicked.connect(self.submit)
-        self.password.returnPressed.connect(self.submit)
-
-    def submit(self) -> None:
-        if not self.username.text().strip():
-            self.message.setText("Nhập tên đăng nhập.")
-            return
-        self.message.setText("")
-        self.runner.submit("signin", check_staff, self.store, self.username.text().strip(), self.password.text())
-
-    def _ok(self, _tag: str, clerk: object) -> None:
-        assert isinstance(clerk, Clerk)
-        self.clerk = clerk
-        self.signed_in.emit(clerk)
-        self.accept()
-
-    def _refused(self, _tag: str, exc: object) -> None:
-        self.password.clear()
-        # A clerk reads one line, never a traceback (a lost database is a MotcuaError too).
-        self.message.setText(render(exc) if isinstance(exc, MotcuaError) else "Không đăng nhập được.")
-
-    def done(self, result: int) -> None:
-        self.runner.shutdown()
-        super().done(result)
+        super().__init__(lambda username, password: check_staff(store, username, password),
+                         title="Đăng nhập quản trị bảng đánh giá",
+                         intro="Dành cho giám sát viên và quản trị viên.",
+                         worker_name="motcua-rating-signin", parent=parent)
 
 
 class AdminMenu(QDialog):

@@ -2,8 +2,9 @@
 
 Vietnamese writes a dot between thousands and a comma before decimals: 1.446 and 158,9; a
 percentage keeps a space before its sign: 92,4 %; a duration is words: "1 giờ 12 phút".
-Screens and the PDF export call these functions so one table never mixes "1.446" with "158.9".
-(CSV and XLSX keep raw numbers: a spreadsheet formats them in its own locale.)
+Screens and the dashboard's PDF and CSV exports call these functions so one table never mixes "1.446"
+with "158.9". XLSX cells stay numbers with a "#,##0.0" format, which Excel draws in the reader's locale;
+`motcua report --format csv` keeps plain numbers for machines.
 """
 
 from __future__ import annotations

@@ -14,10 +14,12 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import platformdirs
 
+from common.cli.args import said as say  # a message line; errors.said makes an error
 from common.config import load_config
 from common.core.errors import ConfigError, DomainError, MotcuaError, render, said
 from common.core.model import Role, TicketStatus
@@ -33,6 +35,10 @@ SUPERVISOR = "giamdoc"
 # 90% of waits over 20 days, with a few bad days to find (measured with common.planning.days over 30
 # seeded days: 0.30 → 93%, 0.33 → ~90%, 0.40 → 83%, 1.0 → 14%, the office in crisis issue 16 saw).
 HISTORY_SCALE = 0.33
+# Without --history the demo fills this many working days (≈2 s) the first time, so that the dashboard a
+# first-time viewer sees is a real office's, not an empty one (issue 16); `--history 0` skips it.
+DEFAULT_HISTORY_DAYS = 20
+HISTORY_LOOKBACK_DAYS = 60  # any ticket in these days before today means an earlier demo already filled history
 
 
 @dataclass(frozen=True)
@@ -91,16 +97,31 @@ def tidy_leftovers(store: Store) -> list[str]:
                 raise DomainError(f"{ticket.code} không rõ cán bộ", f"{ticket.code} has no clerk")
             if ticket.status == TicketStatus.SERVING:
                 store.finish_service(number, ticket.clerk)
-                closed.append(f"{ticket.code} at counter {number}: finished")
+                closed.append(say(f"{ticket.code} ở quầy {number}: đã kết thúc",
+                                   f"{ticket.code} at counter {number}: finished"))
             else:
                 store.mark_no_show(number, ticket.clerk)
-                closed.append(f"{ticket.code} at counter {number}: marked no-show")
+                closed.append(say(f"{ticket.code} ở quầy {number}: đánh dấu vắng mặt",
+                                   f"{ticket.code} at counter {number}: marked no-show"))
         except DomainError as exc:
             raise said(MotcuaError, f"demo: quầy {number} còn vé {ticket.code} từ lần chạy trước và không đóng được "
                        f"({render(exc)}); làm lại bằng `motcua demo --reset`",
                        f"demo: counter {number} was left with {ticket.code} by an earlier demo and cannot be "
                        f"closed ({exc}); start over with `motcua demo --reset`") from exc
     return closed
+
+
+def history_to_fill(store: Store, asked: int | None) -> int:
+    """The working days of history to fill: ``asked`` if given, else the default on a store without history.
+
+    Filling the same days twice would double their traffic (the office then looks in crisis), so the
+    default is only applied when no ticket exists in the weeks before today.
+    """
+    if asked is not None:
+        return asked
+    today = store.today
+    earlier = store.views.report(today - timedelta(days=HISTORY_LOOKBACK_DAYS), today - timedelta(days=1))
+    return DEFAULT_HISTORY_DAYS if earlier.overall.tickets == 0 else 0
 
 
 def has_screen() -> bool:
@@ -155,7 +176,8 @@ def run_office(db_url: str, *, dashboard: bool = False) -> int:
                 proc.kill()
     failed = [f"{label} (exit {p.returncode})" for label, p in processes if p.returncode not in (0, -15, None)]
     if failed:
-        print(f"motcua demo: stopped because {', '.join(failed)} ended", file=sys.stderr)
+        print(say(f"motcua demo: dừng vì {', '.join(failed)} đã thoát",
+                   f"motcua demo: stopped because {', '.join(failed)} ended"), file=sys.stderr)
         return 1
     return 0
 
@@ -178,7 +200,7 @@ def render_screenshots(folder: Path, db_url: str | None = None) -> list[Path]:
     base = [sys.executable, "-m", "common.cli.main", "--config", str(DEMO_CONFIG)]
     made = []
     live = {"display", "kiosk", "counter"} if db_url else set()
-    for name in live:
+    for name in sorted(live):  # counter 1 signs in before the board is grabbed, whatever the process's set order
         made += _grab_app(name, [*base, "--db", str(db_url)], folder / f"{name}.png", env)
     # The demo's dashboard opens on the history it has just filled (today may have nobody yet).
     dashboard = ["dashboard", "--history-days", "5", "--tab", "history" if db_url else "live"]
@@ -192,8 +214,12 @@ def render_screenshots(folder: Path, db_url: str | None = None) -> list[Path]:
                                 text=True, timeout=120)
         if result.returncode == 0 and target.exists():
             made.append(target)
+            reasons = target.with_name(f"{target.stem}-reasons.png")  # the rating panel renders both screens
+            if name == "rating" and reasons.exists():
+                made.append(reasons)
         else:
-            print(f"  ({name}: no screenshot: {(result.stderr.strip().splitlines() or ['?'])[-1]})")
+            print(f"  ({name}: " + say("không có ảnh", "no screenshot")
+                  + f": {(result.stderr.strip().splitlines() or ['?'])[-1]})")
     return sorted(made)
 
 
@@ -211,11 +237,13 @@ def _grab_app(name: str, base: list[str], target: Path, env: dict[str, str]) -> 
         result = subprocess.run([*base, *args[name], "--automation"], input=script, env=env, capture_output=True,
                                 text=True, timeout=120)
     except subprocess.TimeoutExpired:
-        print(f"  ({name}: no screenshot: the app did not answer within 120 s)")
+        print(f"  ({name}: " + say("không có ảnh: ứng dụng không trả lời trong 120 giây",
+                                    "no screenshot: the app did not answer within 120 s") + ")")
         return []
     if result.returncode == 0 and target.exists():
         return [target]
-    print(f"  ({name}: no screenshot: {(result.stderr.strip().splitlines() or ['?'])[-1]})")
+    print(f"  ({name}: " + say("không có ảnh", "no screenshot")
+          + f": {(result.stderr.strip().splitlines() or ['?'])[-1]})")
     return []
 
 
@@ -229,15 +257,21 @@ def _free_port() -> int:
 
 def describe(store: Store) -> str:
     snap = store.snapshot()
-    lines = [f"  {s.service.prefix}  {s.service.name_vi}: {s.waiting} waiting" for s in snap.services]
+    waiting = say("đang chờ", "waiting")
+    lines = [f"  {s.service.prefix}  {s.service.name_vi}: {s.waiting} {waiting}" for s in snap.services]
     return "\n".join(lines)
 
 
 def clerk_lines() -> str:
     config = load_config(DEMO_CONFIG)
     return "\n".join(
-        f"  {c.username} / {DEMO_PASSWORD}  ({'counter ' + str(n) if (n := _counter_of(c.username)) else c.role.value})"
+        f"  {c.username} / {DEMO_PASSWORD}  "
+        f"({say('quầy', 'counter') + ' ' + str(n) if (n := _counter_of(c.username)) else _role_words(c.role)})"
         for c in config.office.clerks if c.role in (Role.CLERK, Role.SUPERVISOR))
+
+
+def _role_words(role: Role) -> str:
+    return say({Role.SUPERVISOR: "giám sát viên", Role.ADMIN: "quản trị viên"}.get(role, "cán bộ"), role.value)
 
 
 def _counter_of(username: str) -> int | None:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import argparse
 
 from common.cli import demo
-from common.cli.args import days_count
+from common.cli.args import days_count, said
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("demo", help="the whole office on this PC: kiosk, two counters and the hall display")
     p.add_argument("--reset", action="store_true", help="start over with an empty demo office")
-    p.add_argument("--history", type=days_count, default=0, metavar="DAYS",
-                   help="fill DAYS of simulated history first, so the dashboard has something to show")
+    p.add_argument("--history", type=days_count, default=None, metavar="DAYS",
+                   help=f"fill DAYS working days of simulated history first, so the dashboard has something to "
+                        f"show (default: {demo.DEFAULT_HISTORY_DAYS} on a demo office without history; 0: none)")
     p.add_argument("--dashboard", action="store_true",
                    help="also open the supervisor's dashboard (signed in as the demo supervisor)")
     p.add_argument("--province", action="store_true",
@@ -25,28 +26,40 @@ def cmd_demo(args: argparse.Namespace) -> int:
         from common.store.db import resolve_url
         from common.store.province_demo import build_province
 
-        print(build_province(resolve_url(args.db, None), args.history))
+        print(build_province(resolve_url(args.db, None), args.history or 0))
         return 0
     place = demo.default_place()
     store = demo.prepare(place, args.db, reset=args.reset)
     db_url = store.db.url
     for line in demo.tidy_leftovers(store):
-        print(f"closed what an earlier demo left: {line}")
-    if args.history:
+        print(said(f"đã đóng vé lần chạy trước để lại: {line}", f"closed what an earlier demo left: {line}"))
+    days = demo.history_to_fill(store, args.history)
+    if days:
         from common.planning.simulate import fill_history
 
-        fill_history(store, args.history, scale=demo.HISTORY_SCALE)
-        print(f"filled {args.history} days of simulated history")
-    print(f"motcua demo: the demo office is in {store.db.masked_url}")
-    print(f"clerks (user / password):\n{demo.clerk_lines()}")
+        fill_history(store, days, scale=demo.HISTORY_SCALE)
+        print(said(f"đã tạo {days} ngày làm việc lịch sử mô phỏng", f"filled {days} days of simulated history"))
+    elif args.history is None:
+        print(said("trung tâm mẫu đã có lịch sử (thêm bằng --history SỐ_NGÀY, làm lại bằng --reset)",
+                   "the demo office already has history (add more with --history DAYS, start over with --reset)"))
+    print(said(f"motcua demo: trung tâm mẫu ở {store.db.masked_url}",
+               f"motcua demo: the demo office is in {store.db.masked_url}"))
+    print(said("cán bộ (tên đăng nhập / mật khẩu):", "clerks (user / password):") + f"\n{demo.clerk_lines()}")
     if demo.has_screen():
-        print("starting the hall display, the kiosk and counters 1 and 2; close any window or press Ctrl+C to stop")
+        print(said("mở bảng hiển thị, kiosk và quầy 1, 2; đóng một cửa sổ bất kỳ hoặc nhấn Ctrl+C để dừng",
+                   "starting the hall display, the kiosk and counters 1 and 2; close any window or press Ctrl+C "
+                   "to stop"))
         return demo.run_office(db_url, dashboard=args.dashboard)
-    print("\nThis machine has no screen (no DISPLAY or WAYLAND_DISPLAY), so the windows cannot open here.")
-    print("Rendering each window offscreen instead, over this demo office (this takes a minute):")
+    print("\n" + said("Máy này không có màn hình (không có DISPLAY hay WAYLAND_DISPLAY) nên không mở được cửa sổ.",
+                      "This machine has no screen (no DISPLAY or WAYLAND_DISPLAY), so the windows cannot open "
+                      "here."))
+    print(said("Thay vào đó, vẽ từng cửa sổ ra tệp PNG trên trung tâm mẫu này (mất khoảng một phút):",
+               "Rendering each window offscreen instead, over this demo office (this takes a minute):"))
     for path in demo.render_screenshots(place.screenshots, db_url):
         print(f"  {path}")
-    print("\nOn a desktop, `scripts/motcua demo` opens them all. Each app also renders itself with --screenshot, "
-          "e.g. `scripts/motcua kiosk --screenshot kiosk.png --size 1080x1920`.")
-    print(f"\nThe queue now:\n{demo.describe(store)}")
+    print("\n" + said("Trên máy có màn hình, `scripts/motcua demo` mở tất cả. Mỗi ứng dụng cũng tự vẽ bằng "
+                      "--screenshot, ví dụ `scripts/motcua kiosk --screenshot kiosk.png --size 1080x1920`.",
+                      "On a desktop, `scripts/motcua demo` opens them all. Each app also renders itself with "
+                      "--screenshot, e.g. `scripts/motcua kiosk --screenshot kiosk.png --size 1080x1920`."))
+    print("\n" + said("Hàng chờ hiện tại:", "The queue now:") + f"\n{demo.describe(store)}")
     return 0

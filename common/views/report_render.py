@@ -149,7 +149,9 @@ def write_xlsx(reports: Sequence[Report], path: str | Path) -> Path:
         for index, name in enumerate(names, start=1):
             letter = get_column_letter(index)
             sheet.column_dimensions[letter].width = 34 if index == 1 else 14
-            fmt = "0.0" if name in SECONDS or name.endswith("_pct") else "0"
+            # "#,##0.0": Excel draws the grouping and the decimal mark in the reader's locale, so a
+            # Vietnamese Excel shows 1.446 and 158,9 as the screens do; the cells stay numbers.
+            fmt = "#,##0.0" if name in SECONDS or name.endswith("_pct") else "#,##0"
             for cell in sheet[letter][2:]:
                 if index > 1:
                     cell.number_format = fmt

@@ -17,10 +17,17 @@ def undocumented(parser: argparse.ArgumentParser) -> list[str]:
             if not isinstance(a, argparse._HelpAction) and not (a.help or "").strip()]
 
 
-def subcommands() -> dict[str, argparse.ArgumentParser]:
-    parser = build_parser()
-    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    return {name: p for name, p in sub.choices.items() if name not in APPS}  # apps parse their own options
+def subcommands(parser: argparse.ArgumentParser | None = None, prefix: str = "") -> dict[str, argparse.ArgumentParser]:
+    """Every subcommand by its full name ("db upgrade"), nested ones included, apps left out."""
+    found: dict[str, argparse.ArgumentParser] = {}
+    for action in (parser or build_parser())._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                if not prefix and name in APPS:
+                    continue  # apps parse their own options (test_every_app_option_has_help)
+                found[prefix + name] = sub
+                found |= subcommands(sub, f"{prefix}{name} ")
+    return found
 
 
 def test_the_top_level_and_every_subcommand_option_has_help() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -35,8 +36,10 @@ def test_csv_has_vietnamese_headings_and_the_tables_numbers(exported) -> None:  
     with path.open(encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     assert rows[0]["Nhóm"] == "Tư pháp – Hộ tịch" and rows[-1]["Nhóm"] == "Tổng cộng"
-    assert [int(r["Số lượt"]) for r in rows] == window.history.table.column_values("tickets")
-    assert rows[-1]["% chờ trong chỉ tiêu"] == "57.1"
+    assert [int(r["Số lượt"].replace(".", "")) for r in rows] == window.history.table.column_values("tickets")
+    assert rows[-1]["% chờ trong chỉ tiêu"] == "57,1"  # the Vietnamese way, as on screen and in the PDF
+    # No English decimal point anywhere ("158.9"); a dot only groups thousands ("1.446", "1.446,0").
+    assert not [v for r in rows for v in r.values() if re.fullmatch(r"\d+\.\d{1,2}", v)]
     assert window.history.message.text().startswith("Đã lưu")
 
 
@@ -52,6 +55,8 @@ def test_xlsx_has_one_sheet_per_grouping(exported) -> None:  # type: ignore[no-u
     assert tp[0] == "Tư pháp – Hộ tịch" and tp[1] == 5 and tp[2] == 3
     assert tp[headings.index("Chờ trung bình (phút)")] == pytest.approx(560 / 60, abs=0.01)
     assert tp[headings.index("% chờ trong chỉ tiêu")] == 75.0
+    # Numbers stay numbers; the format's grouping and decimal marks are drawn in the reader's (vi) locale.
+    assert {c.number_format for c in sheet[3][1:]} == {"#,##0", "#,##0.0"}
 
 
 def test_pdf_is_a_real_pdf_with_a_page_per_grouping(exported) -> None:  # type: ignore[no-untyped-def]

@@ -28,13 +28,14 @@ SERVICES = ("Tư pháp – Hộ tịch", "Chứng thực bản sao", "Đất đa
 
 
 def busy_office() -> BoardState:
-    """Eight counters (one on break, one closed, one idle), a recall among the calls, eight services."""
+    """Eight counters (on break, on dossiers, idle), a recall among the calls, eight services."""
     calls = (CallView(9, "A023", 3, True, AT), CallView(8, "B014", 2, False, AT), CallView(7, "A023", 3, False, AT),
              CallView(6, "D007", 5, False, AT), CallView(5, "A022", 1, False, AT), CallView(4, "C101", 4, False, AT))
     counters = tuple(
         CounterView(n, f"Quầy {n}", state == "open", code, state)
         for n, state, code in ((1, "open", "A022"), (2, "open", "B014"), (3, "open", "A023"), (4, "open", "C101"),
-                               (5, "open", "D007"), (6, "break", None), (7, "closed", None), (8, "open", None)))
+                               (5, "open", "D007"), (6, "break", None), (7, "back_office", None),
+                               (8, "open", None)))
     waiting = tuple(WaitingView(f"S{i}", name, "ABCDEFGH"[i], 3 * i + 1, 600, True)
                     for i, name in enumerate(SERVICES))
     return BoardState(AT, calls, counters, waiting)
@@ -90,8 +91,20 @@ def test_every_text_is_large_and_contrasted(qtbot: QtBot, size: tuple[int, int])
     recent = [t.text() for t, _ in board.recent.rows if t.text()]
     assert recent == ["A023", "B014", "D007", "A022", "C101"]
     assert board.recent.rows[0][1].text() == f"{glossary.RECALL} · Quầy 3"
-    assert board.counters.cells[6][1].text() == glossary.COUNTER_STATE[glossary.CounterState.BREAK]
-    assert board.counters.cells[7][1].text() == "Đóng"
+    words = {n: " ".join(code.text().split()) for n, (_, code) in board.counters.cells.items()}  # maybe 2 lines
+    assert words[6] == glossary.COUNTER_STATE[glossary.CounterState.BREAK]
+    assert words[7] == glossary.COUNTER_STATE[glossary.CounterState.BACK_OFFICE]
+    assert words[8] == glossary.IDLE  # open, nobody called: a word, not a dash
+    # Each counter's words fit its column of four with a gap of 1% of the screen's width: they never run
+    # into the next one ("Tạm nghỉĐóng" at 3840×2160 before the words took the smaller size).
+    column, gap = board.counters.width() / board.counters.columns, 0.01 * size[0]
+    for name, code in board.counters.cells.values():
+        for lab in (name, code):
+            metrics = lab.fontMetrics()
+            width = max(metrics.horizontalAdvance(word) for word in lab.text().split())
+            assert width <= column - gap, f"{lab.text()!r} is {width} px in a {column:.0f} px column"
+            lines = 1 if metrics.horizontalAdvance(lab.text()) <= lab.width() else 2  # wrapped at a space
+            assert lab.height() >= lines * metrics.capHeight(), f"{lab.text()!r}: {lines} lines cut short"
 
 
 def test_the_flash_keeps_its_contrast(qtbot: QtBot) -> None:
@@ -123,3 +136,15 @@ def test_the_board_clock_ticks_on_the_injected_clock(qtbot: QtBot) -> None:
     assert board.header.time.text() == "09:30"
     clock.advance(20 * 60)
     qtbot.waitUntil(lambda: board.header.time.text() == "09:50", timeout=5000)
+
+
+def test_with_two_counters_the_words_keep_one_line(qtbot: QtBot) -> None:
+    board = BoardWindow("motcua", ZoneInfo("Asia/Ho_Chi_Minh"), "", clock=ManualClock(AT))
+    qtbot.addWidget(board)
+    board.resize(1366, 768)
+    board.show()
+    qtbot.waitExposed(board)
+    office = busy_office()
+    board.apply(BoardState(AT, (), office.counters[6:8], office.waiting[:4]))  # on dossiers, idle
+    qtbot.waitUntil(lambda: [code.text() for _, code in board.counters.cells.values()] == [
+        glossary.COUNTER_STATE[glossary.CounterState.BACK_OFFICE], glossary.IDLE])  # the grid has two columns
