@@ -18,7 +18,9 @@ from common.cli.args import OneLineParser
 from common.config import config_path, load_config
 from common.core.errors import MotcuaError, said
 from common.core.model import Role
+from common.store.office_scope import is_province
 from dashboard import sample
+from dashboard.province_window import ProvinceWindow
 from dashboard.signin import SignInDialog, check
 from dashboard.window import TABS, DashboardWindow
 from ui.screenshot import office_in, parse_size, save_png
@@ -48,6 +50,11 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     if args.screenshot:
         return screenshot(Path(args.screenshot), size, args.tab, args.history_days, db, config)
     ctx = open_store(config, db, "dashboard", fullscreen=False)
+    if is_province(ctx.store):  # the province's read-only role: its database login is its sign-in
+        app = application("dashboard")
+        province = ProvinceWindow(ctx.store)
+        province.show()
+        return app.exec()
     clerk = None
     if args.user:
         try:
