@@ -21,6 +21,7 @@ from common.core.model import Clerk, Role
 from common.store import Store
 from common.store.office_scope import office_store, offices
 from common.views.province import OfficeFigures
+from dashboard.period_bar import PeriodBar
 from dashboard.province_tab import ProvinceTab
 from dashboard.window import DashboardWindow
 from ui.banner import Banner
@@ -89,6 +90,11 @@ class ProvinceWindow(QWidget):
         window.setWindowFlags(Qt.WindowType.Widget)  # a page of this window, not a window of its own
         self.office_layout.addWidget(window, 1)
         self.office = window
+        # The window's one period: the office's tabs read the days the province tab shows.
+        kind = str(self.tab.bar.kind.currentData())
+        start, end = self.tab.bar.start.date().toPython(), self.tab.bar.end.date().toPython()
+        for bar in window.findChildren(PeriodBar):
+            bar.take(kind, start, end)  # type: ignore[arg-type]
         self.where.setText(f"{name} · chỉ xem")
         self.stack.setCurrentWidget(self.office_page)
         self.drilled.emit(window)

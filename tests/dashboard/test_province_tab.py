@@ -99,6 +99,7 @@ def test_the_tab_exports_as_the_cli_does(qtbot: QtBot, window: ProvinceWindow, t
 
 def test_enter_drills_into_one_office_read_only_and_back(qtbot: QtBot, window: ProvinceWindow) -> None:
     tab = window.tab
+    tab.bar.kind.setCurrentIndex(tab.bar.kind.findData("month"))
     row = next(r for r in range(tab.table.rowCount()) if tab.office_at(r) and tab.office_at(r).code == "xa-an-binh")  # type: ignore[union-attr]
     tab.table.setCurrentCell(row, 1)
     with qtbot.waitSignal(window.drilled, timeout=WAIT_MS) as signal:
@@ -106,6 +107,7 @@ def test_enter_drills_into_one_office_read_only_and_back(qtbot: QtBot, window: P
     office = signal.args[0]
     assert isinstance(office, DashboardWindow) and window.stack.currentWidget() is window.office_page
     assert "UBND xã An Bình" in window.where.text() and "chỉ xem" in window.where.text()
+    assert office.history.bar.bounds() == window.tab.bar.bounds()  # the window's one period
     # The office's own dashboard sees that office only: its 2 tickets, not the province's 5.
     report = office.store.views.report(office.store.today, office.store.today)
     assert report.overall.tickets == 2
