@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -89,7 +88,7 @@ class ProvinceTab(QWidget):
         self.title.setFont(font(12, bold=True))
         self.message = Banner(self, point_size=10)
         self.table = cells.setup_table(QTableWidget(self), HEADINGS)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the names
+        self.table.horizontalHeader().setStretchLastSection(True)  # a wide screen widens the verdict, not a gap
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.cellDoubleClicked.connect(lambda r, _c: self.choose(r))
