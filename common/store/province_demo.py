@@ -46,15 +46,17 @@ def simulating_as(owner: Store, admin_role: str) -> Iterator[None]:
     tables = ("tickets", "events", "daily_numbers", "ratings")  # it already inserts events
     granted = ('INSERT, UPDATE ON tickets, daily_numbers, ratings', "SELECT, UPDATE ON SEQUENCE tickets_id_seq")
     with owner.db.engine.begin() as conn:
+        secured = {t for t in tables if conn.execute(text(
+            "SELECT relrowsecurity FROM pg_class WHERE oid = CAST(:t AS regclass)"), {"t": t}).scalar()}
         for grant in granted:
             conn.execute(text(f'GRANT {grant} TO "{admin_role}"'))
-        for table in tables:
+        for table in secured:
             conn.execute(text(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY"))
     try:
         yield
     finally:
         with owner.db.engine.begin() as conn:
-            for table in tables:
+            for table in secured:  # as it was: a database without offices.sql keeps its tables as they were
                 conn.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
             for grant in granted:
                 conn.execute(text(f'REVOKE {grant} FROM "{admin_role}"'))
