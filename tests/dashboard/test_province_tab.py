@@ -141,3 +141,25 @@ def test_only_a_province_role_gets_the_province_view(two_offices: Province, cloc
     single = Store(connect(sqlite_url), clock)
     assert not is_province(single)  # a single office on SQLite: no province tab, the dashboard as before
     single.db.engine.dispose()
+
+
+def test_motcua_dashboard_renders_the_province_tab_as_a_real_process(two_offices: Province, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from PySide6.QtGui import QImage
+
+    from tests.conftest import ROOT
+
+    env = {**{k: v for k, v in os.environ.items() if k not in ("MOTCUA_DB", "MOTCUA_CONFIG")},
+           "QT_QPA_PLATFORM": "offscreen"}
+    target = tmp_path / "province.png"
+    for role, code in ((two_offices.groups["province"], 0), (two_offices.office2["supervisor"], 2)):
+        out = subprocess.run([sys.executable, "-m", "common.cli.main", "--db", two_offices.url_as(role), "dashboard",
+                              "--screenshot", str(target), "--size", "1366x768", "--tab", "province"], cwd=ROOT,
+                             env=env, capture_output=True, text=True, timeout=300)
+        assert out.returncode == code, out.stderr
+    assert "vai trò cấp tỉnh" in out.stderr and "Traceback" not in out.stderr  # an office's role: one line
+    image = QImage(str(target))
+    assert (image.width(), image.height()) == (1366, 768)
