@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from common.core.clock import ManualClock
 from common.core.errors import MotcuaError
 from common.store import Store
+from common.store.db import connect
 from common.store.office_scope import is_province
 from common.store.rating import rate_ticket
 from dashboard.province_tab import ProvinceTab
@@ -131,8 +132,6 @@ def test_double_click_opens_office_1(qtbot: QtBot, window: ProvinceWindow) -> No
 
 def test_only_a_province_role_gets_the_province_view(two_offices: Province, clock: ManualClock,
                                                      sqlite_url: str) -> None:
-    from common.store.db import connect
-
     for role, expected in ((two_offices.groups["province"], True), (two_offices.groups["supervisor"], False),
                            (two_offices.office2["supervisor"], False)):
         store = as_role(two_offices, role, clock)
@@ -163,3 +162,19 @@ def test_motcua_dashboard_renders_the_province_tab_as_a_real_process(two_offices
     assert "vai trò cấp tỉnh" in out.stderr and "Traceback" not in out.stderr  # an office's role: one line
     image = QImage(str(target))
     assert (image.width(), image.height()) == (1366, 768)
+
+
+def test_the_scope_setting_narrows_the_province_and_widens_no_one(two_offices: Province, clock: ManualClock) -> None:
+    from common.store.office_scope import scoped_url
+
+    def tickets(role: str, office: int) -> set[int]:
+        store = Store(connect(scoped_url(two_offices.url_as(role), office)), clock, "Asia/Ho_Chi_Minh")
+        try:
+            return {t.id for t in store.tickets(store.today, store.today)}
+        finally:
+            store.db.engine.dispose()
+
+    province_role, kiosk2 = two_offices.groups["province"], two_offices.office2["kiosk"]
+    office1, office2 = tickets(province_role, 1), tickets(province_role, 2)
+    assert len(office1) == 3 and len(office2) == 2 and not office1 & office2
+    assert tickets(kiosk2, 1) == office2  # office 2's role asking for office 1 still sees office 2 only
