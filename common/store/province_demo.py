@@ -8,8 +8,10 @@ that office's role in the URL (printed at the end).
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import psycopg
@@ -18,7 +20,9 @@ from sqlalchemy.engine import make_url
 
 from common.config import load_config
 from common.core.errors import ConfigError
+from common.core.rules import TicketStatus
 from common.store import Store
+from common.store.bulk import insert_ratings
 from common.store.db import connect, mask
 from common.store.offices import add_office, apply_office_roles, list_offices, role_names
 from common.views.province import to_table
@@ -31,8 +35,31 @@ OFFICES = (("huyen-an-phu", "UBND huyện An Phú", "district", None, 7, 1.25),
            ("xa-an-binh", "UBND xã An Bình", "commune", "huyen-an-phu", 11, 0.5))
 
 
+# Share of citizens satisfied by wait band (< 10, < 20, ≤ 30, > 30 min), as dashboard/sample.py rates.
+SATISFIED_BY_WAIT = ((600, 0.99), (1200, 0.96), (1800, 0.9), (None, 0.6))
+RESPONSE_RATE = 0.6
+
+
+def rate_history(store: Store, days: int, after_id: int, *, seed: int) -> int:
+    """Rate about 60 % of the served tickets above ``after_id`` (the office's own, just simulated), a long
+    wait costing goodwill, so that each office's satisfaction differs with its waits."""
+    rng = random.Random(seed)
+    start = store.today - timedelta(days=2 * days + 7)
+    ratings = []
+    for t in store.tickets(start, store.today):
+        if t.id <= after_id or t.status is not TicketStatus.DONE or t.finished_at is None:
+            continue
+        if rng.random() > RESPONSE_RATE:
+            continue
+        wait = t.wait_seconds or 0
+        chance = next(p for limit, p in SATISFIED_BY_WAIT if limit is None or wait < limit)
+        score = (4 if rng.random() < 0.55 else 3) if rng.random() < chance else (2 if rng.random() < 0.6 else 1)
+        ratings.append((t.id, score, ["Chờ lâu"] if score < 3 and wait >= 1200 else [], t.finished_at))
+    return insert_ratings(store, ratings)
+
+
 @contextmanager
-def simulating_as(owner: Store, admin_role: str) -> Iterator[None]:
+def simulating_as(owner: Store, admin_role: str, *, copy: bool = True) -> Iterator[None]:
     """Let an office's administrator write its simulated history, for the demo's build only.
 
     The administrator sees its own office's services, counters and clerks (row-level security),
@@ -41,12 +68,13 @@ def simulating_as(owner: Store, admin_role: str) -> Iterator[None]:
     loader's next ticket id would clash with another office's, and PostgreSQL refuses COPY
     under row-level security: for the build only it gets those grants and the history tables'
     row-level security is off; both are put back, even on failure. Its rows still go to its
-    office: ``office_id`` defaults to the role's office, whatever the policies.
+    office: ``office_id`` defaults to the role's office, whatever the policies. ``copy=False`` lends the
+    grants only (for plain INSERTs, which row-level security allows and checks).
     """
     tables = ("tickets", "events", "daily_numbers", "ratings")  # it already inserts events
     granted = ('INSERT, UPDATE ON tickets, daily_numbers, ratings', "SELECT, UPDATE ON SEQUENCE tickets_id_seq")
     with owner.db.engine.begin() as conn:
-        secured = {t for t in tables if conn.execute(text(
+        secured = {t for t in tables if copy and conn.execute(text(
             "SELECT relrowsecurity FROM pg_class WHERE oid = CAST(:t AS regclass)"), {"t": t}).scalar()}
         for grant in granted:
             conn.execute(text(f'GRANT {grant} TO "{admin_role}"'))
@@ -80,6 +108,7 @@ def build_province(url: str, history_days: int) -> str:
             from common.planning.simulate import fill_history
 
             fill_history(owner, history_days)
+            rate_history(owner, history_days, 0, seed=1)
     for code, name, level, parent, seed, scale in OFFICES:
         if code in known:
             continue
@@ -93,6 +122,8 @@ def build_province(url: str, history_days: int) -> str:
 
             with simulating_as(owner, admin_role):
                 fill_history(admin, history_days, seed=seed, scale=scale)
+            with simulating_as(owner, admin_role, copy=False):  # plain INSERTs: its own tickets only
+                rate_history(admin, history_days, 0, seed=seed)
         admin.db.engine.dispose()
     with owner.db.engine.begin() as conn:
         conn.execute(text("ANALYZE"))
