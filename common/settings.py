@@ -126,6 +126,9 @@ class DisplaySettings:
     call_phrase_en: str = setting("Ticket number {ticket}, please go to counter {counter}",
                                   "The optional English call.", check="phrase")
     chime: str = setting("", "WAV played before each call; empty uses assets/chime.wav.")
+    public_page_seconds: int = setting(60, "The công khai page (/cong-khai: waits and satisfaction per office) is "
+                                       "recomputed at most this often; 0 does not serve it.", minimum=0,
+                                       maximum=86400)
 
 
 @dataclass(frozen=True)

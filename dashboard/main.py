@@ -18,7 +18,10 @@ from common.cli.args import OneLineParser
 from common.config import config_path, load_config
 from common.core.errors import MotcuaError, said
 from common.core.model import Role
+from common.store import Store
+from common.store.office_scope import is_province
 from dashboard import sample
+from dashboard.province_window import ProvinceWindow
 from dashboard.signin import SignInDialog, check
 from dashboard.window import TABS, DashboardWindow
 from ui.screenshot import office_in, parse_size, save_png
@@ -33,8 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-sound", action="store_true", help="no chime with the wait alerts")
     p.add_argument("--screenshot", metavar="FILE", help="render over simulated history to a PNG and exit")
     p.add_argument("--size", default="1440x900", help="window size for --screenshot (default 1440x900)")
-    p.add_argument("--tab", choices=[*TABS, "all"], default="live",
-                   help="the tab to render; 'all' writes FILE and FILE-<tab>.png for every other tab")
+    p.add_argument("--tab", choices=[*TABS, "all", "province"], default="live",
+                   help="the tab to render; 'all' writes FILE and FILE-<tab>.png for every other tab; "
+                        "'province': the province tab, with --db as the province role")
     p.add_argument("--history-days", type=int, default=12, help="simulated working days before today (screenshot)")
     return p
 
@@ -48,6 +52,11 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     if args.screenshot:
         return screenshot(Path(args.screenshot), size, args.tab, args.history_days, db, config)
     ctx = open_store(config, db, "dashboard", fullscreen=False)
+    if is_province(ctx.store):  # the province's read-only role: its database login is its sign-in
+        app = application("dashboard")
+        province = ProvinceWindow(ctx.store)
+        province.show()
+        return app.exec()
     clerk = None
     if args.user:
         try:
@@ -72,6 +81,8 @@ def screenshot(path: Path, size: tuple[int, int], tab: str, history_days: int, d
     app = application("dashboard")
     cfg = load_config(config_path(config) or sample.EXAMPLE)
     existing = office_in(db, cfg)
+    if tab == "province":
+        return province_screenshot(path, size, existing)
     with tempfile.TemporaryDirectory(prefix="motcua-dashboard-") as tmp:
         supervisor = sample.SUPERVISOR
         if existing is not None:
@@ -95,6 +106,22 @@ def screenshot(path: Path, size: tuple[int, int], tab: str, history_days: int, d
         window.close()
         store.db.engine.dispose()
     app.processEvents()
+    return 0
+
+
+def province_screenshot(path: Path, size: tuple[int, int], store: Store | None) -> int:
+    """The province window over the province in ``--db`` (connected as a province role), as it is."""
+    if store is None or not is_province(store):
+        raise said(MotcuaError, "--tab province cần --db kết nối bằng vai trò cấp tỉnh (motcua_province)",
+                   "--tab province needs --db connected as a province role (motcua_province)")
+    window = ProvinceWindow(store, live=False)
+    window.resize(*size)
+    if not wait_until(lambda: window.tab.figures is not None, 60_000):
+        raise MotcuaError("the province tab did not load within a minute")
+    save_png(window, path, size)
+    print(path)
+    window.close()
+    store.db.engine.dispose()
     return 0
 
 

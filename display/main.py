@@ -17,6 +17,7 @@ from display.announcer import Announcer
 from display.audio import QtAudioSink
 from display.board_window import BoardWindow
 from display.controller import DisplayController
+from display.public_page import PublicPage, store_read
 from display.sample import sample_context
 from display.status_server import StatusServer
 from display.status_site import StatusSite
@@ -91,6 +92,8 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
         announcer = Announcer(AnnouncementBuilder(SpeechSettings.from_config(cfg)), sink, speech, board,
                               keep_dir=args.announce_dir)
     site = StatusSite(cfg.settings.office.name, reasons=check_reasons(cfg.settings.rating.reasons), tz=cfg.tz)
+    if cfg.settings.display.public_page_seconds:  # /cong-khai, read on its own thread at most this often
+        site.public = PublicPage(store_read(ctx.store), max_age=cfg.settings.display.public_page_seconds).reply
     server = StatusServer(site, cfg.settings.display.http_host, args.port or cfg.settings.display.http_port, board)
     publish_status_url(ctx.store, cfg, server)
     controller = DisplayController(ctx.store, board, recent=cfg.settings.display.recent_calls,

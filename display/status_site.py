@@ -17,6 +17,7 @@ from display import pages, rating_form, ticket_page
 from display.reply import Reply
 
 RATE_SUFFIX = "/rate"
+PUBLIC_PATH = "/cong-khai"
 CALLABLE = frozenset({"waiting", "on_hold", "called", "no_show"})  # states a call can move a ticket from
 TOO_MANY = Reply(429, pages.message_page("Quá nhiều yêu cầu", "Vui lòng thử lại sau ít giây."),
                  headers={"Retry-After": "5"})
@@ -64,6 +65,7 @@ class StatusSite:
         self.on_rating: Callable[[str, int, list[str]], bool] | None = None
         self.pending: dict[str, int] = {}
         self.rating_notes: dict[str, str] = {}
+        self.public: Callable[[], Reply] | None = None  # /cong-khai (display.public_page), when served
 
     @property
     def statuses(self) -> Mapping[str, PublicStatus]:
@@ -107,6 +109,8 @@ class StatusSite:
                          headers={"Allow": "GET, HEAD"})
         if not self.limiter.allow(client):
             return TOO_MANY
+        if path.rstrip("/") == PUBLIC_PATH and self.public is not None:
+            return self.public()
         if path in ("/", "/index.html"):
             if self.board is None:
                 return Reply(503, pages.message_page("Đang khởi động", "Vui lòng thử lại sau ít giây."),

@@ -57,6 +57,12 @@ BEGIN
     EXECUTE format('CREATE POLICY office_admin ON %I FOR ALL TO motcua_office_admin USING (true) WITH CHECK (true)', t);
     EXECUTE format('DROP POLICY IF EXISTS province_reads ON %I', t);
     EXECUTE format('CREATE POLICY province_reads ON %I FOR SELECT TO motcua_province USING (true)', t);
+    -- The province's drill-down into one office's dashboard connects with motcua.office = N
+    -- (common/store/office_scope.py): it narrows the province's own reads, never widens anyone's.
+    EXECUTE format('DROP POLICY IF EXISTS province_scope ON %I', t);
+    EXECUTE format('CREATE POLICY province_scope ON %I AS RESTRICTIVE FOR SELECT TO motcua_province '
+                   'USING (nullif(current_setting(''motcua.office'', true), '''') IS NULL '
+                   'OR office_id = nullif(current_setting(''motcua.office'', true), '''')::integer)', t);
     -- Tables that had no row-level security before: their grants (roles.sql) already say who
     -- may do what; this permissive policy lets the restrictive one above decide the rows.
     IF t NOT IN ('tickets', 'events', 'daily_numbers') THEN

@@ -7,7 +7,6 @@ province view; any office's role reads its own line only (row-level security).
 from __future__ import annotations
 
 import argparse
-import html
 import json
 from dataclasses import asdict
 from datetime import date
@@ -16,7 +15,8 @@ from common.cli.commands import open_context
 from common.cli.reports import _emit, _period, period
 from common.core.errors import MotcuaError
 from common.store.offices import LEVELS, add_office, apply_office_roles, find_office, list_offices, office_roles_sql
-from common.views.province import COLUMNS, ProvinceView, public_rows, rows, to_csv, to_table
+from common.views.province import COLUMNS, ProvinceView, rows, to_csv, to_table
+from common.views.public_page import render as render_public
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -124,17 +124,6 @@ def write_xlsx(view: ProvinceView, path: str) -> None:
 
 
 def public_page(today: ProvinceView, month: ProvinceView, *, updated: date) -> str:
-    """Công khai: each office's waits and satisfaction, today and this month. No ticket, person or clerk."""
-    def table(view: ProvinceView, title: str) -> str:
-        head = "".join(f"<th>{h}</th>" for h in ("Đơn vị", "Cấp", "Số phiếu", "Chờ ≤ 30 phút (%)",
-                                                 "Chờ trung bình (phút)", "Hài lòng (%)"))
-        body = "".join("<tr>" + "".join(f"<td>{html.escape(r[k])}</td>" for k in (
-            "office", "level", "tickets", "within_30_pct", "mean_wait_min", "satisfaction_pct")) + "</tr>"
-            for r in public_rows(view))
-        return f"<h2>{html.escape(title)}</h2><table><tr>{head}</tr>{body}</table>"
-    return ("<!doctype html><html lang='vi'><meta charset='utf-8'><title>Công khai thời gian chờ</title>"
-            "<style>body{font-family:'DejaVu Sans',sans-serif}td,th{padding:4px 10px;border-bottom:1px solid #ccc}"
-            "</style><h1>Công khai thời gian chờ và mức độ hài lòng</h1>"
-            "<p>Chỉ tiêu (Quyết định 468/QĐ-TTg): chờ không quá 30 phút; hài lòng từ 95 %.</p>"
-            + table(today, f"Hôm nay {today.start}") + table(month, f"Tháng này {month.start} – {month.end}")
-            + f"<p>Cập nhật {updated.isoformat()}</p></html>\n")
+    """Công khai: each office's waits and satisfaction, today and this month (common/views/public_page.py,
+    the renderer the status server's /cong-khai shares). No ticket, person or clerk."""
+    return render_public(today, month, updated=updated.strftime("%d/%m/%Y"))

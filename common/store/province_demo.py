@@ -1,13 +1,17 @@
 """`motcua demo --province --db postgresql://...`: a small province (3 offices) on one PostgreSQL.
 
 The provincial centre (office 1), a district and a commune under it, each with the example
-office's services, counters and clerks and the same simulated history (copied server-side),
-each with its own roles; then the province view. The apps of one office are started with
+office's services, counters and clerks, its own roles and its own simulated history (its own
+seed and traffic: a busier district, a quiet commune); then the province view. The apps of one office are started with
 that office's role in the URL (printed at the end).
 """
 
 from __future__ import annotations
 
+import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import psycopg
@@ -16,16 +20,74 @@ from sqlalchemy.engine import make_url
 
 from common.config import load_config
 from common.core.errors import ConfigError
+from common.core.rules import TicketStatus
 from common.store import Store
+from common.store.bulk import insert_ratings
 from common.store.db import connect, mask
 from common.store.offices import add_office, apply_office_roles, list_offices, role_names
-from common.store.province_bulk import after_copies, copy_history
 from common.views.province import to_table
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "assets" / "office.example.toml"
-OFFICES = (("huyen-an-phu", "UBND huyện An Phú", "district", None),
-           ("xa-an-binh", "UBND xã An Bình", "commune", "huyen-an-phu"))
+# Each office its own traffic: (code, name, level, parent, seed, scale of the example office's arrivals).
+# The district is busier than the centre's counters like (its waits run over), the commune quiet.
+OFFICES = (("huyen-an-phu", "UBND huyện An Phú", "district", None, 7, 1.25),
+           ("xa-an-binh", "UBND xã An Bình", "commune", "huyen-an-phu", 11, 0.5))
+
+
+# Share of citizens satisfied by wait band (< 10, < 20, ≤ 30, > 30 min), as dashboard/sample.py rates.
+SATISFIED_BY_WAIT = ((600, 0.99), (1200, 0.96), (1800, 0.9), (None, 0.6))
+RESPONSE_RATE = 0.6
+
+
+def rate_history(store: Store, days: int, after_id: int, *, seed: int) -> int:
+    """Rate about 60 % of the served tickets above ``after_id`` (the office's own, just simulated), a long
+    wait costing goodwill, so that each office's satisfaction differs with its waits."""
+    rng = random.Random(seed)
+    start = store.today - timedelta(days=2 * days + 7)
+    ratings = []
+    for t in store.tickets(start, store.today):
+        if t.id <= after_id or t.status is not TicketStatus.DONE or t.finished_at is None:
+            continue
+        if rng.random() > RESPONSE_RATE:
+            continue
+        wait = t.wait_seconds or 0
+        chance = next(p for limit, p in SATISFIED_BY_WAIT if limit is None or wait < limit)
+        score = (4 if rng.random() < 0.55 else 3) if rng.random() < chance else (2 if rng.random() < 0.6 else 1)
+        ratings.append((t.id, score, ["Chờ lâu"] if score < 3 and wait >= 1200 else [], t.finished_at))
+    return insert_ratings(store, ratings)
+
+
+@contextmanager
+def simulating_as(owner: Store, admin_role: str, *, copy: bool = True) -> Iterator[None]:
+    """Let an office's administrator write its simulated history, for the demo's build only.
+
+    The administrator sees its own office's services, counters and clerks (row-level security),
+    so the simulation's rows take that office's ids and its ``office_id`` default. It may not
+    write tickets, numbers or ratings, and it would see only its own tickets, so the bulk
+    loader's next ticket id would clash with another office's, and PostgreSQL refuses COPY
+    under row-level security: for the build only it gets those grants and the history tables'
+    row-level security is off; both are put back, even on failure. Its rows still go to its
+    office: ``office_id`` defaults to the role's office, whatever the policies. ``copy=False`` lends the
+    grants only (for plain INSERTs, which row-level security allows and checks).
+    """
+    tables = ("tickets", "events", "daily_numbers", "ratings")  # it already inserts events
+    granted = ('INSERT, UPDATE ON tickets, daily_numbers, ratings', "SELECT, UPDATE ON SEQUENCE tickets_id_seq")
+    with owner.db.engine.begin() as conn:
+        secured = {t for t in tables if copy and conn.execute(text(
+            "SELECT relrowsecurity FROM pg_class WHERE oid = CAST(:t AS regclass)"), {"t": t}).scalar()}
+        for grant in granted:
+            conn.execute(text(f'GRANT {grant} TO "{admin_role}"'))
+        for table in secured:
+            conn.execute(text(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY"))
+    try:
+        yield
+    finally:
+        with owner.db.engine.begin() as conn:
+            for table in secured:  # as it was: a database without offices.sql keeps its tables as they were
+                conn.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
+            for grant in granted:
+                conn.execute(text(f'REVOKE {grant} FROM "{admin_role}"'))
 
 
 def build_province(url: str, history_days: int) -> str:
@@ -46,24 +108,33 @@ def build_province(url: str, history_days: int) -> str:
             from common.planning.simulate import fill_history
 
             fill_history(owner, history_days)
-    with owner.db.engine.connect() as conn:
-        span = conn.execute(text("SELECT coalesce(max(id), 0) FROM tickets")).scalar() or 0
-    for n, (code, name, level, parent) in enumerate(OFFICES, start=1):
+            rate_history(owner, history_days, 0, seed=1)
+    for code, name, level, parent, seed, scale in OFFICES:
         if code in known:
             continue
         added = add_office(owner.db, code, name, level=level, parent=parent)
         apply_office_roles(owner.db, added.id)
-        admin = Store(connect(url, role=role_names(added.id)["office_admin"]), None, "Asia/Ho_Chi_Minh")
+        admin_role = role_names(added.id)["office_admin"]
+        admin = Store(connect(url, role=admin_role), None, "Asia/Ho_Chi_Minh")
         admin.load_office(office)
+        if history_days:
+            from common.planning.simulate import fill_history
+
+            with simulating_as(owner, admin_role):
+                fill_history(admin, history_days, seed=seed, scale=scale)
+            with simulating_as(owner, admin_role, copy=False):  # plain INSERTs: its own tickets only
+                rate_history(admin, history_days, 0, seed=seed)
         admin.db.engine.dispose()
-        with owner.db.engine.begin() as conn:
-            copy_history(conn, 1, added.id, n * span)
-            after_copies(conn)
+    with owner.db.engine.begin() as conn:
+        conn.execute(text("ANALYZE"))
     view = to_table(owner.views.province(owner.today.replace(day=1), owner.today))
     lines = [view, "", "Each office's apps connect with its own roles, e.g.:"]
     for o in list_offices(owner.db):
         roles = role_names(o.id) if o.id != 1 else {"counter": "motcua_counter", "kiosk": "motcua_kiosk"}
         lines.append(f"  {o.code:<14} motcua counter --db {mask(make_url(url).set(username=roles['counter']))}")
-    lines.append(f"  province       motcua province --db {mask(make_url(url).set(username='motcua_province'))}")
+    province = mask(make_url(url).set(username="motcua_province"))
+    lines.append(f"  province       motcua province --db {province}")
+    lines.append(f"  province       motcua dashboard --db {province}   (its login is its sign-in: the province "
+                 "tab, double-click an office for its dashboard)")
     owner.db.engine.dispose()
     return "\n".join(lines)

@@ -69,6 +69,22 @@ def report(url: str, day: str) -> dict:  # type: ignore[type-arg]
     return dict(json.loads(done.stdout))
 
 
+def cong_khai(port: int) -> str:
+    """GET /cong-khai until the display's first read is done (503 "đang chuẩn bị" until then)."""
+    import time
+    import urllib.error
+
+    deadline = time.monotonic() + STEP_SECONDS
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/cong-khai", timeout=STEP_SECONDS) as page:
+                return str(page.read().decode("utf-8"))
+        except urllib.error.HTTPError as exc:
+            if exc.code != 503 or time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)  # a poll of the server's own state, not a timed assertion
+
+
 def test_a_tapped_ticket_is_called_shown_announced_served_and_reported(db_url: str, tmp_path: Path) -> None:
     store = open_office(db_url)
     port, announcements = free_port(), tmp_path / "announcements"
@@ -107,6 +123,11 @@ def test_a_tapped_ticket_is_called_shown_announced_served_and_reported(db_url: s
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=STEP_SECONDS) as page:
                 html = page.read().decode("utf-8")
             assert f"<td>{code}</td><td class=r>Quầy {COUNTER}</td>" in html
+            # The công khai page (/cong-khai): this office's line, read on the display's own thread; no
+            # ticket and no clerk on it. The first request starts the read, so it may be "being prepared".
+            public = cong_khai(port)
+            assert "Công khai thời gian chờ" in public and "Hôm nay" in public
+            assert code not in public and issued.token not in public and "Nguyễn Thị Lan" not in public
 
             # It is announced: no sound card here, so the kept WAV is what the hall would have heard.
             display.event("announced", ticket=code, counter=COUNTER)
