@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -19,6 +21,7 @@ from sqlalchemy import func, or_, select, union_all
 
 from common.core.model import CounterState, OpeningHours, Ordering, TicketStatus
 from common.planning.forecast import (
+    BUDGET_S,
     FORECAST_SAMPLE,
     PROFILE_AFTER_S,
     PROFILE_BEFORE_S,
@@ -41,6 +44,9 @@ RATE_WINDOW_S = 3600.0  # arrivals over the last hour give the rate ahead...
 MIN_RATE_WINDOW_S = 900.0  # ...or over the time since the first of them, if the hall opened since
 
 
+# Per service on the kiosk's home screen, every refresh: a third of the slip's budget (the median of
+# 130+ runs on a busy hall, shown in whole minutes), so eight services cost at most 80 ms off the GUI thread.
+HOME_BUDGET_S = BUDGET_S / 3
 NEW_TICKET_ID = 2**62  # the ticket being issued has no id yet; any id above the day's sorts it last on ties
 
 
@@ -175,6 +181,27 @@ def _tod(at: datetime) -> float:
 
 def _tod_t(t: time) -> float:
     return t.hour * 3600.0 + t.minute * 60.0 + t.second + t.microsecond / 1e6
+
+
+def hall_estimates(tx: Tx, codes: Sequence[str], budget_s: float = HOME_BUDGET_S) -> dict[str, int]:
+    """The wait the slip would print now for a new ordinary ticket of each service (the kiosk's home buttons).
+
+    The hall is read once (the same four statements as an issue) and run forward once per
+    service, each with ``budget_s`` of CPU; like the slip, the formula stands in when the
+    forecast falls back. A service whose forecast fails is left out (its button keeps the formula).
+    """
+    if not codes:
+        return {}
+    state = hall_state(tx, Waiting(NEW_TICKET_ID, codes[0], False, tx.now))
+    ahead = state.waiting[:-1]
+    out: dict[str, int] = {}
+    for i, code in enumerate(codes):
+        me = Waiting(NEW_TICKET_ID, code, False, tx.now)
+        try:
+            out[code] = forecast(replace(state, ticket=me, waiting=(*ahead, me)), seed=i, budget_s=budget_s).printed_s
+        except Exception:  # the home screen must still show: that button keeps the formula
+            log.exception("wait forecast for the %s button failed; its formula is shown", code)
+    return out
 
 
 def forecast_columns(tx: Tx, ticket: Waiting, formula_s: int, seed: int) -> dict[str, Any]:
