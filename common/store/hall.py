@@ -142,7 +142,9 @@ def _arrivals(tx: Tx, arrived: list[tuple[str, bool, datetime]], codes: dict[int
     services = {sid: tx.snap.services_by_id[sid] for sid in codes if sid in tx.snap.services_by_id}
     lo = local - timedelta(seconds=PROFILE_BEFORE_S)
     hi = local + timedelta(seconds=PROFILE_AFTER_S)
-    open_s = {svc.code: _open_seconds(svc.hours, lo, hi) for svc in services.values()}
+    # A window wholly outside the hours (tickets issued anyway, or hours changed since): count it whole.
+    open_s = {svc.code: _open_seconds(svc.hours, lo, hi) or PROFILE_BEFORE_S + PROFILE_AFTER_S
+              for svc in services.values()}
     # Wall-clock arithmetic on the office's zone: the same time of day on each past day.
     windows = [((lo - timedelta(days=k)).astimezone(UTC), (hi - timedelta(days=k)).astimezone(UTC))
                for k in range(1, PROFILE_DAYS + 1)]

@@ -114,6 +114,18 @@ def test_the_rate_ahead_comes_from_the_past_days_at_this_time_of_day(hall: Store
     assert tp.until_s == pytest.approx(3.5 * 3600)  # closes at 11:30
 
 
+def test_the_profile_counts_only_the_opening_time_in_its_window(hall: Store, clock: ManualClock) -> None:
+    # At 11:00 the window is 10:30–12:00, but TP closes at 11:30: an hour of opening time, not ninety minutes.
+    clock.set(MORNING - timedelta(days=1) + timedelta(hours=2, minutes=40))
+    for _ in range(4):
+        hall.issue_ticket("TP")
+        clock.advance(600)
+    clock.set(MORNING + timedelta(hours=3))
+    with hall.transaction(readonly=True) as tx:
+        (tp,) = hall_state(tx, Waiting(NEW_TICKET_ID, "TP", False, clock.now())).arrivals
+    assert (tp.per_hour, tp.until_s) == (pytest.approx(4.0), pytest.approx(1800.0))
+
+
 def test_the_apps_store_prints_the_forecast(sqlite_url: str, example_config: AppConfig) -> None:
     assert store_for(example_config, sqlite_url).hall_forecast
 
