@@ -39,13 +39,16 @@ from datetime import UTC, datetime, timedelta
 from common.core.rules import CounterState, Ordering, next_to_call
 from common.planning.forecast import (
     FORECAST_SAMPLE,
-    Arrivals,
+    PROFILE_AFTER_S,
+    PROFILE_BEFORE_S,
+    PROFILE_DAYS,
     Desk,
     HallState,
     Method,
     Waiting,
     forecast,
     formula_s,
+    pooled_arrivals,
 )
 
 DAY_S = 8 * 3600.0  # arrivals for eight hours; the counters then serve whoever is still waiting
@@ -118,10 +121,15 @@ class Hall:
     recent: deque[tuple[float, str, bool]] = field(default_factory=deque)  # arrivals: (absolute s, service, priority)
     records: list[Record] = field(default_factory=list)
     next_id: int = 1
+    start: float = 0.0  # the current day's opening, in bench seconds
+    profile: bool = True  # the past days' arrivals at this time of day too (False: the last hour only)
+    days: list[list[tuple[float, str, bool]]] = field(default_factory=list)  # past days' arrivals (time of day)
 
     def run_day(self, day: int) -> None:
         office, rng = self.office, self.rng
         start = day * 86400.0
+        self.start = start
+        self.days.append([])
         desks = [_Desk(c, since=start) for c in office.counters]
         waiting: list[Waiting] = []
         pending: dict[int, tuple[float, int, int, float | None, Method, float, tuple[int, int] | None]] = {}
@@ -165,6 +173,7 @@ class Hall:
                 self.next_id += 1
                 waiting.append(ticket)
                 self.recent.append((now, svc.code, priority))
+                self.days[-1].append((now - start, svc.code, priority))
                 state = self.state(now, ticket, waiting, desks)
                 result = forecast(state, seed=ticket.id, budget_s=self.budget_s)
                 band = (result.p10_s, result.p90_s) if result.p10_s is not None and result.p90_s is not None \
@@ -201,11 +210,25 @@ class Hall:
     def state(self, now: float, ticket: Waiting, waiting: list[Waiting], desks: list[_Desk]) -> HallState:
         while self.recent and self.recent[0][0] < now - 3600:
             self.recent.popleft()
+        # As common/store/hall.py reads them: today's last hour (or since the first ticket, at least
+        # 15 min), pooled with the window around this time of day on the past days, clipped to the
+        # opening hours [0, DAY_S]; every service closes at DAY_S.
         window = min(3600.0, max(900.0, now - self.recent[0][0]))
-        counts: dict[str, list[int]] = {}
+        counts: dict[tuple[str, bool], int] = {}
         for _, code, priority in self.recent:
-            counts.setdefault(code, [0, 0])[priority] += 1
-        arrivals = tuple(Arrivals(code, (a + b) * 3600 / window, b / (a + b)) for code, (a, b) in counts.items())
+            counts[code, priority] = counts.get((code, priority), 0) + 1
+        tod = now - self.start
+        exposure = dict.fromkeys((s.code for s in self.office.services), window)
+        if self.profile:
+            lo, hi = max(0.0, tod - PROFILE_BEFORE_S), min(DAY_S, tod + PROFILE_AFTER_S)
+            for past in self.days[-1 - PROFILE_DAYS:-1]:  # one a calendar day: the bench has no weekends
+                for code in exposure:
+                    exposure[code] += max(0.0, hi - lo)
+                for at, code, priority in past:
+                    if lo <= at < hi:
+                        counts[code, priority] = counts.get((code, priority), 0) + 1
+        until = dict.fromkeys(exposure, DAY_S - tod)
+        arrivals = pooled_arrivals(counts, exposure, until)
         hall_desks = tuple(
             Desk(d.number, d.services, d.ordering, d.state, now - d.since, d.current,
                  now - d.started if d.current else 0.0)
@@ -263,8 +286,8 @@ def mae(records: list[Record], pick: str) -> float:
     return statistics.fmean(abs(getattr(r, pick) - r.actual) for r in records)
 
 
-def report(office: Office, days: int, seed: int, budget_s: float) -> list[Record]:
-    hall = Hall(office, random.Random(seed), budget_s)
+def report(office: Office, days: int, seed: int, budget_s: float, profile: bool = True) -> list[Record]:
+    hall = Hall(office, random.Random(seed), budget_s, profile=profile)
     started = time.perf_counter()
     for day in range(days):
         hall.run_day(day)
@@ -339,13 +362,15 @@ def main() -> None:
     parser.add_argument("--mixed-days", type=int, default=20, help="days of the mixed office")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--budget-ms", type=float, default=30.0, help="the forecast's CPU budget per ticket")
+    parser.add_argument("--last-hour", action="store_true",
+                        help="arrival rates from the last hour only, not the day's profile (the earlier method)")
     parser.add_argument("--store", type=int, default=0, metavar="N", help="also time N issue_ticket calls")
     args = parser.parse_args()
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} CPUs)")
     records: list[Record] = []
     for office, days in ((MMC, args.days), (MIXED, args.mixed_days)):
         if days > 0:
-            records += report(office, days, args.seed, args.budget_ms / 1000)
+            records += report(office, days, args.seed, args.budget_ms / 1000, profile=not args.last_hour)
     if args.store:
         store_cost(args.store)
     if not records:

@@ -19,10 +19,12 @@ BREAKDOWNS = {"service": "Dịch vụ", "hour": "Giờ lấy vé"}
 HEADINGS = ["Dịch vụ", "Số vé\nđối chiếu", "Sai số tuyệt đối TB\nvé in (phút)", "Độ lệch TB\nvé in (phút)",
             "% chờ lâu hơn\nvé in > 5 phút", "Sai số tuyệt đối TB\ncông thức đơn giản",
             "Độ lệch TB\ncông thức đơn giản",
-            "% chờ lâu hơn\ncông thức > 5 phút", "Vé in tốt hơn\ncông thức (%)", "Chờ thực TB\n(phút)"]
+            "% chờ lâu hơn\ncông thức > 5 phút", "Vé in tốt hơn\ncông thức (%)", "Chờ thực TB\n(phút)",
+            "% chờ thực trong\nkhoảng dự báo p10–p90"]
 EXPLAIN = ("Độ lệch = ước tính − thời gian chờ thực (đến lần gọi đầu tiên). Độ lệch âm: công dân chờ lâu hơn số phút "
            "được in trên vé. Công thức đơn giản = (số người phía trước + 1) × thời gian phục vụ gần đây ÷ số quầy mở. "
-           "Chỉ tính vé đã được gọi (không tính vé chuyển tiếp, vé hết hạn chưa được gọi).")
+           "Chỉ tính vé đã được gọi (không tính vé chuyển tiếp, vé hết hạn chưa được gọi). Khoảng p10–p90: 80% số vé "
+           "in theo dự báo toàn sảnh nên có thời gian chờ thực nằm trong khoảng này.")
 
 
 class AccuracyTab(QWidget):
@@ -83,4 +85,4 @@ def _row(a: Accuracy, by: str) -> list:  # type: ignore[type-arg]
             cells.item(cells.count(a.checked), bold=total, value=a.checked),
             minutes(a.mae_s), minutes(a.bias_s), pct(a.late_over_5min_pct),
             minutes(a.naive_mae_s), minutes(a.naive_bias_s), pct(a.naive_late_over_5min_pct),
-            pct(a.mae_vs_naive_pct), minutes(a.mean_wait_s)]
+            pct(a.mae_vs_naive_pct), minutes(a.mean_wait_s), pct(a.inside_band_pct)]

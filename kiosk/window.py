@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
@@ -155,7 +156,20 @@ class KioskWindow(QWidget):
             self.published_url = effective_public_url("", self.store)
             if self.printer is not None:
                 self.printer.public_url = self.published_url
-        return self.store.snapshot(), self.store.office_setting("priority_categories")
+        return self._with_forecast(self.store.snapshot()), self.store.office_setting("priority_categories")
+
+    def _with_forecast(self, snapshot: QueueSnapshot) -> QueueSnapshot:
+        """The buttons' "~N phút" as the slip prints it: the hall forecast, once per refresh, on the store runner.
+
+        Without ``hall_forecast`` (a simulation's store) the snapshot's formula stays.
+        """
+        if not self.store.hall_forecast:
+            return snapshot
+        codes = [q.service.code for q in snapshot.services if q.service.active and q.open_now and not q.cap_reached]
+        estimates = self.store.hall_estimates(codes)
+        return replace(snapshot, services=tuple(
+            replace(q, estimated_wait_seconds=estimates[q.service.code]) if q.service.code in estimates else q
+            for q in snapshot.services))
 
     def _online(self, up: bool) -> None:
         if not up and self.stack.currentWidget() in (self.home, self.priority, self.outage):

@@ -180,6 +180,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+# The printed wait's audit trail: how it was made and the forecast's band (docs/metrics.md, "The printed wait").
+FORECAST_FIELDS = ("estimate_method", "forecast_p10_s", "forecast_p50_s", "forecast_p90_s", "naive_wait_s")
+
+
 def ticket_record(t: Ticket, store: Store) -> dict[str, Any]:
     """One transaction, every timestamp in UTC and in the office zone, intervals in seconds."""
     record: dict[str, Any] = {
@@ -187,6 +191,7 @@ def ticket_record(t: Ticket, store: Store) -> dict[str, Any]:
         "priority_category": t.priority_category, "service_day": t.service_day.isoformat(), "counter": t.counter,
         "clerk": t.clerk, "people_ahead": t.people_ahead, "estimated_wait_s": t.estimated_wait_seconds,
         "print_status": t.print_status.value, "recall_count": t.recall_count,
+        **{name: getattr(t, name) for name in FORECAST_FIELDS},
     }
     for name in TIMESTAMPS:
         value: datetime | None = getattr(t, name)
@@ -202,7 +207,7 @@ def ticket_record(t: Ticket, store: Store) -> dict[str, Any]:
 def _record_fields() -> list[str]:
     stems = [n.removesuffix("_at") for n in TIMESTAMPS]
     return ["id", "visit_id", "code", "service", "status", "priority_category", "service_day", "counter", "clerk",
-            "people_ahead", "estimated_wait_s", "print_status", "recall_count",
+            "people_ahead", "estimated_wait_s", "print_status", "recall_count", *FORECAST_FIELDS,
             *(f"{s}_{z}" for s in stems for z in ("utc", "local")), "wait_s", "walk_s", "service_s"]
 
 

@@ -142,6 +142,14 @@ class Ticket:
     print_status: PrintStatus
     recall_count: int
     target_minutes: int
+    # The hall forecast behind the printed wait (docs/metrics.md, "The printed wait"): its method
+    # ('forecast' or 'formula'; None when the store did not forecast), its 10th/50th/90th
+    # percentiles (None when the formula was printed) and the naive formula's figure.
+    estimate_method: str | None = None
+    forecast_p10_s: int | None = None
+    forecast_p50_s: int | None = None
+    forecast_p90_s: int | None = None
+    naive_wait_s: int | None = None
 
     @property
     def wait_seconds(self) -> int | None:

@@ -1,24 +1,31 @@
 """The hall as the forecast sees it (common.planning.forecast.HallState), read inside the issuing transaction.
 
 ``common.store.lean.issue`` calls :func:`forecast_columns` between its read and its one insert
-(so the row is still inserted once). It reads the hall in three statements (the counters with
+(so the row is still inserted once). It reads the hall in four statements (the counters with
 their services; the day's open tickets with the last hour's arrivals; the recent service times,
-one index walk per service), adds the new ticket at the back of its queue, runs the forecast,
-and returns the columns the insert carries: its quantiles, its method and the printed figure.
+one index walk per service; the past days' arrivals at this time of day, counted in SQL), adds
+the new ticket at the back of its queue, runs the forecast, and returns the columns the insert
+carries: its quantiles, its method and the printed figure.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, union_all
+from sqlalchemy import func, or_, select, union_all
 
-from common.core.model import CounterState, Ordering, TicketStatus
+from common.core.model import CounterState, OpeningHours, Ordering, TicketStatus
 from common.planning.forecast import (
+    BUDGET_S,
     FORECAST_SAMPLE,
+    PROFILE_AFTER_S,
+    PROFILE_BEFORE_S,
+    PROFILE_DAYS,
     Arrivals,
     Desk,
     Forecast,
@@ -26,6 +33,7 @@ from common.planning.forecast import (
     Method,
     Waiting,
     forecast,
+    pooled_arrivals,
 )
 from common.store.orm import CounterRow, CounterServiceRow, ServiceRow, TicketRow
 from common.store.tx import Tx
@@ -36,6 +44,9 @@ RATE_WINDOW_S = 3600.0  # arrivals over the last hour give the rate ahead...
 MIN_RATE_WINDOW_S = 900.0  # ...or over the time since the first of them, if the hall opened since
 
 
+# Per service on the kiosk's home screen, every refresh: a third of the slip's budget (the median of
+# 130+ runs on a busy hall, shown in whole minutes), so eight services cost at most 80 ms off the GUI thread.
+HOME_BUDGET_S = BUDGET_S / 3
 NEW_TICKET_ID = 2**62  # the ticket being issued has no id yet; any id above the day's sorts it last on ties
 
 
@@ -86,7 +97,7 @@ def hall_state(tx: Tx, ticket: Waiting) -> HallState:
         for cid, d in counters.items())
     waiting.append(ticket)
     return HallState(now, ticket, tuple(waiting), desks, _recent_service_times(tx, codes),
-                     _arrivals(arrived, now), tx.default_service_s)
+                     _arrivals(tx, arrived, codes), tx.default_service_s)
 
 
 def _seconds(now: datetime, since: datetime | None) -> float:
@@ -109,17 +120,90 @@ def _recent_service_times(tx: Tx, codes: dict[int, str]) -> dict[str, list[float
     return dict(samples)
 
 
-def _arrivals(arrived: list[tuple[str, bool, datetime]], now: datetime) -> tuple[Arrivals, ...]:
-    """New tickets per service over the last hour (or since the first of them), with their priority share."""
-    if not arrived:
-        return ()
-    first = min(issued for _, _, issued in arrived)
-    window = min(RATE_WINDOW_S, max(MIN_RATE_WINDOW_S, (now - first).total_seconds()))
-    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+def _arrivals(tx: Tx, arrived: list[tuple[str, bool, datetime]], codes: dict[int, str]) -> tuple[Arrivals, ...]:
+    """The rate ahead per service, with its priority share: today's last hour pooled with the day's profile.
+
+    Today: new tickets over the last hour (or since the first of them, at least 15 min). The
+    profile: the new tickets of the past PROFILE_DAYS at this time of day, PROFILE_BEFORE_S
+    before to PROFILE_AFTER_S after, over the part of that window the service is open (its
+    opening hours). A past day counts only if the office issued a ticket in the window, so
+    weekends and holidays add nothing (a quiet open day with none is then missed: the rate
+    leans slightly high for a service of a few tickets an hour).
+    """
+    now = tx.now
+    counts: dict[tuple[str, bool], int] = defaultdict(int)
+    today_s = 0.0  # no ticket yet today: how long the hall has been open is unknown, so today adds nothing
+    if arrived:
+        first = min(issued for _, _, issued in arrived)
+        today_s = min(RATE_WINDOW_S, max(MIN_RATE_WINDOW_S, (now - first).total_seconds()))
     for code, priority, _ in arrived:
-        counts[code][1 if priority else 0] += 1
-    return tuple(Arrivals(code, (plain + urgent) * 3600.0 / window, urgent / (plain + urgent))
-                 for code, (plain, urgent) in counts.items())
+        counts[code, priority] += 1
+    local = now.astimezone(tx.tz)
+    services = {sid: tx.snap.services_by_id[sid] for sid in codes if sid in tx.snap.services_by_id}
+    lo = local - timedelta(seconds=PROFILE_BEFORE_S)
+    hi = local + timedelta(seconds=PROFILE_AFTER_S)
+    # A window wholly outside the hours (tickets issued anyway, or hours changed since): count it whole.
+    open_s = {svc.code: _open_seconds(svc.hours, lo, hi) or PROFILE_BEFORE_S + PROFILE_AFTER_S
+              for svc in services.values()}
+    # Wall-clock arithmetic on the office's zone: the same time of day on each past day.
+    windows = [((lo - timedelta(days=k)).astimezone(UTC), (hi - timedelta(days=k)).astimezone(UTC))
+               for k in range(1, PROFILE_DAYS + 1)]
+    days: set[date] = set()
+    for day, sid, priority, n in tx.session.execute(
+            select(TicketRow.service_day, TicketRow.service_id, TicketRow.priority, func.count())
+            .where(TicketRow.service_day.between(tx.day - timedelta(days=PROFILE_DAYS), tx.day - timedelta(days=1)),
+                   TicketRow.transfer_seq == 0,
+                   or_(*(TicketRow.issued_at.between(a, b) for a, b in windows)))
+            .group_by(TicketRow.service_day, TicketRow.service_id, TicketRow.priority)):
+        days.add(day)
+        if sid in codes:
+            counts[codes[sid], bool(priority)] += n
+    exposure = {code: today_s + len(days) * open_s.get(code, PROFILE_BEFORE_S + PROFILE_AFTER_S)
+                for code in {*codes.values()}}
+    until = {svc.code: _until_close(svc.hours, local) for svc in services.values()}
+    return pooled_arrivals(counts, exposure, until)
+
+
+def _open_seconds(hours: OpeningHours, lo: datetime, hi: datetime) -> float:
+    """Seconds of the local window [lo, hi) inside the opening intervals (times of day; same day assumed)."""
+    a, b = _tod(lo), _tod(hi) if hi.date() == lo.date() else 86400.0
+    return sum(max(0.0, min(b, _tod_t(end)) - max(a, _tod_t(start))) for start, end in hours.intervals)
+
+
+def _until_close(hours: OpeningHours, local: datetime) -> float:
+    """Seconds until the opening interval that holds ``local`` ends; 0 when the service is closed now."""
+    now = _tod(local)
+    return max((_tod_t(end) - now for start, end in hours.intervals if _tod_t(start) <= now < _tod_t(end)),
+               default=0.0)
+
+
+def _tod(at: datetime) -> float:
+    return _tod_t(at.time())
+
+
+def _tod_t(t: time) -> float:
+    return t.hour * 3600.0 + t.minute * 60.0 + t.second + t.microsecond / 1e6
+
+
+def hall_estimates(tx: Tx, codes: Sequence[str], budget_s: float = HOME_BUDGET_S) -> dict[str, int]:
+    """The wait the slip would print now for a new ordinary ticket of each service (the kiosk's home buttons).
+
+    The hall is read once (the same four statements as an issue) and run forward once per
+    service, each with ``budget_s`` of CPU; like the slip, the formula stands in when the
+    forecast falls back. A service whose forecast fails is left out (its button keeps the formula).
+    """
+    if not codes:
+        return {}
+    state = hall_state(tx, Waiting(NEW_TICKET_ID, codes[0], False, tx.now))
+    ahead = state.waiting[:-1]
+    out: dict[str, int] = {}
+    for i, code in enumerate(codes):
+        me = Waiting(NEW_TICKET_ID, code, False, tx.now)
+        try:
+            out[code] = forecast(replace(state, ticket=me, waiting=(*ahead, me)), seed=i, budget_s=budget_s).printed_s
+        except Exception:  # the home screen must still show: that button keeps the formula
+            log.exception("wait forecast for the %s button failed; its formula is shown", code)
+    return out
 
 
 def forecast_columns(tx: Tx, ticket: Waiting, formula_s: int, seed: int) -> dict[str, Any]:

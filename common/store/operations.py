@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -47,6 +47,7 @@ from common.settings import DEFAULTS
 from common.store import passwords
 from common.store.catalog import Catalog
 from common.store.db import READONLY_OPTION, SQLITE_BUSY_TIMEOUT_MS, Database, first_line
+from common.store.hall import hall_estimates
 from common.store.hotpath import Retry
 from common.store.lean import call_next_fast, issue, move_fast
 from common.store.orm import (
@@ -304,6 +305,11 @@ class Store:
                 .order_by(EventRow.id.desc())
                 .limit(limit))
             return [tx.event(r) for r in rows]
+
+    def hall_estimates(self, codes: Sequence[str]) -> dict[str, int]:
+        """The wait a new ordinary ticket of each service would be printed now (the hall forecast; issue 17)."""
+        with self.transaction(readonly=True) as tx:
+            return hall_estimates(tx, codes)
 
     def snapshot(self) -> QueueSnapshot:
         """Waiting counts, estimates, counters and the waiting list, read in one transaction."""

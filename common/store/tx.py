@@ -352,6 +352,12 @@ class Tx:
             people_ahead=row.people_ahead, estimated_wait_seconds=row.estimated_wait_s,
             print_status=PrintStatus(row.print_status), recall_count=row.recall_count,
             target_minutes=svc.target_minutes,
+            # getattr: a Core row returning fewer columns still makes a Ticket (the forecast left empty).
+            estimate_method=getattr(row, "estimate_method", None),
+            forecast_p10_s=getattr(row, "forecast_p10_s", None),
+            forecast_p50_s=getattr(row, "forecast_p50_s", None),
+            forecast_p90_s=getattr(row, "forecast_p90_s", None),
+            naive_wait_s=getattr(row, "naive_wait_s", None),
         )
 
     def counter(self, row: CounterRow) -> Counter:

@@ -35,10 +35,11 @@ def to_csv(report: AccuracyReport, by: str | None) -> str:
 def to_table(report: AccuracyReport, by: str | None) -> str:
     """Minutes with one decimal: printed estimate, then the naive formula, then how much better the printed is."""
     header = ("Giờ" if by == "hour" else "Dịch vụ", "Số vé", "MAE in", "Lệch in", "Trễ>5' in %", "MAE đơn giản",
-              "Lệch đơn giản", "Trễ>5' đơn giản %", "Tốt hơn %", "Chờ thực TB")
+              "Lệch đơn giản", "Trễ>5' đơn giản %", "Tốt hơn %", "Chờ thực TB", "Trong p10–p90 %")
     lines = [[a.name_vi if a.code is None or by == "hour" else a.code, str(a.checked), _min(a.mae_s),
               _min(a.bias_s), _num(a.late_over_5min_pct), _min(a.naive_mae_s), _min(a.naive_bias_s),
-              _num(a.naive_late_over_5min_pct), _num(a.mae_vs_naive_pct), _min(a.mean_wait_s)]
+              _num(a.naive_late_over_5min_pct), _num(a.mae_vs_naive_pct), _min(a.mean_wait_s),
+              _num(a.inside_band_pct)]
              for a in groups(report, by)]
     widths = [max(len(c) for c in column) for column in zip(header, *lines, strict=True)]
     title = (f"Độ chính xác ước tính {report.start:%d/%m/%Y}–{report.end:%d/%m/%Y} (phút): vé in so với công thức "

@@ -15,6 +15,10 @@ Each figure is given twice: for the **printed** estimate (``estimated_wait_s``) 
 "(people ahead + 1) × recent mean service ÷ open counters" (``naive_wait_s``; NULL means the printed estimate
 was that formula, so it stands in). ``mae_vs_naive_pct`` is how much lower the printed MAE is (positive: better).
 
+For the tickets printed from the hall forecast (``estimate_method = 'forecast'``, docs/metrics.md "The printed
+wait"), the share whose real wait fell inside the forecast's stored 10th–90th percentile band: about 80% when the
+forecast is calibrated; far less means its spread is too narrow (or biased), far more too wide.
+
 Aggregated in SQL: one GROUP BY per breakdown over the period.
 """
 
@@ -24,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date
 
 LATE_MARGIN_S = 5 * 60
-SUMS = 10  # the sums `accuracy` takes, in its order
+SUMS = 12  # the sums `accuracy` takes, in its order
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,8 @@ class Accuracy:
     mean_naive_s: float | None
     naive_late_over_5min_pct: float | None
     mae_vs_naive_pct: float | None  # (naive MAE − printed MAE) ÷ naive MAE × 100: positive when printed is better
+    banded: int = 0  # of ``checked``, those printed from the forecast (p10–p90 stored)
+    inside_band_pct: float | None = None  # of ``banded``, real wait within p10–p90 (≈ 80% when calibrated)
 
 
 @dataclass(frozen=True)
@@ -54,8 +60,9 @@ class AccuracyReport:
 
 
 def accuracy(code: str | None, name: str, sums: tuple[int, ...]) -> Accuracy:
-    """The figures of one group from its sums: count, |error|, error, estimate, wait, late, then naive ones."""
-    n, abs_sum, err_sum, est_sum, wait_sum, late, n_abs, n_err, n_est, n_late = sums
+    """The figures of one group from its sums: count, |error|, error, estimate, wait, late, the naive ones,
+    then the forecast-printed count and how many of those fell inside their p10–p90 band."""
+    n, abs_sum, err_sum, est_sum, wait_sum, late, n_abs, n_err, n_est, n_late, banded, inside = sums
     if n == 0:
         return Accuracy(code, name, 0, *(None,) * 10)
 
@@ -65,7 +72,7 @@ def accuracy(code: str | None, name: str, sums: tuple[int, ...]) -> Accuracy:
     improvement = round(100 * (n_abs - abs_sum) / n_abs, 1) if n_abs else None
     return Accuracy(code, name, n, mean(abs_sum), mean(err_sum), mean(est_sum), mean(wait_sum),
                     round(100 * late / n, 1), mean(n_abs), mean(n_err), mean(n_est), round(100 * n_late / n, 1),
-                    improvement)
+                    improvement, banded, round(100 * inside / banded, 1) if banded else None)
 
 
 def hour_label(hour: int) -> str:

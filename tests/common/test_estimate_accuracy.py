@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from sqlalchemy import update
+
 from common.core.clock import ManualClock
 from common.core.model import TicketStatus
 from common.store import Store
+from common.store.orm import TicketRow
+from common.views.accuracy_render import to_table
 from tests.dashboard.day import WED, build_day
 
 
@@ -42,3 +46,28 @@ def test_transfers_keep_the_printed_estimate_only(store: Store, clock: ManualClo
     report = store.views.estimate_accuracy(WED, WED)
     assert report.overall.checked == 1  # the second transaction printed nothing
     assert {a.code: a.checked for a in report.services}["CT"] == 1
+
+
+def test_the_share_of_real_waits_inside_the_forecast_band(store: Store, clock: ManualClock) -> None:
+    build_day(store, clock)
+    waits = {t.code: t.wait_seconds or 0 for t in store.tickets(WED, WED) if t.visit_id == t.id}
+    # As the hall forecast would have stored them: A001's band holds its real wait, A002's misses it, A003
+    # was printed from the formula (no band).
+    bands = {"A001": (waits["A001"] - 60, waits["A001"] + 60, "forecast"),
+             "A002": (waits["A002"] + 60, waits["A002"] + 600, "forecast")}
+    with store.transaction() as tx:
+        for code, (p10, p90, method) in bands.items():
+            tx.session.execute(update(TicketRow).where(TicketRow.code == code, TicketRow.transfer_seq == 0)
+                               .values(forecast_p10_s=p10, forecast_p50_s=(p10 + p90) // 2, forecast_p90_s=p90,
+                                       estimate_method=method))
+    report = store.views.estimate_accuracy(WED, WED)
+    assert (report.overall.banded, report.overall.inside_band_pct) == (2, 50.0)
+    tp = next(a for a in report.services if a.code == "TP")
+    assert (tp.banded, tp.inside_band_pct) == (2, 50.0)
+    assert next(a for a in report.services if a.code == "CT").inside_band_pct is None  # nothing banded
+    # The Ticket value carries what was stored, and so do the export and the accuracy table.
+    a001 = next(t for t in store.tickets(WED, WED) if t.code == "A001")
+    p10, p90, _ = bands["A001"]
+    assert (a001.estimate_method, a001.forecast_p10_s, a001.forecast_p50_s, a001.forecast_p90_s) == \
+        ("forecast", p10, (p10 + p90) // 2, p90)
+    assert "Trong p10–p90 %" in to_table(report, None).splitlines()[1]

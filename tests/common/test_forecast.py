@@ -111,6 +111,27 @@ def test_future_priority_arrivals_push_the_ticket_back() -> None:
     assert many.p50_s > 1.4 * none.p50_s
 
 
+def test_no_priority_arrivals_after_the_service_closes() -> None:
+    def hall(until_s: float) -> HallState:
+        state = busy_mmc(6)
+        return HallState(state.now, state.ticket, state.waiting, state.desks, state.samples,
+                         (Arrivals("A", 40.0, 0.5, until_s),), default_service_s=MEAN_S)
+
+    open_ = forecast(hall(math.inf), seed=4, budget_s=60, max_runs=1500)
+    closed = forecast(hall(0.0), seed=4, budget_s=60, max_runs=1500)
+    assert open_.p50_s is not None and closed.p50_s is not None
+    # Closed now: nobody can overtake, so the wait is the busy M/M/c one, Erlang(ahead + 1, c·μ).
+    assert closed.p50_s == pytest.approx(erlang_quantile(7, 3 / MEAN_S, 0.5), rel=0.08)
+    assert open_.p50_s > 1.3 * closed.p50_s
+
+
+def test_pooled_arrivals_weigh_each_source_by_its_open_time() -> None:
+    # Today: 6 A in the last hour (1 priority). Past days: 54 A (8 priority) over nine hours of the same window.
+    counts = {("A", False): 5 + 46, ("A", True): 1 + 8, ("B", False): 0}
+    got = fc.pooled_arrivals(counts, {"A": 3600.0 * 10, "B": 3600.0}, {"A": 1200.0})
+    assert got == (Arrivals("A", 6.0, 9 / 60, 1200.0),)  # B saw nothing: no stream
+
+
 def test_a_counter_on_break_comes_back_when_its_break_ends() -> None:
     waiting = queue(1)
     desks = (Desk(1, ("A",), FIFO, CounterState.BREAK, 600.0),)
@@ -171,15 +192,15 @@ def test_arrivals_that_busy_a_counter_elsewhere_count_too() -> None:
     assert busy.p50_s > 1.3 * quiet.p50_s
 
 
-def whole_queue_run(state: HallState, services: dict[str, fc._Service], streams: list[tuple[str, bool, float]],
-                    rng: random.Random) -> float:
+def whole_queue_run(state: HallState, services: dict[str, fc._Service],
+                    streams: list[tuple[str, bool, float, float]], rng: random.Random) -> float:
     """The plain reading of a run: next_to_call over the whole remaining queue at every call (slow, obviously right)."""
     waiting = list(state.waiting)
     desks = [d for d in state.desks if d.state != CounterState.CLOSED]
     free_at = [(max(0.0, state.break_s - d.state_elapsed_s) if d.state != OPEN else 0.0)
                + (services[d.current_service].remaining(d.current_elapsed_s, rng) if d.current_service else 0.0)
                for d in desks]
-    total = sum(rate for _, _, rate in streams)
+    total = sum(stream[2] for stream in streams)
     arrival = rng.expovariate(total) if total > 0 else math.inf
     next_id = max(w.id for w in waiting) + 1
     while True:
@@ -190,6 +211,9 @@ def whole_queue_run(state: HallState, services: dict[str, fc._Service], streams:
                 pick -= stream[2]
                 if pick <= 0:
                     break
+            if arrival >= stream[3]:  # that service has closed
+                arrival += rng.expovariate(total)
+                continue
             new = Waiting(next_id, stream[0], stream[1], state.now + timedelta(seconds=arrival))
             next_id += 1
             waiting.append(new)
@@ -216,7 +240,7 @@ def test_sorting_each_counter_s_order_once_calls_exactly_as_the_whole_queue_woul
     desks = (Desk(1, ("A", "B"), FIFO, OPEN, 0.0, "A", 50.0), Desk(2, ("C", "B"), STRICT, OPEN),
              Desk(3, ("B", "A", "C"), STRICT, CounterState.BREAK, 900.0), Desk(4, ("A",), FIFO, OPEN, 0.0, "A", 10.0))
     state = HallState(NOW, mine, tuple(tickets), desks, {c: exponential_samples(seed=ord(c)) for c in "ABC"},
-                      (Arrivals("A", 20, 0.2), Arrivals("B", 10, 0.1), Arrivals("C", 6, 0.3)), MEAN_S)
+                      (Arrivals("A", 20, 0.2), Arrivals("B", 10, 0.1, until_s=600.0), Arrivals("C", 6, 0.3)), MEAN_S)
     services = fc._prepare(state)
     streams = fc._overtaking(state)
     open_desks = [d for d in desks if d.state != CounterState.CLOSED]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import event
@@ -16,7 +17,7 @@ from common.store.db import connect
 from common.store.hall import NEW_TICKET_ID, hall_state
 from common.store.orm import TicketRow
 from tests.common.test_roles import Office, office_pg  # noqa: F401 (the roles fixture)
-from tests.conftest import TZ
+from tests.conftest import MORNING, TZ
 
 
 @pytest.fixture
@@ -94,6 +95,37 @@ def test_the_hall_state_is_the_store_s_queue(hall: Store, clock: ManualClock) ->
     assert tp.priority_share == pytest.approx(0.5)
 
 
+def test_the_rate_ahead_comes_from_the_past_days_at_this_time_of_day(hall: Store, clock: ManualClock) -> None:
+    # Yesterday (08:00 local is MORNING): 9 TP between 07:40 and 08:40, 3 of them priority, and 5 at 10:00,
+    # outside the window 07:30–09:00. TP is open 07:30–11:30, so the window is 90 minutes of opening time.
+    clock.set(MORNING - timedelta(days=1, minutes=20))
+    for i in range(9):
+        hall.issue_ticket("TP", "elderly" if i % 3 == 0 else None)
+        clock.advance(400)
+    clock.set(MORNING - timedelta(days=1) + timedelta(hours=2))
+    for _ in range(5):
+        hall.issue_ticket("CT")
+    clock.set(MORNING)
+    coming = Waiting(NEW_TICKET_ID, "TP", False, clock.now())
+    with hall.transaction(readonly=True) as tx:
+        state = hall_state(tx, coming)
+    (tp,) = state.arrivals  # nothing today yet and no CT in the window: TP alone, from yesterday's 9
+    assert (tp.service, tp.per_hour, tp.priority_share) == ("TP", pytest.approx(6.0), pytest.approx(1 / 3))
+    assert tp.until_s == pytest.approx(3.5 * 3600)  # closes at 11:30
+
+
+def test_the_profile_counts_only_the_opening_time_in_its_window(hall: Store, clock: ManualClock) -> None:
+    # At 11:00 the window is 10:30–12:00, but TP closes at 11:30: an hour of opening time, not ninety minutes.
+    clock.set(MORNING - timedelta(days=1) + timedelta(hours=2, minutes=40))
+    for _ in range(4):
+        hall.issue_ticket("TP")
+        clock.advance(600)
+    clock.set(MORNING + timedelta(hours=3))
+    with hall.transaction(readonly=True) as tx:
+        (tp,) = hall_state(tx, Waiting(NEW_TICKET_ID, "TP", False, clock.now())).arrivals
+    assert (tp.per_hour, tp.until_s) == (pytest.approx(4.0), pytest.approx(1800.0))
+
+
 def test_the_apps_store_prints_the_forecast(sqlite_url: str, example_config: AppConfig) -> None:
     assert store_for(example_config, sqlite_url).hall_forecast
 
@@ -125,7 +157,7 @@ def test_the_kiosk_role_may_write_the_forecast(office_pg: Office, clock: ManualC
         st.db.engine.dispose()
 
 
-def test_the_forecast_reads_the_hall_in_three_statements(hall: Store, clock: ManualClock) -> None:
+def test_the_forecast_reads_the_hall_in_four_statements(hall: Store, clock: ManualClock) -> None:
     hall.sign_in(1, "lan")
     hall.sign_in(2, "hoa")
     for _ in range(4):
@@ -146,7 +178,7 @@ def test_the_forecast_reads_the_hall_in_three_statements(hall: Store, clock: Man
         hall.issue_ticket("TP")
     finally:
         event.remove(hall.db.engine, "before_cursor_execute", count)
-    assert len(statements) - without == 3, [" ".join(s.split())[:60] for s in statements]
+    assert len(statements) - without == 4, [" ".join(s.split())[:60] for s in statements]
 
 
 def test_a_failing_forecast_still_issues_the_ticket(hall: Store, monkeypatch: pytest.MonkeyPatch) -> None:

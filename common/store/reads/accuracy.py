@@ -41,10 +41,12 @@ def _add(a: tuple[int, ...] | None, b: tuple[int, ...]) -> tuple[int, ...]:
 
 
 def _sums(s: Session, start: date, end: date, dialect: str) -> dict[tuple[Any, Any], tuple[int, ...]]:
-    """Per (service, hour): count, Σ|error|, Σerror, Σestimate, Σwait, late count, then the naive formula's four."""
+    """Per (service, hour): count, Σ|error|, Σerror, Σestimate, Σwait, late count, the naive formula's four,
+    then the forecast-printed count and how many of them waited within their p10–p90 band."""
     wait = _first_call_wait(dialect)
     naive = func.coalesce(T.naive_wait_s, T.estimated_wait_s)
     error, naive_error = T.estimated_wait_s - wait, naive - wait
+    banded = and_(T.forecast_p10_s.is_not(None), T.forecast_p90_s.is_not(None))  # printed from the forecast
     # Kept to the visit's first transaction and to called tickets; a province filter would join here.
     checkable = and_(T.service_day.between(start, end), T.transfer_seq == 0, T.first_called_at.is_not(None))
     rows = s.execute(select(
@@ -52,6 +54,8 @@ def _sums(s: Session, start: date, end: date, dialect: str) -> dict[tuple[Any, A
         func.sum(T.estimated_wait_s), func.sum(wait), func.sum(case((error < -LATE_MARGIN_S, 1), else_=0)),
         func.sum(func.abs(naive_error)), func.sum(naive_error), func.sum(naive),
         func.sum(case((naive_error < -LATE_MARGIN_S, 1), else_=0)),
+        func.sum(case((banded, 1), else_=0)),
+        func.sum(case((and_(banded, wait >= T.forecast_p10_s, wait <= T.forecast_p90_s), 1), else_=0)),
     ).where(checkable).group_by(T.service_id, T.local_hour)).all()
     return {(service_id, hour): _ints(rest) for service_id, hour, *rest in rows}
 
