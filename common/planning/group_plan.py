@@ -306,6 +306,22 @@ class HourCounters:
     def extras(self) -> int:
         return sum(1 for c in self.counters if c.number >= EXTRA_BASE)
 
+    @property
+    def own(self) -> tuple[int, ...]:
+        """The office's own counters to open, by number."""
+        return tuple(sorted(c.number for c in self.counters if c.number < EXTRA_BASE))
+
+    def extra_desks(self, groups: Sequence[Group]) -> list[tuple[int, Counter]]:
+        """(how many, set up like which counter) for the desks the office does not have."""
+        return [(n - g.size, g.counters[0]) for g, n in zip(groups, self.counts, strict=True) if n > g.size]
+
+    def describe(self, groups: Sequence[Group], *, names: bool = False) -> str:
+        """'1, 2, 4 + thêm 2 như quầy 4': the counters to open, for a table cell (or with the counters' names, for
+        a CLI line: '+ thêm 2 như Quầy 4 – Kinh doanh')."""
+        text = ", ".join(map(str, self.own)) or "-"
+        extra = "; ".join(f"{n} như {c.name if names else f'quầy {c.number}'}" for n, c in self.extra_desks(groups))
+        return f"{text} + thêm {extra}" if extra else text
+
 
 @dataclass(frozen=True)
 class CounterPlan:
@@ -404,8 +420,12 @@ def trim(sim: Simulator, layout: dict[int, list[int]], seed: int, days: int, sha
     groups = sim.groups
     rates = sim.demand.rates
     current, late = sim.summary(layout, days, seed)
-    if not accepted(current, share):
-        return layout
+    holds = accepted(current, share)
+
+    def keeps(trial: Verification) -> bool:
+        # A plan that cannot hold still sheds counter-hours that help nobody (no fewer waits within target).
+        return accepted(trial, share) if holds else (trial.within >= current.within and trial.p5 >= current.p5)
+
     improved = True
     while improved and sim.plays < MAX_STEPS:
         improved = False
@@ -421,8 +441,9 @@ def trim(sim: Simulator, layout: dict[int, list[int]], seed: int, days: int, sha
             if not _covered(trial[h], groups, rates.get(h, {})):
                 continue
             result, trial_late = sim.summary(trial, days, seed)
-            if accepted(result, share):
+            if keeps(result):
                 layout, late, improved = trial, trial_late, True
+                current = current if holds else result
             if sim.plays >= MAX_STEPS:
                 break
     return layout
