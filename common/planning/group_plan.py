@@ -24,8 +24,8 @@ are open, and each plan is played on :class:`~common.planning.engine.Engine` —
   HOUR_FLOOR. Every service with arrivals in an hour keeps at least one counter that serves it.
 
 What the model leaves out: walking to the counter, no-shows and transfers (a transfer couples components).
-Service times are exponential at each service's mean unless a sampler is given (the history has means only;
-exponential is the cautious choice: real desks vary less).
+Service times are exponential at each service's mean unless a sampler is given; the staffing advice gives one
+fitted to each service's measured mean and spread (common/planning/staffing.sampler: lognormal).
 """
 
 from __future__ import annotations

@@ -28,6 +28,8 @@ pooled column).
 
 from __future__ import annotations
 
+import math
+import random
 import statistics
 from collections import defaultdict
 from collections.abc import Sequence
@@ -39,7 +41,7 @@ from common.core.clock import local_midnight
 from common.core.events import COUNTER_STATES, EventKind
 from common.core.model import Counter, Service
 from common.planning import erlang
-from common.planning.group_plan import CounterPlan, Demand, plan_counters
+from common.planning.group_plan import CounterPlan, Demand, Sampler, plan_counters
 from common.planning.open_hours import as_seconds, merge, open_minutes, rate_while_open
 from common.planning.plan_search import StaffingPlan, advise
 from common.planning.simulate import OFFICE_HOURS
@@ -77,6 +79,7 @@ class StaffingAdvice:
     service_rates: tuple[tuple[int, tuple[tuple[str, float], ...]], ...] = ()  # hour -> (code, per open hour)
     service_mean_s: tuple[tuple[str, float], ...] = ()  # code -> mean service seconds over the period
     priority_share: float = 0.0  # share of the period's transactions with a priority category
+    service_cv: tuple[tuple[str, float], ...] = ()  # code -> coefficient of variation of service time (2+ served)
 
 
 @dataclass(frozen=True)
@@ -101,13 +104,15 @@ def staffing_advice(store: Store, start: date, end: date, target_minutes: int = 
     open_s = _open_seconds(events, first, until, store)
     target_s = target_minutes * 60
     per_service: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for _, sid, n, served, total, *_ in rows:
+    squares: dict[int, float] = defaultdict(float)
+    for _, sid, n, served, total, _, _, square in rows:
         acc = per_service[sid]
         acc[0], acc[1], acc[2] = acc[0] + n, acc[1] + served, acc[2] + int(total or 0)  # COALESCEd: never NULL
+        squares[sid] += float(square or 0)
     fallback = {sid: (acc[2] / acc[1] if acc[1] else store.default_service_s) for sid, acc in per_service.items()}
     by_hour: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
     code_of: dict[int, str] = {}
-    for hour, sid, n, served, total, code, _ in rows:
+    for hour, sid, n, served, total, code, *_ in rows:
         by_hour[int(hour)].append((sid, int(n), int(served), int(total or 0)))
         code_of[sid] = str(code)
     windows = office_windows(store)
@@ -132,7 +137,18 @@ def staffing_advice(store: Store, start: date, end: date, target_minutes: int = 
     return StaffingAdvice(start, end, days, target_minutes, share, tuple(hours),
                           weighted / arrivals if arrivals else None, tuple(merge([*windows, *busy])), service_rates,
                           tuple(sorted((code_of[sid], round(m, 1)) for sid, m in fallback.items())),
-                          round(priority / total_n, 4) if total_n else 0.0)
+                          round(priority / total_n, 4) if total_n else 0.0,
+                          tuple(sorted((code_of[sid], round(cv, 3)) for sid, acc in per_service.items()
+                                       if (cv := _cv(acc[1], acc[2], squares[sid])) is not None)))
+
+
+def _cv(served: int, total: float, squares: float) -> float | None:
+    """Standard deviation ÷ mean of the served service times (None with fewer than two, or a zero mean)."""
+    if served < 2 or total <= 0:
+        return None
+    mean = total / served
+    var = max(0.0, (squares - served * mean * mean) / (served - 1))
+    return math.sqrt(var) / mean
 
 
 def office_windows(store: Store) -> list[tuple[float, float]]:
@@ -254,7 +270,22 @@ def demand(advice: StaffingAdvice) -> tuple[Demand, dict[int, float]]:
     windows = tuple(advice.windows) or tuple(as_seconds(open_windows(advice)))
     rates = {h: dict(cells) for h, cells in advice.service_rates}
     minutes = {h: m for h, m in open_minutes(windows).items() if m > 0}
-    return Demand(rates, windows, dict(advice.service_mean_s), advice.priority_share), minutes
+    means = dict(advice.service_mean_s)
+    return Demand(rates, windows, means, advice.priority_share, sampler=sampler(means, dict(advice.service_cv))), \
+        minutes
+
+
+def sampler(means: dict[str, float], cvs: dict[str, float]) -> Sampler:
+    """Service times with each service's measured mean and spread: lognormal (a long right tail, as at real
+    desks), fitted by its two moments; exponential (the cautious guess) where the spread is unknown."""
+    params = {code: (math.log(means[code]) - s2 / 2, math.sqrt(s2)) for code, cv in cvs.items()
+              if code in means and means[code] > 0 and cv > 0 for s2 in [math.log(1 + cv * cv)]}
+
+    def draw(rng: random.Random, code: str) -> float:
+        p = params.get(code)
+        return rng.lognormvariate(*p) if p else rng.expovariate(1 / means[code])
+
+    return draw
 
 
 def counter_plan(advice: StaffingAdvice, services: Sequence[Service], counters: Sequence[Counter], store_tz: ZoneInfo,
