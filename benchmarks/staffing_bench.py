@@ -12,6 +12,12 @@ plan that achieves the same target on those days.
    from history; seeds not used by the advice): share of waits within 30 minutes over those days.
 4. The smallest plan that reaches 95% on those same days, by search: best-first removal from a generous start,
    then counter swaps between hours and random-order restarts; its counter-hours against the advice's.
+First, and the main figure now: the plan on the example office's *own* counters (common/planning/group_plan.py:
+which counters of each service group to open each hour, extras once a group is full), searched over
+``--counter-days`` seeded days of the history's estimate, then followed for ``--days`` fresh days of the true
+demo traffic (lognormal service) on the engine, against the smallest per-group plans a separate search
+(first-fit removal from generous and from the advice, plus ``--restarts`` random orders) finds on those same
+days under (a) the advice's rule and (b) the bare rule. ``--skip-pooled`` stops there.
 Also printed: the old advice (each clock hour's arrivals ÷ 60 minutes, Erlang C) and Erlang C on the rate while
 open, followed on the same days. Targets: ≥ 95% within target; ≤ 5% more counter-hours than the smallest plan.
 Uses the pooled simulator (common/planning/verify.py): every counter serves every service, exponential service.

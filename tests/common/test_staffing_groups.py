@@ -4,6 +4,8 @@ Small offices and few days keep these fast; the example office's figures are in 
 
 from __future__ import annotations
 
+import random
+import statistics
 from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -24,7 +26,7 @@ from common.planning.group_plan import (
 )
 from common.planning.open_hours import as_seconds, open_minutes
 from common.planning.plan_search import HOUR_FLOOR, accepted
-from common.planning.staffing import counter_plan, staffing_advice
+from common.planning.staffing import counter_plan, sampler, staffing_advice
 from common.store import Store
 from tests.dashboard.day import TZ, WED
 
@@ -117,3 +119,26 @@ def test_strict_counters_keep_their_order_in_the_plan() -> None:
     counters = (Counter(1, "Quầy 1", ("A", "B"), Ordering.STRICT), Counter(2, "Quầy 2", ("B",)))
     groups = groups_of(counters)
     assert [g.services for g in groups] == [("A", "B"), ("B",)] and len(components(groups)) == 1
+
+
+def test_service_times_keep_the_measured_mean_and_spread() -> None:
+    draw = sampler({"A": 600.0, "B": 300.0}, {"A": 0.6})
+    rng = random.Random(1)
+    a = [draw(rng, "A") for _ in range(20_000)]
+    b = [draw(rng, "B") for _ in range(20_000)]
+    assert statistics.fmean(a) == pytest.approx(600, rel=0.03)
+    assert statistics.stdev(a) / statistics.fmean(a) == pytest.approx(0.6, rel=0.05)
+    assert statistics.stdev(b) / statistics.fmean(b) == pytest.approx(1.0, rel=0.05)  # unknown spread: exponential
+
+
+def test_the_advice_measures_the_spread_of_service_times(store: Store, clock: ManualClock) -> None:
+    for i, minutes in enumerate((4, 8, 12)):  # served TP tickets of 4, 8 and 12 minutes: mean 8, sd 4
+        clock.set(datetime.combine(WED, time(8, 20 * i), TZ))
+        store.issue_ticket("TP")
+        store.call_next(1, "lan")
+        store.start_service(1, "lan")
+        clock.set(datetime.combine(WED, time(8, 20 * i + minutes), TZ))
+        store.finish_service(1, "lan")
+    clock.set(datetime.combine(WED, time(18), TZ))
+    advice = staffing_advice(store, WED, WED)
+    assert dict(advice.service_mean_s)["TP"] == 480 and dict(advice.service_cv)["TP"] == pytest.approx(0.5)
