@@ -244,7 +244,8 @@ def counters_section(advised: CounterPlan, advise_cpu: float, args: argparse.Nam
     c = strict.check(layout)
     print(f"\nON THE OFFICE'S OWN COUNTERS (engine; groups {[g.numbers for g in groups]}; extras number "
           f">= {EXTRA_BASE}): advice searched over {advised.check.days} + {advised.validation.days} seeded days of the "
-          f"history's estimate (exponential service), CPU {advise_cpu:.1f} s ({advised.plays} component plays)")
+          f"history's estimate (each service's measured mean and spread), CPU {advise_cpu:.1f} s "
+          f"({advised.plays} component plays)")
     print(f"advice's own days: 5th-percentile day {100 * advised.check.p5:.1f}%, other days "
           f"{100 * advised.validation.p5:.1f}%; holds: {advised.holds}")
     for h in advised.hours:
