@@ -316,11 +316,30 @@ class HourCounters:
         return [(n - g.size, g.counters[0]) for g, n in zip(groups, self.counts, strict=True) if n > g.size]
 
     def describe(self, groups: Sequence[Group], *, names: bool = False) -> str:
-        """'1, 2, 4 + thêm 2 như quầy 4': the counters to open, for a table cell (or with the counters' names, for
-        a CLI line: '+ thêm 2 như Quầy 4 – Kinh doanh')."""
-        text = ", ".join(map(str, self.own)) or "-"
-        extra = "; ".join(f"{n} như {c.name if names else f'quầy {c.number}'}" for n, c in self.extra_desks(groups))
-        return f"{text} + thêm {extra}" if extra else text
+        """The counters to open. Short, for a table cell: '1–5, 7 + thêm như quầy 3, 2×4' (an extra desk set up
+        like counter 3, two like counter 4); with the counters' names, for a CLI line:
+        '1, 2, 3, 4, 5, 7 + thêm 1 như Quầy 3 – Đất đai; 2 như Quầy 4 – Kinh doanh'."""
+        extras = self.extra_desks(groups)
+        if names:
+            text = ", ".join(map(str, self.own)) or "-"
+            extra = "; ".join(f"{n} như {c.name}" for n, c in extras)
+            return f"{text} + thêm {extra}" if extra else text
+        text = _ranges(self.own) or "-"
+        extra = ", ".join(f"{n}×{c.number}" if n > 1 else str(c.number) for n, c in extras)
+        return f"{text} + thêm như quầy {extra}" if extra else text
+
+
+def _ranges(numbers: Sequence[int]) -> str:
+    """1, 2, 3, 5 -> '1–3, 5'."""
+    out: list[str] = []
+    i = 0
+    while i < len(numbers):
+        j = i
+        while j + 1 < len(numbers) and numbers[j + 1] == numbers[j] + 1:
+            j += 1
+        out.append(f"{numbers[i]}–{numbers[j]}" if j - i >= 2 else ", ".join(map(str, numbers[i:j + 1])))
+        i = j + 1
+    return ", ".join(out)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from common.planning.group_plan import (
     EXTRA_BASE,
     VALIDATION_SEED_OFFSET,
     Demand,
+    HourCounters,
     Simulator,
     components,
     groups_of,
@@ -79,7 +80,7 @@ def test_the_plan_holds_and_no_counter_hour_can_be_dropped() -> None:
     for h in found.hours:
         assert 3 in h.own  # B keeps its only counter in every hour: nobody else serves it
         if not h.extras:
-            assert h.describe(found.groups) == ", ".join(map(str, h.own))
+            assert h.describe(found.groups, names=True) == ", ".join(map(str, h.own))
         for g, n in enumerate(h.counts):  # greedy removal stopped: each one-counter cut fails a set of days
             if n > 0 and not (g == 1 and n == 1):
                 cut = {**layout, h.hour: tuple(c - (i == g) for i, c in enumerate(h.counts))}
@@ -96,7 +97,8 @@ def test_an_overloaded_group_gets_an_extra_desk() -> None:
     busy = [h for h in found.hours if h.extras]
     assert busy and all(c.number >= EXTRA_BASE and c.services == ("B",) for h in busy for c in h.counters
                         if c.number >= EXTRA_BASE)
-    assert "+ thêm 1 như quầy 3" in busy[0].describe(found.groups)
+    assert busy[0].describe(found.groups).endswith("+ thêm như quầy 3") or "+ thêm như quầy 2×3" in busy[0].describe(
+        found.groups)
     assert "+ thêm 1 như Quầy 3" in busy[0].describe(found.groups, names=True)
 
 
@@ -113,6 +115,12 @@ def test_the_advice_reads_each_services_rate_and_the_priority_share(store: Store
     assert {c for h in found.hours for c in h.own} <= {1, 2, 4, 7, 8}  # only counters serving TP or KD open
     first = found.hours[0]
     assert first.hour == 7 and 4 in first.own  # KĐ's only counter, in the one hour KĐ citizens come
+
+
+def test_a_table_cell_names_runs_of_counters() -> None:
+    hour = HourCounters(9, 60, (2, 1), (*SPLIT[:2], SPLIT[2]))
+    assert hour.describe(groups_of(SPLIT)) == "1–3"
+    assert HourCounters(9, 60, (1, 2), (SPLIT[0], SPLIT[2])).describe(groups_of(SPLIT)) == "1, 3 + thêm như quầy 3"
 
 
 def test_strict_counters_keep_their_order_in_the_plan() -> None:
