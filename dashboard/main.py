@@ -97,9 +97,9 @@ def screenshot(path: Path, size: tuple[int, int], tab: str, history_days: int, d
             window.select(key)
             if not wait_until(lambda k=key: loaded(window, k), 60_000):
                 raise MotcuaError(f"the {key} tab did not load within a minute")
-            if key == "staffing":
-                window.staffing.run_what_if()
-                wait_until(lambda: window.staffing.whatif is not None and window.staffing.plan is not None, 300_000)
+            if key == "staffing":  # the panel then shows the counter plan's band across simulated days
+                wait_until(lambda: window.staffing.counter_plan is not None and window.staffing.plan is not None,
+                           900_000)  # the counter plan takes about a minute of CPU: minutes on a loaded machine
             target = path if key == wanted[0] else path.with_name(f"{path.stem}-{key}{path.suffix}")
             save_png(window, target, size)
             print(target)

@@ -83,13 +83,15 @@ class WhatIfPanel(QWidget):
         layout.addWidget(self.result)
         self.whatif: WhatIf | None = None
 
-    def show_result(self, result: WhatIf) -> None:
+    def show_result(self, result: WhatIf, title: str | None = None) -> None:
+        """``title`` names what was simulated (default: "N quầy"), e.g. the counter plan."""
         self.whatif = result
         self.bar.set_band(result.within_pct)
         low, mid, high = result.within_pct
         wl, wm, wh = result.wait_mean_min
         d = numbers.decimal
+        what = title or f"{result.counters} quầy"
         self.result.setText(
-            f"{result.counters} quầy, {result.days} ngày: % chờ trong chỉ tiêu 30 phút: trung vị {d(mid)} %, "
+            f"{what}, {result.days} ngày: % chờ trong chỉ tiêu 30 phút: trung vị {d(mid)} %, "
             f"90% số ngày trong khoảng {d(low)}–{d(high)} %. Chờ trung bình: trung vị {d(wm)} phút "
             f"({d(wl)}–{d(wh)}). Ngày thấp nhất 5% {'đạt' if low >= 95 else 'không đạt'} 95%.")

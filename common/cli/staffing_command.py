@@ -11,7 +11,8 @@ from common.cli.args import counters_count, int_range, seed_number
 from common.cli.commands import JSON_HELP, open_context, print_json
 from common.cli.reports import parse_date
 from common.core.errors import MotcuaError
-from common.planning.staffing import plan, staffing_advice, what_if
+from common.planning.group_plan import CounterPlan
+from common.planning.staffing import plan, staffing_advice, store_counter_plan, what_if
 
 verification_days = int_range(2, 1000, "days")
 
@@ -23,6 +24,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--to", dest="end", metavar="DATE", help="last service day, YYYY-MM-DD (default: yesterday)")
     p.add_argument("--days", type=verification_days, default=100,
                    help="simulated days that verify the plan (as many again check it) and the what-if (default: 100)")
+    p.add_argument("--counter-days", dest="counter_days", type=verification_days, default=60,
+                   help="simulated days that judge the plan on the office's own counters (as many again check it; "
+                        "default: 60)")
     p.add_argument("--seed", type=seed_number, default=1, help="first seed of the simulated days (default: 1)")
     p.add_argument("--what-if", dest="what_if", type=counters_count, metavar="N",
                    help="also simulate N counters in every open hour and print the range across days")
@@ -42,8 +46,9 @@ def cmd_staffing(args: argparse.Namespace) -> int:
                           "nothing to plan")
     found = plan(advice, args.days, args.seed)
     whatif = what_if(advice, args.what_if, args.days, args.seed) if args.what_if else None
+    counters = store_counter_plan(store, advice, args.counter_days, args.seed)
     if args.json:
-        print_json({"advice": dataclasses.asdict(advice), "plan": {
+        print_json({"advice": dataclasses.asdict(advice), "counter_plan": counter_json(counters), "plan": {
             "hours": [dataclasses.asdict(h) for h in found.hours], "counter_hours": found.counter_hours,
             "erlang_counter_hours": found.erlang_counter_hours, "days": found.check.days,
             "first_seed": found.check.first_seed, "within_pct_p5": round(100 * found.check.p5, 1),
@@ -52,22 +57,57 @@ def cmd_staffing(args: argparse.Namespace) -> int:
         return 0
     print(f"Staffing {start}–{end} ({advice.days} day(s) with tickets); target: {round(100 * advice.share)}% of waits "
           f"within {advice.target_minutes} min")
-    print(f"{'hour':<12}{'open min':>9}{'per open h':>11}{'service min':>12}{'Erlang C':>9}{'plan':>6}{'open now':>9}")
+    print(f"{'hour':<12}{'open min':>9}{'per open h':>11}{'service min':>12}{'Erlang C':>9}{'pooled':>7}"
+          f"{'open now':>9}")
     planned = {h.hour: h for h in found.hours}
     for h in advice.hours:
         p = planned.get(h.hour)
         service = "-" if h.mean_service_s is None else f"{h.mean_service_s / 60:.1f}"
         print(f"{h.hour:02d}:00-{h.hour + 1:02d}:00{h.open_minutes:>9.0f}{h.arrivals_per_hour:>11.1f}{service:>12}"
-              f"{h.needed:>9}{'-' if p is None else p.counters:>6}{h.open_counters:>9.1f}")
+              f"{h.needed:>9}{'-' if p is None else p.counters:>7}{h.open_counters:>9.1f}")
     c = found.check
-    print(f"plan: {found.counter_hours:.1f} counter-hours a day "
+    print(f"pooled plan: {found.counter_hours:.1f} counter-hours a day, a lower bound (every counter serving every "
+          "service) "
           f"(Erlang C hour by hour: {found.erlang_counter_hours:.1f});"
           f" over {c.days} simulated days (seeds from {c.first_seed}): waits within target median "
           f"{100 * c.median:.1f}%, 5th-percentile day {100 * c.p5:.1f}%, 95th {100 * c.p95:.1f}%"
           f"{'' if found.holds else ' (does NOT hold: the search stopped)'}")
+    print_counters(counters)
     if whatif is not None:
         low, mid, high = whatif.within_pct
         wl, wm, wh = whatif.wait_mean_min
         print(f"what-if {whatif.counters} counters, {whatif.days} days: within target median {mid:.1f}% "
               f"(5–95%: {low:.1f}–{high:.1f}%), mean wait median {wm:.1f} min ({wl:.1f}–{wh:.1f})")
     return 0
+
+
+def counter_json(found: CounterPlan) -> dict[str, object]:
+    check, again, full = found.check, found.validation, found.all_open
+    return {"hours": [{"hour": h.hour, "open_minutes": h.open_minutes, "counters": list(h.own),
+                       "extras": [{"count": n, "like": c.number} for n, c in h.extra_desks(found.groups)]}
+                      for h in found.hours],
+            "groups": [{"services": list(g.services), "counters": list(g.numbers)} for g in found.groups],
+            "counter_hours": found.counter_hours, "extra_counter_hours": found.extra_counter_hours,
+            "days": check.days, "first_seed": check.first_seed, "within_pct_p5": round(100 * check.p5, 1),
+            "within_pct_median": round(100 * check.median, 1), "within_pct_p95": round(100 * check.p95, 1),
+            "validation_within_pct_p5": round(100 * again.p5, 1),
+            "worst_hour_pct": round(100 * check.worst_hour_share(), 1),
+            "all_open_within_pct_p5": round(100 * full.p5, 1), "holds": found.holds,
+            "own_counters_hold": found.own_counters_hold, "cpu_s": found.cpu_s}
+
+
+def print_counters(found: CounterPlan) -> None:
+    """Per hour, which of the office's counters to open (by number), and the extra desks the promise needs."""
+    print("Quầy cần mở theo giờ, trên quầy của văn phòng / counters to open, on the office's own counters:")
+    for h in found.hours:
+        which = h.describe(found.groups, names=True)
+        print(f"  {h.hour:02d}:00-{h.hour + 1:02d}:00  {len(h.counters):>2} quầy: {which}")
+    c, again, full = found.check, found.validation, found.all_open
+    print(f"counters: {found.counter_hours:.1f} counter-hours a day ({found.extra_counter_hours:.1f} on extra desks); "
+          f"over {c.days} simulated days on the engine: within target median {100 * c.median:.1f}%, 5th-percentile "
+          f"day {100 * c.p5:.1f}%, 95th {100 * c.p95:.1f}%, worst hour {100 * c.worst_hour_share():.1f}%; "
+          f"{again.days} other days: 5th-percentile day {100 * again.p5:.1f}%"
+          f"{'' if found.holds else ' (does NOT hold: nothing left to add)'}")
+    print(f"every own counter open all day: 5th-percentile day {100 * full.p5:.1f}%, median {100 * full.median:.1f}%"
+          f"{'' if found.own_counters_hold else ': the office cannot keep the promise without extra desks'}; "
+          "the pooled plan above is a lower bound (every counter serving every service)")

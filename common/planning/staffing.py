@@ -28,15 +28,20 @@ pooled column).
 
 from __future__ import annotations
 
+import math
+import random
 import statistics
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from common.core.clock import local_midnight
 from common.core.events import COUNTER_STATES, EventKind
+from common.core.model import Counter, Service
 from common.planning import erlang
+from common.planning.group_plan import CounterPlan, Demand, Sampler, plan_counters
 from common.planning.open_hours import as_seconds, merge, open_minutes, rate_while_open
 from common.planning.plan_search import StaffingPlan, advise
 from common.planning.simulate import OFFICE_HOURS
@@ -70,6 +75,11 @@ class StaffingAdvice:
     hours: tuple[HourAdvice, ...]
     mean_service_s: float | None  # over the whole period, arrival-weighted
     windows: tuple[tuple[float, float], ...] = ()  # the office's open intervals, seconds since local midnight
+    # Per service, for the plan on the office's own counters (common/planning/group_plan.py):
+    service_rates: tuple[tuple[int, tuple[tuple[str, float], ...]], ...] = ()  # hour -> (code, per open hour)
+    service_mean_s: tuple[tuple[str, float], ...] = ()  # code -> mean service seconds over the period
+    priority_share: float = 0.0  # share of the period's transactions with a priority category
+    service_cv: tuple[tuple[str, float], ...] = ()  # code -> coefficient of variation of service time (2+ served)
 
 
 @dataclass(frozen=True)
@@ -94,13 +104,17 @@ def staffing_advice(store: Store, start: date, end: date, target_minutes: int = 
     open_s = _open_seconds(events, first, until, store)
     target_s = target_minutes * 60
     per_service: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for _, sid, n, served, total in rows:
+    squares: dict[int, float] = defaultdict(float)
+    for _, sid, n, served, total, _, _, square in rows:
         acc = per_service[sid]
         acc[0], acc[1], acc[2] = acc[0] + n, acc[1] + served, acc[2] + int(total or 0)  # COALESCEd: never NULL
+        squares[sid] += float(square or 0)
     fallback = {sid: (acc[2] / acc[1] if acc[1] else store.default_service_s) for sid, acc in per_service.items()}
     by_hour: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
-    for hour, sid, n, served, total in rows:
+    code_of: dict[int, str] = {}
+    for hour, sid, n, served, total, code, *_ in rows:
         by_hour[int(hour)].append((sid, int(n), int(served), int(total or 0)))
+        code_of[sid] = str(code)
     windows = office_windows(store)
     minutes = _minutes_open(windows, days, local_midnight(end + timedelta(days=1), store.tz), until, store)
     hours = []
@@ -113,8 +127,28 @@ def staffing_advice(store: Store, start: date, end: date, target_minutes: int = 
     weighted = sum(h.arrivals_per_hour * h.open_minutes * h.mean_service_s for h in hours if h.mean_service_s)
     busy = [(h.hour * 3600.0, h.hour * 3600.0 + 3600) for h in hours if h.arrivals_per_hour > 0
             and minutes.get(h.hour, 0.0) <= 0]  # arrivals outside the hours: that hour counts as open
+    per_day = max(days, 1)
+    service_rates = tuple(
+        (h.hour, tuple(sorted((code_of[sid], round(rate_while_open(n / per_day, h.open_minutes), 3))
+                              for sid, n, _, _ in by_hour.get(h.hour, []))))
+        for h in hours if by_hour.get(h.hour))
+    priority = sum(int(r[6]) for r in rows)
+    total_n = sum(int(r[2]) for r in rows)
     return StaffingAdvice(start, end, days, target_minutes, share, tuple(hours),
-                          weighted / arrivals if arrivals else None, tuple(merge([*windows, *busy])))
+                          weighted / arrivals if arrivals else None, tuple(merge([*windows, *busy])), service_rates,
+                          tuple(sorted((code_of[sid], round(m, 1)) for sid, m in fallback.items())),
+                          round(priority / total_n, 4) if total_n else 0.0,
+                          tuple(sorted((code_of[sid], round(cv, 3)) for sid, acc in per_service.items()
+                                       if (cv := _cv(acc[1], acc[2], squares[sid])) is not None)))
+
+
+def _cv(served: int, total: float, squares: float) -> float | None:
+    """Standard deviation ÷ mean of the served service times (None with fewer than two, or a zero mean)."""
+    if served < 2 or total <= 0:
+        return None
+    mean = total / served
+    var = max(0.0, (squares - served * mean * mean) / (served - 1))
+    return math.sqrt(var) / mean
 
 
 def office_windows(store: Store) -> list[tuple[float, float]]:
@@ -227,6 +261,45 @@ def plan(advice: StaffingAdvice, days: int = 100, first_seed: int = 1) -> Staffi
     prof, minutes = profile(advice)
     return advise(prof, minutes, days=days, first_seed=first_seed, target_s=advice.target_minutes * 60,
                   share=advice.share)
+
+
+def demand(advice: StaffingAdvice) -> tuple[Demand, dict[int, float]]:
+    """The advice's day per service (for the plan on the office's own counters), and each hour's open minutes."""
+    if not advice.service_rates:
+        raise ValueError("no arrivals in the period: nothing to simulate")
+    windows = tuple(advice.windows) or tuple(as_seconds(open_windows(advice)))
+    rates = {h: dict(cells) for h, cells in advice.service_rates}
+    minutes = {h: m for h, m in open_minutes(windows).items() if m > 0}
+    means = dict(advice.service_mean_s)
+    return Demand(rates, windows, means, advice.priority_share, sampler=sampler(means, dict(advice.service_cv))), \
+        minutes
+
+
+def sampler(means: dict[str, float], cvs: dict[str, float]) -> Sampler:
+    """Service times with each service's measured mean and spread: lognormal (a long right tail, as at real
+    desks), fitted by its two moments; exponential (the cautious guess) where the spread is unknown."""
+    params = {code: (math.log(means[code]) - s2 / 2, math.sqrt(s2)) for code, cv in cvs.items()
+              if code in means and means[code] > 0 and cv > 0 for s2 in [math.log(1 + cv * cv)]}
+
+    def draw(rng: random.Random, code: str) -> float:
+        p = params.get(code)
+        return rng.lognormvariate(*p) if p else rng.expovariate(1 / means[code])
+
+    return draw
+
+
+def counter_plan(advice: StaffingAdvice, services: Sequence[Service], counters: Sequence[Counter], store_tz: ZoneInfo,
+                 days: int = 60, first_seed: int = 1, default_service_s: float = 600.0) -> CounterPlan:
+    """Which of the office's counters to open each hour (common/planning/group_plan.py), judged on the engine."""
+    dem, minutes = demand(advice)
+    return plan_counters(services, counters, dem, minutes, store_tz, days=days, first_seed=first_seed,
+                         target_s=advice.target_minutes * 60, share=advice.share,
+                         default_service_s=default_service_s)
+
+
+def store_counter_plan(store: Store, advice: StaffingAdvice, days: int = 60, first_seed: int = 1) -> CounterPlan:
+    return counter_plan(advice, store.services(), store.counters(), store.tz, days, first_seed,
+                        store.default_service_s)
 
 
 def what_if(advice: StaffingAdvice, counters: int, days: int = 40, first_seed: int = 1) -> WhatIf:

@@ -9,7 +9,7 @@ from datetime import datetime, time, timedelta
 import pytest
 
 from common.core.clock import ManualClock
-from common.planning.staffing import plan, staffing_advice, what_if
+from common.planning.staffing import plan, staffing_advice, store_counter_plan, what_if
 from common.store import Store
 from tests.common.test_cli_reports import motcua
 from tests.dashboard.day import TZ, WED
@@ -32,7 +32,7 @@ def busy(store: Store, clock: ManualClock) -> Store:
 
 def test_staffing_json_matches_the_library(busy: Store, db_url: str) -> None:
     run = motcua("staffing", "--from", WED.isoformat(), "--to", WED.isoformat(), "--days", "12", "--seed", "3",
-                 "--what-if", "2", "--json", db=db_url)
+                 "--what-if", "2", "--counter-days", "8", "--json", db=db_url)
     assert run.returncode == 0, run.stderr
     out = json.loads(run.stdout)
     advice = staffing_advice(busy, WED, WED)
@@ -41,6 +41,10 @@ def test_staffing_json_matches_the_library(busy: Store, db_url: str) -> None:
     assert out["plan"]["counter_hours"] == found.counter_hours and out["plan"]["days"] == 12
     hours = {h["hour"]: h for h in out["advice"]["hours"]}
     assert hours[7]["open_minutes"] == 30 and hours[7]["arrivals_per_hour"] == 8  # 4 tickets in 30 open minutes
+    counters = store_counter_plan(busy, advice, 8, 3)  # --counter-days 8 below
+    assert [h["counters"] for h in out["counter_plan"]["hours"]] == [list(h.own) for h in counters.hours]
+    assert out["counter_plan"]["counter_hours"] == counters.counter_hours
+    assert out["counter_plan"]["holds"] == counters.holds
     expected = what_if(advice, 2, 12, 3)
     assert out["what_if"]["within_pct"] == list(expected.within_pct)
     assert out["what_if"]["wait_mean_min"] == list(expected.wait_mean_min)
@@ -51,6 +55,7 @@ def test_staffing_text_and_bad_input(busy: Store, sqlite_url: str, db_url: str) 
                  db=db_url)
     assert run.returncode == 0, run.stderr
     assert "plan:" in run.stdout and "what-if 3 counters, 5 days" in run.stdout and "5–95%" in run.stdout
+    assert "Quầy cần mở theo giờ" in run.stdout and "07:00-08:00" in run.stdout
     for args, needle in ((("--days", "1"), "--days"), (("--from", "2026-11-26", "--to", "2026-11-25"), "before"),
                          (("--from", "2020-01-01", "--to", "2020-01-02"), "Không có lượt đến")):
         bad = motcua("staffing", *args, db=sqlite_url)

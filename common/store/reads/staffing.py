@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Float, cast, func, select
 
 from common.core.clock import local_midnight
-from common.store.orm import EventRow, TicketRow
+from common.store.orm import EventRow, ServiceRow, TicketRow
 
 if TYPE_CHECKING:
     from common.store import Store
@@ -17,16 +17,22 @@ if TYPE_CHECKING:
 
 def staffing_inputs(store: Store, start: date, end: date, state_events: Sequence[str]
                     ) -> tuple[int, list[Any], list[Any], datetime]:
-    """(days with tickets, (local hour, service id, tickets, served, service seconds) rows, counter state events
+    """(days with tickets, (local hour, service id, tickets, served, service seconds, service code, priority
+    tickets, sum of squared service seconds) rows, counter state events
     from the day before ``start`` (a counter opened then is open at midnight), the end of the observed time)."""
     first, after = local_midnight(start, store.tz), local_midnight(end + timedelta(days=1), store.tz)
     with store.transaction(readonly=True) as tx:
         s = tx.session
         in_period = TicketRow.service_day.between(start, end)
         days = s.scalar(select(func.count(func.distinct(TicketRow.service_day))).where(in_period)) or 0
+        # The code and the priority count: the per-counter-group plan draws each service's citizens, priority first.
         rows = s.execute(select(TicketRow.local_hour, TicketRow.service_id, func.count(),
-                                func.count(TicketRow.service_s), func.coalesce(func.sum(TicketRow.service_s), 0))
-                         .where(in_period).group_by(TicketRow.local_hour, TicketRow.service_id)).all()
+                                func.count(TicketRow.service_s), func.coalesce(func.sum(TicketRow.service_s), 0),
+                                ServiceRow.code, func.count(TicketRow.priority_category),
+                                # squares as floats: an integer square overflows on PostgreSQL for a forgotten ticket
+                                func.coalesce(func.sum(cast(TicketRow.service_s, Float) * TicketRow.service_s), 0))
+                         .join(ServiceRow, ServiceRow.id == TicketRow.service_id)
+                         .where(in_period).group_by(TicketRow.local_hour, TicketRow.service_id, ServiceRow.code)).all()
         events = s.execute(select(EventRow.counter_id, EventRow.at, EventRow.kind).where(
             EventRow.kind.in_(tuple(state_events)), EventRow.at >= first - timedelta(days=1), EventRow.at < after,
             EventRow.counter_id.is_not(None)).order_by(EventRow.counter_id, EventRow.at, EventRow.id)).all()
