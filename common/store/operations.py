@@ -46,6 +46,7 @@ from common.core.rules import Action
 from common.settings import DEFAULTS
 from common.store import passwords
 from common.store.catalog import Catalog
+from common.store.channels import caller_channel_sql
 from common.store.db import READONLY_OPTION, SQLITE_BUSY_TIMEOUT_MS, Database, first_line
 from common.store.hotpath import Retry
 from common.store.lean import call_next_fast, issue, move_fast
@@ -129,7 +130,7 @@ class Store:
                 tx = Tx(session, self.clock.now(), self.tz, self.default_service_s, self.catalog)
                 yield tx
                 if notify and tx.changed and not tx.notified and not self.db.is_sqlite:
-                    session.execute(select(func.pg_notify("motcua", str(tx.changed))))
+                    session.execute(select(func.pg_notify(caller_channel_sql(), str(tx.changed))))
         except (OperationalError, DBAPIError) as exc:
             if isinstance(exc, IntegrityError):
                 raise
