@@ -540,6 +540,14 @@ class Store:
         return now
 
     def close_day(self, day: date | None = None) -> int:
-        """Expire tickets still waiting (or on hold) on ``day`` and before; returns how many."""
+        """Expire tickets still waiting (or on hold) on ``day`` and before; returns how many.
+
+        On PostgreSQL the office's days before today, now over, are also summed for the province
+        view (migration 0012's office_days; days already summed are left alone).
+        """
         with self.transaction() as tx:
-            return tx.expire_before((day or tx.day) + timedelta(days=1))
+            expired = tx.expire_before((day or tx.day) + timedelta(days=1))
+            if not self.db.is_sqlite:
+                last = min(day or tx.day, tx.day - timedelta(days=1))
+                tx.session.execute(select(func.motcua_close_days(last)))
+            return expired
