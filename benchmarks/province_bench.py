@@ -48,6 +48,7 @@ from common.store.province_bulk import (  # noqa: E402
     fast_session,
     secondary_indexes,
 )
+from common.store.province_days import summarize_all  # noqa: E402
 from common.store.reads.province import province_view  # noqa: E402
 
 EXAMPLE = ROOT / "assets" / "office.example.toml"
@@ -88,6 +89,8 @@ def main() -> int:
     ap.add_argument("--pg", default=os.environ.get("MOTCUA_BENCH_PG_URL") or os.environ.get("MOTCUA_TEST_PG_URL"))
     ap.add_argument("--keep", action="store_true", help="keep the database (its URL is printed)")
     ap.add_argument("--reuse", metavar="DATABASE", help="measure a database kept by --keep, without loading")
+    ap.add_argument("--upgrade", action="store_true",
+                    help="with --reuse: upgrade the schema, re-run roles.sql/offices.sql, sum office_days")
     ap.add_argument("--single", action="store_true",
                     help="one office alone (roles.sql only, no offices.sql): the single-office baseline")
     ap.add_argument("--contention", type=int, default=20, help="offices whose counters call at once (0: skip)")
@@ -107,6 +110,8 @@ def main() -> int:
     try:
         if not args.reuse:
             load(url, args)
+        elif args.upgrade:
+            prepare_kept(url, args)
         return measure(url, args)
     finally:
         if not keep:
@@ -166,6 +171,7 @@ def load(url: str, args: argparse.Namespace) -> None:
     with engine.begin() as conn:
         after_copies(conn, indexes)
     t_index = time.perf_counter() - t2
+    sum_days(engine)
     with engine.connect() as conn:
         tickets = conn.execute(text("SELECT count(*) FROM tickets")).scalar()
         events = conn.execute(text("SELECT count(*) FROM events")).scalar()
@@ -173,6 +179,28 @@ def load(url: str, args: argparse.Namespace) -> None:
     log(f"loaded: {tickets} tickets, {events} events, {size}; template {t_template:.0f} s, copies {t_copy:.0f} s, "
         f"indexes + ANALYZE {t_index:.0f} s")
     owner.db.engine.dispose()
+    engine.dispose()
+
+
+def sum_days(engine: Engine) -> None:
+    """Every office's closed days into office_days, as close_day would have over the year."""
+    t0 = time.perf_counter()
+    with engine.begin() as conn:
+        fast_session(conn)
+        days = summarize_all(conn, END - timedelta(days=1))
+        conn.execute(text("ANALYZE office_days; ANALYZE office_day_waits"))
+    log(f"office_days: {days} office-days summed in {time.perf_counter() - t0:.0f} s")
+
+
+def prepare_kept(url: str, args: argparse.Namespace) -> None:
+    """A database kept from an earlier run: today's schema, policies and office_days."""
+    t0 = time.perf_counter()
+    upgrade(Database(make_engine(url), url))
+    log(f"upgraded to head in {time.perf_counter() - t0:.0f} s")
+    if not args.single:
+        run_sql_file(url, (ASSETS / "roles.sql").read_text() + (ASSETS / "offices.sql").read_text())
+    engine = make_engine(url)
+    sum_days(engine)
     engine.dispose()
 
 
