@@ -91,6 +91,8 @@ def main() -> int:
     ap.add_argument("--reuse", metavar="DATABASE", help="measure a database kept by --keep, without loading")
     ap.add_argument("--upgrade", action="store_true",
                     help="with --reuse: upgrade the schema, re-run roles.sql/offices.sql, sum office_days")
+    ap.add_argument("--resume", action="store_true",
+                    help="with --reuse: finish a load that stopped (add and copy the missing offices, build indexes)")
     ap.add_argument("--single", action="store_true",
                     help="one office alone (roles.sql only, no offices.sql): the single-office baseline")
     ap.add_argument("--contention", type=int, default=20, help="offices whose counters call at once (0: skip)")
@@ -110,6 +112,8 @@ def main() -> int:
     try:
         if not args.reuse:
             load(url, args)
+        elif args.resume:
+            resume(url, args, admin)
         elif args.upgrade:
             prepare_kept(url, args)
         return measure(url, args)
@@ -201,6 +205,66 @@ def prepare_kept(url: str, args: argparse.Namespace) -> None:
         run_sql_file(url, (ASSETS / "roles.sql").read_text() + (ASSETS / "offices.sql").read_text())
     engine = make_engine(url)
     sum_days(engine)
+    engine.dispose()
+
+
+def resume(url: str, args: argparse.Namespace, admin: Engine) -> None:
+    """Finish a load that stopped: offices not yet copied are (set up and) copied, then indexes and sums."""
+    clock = ManualClock(NOW)
+    office = load_config(EXAMPLE).office
+    upgrade(Database(make_engine(url), url))
+    run_sql_file(url, (ASSETS / "roles.sql").read_text() + (ASSETS / "offices.sql").read_text())
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        span = conn.execute(text("SELECT max(id) FROM tickets WHERE office_id = 1")).scalar() or 0
+        added = {r[0] for r in conn.execute(text("SELECT id FROM offices"))}
+        loaded = {r[0] for r in conn.execute(text("SELECT DISTINCT office_id FROM services"))}
+        copied = {r[0] for r in conn.execute(text("SELECT DISTINCT office_id FROM daily_numbers"))}
+    owner = Store(connect(url), clock, "Asia/Ho_Chi_Minh")
+    t1 = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        futures = []
+        for i in range(2, args.offices + 1):
+            if i in copied:
+                continue
+            if i not in added:
+                o = add_office(owner.db, f"o{i:03d}", f"Đơn vị {i}", level=LEVELS[i % 2])
+                assert o.id == i, (o.id, i)
+                apply_office_roles(owner.db, o.id)
+            if i not in loaded:
+                office_admin = Store(connect(url, role=role_names(i)["office_admin"]), clock, "Asia/Ho_Chi_Minh")
+                office_admin.load_office(office)
+                office_admin.db.engine.dispose()
+            futures.append(pool.submit(copy_one, engine, i, (i - 1) * span))
+        for f in futures:
+            f.result()
+    log(f"resumed: {len(futures)} offices copied in {time.perf_counter() - t1:.0f} s; building indexes")
+    # The indexes the stopped load dropped: those of a fresh database at head that this one lacks.
+    ref = f"motcua_ref_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{ref}"'))
+    try:
+        ref_url = make_url(url).set(database=ref).render_as_string(hide_password=False)
+        ref_engine = make_engine(ref_url)
+        upgrade(Database(ref_engine, ref_url))
+        with ref_engine.connect() as conn:
+            wanted = secondary_indexes(conn)
+        ref_engine.dispose()
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{ref}" WITH (FORCE)'))
+    with engine.connect() as conn:
+        present = {name for name, _ in secondary_indexes(conn)}
+    t2 = time.perf_counter()
+    with engine.begin() as conn:
+        after_copies(conn, [(n, d) for n, d in wanted if n not in present])
+    with engine.connect() as conn:
+        tickets = conn.execute(text("SELECT count(*) FROM tickets")).scalar()
+        events = conn.execute(text("SELECT count(*) FROM events")).scalar()
+        size = conn.execute(text("SELECT pg_size_pretty(pg_database_size(current_database()))")).scalar()
+    log(f"loaded: {tickets} tickets, {events} events, {size}; indexes + ANALYZE {time.perf_counter() - t2:.0f} s")
+    sum_days(engine)
+    owner.db.engine.dispose()
     engine.dispose()
 
 
