@@ -83,7 +83,7 @@ class _PostgresWaiter(_Waiter):
         conninfo = parsed.render_as_string(hide_password=False)
         self.conn = psycopg.connect(conninfo, autocommit=True, connect_timeout=5)
         for channel in listened_channels(self.conn):
-            self.conn.execute(f'LISTEN "{channel}"')
+            self.conn.execute(f"LISTEN {channel}")  # motcua or motcua_oN: a plain identifier
 
     def wait(self, timeout: float) -> None:
         # Block on the socket, then drain every notification that has arrived.

@@ -24,7 +24,7 @@ def listener(p: Province, role: str) -> psycopg.Connection:
     conn = psycopg.connect(make_url(p.url_as(role)).set(drivername="postgresql").render_as_string(
         hide_password=False), autocommit=True)
     for channel in listened_channels(conn):
-        conn.execute(f'LISTEN "{channel}"')
+        conn.execute(f"LISTEN {channel}")
     return conn
 
 
