@@ -50,13 +50,19 @@ REFERENCES = (
 )
 
 
+# The same function as assets/postgres/offices.sql's (which a province re-runs after each upgrade).
 # Kept in step with common/views/province.py (TARGET_WAIT_S) and common/store/rating.py (Score).
 TARGET_WAIT_S = 1800
 SATISFIED = 3
-OFFICES_FUNCTION = """CREATE OR REPLACE FUNCTION motcua_offices() RETURNS integer[] LANGUAGE sql STABLE AS
-$f$ SELECT CASE WHEN motcua_is_province() THEN ARRAY(SELECT o.id FROM offices o)
-               ELSE ARRAY(SELECT r.office_id FROM office_roles r
-                          WHERE r.role_name = current_user AND r.office_id IS NOT NULL) END $f$"""
+OFFICES_FUNCTION = """CREATE OR REPLACE FUNCTION motcua_offices() RETURNS integer[] LANGUAGE plpgsql STABLE AS
+$f$
+DECLARE r record;
+BEGIN
+  SELECT o.office_id, o.province INTO r FROM office_roles o WHERE o.role_name = current_user;
+  IF r.province THEN RETURN ARRAY(SELECT id FROM offices ORDER BY id); END IF;
+  IF r.office_id IS NULL THEN RETURN '{}'::integer[]; END IF;
+  RETURN ARRAY[r.office_id];
+END $f$"""
 SUMMARIZE = f"""CREATE OR REPLACE FUNCTION motcua_summarize_office_days(p_office integer, p_last date)
 RETURNS integer LANGUAGE sql SET search_path = public, pg_temp AS $f$
 WITH days AS (SELECT DISTINCT service_day FROM tickets WHERE office_id = p_office AND service_day <= p_last
