@@ -133,6 +133,8 @@ def add_office_days() -> None:
     op.execute("""CREATE TABLE office_day_waits (
         office_id integer NOT NULL, service_day date NOT NULL, minute integer NOT NULL, n integer NOT NULL,
         CONSTRAINT pk_office_day_waits PRIMARY KEY (office_id, service_day, minute))""")
+    # The province reads a period of every office: by day first (a month is 1/12 of the year's rows).
+    op.execute('CREATE INDEX ix_office_day_waits_day ON office_day_waits (service_day) INCLUDE (office_id, minute, n)')
     for table in ('office_days', 'office_day_waits'):
         op.execute(f'GRANT SELECT ON {table} TO PUBLIC')
         op.execute(f'ALTER TABLE {table} ENABLE ROW LEVEL SECURITY')
