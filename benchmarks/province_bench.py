@@ -95,6 +95,9 @@ def main() -> int:
                     help="with --reuse: finish a load that stopped (add and copy the missing offices, build indexes)")
     ap.add_argument("--single", action="store_true",
                     help="one office alone (roles.sql only, no offices.sql): the single-office baseline")
+    ap.add_argument("--versus", metavar="DATABASE",
+                    help="with --reuse: alternate office 2's issue/call_next with office 1 of this single-office "
+                         "database, 5 rounds each, and print both medians (load hits both alike)")
     ap.add_argument("--contention", type=int, default=20, help="offices whose counters call at once (0: skip)")
     args = ap.parse_args()
     if not args.pg:
@@ -296,6 +299,19 @@ def measure(url: str, args: argparse.Namespace) -> int:
     issue_ms, call_ms = desk_medians(url, office_id, clock)
     log(f"office {office_id} with its own roles: kiosk issue median {issue_ms:.1f} ms, call_next median "
         f"{call_ms:.1f} ms (compare: --single)")
+    if args.versus:
+        single = make_url(url).set(database=args.versus).render_as_string(hide_password=False)
+        mine: dict[str, list[float]] = {"issue": [], "call": []}
+        theirs: dict[str, list[float]] = {"issue": [], "call": []}
+        for _ in range(5):
+            for into, where, office in ((mine, url, office_id), (theirs, single, 1)):
+                i, c = desk_medians(where, office, ManualClock(NOW))
+                into["issue"].append(i)
+                into["call"].append(c)
+        for what in ("issue", "call"):
+            a, b = statistics.median(mine[what]), statistics.median(theirs[what])
+            log(f"{what}: office {office_id} of the province {a:.1f} ms, the single office {b:.1f} ms "
+                f"({100 * (a - b) / b:+.0f} %), medians of 5 alternating rounds of 30")
     if args.contention and offices >= args.contention:
         p50, p99, alone = contention(url, list(range(offices - args.contention + 1, offices + 1)))
         log(f"{args.contention} offices' counters calling at once: call_next p50 {p50:.1f} ms, p99 {p99:.1f} ms "

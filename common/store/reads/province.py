@@ -38,6 +38,8 @@ def province_view(store: Store, start: date, end: date) -> ProvinceView:
         if pg:  # closed days come summed (office_days); only the others are read ticket by ticket
             sums = summed(s, start, end)
             start_raw = _raw_start(s, start, end, list(offices))
+            if sums:  # the raw part is a day or two: parallel workers would cost more to start than they save
+                s.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
         raw = Raw(start_raw if pg else start, end, pg)
         tickets = _tickets(s, raw)
         visits = _visits(s, raw)
