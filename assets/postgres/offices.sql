@@ -69,7 +69,7 @@ BEGIN
     EXECUTE format('DROP POLICY IF EXISTS office_only ON %I', t);
     EXECUTE format('CREATE POLICY office_only ON %I AS RESTRICTIVE FOR ALL TO PUBLIC '
                    'USING (office_id = ANY ((SELECT motcua_offices())::integer[])) '
-                   'WITH CHECK (office_id = motcua_office())', t);
+                   'WITH CHECK (office_id = (SELECT motcua_office()))', t);
     EXECUTE format('DROP POLICY IF EXISTS office_admin ON %I', t);
     EXECUTE format('CREATE POLICY office_admin ON %I FOR ALL TO motcua_office_admin USING (true) WITH CHECK (true)', t);
     EXECUTE format('DROP POLICY IF EXISTS province_reads ON %I', t);
