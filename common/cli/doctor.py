@@ -71,9 +71,10 @@ def run_checks(config: AppConfig, db_url: str | None) -> list[Verdict]:
         check_audio,
         lambda: check_clock(store),
         lambda: check_timezone(config),
+        lambda: check_office_zone(config, store),
     ]
     if store is None:
-        checks = [c for i, c in enumerate(checks) if i not in (0, 5)]  # the database line is already there
+        checks = [c for i, c in enumerate(checks) if i not in (0, 5, 7)]  # the database line is already there
     for check in checks:
         try:
             verdicts.append(check())
@@ -188,3 +189,31 @@ def check_timezone(config: AppConfig) -> Verdict:
     note = "" if local.utcoffset() == now.utcoffset() else \
         f" (this PC shows UTC{local:%z}; reports use the office zone regardless)"
     return Verdict("ok", "time zone", f"office in {name}, now {now:%H:%M %d/%m/%Y} UTC{now:%z}{note}")
+
+
+def check_office_zone(config: AppConfig, store: Store | None) -> Verdict:
+    """On a province database the office row has its own zone; this PC's [office] timezone must be the same.
+
+    The PC's zone decides its day (numbering, closing, reports); the office row's is what the
+    province view and other PCs of the office assume. Two zones would split one day in two.
+    """
+    from common.store.offices import connected_office, list_offices
+
+    if store is None:
+        return Verdict("warn", "office zone", "không kết nối được cơ sở dữ liệu: chưa so múi giờ của đơn vị")
+    if store.db.is_sqlite:
+        return Verdict("ok", "office zone", "một đơn vị trên SQLite: múi giờ lấy từ cấu hình của máy này")
+    offices = list_offices(store.db)
+    if len(offices) <= 1:
+        return Verdict("ok", "office zone", "một đơn vị: múi giờ lấy từ [office] timezone của máy này")
+    code = config.settings.office.code
+    office_id = connected_office(store.db)
+    office = next((o for o in offices if (o.code == code if code else o.id == office_id)), None)
+    if office is None:
+        return Verdict("warn", "office zone", "cơ sở dữ liệu nhiều đơn vị nhưng máy này chưa ghi [office] code: "
+                       "không so được múi giờ — thêm [office] code vào cấu hình")
+    mine = config.settings.office.timezone
+    if office.timezone != mine:
+        return Verdict("fail", "office zone", f"[office] timezone = {mine!r} nhưng đơn vị {office.code!r} trong cơ sở "
+                       f"dữ liệu là {office.timezone!r} — sửa [office] timezone thành {office.timezone!r}")
+    return Verdict("ok", "office zone", f"đơn vị {office.code!r}: múi giờ {mine} khớp với cơ sở dữ liệu")

@@ -54,6 +54,7 @@ from common.core.events import OF_ACTION, EventKind
 from common.core.model import CounterState, Ordering, TicketStatus
 from common.core.rules import Action
 from common.store.catalog import CounterInfo, version_query
+from common.store.channels import CHANNEL, channel_sql
 from common.store.orm import (
     ClerkRow,
     CounterRow,
@@ -73,7 +74,7 @@ K = typing.cast(Table, ClerkRow.__table__)
 CS = typing.cast(Table, CounterServiceRow.__table__)
 DN = typing.cast(Table, DailyNumberRow.__table__)
 AT_COUNTER = sorted(s.value for s in rules.AT_COUNTER)
-NOTIFY_CHANNEL = "motcua"
+NOTIFY_CHANNEL = CHANNEL  # office 1's; each statement notifies its row's office (common.store.channels)
 # The inserted event's ticket_id, from inside a RETURNING subquery over an aliased tickets table
 # (SQLAlchemy would otherwise add ``events`` to that subquery's FROM).
 OUTER_TICKET_ID: ColumnElement[int] = literal_column("ticket_id", Integer())
@@ -212,9 +213,9 @@ def issue_write(dialect: str) -> Any:
     if dialect == "postgresql":
         n = select(func.nextval(func.pg_get_serial_sequence("tickets", "id")).label("id")).cte("n")
         t = insert(T).from_select(["id", "visit_id", *ISSUE_COLUMNS], select(n.c.id, n.c.id, *params)).returning(
-            T.c.id).cte("t")
+            T.c.id, T.c.office_id).cte("t")
         ev = insert(E).from_select(ISSUE_EVENT_COLUMNS, _issued_event(t.c.id)).cte("ev")
-        return select(t.c.id, func.pg_notify(NOTIFY_CHANNEL, "1")).add_cte(ev)
+        return select(t.c.id, func.pg_notify(channel_sql(t.c.office_id), "1")).add_cte(ev)
     next_id = select(func.coalesce(func.max(T.c.id), 0) + 1).scalar_subquery()
     return insert(T).from_select(["id", "visit_id", *ISSUE_COLUMNS], select(next_id, next_id, *params)).returning(
         T.c.id)
@@ -258,7 +259,7 @@ def call_next_pg(ordering: Ordering) -> Any:
     upd = (update(T).where(T.c.id == pick.c.id, T.c.status == W.WAITING.value)
            .values(**_called_values(seconds_sql(T.c.issued_at, NOW))).returning(*T.c).cte("upd"))
     ev = insert(E).from_select(CALL_EVENT_COLUMNS, _call_event(upd.c.id)).cte("ev")
-    return select(*upd.c, func.pg_notify(NOTIFY_CHANNEL, "1").label("notified")).add_cte(ev)
+    return select(*upd.c, func.pg_notify(channel_sql(upd.c.office_id), "1").label("notified")).add_cte(ev)
 
 
 @cache
@@ -331,5 +332,5 @@ def move_update(action: Action, dialect: str) -> Any:
         status=after.value, **MOVE_VALUES[action])
     cols: list[Any] = list(T.c)
     if dialect == "postgresql":
-        cols.append(func.pg_notify(NOTIFY_CHANNEL, "1").label("notified"))
+        cols.append(func.pg_notify(channel_sql(T.c.office_id), "1").label("notified"))
     return stmt.returning(*cols)

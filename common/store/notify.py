@@ -4,8 +4,10 @@
 change, then returns the new audit-log events. The apps run it on a worker thread
 and turn each batch into a Qt signal.
 
-- PostgreSQL: ``LISTEN motcua`` on an autocommit connection; the store sends
-  ``pg_notify`` inside each write transaction, which PostgreSQL delivers at commit.
+- PostgreSQL: ``LISTEN`` on the office's own channel (common.store.channels: ``motcua``
+  for office 1 and a single-office install, ``motcua_oN`` for office N; a province role
+  listens on all of them) on an autocommit connection; the store sends ``pg_notify`` to the
+  written row's office inside each write transaction, which PostgreSQL delivers at commit.
 - SQLite: ``PRAGMA data_version`` changes whenever another connection commits;
   polling it every 50 ms costs one page read and no lock.
 """
@@ -24,6 +26,7 @@ from common.core.errors import StoreUnavailable, said
 from common.core.model import Event
 from common.store import Store
 from common.store.catalog import CATALOG_KINDS
+from common.store.channels import channel_name
 from common.store.db import first_line
 
 SQLITE_POLL_SECONDS = 0.05
@@ -79,7 +82,8 @@ class _PostgresWaiter(_Waiter):
         parsed = make_url(url).set(drivername="postgresql")
         conninfo = parsed.render_as_string(hide_password=False)
         self.conn = psycopg.connect(conninfo, autocommit=True, connect_timeout=5)
-        self.conn.execute("LISTEN motcua")
+        for channel in listened_channels(self.conn):
+            self.conn.execute(f"LISTEN {channel}")  # motcua or motcua_oN: a plain identifier
 
     def wait(self, timeout: float) -> None:
         # Block on the socket, then drain every notification that has arrived.
@@ -113,6 +117,14 @@ class _SqliteWaiter(_Waiter):
 
     def close(self) -> None:
         self.conn.close()
+
+
+def listened_channels(conn: psycopg.Connection) -> list[str]:
+    """The connecting role's office's channel; every office's for a province role."""
+    row = conn.execute("SELECT motcua_is_province(), motcua_office_default()").fetchone()
+    if row is not None and row[0]:
+        return [channel_name(r[0]) for r in conn.execute("SELECT id FROM offices ORDER BY id")]
+    return [channel_name(row[1] if row is not None else 1)]
 
 
 def _waiter_for(store: Store) -> _Waiter:

@@ -46,6 +46,7 @@ from common.core.rules import Action
 from common.settings import DEFAULTS
 from common.store import passwords
 from common.store.catalog import Catalog
+from common.store.channels import caller_channel_sql
 from common.store.db import READONLY_OPTION, SQLITE_BUSY_TIMEOUT_MS, Database, first_line
 from common.store.hall import hall_estimates
 from common.store.hotpath import Retry
@@ -130,7 +131,7 @@ class Store:
                 tx = Tx(session, self.clock.now(), self.tz, self.default_service_s, self.catalog)
                 yield tx
                 if notify and tx.changed and not tx.notified and not self.db.is_sqlite:
-                    session.execute(select(func.pg_notify("motcua", str(tx.changed))))
+                    session.execute(select(func.pg_notify(caller_channel_sql(), str(tx.changed))))
         except (OperationalError, DBAPIError) as exc:
             if isinstance(exc, IntegrityError):
                 raise
@@ -545,6 +546,14 @@ class Store:
         return now
 
     def close_day(self, day: date | None = None) -> int:
-        """Expire tickets still waiting (or on hold) on ``day`` and before; returns how many."""
+        """Expire tickets still waiting (or on hold) on ``day`` and before; returns how many.
+
+        On PostgreSQL the office's days before today, now over, are also summed for the province
+        view (migration 0012's office_days; days already summed are left alone).
+        """
         with self.transaction() as tx:
-            return tx.expire_before((day or tx.day) + timedelta(days=1))
+            expired = tx.expire_before((day or tx.day) + timedelta(days=1))
+            if not self.db.is_sqlite:
+                last = min(day or tx.day, tx.day - timedelta(days=1))
+                tx.session.execute(select(func.motcua_close_days(last)))
+            return expired

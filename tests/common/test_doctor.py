@@ -63,10 +63,10 @@ def test_every_check_has_one_line_and_a_failure_fails_the_command(tmp_path: Path
     config = config_with(tmp_path, 'type = "network"\nhost = "127.0.0.1"\nport = 1\ntimeout_seconds = 0.5')
     verdicts = run_checks(config, f"sqlite:///{tmp_path}/doctor.sqlite3")
     assert [v.check for v in verdicts] == ["database", "printer", "status page", "speech", "audio", "clock",
-                                           "time zone"]
+                                           "time zone", "office zone"]
     result = subprocess.run([sys.executable, "-m", "common.cli.main", "--db", f"sqlite:///{tmp_path}/d.sqlite3",
                              "--config", str(tmp_path / "office.toml"), "doctor"],
                             capture_output=True, text=True, cwd=ROOT, timeout=120)
     lines = result.stdout.strip().splitlines()
-    assert result.returncode == 1 and len(lines) == 7
+    assert result.returncode == 1 and len(lines) == 8
     assert lines[1].startswith("FAIL printer: không kết nối được máy in")

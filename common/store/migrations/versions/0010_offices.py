@@ -165,6 +165,7 @@ def downgrade() -> None:
         for signature in SIGN_IN_SIGNATURES:
             op.execute(f'REVOKE ALL ON FUNCTION {signature} FROM PUBLIC')
         op.execute('DROP FUNCTION IF EXISTS motcua_office_default()')
+        op.execute('DROP FUNCTION IF EXISTS motcua_offices()')  # offices.sql's, if it was run
         op.execute('DROP FUNCTION IF EXISTS motcua_is_province()')
         op.execute('DROP FUNCTION IF EXISTS motcua_office()')
     op.drop_table('office_roles')
