@@ -160,7 +160,8 @@ def test_a_plan_change_lists_the_bookings_it_leaves_out(booking_store: Store, ex
     friday = booking_store.book("TP", at(WED + timedelta(days=1), 14, 0), None)
     assert booking_store.bookings_outside_plan() == []
     afternoon_off = replace(PLAN.services["TP"], hours=((time(7, 30), time(11, 0)),))
-    booking_store.load_office(replace(example_config.office, appointments=replace(PLAN, services={"TP": afternoon_off})))
+    new_plan = replace(PLAN, services={"TP": afternoon_off})
+    booking_store.load_office(replace(example_config.office, appointments=new_plan))
     left = booking_store.bookings_outside_plan()
     assert [b.code for b in left] == [friday.code]
     assert booking_store.booking(kept.code) is not None  # nothing is dropped
