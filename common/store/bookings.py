@@ -68,7 +68,7 @@ def _when(store: Store, at: datetime) -> str:
 def _bookable(store: Store, tx: Tx, plan: AppointmentPlan, info: ServiceInfo) -> ServicePlan:
     sp = plan.service(info.code)
     if sp is None or not info.active:
-        raise refused("closed", service=info.name_vi, when="lúc này")
+        raise BookingRefused("closed", f"{info.name_vi} không nhận đặt lịch hẹn", f"{info.name_en} takes no bookings")
     return sp
 
 
@@ -285,7 +285,7 @@ def check_in(store: Store, tx: Tx, code: str, print_status: PrintStatus) -> Chec
                   f"vé {issued.ticket.code} xếp hàng như vé thường",
                   f"Past the {local:%H:%M} booking (check-in closed at {closes.astimezone(store.tz):%H:%M}): "
                   f"ticket {issued.ticket.code} queues as a normal ticket")
-    return CheckIn(booking_value(tx, row, contact=False), issued.ticket, on_time, vi, en)
+    return CheckIn(booking_value(tx, row, contact=False), issued.ticket, on_time, vi, en, issued.counters)
 
 
 # ---------------------------------------------------------------------------- the office's view
