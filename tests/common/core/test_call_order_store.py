@@ -36,10 +36,11 @@ def with_bookings(store: Store, order: BookingOrder) -> None:
     store.load_office(replace(office, appointments=AppointmentPlan(early_minutes=60, order=order, services=plans)))
 
 
-def build_queue(store: Store, clock: ManualClock, seed: int) -> None:
+def build_queue(store: Store, clock: ManualClock, seed: int, *, bookings: bool = False) -> None:
+    """``bookings``: the store has ``with_bookings``' plan, and a quarter of the arrivals are check-ins."""
     rnd = random.Random(seed)
     for _ in range(14):
-        kind = rnd.random()
+        kind = rnd.random() if bookings else 0.25 + 0.75 * rnd.random()
         if kind < 0.25:  # a booking for 08:30, checked in within its window (the clock stays before 08:40)
             store.check_in(store.book(rnd.choice(SERVICES), SLOT, None).code)
         else:
@@ -61,7 +62,7 @@ def build_queue(store: Store, clock: ManualClock, seed: int) -> None:
 def test_first_pick_is_what_call_next_calls(store: Store, clock: ManualClock, seed: int,
                                             order: BookingOrder) -> None:
     with_bookings(store, order)
-    build_queue(store, clock, seed)
+    build_queue(store, clock, seed, bookings=True)
     assert any(t.booked for t in store.snapshot().waiting)
     orderings = {c.number: c.ordering for c in store.counters()}
     assert {orderings[1], orderings[3]} == {Ordering.OLDEST_FIRST, Ordering.STRICT}
