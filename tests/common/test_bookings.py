@@ -181,3 +181,17 @@ def test_remote_number_one_active_per_device(booking_store: Store) -> None:
     assert off.value.reason == "remote_off"
     booking_store.cancel(first.ticket.code, "lan")
     booking_store.issue_remote_ticket("TP", "phone-1")  # the first is no longer active
+
+
+def test_the_board_and_the_phone_status_carry_booked(booking_store: Store, clock: ManualClock) -> None:
+    walk_in = booking_store.issue_ticket("TP").ticket
+    done = booking_store.check_in(booking_store.book("TP", at(WED, 8, 15), None).code)
+    statuses = booking_store.views.statuses()
+    mine = statuses[done.ticket.token]  # type: ignore[index]
+    assert mine.booked and mine.booking_code == done.booking.code and mine.people_ahead == 0
+    assert statuses[walk_in.token].people_ahead == 1 and not statuses[walk_in.token].booked  # type: ignore[index]
+    booking_store.sign_in(1, "lan")
+    booking_store.call_next(1, "lan")
+    board = booking_store.views.board()
+    assert board.calls[0].ticket == done.ticket.code and board.calls[0].booked
+    assert next(c for c in board.counters if c.number == 1).serving_booked
