@@ -30,6 +30,7 @@ class CallView:
     counter: int
     recall: bool
     at: datetime
+    booked: bool = False  # a checked-in booking: the board shows "Hẹn" beside it (issue 19)
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class CounterView:
     open: bool
     serving: str | None
     state: CounterState = CounterState.OPEN
+    serving_booked: bool = False  # the ticket at the counter is a checked-in booking ("Hẹn")
 
     @property
     def state_text(self) -> str:
@@ -93,6 +95,8 @@ class PublicStatus:
     transferred: bool = False  # this is the visit's transaction after a transfer
     target_counter: int | None = None  # a transfer to one counter
     today: bool = True  # False: served yesterday, still rateable
+    booked: bool = False  # a checked-in booking ("Hẹn", issue 19)
+    booking_code: str | None = None
 
 
 def call_view(event: Event) -> CallView | None:

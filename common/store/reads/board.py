@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -28,10 +29,15 @@ def read_board(store: Store, recent: int) -> BoardState:
             .order_by(EventRow.id.desc())
             .limit(recent * 3))  # room for recalls: the calls kept are one per ticket (distinct_calls)
         events = [tx.event(r) for r in rows]
-    calls = distinct_calls(tuple(v for v in (call_view(e) for e in events) if v is not None), recent)
+        # tx.event read each ticket into the session: whether it is booked costs no statement (issue 19)
+        booked = {e.id for e in events if e.ticket_id is not None
+                  and getattr(tx.session.get(TicketRow, e.ticket_id), "booked", False)}
+    views = (call_view(e) for e in events)
+    calls = distinct_calls(tuple(replace(v, booked=v.event_id in booked) for v in views if v is not None), recent)
     counters = tuple(
         CounterView(c.counter.number, c.counter.name, c.counter.state == CounterState.OPEN,
-                    c.current.code if c.current else None, c.counter.state)
+                    c.current.code if c.current else None, c.counter.state,
+                    bool(c.current and c.current.booked))
         for c in snap.counters if c.counter.active)
     waiting = tuple(
         WaitingView(s.service.code, s.service.name_vi, s.service.prefix, s.waiting, s.estimated_wait_seconds,
@@ -59,8 +65,9 @@ def read_statuses(store: Store) -> dict[str, PublicStatus]:
         estimates: dict[tuple[int, int], int] = {}
         # People ahead from the rows already read, in the queue's order (tx.ahead_of's rule): one query
         # per waiting ticket made this read, which runs on every change, grow with the queue.
+        booked_first = tx.snap.booked_first  # rules.rank: priority, then checked-in bookings, then the rest
         queue = sorted((r for r in rows if r.status == TicketStatus.WAITING.value),
-                       key=lambda r: (not r.priority, r.queued_at, r.id))
+                       key=lambda r: (0 if r.priority else 1 if r.booked and booked_first else 2, r.queued_at, r.id))
         place: dict[int, int] = {}
         seen: dict[int, int] = {}
         for r in queue:
@@ -90,5 +97,5 @@ def read_statuses(store: Store) -> dict[str, PublicStatus]:
                 int(score) if score is not None else None, open_,
                 svc.name_en, numbers, serving_now, row.issued_at, row.last_called_at or row.called_at,
                 row.recall_count > 0, row.transfer_seq > 0, tx.counter_number(row.target_counter_id),
-                row.service_day == tx.day)
+                row.service_day == tx.day, bool(row.booked), tx.booking_code(row.booking_id) if row.booked else None)
     return out
