@@ -358,27 +358,38 @@ class Prepared:
         self.positional: bool = bool(compiled.positional)
         self.names: tuple[str, ...] = tuple(expanded.positiontup or expanded.parameters)
         processors = {**compiled._bind_processors, **expanded.processors}
-        # Constants (literal() values, IN lists, rule states) are converted once here; the names a
-        # caller passes are converted per call, each once even when the SQL repeats it.
-        self.converters: dict[str, Any] = {n: processors.get(n) for n in expanded.parameters}
-        self.constants: dict[str, Any] = {}
-        for name, value in expanded.parameters.items():
-            process = processors.get(name)
-            self.constants[name] = process(value) if process is not None and value is not None else value
+        callers = {name for name, bind in compiled.binds.items() if bind.required}
+        # Constants (literal() values, IN lists, rule states) are converted once here; each name a
+        # caller passes is converted once per call, even where the SQL repeats it.
+        def const(name: str) -> Any:
+            value, process = expanded.parameters[name], processors.get(name)
+            return process(value) if process is not None and value is not None else value
+
+        if self.positional:
+            self.base: Any = [None if n in callers else const(n) for n in self.names]
+            where: dict[str, list[Any]] = {}
+            for i, n in enumerate(self.names):
+                if n in callers:
+                    where.setdefault(n, []).append(i)
+        else:
+            self.base = {n: None if n in callers else const(n) for n in self.names}
+            where = {n: [n] for n in callers}
+        self.callers = [(n, processors.get(n), tuple(at)) for n, at in where.items()]
         columns = compiled._result_columns
         self.row: Any = namedtuple("Row", [c.keyname for c in columns], rename=True)  # type: ignore[misc]
         self.results = [(i, p) for i, c in enumerate(columns)
                         if (p := c.type._cached_result_processor(dialect, None)) is not None]
 
     def parameters(self, params: dict[str, Any]) -> Any:
-        values = dict(self.constants)
-        for name, value in params.items():
-            if name in values:
-                process = self.converters[name]
-                values[name] = process(value) if process is not None and value is not None else value
-        if self.positional:
-            return tuple(values[n] for n in self.names)
-        return values
+        """The driver's parameters: a tuple (SQLite, qmark) or a dict (psycopg, pyformat)."""
+        args = self.base.copy()
+        for name, process, at in self.callers:
+            value = params[name]
+            if process is not None and value is not None:
+                value = process(value)
+            for i in at:
+                args[i] = value
+        return tuple(args) if self.positional else args
 
     def convert(self, raw: Any) -> Any:
         if raw is None:
