@@ -33,7 +33,8 @@ from sqlalchemy import event  # noqa: E402
 
 def via_session(tx: Any, stmt: Any, params: dict[str, Any]) -> Any:
     """The hot statements as they were sent before lean2: compiled and processed by SQLAlchemy."""
-    return tx.session.execute(stmt, params).first()
+    result = tx.session.execute(stmt, params)
+    return result.first() if result.returns_rows else None
 
 
 def bench(backend: str, pg_url: str, tickets: int, session_path: bool = False) -> dict[str, tuple[float, float, float]]:
