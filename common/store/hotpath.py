@@ -402,10 +402,17 @@ class Prepared:
         return self.row._make(values)
 
 
-@cache
+_PREPARED: dict[tuple[Any, str], Prepared] = {}
+
+
 def prepared(stmt: Any, dialect_name: str, dialect: Any) -> Prepared:
-    """Keyed by the dialect's name (engines come and go in tests); compiled with the first one seen."""
-    return Prepared(stmt, dialect)
+    """Keyed by the statement and the dialect's name, not the dialect object: engines come and go
+    (tests, reconnects) and each has its own; compiled with the first one seen."""
+    key = (stmt, dialect_name)
+    got = _PREPARED.get(key)
+    if got is None:
+        got = _PREPARED[key] = Prepared(stmt, dialect)
+    return got
 
 
 def first(tx: Any, stmt: Any, params: dict[str, Any]) -> Any:
