@@ -72,14 +72,21 @@ def open_store(url: str) -> Store:
     return Store(connect(url, upgrade_sqlite=False), ManualClock(MORNING), TZ)
 
 
-def call_worker(url: str, counter: int, calls: int, think_ms: float, barrier: Any, queue: Any) -> None:
-    """A counter: call_next (timed), start, finish, then ``think_ms`` of serving; ``calls`` times."""
+def call_worker(url: str, counter: int, calls: int, think_ms: float, stagger: bool, barrier: Any,
+                queue: Any) -> None:
+    """A counter: call_next (timed), start, finish, then ``think_ms`` of serving; ``calls`` times.
+
+    ``stagger``: each counter first waits a random part of one think time, so that the counters'
+    calls spread over the think time instead of all arriving together after the barrier.
+    """
     store = open_store(url)
     clerk = f"clerk{counter}"
     store.sign_in(counter, clerk)
     rng = random.Random(counter)
     latencies: list[float] = []
     barrier.wait(timeout=300)
+    if stagger and think_ms:
+        time.sleep(rng.uniform(0, think_ms / 1000))
     for _ in range(calls):
         began = time.perf_counter()
         ticket = store.call_next(counter, clerk)

@@ -32,47 +32,59 @@ FLOOR_CALL = """UPDATE floor_tickets SET status = 'called', counter = 1 WHERE id
     SELECT id FROM floor_tickets WHERE status = 'waiting' ORDER BY id LIMIT 1{lock}) RETURNING id"""
 
 
+Figures = tuple[float, float, float, float]  # issue wall, call wall, issue CPU, call CPU (median ms)
+
+
 def median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
 
-def floor(engine, backend: str, n: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+class Timer:
+    """Wall (perf_counter) and client CPU (process_time) of one action: load inflates the first, not the second."""
+
+    def __init__(self) -> None:
+        self.wall: list[float] = []
+        self.cpu: list[float] = []
+
+    def __enter__(self) -> None:
+        self._w, self._c = time.perf_counter(), time.process_time()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.wall.append(time.perf_counter() - self._w)
+        self.cpu.append(time.process_time() - self._c)
+
+
+def floor(engine, backend: str, n: int) -> Figures:  # type: ignore[no-untyped-def]
     pk = "INTEGER PRIMARY KEY" if backend == "sqlite" else "SERIAL PRIMARY KEY"
     with engine.begin() as conn:
         conn.execute(text(FLOOR_TABLE.format(pk=pk)))
         conn.execute(text("CREATE INDEX ix_floor_status ON floor_tickets (status, id)"))
-    issue, call = [], []
+    issue, call = Timer(), Timer()
     for i in range(n):
-        began = time.perf_counter()
-        with engine.begin() as conn:
+        with issue, engine.begin() as conn:
             conn.execute(text(FLOOR_ISSUE), {"s": SERVICES[i % 4], "s2": SERVICES[i % 4], "at": MORNING})
-        issue.append(time.perf_counter() - began)
     call_sql = text(FLOOR_CALL.format(lock="" if backend == "sqlite" else " FOR UPDATE SKIP LOCKED"))
     for _ in range(n):
-        began = time.perf_counter()
-        with engine.begin() as conn:
+        with call, engine.begin() as conn:
             conn.execute(call_sql).scalar_one()
-        call.append(time.perf_counter() - began)
-    return median_ms(issue), median_ms(call)
+    return median_ms(issue.wall), median_ms(call.wall), median_ms(issue.cpu), median_ms(call.cpu)
 
 
-def motcua(url: str, n: int) -> tuple[float, float]:
+def motcua(url: str, n: int) -> Figures:
     store = open_store(url)
     store.load_office(office(1))
     store.sign_in(1, "clerk1")
-    issue, call = [], []
+    issue, call = Timer(), Timer()
     for i in range(n):
-        began = time.perf_counter()
-        store.issue_ticket(SERVICES[i % 4])
-        issue.append(time.perf_counter() - began)
+        with issue:
+            store.issue_ticket(SERVICES[i % 4])
     for _ in range(n):
-        began = time.perf_counter()
-        store.call_next(1, "clerk1")
-        call.append(time.perf_counter() - began)
+        with call:
+            store.call_next(1, "clerk1")
         store.start_service(1, "clerk1")
         store.finish_service(1, "clerk1")
     store.db.engine.dispose()
-    return median_ms(issue), median_ms(call)
+    return median_ms(issue.wall), median_ms(call.wall), median_ms(issue.cpu), median_ms(call.cpu)
 
 
 def main() -> None:
@@ -81,16 +93,21 @@ def main() -> None:
     parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/test")
     parser.add_argument("--n", type=int, default=300, help="tickets issued, then called")
     args = parser.parse_args()
-    print("| backend | action | floor median ms | motcua median ms | ratio |")
-    print("| --- | --- | ---: | ---: | ---: |")
+    with open("/proc/loadavg") as f:
+        print(f"load average at start: {' '.join(f.read().split()[:3])}")
+    print("| backend | action | floor wall ms | motcua wall ms | ratio wall | floor CPU ms | motcua CPU ms "
+          "| ratio CPU |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for backend in (["sqlite", "postgres"] if args.backend == "both" else [args.backend]):
         with scratch_database(backend, args.pg_url) as url:
             store = open_store(url)
-            f_issue, f_call = floor(store.db.engine, backend, args.n)
+            f = floor(store.db.engine, backend, args.n)
             store.db.engine.dispose()
-            m_issue, m_call = motcua(url, args.n)
-        for action, f, m in (("issue_ticket", f_issue, m_issue), ("call_next", f_call, m_call)):
-            print(f"| {backend} | {action} | {f:.2f} | {m:.2f} | {m / f:.1f} |", flush=True)
+            m = motcua(url, args.n)
+        for i, action in enumerate(("issue_ticket", "call_next")):
+            fw, mw, fc, mc = f[i], m[i], f[i + 2], m[i + 2]
+            print(f"| {backend} | {action} | {fw:.2f} | {mw:.2f} | {mw / fw:.1f} | {fc:.2f} | {mc:.2f} | "
+                  f"{mc / fc:.1f} |", flush=True)
 
 
 if __name__ == "__main__":

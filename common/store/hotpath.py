@@ -21,6 +21,7 @@ counter, say). Nothing is written before such a None.
 from __future__ import annotations
 
 import typing
+from collections import namedtuple
 from datetime import date, datetime
 from functools import cache
 from typing import Any
@@ -347,3 +348,114 @@ def move_update(action: Action, dialect: str) -> Any:
     if dialect == "postgresql":
         cols.append(func.pg_notify(channel_sql(T.c.office_id), "1").label("notified"))
     return stmt.returning(*cols)
+
+
+# ---------------------------------------------------------------------------- raw DB-API execution
+class Prepared:
+    """A hot statement compiled once per dialect, then sent straight to the DB-API cursor.
+
+    Profiling lean_bench (issue 12, lean2) showed SQLAlchemy's per-call work — the compiled
+    cache lookup, building the parameters, the execution context, result metadata and row
+    processing — costing more CPU than SQLite's own execution of these statements. Here the
+    SQL string, the parameter order, the constants (already converted) and the converters are
+    fixed once; a call converts only its own values, runs the cursor and converts one row.
+    The result is the same as ``session.execute(stmt, params).first()``: a named tuple with the
+    same column names and Python types, tested by every store test that takes a hot path.
+    """
+
+    def __init__(self, stmt: Any, dialect: Any) -> None:
+        compiled = stmt.compile(dialect=dialect)
+        # The IN lists are constants: expanded once here, not per call as SQLAlchemy does.
+        expanded = compiled.construct_expanded_state(
+            {name: None for name, bind in compiled.binds.items() if bind.required}, escape_names=False)
+        self.sql: str = expanded.statement
+        self.positional: bool = bool(compiled.positional)
+        self.names: tuple[str, ...] = tuple(expanded.positiontup or expanded.parameters)
+        processors = {**compiled._bind_processors, **expanded.processors}
+        callers = {name for name, bind in compiled.binds.items() if bind.required}
+        # Constants (literal() values, IN lists, rule states) are converted once here; each name a
+        # caller passes is converted once per call, even where the SQL repeats it.
+        def const(name: str) -> Any:
+            value, process = expanded.parameters[name], processors.get(name)
+            return process(value) if process is not None and value is not None else value
+
+        if self.positional:
+            self.base: Any = [None if n in callers else const(n) for n in self.names]
+            where: dict[str, list[Any]] = {}
+            for i, n in enumerate(self.names):
+                if n in callers:
+                    where.setdefault(n, []).append(i)
+        else:
+            self.base = {n: None if n in callers else const(n) for n in self.names}
+            where = {n: [n] for n in callers}
+        self.callers = [(n, processors.get(n), tuple(at)) for n, at in where.items()]
+        columns = compiled._result_columns
+        self.row: Any = namedtuple("Row", [c.keyname for c in columns], rename=True)  # type: ignore[misc]
+        self.results = [(i, p) for i, c in enumerate(columns)
+                        if (p := c.type._cached_result_processor(dialect, None)) is not None]
+
+    def parameters(self, params: dict[str, Any]) -> Any:
+        """The driver's parameters: a tuple (SQLite, qmark) or a dict (psycopg, pyformat)."""
+        args = self.base.copy()
+        for name, process, at in self.callers:
+            value = params[name]
+            if process is not None and value is not None:
+                value = process(value)
+            for i in at:
+                args[i] = value
+        return tuple(args) if self.positional else args
+
+    def convert(self, raw: Any) -> Any:
+        if raw is None:
+            return None
+        if not self.results:
+            return self.row._make(raw)
+        values = list(raw)
+        for i, process in self.results:
+            values[i] = process(values[i])
+        return self.row._make(values)
+
+
+_PREPARED: dict[tuple[Any, str], Prepared] = {}
+
+
+def prepared(stmt: Any, dialect_name: str, dialect: Any) -> Prepared:
+    """Keyed by the statement and the dialect's name, not the dialect object: engines come and go
+    (tests, reconnects) and each has its own; compiled with the first one seen."""
+    key = (stmt, dialect_name)
+    got = _PREPARED.get(key)
+    if got is None:
+        got = _PREPARED[key] = Prepared(stmt, dialect)
+    return got
+
+
+def first(tx: Any, stmt: Any, params: dict[str, Any]) -> Any:
+    """``tx.session.execute(stmt, params).first()`` through the raw DB-API cursor of the transaction.
+
+    The statement still goes through the Session's connection (BEGIN IMMEDIATE and the write
+    queue on SQLite, the transaction's isolation on PostgreSQL), and SQLAlchemy's
+    ``before_cursor_execute`` listeners are still told, so statement counts stay observable
+    (tests/common/test_statements.py). Driver errors are wrapped as SQLAlchemy's would be
+    (IntegrityError for the lost race, sqlstate kept for refusals).
+    """
+    if tx.dialect != "sqlite":
+        # PostgreSQL keeps SQLAlchemy's path for now: in a side-by-side run of 32 counters the raw
+        # path showed a multi-second tail the Session path did not (docs/benchmarks/lean2.md).
+        result = tx.session.execute(stmt, params)
+        return result.first() if result.returns_rows else None
+    if tx.raw is None:
+        conn = tx.session.connection()
+        tx.raw = (conn, conn.connection.driver_connection.cursor())
+    conn, cursor = tx.raw
+    prep = prepared(stmt, tx.dialect, conn.dialect)
+    args = prep.parameters(params)
+    if conn._has_events or conn.engine._has_events:
+        conn.dispatch.before_cursor_execute(conn, cursor, prep.sql, args, None, False)
+    try:
+        cursor.execute(prep.sql, args)
+        got = cursor.fetchone()
+    except Exception as exc:  # wrapped (or re-raised) by SQLAlchemy's own handler
+        conn._handle_dbapi_exception(exc, prep.sql, args, cursor, None)
+    if got is not None:
+        cursor.fetchall()  # finish the statement (SQLite keeps a RETURNING statement open until drained)
+    return prep.convert(got)

@@ -41,8 +41,8 @@ def issue(store: Store, tx: Tx, service: str, priority_category: str | None, pri
         raise NotFound(f"Không có dịch vụ {service!r}", f"No service {service!r}")
     priority = priority_category is not None
     booked = bool(extra and extra.get("booked"))
-    read = tx.session.execute(hotpath.issue_read(tx.dialect, priority, booked, tx.snap.booked_first),
-                              {"sid": info.id, "day": tx.day, "now": tx.now}).one()
+    read = hotpath.first(tx, hotpath.issue_read(tx.dialect, priority, booked, tx.snap.booked_first),
+                         {"sid": info.id, "day": tx.day, "now": tx.now})
     number, issued, ahead, recent_sum, recent_n, n_serving, n_open, free, version = read
     if version != tx.catalog.version:  # another process changed the office since the catalog was read
         info = tx.fresh_snap().services[service]
@@ -73,11 +73,11 @@ def issue(store: Store, tx: Tx, service: str, priority_category: str | None, pri
     detail = json.dumps({"priority": priority_category}, ensure_ascii=False) if priority_category else None
     params = {f"v_{k}": values[k] for k in hotpath.ISSUE_COLUMNS}
     params.update(now=tx.now, detail=detail)
-    ticket_id = tx.session.execute(hotpath.issue_write(tx.dialect), params).scalar_one()
+    ticket_id = hotpath.first(tx, hotpath.issue_write(tx.dialect), params)[0]
     if tx.dialect == "postgresql":
         tx.notified = True  # the event and the notification went with the insert
     else:
-        tx.session.execute(hotpath.issued_event(), {**params, "tid": ticket_id})
+        hotpath.first(tx, hotpath.issued_event(), {**params, "tid": ticket_id})
     tx.changed += 1
     return Issued(tx.ticket(_Row({**values, "id": ticket_id, "visit_id": ticket_id})), info.counters)
 
@@ -90,16 +90,16 @@ def call_next_fast(tx: Tx, counter: int, clerk: str) -> Ticket | None:
         return None
     params = hotpath.counter_params(info, clerk_id, tx.day, tx.now)
     if tx.dialect == "postgresql":
-        row = tx.session.execute(hotpath.call_next_pg(info.ordering, snap.booked_first), params).first()
+        row = hotpath.first(tx, hotpath.call_next_pg(info.ordering, snap.booked_first), params)
         if row is None:
             return None
         tx.notified = True
     else:
-        got = tx.session.execute(hotpath.call_next_sqlite_pick(info.ordering, snap.booked_first), params).first()
+        got = hotpath.first(tx, hotpath.call_next_sqlite_pick(info.ordering, snap.booked_first), params)
         if got is None:
             return None
         params.update(tid=got.ticket_id, wait=seconds_between(got.issued_at, tx.now))
-        row = tx.session.execute(hotpath.called_update(), params).one()
+        row = hotpath.first(tx, hotpath.called_update(), params)
     tx.changed += 1
     return tx.ticket(row)
 
@@ -111,7 +111,7 @@ def move_fast(tx: Tx, counter: int, clerk: str, action: Action) -> Ticket | None
     if info is None or clerk_id is None:
         return None
     params = hotpath.counter_params(info, clerk_id, tx.day, tx.now)
-    got = tx.session.execute(hotpath.move_log(action), params).first()
+    got = hotpath.first(tx, hotpath.move_log(action), params)
     if got is None:
         return None
     params["tid"] = got.ticket_id
@@ -119,7 +119,7 @@ def move_fast(tx: Tx, counter: int, clerk: str, action: Action) -> Ticket | None
         params["walk_s"] = seconds_between(got.last_called_at or tx.now, tx.now)
     elif action == Action.FINISH:  # a serving ticket always has started_at (a held one keeps it)
         params["service_s"] = seconds_between(got.started_at, tx.now) if got.started_at is not None else None
-    row = tx.session.execute(hotpath.move_update(action, tx.dialect), params).first()
+    row = hotpath.first(tx, hotpath.move_update(action, tx.dialect), params)
     if row is None:  # another transaction moved the ticket after our event's snapshot (PostgreSQL)
         raise hotpath.Retry
     tx.notified = tx.dialect == "postgresql"

@@ -63,6 +63,7 @@ class Tx:
         self.session = session
         self.catalog = catalog or Catalog()
         self.notified = False  # a hot path sent NOTIFY in its own statement
+        self.raw: Any = None  # (connection, DB-API cursor) of the hot paths (hotpath.first)
         # Per transaction: the estimate's inputs per service (a board read asks once per waiting place).
         self._estimate_inputs: dict[int, tuple[float, int, int, list[CounterRow]]] = {}
         self._free: dict[int, bool] = {}

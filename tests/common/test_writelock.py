@@ -112,3 +112,44 @@ def _office():  # type: ignore[no-untyped-def]
 
 def test_lock_file_sits_beside_the_database(tmp_path: Path) -> None:
     assert lock_path(str(tmp_path / "motcua.sqlite3")) == tmp_path / "motcua.sqlite3.lock"
+
+
+def test_writers_go_in_the_order_they_queued(tmp_path: Path) -> None:
+    """FIFO: with the queue held, B queues and then C; when the holder lets go, B goes before C.
+
+    Each step waits for the previous one to show in the lock file's ticket counter, so the order
+    of queueing is fixed without any timing.
+    """
+    from common.store import writelock
+
+    if not writelock.RANGES:
+        pytest.skip("no byte-range locks here (macOS): one whole-file lock, not a FIFO")
+    path = tmp_path / "office.sqlite3.lock"
+    holder = WriteLock(path, timeout_s=5)
+    holder.acquire()
+    ticket = ticket_counter(path)
+    order: list[str] = []
+
+    def writer(name: str) -> None:
+        lock = WriteLock(path, timeout_s=30)
+        lock.acquire()
+        order.append(name)
+        lock.close()
+
+    threads = []
+    for n, name in enumerate(["B", "C", "D"], start=1):
+        threads.append(threading.Thread(target=writer, args=(name,)))
+        threads[-1].start()
+        while ticket_counter(path) < ticket + n:  # this writer has taken its ticket
+            threading.Event().wait(0.001)
+    assert order == []  # nobody passes the holder
+    holder.close()
+    for t in threads:
+        t.join()
+    assert order == ["B", "C", "D"]
+
+
+def ticket_counter(path: Path) -> int:
+    from common.store.writelock import COUNTER
+
+    return int(COUNTER.unpack(path.read_bytes()[:COUNTER.size])[0])

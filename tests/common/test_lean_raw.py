@@ -1,0 +1,112 @@
+"""The hot paths' raw DB-API statements (lean2): still counted, and their lost-race retry driven for real.
+
+``hotpath.first`` sends the hot statements straight to the driver's cursor and fires
+SQLAlchemy's ``before_cursor_execute`` itself, so test_statements' counts stay honest. Here
+SQLite's own trace callback, which sees every statement the library runs, checks that the
+event count is the real one (a hot path that bypassed the event would show up as a gap).
+
+``move_fast`` writes its event, then updates the ticket only if it is still in the state the
+event saw; on PostgreSQL another PC can move the ticket in between. The store then rolls back
+(the event too) and runs the worded path in a new transaction. The race is made real, not
+mocked: a second store on its own connection finishes the ticket and commits, from inside
+the first store's ``before_cursor_execute`` for its UPDATE, i.e. exactly between the two
+statements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlalchemy import event, text
+
+from common.core.clock import ManualClock
+from common.core.errors import DomainError
+from common.store import Store
+from common.store.db import connect
+from tests.conftest import TZ
+
+
+@contextmanager
+def both_counts(store: Store) -> Iterator[tuple[list[str], list[str]]]:
+    """Statements seen by SQLAlchemy's event, and by SQLite itself (without COMMIT, which is no statement)."""
+    seen: list[str] = []
+    ran: list[str] = []
+
+    def on_execute(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(statement)
+
+    def on_trace(statement: str) -> None:
+        if statement.strip().upper() != "COMMIT":
+            ran.append(statement)
+
+    with store.db.engine.connect() as conn:  # the store's pool holds one connection: trace that one
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        raw.set_trace_callback(on_trace)
+    event.listen(store.db.engine, "before_cursor_execute", on_execute)
+    try:
+        yield seen, ran
+    finally:
+        event.remove(store.db.engine, "before_cursor_execute", on_execute)
+        with store.db.engine.connect() as conn:
+            raw = conn.connection.driver_connection
+            assert raw is not None
+            raw.set_trace_callback(None)
+
+
+def test_every_hot_statement_is_counted(sqlite_url: str, clock: ManualClock, example_config: Any) -> None:
+    store = Store(connect(sqlite_url), clock, TZ)
+    store.load_office(example_config.office)
+    store.sign_in(1, "lan")
+    service = next(c for c in store.counters() if c.number == 1).services[0]
+    store.issue_ticket(service)
+    actions: list[tuple[str, Callable[[], Any]]] = [
+        ("issue", lambda: store.issue_ticket(service)), ("call", lambda: store.call_next(1, "lan")),
+        ("recall", lambda: store.recall(1, "lan")), ("start", lambda: store.start_service(1, "lan")),
+        ("finish", lambda: store.finish_service(1, "lan")),
+    ]
+    for name, action in actions:
+        clock.advance(30)
+        with both_counts(store) as (seen, ran):
+            action()
+        assert len(ran) == len(seen) and len(seen) >= 3, (name, seen, ran)
+    store.db.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_move_that_loses_its_race_rolls_back_and_is_worded(pg_url: str, clock: ManualClock,
+                                                             example_config: Any) -> None:
+    store = Store(connect(pg_url), clock, TZ)
+    store.load_office(example_config.office)
+    other = Store(connect(pg_url), clock, TZ)  # a second PC, signed in as the same clerk
+    store.sign_in(1, "lan")
+    service = next(c for c in store.counters() if c.number == 1).services[0]
+    ticket = store.issue_ticket(service).ticket
+    clock.advance(30)
+    store.call_next(1, "lan")
+    store.start_service(1, "lan")
+    clock.advance(60)
+    raced: list[str] = []
+
+    def between(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        # Our finish has logged its event; before its UPDATE runs, the other PC finishes and commits.
+        if not raced and statement.startswith("UPDATE tickets") and "finished_at" in statement:
+            raced.append(other.finish_service(1, "lan").status)
+
+    event.listen(store.db.engine, "before_cursor_execute", between)
+    try:
+        with pytest.raises(DomainError, match="chưa gọi vé nào"):
+            store.finish_service(1, "lan")
+    finally:
+        event.remove(store.db.engine, "before_cursor_execute", between)
+    assert raced == ["done"]  # the race happened, between the event and the update
+    with store.db.engine.connect() as conn:
+        finished = conn.execute(text("SELECT count(*) FROM events WHERE kind = 'finished' AND ticket_id = :t"),
+                                {"t": ticket.id}).scalar_one()
+        status = conn.execute(text("SELECT status FROM tickets WHERE id = :t"), {"t": ticket.id}).scalar_one()
+    assert (finished, status) == (1, "done")  # the loser's event was rolled back with it
+    store.db.engine.dispose()
+    other.db.engine.dispose()
