@@ -12,16 +12,19 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from common.core.bookings import Slot
-from common.store import bookings
 from common.store.orm import TicketRow
-from common.views.bookings_report import BookingsReport, build
 
 if TYPE_CHECKING:
     from common.store import Store
+    from common.views.bookings_report import BookingsReport
 
 
 def bookings_report(store: Store, start: date, end: date) -> BookingsReport:
+    # Imported here, as operations.py imports common.store.bookings: the store loads without the bookings code.
+    from common.core.bookings import Slot
+    from common.store import bookings
+    from common.views.bookings_report import build
+
     with store.transaction(readonly=True) as tx:
         tickets = [tx.ticket(r) for r in tx.session.scalars(
             select(TicketRow).where(TicketRow.service_day.between(start, end)).order_by(TicketRow.id))]
