@@ -16,13 +16,13 @@ import logging
 import re
 import secrets
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 from zoneinfo import ZoneInfo
 
-from common.core.bookings import Booking, BookingRefused, Slot
+from common.core.bookings import AppointmentPlan, Booking, BookingRefused, Slot
 from common.core.errors import MotcuaError
 from display import booking_pages as bp
 from display.reply import Reply
@@ -84,17 +84,16 @@ def cookie(header: str, name: str) -> str:
 class BookingSite:
     """Routes, checks and answers; ``respond`` runs on a worker thread of display.http_front."""
 
-    def __init__(self, store: Store, office: str, *, tz: ZoneInfo, early_minutes: int = 15, late_minutes: int = 10,
-                 remote: Collection[str] = (), limiter: RateLimiter | None = None,
+    def __init__(self, store: Store, office: str, *, tz: ZoneInfo, limiter: RateLimiter | None = None,
                  post_limiter: RateLimiter | None = None, on_issued: Callable[[str, str], None] | None = None) -> None:
         self.store, self.office, self.tz = store, office, tz
-        self.early, self.late = early_minutes, late_minutes
-        self.remote = frozenset(remote)
         self.limiter = limiter or RateLimiter()
         # A booking is a write: 10 at once from one address, then one every 5 s (a shared NAT still gets through).
         self.post_limiter = post_limiter or RateLimiter(burst=10, per_second=0.2)
         self.on_issued = on_issued  # (token, ticket code): the status page shows it before its next re-read
-        self._offered: tuple[float, list[bp.Offered]] = (-1e9, [])
+        self._read_at = -1e9
+        self._plan = AppointmentPlan()
+        self._offered: list[bp.Offered] = []
 
     @staticmethod
     def handles(path: str) -> bool:
@@ -172,7 +171,8 @@ class BookingSite:
         if len(rest) == 1:
             self._only(method, "GET")
             return Reply(200, bp.booking_page(booking, office=self.office, en=en, tz=self.tz,
-                                              early_minutes=self.early, late_minutes=self.late,
+                                              early_minutes=self.plan().early_minutes,
+                                              late_minutes=self.plan().late_minutes,
                                               ticket_token=self._token(booking)))
         if rest[1] == "huy" and len(rest) == 2:
             self._only(method, "POST")
@@ -200,7 +200,8 @@ class BookingSite:
     def _remote(self, method: str, rest: list[str], body: bytes, en: bool, cookies: str) -> Reply:
         if rest:
             raise self._not_found()
-        offered = [s for s in self.all_services() if s.code in self.remote]
+        plan = self.plan()
+        offered = [s for s in self.all_services() if (sp := plan.service(s.code)) is not None and sp.remote_number]
         if method != "POST":
             return Reply(200, bp.remote_page(offered, office=self.office, en=en))
         wanted = form_of(body).get("dv", "")
@@ -222,13 +223,21 @@ class BookingSite:
     def all_services(self) -> list[bp.Offered]:
         return [bp.Offered(s.code, s.name_vi, s.name_en) for s in self.store.services() if s.active]
 
+    def plan(self) -> AppointmentPlan:
+        """The office's plan (the same for every PC: the store keeps it), re-read at most once a minute."""
+        self._refresh()
+        return self._plan
+
     def offered(self) -> list[bp.Offered]:
         """The services that take bookings from today, re-read at most once a minute."""
-        at, value = self._offered
-        if time.monotonic() - at > SERVICES_SECONDS:
-            value = [s for s in self.all_services() if self.store.booking_days(s.code)]
-            self._offered = (time.monotonic(), value)
-        return value
+        self._refresh()
+        return self._offered
+
+    def _refresh(self) -> None:
+        if time.monotonic() - self._read_at > SERVICES_SECONDS:
+            plan = self.store.appointment_plan()
+            offered = [s for s in self.all_services() if s.code in plan.services and self.store.booking_days(s.code)]
+            self._plan, self._offered, self._read_at = plan, offered, time.monotonic()
 
     def _service(self, code: str) -> bp.Offered:
         found = next((s for s in self.offered() if s.code == code), None)

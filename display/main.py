@@ -16,6 +16,7 @@ from common.store.rating import check_reasons
 from display.announcer import Announcer
 from display.audio import QtAudioSink
 from display.board_window import BoardWindow
+from display.booking_site import BookingSite
 from display.controller import DisplayController
 from display.sample import sample_context
 from display.status_server import StatusServer
@@ -91,7 +92,10 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
         announcer = Announcer(AnnouncementBuilder(SpeechSettings.from_config(cfg)), sink, speech, board,
                               keep_dir=args.announce_dir)
     site = StatusSite(cfg.settings.office.name, reasons=check_reasons(cfg.settings.rating.reasons), tz=cfg.tz)
-    server = StatusServer(site, cfg.settings.display.http_host, args.port or cfg.settings.display.http_port, board)
+    # Booking (/dat-lich, /hen) and phone numbers (/lay-so), issue 19: the store keeps the plan, the pages read it.
+    booking = BookingSite(ctx.store, cfg.settings.office.name, tz=cfg.tz, on_issued=site.issuing.__setitem__)
+    server = StatusServer(site, cfg.settings.display.http_host, args.port or cfg.settings.display.http_port, board,
+                          booking=booking)
     publish_status_url(ctx.store, cfg, server)
     controller = DisplayController(ctx.store, board, recent=cfg.settings.display.recent_calls,
                                    announcer=announcer, site=site, parent=board)
