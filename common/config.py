@@ -11,15 +11,17 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from common.core.bookings import WEEKDAYS, AppointmentPlan, BookingOrder, ServicePlan
 from common.core.errors import ConfigError, Invalid, said
 from common.core.model import DEFAULT_PRIORITY_CATEGORIES, Counter, OpeningHours, Ordering, Role, Service, parse_span
 from common.settings import BY_NAME, DEFAULTS, SECTIONS, Settings, build
 
-OFFICE_TABLES = ("services", "counters", "clerks", "priority_categories")
+OFFICE_TABLES = ("services", "counters", "clerks", "priority_categories", "appointments")
 _HOURS = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 
 
@@ -39,6 +41,8 @@ class OfficeSpec:
     priority_categories: Mapping[str, tuple[str, str]] = field(
         default_factory=lambda: dict(DEFAULT_PRIORITY_CATEGORIES)
     )
+    # [appointments] (issue 19); the default plan has no service, so nothing takes bookings.
+    appointments: AppointmentPlan = field(default_factory=AppointmentPlan)
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,7 @@ def load_config(path: Path | None) -> AppConfig:
         counters=tuple(reader.counter(i, raw) for i, raw in enumerate(reader.array(data, "counters"))),
         clerks=tuple(reader.clerk(i, raw) for i, raw in enumerate(reader.array(data, "clerks"))),
         priority_categories=reader.categories(data.get("priority_categories")),
+        appointments=reader.appointments(data.get("appointments")),
     )
     reader.cross_check(office)
     return AppConfig(path, values, office, build(values))
@@ -290,8 +295,96 @@ class _Reader:
             result[key] = (names["vi"], str(names.get("en", names["vi"])))
         return result
 
+    def appointments(self, raw: Any) -> AppointmentPlan:
+        """[appointments] and its [appointments.services.CODE] tables; every mistake names its line."""
+        if raw is None:
+            return AppointmentPlan()
+        t = "appointments"
+        if not isinstance(raw, dict):
+            raise self.fail(t, None, ("[appointments] phải là một bảng", "[appointments] must be a table"))
+        allowed = {"early_minutes", "late_minutes", "order", "max_active_per_contact", "closed_dates", "services"}
+        for key in raw:
+            if key not in allowed:
+                raise self.fail(t, key, (f"không có khóa {key} trong [appointments]",
+                                         f"unknown key {key} in [appointments]"))
+
+        def number(table: str, data: dict[str, Any], key: str, default: int, low: int, high: int) -> int:
+            value = self.coerce(table, key, data.get(key, default), int)
+            if not low <= value <= high:
+                raise self.fail(table, key, (f"{table}.{key} phải từ {low} đến {high}, không phải {value}",
+                                             f"{table}.{key} must be {low} to {high}, not {value}"))
+            return int(value)
+
+        closed = []
+        for text in self.coerce(t, "closed_dates", raw.get("closed_dates", []), list):
+            try:
+                closed.append(date.fromisoformat(str(text)))
+            except ValueError as exc:
+                raise self.fail(t, "closed_dates", (f"closed_dates là các ngày dạng \"2027-01-01\", không phải "
+                                                    f"{text!r}", f"closed_dates are days like \"2027-01-01\", "
+                                                    f"not {text!r}")) from exc
+        services = {}
+        for code, table in self.coerce(t, "services", raw.get("services", {}), dict).items():
+            services[code] = self.service_plan(code, table)
+        return AppointmentPlan(
+            early_minutes=number(t, raw, "early_minutes", 15, 0, 240),
+            late_minutes=number(t, raw, "late_minutes", 10, 0, 240),
+            order=BookingOrder(self.coerce(t, "order", raw.get("order", "after_priority"), str,
+                                           tuple(o.value for o in BookingOrder))),
+            max_active_per_contact=number(t, raw, "max_active_per_contact", 2, 1, 100),
+            closed_dates=tuple(sorted(set(closed))),
+            services=services,
+        )
+
+    def service_plan(self, code: str, raw: Any) -> ServicePlan:
+        t = f"appointments.services.{code}"
+        if not isinstance(raw, dict):
+            raise self.fail(t, None, (f"[{t}] phải là một bảng", f"[{t}] must be a table"))
+        allowed = {"slot_minutes", "capacity", "days", "hours", "ahead_days", "reserved_share", "remote_number"}
+        for key in raw:
+            if key not in allowed:
+                raise self.fail(t, key, (f"không có khóa {key} trong [{t}]", f"unknown key {key} in [{t}]"))
+        values: dict[str, int] = {}
+        for key, default, low, high in (("slot_minutes", 15, 5, 240), ("capacity", 2, 1, 1000),
+                                        ("ahead_days", 14, 0, 366)):
+            value = self.coerce(t, key, raw.get(key, default), int)
+            if not low <= value <= high:
+                raise self.fail(t, key, (f"{key} phải từ {low} đến {high}, không phải {value}",
+                                         f"{key} must be {low} to {high}, not {value}"))
+            values[key] = value
+        days = self.coerce(t, "days", raw.get("days", list(WEEKDAYS[:5])), list)
+        if not days or not all(isinstance(d, str) and d.lower() in WEEKDAYS for d in days):
+            raise self.fail(t, "days", (f"days là các ngày trong {', '.join(WEEKDAYS)}, không phải {days!r}",
+                                        f"days are among {', '.join(WEEKDAYS)}, not {days!r}"))
+        spans = []
+        for span in self.coerce(t, "hours", raw.get("hours", ["07:30-11:00", "13:30-16:30"]), list):
+            try:
+                start, end = parse_span(str(span)) if _HOURS.match(str(span)) else (None, None)
+            except ValueError:
+                start = end = None
+            if start is None or end is None or end <= start:
+                raise self.fail(t, "hours", (f"hours phải có dạng \"07:30-11:00\", không phải {span!r}",
+                                             f"hours must look like \"07:30-11:00\", not {span!r}"))
+            spans.append((start, end))
+        share = raw.get("reserved_share")
+        if share is not None and (isinstance(share, bool) or not isinstance(share, int | float)
+                                  or not 0 <= share <= 1):
+            raise self.fail(t, "reserved_share", (f"reserved_share là một tỉ lệ từ 0 đến 1, không phải {share!r}",
+                                                  f"reserved_share is a share from 0 to 1, not {share!r}"))
+        return ServicePlan(
+            service=code, slot_minutes=values["slot_minutes"], capacity=values["capacity"],
+            weekdays=tuple(sorted({WEEKDAYS.index(d.lower()) + 1 for d in days})), hours=tuple(spans),
+            ahead_days=values["ahead_days"], reserved_share=None if share is None else float(share),
+            remote_number=self.coerce(t, "remote_number", raw.get("remote_number", True), bool),
+        )
+
     def cross_check(self, office: OfficeSpec) -> None:
         codes = [s.code for s in office.services]
+        for code in office.appointments.services:
+            if code not in codes:
+                raise self.fail(f"appointments.services.{code}", None, (
+                    f"[appointments.services.{code}]: không có dịch vụ {code!r}",
+                    f"[appointments.services.{code}]: no service {code!r}"))
         for kind, keys in (("services", codes), ("counters", [c.number for c in office.counters]),
                            ("clerks", [c.username for c in office.clerks])):
             seen: set[object] = set()

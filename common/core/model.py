@@ -104,6 +104,8 @@ class Counter:
     state: CounterState = CounterState.CLOSED
     clerk: str | None = None
     active: bool = True
+    # The office's [appointments] order (issue 19): checked-in bookings before walk-ins (rules.call_key).
+    booked_first: bool = True
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,9 @@ class Ticket:
     print_status: PrintStatus
     recall_count: int
     target_minutes: int
+    # Issue 19: a booking checked in within its window ("Hẹn"), called after the priority categories.
+    booked: bool = False
+    booking_code: str | None = None
 
     @property
     def wait_seconds(self) -> int | None:

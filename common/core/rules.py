@@ -188,6 +188,8 @@ class Queued(Protocol):
     def queued_at(self) -> datetime: ...
     @property
     def target_counter(self) -> int | None: ...
+    @property
+    def booked(self) -> bool: ...
 
 
 class CallingCounter(Protocol):
@@ -211,10 +213,21 @@ def serves(counter: CallingCounter, ticket: Queued) -> bool:
     return ticket.service in counter.services
 
 
+def rank(counter: CallingCounter, ticket: Queued) -> int:
+    """0 a priority category, 1 a booking checked in within its window ("Hẹn"), 2 everyone else.
+
+    A counter of an office whose [appointments] order is ``with_walkins`` (``booked_first``
+    false) ranks a booking with the walk-ins. ``hotpath.rank_sql`` is the same rule in SQL.
+    """
+    if ticket.priority:
+        return 0
+    return 1 if ticket.booked and getattr(counter, "booked_first", True) else 2
+
+
 def call_key(counter: CallingCounter, ticket: Queued) -> tuple[int, int, datetime, int]:
     """Smaller is called first.
 
-    1. priority tickets before all others;
+    1. priority tickets before all others, then checked-in bookings (issue 19; ``rank``);
     2. on a ``strict`` counter, a ticket transferred to this counter, then its services
        in the counter's listed order (on ``oldest_first`` this step ties);
     3. then the queue time (a transferred citizen keeps the original one), then the id.
@@ -225,7 +238,7 @@ def call_key(counter: CallingCounter, ticket: Queued) -> tuple[int, int, datetim
             position = -1
         elif ticket.service in counter.services:
             position = counter.services.index(ticket.service)
-    return (0 if ticket.priority else 1, position, ticket.queued_at, ticket.id)
+    return (rank(counter, ticket), position, ticket.queued_at, ticket.id)
 
 
 def call_order(counter: CallingCounter, waiting: Iterable[T]) -> list[T]:

@@ -107,6 +107,7 @@ class SimTicket:
     people_ahead: int = 0
     estimated_wait_s: int = 0
     key: QueueKey = (None, False, None)  # its queue class while it waits (set by Engine._enqueue)
+    booked: bool = False  # the Queued protocol's (issue 19); the engine's days have no bookings yet
 
     @property
     def priority(self) -> bool:

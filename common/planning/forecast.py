@@ -64,6 +64,7 @@ class Waiting:
     priority: bool
     queued_at: datetime
     target_counter: int | None = None
+    booked: bool = False  # a checked-in booking (issue 19): called after priority, before walk-ins
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,7 @@ class Desk:
     state_elapsed_s: float = 0.0  # time in the current state (how long the break has lasted)
     current_service: str | None = None  # the ticket at the counter, called or serving
     current_elapsed_s: float = 0.0  # since it was called (or started)
+    booked_first: bool = True  # the office's [appointments] order (rules.rank)
 
 
 @dataclass(frozen=True, slots=True)

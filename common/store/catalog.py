@@ -63,6 +63,7 @@ class Snapshot:
     clerks: dict[str, int]  # username -> id (active clerks only)
     clerk_names: dict[int, str]  # id -> username (all clerks)
     categories: frozenset[str]
+    booked_first: bool = True  # [appointments] order: a checked-in booking is called before walk-ins
 
 
 def version_query():  # type: ignore[no-untyped-def]
@@ -115,9 +116,13 @@ def load(session: Session) -> Snapshot:
     clerk_rows = session.execute(select(ClerkRow.id, ClerkRow.username)).all()
     active_clerks = set(session.scalars(select(ClerkRow.id).where(ClerkRow.active.is_(True)))) \
         if _may_read_active(session) else {r.id for r in clerk_rows}
-    row = session.get(SettingRow, "priority_categories")
-    known = json.loads(row.value) if row else None
+    # One statement for both settings rows (issue 19 added the appointments plan's call order).
+    rows = dict(session.execute(select(SettingRow.key, SettingRow.value).where(
+        SettingRow.key.in_(("priority_categories", "appointments")))).all())
+    known = json.loads(rows["priority_categories"]) if "priority_categories" in rows else None
     categories = frozenset(known or DEFAULT_PRIORITY_CATEGORIES)  # an empty list means the defaults
+    plan = json.loads(rows["appointments"]) if "appointments" in rows else {}
+    booked_first = (plan or {}).get("order", "after_priority") == "after_priority"
     return Snapshot(
         version=version,
         services={s.code: s for s in services},
@@ -127,6 +132,7 @@ def load(session: Session) -> Snapshot:
         clerks={r.username: r.id for r in clerk_rows if r.id in active_clerks},
         clerk_names={r.id: r.username for r in clerk_rows},
         categories=categories,
+        booked_first=booked_first,
     )
 
 

@@ -62,27 +62,29 @@ def hall_state(tx: Tx, ticket: Waiting) -> HallState:
     waiting: list[Waiting] = []
     current: dict[int, tuple[str, float]] = {}
     arrived: list[tuple[str, bool, datetime]] = []
-    for tid, sid, code, status, priority, queued, issued, seq, target, at, called, started in tx.session.execute(
+    for tid, sid, code, status, priority, queued, issued, seq, target, at, called, started, booked in (
+        tx.session.execute(
             select(TicketRow.id, TicketRow.service_id, ServiceRow.code, TicketRow.status, TicketRow.priority,
                    TicketRow.queued_at, TicketRow.issued_at, TicketRow.transfer_seq, TicketRow.target_counter_id,
-                   TicketRow.counter_id, TicketRow.last_called_at, TicketRow.started_at)
+                   TicketRow.counter_id, TicketRow.last_called_at, TicketRow.started_at, TicketRow.booked)
             .join(ServiceRow, ServiceRow.id == TicketRow.service_id)
             .where(TicketRow.service_day == tx.day,
                    or_(TicketRow.status.in_((W.WAITING.value, W.CALLED.value, W.SERVING.value)),
-                       TicketRow.issued_at >= since))):
+                       TicketRow.issued_at >= since)))):
         codes[sid] = code
         if seq == 0 and since <= issued <= now:
             arrived.append((code, bool(priority), issued))
         if status == W.WAITING.value:
             waiting.append(Waiting(tid, code, bool(priority), queued,
-                                   numbers.get(target) if target is not None else None))
+                                   numbers.get(target) if target is not None else None, bool(booked)))
         elif status in (W.CALLED.value, W.SERVING.value) and at is not None:
             began = started or called or now
             current[at] = (code, max(0.0, (now - began).total_seconds()))
 
     desks = tuple(
         Desk(d["number"], tuple(d["services"]), d["ordering"], d["state"],
-             _seconds(now, d["since"]), *current.get(cid, (None, 0.0)))
+             _seconds(now, d["since"]), current.get(cid, (None, 0.0))[0], current.get(cid, (None, 0.0))[1],
+             tx.snap.booked_first)
         for cid, d in counters.items())
     waiting.append(ticket)
     return HallState(now, ticket, tuple(waiting), desks, _recent_service_times(tx, codes),

@@ -99,15 +99,23 @@ def counter_params(counter: CounterInfo, clerk_id: int, day: date, now: datetime
 
 
 # ---------------------------------------------------------------------------- the call order in SQL
-def call_order_by(ordering: Ordering, t: Any, counter_id: Any) -> list[ColumnElement[Any]]:
+def rank_sql(t: Any, booked_first: bool) -> ColumnElement[int]:
+    """``rules.rank`` in SQL: 0 priority, 1 a booking checked in on time (when booked_first), 2 the rest."""
+    if booked_first:
+        return case((t.c.priority, 0), (t.c.booked, 1), else_=2)
+    return case((t.c.priority, 0), else_=2)
+
+
+def call_order_by(ordering: Ordering, t: Any, counter_id: Any, booked_first: bool = True) -> list[ColumnElement[Any]]:
     """``rules.call_key`` as ORDER BY terms over the tickets table (or alias) ``t``, for counter ``counter_id``.
 
-    call_key is (0 if priority else 1, position, queued_at, id); position is 0 unless the
+    call_key is (rank, position, queued_at, id); rank is 0 for priority, 1 for a booked ticket
+    (issue 19, unless the office orders bookings with the walk-ins), else 2; position is 0 unless the
     counter is strict, then -1 for a ticket transferred to it, else the service's index in the
-    counter's list. tests/common/test_call_order_sql.py checks this order equals
+    counter's list. tests/common/core/test_call_order_store.py checks this order equals
     ``rules.call_order`` on random queues, on SQLite and PostgreSQL.
     """
-    terms: list[ColumnElement[Any]] = [case((t.c.priority, 0), else_=1)]
+    terms: list[ColumnElement[Any]] = [rank_sql(t, booked_first)]
     if ordering == Ordering.STRICT:
         position = select(CS.c.position).where(
             CS.c.counter_id == counter_id, CS.c.service_id == t.c.service_id).scalar_subquery()
@@ -148,7 +156,7 @@ def seconds_sql(start: Any, now: Any) -> ColumnElement[int]:
 
 # ---------------------------------------------------------------------------- issue
 @cache
-def issue_read(dialect: str, priority: bool) -> Any:
+def issue_read(dialect: str, priority: bool, booked: bool = False, booked_first: bool = True) -> Any:
     """Take the next number, and read everything the ticket needs, in one statement (params: sid, day, now).
 
     Returns (last_number, issued, ahead, recent_sum, recent_count, serving, open, free, version).
@@ -161,8 +169,13 @@ def issue_read(dialect: str, priority: bool) -> Any:
         ["service_id", "service_day", "last_number", "issued"],
         select(S.c.id, DAY, S.c.number_min, literal(1, Integer)).where(S.c.id == SID),
     )
-    earlier = and_(Q.c.priority.is_(True), Q.c.queued_at <= NOW) if priority else or_(
-        Q.c.priority.is_(True), Q.c.queued_at <= NOW)
+    if priority:
+        earlier = and_(Q.c.priority.is_(True), Q.c.queued_at <= NOW)
+    elif booked and booked_first:  # a check-in (issue 19): the priority ones, then the bookings before it
+        earlier = or_(Q.c.priority.is_(True), and_(Q.c.booked.is_(True), Q.c.queued_at <= NOW))
+    else:  # everyone already waiting was queued no later; a later booking still goes first
+        earlier = or_(Q.c.priority.is_(True), Q.c.queued_at <= NOW, Q.c.booked.is_(True)) if booked_first \
+            else or_(Q.c.priority.is_(True), Q.c.queued_at <= NOW)
     ahead = select(func.count()).where(Q.c.status == W.WAITING.value, Q.c.service_id == SID,
                                        Q.c.service_day == DAY, earlier).scalar_subquery()
     # ix_tickets_service_done serves this newest-first LIMIT: O(1) in the history.
@@ -191,7 +204,7 @@ def issue_read(dialect: str, priority: bool) -> Any:
 ISSUE_COLUMNS = ("service_id", "number_service_id", "service_day", "number", "transfer_seq", "code", "token",
                  "status", "priority", "priority_category", "issued_at", "queued_at", "local_hour", "print_status",
                  "people_ahead", "estimated_wait_s", "recall_count", "estimate_method", "forecast_p10_s",
-                 "forecast_p50_s", "forecast_p90_s", "naive_wait_s")
+                 "forecast_p50_s", "forecast_p90_s", "naive_wait_s", "booking_id", "booked", "remote_device")
 ISSUE_EVENT_COLUMNS = ["at", "kind", "ticket_id", "to_status", "detail"]
 
 
@@ -246,14 +259,14 @@ def _called_values(wait_s: Any) -> dict[str, Any]:
 
 
 @cache
-def call_next_pg(ordering: Ordering) -> Any:
+def call_next_pg(ordering: Ordering, booked_first: bool = True) -> Any:
     """One statement: lock the counter, pick (SKIP LOCKED, the rule's order), update, log, notify.
 
     Params: counter_params(). No row: the counter was not ready or nobody waits.
     """
     c = select(C.c.id).where(C.c.id == CID, _counter_ready()).with_for_update().cte("c")
     pick = (_pick().where(exists(select(c.c.id)), _free())
-            .order_by(*call_order_by(ordering, Q, CID)).limit(1)
+            .order_by(*call_order_by(ordering, Q, CID, booked_first)).limit(1)
             .with_for_update(skip_locked=True, of=Q).cte("pick"))
     upd = (update(T).where(T.c.id == pick.c.id, T.c.status == W.WAITING.value)
            .values(**_called_values(seconds_sql(T.c.issued_at, NOW))).returning(*T.c).cte("upd"))
@@ -262,9 +275,9 @@ def call_next_pg(ordering: Ordering) -> Any:
 
 
 @cache
-def call_next_sqlite_pick(ordering: Ordering) -> Any:
+def call_next_sqlite_pick(ordering: Ordering, booked_first: bool = True) -> Any:
     """The ``called`` event inserted straight from the pick; returns the ticket id and its issue time."""
-    pick = _pick().order_by(*call_order_by(ordering, Q, CID)).limit(1).subquery("pick")
+    pick = _pick().order_by(*call_order_by(ordering, Q, CID, booked_first)).limit(1).subquery("pick")
     source = _call_event(pick.c.id).select_from(pick).where(_counter_ready(), _free())
     issued_at = select(IT.c.issued_at).where(IT.c.id == OUTER_TICKET_ID).scalar_subquery()
     return insert(E).from_select(CALL_EVENT_COLUMNS, source).returning(

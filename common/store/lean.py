@@ -33,13 +33,15 @@ class _Row:
 
 
 def issue(store: Store, tx: Tx, service: str, priority_category: str | None, print_status: PrintStatus,
-          check_hours: bool) -> Issued:
+          check_hours: bool, extra: dict[str, Any] | None = None) -> Issued:
+    """A new waiting ticket; ``extra`` sets booking_id/booked (a check-in) or remote_device (a phone's number)."""
     snap = tx.snap
     info = snap.services.get(service) or tx.fresh_snap().services.get(service)
     if info is None:
         raise NotFound(f"Không có dịch vụ {service!r}", f"No service {service!r}")
     priority = priority_category is not None
-    read = tx.session.execute(hotpath.issue_read(tx.dialect, priority),
+    booked = bool(extra and extra.get("booked"))
+    read = tx.session.execute(hotpath.issue_read(tx.dialect, priority, booked, tx.snap.booked_first),
                               {"sid": info.id, "day": tx.day, "now": tx.now}).one()
     number, issued, ahead, recent_sum, recent_n, n_serving, n_open, free, version = read
     if version != tx.catalog.version:  # another process changed the office since the catalog was read
@@ -62,10 +64,11 @@ def issue(store: Store, tx: Tx, service: str, priority_category: str | None, pri
         "issued_at": tx.now, "queued_at": tx.now, "local_hour": local.hour, "print_status": print_status.value,
         "people_ahead": ahead, "estimated_wait_s": wait_seconds(ahead, mean_service, n_open, n_serving, bool(free)),
         "recall_count": 0, "estimate_method": None, "forecast_p10_s": None, "forecast_p50_s": None,
-        "forecast_p90_s": None, "naive_wait_s": None,
+        "forecast_p90_s": None, "naive_wait_s": None, "booking_id": None, "booked": False, "remote_device": None,
     }
+    values.update(extra or {})
     if store.hall_forecast:  # issue 17: the hall run forward; its median printed, the formula kept as naive
-        me = Waiting(NEW_TICKET_ID, service, priority, tx.now)
+        me = Waiting(NEW_TICKET_ID, service, priority, tx.now, booked=booked)
         values.update(forecast_columns(tx, me, values["estimated_wait_s"], seed=info.id * 100_000 + number))
     detail = json.dumps({"priority": priority_category}, ensure_ascii=False) if priority_category else None
     params = {f"v_{k}": values[k] for k in hotpath.ISSUE_COLUMNS}
@@ -87,12 +90,12 @@ def call_next_fast(tx: Tx, counter: int, clerk: str) -> Ticket | None:
         return None
     params = hotpath.counter_params(info, clerk_id, tx.day, tx.now)
     if tx.dialect == "postgresql":
-        row = tx.session.execute(hotpath.call_next_pg(info.ordering), params).first()
+        row = tx.session.execute(hotpath.call_next_pg(info.ordering, snap.booked_first), params).first()
         if row is None:
             return None
         tx.notified = True
     else:
-        got = tx.session.execute(hotpath.call_next_sqlite_pick(info.ordering), params).first()
+        got = tx.session.execute(hotpath.call_next_sqlite_pick(info.ordering, snap.booked_first), params).first()
         if got is None:
             return None
         params.update(tid=got.ticket_id, wait=seconds_between(got.issued_at, tx.now))

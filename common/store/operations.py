@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -25,6 +25,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from common.config import ClerkSpec, OfficeSpec
+from common.core.bookings import AppointmentPlan, Booking, CheckIn, Slot
+from common.core.bookings import refused as refused_booking
 from common.core.clock import Clock, SystemClock, local_midnight
 from common.core.clock import service_day as day_of
 from common.core.errors import DomainError, NotFound, Refused, StoreUnavailable, bilingual, said
@@ -193,7 +195,8 @@ class Store:
             for clerk in office.clerks:
                 self._upsert_clerk(s, clerk)
                 counts["clerks"] += 1
-            merged = {"priority_categories": json.dumps(dict(office.priority_categories), ensure_ascii=False)}
+            merged = {"priority_categories": json.dumps(dict(office.priority_categories), ensure_ascii=False),
+                      "appointments": json.dumps(office.appointments.to_json(), ensure_ascii=False)}
             merged.update({k: json.dumps(v, ensure_ascii=False) for k, v in (settings or {}).items()})
             for key, value in merged.items():
                 s.merge(SettingRow(key=key, value=value))
@@ -530,6 +533,98 @@ class Store:
             tx.apply(row, Action.CANCEL, None, k, {"reason": reason} if reason else None)
             return tx.ticket(row)
 
+    # ------------------------------------------------------------------ appointments (issue 19)
+    # One transaction each; the rules and the SQL are in common.store.bookings.
+    def appointment_plan(self) -> AppointmentPlan:
+        """The [appointments] plan the office loaded (the same for every PC)."""
+        from common.store import bookings
+
+        with self.transaction(readonly=True) as tx:
+            return bookings.plan_of(tx)
+
+    def booking_days(self, service: str) -> list[date]:
+        """The days from today that take bookings for ``service`` (closed days and holidays left out)."""
+        from common.store import bookings
+
+        with self.transaction(readonly=True) as tx:
+            return bookings.booking_days(self, tx, service)
+
+    def booking_slots(self, service: str, day: date) -> list[Slot]:
+        """``day``'s slots still to come, with the places taken."""
+        from common.store import bookings
+
+        with self.transaction(readonly=True) as tx:
+            return bookings.booking_slots(self, tx, service, day)
+
+    def book(self, service: str, slot_start: datetime, contact: str | None, *, source: str = "web") -> Booking:
+        """A place in the slot, or BookingRefused (full, closed, past, too_far, too_many)."""
+        from common.store import bookings
+
+        with self.transaction() as tx:
+            return bookings.book(self, tx, service, slot_start, contact, source)
+
+    def booking(self, code: str) -> Booking | None:
+        """The booking with exactly this code (a scanned URL ending in it will do); there is no listing."""
+        from common.store import bookings
+
+        with self.transaction(readonly=True) as tx:
+            row = bookings._by_code(tx, code)
+            return bookings.booking_value(tx, row) if row is not None else None
+
+    def cancel_booking(self, code: str) -> Booking:
+        from common.store import bookings
+
+        with self.transaction() as tx:
+            return bookings.cancel_booking(self, tx, code)
+
+    def rebook(self, code: str, slot_start: datetime) -> Booking:
+        """The same booking moved to another slot of its service: the new place taken, the old one freed."""
+        from common.store import bookings
+
+        with self.transaction() as tx:
+            return bookings.rebook(self, tx, code, slot_start)
+
+    def check_in(self, code: str, *, print_status: PrintStatus = PrintStatus.NOT_PRINTED) -> CheckIn:
+        """The kiosk: a booked ticket within the window, a normal one later (said why), else BookingRefused."""
+        from common.store import bookings
+
+        with self.transaction() as tx:
+            return bookings.check_in(self, tx, code, print_status)
+
+    def bookings_for_day(self, day: date, services: Sequence[str] | None = None) -> list[Booking]:
+        from common.store import bookings
+
+        with self.transaction(readonly=True) as tx:
+            return bookings.bookings_for_day(self, tx, day, services)
+
+    def expire_bookings(self) -> int:
+        """Bookings never checked in by their slot's end become booking no-shows; returns how many."""
+        from common.store import bookings
+
+        with self.transaction() as tx:
+            return bookings.expire_bookings(tx)
+
+    def bookings_outside_plan(self) -> list[Booking]:
+        """Bookings to come that the current plan has no place for (a plan change): the supervisor's list."""
+        from common.store import bookings
+
+        with self.transaction(readonly=True) as tx:
+            return bookings.bookings_outside_plan(self, tx)
+
+    def issue_remote_ticket(self, service: str, device: str) -> Issued:
+        """Today's number taken from a phone: the kiosk's numbering, no paper, one active ticket per device."""
+        from common.store import bookings
+
+        try:
+            with self.transaction() as tx:
+                return bookings.issue_remote_ticket(self, tx, service, device)
+        except IntegrityError as exc:
+            if not bookings.remote_conflict(exc):
+                raise
+            with self.transaction(readonly=True) as tx:  # the other request's number, now committed
+                held = bookings.active_remote(tx, device.strip()[:64])
+            raise refused_booking("one_active", ticket=held or "?") from exc
+
     def database_now(self) -> datetime | None:
         """The database server's clock (installers compare it with the PC's); None on SQLite, which has none."""
         if self.db.is_sqlite:
@@ -539,6 +634,10 @@ class Store:
         return now
 
     def close_day(self, day: date | None = None) -> int:
-        """Expire tickets still waiting (or on hold) on ``day`` and before; returns how many."""
+        """Expire tickets still waiting (or on hold) on ``day`` and before, and the bookings whose slot is over;
+        returns how many tickets."""
+        from common.store import bookings
+
         with self.transaction() as tx:
+            bookings.expire_bookings(tx)
             return tx.expire_before((day or tx.day) + timedelta(days=1))

@@ -177,6 +177,10 @@ class DailyNumberRow(Base):
     issued: Mapped[int] = mapped_column(Integer)
 
 
+# A ticket still in the citizen's hands (a remote number may not be taken twice while one is).
+ACTIVE_STATES = "('waiting', 'called', 'serving', 'on_hold')"
+
+
 class TicketRow(Base):
     """One transaction of a visit. A transfer closes this row and opens a new one."""
 
@@ -205,6 +209,10 @@ class TicketRow(Base):
               postgresql_where=text("status = 'transferred' OR transfer_seq > 0"),
               sqlite_where=text("status = 'transferred' OR transfer_seq > 0")),
         CheckConstraint("called_at IS NULL OR called_at >= issued_at", name="wait_not_negative"),
+        # One active number per phone (migration 0011): the database refuses a second one.
+        Index("uq_tickets_remote_device", "remote_device", unique=True,
+              postgresql_where=text(f"remote_device IS NOT NULL AND status IN {ACTIVE_STATES}"),
+              sqlite_where=text(f"remote_device IS NOT NULL AND status IN {ACTIVE_STATES}")),
     )
 
     office_id: Mapped[int] = office_column()
@@ -251,6 +259,12 @@ class TicketRow(Base):
     forecast_p50_s: Mapped[int | None] = mapped_column(Integer, nullable=True)
     forecast_p90_s: Mapped[int | None] = mapped_column(Integer, nullable=True)
     estimate_method: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    # Issue 19 (migration 0011): the booking this ticket came from, and whether it counts as booked ("Hẹn":
+    # checked in within its window; called after the priority categories). A late check-in keeps booking_id
+    # with booked false. remote_device: the phone that took this number (one active ticket per phone).
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"), nullable=True)
+    booked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    remote_device: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class EventRow(Base):
@@ -328,3 +342,50 @@ class SignInThrottleRow(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_failure_at: Mapped[Timestamp]
     blocked_until: Mapped[Timestamp]
+
+
+class BookingSlotRow(Base):
+    """One slot of one service (issue 19, migration 0011): how many bookings it holds, checked by the database.
+
+    A booking takes a place with ``UPDATE … SET taken = taken + 1 WHERE taken < capacity``; the CHECK
+    makes any other writer fail too. The row is created by the first booking of the slot.
+    """
+
+    __tablename__ = "booking_slots"
+    __table_args__ = (
+        UniqueConstraint("service_id", "start", name="uq_booking_slots_service_start"),
+        CheckConstraint("taken >= 0 AND taken <= capacity", name="within_capacity"),
+    )
+
+    office_id: Mapped[int] = office_column()
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    start: Mapped[Timestamp]
+    end: Mapped[Timestamp]
+    capacity: Mapped[int] = mapped_column(Integer)
+    taken: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class BookingRow(Base):
+    """A citizen's booking of a slot; ``code`` (random, unguessable) is the only way to look it up."""
+
+    __tablename__ = "bookings"
+    __table_args__ = (
+        CheckConstraint("state IN ('booked', 'cancelled', 'checked_in', 'no_show')", name="state_known"),
+        Index("ix_bookings_contact_state", "contact", "state"),
+        Index("ix_bookings_state_start", "state", "slot_start"),
+    )
+
+    office_id: Mapped[int] = office_column()
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    slot_id: Mapped[int] = mapped_column(ForeignKey("booking_slots.id"))
+    slot_start: Mapped[Timestamp]
+    slot_end: Mapped[Timestamp]
+    state: Mapped[str] = mapped_column(String(16))
+    contact: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    source: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[Timestamp]
+    updated_at: Mapped[Timestamp]
+    ticket_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the check-in's ticket (no FK: cycle)

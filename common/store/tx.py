@@ -40,8 +40,9 @@ from common.core.model import (
 from common.core.rules import Action
 from common.core.wording import refusal
 from common.store.catalog import Catalog, ServiceInfo, Snapshot
-from common.store.hotpath import call_order_by, serves_sql
+from common.store.hotpath import call_order_by, rank_sql, serves_sql
 from common.store.orm import (
+    BookingRow,
     ClerkRow,
     CounterRow,
     CounterServiceRow,
@@ -152,11 +153,12 @@ class Tx:
 
     def ahead_of(self, row: TicketRow) -> int:
         """Waiting tickets of the same service that will be called before this one."""
+        mine = 0 if row.priority else 1 if row.booked and self.snap.booked_first else 2  # rules.rank
+        theirs = rank_sql(TicketRow.__table__, self.snap.booked_first)
         earlier = or_(
-            TicketRow.priority.is_(True) if not row.priority else False,
-            (TicketRow.priority == row.priority) & (TicketRow.queued_at < row.queued_at),
-            (TicketRow.priority == row.priority) & (TicketRow.queued_at == row.queued_at)
-            & (TicketRow.id < row.id),
+            theirs < mine,
+            (theirs == mine) & (TicketRow.queued_at < row.queued_at),
+            (theirs == mine) & (TicketRow.queued_at == row.queued_at) & (TicketRow.id < row.id),
         )
         return self.session.scalar(self.waiting_query(row.service_id).where(earlier)) or 0
 
@@ -250,7 +252,7 @@ class Tx:
         query = (
             select(TicketRow)
             .where(TicketRow.status == W.WAITING.value, TicketRow.service_day == self.day, serves_sql(table, c.id))
-            .order_by(*call_order_by(Ordering(c.ordering), table, c.id))
+            .order_by(*call_order_by(Ordering(c.ordering), table, c.id, self.snap.booked_first))
             .limit(1)
             .with_for_update(skip_locked=True)
         )
@@ -351,15 +353,22 @@ class Tx:
             clerk=self.clerk_name(row.clerk_id), target_counter=self.counter_number(row.target_counter_id),
             people_ahead=row.people_ahead, estimated_wait_seconds=row.estimated_wait_s,
             print_status=PrintStatus(row.print_status), recall_count=row.recall_count,
-            target_minutes=svc.target_minutes,
+            target_minutes=svc.target_minutes, booked=bool(getattr(row, "booked", False)),
+            booking_code=self.booking_code(getattr(row, "booking_id", None)),
         )
+
+    def booking_code(self, booking_id: int | None) -> str | None:
+        """The booking a ticket came from (issue 19); walk-ins have none and cost no statement."""
+        if booking_id is None:
+            return None
+        return self.session.scalar(select(BookingRow.code).where(BookingRow.id == booking_id))
 
     def counter(self, row: CounterRow) -> Counter:
         codes = self.session.scalars(
             select(ServiceRow.code).join(CounterServiceRow).where(CounterServiceRow.counter_id == row.id)
             .order_by(CounterServiceRow.position)).all()
         return Counter(row.number, row.name, tuple(codes), Ordering(row.ordering), CounterState(row.state),
-                       self.clerk_name(row.clerk_id), row.active)
+                       self.clerk_name(row.clerk_id), row.active, self.snap.booked_first)
 
     def event(self, row: EventRow) -> Event:
         ticket = self.session.get(TicketRow, row.ticket_id) if row.ticket_id else None

@@ -1,0 +1,365 @@
+"""Appointments and remote numbers (issue 19): each operation is one transaction of the store.
+
+The plan (``[appointments]`` in the office config) is stored by ``load_office`` in
+office_settings, so the kiosk, the phone pages, the counter and the CLI all read the same
+plan from the database. A slot's places are a row of ``booking_slots`` whose ``taken`` the
+database keeps below ``capacity`` (the UPDATE's WHERE and a CHECK): that, and nothing in
+Python, is what makes two citizens racing for the last place get one booking and one refusal.
+
+Called through ``Store`` (common.store.operations), never directly by the apps.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+
+from common.core.bookings import (
+    AppointmentPlan,
+    Booking,
+    BookingRefused,
+    BookingState,
+    CheckIn,
+    ServicePlan,
+    Slot,
+    clean_code,
+    new_code,
+    refused,
+)
+from common.core.clock import local_midnight
+from common.core.clock import service_day as day_of
+from common.core.errors import DomainError, NotFound
+from common.core.model import Issued, PrintStatus
+from common.store.catalog import ServiceInfo
+from common.store.lean import issue
+from common.store.orm import ACTIVE_STATES, BookingRow, BookingSlotRow, SettingRow, TicketRow
+from common.store.tx import Tx
+
+if TYPE_CHECKING:
+    from common.store.operations import Store
+
+PLAN_SETTING = "appointments"
+B = BookingState
+
+
+# ---------------------------------------------------------------------------- reading the plan
+def plan_of(tx: Tx) -> AppointmentPlan:
+    row = tx.session.get(SettingRow, PLAN_SETTING)
+    return AppointmentPlan.from_json(json.loads(row.value) if row else None)
+
+
+def _service(tx: Tx, code: str) -> ServiceInfo:
+    info = tx.snap.services.get(code) or tx.fresh_snap().services.get(code)
+    if info is None:
+        raise NotFound(f"Không có dịch vụ {code!r}", f"No service {code!r}")
+    return info
+
+
+def _when(store: Store, at: datetime) -> str:
+    return f"{at.astimezone(store.tz):%H:%M %d/%m/%Y}"
+
+
+def _bookable(store: Store, tx: Tx, plan: AppointmentPlan, info: ServiceInfo) -> ServicePlan:
+    sp = plan.service(info.code)
+    if sp is None or not info.active:
+        raise refused("closed", service=info.name_vi, when="lúc này")
+    return sp
+
+
+def _check_slot(store: Store, tx: Tx, plan: AppointmentPlan, info: ServiceInfo, sp: ServicePlan,
+                slot_start: datetime) -> None:
+    """The slot is on the plan's grid, on a day that takes bookings, in the future and not too far ahead."""
+    if slot_start.tzinfo is None:
+        raise ValueError("slot_start must be timezone-aware")
+    local_day = slot_start.astimezone(store.tz).date()
+    when = _when(store, slot_start)
+    if not plan.open_on(sp, local_day) or not sp.holds(slot_start, store.tz):
+        raise BookingRefused("closed", f"{info.name_vi} không nhận lịch hẹn vào {when}",
+                             f"{info.name_en} takes no bookings at {when}")
+    if slot_start <= tx.now:
+        raise refused("past", when=when)
+    if (local_day - tx.day).days > sp.ahead_days:
+        raise refused("too_far", days=sp.ahead_days)
+
+
+# ---------------------------------------------------------------------------- values
+def booking_value(tx: Tx, row: BookingRow, *, contact: bool = True) -> Booking:
+    """The booking's value; ``contact=False`` where the role may not read it (the kiosk)."""
+    svc = tx.service_by_id(row.service_id)
+    ticket_code = None
+    if row.ticket_id is not None:
+        ticket_code = tx.session.scalar(select(TicketRow.code).where(TicketRow.id == row.ticket_id))
+    return Booking(row.code, svc.code, svc.name_vi, svc.name_en, row.slot_start, row.slot_end, BookingState(row.state),
+                   row.contact if contact else None, ticket_code, row.created_at)
+
+
+def _by_code(tx: Tx, code: str, *, lock: bool = False) -> BookingRow | None:
+    cleaned = clean_code(code)
+    if not cleaned:
+        return None
+    query = select(BookingRow).where(BookingRow.code == cleaned)
+    return tx.session.scalar(query.with_for_update() if lock else query)
+
+
+def _normal_contact(contact: str | None) -> str | None:
+    """Phones compared by their digits (0912 345 678 = 0912-345-678), e-mails by lower case."""
+    if contact is None or not contact.strip():
+        return None
+    text_ = contact.strip()
+    if "@" in text_:
+        return text_.lower()[:120]
+    digits = "".join(ch for ch in text_ if ch.isdigit())
+    if digits.startswith("84") and len(digits) > 9:  # +84 912… is 0912…
+        digits = "0" + digits[2:]
+    if len(digits) < 8:
+        raise BookingRefused("contact", f"Số điện thoại {text_!r} không hợp lệ", f"Not a phone number: {text_!r}")
+    return digits[:120]
+
+
+# ---------------------------------------------------------------------------- slots
+def _slot_rows(tx: Tx, service_id: int, start: datetime, end: datetime) -> dict[datetime, BookingSlotRow]:
+    rows = tx.session.scalars(select(BookingSlotRow).where(
+        BookingSlotRow.service_id == service_id, BookingSlotRow.start >= start, BookingSlotRow.start < end))
+    return {r.start: r for r in rows}
+
+
+def booking_days(store: Store, tx: Tx, service: str) -> list[date]:
+    plan, info = plan_of(tx), _service(tx, service)
+    sp = plan.service(info.code)
+    if sp is None or not info.active:
+        return []
+    days = []
+    for offset in range(sp.ahead_days + 1):
+        day = tx.day + timedelta(days=offset)
+        if plan.open_on(sp, day) and any(s > tx.now for s in sp.slot_starts(day, store.tz)):
+            days.append(day)
+    return days
+
+
+def booking_slots(store: Store, tx: Tx, service: str, day: date) -> list[Slot]:
+    """The slots of ``day`` still to come, with their places taken; a closed day has none."""
+    plan, info = plan_of(tx), _service(tx, service)
+    sp = plan.service(info.code)
+    if sp is None or not info.active or not plan.open_on(sp, day) or (day - tx.day).days > sp.ahead_days:
+        return []
+    rows = _slot_rows(tx, info.id, local_midnight(day, store.tz), local_midnight(day + timedelta(days=1), store.tz))
+    step = timedelta(minutes=sp.slot_minutes)
+    slots = []
+    for start in sp.slot_starts(day, store.tz):
+        if start <= tx.now:
+            continue
+        row = rows.get(start)
+        slots.append(Slot(info.code, start, start + step, sp.capacity, row.taken if row else 0))
+    return slots
+
+
+def _take_place(tx: Tx, info: ServiceInfo, sp: ServicePlan, slot_start: datetime, when: str) -> int:
+    """One place of the slot, or BookingRefused('full'): the database decides (taken < capacity)."""
+    end = slot_start + timedelta(minutes=sp.slot_minutes)
+    ins = (postgresql.insert if tx.dialect == "postgresql" else sqlite.insert)(BookingSlotRow)
+    tx.session.execute(ins.values(service_id=info.id, start=slot_start, end=end, capacity=sp.capacity, taken=0)
+                       .on_conflict_do_nothing(index_elements=["service_id", "start"]))
+    # A plan may have changed the capacity since the row was made: the plan's figure counts, but never
+    # below the places already taken (the CHECK taken <= capacity holds for old bookings).
+    slot_id = tx.session.execute(
+        update(BookingSlotRow)
+        .where(BookingSlotRow.service_id == info.id, BookingSlotRow.start == slot_start,
+               BookingSlotRow.taken < sp.capacity)
+        .values(taken=BookingSlotRow.taken + 1, capacity=func.max(BookingSlotRow.taken + 1, sp.capacity)
+                if tx.dialect == "sqlite" else func.greatest(BookingSlotRow.taken + 1, sp.capacity))
+        .returning(BookingSlotRow.id)).scalar()
+    if slot_id is None:
+        raise refused("full", when=when)
+    return int(slot_id)
+
+
+def _give_back(tx: Tx, slot_id: int) -> None:
+    tx.session.execute(update(BookingSlotRow).where(BookingSlotRow.id == slot_id, BookingSlotRow.taken > 0)
+                       .values(taken=BookingSlotRow.taken - 1))
+
+
+# ---------------------------------------------------------------------------- booking, cancel, rebook
+def book(store: Store, tx: Tx, service: str, slot_start: datetime, contact: str | None, source: str) -> Booking:
+    plan, info = plan_of(tx), _service(tx, service)
+    sp = _bookable(store, tx, plan, info)
+    _check_slot(store, tx, plan, info, sp, slot_start)
+    who = _normal_contact(contact)
+    if who is not None:
+        if tx.dialect == "postgresql":  # two bookings for one phone at once: the second waits, then counts
+            tx.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:who))"), {"who": f"booking:{who}"})
+        active = tx.session.scalar(select(func.count()).select_from(BookingRow).where(
+            BookingRow.contact == who, BookingRow.state == B.BOOKED.value, BookingRow.slot_end > tx.now)) or 0
+        if active >= plan.max_active_per_contact:
+            raise refused("too_many", n=active)
+    slot_id = _take_place(tx, info, sp, slot_start, _when(store, slot_start))
+    row = BookingRow(code=new_code(), service_id=info.id, slot_id=slot_id, slot_start=slot_start,
+                     slot_end=slot_start + timedelta(minutes=sp.slot_minutes), state=B.BOOKED.value, contact=who,
+                     source=source[:16], created_at=tx.now, updated_at=tx.now)
+    tx.session.add(row)
+    tx.session.flush()
+    tx.changed += 1
+    return booking_value(tx, row)
+
+
+def _refuse_state(store: Store, row: BookingRow | None, code: str, tx: Tx) -> None:
+    if row is None:
+        raise refused("unknown", code=clean_code(code) or code.strip())
+    if row.state == B.CANCELLED.value:
+        raise refused("cancelled", code=row.code)
+    if row.state == B.CHECKED_IN.value:
+        ticket = tx.session.scalar(select(TicketRow.code).where(TicketRow.id == row.ticket_id)) or "?"
+        raise refused("already", code=row.code, ticket=ticket)
+    if row.state == B.NO_SHOW.value:
+        raise refused("no_show", code=row.code)
+
+
+def cancel_booking(store: Store, tx: Tx, code: str) -> Booking:
+    row = _by_code(tx, code, lock=True)
+    _refuse_state(store, row, code, tx)
+    assert row is not None
+    row.state, row.updated_at = B.CANCELLED.value, tx.now
+    _give_back(tx, row.slot_id)
+    tx.session.flush()
+    tx.changed += 1
+    return booking_value(tx, row)
+
+
+def rebook(store: Store, tx: Tx, code: str, slot_start: datetime) -> Booking:
+    """The same booking (same code, same contact) moved to another slot of its service."""
+    row = _by_code(tx, code, lock=True)
+    _refuse_state(store, row, code, tx)
+    assert row is not None
+    if row.slot_end <= tx.now:
+        raise refused("past", when=_when(store, row.slot_start))
+    plan, info = plan_of(tx), tx.service_by_id(row.service_id)
+    sp = _bookable(store, tx, plan, info)
+    if slot_start == row.slot_start:
+        return booking_value(tx, row)
+    _check_slot(store, tx, plan, info, sp, slot_start)
+    new_slot = _take_place(tx, info, sp, slot_start, _when(store, slot_start))
+    _give_back(tx, row.slot_id)
+    row.slot_id, row.slot_start = new_slot, slot_start
+    row.slot_end, row.updated_at = slot_start + timedelta(minutes=sp.slot_minutes), tx.now
+    tx.session.flush()
+    tx.changed += 1
+    return booking_value(tx, row)
+
+
+# ---------------------------------------------------------------------------- the kiosk's check-in
+def check_in(store: Store, tx: Tx, code: str, print_status: PrintStatus) -> CheckIn:
+    """Within [start − early, start + late]: a booked ticket ("Hẹn"). Later the same day: a normal ticket,
+    with the reason. Too early: come back at the window's opening. Another day, unknown, cancelled: refused."""
+    row = _by_code(tx, code, lock=True)
+    if row is not None and row.state == B.NO_SHOW.value and day_of(row.slot_start, store.tz) == tx.day:
+        pass  # expired at its slot's end, but the citizen came today after all: a normal ticket, said why
+    else:
+        _refuse_state(store, row, code, tx)
+    assert row is not None
+    plan = plan_of(tx)
+    day = day_of(row.slot_start, store.tz)
+    if day != tx.day:
+        raise refused("other_day", code=row.code, day=f"{day:%d/%m/%Y}")
+    opens, closes = plan.window(row.slot_start)
+    local = row.slot_start.astimezone(store.tz)
+    if tx.now < opens:
+        at = opens.astimezone(store.tz)
+        raise BookingRefused("early", f"Lịch hẹn {row.code} lúc {local:%H:%M}: xin quay lại từ {at:%H:%M}",
+                             f"Booking {row.code} is at {local:%H:%M}: please come back from {at:%H:%M}")
+    on_time = tx.now <= closes
+    info = tx.service_by_id(row.service_id)
+    issued = issue(store, tx, info.code, None, print_status, check_hours=not on_time,
+                   extra={"booking_id": row.id, "booked": on_time})
+    row.state, row.ticket_id, row.updated_at = B.CHECKED_IN.value, issued.ticket.id, tx.now
+    tx.session.flush()
+    if on_time:
+        vi, en = (f"Lịch hẹn {local:%H:%M}: vé {issued.ticket.code} được gọi trước người không hẹn",
+                  f"Booked for {local:%H:%M}: ticket {issued.ticket.code} is called before walk-ins")
+    else:
+        vi, en = (f"Quá giờ hẹn {local:%H:%M} (chỉ nhận đến {closes.astimezone(store.tz):%H:%M}): "
+                  f"vé {issued.ticket.code} xếp hàng như vé thường",
+                  f"Past the {local:%H:%M} booking (check-in closed at {closes.astimezone(store.tz):%H:%M}): "
+                  f"ticket {issued.ticket.code} queues as a normal ticket")
+    return CheckIn(booking_value(tx, row, contact=False), issued.ticket, on_time, vi, en)
+
+
+# ---------------------------------------------------------------------------- the office's view
+def bookings_for_day(store: Store, tx: Tx, day: date, services: Sequence[str] | None) -> list[Booking]:
+    query = select(BookingRow).where(
+        BookingRow.slot_start >= local_midnight(day, store.tz),
+        BookingRow.slot_start < local_midnight(day + timedelta(days=1), store.tz))
+    if services is not None:
+        ids = [info.id for code in services if (info := tx.snap.services.get(code)) is not None]
+        query = query.where(BookingRow.service_id.in_(ids))
+    rows = tx.session.scalars(query.order_by(BookingRow.slot_start, BookingRow.id))
+    return [booking_value(tx, r) for r in rows]
+
+
+def expire_bookings(tx: Tx) -> int:
+    """Booked and never checked in by the end of its slot: a booking no-show."""
+    result = tx.session.execute(update(BookingRow).where(
+        BookingRow.state == B.BOOKED.value, BookingRow.slot_end <= tx.now)
+        .values(state=B.NO_SHOW.value, updated_at=tx.now))
+    count = int(result.rowcount or 0)  # type: ignore[attr-defined]
+    tx.changed += 1 if count else 0
+    return count
+
+
+def bookings_outside_plan(store: Store, tx: Tx) -> list[Booking]:
+    """Bookings still to come that the current plan no longer has a place for: the supervisor calls them."""
+    plan = plan_of(tx)
+    rows = list(tx.session.scalars(select(BookingRow).where(
+        BookingRow.state == B.BOOKED.value, BookingRow.slot_end > tx.now).order_by(BookingRow.slot_start)))
+    out = []
+    counts: dict[int, int] = {}
+    for r in rows:
+        counts[r.slot_id] = counts.get(r.slot_id, 0) + 1
+    for r in rows:
+        info = tx.service_by_id(r.service_id)
+        sp = plan.service(info.code)
+        day = day_of(r.slot_start, store.tz)
+        fits = (sp is not None and info.active and plan.open_on(sp, day) and sp.holds(r.slot_start, store.tz)
+                and r.slot_end - r.slot_start == timedelta(minutes=sp.slot_minutes))
+        # A smaller capacity leaves the later bookings of a slot over the plan: list the ones beyond it.
+        over = sp is not None and counts[r.slot_id] > sp.capacity
+        if not fits or over:
+            out.append(booking_value(tx, r))
+            if over:
+                counts[r.slot_id] -= 1
+    return out
+
+
+# ---------------------------------------------------------------------------- the phone's number
+def issue_remote_ticket(store: Store, tx: Tx, service: str, device: str) -> Issued:
+    """Today's number from the phone: the kiosk's ticket, no paper, one active per device."""
+    plan, info = plan_of(tx), _service(tx, service)
+    sp = plan.service(info.code)
+    if sp is None or not sp.remote_number:
+        raise refused("remote_off", service=info.name_vi)
+    device = device.strip()[:64]
+    if not device:
+        raise DomainError("Thiếu mã thiết bị", "No device id")
+    held = active_remote(tx, device)
+    if held is not None:
+        raise refused("one_active", ticket=held)
+    return issue(store, tx, info.code, None, PrintStatus.NOT_PRINTED, True, extra={"remote_device": device})
+
+
+def active_remote(tx: Tx, device: str) -> str | None:
+    return tx.session.scalar(select(TicketRow.code).where(
+        TicketRow.remote_device == device, text(f"tickets.status IN {ACTIVE_STATES}")).limit(1))
+
+
+def remote_conflict(exc: IntegrityError) -> bool:
+    """The partial unique index refused a second active number for one phone (a race the check lost)."""
+    return "remote_device" in str(exc.orig)
+
+
+def plan_settings(plan: AppointmentPlan) -> dict[str, Any]:
+    """What ``load_office`` stores for the plan (one office_settings row)."""
+    return {PLAN_SETTING: plan.to_json()}
