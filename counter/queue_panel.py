@@ -80,7 +80,7 @@ class QueuePanel(QWidget):
             category = priority_label(ticket.priority_category, self.categories).removeprefix("Ưu tiên: ")
             rows.append(QueueRow(
                 code=ticket.code + ("  ↪" if moved else ""), service=ticket.service_name_vi,
-                priority=category if ticket.priority else (BOOKED if getattr(ticket, "booked", False) else ""),
+                priority=category if ticket.priority else (BOOKED if ticket.booked else ""),
                 waited=f"{waited} phút",
                 colour=wait_colour(waited, ticket.target_minutes, self.at_risk_minutes), next=i == 0))
         self.model.set_rows(rows)

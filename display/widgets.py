@@ -120,10 +120,6 @@ class Header(QWidget):
 BOOKED = "Hẹn"  # beside a number checked in from a booking (issue 19): the hall sees why it went first
 
 
-def booked_call(call: CallView) -> bool:
-    return bool(getattr(call, "booked", False))
-
-
 class LatestCall(Panel):
     """The newest call, huge, flashing for a few seconds when it arrives."""
 
@@ -146,7 +142,7 @@ class LatestCall(Panel):
         # Before the first call, words where the number goes: a bare dash read as a yellow glitch.
         self.ticket.setText(call.ticket if call else glossary.NO_CALL_YET)
         recall = f" ({glossary.RECALL.lower()})" if call and call.recall else ""
-        booked = f"{BOOKED} · " if call and booked_call(call) else ""
+        booked = f"{BOOKED} · " if call and call.booked else ""
         self.counter.setText(f"{booked}đến Quầy số {call.counter}{recall}" if call else "")
         self.rescale(self._unit)
         if flash and call:
@@ -233,7 +229,7 @@ class RecentCalls(Panel):
             call = shown[i] if i < len(shown) else None
             ticket.setText(call.ticket if call else "")
             recall = f"{glossary.RECALL} · " if call and call.recall else ""
-            booked = f"{BOOKED} · " if call and booked_call(call) else ""
+            booked = f"{BOOKED} · " if call and call.booked else ""
             counter.setText(f"{booked}{recall}Quầy {call.counter}" if call else "")
         if not shown:
             self.rows[0][0].setText(glossary.NO_CALL_YET)

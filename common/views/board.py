@@ -30,6 +30,7 @@ class CallView:
     counter: int
     recall: bool
     at: datetime
+    booked: bool = False  # a checked-in booking ("Hẹn" on the board; issue 19). A feed call does not know it yet.
 
 
 @dataclass(frozen=True)

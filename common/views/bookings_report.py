@@ -69,7 +69,7 @@ def figures(service: str, name_vi: str, tickets: Iterable[Ticket], bookings: Ite
         if t.first_called_at is None:
             continue
         wait = max(0.0, (t.first_called_at - t.issued_at).total_seconds())
-        (booked if getattr(t, "booked", False) else walkin).append(wait)
+        (booked if t.booked else walkin).append(wait)
     made = list(bookings)
     cancelled = sum(1 for b in made if b.state == BookingState.CANCELLED)
     due = [b for b in made if b.state != BookingState.CANCELLED and b.slot_end <= at]

@@ -11,19 +11,19 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
 
 from common.config import AppConfig
-from common.core.bookings import AppointmentPlan, BookingState, ServicePlan
+from common.core.bookings import BookingState
 from common.core.clock import ManualClock
 from common.store import Store
 from display.booking_site import BookingSite
 from display.change_hub import ChangeHub
 from display.http_front import HttpFront
 from display.status_site import RateLimiter, StatusSite
+from tests.booking_office import with_plan
 from tests.display.phone import connect, get, parse, read_all
 
 TODAY = date(2026, 11, 25)  # conftest's MORNING: a Wednesday, 08:00 in Hà Nội
@@ -48,17 +48,8 @@ def one_line(page: str) -> str:
 
 
 @pytest.fixture
-def plan() -> AppointmentPlan:
-    return AppointmentPlan(max_active_per_contact=2, services={
-        "TP": ServicePlan("TP", slot_minutes=15, capacity=2, remote_number=True),
-        "CT": ServicePlan("CT", slot_minutes=30, capacity=1, remote_number=False),
-    })
-
-
-@pytest.fixture
-def booked_store(store: Store, example_config: AppConfig, plan: AppointmentPlan) -> Store:
-    store.load_office(replace(example_config.office, appointments=plan))
-    return store
+def booked_store(store: Store, example_config: AppConfig) -> Store:
+    return with_plan(store, example_config)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -12,10 +13,20 @@ from common.core.model import CounterState, TicketStatus
 from common.core.wording import PUBLIC
 from common.store.orm import EventRow, TicketRow
 from common.store.rating import PHONE_WINDOW, rated_scores
-from common.views.board import CALL_KINDS, BoardState, CounterView, PublicStatus, WaitingView, call_view, distinct_calls
+from common.views.board import (
+    CALL_KINDS,
+    BoardState,
+    CallView,
+    CounterView,
+    PublicStatus,
+    WaitingView,
+    call_view,
+    distinct_calls,
+)
 
 if TYPE_CHECKING:
     from common.store import Store
+    from common.store.tx import Tx
 
 
 def read_board(store: Store, recent: int) -> BoardState:
@@ -28,7 +39,8 @@ def read_board(store: Store, recent: int) -> BoardState:
             .order_by(EventRow.id.desc())
             .limit(recent * 3))  # room for recalls: the calls kept are one per ticket (distinct_calls)
         events = [tx.event(r) for r in rows]
-    calls = distinct_calls(tuple(v for v in (call_view(e) for e in events) if v is not None), recent)
+        calls = distinct_calls(tuple(v for v in (call_view(e) for e in events) if v is not None), recent)
+        calls = mark_booked(tx, calls, {e.id: e.ticket_id for e in events})
     counters = tuple(
         CounterView(c.counter.number, c.counter.name, c.counter.state == CounterState.OPEN,
                     c.current.code if c.current else None, c.counter.state)
@@ -38,6 +50,15 @@ def read_board(store: Store, recent: int) -> BoardState:
                     s.open_now)
         for s in snap.services if s.service.active)
     return BoardState(snap.at, calls, counters, waiting)
+
+
+def mark_booked(tx: Tx, calls: tuple[CallView, ...], tickets: dict[int, int | None]) -> tuple[CallView, ...]:
+    """The calls of checked-in bookings marked ``booked`` (the board's "Hẹn"): one small query, only with calls."""
+    ids = {t for c in calls if (t := tickets.get(c.event_id)) is not None}
+    if not ids:
+        return calls
+    booked = set(tx.session.scalars(select(TicketRow.id).where(TicketRow.id.in_(ids), TicketRow.booked)))
+    return tuple(replace(c, booked=True) if tickets.get(c.event_id) in booked else c for c in calls)
 
 
 def read_statuses(store: Store) -> dict[str, PublicStatus]:
