@@ -77,13 +77,21 @@ def phones(port: int, path: str, body: str, count: int) -> None:
 
 
 def scratch_pg(base: str) -> tuple[str, object]:
-    from sqlalchemy import create_engine, text
+    """A database of this run's own, migrated to head (as tests/conftest.py makes one)."""
+    from sqlalchemy import create_engine, make_url, text
+
+    from common.store.db import Database, make_engine, upgrade
 
     name = f"bench_booking_{os.getpid()}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    admin_url = make_url(base).set(drivername="postgresql+psycopg")
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as c:
         c.execute(text(f'CREATE DATABASE "{name}"'))
-    return base.rsplit("/", 1)[0] + "/" + name, (admin, name)
+    url = admin_url.set(database=name).render_as_string(hide_password=False)
+    db = Database(make_engine(url), url)
+    upgrade(db)
+    db.engine.dispose()
+    return url, (admin, name)
 
 
 def drop_pg(handle: object) -> None:

@@ -17,12 +17,13 @@ import re
 import secrets
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 from zoneinfo import ZoneInfo
 
-from common.core.bookings import AppointmentPlan, Booking, BookingRefused, Slot
+from common.core.bookings import AppointmentPlan, Booking, BookingRefused
 from common.core.errors import MotcuaError
 from display import booking_pages as bp
 from display.reply import Reply
@@ -154,7 +155,7 @@ class BookingSite:
         form = form_of(body)
         contact = contact_of(form.get("lien_he", ""))
         slot = self._slot(service, day, form.get("gio", ""))
-        booking = self.store.book(service.code, slot.start, contact, source="web")
+        booking = self.store.book(service.code, slot, contact, source="web")
         return see_other(f"/hen/{booking.code}")
 
     # -- /hen, /hen/{code}, /hen/{code}/huy, /hen/{code}/doi[/day]
@@ -193,7 +194,7 @@ class BookingSite:
                                             office=self.office, en=en, tz=self.tz, now=self.store.clock.now(),
                                             ask_contact=False, title=title))
         slot = self._slot(service, day, form_of(body).get("gio", ""))
-        self.store.rebook(booking.code, slot.start)
+        self.store.rebook(booking.code, slot)
         return see_other(here)
 
     # -- /lay-so
@@ -246,20 +247,27 @@ class BookingSite:
         return found
 
     def _day(self, service: bp.Offered, text: str) -> date:
+        """A day the plan opens for ``service``, from today to ``ahead_days``: checked without a query
+        (a refused POST then costs one transaction, the booking's; the store checks it all again)."""
         try:
             day = date.fromisoformat(text) if DAY.fullmatch(text) else None
         except ValueError:
             day = None
-        if day is None or day not in self.store.booking_days(service.code):
+        plan = self.plan()
+        sp = plan.service(service.code)
+        today = self.store.today
+        if day is None or sp is None or not plan.open_on(sp, day) or not today <= day <= today + timedelta(
+                days=sp.ahead_days):
             raise BadInput(404, "Ngày này không nhận đặt lịch.", "That day takes no bookings.")
         return day
 
-    def _slot(self, service: bp.Offered, day: date, text: str) -> Slot:
-        """The slot starting at ``HH:MM`` (office time) on ``day``: only times the office offers."""
-        if HHMM.fullmatch(text):
-            for slot in self.store.booking_slots(service.code, day):
-                if bp.hm(slot.start, self.tz) == text:
-                    return slot
+    def _slot(self, service: bp.Offered, day: date, text: str) -> datetime:
+        """The start of the slot at ``HH:MM`` (office time) on ``day``: only a time on the plan's grid."""
+        sp = self.plan().service(service.code)
+        if HHMM.fullmatch(text) and sp is not None:
+            start = datetime.combine(day, clock_time(int(text[:2]), int(text[3:])), self.tz).astimezone(UTC)
+            if sp.holds(start, self.tz):
+                return start
         raise BadInput(400, "Xin chọn một giờ hẹn trong danh sách.", "Please choose a time from the list.")
 
     def _booking(self, code: str) -> Booking:
