@@ -42,6 +42,10 @@ HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 PHONE = re.compile(r"\+?\d{8,14}")
 EMAIL = re.compile(r"[^@\s<>\"']{1,64}@[^@\s<>\"']{1,60}\.[A-Za-z]{2,24}")
 SERVICES_SECONDS = 60.0  # the offered services are re-read at most this often (every GET would cost a query each)
+# A slot the store just said is full is refused from memory for this long: when a popular slot opens, hundreds
+# of phones post for it at once, and each refusal would otherwise cost a write transaction. The database still
+# decides every booking it is asked for; a place freed elsewhere meanwhile is offered again after this.
+FULL_SECONDS = 5.0
 
 
 class BadInput(Exception):
@@ -95,6 +99,7 @@ class BookingSite:
         self._read_at = -1e9
         self._plan = AppointmentPlan()
         self._offered: list[bp.Offered] = []
+        self._full: dict[tuple[str, datetime], tuple[float, BookingRefused]] = {}
 
     @staticmethod
     def handles(path: str) -> bool:
@@ -155,7 +160,7 @@ class BookingSite:
         form = form_of(body)
         contact = contact_of(form.get("lien_he", ""))
         slot = self._slot(service, day, form.get("gio", ""))
-        booking = self.store.book(service.code, slot, contact, source="web")
+        booking = self._book_slot(service.code, slot, contact)
         return see_other(f"/hen/{booking.code}")
 
     # -- /hen, /hen/{code}, /hen/{code}/huy, /hen/{code}/doi[/day]
@@ -178,6 +183,7 @@ class BookingSite:
         if rest[1] == "huy" and len(rest) == 2:
             self._only(method, "POST")
             self.store.cancel_booking(booking.code)
+            self._full.pop((booking.service, booking.slot_start), None)  # its place is free again
             return see_other(here)
         if rest[1] != "doi" or len(rest) > 3:
             raise self._not_found()
@@ -194,7 +200,9 @@ class BookingSite:
                                             office=self.office, en=en, tz=self.tz, now=self.store.clock.now(),
                                             ask_contact=False, title=title))
         slot = self._slot(service, day, form_of(body).get("gio", ""))
+        self._refuse_if_full(booking.service, slot)
         self.store.rebook(booking.code, slot)
+        self._full.pop((booking.service, booking.slot_start), None)
         return see_other(here)
 
     # -- /lay-so
@@ -219,6 +227,23 @@ class BookingSite:
         if self.on_issued is not None and token:
             self.on_issued(token, issued.ticket.code)
         return see_other(f"/t/{token}", headers)
+
+    def _book_slot(self, service: str, slot: datetime, contact: str | None) -> Booking:
+        self._refuse_if_full(service, slot)
+        try:
+            return self.store.book(service, slot, contact, source="web")
+        except BookingRefused as refused:
+            if refused.reason == "full":
+                if len(self._full) > 1000:  # a slot a key: bounded, whatever is posted
+                    self._full.clear()
+                self._full[(service, slot)] = (time.monotonic(), refused)
+            raise
+
+    def _refuse_if_full(self, service: str, slot: datetime) -> None:
+        seen = self._full.get((service, slot))
+        if seen is not None and time.monotonic() - seen[0] < FULL_SECONDS:
+            said = seen[1]
+            raise BookingRefused(said.reason, said.vi, said.en)  # a new one: threads never share a traceback
 
     # -- checks
     def all_services(self) -> list[bp.Offered]:

@@ -174,6 +174,18 @@ def test_two_phones_racing_for_the_last_place_get_one_booking(server, booked_sto
     assert len(booked_store.bookings_for_day(TOMORROW, ["CT"])) == 1
 
 
+def test_a_full_slot_freed_by_a_cancel_is_offered_again_at_once(server, booked_store: Store) -> None:
+    port = server[0].port
+    first = book(port, service="CT", at="08:00")[1]["location"]
+    status, _h, page = book(port, service="CT", at="08:00", source="127.0.0.3")
+    assert status == 409 and "hết chỗ" in one_line(page)
+    assert book(port, service="CT", at="08:00", source="127.0.0.4")[0] == 409  # refused again (from memory)
+    assert post(port, f"{first}/huy", "")[0] == 303
+    status, headers, _ = book(port, service="CT", at="08:00", source="127.0.0.5")
+    assert status == 303 and headers["location"] != first
+    assert len([b for b in booked_store.bookings_for_day(TOMORROW, ["CT"]) if b.state == BookingState.BOOKED]) == 1
+
+
 def test_a_phone_takes_one_number_and_lands_on_its_status_page(server, booked_store: Store) -> None:
     port = server[0].port
     status, _h, page = get(port, "/lay-so")
