@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QBoxLayout, QLabel, QPushButton, QVBoxLayout, QWid
 from common.core.model import Issued
 from kiosk.qr_view import QrView
 from kiosk.texts import tr
-from kiosk.theme import GREEN, px_font
+from kiosk.theme import BLUE, GREEN, px_font
 from kiosk.ticket_facts import TicketFacts
 
 
@@ -29,6 +29,13 @@ class ConfirmationScreen(QWidget):
         self.scan = QLabel()
         self.scan.setFont(px_font(30))
         self.scan.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.reason = QLabel()  # a check-in (issue 19): booked, or late and queued as a normal ticket
+        self.reason.setFont(px_font(30, bold=True))
+        self.reason.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.reason.setWordWrap(True)
+        self.reason.setStyleSheet(f"color: {BLUE};")
+        self.reason.hide()
+        self.reasons: tuple[str, str] | None = None
         self.status = QLabel()
         self.status.setFont(px_font(42, bold=True))
         self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -48,6 +55,7 @@ class ConfirmationScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(40, 24, 40, 36)
         layout.addLayout(self.body, 1)
+        layout.addWidget(self.reason)
         layout.addWidget(self.status)
         layout.addWidget(self.done)
         self.issued: Issued | None = None
@@ -59,6 +67,9 @@ class ConfirmationScreen(QWidget):
         self.qr.set_payload(qr_payload)
         self.scan.setText(tr(lang, "scan"))
         self.done.setText(tr(lang, "done"))
+        self.reason.setVisible(self.reasons is not None)
+        if self.reasons is not None:
+            self.reason.setText(self.reasons[1] if lang == "en" else self.reasons[0])
         self.set_state(self.state, lang)
 
     def set_state(self, state: str, lang: str) -> None:

@@ -10,6 +10,7 @@ from common.core.model import QueueSnapshot
 from kiosk.service_button import LayoutButton, ServiceButton
 from kiosk.texts import tr
 from kiosk.theme import RED, px_font
+from ui.automation import tag
 
 
 class HomeScreen(QWidget):
@@ -17,16 +18,19 @@ class HomeScreen(QWidget):
         service_chosen(str): an open service was tapped.
         priority_requested(): the "Ưu tiên" button was tapped.
         priority_cancelled(): the citizen left the priority path.
+        booking_requested(): the "Có lịch hẹn" button was tapped (issue 19).
     """
 
     service_chosen = Signal(str)
     priority_requested = Signal()
     priority_cancelled = Signal()
+    booking_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.lang = "vi"
         self.buttons: dict[str, ServiceButton] = {}
+        self.takes_bookings = False
         self.banner = QWidget(objectName="banner")
         self.banner.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.banner_text = QLabel()
@@ -62,13 +66,35 @@ class HomeScreen(QWidget):
             label.setStyleSheet("color: black; background: transparent;")
             label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
             inside.addWidget(label)
+        # Issue 19: the booking check-in, beside the priority button; shown when the office takes bookings.
+        self.booking = LayoutButton(objectName="primary")
+        tag(self.booking, "booking")
+        self.booking.setMinimumHeight(130)
+        self.booking.clicked.connect(self.booking_requested)
+        self.booking_title = QLabel()
+        self.booking_title.setFont(px_font(40, bold=True))
+        self.booking_hint = QLabel()
+        self.booking_hint.setFont(px_font(28))
+        inside = QVBoxLayout(self.booking)
+        inside.setContentsMargins(28, 10, 28, 10)
+        for label in (self.booking_title, self.booking_hint):
+            label.setWordWrap(True)
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setStyleSheet("color: white; background: transparent;")
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            inside.addWidget(label)
+        self.booking.hide()
+        bottom = QHBoxLayout()
+        bottom.setSpacing(18)
+        bottom.addWidget(self.priority, 3)
+        bottom.addWidget(self.booking, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(36, 24, 36, 24)
         layout.setSpacing(22)
         layout.addWidget(self.banner)
         layout.addWidget(self.message)
         layout.addLayout(self.grid, 1)
-        layout.addWidget(self.priority)
+        layout.addLayout(bottom)
         self._columns = 0
         self.set_language("vi")
 
@@ -94,12 +120,21 @@ class HomeScreen(QWidget):
         if category_name:
             self.banner_text.setText(tr(self.lang, "priority_banner", category=category_name))
         self.priority.setVisible(category_name is None)
+        self.booking.setVisible(category_name is None and self.takes_bookings)
+
+    def set_bookings(self, takes_bookings: bool) -> None:
+        """Show the check-in button when some service of the office takes bookings."""
+        self.takes_bookings = takes_bookings
+        self.booking.setVisible(takes_bookings and not self.banner.isVisibleTo(self))
 
     def set_language(self, lang: str) -> None:
         self.lang = lang
         self.priority_title.setText(tr(lang, "priority"))
         self.priority_hint.setText(tr(lang, "priority_hint"))
         self.priority.setAccessibleName(f"{tr(lang, 'priority')}: {tr(lang, 'priority_hint')}")
+        self.booking_title.setText(tr(lang, "booking"))
+        self.booking_hint.setText(tr(lang, "booking_hint"))
+        self.booking.setAccessibleName(f"{tr(lang, 'booking')}: {tr(lang, 'booking_hint')}")
         self.banner_cancel.setText(tr(lang, "cancel"))
         for button in self.buttons.values():
             button.show_queue(button.queue, lang)

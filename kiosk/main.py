@@ -18,7 +18,7 @@ from ui.screenshot import office_in, parse_size, save_png
 from ui.startup import open_store
 from ui.style import application
 
-SCREENS = ("home", "confirm", "failed")
+SCREENS = ("home", "confirm", "failed", "checkin", "booked")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -66,7 +66,8 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
 
 
 def screenshot(path: str, size: tuple[int, int], screen: str, config: str | None, db: str | None = None) -> int:
-    from kiosk.sample import sample_config, sample_store
+    from common.core.model import Issued
+    from kiosk.sample import SAMPLE_MORNING, sample_config, sample_store
 
     cfg = sample_config(config_path(config))
     existing = office_in(db, cfg)  # --db with an office: its home screen as it is now
@@ -80,7 +81,22 @@ def screenshot(path: str, size: tuple[int, int], screen: str, config: str | None
         window = KioskWindow(store, cfg, None, live=False)
         try:
             window.home.show_snapshot(store.snapshot())  # synchronously: the picture must show the data
-            if screen != "home":
+            window.home.set_bookings(bool(store.appointment_plan().services))
+            if screen == "checkin":  # a code half typed, and the line an unknown code gets
+                window.open_checkin()
+                for ch in "K7MP":
+                    window.checkin.press(ch)
+                window.checkin.show_message(f"{window.checkin.message.text().strip()}Không tìm thấy lịch hẹn "
+                                            "K7MPX4QD" if window.lang == "vi" else "No booking K7MPX4QD")
+            elif screen == "booked":  # a booking for 09:45 checked in at 09:40: a "Hẹn" ticket
+                slot = SAMPLE_MORNING.replace(minute=45)
+                done = store.check_in(store.book("TP", slot, None).code)
+                window.confirm.state = "printed"
+                window.confirm.reasons = (done.reason_vi, done.reason_en)
+                window.confirm.show_ticket(Issued(done.ticket, done.counters), window.lang, cfg.tz,
+                                           window._qr(done.ticket))
+                window.stack.setCurrentWidget(window.confirm)
+            elif screen != "home":
                 issued = store.issue_ticket("TP", "elderly" if screen == "failed" else None)
                 qr = window._qr(issued.ticket)
                 if screen == "confirm":

@@ -44,6 +44,8 @@ class TicketFacts(QWidget):
         if t.priority_category:
             vi, en = self.priority_names.get(t.priority_category, (t.priority_category,) * 2)
             service = f"{service}\n{tr(lang, 'priority')}: {en if lang == 'en' else vi}"
+        if t.booked:  # issue 19: a booking checked in within its window
+            service = f"{service}\n{tr(lang, 'booked')}" + (f" · {t.booking_code}" if t.booking_code else "")
         self.service.setText(service)
         counters = ", ".join(str(c) for c in issued.counters) or "—"
         texts = (tr(lang, "counters", counters=counters), tr(lang, "ahead", n=t.people_ahead),

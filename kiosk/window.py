@@ -17,12 +17,14 @@ from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import QApplication, QLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from common.config import AppConfig
+from common.core.bookings import BookingRefused, CheckIn
 from common.core.errors import DomainError, StoreUnavailable
 from common.core.model import DEFAULT_PRIORITY_CATEGORIES, Issued, PrintStatus, QueueSnapshot, Ticket
 from common.devices.printing import TicketPrinter, deliver_job, effective_public_url
 from common.devices.ticket_layout import qr_payload
 from common.store import Store
 from kiosk import scale
+from kiosk.checkin import CheckInScreen
 from kiosk.confirm import ConfirmationScreen
 from kiosk.failure import PrintFailedPanel
 from kiosk.header import Header
@@ -67,12 +69,13 @@ class KioskWindow(QWidget):
         self.header = Header(config.settings.office.name, lambda: store.clock.now().astimezone(config.tz))
         self.home = HomeScreen()
         self.priority = PriorityPanel(categories)
+        self.checkin = CheckInScreen()
         self.confirm = ConfirmationScreen()
         self.failure = PrintFailedPanel()
         self.outage = OutageScreen()
         self.confirm.facts.priority_names = self.failure.facts.priority_names = categories
         self.stack = QStackedWidget()
-        for screen in (self.home, self.priority, self.confirm, self.failure, self.outage):
+        for screen in (self.home, self.priority, self.checkin, self.confirm, self.failure, self.outage):
             self.stack.addWidget(screen)
         layout = QVBoxLayout(self)
         # The screen's size is the window's size: content never resizes a full-screen kiosk (and a live
@@ -104,6 +107,9 @@ class KioskWindow(QWidget):
         self.home.service_chosen.connect(self.choose_service)
         self.home.priority_requested.connect(lambda: self.stack.setCurrentWidget(self.priority))
         self.home.priority_cancelled.connect(self.go_home)
+        self.home.booking_requested.connect(self.open_checkin)
+        self.checkin.code_entered.connect(self.check_in)
+        self.checkin.back.connect(self.go_home)
         self.priority.category_chosen.connect(self.choose_category)
         self.priority.back.connect(self.go_home)
         self.confirm.dismissed.connect(self.go_home)
@@ -121,6 +127,7 @@ class KioskWindow(QWidget):
         self.set_language(self.lang)
         self.live.start()
         self.idle_timer.start()
+        self.runner.submit("plan", store.appointment_plan)  # does the office take bookings? (once, at start)
 
     # ---------------------------------------------------------------- idle
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -180,6 +187,25 @@ class KioskWindow(QWidget):
         if self.runner.submit("issue", self.store.issue_ticket, code, self.category, print_status=status):
             self._last_tap = now
 
+    # ---------------------------------------------------------------- the booking check-in (issue 19)
+    def open_checkin(self) -> None:
+        self.checkin.clear()
+        self.stack.setCurrentWidget(self.checkin)
+        self.return_timer.start(self._return_ms() * 3)  # an abandoned check-in resets itself
+
+    def check_in(self, code: str) -> None:
+        if self.runner.in_flight("checkin"):
+            return
+        status = PrintStatus.PENDING if self.printer else PrintStatus.NOT_PRINTED
+        if self.runner.submit("checkin", self.store.check_in, code, print_status=status):
+            self.checkin.set_busy(True)
+            self.return_timer.start(self._return_ms() * 3)
+
+    def _checked_in(self, done: CheckIn) -> None:
+        self.checkin.clear()
+        self.confirm.reasons = (done.reason_vi, done.reason_en)  # why it is (or is not) a booked ticket
+        self._issued(Issued(done.ticket, done.counters))
+
     def _issued(self, issued: Issued) -> None:
         self.category = None
         self.home.set_priority(None)
@@ -223,7 +249,12 @@ class KioskWindow(QWidget):
     # ---------------------------------------------------------------- results
     def _succeeded(self, tag: str, value: Any) -> None:
         if tag == "issue":
+            self.confirm.reasons = None
             self._issued(value)
+        elif tag == "checkin":
+            self._checked_in(value)
+        elif tag == "plan":
+            self.home.set_bookings(bool(value.services))
 
     def _snapshot(self, value: tuple[QueueSnapshot, dict[str, Any] | None]) -> None:
         snapshot, categories = value
@@ -239,14 +270,24 @@ class KioskWindow(QWidget):
             self.go_home()
 
     def _failed(self, tag: str, exc: BaseException) -> None:
-        if tag != "issue":
-            return  # the snapshot's failures are the live view's
+        if tag == "checkin" and isinstance(exc, BookingRefused | DomainError):
+            # unknown, cancelled, another day, too early, or the service closed: one clear line, no ticket
+            self.checkin.set_busy(False)
+            self.checkin.show_message(exc.message(self.lang))
+            return
+        if tag not in ("issue", "checkin"):
+            return  # the snapshot's failures are the live view's; no plan read: no booking button
         if isinstance(exc, StoreUnavailable):
             log.warning("%s: %s", tag, exc)
             self.live.report_outage()
             self._last_tap = -DEBOUNCE_SECONDS  # no ticket came of that tap: the first one after recovery counts
             self._shown_offline = True
             self.stack.setCurrentWidget(self.outage)
+            return
+        if tag == "checkin":
+            self.checkin.set_busy(False)
+            self.checkin.show_message(tr(self.lang, "outage_hint"))
+            log.error("%s failed: %r", tag, exc)
             return
         if tag == "issue" and isinstance(exc, DomainError):
             self.home.show_message(tr(self.lang, "error", message=exc.message(self.lang)))
@@ -275,6 +316,7 @@ class KioskWindow(QWidget):
         self.header.set_language(lang)
         self.home.set_language(lang)
         self.priority.set_language(lang)
+        self.checkin.set_language(lang)
         self.outage.set_language(lang)
         self.outage.retrying.setText(outage_text(lang))  # the one outage line every app shows
         if self.category:

@@ -44,10 +44,15 @@ GRANT INSERT ON events TO motcua_office_admin;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO motcua_office_admin;
 
 DO $$
-DECLARE t text;
+DECLARE
+  t text;
+  tables text[] := ARRAY['services', 'clerks', 'counters', 'counter_services', 'daily_numbers', 'tickets',
+                         'events', 'office_settings', 'ratings', 'sign_in_throttle'];
 BEGIN
-  FOREACH t IN ARRAY ARRAY['services', 'clerks', 'counters', 'counter_services', 'daily_numbers', 'tickets',
-                           'events', 'office_settings', 'ratings', 'sign_in_throttle'] LOOP
+  IF to_regclass('public.bookings') IS NOT NULL THEN  -- appointments (issue 19, migration 0011)
+    tables := tables || ARRAY['bookings', 'booking_slots'];
+  END IF;
+  FOREACH t IN ARRAY tables LOOP
     EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
     EXECUTE format('DROP POLICY IF EXISTS office_only ON %I', t);
     EXECUTE format('CREATE POLICY office_only ON %I AS RESTRICTIVE FOR ALL TO PUBLIC '

@@ -12,7 +12,8 @@
 --                     It reads no clerk but the user name at each counter; it cannot insert a ticket in any other state, forge any other
 --                     event, jump a number, or rewrite or delete anything.
 --   motcua_display    read the board and the statuses, and record a citizen's rating. Of the
---                     clerks, only the user name at each counter.
+--                     clerks, only the user name at each counter. Book, cancel and rebook a slot, and
+--                     issue a waiting ticket for a phone (issue 19), as the kiosk does.
 --   motcua_counter    work the queue; it reads clerks' names but never a password hash (the
 --                     sign-in check compares inside the database: motcua_check_password()); it cannot change the
 --                     office set-up or the audit log's past.
@@ -85,6 +86,28 @@ BEGIN
   END IF;
 END $$;
 
+-- Appointments and remote numbers (issue 19; migration 0011), where the schema has them. A booking's
+-- contact (a phone or an e-mail) is personal data: the kiosk checks a code in without reading it.
+-- The status server (display) books, cancels and rebooks for citizens and gives a phone today's
+-- number (a waiting ticket, as the kiosk's); the counter books for a citizen on the phone and
+-- expires the day's missed bookings.
+DO $$
+BEGIN
+  IF to_regclass('public.bookings') IS NOT NULL THEN
+    REVOKE SELECT ON bookings FROM motcua_kiosk;
+    GRANT SELECT (id, office_id, code, service_id, slot_id, slot_start, slot_end, state, source, created_at,
+                  updated_at, ticket_id) ON bookings TO motcua_kiosk;
+    GRANT UPDATE (state, ticket_id, updated_at) ON bookings TO motcua_kiosk;
+    GRANT INSERT, UPDATE ON bookings, booking_slots TO motcua_display, motcua_counter;
+    GRANT USAGE ON SEQUENCE bookings_id_seq, booking_slots_id_seq TO motcua_display, motcua_counter;
+    GRANT INSERT ON tickets, events TO motcua_display;
+    GRANT INSERT, UPDATE ON daily_numbers TO motcua_display;
+    GRANT UPDATE (visit_id, people_ahead, estimated_wait_s, print_status,
+                  forecast_p10_s, forecast_p50_s, forecast_p90_s, estimate_method) ON tickets TO motcua_display;
+    GRANT USAGE ON SEQUENCE tickets_id_seq TO motcua_display;
+  END IF;
+END $$;
+
 -- Row-level security: what each role may write, row by row. The owner is not subject to it.
 ALTER TABLE tickets ENABLE ROW LEVEL SECURITY;
 ALTER TABLE events ENABLE ROW LEVEL SECURITY;
@@ -97,7 +120,8 @@ DROP POLICY IF EXISTS counter_works ON tickets;
 CREATE POLICY counter_works ON tickets FOR ALL TO motcua_counter USING (true) WITH CHECK (true);
 -- The kiosk inserts only a ticket that is waiting and untouched...
 DROP POLICY IF EXISTS kiosk_issues ON tickets;
-CREATE POLICY kiosk_issues ON tickets FOR INSERT TO motcua_kiosk WITH CHECK (
+-- (the display too: a number taken from a phone is the kiosk's ticket without paper, issue 19)
+CREATE POLICY kiosk_issues ON tickets FOR INSERT TO motcua_kiosk, motcua_display WITH CHECK (
   status = 'waiting' AND transfer_seq = 0 AND recall_count = 0
   AND first_called_at IS NULL AND called_at IS NULL AND last_called_at IS NULL
   AND started_at IS NULL AND finished_at IS NULL
@@ -116,7 +140,7 @@ DROP POLICY IF EXISTS counter_logs ON events;
 CREATE POLICY counter_logs ON events FOR INSERT TO motcua_counter WITH CHECK (true);
 -- The kiosk logs an issued ticket and its printing; the display a rating; the dashboard a sign-in.
 DROP POLICY IF EXISTS kiosk_logs ON events;
-CREATE POLICY kiosk_logs ON events FOR INSERT TO motcua_kiosk WITH CHECK (
+CREATE POLICY kiosk_logs ON events FOR INSERT TO motcua_kiosk, motcua_display WITH CHECK (
   counter_id IS NULL AND clerk_id IS NULL
   AND ((kind = 'issued' AND from_status IS NULL AND to_status = 'waiting') OR
        (kind LIKE 'print\_%' AND from_status IS NULL AND to_status IS NULL)));
@@ -132,18 +156,18 @@ CREATE POLICY read_all ON daily_numbers FOR SELECT
   TO motcua_kiosk, motcua_counter, motcua_display, motcua_supervisor USING (true);
 -- The kiosk starts a service's day at its first number...
 DROP POLICY IF EXISTS kiosk_starts_day ON daily_numbers;
-CREATE POLICY kiosk_starts_day ON daily_numbers FOR INSERT TO motcua_kiosk WITH CHECK (
+CREATE POLICY kiosk_starts_day ON daily_numbers FOR INSERT TO motcua_kiosk, motcua_display WITH CHECK (
   issued = 1 AND last_number = (SELECT s.number_min FROM services s WHERE s.id = service_id));
 DROP POLICY IF EXISTS kiosk_advances ON daily_numbers;
-CREATE POLICY kiosk_advances ON daily_numbers FOR UPDATE TO motcua_kiosk USING (true) WITH CHECK (true);
+CREATE POLICY kiosk_advances ON daily_numbers FOR UPDATE TO motcua_kiosk, motcua_display USING (true) WITH CHECK (true);
 
 -- ...and advances it by exactly one (a policy cannot see the old row; a trigger can).
 CREATE OR REPLACE FUNCTION motcua_number_steps_by_one() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   -- The kiosk role itself, or an office's kiosk role made a member of it (assets/postgres/offices.sql).
-  IF (current_user = 'motcua_kiosk' OR EXISTS (SELECT FROM pg_auth_members a
+  IF (current_user IN ('motcua_kiosk', 'motcua_display') OR EXISTS (SELECT FROM pg_auth_members a
         JOIN pg_roles g ON g.oid = a.roleid JOIN pg_roles m ON m.oid = a.member
-        WHERE g.rolname = 'motcua_kiosk' AND m.rolname = current_user))
+        WHERE g.rolname IN ('motcua_kiosk', 'motcua_display') AND m.rolname = current_user))
      AND (NEW.last_number <> OLD.last_number + 1 OR NEW.issued <> OLD.issued + 1
           OR NEW.service_id <> OLD.service_id OR NEW.service_day <> OLD.service_day) THEN
     RAISE EXCEPTION 'the kiosk may only advance the day''s number by one'

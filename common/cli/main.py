@@ -38,6 +38,7 @@ COMMAND_MODULES = (
     "common.cli.announce_test",
     "common.cli.doctor",
     "common.cli.province",
+    "common.cli.booking_command",
 )
 
 

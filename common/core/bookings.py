@@ -171,6 +171,7 @@ class CheckIn:
     on_time: bool
     reason_vi: str
     reason_en: str
+    counters: tuple[int, ...] = ()  # where to go, as ``Issued.counters``
 
 
 class BookingRefused(MotcuaError):

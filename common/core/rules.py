@@ -221,7 +221,8 @@ def rank(counter: CallingCounter, ticket: Queued) -> int:
     """
     if ticket.priority:
         return 0
-    return 1 if ticket.booked and getattr(counter, "booked_first", True) else 2
+    # getattr: a plain test double of a ticket or a counter need not know about bookings.
+    return 1 if getattr(ticket, "booked", False) and getattr(counter, "booked_first", True) else 2
 
 
 def call_key(counter: CallingCounter, ticket: Queued) -> tuple[int, int, datetime, int]:

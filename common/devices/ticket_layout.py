@@ -55,6 +55,7 @@ class Slip:
     footer: str = FOOTER_VI
     counters: tuple[int, ...] = ()
     hotline: str = ""
+    booking: str | None = None  # issue 19: a booking checked in within its window prints "Hẹn" and its code
 
     def lines(self) -> list[tuple[str, int, bool]]:
         """(text, size, bold) above the QR, top to bottom; size is a share of the width in thousandths."""
@@ -62,6 +63,8 @@ class Slip:
                 ("SỐ THỨ TỰ", 40, False), (self.code, BIG_NUMBER, True)]
         if self.priority:
             rows.append((f"Ưu tiên: {self.priority}", 44, True))
+        if self.booking is not None:
+            rows.append((f"Hẹn · {self.booking}" if self.booking else "Hẹn", 44, True))
         if self.counters:
             rows.append((f"Mời đến quầy {', '.join(str(n) for n in self.counters)}", 50, True))
         rows += [(f"Số người chờ trước bạn: {self.people_ahead}", 40, False),
@@ -96,6 +99,7 @@ def slip_for(ticket: Ticket, config: AppConfig, categories: dict[str, tuple[str,
         issued=ticket.issued_at.astimezone(ZoneInfo(config.settings.office.timezone)),
         qr=qr_payload(ticket.token, public_url if public_url is not None else config.settings.office.public_url),
         counters=counters, hotline=config.settings.office.hotline,
+        booking=(ticket.booking_code or "") if ticket.booked else None,
     )
 
 

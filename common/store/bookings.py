@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import undefer
 
 from common.core.bookings import (
     AppointmentPlan,
@@ -68,7 +69,7 @@ def _when(store: Store, at: datetime) -> str:
 def _bookable(store: Store, tx: Tx, plan: AppointmentPlan, info: ServiceInfo) -> ServicePlan:
     sp = plan.service(info.code)
     if sp is None or not info.active:
-        raise refused("closed", service=info.name_vi, when="lúc này")
+        raise BookingRefused("closed", f"{info.name_vi} không nhận đặt lịch hẹn", f"{info.name_en} takes no bookings")
     return sp
 
 
@@ -95,8 +96,9 @@ def booking_value(tx: Tx, row: BookingRow, *, contact: bool = True) -> Booking:
     ticket_code = None
     if row.ticket_id is not None:
         ticket_code = tx.session.scalar(select(TicketRow.code).where(TicketRow.id == row.ticket_id))
-    return Booking(row.code, svc.code, svc.name_vi, svc.name_en, row.slot_start, row.slot_end, BookingState(row.state),
-                   row.contact if contact else None, ticket_code, row.created_at)
+    return Booking(row.code, svc.code, svc.name_vi, svc.name_en, row.slot_start.astimezone(UTC),
+                   row.slot_end.astimezone(UTC), BookingState(row.state), row.contact if contact else None, ticket_code,
+                   row.created_at.astimezone(UTC))
 
 
 def _by_code(tx: Tx, code: str, *, lock: bool = False) -> BookingRow | None:
@@ -285,7 +287,7 @@ def check_in(store: Store, tx: Tx, code: str, print_status: PrintStatus) -> Chec
                   f"vé {issued.ticket.code} xếp hàng như vé thường",
                   f"Past the {local:%H:%M} booking (check-in closed at {closes.astimezone(store.tz):%H:%M}): "
                   f"ticket {issued.ticket.code} queues as a normal ticket")
-    return CheckIn(booking_value(tx, row, contact=False), issued.ticket, on_time, vi, en)
+    return CheckIn(booking_value(tx, row, contact=False), issued.ticket, on_time, vi, en, issued.counters)
 
 
 # ---------------------------------------------------------------------------- the office's view
@@ -296,7 +298,7 @@ def bookings_for_day(store: Store, tx: Tx, day: date, services: Sequence[str] | 
     if services is not None:
         ids = [info.id for code in services if (info := tx.snap.services.get(code)) is not None]
         query = query.where(BookingRow.service_id.in_(ids))
-    rows = tx.session.scalars(query.order_by(BookingRow.slot_start, BookingRow.id))
+    rows = tx.session.scalars(query.order_by(BookingRow.slot_start, BookingRow.id).options(undefer(BookingRow.contact)))
     return [booking_value(tx, r) for r in rows]
 
 
@@ -314,7 +316,8 @@ def bookings_outside_plan(store: Store, tx: Tx) -> list[Booking]:
     """Bookings still to come that the current plan no longer has a place for: the supervisor calls them."""
     plan = plan_of(tx)
     rows = list(tx.session.scalars(select(BookingRow).where(
-        BookingRow.state == B.BOOKED.value, BookingRow.slot_end > tx.now).order_by(BookingRow.slot_start)))
+        BookingRow.state == B.BOOKED.value, BookingRow.slot_end > tx.now).order_by(BookingRow.slot_start)
+        .options(undefer(BookingRow.contact))))
     out = []
     counts: dict[int, int] = {}
     for r in rows:

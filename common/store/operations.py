@@ -357,6 +357,10 @@ class Store:
             # The day's first sign-in closes earlier days: whoever still waited then is "expired".
             # (Here rather than at the kiosk, whose database role may not rewrite tickets.)
             tx.expire_before(tx.day)
+            # ...and bookings whose slot ended without a check-in become booking no-shows (issue 19).
+            from common.store import bookings
+
+            bookings.expire_bookings(tx)
             return c.session_id
 
     def sign_out(self, counter: int, clerk: str) -> None:

@@ -384,7 +384,8 @@ class BookingRow(Base):
     slot_start: Mapped[Timestamp]
     slot_end: Mapped[Timestamp]
     state: Mapped[str] = mapped_column(String(16))
-    contact: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    # Deferred: the kiosk's database role checks a code in without the right to read it (roles.sql).
+    contact: Mapped[str | None] = mapped_column(String(120), nullable=True, deferred=True)
     source: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[Timestamp]
     updated_at: Mapped[Timestamp]

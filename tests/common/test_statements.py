@@ -14,12 +14,13 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select
 
+from common.core.bookings import BookingOrder
 from common.core.clock import ManualClock
 from common.core.rules import call_order
 from common.store import Store
 from common.store.hotpath import call_order_by, serves_sql
 from common.store.orm import TicketRow
-from tests.common.core.test_call_order_store import CLERKS, build_queue
+from tests.common.core.test_call_order_store import CLERKS, build_queue, with_bookings
 
 
 @contextmanager
@@ -88,10 +89,13 @@ def test_refused_moves_still_worded(store: Store) -> None:
     assert store.call_next(1, "lan") is None  # nobody waiting: no ticket, no error
 
 
-@pytest.mark.parametrize("seed", [4, 5, 6, 7])
-def test_sql_order_is_the_rule_order(store: Store, clock: ManualClock, seed: int) -> None:
-    """``call_order_by`` sorts every waiting ticket as ``rules.call_order`` does, for each counter."""
-    build_queue(store, clock, seed)
+@pytest.mark.parametrize(("seed", "order"), [(4, BookingOrder.AFTER_PRIORITY), (5, BookingOrder.AFTER_PRIORITY),
+                                             (6, BookingOrder.WITH_WALKINS), (7, BookingOrder.AFTER_PRIORITY)])
+def test_sql_order_is_the_rule_order(store: Store, clock: ManualClock, seed: int, order: BookingOrder) -> None:
+    """``call_order_by`` sorts every waiting ticket as ``rules.call_order`` does, for each counter,
+    checked-in bookings ("Hẹn", issue 19) included."""
+    with_bookings(store, order)
+    build_queue(store, clock, seed, bookings=True)
     snap = store.snapshot()
     table = TicketRow.__table__
     for status in snap.counters:
@@ -102,7 +106,7 @@ def test_sql_order_is_the_rule_order(store: Store, clock: ManualClock, seed: int
             cid = tx.snap.counters[counter.number].id
             ids = list(tx.session.scalars(
                 select(table.c.id).where(table.c.status == "waiting", serves_sql(table, cid))
-                .order_by(*call_order_by(counter.ordering, table, cid))))
+                .order_by(*call_order_by(counter.ordering, table, cid, counter.booked_first))))
         assert ids == [t.id for t in call_order(counter, snap.waiting)], counter.number
 
 

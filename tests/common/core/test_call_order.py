@@ -24,6 +24,7 @@ class Waiting:
     service: str
     queued_at: datetime
     target_counter: int | None
+    booked: bool = False  # a booking checked in within its window (issue 19)
 
 
 @dataclass(frozen=True)
@@ -31,19 +32,21 @@ class Desk:
     number: int
     services: tuple[str, ...]
     ordering: Ordering
+    booked_first: bool = True  # the office's [appointments] order
 
 
 def waiting_lists() -> st.SearchStrategy[list[Waiting]]:
     one = st.tuples(st.booleans(), st.sampled_from(SERVICES), st.integers(0, 30),
-                    st.sampled_from([None, None, None, 1, 2]))
+                    st.sampled_from([None, None, None, 1, 2]), st.booleans())
     return st.lists(one, max_size=25).map(lambda rows: [
-        Waiting(i + 1, p, s, T0 + timedelta(minutes=m), target) for i, (p, s, m, target) in enumerate(rows)])
+        Waiting(i + 1, p, s, T0 + timedelta(minutes=m), target, b and not p)
+        for i, (p, s, m, target, b) in enumerate(rows)])
 
 
 desks = st.builds(
     Desk, st.sampled_from([1, 2]),
     st.lists(st.sampled_from(SERVICES), min_size=1, max_size=4, unique=True).map(tuple),
-    st.sampled_from(list(Ordering)))
+    st.sampled_from(list(Ordering)), st.booleans())
 
 
 @given(desks, waiting_lists(), st.randoms())
@@ -68,8 +71,11 @@ def test_priority_first_then_as_the_counter_orders(desk: Desk, waiting: list[Wai
     order = call_order(desk, waiting)
     flags = [t.priority for t in order]
     assert flags == sorted(flags, reverse=True)  # every priority ticket before every other
+    if desk.booked_first:  # then every checked-in booking before every walk-in
+        booked = [t.booked for t in order if not t.priority]
+        assert booked == sorted(booked, reverse=True)
     for a, b in itertools.pairwise(order):
-        if a.priority != b.priority:
+        if a.priority != b.priority or (desk.booked_first and a.booked != b.booked):
             continue
         if desk.ordering == Ordering.OLDEST_FIRST:
             assert (a.queued_at, a.id) < (b.queued_at, b.id)
@@ -87,3 +93,12 @@ def test_strict_calls_a_transfer_to_this_counter_before_its_first_service() -> N
     oldest = Desk(3, ("DD", "XD"), Ordering.OLDEST_FIRST)
     assert call_order(oldest, [dd, moved, xd_priority]) == [xd_priority, dd, moved]
     assert call_key(desk, moved) < call_key(desk, dd)
+
+
+def test_a_booking_comes_after_priority_and_before_walk_ins_unless_the_office_says_otherwise() -> None:
+    walk_in = Waiting(1, False, "TP", T0, None)
+    booked = Waiting(2, False, "TP", T0 + timedelta(minutes=5), None, booked=True)
+    elder = Waiting(3, True, "TP", T0 + timedelta(minutes=9), None)
+    assert call_order(Desk(1, ("TP",), Ordering.OLDEST_FIRST), [walk_in, booked, elder]) == [elder, booked, walk_in]
+    with_walkins = Desk(1, ("TP",), Ordering.OLDEST_FIRST, booked_first=False)
+    assert call_order(with_walkins, [walk_in, booked, elder]) == [elder, walk_in, booked]

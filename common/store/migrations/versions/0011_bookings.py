@@ -75,11 +75,10 @@ def upgrade() -> None:
     )
     op.create_index('ix_bookings_contact_state', 'bookings', ['contact', 'state'])
     op.create_index('ix_bookings_state_start', 'bookings', ['state', 'slot_start'])
-    with op.batch_alter_table('tickets') as batch:
-        batch.add_column(sa.Column('booking_id', sa.Integer(), nullable=True))
-        batch.add_column(sa.Column('booked', sa.Boolean(), nullable=False, server_default=sa.false()))
-        batch.add_column(sa.Column('remote_device', sa.String(length=64), nullable=True))
-    if pg:  # SQLite: a REFERENCES column added by ALTER must default to NULL; booking_id does, but keep it plain
+    op.add_column('tickets', sa.Column('booking_id', sa.Integer(), nullable=True))
+    op.add_column('tickets', sa.Column('booked', sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.add_column('tickets', sa.Column('remote_device', sa.String(length=64), nullable=True))
+    if pg:  # SQLite keeps booking_id plain: a column with REFERENCES could not be dropped by ALTER TABLE later
         op.create_foreign_key('fk_tickets_booking_id_bookings', 'tickets', 'bookings', ['booking_id'], ['id'])
     op.create_index('uq_tickets_remote_device', 'tickets', ['remote_device'], unique=True,
                     sqlite_where=sa.text(ACTIVE), postgresql_where=sa.text(ACTIVE))
@@ -90,10 +89,10 @@ def downgrade() -> None:
     op.drop_index('uq_tickets_remote_device', table_name='tickets')
     if pg:
         op.drop_constraint('fk_tickets_booking_id_bookings', 'tickets', type_='foreignkey')
-    with op.batch_alter_table('tickets') as batch:
-        batch.drop_column('remote_device')
-        batch.drop_column('booked')
-        batch.drop_column('booking_id')
+    # Plain ALTER TABLE … DROP COLUMN (SQLite ≥ 3.35): a batch copy of tickets would trip the foreign keys
+    # that events and ratings hold on it, and the log's triggers.
+    for column in ('remote_device', 'booked', 'booking_id'):
+        op.execute(f'ALTER TABLE tickets DROP COLUMN {column}')
     op.drop_index('ix_bookings_state_start', table_name='bookings')
     op.drop_index('ix_bookings_contact_state', table_name='bookings')
     op.drop_table('bookings')

@@ -1,0 +1,151 @@
+"""The booking check-in (issue 19): type the booking code on a big keypad, or scan its QR.
+
+A USB scanner is a keyboard: it types the QR's text (the code, or a URL ending in it) and
+Enter. The screen keeps the keyboard focus while shown, so a scan lands here without a
+visible text box; the keypad and the scanner fill the same code. The check-in itself runs on
+the kiosk's store runner (kiosk.window), never on the GUI thread.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from common.core.bookings import CODE_ALPHABET, CODE_LENGTH, clean_code
+from kiosk.texts import tr
+from kiosk.theme import BLUE, RED, px_font
+from ui.automation import tag
+
+KEYPAD_COLUMNS = 8  # 24 keys: 3 rows, so the screen fits a 1366×768 panel with room for the code
+
+
+class CheckInScreen(QWidget):
+    """Signals:
+        code_entered(str): the code typed or scanned (cleaned: upper case, a URL's last part).
+        back(): the citizen left.
+    """
+
+    code_entered = Signal(str)
+    back = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.lang = "vi"
+        self.typed = ""  # what the keypad or the scanner sent so far
+        self.busy = False
+        self.title = QLabel()
+        self.title.setFont(px_font(40, bold=True))
+        self.title.setWordWrap(True)
+        self.code = QLabel()
+        tag(self.code, "booking-code")
+        self.code.setFont(px_font(72, bold=True))
+        self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.code.setStyleSheet(f"color: {BLUE}; background: white; border: 3px solid {BLUE}; border-radius: 14px;")
+        self.message = QLabel()
+        self.message.setFont(px_font(30, bold=True))
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(f"color: {RED};")
+        self.keys: dict[str, QPushButton] = {}
+        grid = QGridLayout()
+        grid.setSpacing(12)
+        for i, ch in enumerate(CODE_ALPHABET):
+            key = self.keys[ch] = QPushButton(ch, objectName="secondary")
+            key.setFont(px_font(44, bold=True))
+            key.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the scanner's keystrokes stay with the screen
+            key.clicked.connect(lambda _=False, c=ch: self.press(c))
+            grid.addWidget(key, i // KEYPAD_COLUMNS, i % KEYPAD_COLUMNS)
+        self.erase = QPushButton(objectName="secondary")
+        self.cancel = QPushButton(objectName="secondary")
+        self.confirm = QPushButton(objectName="primary")
+        tag(self.confirm, "booking-confirm")
+        for button in (self.erase, self.cancel, self.confirm):
+            button.setFont(px_font(36, bold=True))
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.erase.clicked.connect(self.backspace)
+        self.cancel.clicked.connect(self.back)
+        self.confirm.clicked.connect(self.submit)
+        controls = QHBoxLayout()
+        controls.setSpacing(18)
+        controls.addWidget(self.cancel, 1)
+        controls.addWidget(self.erase, 1)
+        controls.addWidget(self.confirm, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(36, 20, 36, 24)
+        layout.setSpacing(14)
+        layout.addWidget(self.title)
+        layout.addWidget(self.code)
+        layout.addWidget(self.message)
+        layout.addLayout(grid, 1)
+        layout.addLayout(controls)
+        self.set_language("vi")
+        self.clear()
+
+    # ---------------------------------------------------------------- input
+    def press(self, ch: str) -> None:
+        if self.busy or len(clean_code(self.typed)) >= CODE_LENGTH:
+            return
+        self.typed = clean_code(self.typed) + ch
+        self.show_message(None)
+        self._show_code()
+
+    def backspace(self) -> None:
+        if not self.busy:
+            self.typed = clean_code(self.typed)[:-1]
+            self._show_code()
+
+    def submit(self) -> None:
+        code = clean_code(self.typed)
+        if self.busy or not code:
+            return
+        self.typed = code
+        self._show_code()
+        self.code_entered.emit(code)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """A scanner (or an admin's keyboard): printable characters pile up, Enter checks in."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.submit()
+        elif event.key() == Qt.Key.Key_Backspace:
+            self.backspace()
+        elif event.key() == Qt.Key.Key_Escape:
+            self.back.emit()
+        elif event.text() and event.text().isprintable() and not self.busy:
+            self.typed = (self.typed + event.text())[-300:]  # a URL is longer than a code: keep its end
+            self._show_code()
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # ---------------------------------------------------------------- state
+    def clear(self) -> None:
+        self.typed = ""
+        self.set_busy(False)
+        self.show_message(None)
+        self._show_code()
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.confirm.setEnabled(not busy)
+        self.confirm.setText(tr(self.lang, "checking" if busy else "check_in"))
+
+    def show_message(self, text: str | None) -> None:
+        """A refusal in one line (unknown code, another day, …); None hides it, keeping its room."""
+        self.message.setText(text or " ")
+
+    def _show_code(self) -> None:
+        code = clean_code(self.typed)[:CODE_LENGTH]
+        self.code.setText(" ".join(code.ljust(CODE_LENGTH, "·")))
+
+    def set_language(self, lang: str) -> None:
+        self.lang = lang
+        self.title.setText(tr(lang, "booking_title"))
+        self.erase.setText(tr(lang, "erase"))
+        self.cancel.setText(tr(lang, "back"))
+        self.set_busy(self.busy)
