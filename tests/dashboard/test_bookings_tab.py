@@ -11,6 +11,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from common.config import AppConfig
+from common.core.bookings import AppointmentPlan
 from common.core.clock import ManualClock
 from common.store import Store
 from dashboard.window import TABS
@@ -80,7 +81,8 @@ def test_booked_and_walk_in_waits_no_shows_and_slot_use(qtbot: QtBot, morning: S
     save_png(window, folder / "dashboard-bookings-1366x768.png", (1366, 768))
 
 
-def test_the_read_on_an_office_without_bookings(store: Store) -> None:
+def test_the_read_on_an_office_without_bookings(store: Store, example_config: AppConfig) -> None:
+    with_plan(store, example_config, AppointmentPlan())  # no [appointments.services.*]: nothing to book
     report = store.views.bookings(DAY, DAY)
     total = report.total
     assert report.rows == (total,) and total.places == 0 and total.utilisation_pct is None
