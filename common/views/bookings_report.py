@@ -5,7 +5,9 @@ Definitions (docs and the dashboard's note say the same):
 - wait = first call − ticket issued, as everywhere (DOMAIN.md); a booked ticket is issued at check-in.
   "Có hẹn" are tickets checked in within their window (``Ticket.booked``); all others are walk-ins.
 - booking no-show rate = bookings not checked in / bookings due (not cancelled, slot ended).
-- slot utilisation = places booked (not cancelled) / places offered by the plan in the period.
+- slot utilisation = places booked (not cancelled) / places offered by the plan in the period. The places are
+  those of the plan loaded now (the store keeps no history of plans): after a plan change, earlier days are
+  counted with the new plan.
 """
 
 from __future__ import annotations
