@@ -35,7 +35,7 @@ from common.store.db import connect  # noqa: E402
 from common.store.operations import Store  # noqa: E402
 from display.booking_site import BookingSite  # noqa: E402
 from display.change_hub import ChangeHub  # noqa: E402
-from display.http_front import HttpFront  # noqa: E402
+from display.http_front import HttpFront, Limits  # noqa: E402
 from display.status_site import StatusSite  # noqa: E402
 
 
@@ -125,6 +125,7 @@ def main() -> int:
     p.add_argument("--clients", type=int, default=200)
     p.add_argument("--places", type=int, default=50)
     p.add_argument("--pg", metavar="URL")
+    p.add_argument("--workers", type=int, default=Limits().booking_workers, help="the front's booking threads")
     args = p.parse_args()
     folder = tempfile.TemporaryDirectory(prefix="motcua-booking-bench-")
     handle = None
@@ -143,7 +144,8 @@ def main() -> int:
     hhmm = slot.start.astimezone(store.tz).strftime("%H:%M")
     site = StatusSite("bench")
     booking = BookingSite(store, "bench", tz=store.tz, limiter=site.limiter)
-    front = TimedFront(site, ChangeHub(site.event_data), "127.0.0.1", 0, booking=booking)
+    front = TimedFront(site, ChangeHub(site.event_data), "127.0.0.1", 0, booking=booking,
+                       limits=Limits(booking_workers=args.workers))
     front.served = []
     port = front.start()
     booking.offered()  # the plan read once, as a running display has it
@@ -167,7 +169,8 @@ def main() -> int:
     s50, s99 = (served[min(len(served) - 1, int(f * len(served)))] * 1000 for f in (0.5, 0.99))
     with open("/proc/loadavg") as f:
         load = f.read().split()[:3]
-    print(f"{'PostgreSQL' if args.pg else 'SQLite'}: {args.clients} concurrent bookings for {args.places} places → "
+    print(f"{'PostgreSQL' if args.pg else 'SQLite'}, {args.workers} booking threads: {args.clients} concurrent "
+          f"bookings for {args.places} places → "
           f"{booked} booked; answers {dict(sorted(counts.items()))}; p50 {q(0.5):.0f} ms, p99 {q(0.99):.0f} ms, "
           f"max {waits[-1] * 1000:.0f} ms (phone side); server side p50 {s50:.0f} ms, p99 {s99:.0f} ms; "
           f"server CPU {cpu:.2f} s ({cpu / args.clients * 1000:.1f} ms a request); loadavg {' '.join(load)}")
