@@ -17,6 +17,8 @@ from counter.queue_model import NEXT_MARK, QueueModel, QueueRow
 from counter.text import minutes_between, priority_label, wait_colour
 from ui.style import font
 
+BOOKED = "Hẹn"  # a ticket checked in from a booking within its window (issue 19): called before walk-ins
+
 
 class QueuePanel(QWidget):
     """Renders the waiting part of a ``DeskView`` for one counter, in the order F2 calls, the next one marked."""
@@ -78,7 +80,8 @@ class QueuePanel(QWidget):
             category = priority_label(ticket.priority_category, self.categories).removeprefix("Ưu tiên: ")
             rows.append(QueueRow(
                 code=ticket.code + ("  ↪" if moved else ""), service=ticket.service_name_vi,
-                priority=category if ticket.priority else "", waited=f"{waited} phút",
+                priority=category if ticket.priority else (BOOKED if ticket.booked else ""),
+                waited=f"{waited} phút",
                 colour=wait_colour(waited, ticket.target_minutes, self.at_risk_minutes), next=i == 0))
         self.model.set_rows(rows)
 

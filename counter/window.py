@@ -14,6 +14,7 @@ from common.settings import AT_RISK_MINUTES
 from common.views.clerk_stats import DeskView
 from counter import dashboard_door
 from counter.action_panel import ActionPanel, shortcut_legend
+from counter.bookings_panel import BookingsPanel
 from counter.desk import Desk
 from counter.dialogs import CallSpecificDialog, ConfirmTakeOver, Notice, TransferDialog
 from counter.header import Header
@@ -66,6 +67,7 @@ class CounterWindow(QMainWindow):
         self.held = HeldList(self)
         self.queue = QueuePanel(at_risk_minutes, categories, self)
         self.today = TodayPanel(self)
+        self.bookings = BookingsPanel(desk.store, desk.store.tz, self)  # issue 19: today's bookings, Ctrl+H books
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.signin)
         self.stack.addWidget(self._desk_page())
@@ -92,6 +94,7 @@ class CounterWindow(QMainWindow):
         right = QVBoxLayout()
         right.addWidget(self.queue, 1)
         right.addWidget(self.today)
+        right.addWidget(self.bookings)
         body = QHBoxLayout()
         body.setSpacing(20)
         body.addLayout(left, 5)
@@ -125,6 +128,8 @@ class CounterWindow(QMainWindow):
         self.actions.triggered.connect(self.trigger)
         self.header.sign_out.clicked.connect(lambda: d.act(Action.SIGN_OUT))
         self.header.dashboard.clicked.connect(self._open_dashboard)
+        self.bookings.bind_keys(self)
+        self.bookings.said.connect(self.message.show_message)
 
     # ------------------------------------------------------------------ signing in
     def _got_lists(self, lists: OfficeLists) -> None:
@@ -194,6 +199,7 @@ class CounterWindow(QMainWindow):
         self.held.show_tickets(view.on_hold)
         self.actions.update_for(view, self.desk.is_online)
         self.legend.setText(shortcut_legend(view.state))
+        self.bookings.seen(view, self.desk.counter or 0)
 
     def _done(self, done: ActionDone) -> None:
         if done.action == Action.CALL_NEXT and done.result is None:
@@ -222,4 +228,5 @@ class CounterWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.desk.close()
+        self.bookings.close_worker()
         super().closeEvent(event)

@@ -20,6 +20,7 @@ from common.store import Store
 from common.views.live_metrics import AT_RISK_MINUTES, LiveFigures, crossings, thresholds
 from dashboard.accuracy_tab import AccuracyTab
 from dashboard.alerts import Chime
+from dashboard.bookings_tab import BookingsTab
 from dashboard.charts_tab import ChartsTab
 from dashboard.history_tab import HistoryTab
 from dashboard.live_tab import LiveTab
@@ -34,7 +35,7 @@ from ui.worker import Runner
 
 REFUSED = "Chỉ giám sát viên và quản trị viên được mở bảng điều khiển."
 TABS = {"live": "Trực tiếp", "history": "Lịch sử", "charts": "Biểu đồ", "accuracy": "Độ chính xác ước tính",
-        "staffing": "Đề xuất số quầy", "satisfaction": "Hài lòng", "signins": "Đăng nhập"}
+        "staffing": "Đề xuất số quầy", "satisfaction": "Hài lòng", "bookings": "Lịch hẹn", "signins": "Đăng nhập"}
 CLOCK_MS = 60_000
 
 
@@ -64,6 +65,7 @@ class DashboardWindow(QWidget):
         self.accuracy = AccuracyTab(store, self.runner, self)
         self.staffing = StaffingTab(store, self.runner, self)
         self.satisfaction = SatisfactionTab(store, self.runner, self)
+        self.bookings = BookingsTab(store, self.runner, self)
         self.signins = SignInsTab(store, self.runner, self)
         self.tabs = QTabWidget(self)
         self.tabs.setFont(font(11))
@@ -112,7 +114,8 @@ class DashboardWindow(QWidget):
 
     def _changed(self, _events: list[object]) -> None:
         key = self.current_key()
-        if key in ("history", "charts", "satisfaction") and getattr(self, key).bar.bounds()[1] >= self.store.today:
+        periodic = ("history", "charts", "satisfaction", "bookings")
+        if key in periodic and getattr(self, key).bar.bounds()[1] >= self.store.today:
             getattr(self, key).refresh()
 
     def _done(self, result: LiveFigures) -> None:

@@ -23,13 +23,14 @@ import logging
 import threading
 from collections import Counter
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from http import HTTPStatus
 from urllib.parse import parse_qs, unquote
 
 from common.views.board import public_status
 from display import pages
+from display.booking_site import BookingSite
 from display.change_hub import ChangeHub
 from display.reply import HTML, Reply
 from display.status_site import StatusSite
@@ -53,6 +54,7 @@ class Limits:
     heartbeat_seconds: float = 15.0  # an SSE comment, so dead phones are found and proxies keep the stream
     stream_seconds: float = 1800.0  # an SSE stream is then closed; the browser reconnects by itself
     post_seconds: float = 5.0  # the GUI thread must take a rating within this, else 503
+    booking_workers: int = 4  # threads running the booking pages' store calls (display.booking_site)
 
 
 def raw_reply(code: int, body: bytes, *, content_type: str = HTML, headers: Mapping[str, str] | None = None,
@@ -142,10 +144,12 @@ class HttpFront:
     """The server thread. ``start()`` binds and returns the port (0 if it cannot listen)."""
 
     def __init__(self, site: StatusSite, hub: ChangeHub, host: str, port: int, *, limits: Limits | None = None,
-                 post: PostHandler | None = None) -> None:
+                 post: PostHandler | None = None, booking: BookingSite | None = None) -> None:
         self.site, self.hub, self.host, self.wanted = site, hub, host, port
         self.limits = limits or Limits()
         self.post = post
+        self.booking = booking
+        self._pool: ThreadPoolExecutor | None = None
         self.port = 0
         self.error = ""
         self.open = 0
@@ -170,6 +174,8 @@ class HttpFront:
                 loop.call_soon_threadsafe(stop.set)
         if self._thread.is_alive():
             self._thread.join(10)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
 
     # -- the loop thread
     def _run(self) -> None:
@@ -275,7 +281,9 @@ class HttpFront:
         if request.method == "GET" and path.startswith("/t/") and path.endswith(EVENTS_SUFFIX):
             await self._stream(reader, writer, addr, path[3:].removesuffix(EVENTS_SUFFIX), lang == "en")
             return
-        if request.method == "POST":
+        if self.booking is not None and self.booking.handles(path):
+            reply = await self._booked(request, addr, lang)
+        elif request.method == "POST":
             reply = await self._posted(path, addr, request.body, lang)
         else:
             reply = self.site.respond(request.method, path, addr, lang=lang)
@@ -290,6 +298,19 @@ class HttpFront:
                                           self.limits.post_seconds)
         except Exception:
             return Reply(503, pages.message_page("Đang bận", "Chưa ghi nhận được. Vui lòng thử lại sau ít giây."),
+                         headers={"Retry-After": "5"})
+
+    async def _booked(self, request: Request, addr: str, lang: str) -> Reply:
+        """The booking pages read and write the store: on the pool's threads, never on this loop or the GUI's."""
+        assert self.booking is not None
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.limits.booking_workers, thread_name_prefix="motcua-booking")
+        job = self._pool.submit(self.booking.respond, request.method, request.path, addr, request.body, lang=lang,
+                                cookies=request.headers.get("cookie", ""))
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(job), self.limits.post_seconds)
+        except TimeoutError:
+            return Reply(503, pages.message_page("Đang bận", "Hệ thống đang bận. Vui lòng thử lại sau ít giây."),
                          headers={"Retry-After": "5"})
 
     async def _stream(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, addr: str, token: str,

@@ -16,6 +16,7 @@ from common.store.rating import check_reasons
 from display.announcer import Announcer
 from display.audio import QtAudioSink
 from display.board_window import BoardWindow
+from display.booking_site import BookingSite
 from display.controller import DisplayController
 from display.public_page import PublicPage, store_read
 from display.sample import sample_context
@@ -94,7 +95,10 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     site = StatusSite(cfg.settings.office.name, reasons=check_reasons(cfg.settings.rating.reasons), tz=cfg.tz)
     if cfg.settings.display.public_page_seconds:  # /cong-khai, read on its own thread at most this often
         site.public = PublicPage(store_read(ctx.store), max_age=cfg.settings.display.public_page_seconds).reply
-    server = StatusServer(site, cfg.settings.display.http_host, args.port or cfg.settings.display.http_port, board)
+    # Booking (/dat-lich, /hen) and phone numbers (/lay-so), issue 19: the store keeps the plan, the pages read it.
+    booking = BookingSite(ctx.store, cfg.settings.office.name, tz=cfg.tz, on_issued=site.issuing.__setitem__)
+    server = StatusServer(site, cfg.settings.display.http_host, args.port or cfg.settings.display.http_port, board,
+                          booking=booking)
     publish_status_url(ctx.store, cfg, server)
     controller = DisplayController(ctx.store, board, recent=cfg.settings.display.recent_calls,
                                    announcer=announcer, site=site, parent=board)

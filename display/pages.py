@@ -66,6 +66,12 @@ def summary_page(board: BoardState, office: str, refresh: int) -> bytes:
     return page("Bảng gọi số", body, refresh=refresh, office=office)
 
 
+def issuing_part(code: str) -> str:
+    """A number just taken from the phone, shown until its status is read (a second or two)."""
+    return (f'<div class="card"><div class="state">Số của quý vị / Your number</div><div class="num">{escape(code)}'
+            "</div><small>Đang cập nhật lượt chờ… / Updating…</small></div>")
+
+
 def message_page(title: str, text: str) -> bytes:
     return page(title, f'<div class="card"><div class="state">{escape(text)}</div></div>')
 

@@ -14,6 +14,7 @@ from concurrent.futures import Future
 
 from PySide6.QtCore import QObject, Signal
 
+from display.booking_site import BookingSite
 from display.change_hub import ChangeHub
 from display.http_front import HttpFront, Limits
 from display.reply import Reply
@@ -30,13 +31,13 @@ class StatusServer(QObject):
     posted = Signal(object)
 
     def __init__(self, site: StatusSite, host: str, port: int, parent: QObject | None = None, *,
-                 limits: Limits | None = None) -> None:
+                 limits: Limits | None = None, booking: BookingSite | None = None) -> None:
         super().__init__(parent)
         self.site = site
         self.hub = ChangeHub(site.event_data)
         site.listeners.append(self.hub.publish)
         self.posted.connect(self._on_post)  # queued: the signal is emitted on the HTTP thread
-        self.front = HttpFront(site, self.hub, host, port, limits=limits, post=self._post)
+        self.front = HttpFront(site, self.hub, host, port, limits=limits, post=self._post, booking=booking)
         self.port = self.front.start()
         if self.port:
             log.info("ticket status page on http://%s:%s/", host, self.port)

@@ -66,6 +66,7 @@ class StatusSite:
         self.pending: dict[str, int] = {}
         self.rating_notes: dict[str, str] = {}
         self.public: Callable[[], Reply] | None = None  # /cong-khai (display.public_page), when served
+        self.issuing: dict[str, str] = {}  # token → number just taken by phone (/lay-so), until the re-read shows it
 
     @property
     def statuses(self) -> Mapping[str, PublicStatus]:
@@ -122,6 +123,10 @@ class StatusSite:
         if path.startswith("/t/"):
             token = path[3:].rstrip("/")
             status = public_status(self.statuses, token)
+            if status is None and token in self.issuing:
+                return Reply(200, pages.page("Số của quý vị", pages.issuing_part(self.issuing[token]), refresh=2,
+                                             office=self.office))
+            self.issuing.pop(token, None)
             if status is not None:
                 if status.rating is not None:
                     self.pending.pop(token, None)

@@ -117,6 +117,9 @@ class Header(QWidget):
         self.time.setFont(px_font(5.2 * unit, bold=True))
 
 
+BOOKED = "Hẹn"  # beside a number checked in from a booking (issue 19): the hall sees why it went first
+
+
 class LatestCall(Panel):
     """The newest call, huge, flashing for a few seconds when it arrives."""
 
@@ -139,7 +142,8 @@ class LatestCall(Panel):
         # Before the first call, words where the number goes: a bare dash read as a yellow glitch.
         self.ticket.setText(call.ticket if call else glossary.NO_CALL_YET)
         recall = f" ({glossary.RECALL.lower()})" if call and call.recall else ""
-        self.counter.setText(f"đến Quầy số {call.counter}{recall}" if call else "")
+        booked = f"{BOOKED} · " if call and call.booked else ""
+        self.counter.setText(f"{booked}đến Quầy số {call.counter}{recall}" if call else "")
         self.rescale(self._unit)
         if flash and call:
             self._ticks = FLASH_TICKS
@@ -255,7 +259,8 @@ class RecentCalls(Panel):
             call = shown[i] if i < len(shown) else None
             ticket.setText(call.ticket if call else "")
             recall = f"{glossary.RECALL} · " if call and call.recall else ""
-            counter.setText(f"{recall}Quầy {call.counter}" if call else "")
+            booked = f"{BOOKED} · " if call and call.booked else ""
+            counter.setText(f"{booked}{recall}Quầy {call.counter}" if call else "")
         if not shown:
             self.rows[0][0].setText(glossary.NO_CALL_YET)
 

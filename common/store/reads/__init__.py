@@ -12,11 +12,12 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from common.settings import AT_RISK_MINUTES, DEFAULTS
-from common.store.reads import accuracy, board, desk, live, province, report, satisfaction, staffing
+from common.store.reads import accuracy, board, bookings, desk, live, province, report, satisfaction, staffing
 
 if TYPE_CHECKING:
     from common.store import Store
     from common.views.board import BoardState, PublicStatus
+    from common.views.bookings_report import BookingsReport
     from common.views.clerk_stats import DeskView
     from common.views.estimate_accuracy import AccuracyReport
     from common.views.live_metrics import LiveFigures
@@ -54,6 +55,10 @@ class Views:
     def report_sheets(self, start: date, end: date, by: str | None = None) -> list[Report]:
         """The ungrouped report, then one per grouping (only ``by`` if given): the XLSX export's sheets."""
         return report.groupings_report(self._store, start, end, by)
+
+    def bookings(self, start: date, end: date) -> BookingsReport:
+        """The bookings figures of ``start``..``end``: booked vs walk-in waits, no-shows, slot use (issue 19)."""
+        return bookings.bookings_report(self._store, start, end)
 
     def estimate_accuracy(self, start: date, end: date) -> AccuracyReport:
         return accuracy.estimate_accuracy(self._store, start, end)

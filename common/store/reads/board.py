@@ -13,10 +13,20 @@ from common.core.model import CounterState, TicketStatus
 from common.core.wording import PUBLIC
 from common.store.orm import EventRow, TicketRow
 from common.store.rating import PHONE_WINDOW, rated_scores
-from common.views.board import CALL_KINDS, BoardState, CounterView, PublicStatus, WaitingView, call_view, distinct_calls
+from common.views.board import (
+    CALL_KINDS,
+    BoardState,
+    CallView,
+    CounterView,
+    PublicStatus,
+    WaitingView,
+    call_view,
+    distinct_calls,
+)
 
 if TYPE_CHECKING:
     from common.store import Store
+    from common.store.tx import Tx
 
 
 def read_board(store: Store, recent: int) -> BoardState:
