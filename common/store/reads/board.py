@@ -16,7 +16,6 @@ from common.store.rating import PHONE_WINDOW, rated_scores
 from common.views.board import (
     CALL_KINDS,
     BoardState,
-    CallView,
     CounterView,
     PublicStatus,
     WaitingView,
@@ -26,7 +25,6 @@ from common.views.board import (
 
 if TYPE_CHECKING:
     from common.store import Store
-    from common.store.tx import Tx
 
 
 def read_board(store: Store, recent: int) -> BoardState:
