@@ -8,6 +8,7 @@ from dataclasses import asdict, fields
 from typing import Any
 
 from common.views.estimate_accuracy import Accuracy, AccuracyReport
+from common.views.vi_numbers import decimal
 
 GROUPINGS = ("service", "hour")
 COLUMNS = tuple(f.name for f in fields(Accuracy))
@@ -50,8 +51,8 @@ def to_table(report: AccuracyReport, by: str | None) -> str:
 
 
 def _min(seconds: float | None) -> str:
-    return "–" if seconds is None else f"{seconds / 60:.1f}"
+    return "–" if seconds is None else decimal(seconds / 60)
 
 
 def _num(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}"
+    return decimal(value)  # 57,1: the Vietnamese decimal comma, as on the screens

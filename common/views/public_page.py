@@ -12,6 +12,7 @@ from __future__ import annotations
 from html import escape
 
 from common.views.province import SATISFACTION_TARGET, WITHIN_TARGET, OfficeFigures, ProvinceView
+from common.views.vi_numbers import vi_number
 
 LEVEL_VI = {"province": "Cấp tỉnh", "district": "Cấp huyện", "commune": "Cấp xã"}
 HEADINGS = ("Hạng", "Đơn vị", "Cấp", "Số phiếu", "Chờ ≤ 30 phút", "Chờ trung bình", "Hài lòng", "Đánh giá")
@@ -26,12 +27,6 @@ tr{border:1px solid #ccc;border-radius:6px;margin:0 0 10px;padding:4px 8px}
 td{border:0;text-align:left;padding:2px 0}td::before{content:attr(data-h) ": ";color:#555}
 td.o{font-weight:bold;font-size:1.05em}td.o::before{content:""}}
 """
-
-
-def vi_number(value: float, digits: int = 1) -> str:
-    """``1234.5`` → ``1.234,5``: the Vietnamese grouping and decimal comma."""
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
 def _pct(x: float | None) -> str:

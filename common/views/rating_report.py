@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
+from common.views.vi_numbers import decimal
+
 TARGET_PCT = 95.0  # Decision 468/QĐ-TTg: at least 95% of citizens satisfied by 2025
 GROUPINGS = ("service", "counter", "clerk", "day")
 # (label, lowest wait in seconds, highest): < 10, 10–20, 20–30 (30 itself is within target), > 30 minutes.
@@ -161,7 +163,7 @@ def _aligned(header: tuple[str, ...], lines: list[list[str]], *, total: bool = F
 
 
 def _num(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}"
+    return decimal(value)  # 57,1: the Vietnamese decimal comma, as on the screens
 
 
 def _yes(value: bool | None) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 from common.core.glossary import TICKET_STATUS
 from common.core.model import TicketStatus
 from common.views.report import Figures, Report
+from common.views.vi_numbers import decimal
 
 COLUMNS = ("tickets", "served", "served_pct", "no_show", "no_show_pct", "expired", "transferred", "cancelled",
            "waiting", "waits_within_target_pct", "wait_mean_s", "wait_median_s", "wait_p90_s", "service_mean_s",
@@ -104,7 +105,7 @@ def _line(cells: Sequence[str], widths: list[int]) -> str:
 
 
 def _num(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}"
+    return decimal(value)  # 57,1: the Vietnamese decimal comma, as on the screens
 
 
 def _mmss(seconds: float | None) -> str:
