@@ -275,9 +275,12 @@ def check_in(store: Store, tx: Tx, code: str, print_status: PrintStatus) -> Chec
                              f"Booking {row.code} is at {local:%H:%M}: please come back from {at:%H:%M}")
     on_time = tx.now <= closes
     info = tx.service_by_id(row.service_id)
+    # Checked in before the ticket is issued: the slip's forecast (store/hall.py) reads the bookings still
+    # to come in the issue, and must not count this citizen twice, as the ticket and as a booking due.
+    row.state = B.CHECKED_IN.value
     issued = issue(store, tx, info.code, None, print_status, check_hours=not on_time,
                    extra={"booking_id": row.id, "booked": on_time})
-    row.state, row.ticket_id, row.updated_at = B.CHECKED_IN.value, issued.ticket.id, tx.now
+    row.ticket_id, row.updated_at = issued.ticket.id, tx.now
     tx.session.flush()
     if on_time:
         vi, en = (f"Lịch hẹn {local:%H:%M}: vé {issued.ticket.code} được gọi trước người không hẹn",

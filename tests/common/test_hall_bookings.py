@@ -7,12 +7,13 @@ checked-in booking's ticket is not counted again in the random walk-in rate.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 
 from common.config import AppConfig
 from common.core.clock import ManualClock
-from common.planning.forecast import Method, Waiting, forecast
+from common.planning.forecast import Forecast, HallState, Method, Waiting, forecast
 from common.store import Store
 from common.store.hall import NEW_TICKET_ID, PRIOR_BOOKINGS, PRIOR_SHOWS, hall_state
 from tests.booking_office import with_plan
@@ -65,3 +66,27 @@ def test_a_checked_in_booking_is_not_counted_again_as_a_walk_in(hall: Store, clo
     (tp,) = state.arrivals
     assert tp.per_hour == pytest.approx(1 * 3600 / 900)  # the one walk-in over the 15-minute minimum window
     assert state.booked == ()  # checked in: in the queue now, not still to come
+
+
+def test_the_booking_checking_in_is_not_also_a_booking_to_come(hall: Store, clock: ManualClock,  # noqa: F811
+                                                               example_config: AppConfig,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from common.store import hall as hall_module
+
+    seen: list[HallState] = []
+    real = hall_module.forecast
+
+    def watched(state: HallState, **kwargs: Any) -> Forecast:
+        seen.append(state)
+        return real(state, **kwargs)
+
+    monkeypatch.setattr(hall_module, "forecast", watched)
+    with_plan(hall, example_config)
+    hall.sign_in(1, "lan")
+    mine = hall.book("TP", datetime(2026, 11, 25, 8, 15, tzinfo=TZ), None)
+    other = hall.book("TP", datetime(2026, 11, 25, 8, 30, tzinfo=TZ), None)
+    clock.set(datetime(2026, 11, 25, 8, 14, tzinfo=TZ))
+    assert hall.check_in(mine.code).ticket.booked
+    (state,) = seen  # the check-in's slip was forecast once, in its own transaction
+    assert [b.at_s for b in state.booked] == [16 * 60.0]  # the other booking only, due at 08:30
+    assert hall.booking(other.code) is not None
