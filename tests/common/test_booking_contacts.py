@@ -47,3 +47,15 @@ def test_the_province_cannot_read_booking_contacts(province: Province, clock: Ma
         engine.dispose()
     # The office's own supervisor still reads it (the dashboard's "Lịch hẹn" tab calls the citizen).
     assert scalar(province, province.groups["supervisor"], "SELECT contact FROM bookings") == "0912345678"
+
+
+def test_the_province_reads_the_bookings_figures(province: Province, clock: ManualClock) -> None:
+    display = as_role(province, province.groups["display"], clock)
+    whole = as_role(province, province.groups["province"], clock)
+    try:
+        display.book("TP", SLOT, "0912 345 678")
+        report = whole.views.bookings(SLOT.date(), SLOT.date())  # the dashboard's "Lịch hẹn" tab, as the province
+    finally:
+        display.db.engine.dispose()
+        whole.db.engine.dispose()
+    assert report.total.bookings == 1
