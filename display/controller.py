@@ -17,6 +17,7 @@ from common.store.rating import rate_by_token
 from common.views.board import BoardState, PublicStatus, call_view
 from display.announcer import Announcer
 from display.board_window import BoardWindow
+from display.booking_expiry import BookingExpiry
 from display.status_site import StatusSite
 from ui.feed import LiveFeed
 from ui.live_view import LiveView
@@ -45,6 +46,8 @@ class DisplayController(QObject):
         self.statuses = LiveView(store, self._statuses_job, runner=self.runner, tag="statuses", live=False,
                                  parent=self)
         self.statuses.fresh.connect(self._on_statuses)
+        # Missed bookings become no-shows once a minute, on the same worker (issue 19).
+        self.expiry = BookingExpiry(store, self.runner, parent=self)
         self._stopped = False
         if site is not None:
             site.on_rating = self.rate
@@ -61,9 +64,11 @@ class DisplayController(QObject):
 
     def start(self) -> None:
         self.live.start()
+        self.expiry.start()
 
     def stop(self) -> None:
         self._stopped = True
+        self.expiry.stop()
         self.live.stop()
         self.statuses.stop()
         self.runner.shutdown()

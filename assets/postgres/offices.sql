@@ -34,6 +34,16 @@ GRANT USAGE ON SCHEMA public TO motcua_province, motcua_office_admin;
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO motcua_province;
 REVOKE SELECT ON clerks, sign_in_throttle FROM motcua_province;
 GRANT SELECT (id, office_id, username, full_name, role, active) ON clerks TO motcua_province;
+-- A booking's contact (a phone or an e-mail, issue 19) is a citizen's personal data, for the office
+-- that serves them; the province counts bookings but never reads who made them.
+DO $$
+BEGIN
+  IF to_regclass('public.bookings') IS NOT NULL THEN
+    REVOKE SELECT ON bookings FROM motcua_province;
+    GRANT SELECT (office_id, id, code, service_id, slot_id, slot_start, slot_end, state, source, created_at,
+                  updated_at, ticket_id) ON bookings TO motcua_province;
+  END IF;
+END $$;
 
 -- An office's own administrator (`setup load`, `clerk add` for one office, run by the owner
 -- with [database] role = motcua_office_admin_oN): its set-up, in its office only.

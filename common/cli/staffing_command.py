@@ -12,7 +12,7 @@ from common.cli.commands import JSON_HELP, open_context, print_json
 from common.cli.reports import parse_date
 from common.core.errors import MotcuaError
 from common.planning.group_plan import CounterPlan
-from common.planning.staffing import plan, staffing_advice, store_counter_plan, what_if
+from common.planning.staffing import BookedHour, booked_ahead, plan, staffing_advice, store_counter_plan, what_if
 
 verification_days = int_range(2, 1000, "days")
 
@@ -30,6 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=seed_number, default=1, help="first seed of the simulated days (default: 1)")
     p.add_argument("--what-if", dest="what_if", type=counters_count, metavar="N",
                    help="also simulate N counters in every open hour and print the range across days")
+    p.add_argument("--booked-from", dest="booked_from", metavar="DATE",
+                   help="first day whose bookings already taken are shown per hour, for 14 days (default: today)")
     p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(func=cmd_staffing)
 
@@ -47,13 +49,19 @@ def cmd_staffing(args: argparse.Namespace) -> int:
     found = plan(advice, args.days, args.seed)
     whatif = what_if(advice, args.what_if, args.days, args.seed) if args.what_if else None
     counters = store_counter_plan(store, advice, args.counter_days, args.seed)
+    # The days to come: bookings already taken (issue 19).
+    booked_from = parse_date(args.booked_from, "--booked-from") if args.booked_from is not None else store.today
+    booked = booked_ahead(store, advice, booked_from)
     if args.json:
         print_json({"advice": dataclasses.asdict(advice), "counter_plan": counter_json(counters), "plan": {
             "hours": [dataclasses.asdict(h) for h in found.hours], "counter_hours": found.counter_hours,
             "erlang_counter_hours": found.erlang_counter_hours, "days": found.check.days,
             "first_seed": found.check.first_seed, "within_pct_p5": round(100 * found.check.p5, 1),
             "within_pct_median": round(100 * found.check.median, 1), "within_pct_p95": round(100 * found.check.p95, 1),
-            "holds": found.holds}, "what_if": dataclasses.asdict(whatif) if whatif else None})
+            "holds": found.holds}, "what_if": dataclasses.asdict(whatif) if whatif else None,
+            "booked_ahead": [{"day": b.day.isoformat(), "hour": b.hour, "booked": b.booked,
+                              "usual_arrivals": None if b.usual_arrivals is None else round(b.usual_arrivals, 1)}
+                             for b in booked]})
         return 0
     print(f"Staffing {start}–{end} ({advice.days} day(s) with tickets); target: {round(100 * advice.share)}% of waits "
           f"within {advice.target_minutes} min")
@@ -73,6 +81,7 @@ def cmd_staffing(args: argparse.Namespace) -> int:
           f"{100 * c.median:.1f}%, 5th-percentile day {100 * c.p5:.1f}%, 95th {100 * c.p95:.1f}%"
           f"{'' if found.holds else ' (does NOT hold: the search stopped)'}")
     print_counters(counters)
+    print_booked(booked)
     if whatif is not None:
         low, mid, high = whatif.within_pct
         wl, wm, wh = whatif.wait_mean_min
@@ -94,6 +103,18 @@ def counter_json(found: CounterPlan) -> dict[str, object]:
             "worst_hour_pct": round(100 * check.worst_hour_share(), 1),
             "all_open_within_pct_p5": round(100 * full.p5, 1), "holds": found.holds,
             "own_counters_hold": found.own_counters_hold, "cpu_s": found.cpu_s}
+
+
+def print_booked(booked: list[BookedHour]) -> None:
+    """The hours to come with bookings already taken, beside the hour's usual arrivals in the period."""
+    if not booked:
+        return
+    print("Đã đặt lịch (lịch hẹn sắp tới, theo giờ) / already booked for the days to come, per hour:")
+    for b in booked:
+        usual = "" if b.usual_arrivals is None else (
+            f" trên {b.usual_arrivals:.1f} lượt thường có / of {b.usual_arrivals:.1f} usual arrivals"
+            f" ({100 * (b.booked_share or 0):.0f}%)")
+        print(f"  {b.day:%d/%m/%Y} {b.hour:02d}:00-{b.hour + 1:02d}:00  {b.booked:>3} đã đặt lịch / booked{usual}")
 
 
 def print_counters(found: CounterPlan) -> None:

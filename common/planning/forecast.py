@@ -13,6 +13,10 @@ One run plays the hall from now until the new ticket is called:
 - future arrivals come from the recent arrival rate per service, priority share included.
   Only those that some counter could call before the new ticket are drawn (a later ordinary
   ticket at a counter that serves the new one comes after it), which keeps a run short;
+- bookings still to come today (issue 19) are known arrivals: each run has each of them check
+  in at its slot's start with the office's show-up share, as a booked ticket (called before
+  walk-ins where the office ranks bookings first). The store then counts only walk-ins in the
+  random rate, so the booked load replaces part of the random arrivals instead of adding to it;
 - service times are drawn from the service's recent finished services; until it has
   TRUSTED_SAMPLE of them, an exponential with the configured default fills the rest, the
   same prior that ``common.core.estimate.blended_service_s`` uses.
@@ -82,6 +86,15 @@ class Desk:
 
 
 @dataclass(frozen=True, slots=True)
+class BookedArrival:
+    """A booking still to come today: it checks in ``at_s`` from now (its slot's start) with ``show_share``."""
+
+    service: str
+    at_s: float
+    show_share: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
 class Arrivals:
     service: str
     per_hour: float
@@ -132,6 +145,7 @@ class HallState:
     arrivals: tuple[Arrivals, ...] = ()
     default_service_s: float = 480.0
     break_s: float = BREAK_S
+    booked: tuple[BookedArrival, ...] = ()  # bookings still to come today, by slot
 
 
 @dataclass(frozen=True)
@@ -195,6 +209,7 @@ class _Service:
 def _prepare(state: HallState) -> dict[str, _Service]:
     codes = {d_svc for d in state.desks for d_svc in d.services} | {w.service for w in state.waiting}
     codes |= {d.current_service for d in state.desks if d.current_service} | {a.service for a in state.arrivals}
+    codes |= {b.service for b in state.booked}
     prepared = {}
     for code in codes:
         recent = sorted(float(x) for x in state.samples.get(code, ()))
@@ -224,8 +239,27 @@ def _overtaking(state: HallState) -> list[tuple[str, bool, float, float]]:
     return streams
 
 
+def _booked_overtaking(state: HallState) -> list[BookedArrival]:
+    """The bookings to come that some counter could call before the ticket, by check-in time.
+
+    A booked ticket is called before walk-ins (``rules.rank``) where the office ranks bookings
+    first, so one that checks in after the ticket still overtakes it; elsewhere it queues by time
+    and, like a later walk-in, never matters at a counter that serves the ticket.
+    """
+    t = state.ticket
+    desks = [d for d in state.desks if d.state != CounterState.CLOSED]
+    out = []
+    for b in state.booked:
+        probe = Waiting(1 << 62, b.service, False, state.now + timedelta(seconds=max(0.0, b.at_s)), booked=True)
+        if b.show_share > 0 and any(
+                serves(d, probe) and not (serves(d, t) and call_key(d, t) < call_key(d, probe)) for d in desks):
+            out.append(b)
+    return sorted(out, key=lambda b: b.at_s)
+
+
 def _run(state: HallState, desks: list[Desk], queues: list[list[Waiting]], services: dict[str, _Service],
-         streams: list[tuple[str, bool, float, float]], rng: random.Random, horizon_s: float) -> float:
+         streams: list[tuple[str, bool, float, float]], rng: random.Random, horizon_s: float,
+         booked: Sequence[BookedArrival] = ()) -> float:
     """One run of the hall: seconds until a counter calls the ticket (``horizon_s`` if none does).
 
     ``queues[i]`` is ``rules.call_order`` of the waiting tickets for ``desks[i]``, sorted once per
@@ -249,8 +283,24 @@ def _run(state: HallState, desks: list[Desk], queues: list[list[Waiting]], servi
     next_arrival = rng.expovariate(total_rate) if total_rate > 0 else math.inf
     next_id = first_new = max(w.id for w in state.waiting) + 1
     inf = math.inf
+    k = 0  # the next booking to check in; whether it shows is drawn when its time comes
     while True:
         t = min(free_at) if free_at else inf
+        due = max(0.0, booked[k].at_s) if k < len(booked) else inf
+        if due < t and due <= next_arrival:
+            if due >= horizon_s:
+                return horizon_s
+            b = booked[k]
+            k += 1
+            if rng.random() >= b.show_share:  # a no-show
+                continue
+            new = Waiting(next_id, b.service, False, state.now + timedelta(seconds=due), booked=True)
+            next_id += 1
+            arrived.append(new)
+            for i, d in enumerate(desks):
+                if free_at[i] == inf and serves(d, new):
+                    free_at[i] = due
+            continue
         if next_arrival < t:
             if next_arrival >= horizon_s:
                 return horizon_s
@@ -313,13 +363,14 @@ def forecast(state: HallState, *, seed: int = 0, budget_s: float = BUDGET_S, max
     rng = random.Random(seed)
     services = _prepare(state)
     streams = _overtaking(state)
+    booked = _booked_overtaking(state)
     desks = [d for d in state.desks if d.state != CounterState.CLOSED]
     queues = [call_order(d, state.waiting) for d in desks]
     waits: list[float] = []
     while len(waits) < max_runs:
         if len(waits) % 8 == 0 and cpu_clock() - started >= budget_s:
             break
-        waits.append(_run(state, desks, queues, services, streams, rng, horizon_s))
+        waits.append(_run(state, desks, queues, services, streams, rng, horizon_s, booked))
     spent = cpu_clock() - started
     if len(waits) < min_runs:
         return Forecast(formula_s(state), Method.FORMULA, runs=len(waits), cpu_s=spent)

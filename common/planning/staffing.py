@@ -51,6 +51,7 @@ from common.store import Store
 TARGET_MINUTES = 30
 SHARE = 0.95
 STATE_EVENTS = tuple(sorted(COUNTER_STATES))
+BOOKED_DAYS = 14  # days ahead whose bookings `motcua staffing` shows (the plan's default booking horizon)
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,20 @@ class StaffingAdvice:
     service_mean_s: tuple[tuple[str, float], ...] = ()  # code -> mean service seconds over the period
     priority_share: float = 0.0  # share of the period's transactions with a priority category
     service_cv: tuple[tuple[str, float], ...] = ()  # code -> coefficient of variation of service time (2+ served)
+
+
+@dataclass(frozen=True)
+class BookedHour:
+    """An hour of a day to come with bookings already taken, beside the advice's usual load for that hour."""
+
+    day: date
+    hour: int
+    booked: int
+    usual_arrivals: float | None  # the advice's arrivals in that hour per day (rate × open minutes); None: no such hour
+
+    @property
+    def booked_share(self) -> float | None:
+        return self.booked / self.usual_arrivals if self.usual_arrivals else None
 
 
 @dataclass(frozen=True)
@@ -140,6 +155,19 @@ def staffing_advice(store: Store, start: date, end: date, target_minutes: int = 
                           round(priority / total_n, 4) if total_n else 0.0,
                           tuple(sorted((code_of[sid], round(cv, 3)) for sid, acc in per_service.items()
                                        if (cv := _cv(acc[1], acc[2], squares[sid])) is not None)))
+
+
+def booked_ahead(store: Store, advice: StaffingAdvice, start: date, days: int = BOOKED_DAYS) -> list[BookedHour]:
+    """Bookings already taken per hour on ``start`` and the ``days - 1`` days after it (issue 19).
+
+    The advice itself comes from history, where a checked-in booking is a ticket like any other
+    (and a no-show brings nobody), so it counts the booked load already. For the days to come,
+    these are the citizens known to be coming: shown beside the hour's usual arrivals, so a
+    supervisor sees an hour whose bookings alone fill much of its usual load.
+    """
+    usual = {h.hour: h.arrivals_per_hour * h.open_minutes / 60.0 for h in advice.hours}
+    return [BookedHour(day, hour, n, usual.get(hour))
+            for day, hour, n in store.views.booked_by_hour(start, start + timedelta(days=days - 1))]
 
 
 def _cv(served: int, total: float, squares: float) -> float | None:

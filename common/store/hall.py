@@ -1,11 +1,15 @@
 """The hall as the forecast sees it (common.planning.forecast.HallState), read inside the issuing transaction.
 
 ``common.store.lean.issue`` calls :func:`forecast_columns` between its read and its one insert
-(so the row is still inserted once). It reads the hall in four statements (the counters with
+(so the row is still inserted once). It reads the hall in five statements (the counters with
 their services; the day's open tickets with the last hour's arrivals; the recent service times,
-one index walk per service; the past days' arrivals at this time of day, counted in SQL), adds
-the new ticket at the back of its queue, runs the forecast, and returns the columns the insert
-carries: its quantiles, its method and the printed figure.
+one index walk per service; the past days' arrivals at this time of day, counted in SQL; the
+bookings still to come today with the past days' show-ups, issue 19), adds the new ticket at
+the back of its queue, runs the forecast, and returns the columns the insert carries: its
+quantiles, its method and the printed figure.
+
+The arrival rate counts walk-ins only (a checked-in booking's ticket is left out of it): the
+booked load enters as the bookings actually taken, at their slots, instead.
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, union_all
+from sqlalchemy import and_, func, literal, or_, select, union_all
 
+from common.core.bookings import BookingState
 from common.core.model import CounterState, OpeningHours, Ordering, TicketStatus
 from common.planning.forecast import (
     BUDGET_S,
@@ -27,6 +32,7 @@ from common.planning.forecast import (
     PROFILE_BEFORE_S,
     PROFILE_DAYS,
     Arrivals,
+    BookedArrival,
     Desk,
     Forecast,
     HallState,
@@ -35,7 +41,7 @@ from common.planning.forecast import (
     forecast,
     pooled_arrivals,
 )
-from common.store.orm import CounterRow, CounterServiceRow, ServiceRow, TicketRow
+from common.store.orm import BookingRow, CounterRow, CounterServiceRow, ServiceRow, TicketRow
 from common.store.tx import Tx
 
 W = TicketStatus
@@ -83,7 +89,7 @@ def hall_state(tx: Tx, ticket: Waiting) -> HallState:
                    or_(TicketRow.status.in_((W.WAITING.value, W.CALLED.value, W.SERVING.value)),
                        TicketRow.issued_at >= since)))):
         codes[sid] = code
-        if seq == 0 and since <= issued <= now:
+        if seq == 0 and since <= issued <= now and not booked:  # walk-ins: the bookings are read as such
             arrived.append((code, bool(priority), issued))
         if status == W.WAITING.value:
             waiting.append(Waiting(tid, code, bool(priority), queued,
@@ -99,7 +105,7 @@ def hall_state(tx: Tx, ticket: Waiting) -> HallState:
         for cid, d in counters.items())
     waiting.append(ticket)
     return HallState(now, ticket, tuple(waiting), desks, _recent_service_times(tx, codes),
-                     _arrivals(tx, arrived, codes), tx.default_service_s)
+                     _arrivals(tx, arrived, codes), tx.default_service_s, booked=_booked_ahead(tx))
 
 
 def _seconds(now: datetime, since: datetime | None) -> float:
@@ -154,7 +160,7 @@ def _arrivals(tx: Tx, arrived: list[tuple[str, bool, datetime]], codes: dict[int
     for day, sid, priority, n in tx.session.execute(
             select(TicketRow.service_day, TicketRow.service_id, TicketRow.priority, func.count())
             .where(TicketRow.service_day.between(tx.day - timedelta(days=PROFILE_DAYS), tx.day - timedelta(days=1)),
-                   TicketRow.transfer_seq == 0,
+                   TicketRow.transfer_seq == 0, TicketRow.booked.is_(False),
                    or_(*(TicketRow.issued_at.between(a, b) for a, b in windows)))
             .group_by(TicketRow.service_day, TicketRow.service_id, TicketRow.priority)):
         days.add(day)
@@ -164,6 +170,45 @@ def _arrivals(tx: Tx, arrived: list[tuple[str, bool, datetime]], codes: dict[int
                 for code in {*codes.values()}}
     until = {svc.code: _until_close(svc.hours, local) for svc in services.values()}
     return pooled_arrivals(counts, exposure, until)
+
+
+# The show-up share before an office has a history of its own: 9 of 10, weighted as 10 bookings.
+PRIOR_SHOWS, PRIOR_BOOKINGS = 9.0, 10.0
+
+
+def _booked_ahead(tx: Tx) -> tuple[BookedArrival, ...]:
+    """Today's bookings not yet checked in whose slot has not ended, with the office's show-up share.
+
+    One statement: the bookings to come (state booked, slot ending after now, starting today),
+    and beside them the past PROFILE_DAYS' checked-in and no-show counts, both on the
+    (state, slot_start) index. The share pools those counts with PRIOR_SHOWS of PRIOR_BOOKINGS.
+    A booking whose slot has begun checks in now at the earliest.
+    """
+    now = tx.now
+    day_end = datetime.combine(tx.day + timedelta(days=1), time(0), tx.tz).astimezone(UTC)
+    b = BookingState
+    ahead = select(BookingRow.state, BookingRow.service_id, BookingRow.slot_start, literal(1)).where(
+        BookingRow.state == b.BOOKED.value, BookingRow.slot_start < day_end, BookingRow.slot_end > now)
+    history = (select(BookingRow.state, literal(0), func.min(BookingRow.slot_start), func.count())
+               .where(and_(BookingRow.state.in_((b.CHECKED_IN.value, b.NO_SHOW.value)),
+                           BookingRow.slot_start.between(now - timedelta(days=PROFILE_DAYS), now)))
+               .group_by(BookingRow.state))
+    coming: list[tuple[int, datetime]] = []
+    shows, total = PRIOR_SHOWS, PRIOR_BOOKINGS
+    for state, sid, start, n in tx.session.execute(union_all(ahead, history)):
+        if state == b.BOOKED.value:
+            coming.append((sid, start))
+        else:
+            total += n
+            shows += n if state == b.CHECKED_IN.value else 0
+    services = tx.snap.services_by_id
+    return tuple(BookedArrival(services[sid].code, max(0.0, (_utc(start) - now).total_seconds()), shows / total)
+                 for sid, start in sorted(coming, key=lambda c: c[1]) if sid in services)
+
+
+def _utc(at: datetime) -> datetime:
+    """SQLite hands back a naive UTC instant from a compound select; PostgreSQL an aware one."""
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 def _open_seconds(hours: OpeningHours, lo: datetime, hi: datetime) -> float:

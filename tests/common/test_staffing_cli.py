@@ -8,9 +8,11 @@ from datetime import datetime, time, timedelta
 
 import pytest
 
+from common.config import AppConfig
 from common.core.clock import ManualClock
-from common.planning.staffing import plan, staffing_advice, store_counter_plan, what_if
+from common.planning.staffing import booked_ahead, plan, staffing_advice, store_counter_plan, what_if
 from common.store import Store
+from tests.booking_office import with_plan
 from tests.common.test_cli_reports import motcua
 from tests.dashboard.day import TZ, WED
 
@@ -60,3 +62,27 @@ def test_staffing_text_and_bad_input(busy: Store, sqlite_url: str, db_url: str) 
                          (("--from", "2020-01-01", "--to", "2020-01-02"), "Không có lượt đến")):
         bad = motcua("staffing", *args, db=sqlite_url)
         assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1 and needle in bad.stderr, bad.stderr
+
+
+def test_staffing_shows_the_bookings_already_taken_beside_the_advice(busy: Store, example_config: AppConfig,
+                                                                      db_url: str) -> None:
+    with_plan(busy, example_config)
+    thursday = WED + timedelta(days=1)
+    for hh, mm in ((8, 15), (8, 30), (8, 30), (9, 0)):
+        busy.book("TP", datetime.combine(thursday, time(hh, mm), TZ), None)
+    gone = busy.book("TP", datetime.combine(thursday, time(10, 0), TZ), None)
+    busy.cancel_booking(gone.code)  # cancelled: nobody is coming
+    advice = staffing_advice(busy, WED, WED)
+    booked = booked_ahead(busy, advice, thursday)
+    usual = {h.hour: h.arrivals_per_hour * h.open_minutes / 60 for h in advice.hours}
+    assert [(b.day, b.hour, b.booked) for b in booked] == [(thursday, 8, 3), (thursday, 9, 1)]
+    assert booked[0].usual_arrivals == pytest.approx(usual[8]) and booked[0].booked_share == pytest.approx(3 / usual[8])
+    run = motcua("staffing", "--from", WED.isoformat(), "--to", WED.isoformat(), "--days", "5", "--counter-days", "4",
+                 "--booked-from", thursday.isoformat(), "--json", db=db_url)
+    assert run.returncode == 0, run.stderr
+    assert [(b["day"], b["hour"], b["booked"]) for b in json.loads(run.stdout)["booked_ahead"]] == [
+        (thursday.isoformat(), 8, 3), (thursday.isoformat(), 9, 1)]
+    text = motcua("staffing", "--from", WED.isoformat(), "--to", WED.isoformat(), "--days", "5", "--counter-days", "4",
+                  "--booked-from", thursday.isoformat(), db=db_url)
+    assert text.returncode == 0, text.stderr
+    assert f"{thursday:%d/%m/%Y} 08:00-09:00    3 đã đặt lịch" in text.stdout, text.stdout

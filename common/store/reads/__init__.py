@@ -74,3 +74,7 @@ class Views:
                         ) -> tuple[int, list[Any], list[Any], datetime]:
         """The arrivals, service times and counter openings the staffing advice is computed from."""
         return staffing.staffing_inputs(self._store, start, end, state_events)
+
+    def booked_by_hour(self, start: date, end: date) -> list[tuple[date, int, int]]:
+        """(day, local hour, bookings still to come) on ``start``..``end``: the booked load the staffing shows."""
+        return staffing.booked_by_hour(self._store, start, end)

@@ -29,7 +29,7 @@ def bookings_report(store: Store, start: date, end: date) -> BookingsReport:
         tickets = [tx.ticket(r) for r in tx.session.scalars(
             select(TicketRow).where(TicketRow.service_day.between(start, end)).order_by(TicketRow.id))]
         days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
-        made = [b for day in days for b in bookings.bookings_for_day(store, tx, day, None)]
+        made = [b for day in days for b in bookings.bookings_for_day(store, tx, day, None, contact=False)]
         plan = bookings.plan_of(tx)
         places = [Slot(code, at, at + timedelta(minutes=sp.slot_minutes), sp.capacity, 0)
                   for code, sp in plan.services.items() for day in days if plan.open_on(sp, day)

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Float, cast, func, select
 
+from common.core.bookings import BookingState
 from common.core.clock import local_midnight
-from common.store.orm import EventRow, ServiceRow, TicketRow
+from common.store.orm import BookingRow, EventRow, ServiceRow, TicketRow
 
 if TYPE_CHECKING:
     from common.store import Store
@@ -37,3 +38,22 @@ def staffing_inputs(store: Store, start: date, end: date, state_events: Sequence
             EventRow.kind.in_(tuple(state_events)), EventRow.at >= first - timedelta(days=1), EventRow.at < after,
             EventRow.counter_id.is_not(None)).order_by(EventRow.counter_id, EventRow.at, EventRow.id)).all()
         return int(days), list(rows), list(events), min(tx.now, after)
+
+
+def booked_by_hour(store: Store, start: date, end: date) -> list[tuple[date, int, int]]:
+    """(local day, local hour, bookings) of the bookings still to come (state booked) on ``start``..``end``.
+
+    One statement on the (state, slot_start) index; the slots are bucketed by the office's local
+    hour here, which works alike on SQLite and PostgreSQL. A checked-in booking is a ticket by then,
+    and the tickets are what the advice's history counts already.
+    """
+    first, after = local_midnight(start, store.tz), local_midnight(end + timedelta(days=1), store.tz)
+    counts: dict[tuple[date, int], int] = {}
+    with store.transaction(readonly=True) as tx:
+        for (at,) in tx.session.execute(select(BookingRow.slot_start).where(
+                BookingRow.state == BookingState.BOOKED.value, BookingRow.slot_start >= first,
+                BookingRow.slot_start < after)):
+            local = at.astimezone(store.tz)
+            key = (local.date(), local.hour)
+            counts[key] = counts.get(key, 0) + 1
+    return [(day, hour, n) for (day, hour), n in sorted(counts.items())]
