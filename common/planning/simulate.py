@@ -352,7 +352,7 @@ EXAMPLE_MIX = {"TP": (9, 8), "CT": (9, 4), "DD": (4.5, 12), "KD": (4.5, 10), "XD
 
 def fill_history(store: Store, days: int, seed: int = 2026, end: date | None = None,
                  scale: float = 1.0, *, fast: bool = True, priority_share: float = 0.0, transfer_share: float = 0.0,
-                 breaks: Breaks = ()) -> SimResult:
+                 breaks: Breaks = (), bookings: BookingMix = NO_BOOKINGS) -> SimResult:
     """Fill the ``days`` working days before ``end`` (default: today) with realistic traffic.
 
     Every active counter is staffed; services not in EXAMPLE_MIX get 4 arrivals an
@@ -379,7 +379,7 @@ def fill_history(store: Store, days: int, seed: int = 2026, end: date | None = N
     demand, service_time = example_traffic(mix, scale)
     return run(store, staffed, chosen, OFFICE_HOURS, demand=demand, service_time=service_time,
                seed=seed, walk_seconds=lambda rng: rng.uniform(10, 60), no_show_share=0.03, fast=fast,
-               priority_share=priority_share, transfer_share=transfer_share, breaks=breaks)
+               priority_share=priority_share, transfer_share=transfer_share, breaks=breaks, bookings=bookings)
 
 
 def example_traffic(mix: Mapping[str, tuple[float, float]], scale: float = 1.0) -> tuple[Demand, ServiceTime]:

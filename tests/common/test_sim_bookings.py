@@ -7,6 +7,7 @@ booked order is checked here against the shared rule itself (rules.call_order), 
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import replace
 from datetime import datetime
@@ -128,3 +129,20 @@ def test_bookings_are_simulated_on_the_engine_only(tmp_path: Path) -> None:
     assert result.booked_waits_s and result.walk_in_waits_s
     assert set(result.to_json()) >= {"walk_in", "booked"}
     store.db.engine.dispose()
+
+
+def test_the_simulate_command_takes_a_booking_share(sqlite_url: str) -> None:
+    from tests.common.test_cli_reports import motcua
+
+    run = motcua("simulate", "--counters", "2", "--arrivals-per-hour", "14", "--start", "2026-11-23", "--seed", "5",
+                 "--booking-share", "0.2", "--booking-no-show", "0.1", db=sqlite_url)
+    assert run.returncode == 0, run.stderr
+    assert "Người không hẹn:" in run.stdout and "Người có hẹn:" in run.stdout
+    run = motcua("simulate", "--counters", "2", "--arrivals-per-hour", "14", "--start", "2026-11-23", "--seed", "5",
+                 "--booking-share", "0.2", "--json", db=sqlite_url)
+    data = json.loads(run.stdout)
+    assert data["booked"]["tickets"] > 0 and data["walk_in"]["tickets"] > data["booked"]["tickets"]
+    run = motcua("simulate", "--booking-share", "1.5", db=sqlite_url)
+    assert run.returncode == 2 and run.stderr.count("\n") == 1 and "--booking-share" in run.stderr
+    run = motcua("simulate", "--booking-share", "0.2", "--into-store", db=sqlite_url)
+    assert run.returncode != 0 and run.stderr.count("\n") == 1 and "--into-store" in run.stderr
