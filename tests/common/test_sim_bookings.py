@@ -15,14 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from common.config import OfficeSpec, load_config
+from common.config import AppConfig, OfficeSpec, load_config
+from common.core.clock import ManualClock
 from common.core.errors import MotcuaError
 from common.core.model import TicketStatus
 from common.core.rules import call_order
 from common.planning.booked import BookingMix, arrivals
 from common.planning.days import DayProfile, simulate_days
 from common.planning.engine import Engine
-from common.planning.simulate import EXAMPLE_MIX, example_traffic, simulate
+from common.planning.simulate import EXAMPLE_MIX, example_traffic, fill_history, simulate
 from common.store import Store
 from common.store.db import connect
 from tests.conftest import TZ
@@ -146,3 +147,15 @@ def test_the_simulate_command_takes_a_booking_share(sqlite_url: str) -> None:
     assert run.returncode == 2 and run.stderr.count("\n") == 1 and "--booking-share" in run.stderr
     run = motcua("simulate", "--booking-share", "0.2", "--into-store", db=sqlite_url)
     assert run.returncode != 0 and run.stderr.count("\n") == 1 and "--into-store" in run.stderr
+
+
+def test_a_history_with_bookings_is_written_with_its_booked_tickets(db_url: str, example_config: AppConfig) -> None:
+    from datetime import date
+
+    store = Store(connect(db_url), ManualClock(datetime(2026, 11, 26, 7, 0, tzinfo=TZ)), TZ)
+    store.load_office(example_config.office)
+    result = fill_history(store, 1, seed=3, end=date(2026, 11, 26), bookings=BookingMix(0.2, 0.1))
+    tickets = store.tickets(date(2026, 11, 25), date(2026, 11, 25))
+    assert sum(t.booked for t in tickets) == len(result.booked_waits_s) > 20
+    assert all(t.priority_category is None for t in tickets if t.booked)
+    store.db.engine.dispose()
