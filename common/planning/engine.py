@@ -147,12 +147,14 @@ class _Desk:
     since_us: int | None = None
     clerk: str | None = None
     current: SimTicket | None = None
+    booked_first: bool = True  # the office's [appointments] order (rules.rank reads it)
 
     @classmethod
     def of(cls, c: Counter) -> _Desk:
         keys: list[QueueKey] = [(code, r, None) for code in c.services for r in (0, 1, 2)]
         keys += [(None, r, c.number) for r in (0, 1, 2)]
-        return cls(c.number, c.services, c.ordering, tuple(keys), c.state, None, c.clerk)  # as the store has it now
+        return cls(c.number, c.services, c.ordering, tuple(keys), c.state, None, c.clerk,  # as the store has it now
+                   booked_first=c.booked_first)
 
 
 # (at µs, kind, ticket, counter, clerk, from status, to status, detail): a tuple, cheap to make by the million

@@ -43,8 +43,9 @@ def profile(office: OfficeSpec) -> DayProfile:
                       priority_share=0.05)
 
 
-def test_the_engine_calls_booked_tickets_in_the_shared_order(office: OfficeSpec) -> None:
-    counters = [c for c in office.counters if c.active and c.services]
+@pytest.mark.parametrize("booked_first", [True, False])  # [appointments] order: after_priority / with_walkins
+def test_the_engine_calls_booked_tickets_in_the_shared_order(office: OfficeSpec, booked_first: bool) -> None:
+    counters = [replace(c, booked_first=booked_first) for c in office.counters if c.active and c.services]
     engine = Engine.for_office(office.services, counters, TZ, 600.0, call_starts_service=True)
     rng = random.Random(7)
     codes = sorted({code for c in counters for code in c.services})
