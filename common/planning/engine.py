@@ -189,8 +189,10 @@ class Engine:
     _day: date | None = None
     _hour: int = 0
     _hour_span: tuple[int, int] = (1, 0)
+    _booked_first: bool = True  # the office's [appointments] order, as its counters carry it
 
     def __post_init__(self) -> None:
+        self._booked_first = all(d.booked_first for d in self.counters.values())
         self._serving = {code: tuple(d for d in self.counters.values() if code in d.services)
                          for code in self.services}
 
@@ -264,8 +266,8 @@ class Engine:
         t.booked = booked and priority_category is None  # a priority citizen is called first anyway
         counts = self._waiting.setdefault(service, [0, 0, 0])
         # Everyone already waiting was queued no later, so: those of a rank called no later, or all of them.
-        t.people_ahead = (counts[0] if priority_category is not None else counts[0] + counts[2] if t.booked
-                          else counts[1])
+        t.people_ahead = (counts[0] if priority_category is not None
+                          else counts[0] + counts[2] if t.booked and self._booked_first else counts[1])
         t.estimated_wait_s = self._estimate(service, t.people_ahead)
         self._enqueue(t)
         if self.record_events:
@@ -412,7 +414,10 @@ class Engine:
     def _ahead_of(self, t: SimTicket) -> int:
         """Waiting tickets of the same service called before ``t`` (Tx.ahead_of): rare, so a plain scan."""
         same = [w for q in self._queues.values() for w in q if w.service == t.service and w.day == t.day]
-        return sum(1 for w in same if w.rank < t.rank or (w.rank == t.rank and w.order < t.order))
+        def rank(x: SimTicket) -> int:  # rules.rank: with_walkins offices rank a booking with the walk-ins
+            return x.rank if self._booked_first or x.rank == 0 else 2
+
+        return sum(1 for w in same if rank(w) < rank(t) or (rank(w) == rank(t) and w.order < t.order))
 
     def _estimate(self, service: str, ahead: int) -> int:
         mean = self._mean.get(service)

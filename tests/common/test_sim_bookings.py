@@ -78,8 +78,9 @@ def test_the_engine_calls_booked_tickets_in_the_shared_order(office: OfficeSpec,
     assert calls == 300 and booked_calls > 50
 
 
-def test_a_booked_citizen_is_told_who_is_ahead_by_rank(office: OfficeSpec) -> None:
-    counters = [c for c in office.counters if c.active and c.services]
+@pytest.mark.parametrize("booked_first", [True, False])
+def test_a_booked_citizen_is_told_who_is_ahead_by_rank(office: OfficeSpec, booked_first: bool) -> None:
+    counters = [replace(c, booked_first=booked_first) for c in office.counters if c.active and c.services]
     engine = Engine.for_office(office.services, counters, TZ, 600.0)
     engine.set_time(datetime(2026, 11, 25, 7, 30, tzinfo=TZ).timestamp())
     code = counters[0].services[0]
@@ -88,7 +89,8 @@ def test_a_booked_citizen_is_told_who_is_ahead_by_rank(office: OfficeSpec) -> No
     engine.issue_ticket(code, check_hours=False, booked=True)
     booked = engine.issue_ticket(code, check_hours=False, booked=True)
     walk_in = engine.issue_ticket(code, check_hours=False)
-    assert booked.people_ahead == 2  # the priority citizen and the earlier booking, not the walk-in before them
+    # after_priority: the priority citizen and the earlier booking, not the walk-in before them; with_walkins: all 3
+    assert booked.people_ahead == (2 if booked_first else 3)
     assert walk_in.people_ahead == 4
 
 
