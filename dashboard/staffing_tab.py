@@ -8,6 +8,7 @@ from functools import partial
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from common.planning.booking_whatif import BookedWhatIf, booking_what_if
 from common.planning.group_plan import CounterPlan
 from common.planning.plan_search import StaffingPlan
 from common.planning.staffing import StaffingAdvice, WhatIf, band, plan, staffing_advice, store_counter_plan, what_if
@@ -83,11 +84,18 @@ class StaffingTab(QWidget):
             self.result.setText("Chưa có số liệu lượt đến trong kỳ này để mô phỏng.")
             return
         counters, days = self.counters.value(), self.panel.days.value()
+        bookings = self.panel.bookings()
+        if bookings.active:  # issue 19: walk-ins and booked apart, on the engine
+            if self.runner.submit("whatif", booking_what_if, self.advice, counters, days, bookings):
+                self.result.setText(f"Đang mô phỏng {days} ngày với {counters} quầy và lịch hẹn…")
+            return
         if self.runner.submit("whatif", what_if, self.advice, counters, days):
             self.result.setText(f"Đang mô phỏng {days} ngày với {counters} quầy…")
 
     def _done(self, tag: str, result: object) -> None:
-        if tag == "whatif":
+        if tag == "whatif" and isinstance(result, BookedWhatIf):
+            self.panel.show_booked_result(result)
+        elif tag == "whatif":
             assert isinstance(result, WhatIf)
             self.whatif = result
             self.panel.show_result(result)

@@ -1,5 +1,8 @@
 """The what-if panel: N counters over many seeded days, shown as a range (5–95% band and median), not one run.
 
+With a booking share above 0 (issue 19) the tab runs common.planning.booking_whatif instead and hands it to
+:meth:`WhatIfPanel.show_booked_result`: walk-ins and booked citizens apart, beside the same days with no bookings.
+
 Signals: none; the tab submits the work to its Runner and hands the result to :meth:`WhatIfPanel.show_result`.
 """
 
@@ -9,6 +12,8 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
+from common.planning.booked import BookingMix
+from common.planning.booking_whatif import BookedWhatIf, GroupFigures
 from common.planning.staffing import WhatIf
 from ui import numbers
 from ui.style import font
@@ -66,6 +71,18 @@ class WhatIfPanel(QWidget):
         self.days = QSpinBox(self)
         self.days.setRange(5, 200)
         self.days.setValue(40)
+        # issue 19: what opening a share of arrivals to bookings does to walk-ins (0: the plain what-if)
+        self.booking_share = QSpinBox(self)
+        self.booking_share.setRange(0, 100)
+        self.booking_share.setSingleStep(5)
+        self.booking_share.setSuffix(" %")
+        self.booking_share.setToolTip("Tỉ lệ người đến đặt lịch hẹn trước (0: không có lịch hẹn)")
+        self.booking_no_show = QSpinBox(self)
+        self.booking_no_show.setRange(0, 100)
+        self.booking_no_show.setSingleStep(5)
+        self.booking_no_show.setValue(10)
+        self.booking_no_show.setSuffix(" %")
+        self.booking_no_show.setToolTip("Tỉ lệ lịch hẹn mà người dân không đến")
         self.simulate = QPushButton("Mô phỏng", self)
         self.bar = BandBar(self)
         self.result = QLabel("", self)
@@ -77,11 +94,24 @@ class WhatIfPanel(QWidget):
             widget.setFont(font(10))
             row.addWidget(widget)
         row.addWidget(self.bar, 1)
+        booking_row = QHBoxLayout()
+        for widget in (QLabel("Lịch hẹn:", self), self.booking_share, QLabel("người đến đặt hẹn trước, trong đó",
+                                                                            self),
+                       self.booking_no_show, QLabel("không đến", self)):
+            widget.setFont(font(10))
+            booking_row.addWidget(widget)
+        booking_row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
+        layout.addLayout(booking_row)
         layout.addWidget(self.result)
         self.whatif: WhatIf | None = None
+        self.booked: BookedWhatIf | None = None
+
+    def bookings(self) -> BookingMix:
+        """The booking share and no-show rate as typed (window and slot as the plan's defaults)."""
+        return BookingMix(self.booking_share.value() / 100, self.booking_no_show.value() / 100)
 
     def show_result(self, result: WhatIf, title: str | None = None) -> None:
         """``title`` names what was simulated (default: "N quầy"), e.g. the counter plan."""
@@ -95,3 +125,27 @@ class WhatIfPanel(QWidget):
             f"{what}, {result.days} ngày: % chờ trong chỉ tiêu 30 phút: trung vị {d(mid)} %, "
             f"90% số ngày trong khoảng {d(low)}–{d(high)} %. Chờ trung bình: trung vị {d(wm)} phút "
             f"({d(wl)}–{d(wh)}). Ngày thấp nhất 5% {'đạt' if low >= 95 else 'không đạt'} 95%.")
+
+    def show_booked_result(self, result: BookedWhatIf, title: str | None = None) -> None:
+        """Walk-ins (the band bar is theirs), booked citizens, and the same days without bookings."""
+        self.booked = result
+        self.bar.set_band(result.walk_in.within_pct)
+        what = title or f"{result.counters} quầy"
+        share, no_show = round(100 * result.bookings.share), round(100 * result.bookings.no_show)
+        self.result.setText(
+            f"{what}, {result.days} ngày, {share} % đặt hẹn ({no_show} % không đến).\n"
+            f"• Người không hẹn: {_group(result.walk_in)}\n• Người có hẹn: {_group(result.booked)}\n"
+            f"• Cùng các ngày đó, không có lịch hẹn: {_group(result.without)}")
+
+
+def _group(g: GroupFigures) -> str:
+    """One group's sentence: % within 30 minutes and mean wait, each as median and 5–95% range of days."""
+    if g.within_pct is None:
+        return "không có ai."
+    d = numbers.decimal
+    low, mid, high = g.within_pct
+    text = f"chờ trong 30 phút trung vị {d(mid)} % ({d(low)}–{d(high)} %)"
+    if g.wait_mean_min is not None:
+        wl, wm, wh = g.wait_mean_min
+        text += f", chờ trung bình {d(wm)} phút ({d(wl)}–{d(wh)})"
+    return text + "."

@@ -22,21 +22,26 @@ from common.cli.args import (
     arrivals_per_hour,
     counters_count,
     days_count,
+    float_range,
     seed_number,
     service_minutes,
     simulated_days,
 )
+from common.cli.args import said as say
 from common.cli.commands import open_context, print_json
 from common.config import config_path, load_config
 from common.core.errors import MotcuaError, bilingual, said
 from common.core.model import Ticket
 from common.planning import erlang
-from common.planning.simulate import fill_history, simulate
+from common.planning.booked import BookingMix
+from common.planning.simulate import fill_history, simulate, wait_summary
 from common.store import Store
 from common.store.db import connect
 from common.views import accuracy_render, rating_report
 from common.views.report import GROUPINGS
 from common.views.report_render import to_csv, to_table, write_xlsx
+
+share_of_arrivals = float_range(0, 1, "share")
 
 TIMESTAMPS = ("issued_at", "queued_at", "first_called_at", "called_at", "last_called_at", "started_at", "finished_at")
 
@@ -75,6 +80,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="write into the office's database (--db/MOTCUA_DB/config) instead of a temporary one")
     p.add_argument("--history", type=days_count, metavar="DAYS",
                    help="instead: fill DAYS past working days with realistic traffic for the office's services")
+    p.add_argument("--booking-share", type=share_of_arrivals, default=0.0, metavar="SHARE",
+                   help="share of arrivals that book a slot instead of walking in, 0–1 (default: 0); booked "
+                        "citizens arrive around their slot and are called after priority, before walk-ins")
+    p.add_argument("--booking-no-show", type=share_of_arrivals, default=0.0, metavar="RATE",
+                   help="share of bookings never used, 0–1 (default: 0)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.set_defaults(func=cmd_simulate)
 
@@ -230,12 +240,16 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             store = Store(connect(f"sqlite:///{scratch / 'simulation.sqlite3'}"), tz=config.tz)
             if args.history and config.office.services:
                 store.load_office(config.office)
+        # the office's window and slot length; every simulated service takes bookings
+        bookings = BookingMix.for_plan(config.office.appointments, args.booking_share, args.booking_no_show,
+                                       every_service=True) if scratch is not None else BookingMix(
+            args.booking_share, args.booking_no_show)
         if args.history:
-            result = fill_history(store, args.history, seed=args.seed)
+            result = fill_history(store, args.history, seed=args.seed, bookings=bookings, fast=True)
         else:
             result = simulate(store, days=args.days, counters=args.counters, arrivals_per_hour=args.arrivals_per_hour,
                               mean_service_minutes=args.mean_service_minutes, seed=args.seed, start=start,
-                              fast=scratch is not None)  # a scratch store is the engine's alone
+                              fast=scratch is not None, bookings=bookings)  # a scratch store is the engine's alone
         store.db.engine.dispose()
     finally:
         if scratch is not None:
@@ -249,6 +263,17 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     print(f"Simulated {len(result.days)} day(s), counters {list(result.counters)}, {result.tickets} tickets "
           f"in {result.wall_seconds:.1f} s into {where}")
     print(to_table(result.report))
+    if args.booking_share:
+        for vi, en, waits in (("Người không hẹn", "Walk-ins", result.walk_in_waits_s),
+                              ("Người có hẹn", "Booked", result.booked_waits_s)):
+            s = wait_summary(waits)
+            if not s["tickets"]:
+                print(say(f"{vi}: không có", f"{en}: none"))
+                continue
+            print(say(f"{vi}: {s['tickets']} vé, {s['within_target_pct']}% chờ trong 30 phút, "
+                       f"chờ trung bình {s['wait_mean_min']} phút",
+                       f"{en}: {s['tickets']} tickets, {s['within_target_pct']}% waited within 30 min, "
+                       f"mean wait {s['wait_mean_min']} min"))
     if prediction:
         print(f"Erlang C (M/M/c) predicts a mean wait of {prediction['wait_mean_s'] / 60:.1f} min and "
               f"{prediction['within_target_pct']:.1f}% within {prediction['target_minutes']} min")

@@ -26,6 +26,7 @@ from common.config import OfficeSpec
 from common.core.clock import ManualClock
 from common.core.errors import MotcuaError
 from common.core.model import TicketStatus
+from common.planning.booked import NO_BOOKINGS, BookingMix
 from common.planning.engine import Engine
 from common.planning.simulate import OFFICE_HOURS, Breaks, Demand, ServiceTime, _Day
 
@@ -49,6 +50,7 @@ class DayProfile:
     transfer_share: float = 0.0
     overtime_minutes: float = 60
     default_service_s: float = 600.0  # what the printed estimate assumes before any service is done
+    bookings: BookingMix = NO_BOOKINGS  # issue 19: a share of arrivals booked, and their no-show rate
 
 
 @dataclass(frozen=True)
@@ -68,16 +70,38 @@ class DayResult:
     waits_s: tuple[int, ...]
     hours: tuple[int, ...]
     expired_waits_s: tuple[int, ...]
+    # issue 19: whether each of ``waits_s`` / ``expired_waits_s`` was a booked ticket ("Hẹn"); empty: none was
+    booked: tuple[bool, ...] = ()
+    expired_booked: tuple[bool, ...] = ()
 
-    def within(self, target_s: float, *, hour: int | None = None) -> float:
-        """Share of waits (expired ones included, as failures) within ``target_s``; 1.0 when nobody waited."""
-        waits = [w for w, h in zip(self.waits_s, self.hours, strict=True) if hour is None or h == hour]
-        total = len(waits) + (len(self.expired_waits_s) if hour is None else 0)
+    def within(self, target_s: float, *, hour: int | None = None, booked: bool | None = None) -> float:
+        """Share of waits (expired ones included, as failures) within ``target_s``; 1.0 when nobody waited.
+
+        ``booked`` True/False: only the booked tickets, or only the walk-ins.
+        """
+        waits = [w for w, h, b in zip(self.waits_s, self.hours, self._flags(), strict=True)
+                 if (hour is None or h == hour) and (booked is None or b == booked)]
+        expired = 0 if hour is not None else sum(1 for b in self._expired_flags() if booked is None or b == booked)
+        total = len(waits) + expired
         return sum(1 for w in waits if w <= target_s) / total if total else 1.0
 
     @property
     def mean_wait_s(self) -> float:
         return sum(self.waits_s) / len(self.waits_s) if self.waits_s else 0.0
+
+    def mean_wait_of(self, booked: bool) -> float | None:
+        """Mean wait of the called booked tickets (or walk-ins); None when there was none."""
+        waits = [w for w, b in zip(self.waits_s, self._flags(), strict=True) if b == booked]
+        return sum(waits) / len(waits) if waits else None
+
+    def count(self, booked: bool) -> int:
+        return sum(1 for b in self._flags() if b == booked) + sum(1 for b in self._expired_flags() if b == booked)
+
+    def _flags(self) -> tuple[bool, ...]:
+        return self.booked or (False,) * len(self.waits_s)
+
+    def _expired_flags(self) -> tuple[bool, ...]:
+        return self.expired_booked or (False,) * len(self.expired_waits_s)
 
 
 def simulate_days(office: OfficeSpec, profile: DayProfile, counters_plan: CountersPlan,
@@ -98,7 +122,7 @@ def simulate_days(office: OfficeSpec, profile: DayProfile, counters_plan: Counte
         engine = Engine.for_office(office.services, staffed, profile.tz, profile.default_service_s,
                                    call_starts_service=instant, record_events=False)
         loop = _Day(engine, clock, staffed, random.Random(seed), profile.service_time, walk, profile.no_show_share,
-                    profile.priority_share, profile.transfer_share, breaks)
+                    profile.priority_share, profile.transfer_share, breaks, profile.bookings)
         loop.run(profile.day, profile.hours, profile.demand, profile.overtime_minutes)
         results.append(_result(seed, profile.day, engine, loop.issued))
     return results
@@ -121,16 +145,22 @@ def off_hours(plan: Mapping[int, int], numbers: Sequence[int]) -> Breaks:
 
 def _result(seed: int, day: date, engine: Engine, issued: int) -> DayResult:
     waits, hours, expired = [], [], []
+    booked, expired_booked = [], []
     served = no_shows = transferred = 0
     for t in engine.tickets:
         status = t.status
         if status is W.EXPIRED:
             expired.append(t.wait_s or 0)
+            expired_booked.append(t.booked)
             continue
         if t.wait_s is not None:
             waits.append(t.wait_s)
             hours.append(t.local_hour)
+            booked.append(t.booked)
         served += status is W.DONE
         no_shows += status is W.NO_SHOW
         transferred += status is W.TRANSFERRED
-    return DayResult(seed, day, issued, served, no_shows, transferred, tuple(waits), tuple(hours), tuple(expired))
+    if not any(booked) and not any(expired_booked):  # no bookings: the result as before issue 19
+        booked, expired_booked = [], []
+    return DayResult(seed, day, issued, served, no_shows, transferred, tuple(waits), tuple(hours), tuple(expired),
+                     tuple(booked), tuple(expired_booked))

@@ -67,8 +67,9 @@ def seconds_us(start: int, end: int) -> int:
     return max(0, round((end - start) / US))
 
 
-# (service, priority, transferred to counter): one queue per class, kept in call order.
-QueueKey = tuple[str | None, bool, int | None]
+# (service, rank, transferred to counter): one queue per class, kept in call order. The rank is
+# rules.rank's: 0 a priority category, 1 a checked-in booking, 2 a walk-in.
+QueueKey = tuple[str | None, int, int | None]
 
 
 @dataclass(slots=True, eq=False)
@@ -106,8 +107,13 @@ class SimTicket:
     service_s: int | None = None
     people_ahead: int = 0
     estimated_wait_s: int = 0
-    key: QueueKey = (None, False, None)  # its queue class while it waits (set by Engine._enqueue)
-    booked: bool = False  # the Queued protocol's (issue 19); the engine's days have no bookings yet
+    key: QueueKey = (None, 2, None)  # its queue class while it waits (set by Engine._enqueue)
+    booked: bool = False  # checked in within its booking's window (issue 19): called after priority, before walk-ins
+
+    @property
+    def rank(self) -> int:
+        """rules.rank for a counter that puts bookings first (the default order, ``after_priority``)."""
+        return 0 if self.priority_category is not None else 1 if self.booked else 2
 
     @property
     def priority(self) -> bool:
@@ -141,12 +147,14 @@ class _Desk:
     since_us: int | None = None
     clerk: str | None = None
     current: SimTicket | None = None
+    booked_first: bool = True  # the office's [appointments] order (rules.rank reads it)
 
     @classmethod
     def of(cls, c: Counter) -> _Desk:
-        keys: list[QueueKey] = [(code, p, None) for code in c.services for p in (True, False)]
-        keys += [(None, p, c.number) for p in (True, False)]
-        return cls(c.number, c.services, c.ordering, tuple(keys), c.state, None, c.clerk)  # as the store has it now
+        keys: list[QueueKey] = [(code, r, None) for code in c.services for r in (0, 1, 2)]
+        keys += [(None, r, c.number) for r in (0, 1, 2)]
+        return cls(c.number, c.services, c.ordering, tuple(keys), c.state, None, c.clerk,  # as the store has it now
+                   booked_first=c.booked_first)
 
 
 # (at µs, kind, ticket, counter, clerk, from status, to status, detail): a tuple, cheap to make by the million
@@ -174,15 +182,17 @@ class Engine:
     numbers: dict[tuple[str, date], int] = field(default_factory=dict)
     now_us: int | None = None
     _queues: dict[QueueKey, list[SimTicket]] = field(default_factory=dict)
-    _waiting: dict[str, list[int]] = field(default_factory=dict)  # service → [priority, all] waiting today
+    _waiting: dict[str, list[int]] = field(default_factory=dict)  # service → [priority, all, booked] waiting today
     _done: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     _mean: dict[str, float] = field(default_factory=dict)  # cached recent mean per service
     _serving: dict[str, tuple[_Desk, ...]] = field(default_factory=dict)
     _day: date | None = None
     _hour: int = 0
     _hour_span: tuple[int, int] = (1, 0)
+    _booked_first: bool = True  # the office's [appointments] order, as its counters carry it
 
     def __post_init__(self) -> None:
+        self._booked_first = all(d.booked_first for d in self.counters.values())
         self._serving = {code: tuple(d for d in self.counters.values() if code in d.services)
                          for code in self.services}
 
@@ -243,7 +253,8 @@ class Engine:
 
     # -- the Store's surface, as the simulator uses it
     def issue_ticket(self, service: str, priority_category: str | None = None, *,
-                     check_hours: bool = True) -> SimTicket:
+                     check_hours: bool = True, booked: bool = False) -> SimTicket:
+        """A kiosk ticket; ``booked``: a booking checked in within its window (what ``Store.check_in`` issues)."""
         now = self._now()
         svc = self.services[service]
         day = self._today(now)
@@ -252,14 +263,18 @@ class Engine:
         n = len(self.tickets) + 1
         t = SimTicket(n, n, service, service, day, number, 0, f"{svc.prefix}{number:03d}", priority_category,
                       now, now, from_us(now), self._local_hour(now))
-        counts = self._waiting.setdefault(service, [0, 0])
-        # Everyone already waiting was queued no later, so: the priority ones, or all of them.
-        t.people_ahead = counts[0] if priority_category is not None else counts[1]
+        t.booked = booked and priority_category is None  # a priority citizen is called first anyway
+        counts = self._waiting.setdefault(service, [0, 0, 0])
+        # Everyone already waiting was queued no later, so: those of a rank called no later, or all of them.
+        t.people_ahead = (counts[0] if priority_category is not None
+                          else counts[0] + counts[2] if t.booked and self._booked_first else counts[1])
         t.estimated_wait_s = self._estimate(service, t.people_ahead)
         self._enqueue(t)
         if self.record_events:
-            self.events.append((now, "issued", t, None, None, None, "waiting",
-                                {"priority": priority_category} if priority_category else None))
+            detail: dict[str, Any] | None = {"priority": priority_category} if priority_category else None
+            if t.booked:
+                detail = {"booked": True}
+            self.events.append((now, "issued", t, None, None, None, "waiting", detail))
         return t
 
     def sign_in(self, counter: int, clerk: str, *, take_over: bool = False) -> str:
@@ -291,10 +306,7 @@ class Engine:
         if best is None:
             return None
         queues[best.key].pop(0)
-        counts = self._waiting[best.service]
-        counts[1] -= 1
-        if best.priority_category is not None:
-            counts[0] -= 1
+        self._unwait(best)
         best.status, best.counter, best.clerk, best.target_counter = W.CALLED, counter, clerk, None
         if best.first_called_us is None:
             best.first_called_us = now
@@ -347,6 +359,7 @@ class Engine:
         n = len(self.tickets) + 1
         new = SimTicket(n, old.visit, target, old.number_service, old.day, old.number, seq + 1, old.code,
                         old.priority_category, now, old.queued_us, old.queued_at, self._local_hour(now), to_counter)
+        # booked stays False, as Store.transfer writes it: the queue time is kept, the "Hẹn" rank is not
         new.people_ahead = self._ahead_of(new)
         new.estimated_wait_s = self._estimate(target, new.people_ahead)
         self._enqueue(new)
@@ -367,10 +380,7 @@ class Engine:
             end = max(min(now, us_of(local_midnight(t.day + timedelta(days=1), self.tz))), t.issued_us)
             t.status, t.finished_us = W.EXPIRED, end
             t.wait_s = seconds_us(t.issued_us, end)
-            counts = self._waiting[t.service]
-            counts[1] -= 1
-            if t.priority_category is not None:
-                counts[0] -= 1
+            self._unwait(t)
             if self.record_events:
                 self.events.append((now, "expired", t, t.counter, None, "waiting", "expired", None))
         return len(expired)
@@ -378,24 +388,36 @@ class Engine:
     # -- the rules the store applies in SQL
     def _enqueue(self, t: SimTicket) -> None:
         self.tickets.append(t)
-        priority = t.priority_category is not None
-        t.key = (None, priority, t.target_counter) if t.target_counter is not None else (t.service, priority, None)
+        priority, rank = t.priority_category is not None, t.rank
+        t.key = (None, rank, t.target_counter) if t.target_counter is not None else (t.service, rank, None)
         q = self._queues.setdefault(t.key, [])
         # Ids only grow, so only an earlier queue time (a transferred citizen's) goes before the tail.
         if q and q[-1].queued_us > t.queued_us:
             q.insert(bisect_left([w.order for w in q], t.order), t)
         else:
             q.append(t)
-        counts = self._waiting.setdefault(t.service, [0, 0])
+        counts = self._waiting.setdefault(t.service, [0, 0, 0])
         counts[1] += 1
         if priority:
             counts[0] += 1
+        elif t.booked:
+            counts[2] += 1
+
+    def _unwait(self, t: SimTicket) -> None:
+        counts = self._waiting[t.service]
+        counts[1] -= 1
+        if t.priority_category is not None:
+            counts[0] -= 1
+        elif t.booked:
+            counts[2] -= 1
 
     def _ahead_of(self, t: SimTicket) -> int:
         """Waiting tickets of the same service called before ``t`` (Tx.ahead_of): rare, so a plain scan."""
         same = [w for q in self._queues.values() for w in q if w.service == t.service and w.day == t.day]
-        return sum(1 for w in same if (w.priority and not t.priority)
-                   or (w.priority == t.priority and w.order < t.order))
+        def rank(x: SimTicket) -> int:  # rules.rank: with_walkins offices rank a booking with the walk-ins
+            return x.rank if self._booked_first or x.rank == 0 else 2
+
+        return sum(1 for w in same if rank(w) < rank(t) or (rank(w) == rank(t) and w.order < t.order))
 
     def _estimate(self, service: str, ahead: int) -> int:
         mean = self._mean.get(service)

@@ -23,6 +23,8 @@ from common.config import ClerkSpec, OfficeSpec
 from common.core.clock import ManualClock
 from common.core.errors import MotcuaError, said
 from common.core.model import Counter, CounterState, OpeningHours, Role, Service, TicketStatus
+from common.planning.booked import NO_BOOKINGS, BookingMix, booking_rng
+from common.planning.booked import arrivals as booked_arrivals
 from common.planning.engine import Engine, from_us, to_us, write
 from common.store import Store
 from common.views.report import Report
@@ -48,17 +50,31 @@ class SimResult:
     tickets: int
     report: Report
     wall_seconds: float
+    # walk-in and booked waits, called or expired (seconds; issue 19): only when bookings were simulated
+    walk_in_waits_s: tuple[int, ...] = ()
+    booked_waits_s: tuple[int, ...] = ()
 
     def to_json(self) -> dict[str, object]:
-        return {"days": [d.isoformat() for d in self.days], "counters": list(self.counters),
-                "tickets": self.tickets, "wall_seconds": round(self.wall_seconds, 2), "report": self.report.to_json()}
+        out: dict[str, object] = {
+            "days": [d.isoformat() for d in self.days], "counters": list(self.counters), "tickets": self.tickets,
+            "wall_seconds": round(self.wall_seconds, 2), "report": self.report.to_json()}
+        if self.booked_waits_s or self.walk_in_waits_s:
+            out["walk_in"], out["booked"] = wait_summary(self.walk_in_waits_s), wait_summary(self.booked_waits_s)
+        return out
+
+
+def wait_summary(waits: Sequence[int], target_s: float = 1800) -> dict[str, float | int | None]:
+    """Tickets, % within target and mean wait (minutes) of ``waits``; None where there is none."""
+    n = len(waits)
+    return {"tickets": n, "within_target_pct": round(100 * sum(w <= target_s for w in waits) / n, 1) if n else None,
+            "wait_mean_min": round(sum(waits) / n / 60, 1) if n else None}
 
 
 def simulate(store: Store, days: int = 1, counters: int = 3, arrivals_per_hour: float = 30.0,
              mean_service_minutes: float = 8.0, seed: int = 1, start: date | None = None, *,
              hours: Sequence[tuple[time, time]] = OFFICE_HOURS, weekdays: Sequence[int] = WORKDAYS,
              walk_seconds: float = 0.0, no_show_share: float = 0.0, overtime_minutes: float = 60,
-             fast: bool = False) -> SimResult:
+             fast: bool = False, bookings: BookingMix = NO_BOOKINGS) -> SimResult:
     """An M/M/c office: Poisson arrivals spread evenly over the counters' services, exponential service.
 
     An empty store gets a one-service office ("TT", Tiếp nhận hồ sơ) with ``counters``
@@ -81,7 +97,7 @@ def simulate(store: Store, days: int = 1, counters: int = 3, arrivals_per_hour: 
                demand=lambda _local: dict.fromkeys(codes, share),
                service_time=lambda rng, _code: rng.expovariate(1 / mean_s),
                seed=seed, walk_seconds=walk_seconds, no_show_share=no_show_share, overtime_minutes=overtime_minutes,
-               fast=fast)
+               fast=fast, bookings=bookings)
 
 
 def staff(store: Store, n: int) -> list[Counter]:
@@ -109,12 +125,20 @@ def workdays(first: date, n: int, weekdays: Sequence[int] = WORKDAYS) -> list[da
 def run(store: Store, staffed: Sequence[Counter], days: Sequence[date], hours: Sequence[tuple[time, time]], *,
         demand: Demand, service_time: ServiceTime, seed: int, walk_seconds: float | Callable[[random.Random], float]
         = 0.0, no_show_share: float = 0.0, overtime_minutes: float = 60, fast: bool = False,
-        priority_share: float = 0.0, transfer_share: float = 0.0, breaks: Breaks = ()) -> SimResult:
+        priority_share: float = 0.0, transfer_share: float = 0.0, breaks: Breaks = (),
+        bookings: BookingMix = NO_BOOKINGS) -> SimResult:
     """Simulate ``days`` with ``staffed`` counters; returns the report of those days.
+
+    ``bookings`` (issue 19) turns a share of arrivals into booked citizens (common.planning.booked);
+    only the engine plays them (the store's tickets are booked through ``Store.check_in`` and real
+    bookings), so it needs ``fast``.
 
     ``fast=True`` plays the days on the store-free engine (common.planning.engine) and bulk-inserts
     the result: the same tickets (the exact-replay test checks it) in a fraction of the time.
     """
+    if bookings.active and not fast:
+        raise said(MotcuaError, "mô phỏng lịch hẹn chỉ chạy trong cơ sở dữ liệu tạm (bỏ --into-store)",
+                   "simulating bookings runs only in a temporary database (drop --into-store)")
     began = timer.perf_counter()
     clock = ManualClock(datetime.combine(days[0], hours[0][0], store.tz))
     # With no walk and no no-shows the call itself starts the service: one transaction fewer per citizen.
@@ -125,7 +149,7 @@ def run(store: Store, staffed: Sequence[Counter], days: Sequence[date], hours: S
     walk = walk_seconds if callable(walk_seconds) else (lambda _rng, w=walk_seconds: w)
     engine = Engine.for_store(sim, call_starts_service=instant) if fast else None
     day_engine = _Day(engine or sim, clock, staffed, rng, service_time, walk, no_show_share, priority_share,
-                      transfer_share, breaks)
+                      transfer_share, breaks, bookings)
     for day in days:
         day_engine.run(day, hours, demand, overtime_minutes)
     if engine is not None:
@@ -133,8 +157,13 @@ def run(store: Store, staffed: Sequence[Counter], days: Sequence[date], hours: S
             clock.set(from_us(engine.now_us).astimezone(store.tz))
         write(engine, sim)
     result_report = sim.views.report(days[0], days[-1])
+    split: tuple[list[int], list[int]] = ([], [])
+    if engine is not None and bookings.active:
+        for t in engine.tickets:
+            if t.wait_s is not None and t.transfer_seq == 0:  # a citizen's first queue, called or expired
+                split[t.booked].append(t.wait_s)
     return SimResult(tuple(days), tuple(c.number for c in staffed), day_engine.issued, result_report,
-                     timer.perf_counter() - began)
+                     timer.perf_counter() - began, tuple(split[0]), tuple(split[1]))
 
 
 class _Day:
@@ -146,7 +175,8 @@ class _Day:
 
     def __init__(self, sim: Store | Engine, clock: ManualClock, staffed: Sequence[Counter], rng: random.Random,
                  service_time: ServiceTime, walk: Callable[[random.Random], float], no_show_share: float,
-                 priority_share: float = 0.0, transfer_share: float = 0.0, breaks: Breaks = ()) -> None:
+                 priority_share: float = 0.0, transfer_share: float = 0.0, breaks: Breaks = (),
+                 bookings: BookingMix = NO_BOOKINGS) -> None:
         self.sim, self.clock, self.rng = sim, clock, rng
         self.clerk = {c.number: f"sim{i}" for i, c in enumerate(staffed, 1)}
         self.serves = {c.number: set(c.services) for c in staffed}
@@ -154,6 +184,10 @@ class _Day:
         self.by_code = {code: sorted(n for n, s in self.serves.items() if code in s) for code in self.codes}
         self.service_time, self.walk, self.no_show_share = service_time, walk, no_show_share
         self.priority_share, self.transfer_share, self.breaks = priority_share, transfer_share, tuple(breaks)
+        self.bookings = bookings
+        self.book_rng = booking_rng(rng) if bookings.active else rng
+        if bookings.active and not isinstance(sim, Engine):
+            raise MotcuaError("bookings are simulated on the engine only")
         self.issued = 0
         self.waiting: dict[str, int] = {}  # known without asking: only the simulator issues and calls here
         if isinstance(sim, Engine):
@@ -179,8 +213,12 @@ class _Day:
             a, b = datetime.combine(day, opens, tz).timestamp(), datetime.combine(day, closes, tz).timestamp()
             windows.append((a, b + overtime_minutes * 60))
             push(a, "open")
-            for at, code in self._arrivals(a, b, demand):
-                push(at, "arrive", code)
+            if self.bookings.active:  # booked citizens arrive around their slot; the rest as drawn
+                for at, code, booked in booked_arrivals(self.bookings, self.book_rng, a, self._arrivals(a, b, demand)):
+                    push(at, "booked" if booked else "arrive", code)
+            else:
+                for at, code in self._arrivals(a, b, demand):
+                    push(at, "arrive", code)
         tick(windows[0][0])
         for number, clerk in clerk_of.items():
             sim.sign_in(number, clerk, take_over=True)  # the day's first sign-in closes earlier days
@@ -233,6 +271,10 @@ class _Day:
                 # Drawn only when asked for, so that the same seed gives the same days as before.
                 category = "elderly" if self.priority_share and rng.random() < self.priority_share else None
                 sim.issue_ticket(str(arg), category, check_hours=False)
+                self.issued += 1
+                queued(str(arg), at)
+            elif kind == "booked":  # checked in within the window (only on the engine: see __init__)
+                cast(Engine, sim).issue_ticket(str(arg), None, check_hours=False, booked=True)
                 self.issued += 1
                 queued(str(arg), at)
             elif kind == "open":
@@ -310,7 +352,7 @@ EXAMPLE_MIX = {"TP": (9, 8), "CT": (9, 4), "DD": (4.5, 12), "KD": (4.5, 10), "XD
 
 def fill_history(store: Store, days: int, seed: int = 2026, end: date | None = None,
                  scale: float = 1.0, *, fast: bool = True, priority_share: float = 0.0, transfer_share: float = 0.0,
-                 breaks: Breaks = ()) -> SimResult:
+                 breaks: Breaks = (), bookings: BookingMix = NO_BOOKINGS) -> SimResult:
     """Fill the ``days`` working days before ``end`` (default: today) with realistic traffic.
 
     Every active counter is staffed; services not in EXAMPLE_MIX get 4 arrivals an
@@ -337,7 +379,7 @@ def fill_history(store: Store, days: int, seed: int = 2026, end: date | None = N
     demand, service_time = example_traffic(mix, scale)
     return run(store, staffed, chosen, OFFICE_HOURS, demand=demand, service_time=service_time,
                seed=seed, walk_seconds=lambda rng: rng.uniform(10, 60), no_show_share=0.03, fast=fast,
-               priority_share=priority_share, transfer_share=transfer_share, breaks=breaks)
+               priority_share=priority_share, transfer_share=transfer_share, breaks=breaks, bookings=bookings)
 
 
 def example_traffic(mix: Mapping[str, tuple[float, float]], scale: float = 1.0) -> tuple[Demand, ServiceTime]:

@@ -59,7 +59,7 @@ def insert_simulated(store: Store, engine: Engine) -> int:
             "clerk_id": clerk_id.get(t.clerk) if t.clerk is not None else None,
             "target_counter_id": counter_id.get(t.target_counter) if t.target_counter is not None else None,
             "people_ahead": t.people_ahead, "estimated_wait_s": t.estimated_wait_s,
-            "print_status": "not_printed", "recall_count": 0,
+            "print_status": "not_printed", "recall_count": 0, "booked": t.booked,  # issue 19: "Hẹn"
         } for t in engine.tickets]
         events = [{
             "at": _at(at), "kind": kind, "ticket_id": offset + t.id if t is not None else None,

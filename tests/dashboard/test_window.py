@@ -164,6 +164,12 @@ def test_accuracy_and_staffing_tabs(qtbot: QtBot, day: Store, open_dashboard: Op
         window.staffing.simulate.click()
     assert window.staffing.whatif is not None and window.staffing.whatif.counters == 2
     assert window.staffing.result.text().startswith("2 quầy, 40 ngày:")
+    window.staffing.panel.booking_share.setValue(20)  # issue 19: the same what-if with 20 % booked
+    with qtbot.waitSignal(window.runner.succeeded, timeout=60_000,
+                          check_params_cb=lambda tag, _r: tag == "whatif"):
+        window.staffing.simulate.click()
+    assert window.staffing.panel.booked is not None and window.staffing.panel.booked.counters == 2
+    assert window.staffing.result.text().startswith("2 quầy, 40 ngày, 20 % đặt hẹn (10 % không đến).")
 
 
 def test_closing_stops_every_read_of_the_window(qtbot: QtBot, store: Store, open_dashboard: Open) -> None:
