@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 import wave
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -55,6 +56,18 @@ SYNTH_ATTEMPTS = 2
 SPEECH_DEADLINE_S = 30.0
 
 
+def _written(path: Path, patience_s: float = 1.0) -> bool:
+    """Whether espeak has put audio in ``path``; it may finish writing just after runAndWait returns
+    (seen in CI: "Audio saved to …" printed, the file still empty), so give it a moment."""
+    deadline = time.monotonic() + patience_s
+    while True:
+        if path.exists() and path.stat().st_size > 44:  # more than a bare WAV header
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.02)
+
+
 # --------------------------------------------------------------------------- synthesis
 class Synthesizer:
     """pyttsx3 to WAV. Create and use it on the speech thread only."""
@@ -75,7 +88,7 @@ class Synthesizer:
         for _attempt in range(SYNTH_ATTEMPTS):
             self.engine.save_to_file(text, str(path))
             self.engine.runAndWait()
-            if path.exists() and path.stat().st_size > 44:
+            if _written(path):
                 return path
         raise SpeechFailed(f"voice {self.voice_id!r} wrote no audio for {text!r}")
 

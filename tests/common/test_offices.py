@@ -27,7 +27,8 @@ from common.store.offices import add_office, apply_office_roles, check_office, l
 from tests.common.test_roles import KIOSK_FORGERIES
 
 OFFICE_TABLES = ('services', 'clerks', 'counters', 'counter_services', 'daily_numbers', 'tickets',
-                 'events', 'office_settings', 'ratings', 'sign_in_throttle')  # migration 0010's
+                 'events', 'office_settings', 'ratings', 'sign_in_throttle',  # migration 0010's
+                 'bookings', 'booking_slots')  # 0011's, which offices.sql also puts under its policies
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "postgres"
 GROUPS = ("kiosk", "counter", "display", "supervisor", "office_admin", "province")
