@@ -5,10 +5,18 @@ today's and the period's ``store.views.province`` together (dashboard.period_rea
 shows them side by side. An office under target is flagged by a word ("⚠ dưới chỉ tiêu") on a
 pink cell, never by colour alone. Double-click or Enter on an office asks for its own dashboard.
 
+Live (``live=True``, the province window): the tab follows the change feed of every office (the
+province role LISTENs on each office's NOTIFY channel, common.store.channels) as well as a
+1-minute clock (waits grow with the clock). A busy province commits many changes a second, so a
+change only arms a single-shot debounce timer (DEBOUNCE_MS): every change until it fires is
+folded into the one re-read it then asks for, so 200 offices' calls cost one read per
+DEBOUNCE_MS at most, and a quiet province is fresh within DEBOUNCE_MS of its last call.
+
 Signals:
     office_chosen(object): the OfficeFigures of the row double-clicked or entered.
     exported(str): the path of a file just written.
     shown(object): the (today, period) ProvinceViews just put on screen.
+    online(bool): the change feed lost (False) or found again (True) the database.
 """
 
 from __future__ import annotations
@@ -40,6 +48,7 @@ from dashboard.period_bar import PeriodBar
 from dashboard.period_read import PeriodRead
 from dashboard.periods import label
 from ui.banner import Banner
+from ui.feed import LiveFeed
 from ui.style import font
 from ui.worker import Runner
 
@@ -51,6 +60,7 @@ HEADINGS = ["Hạng", "Đơn vị", "Hôm nay:\nsố phiếu", "Hôm nay:\n% ≤
 UNDER = QBrush(QColor("#fde2e1"))
 LEVEL_ROW = QBrush(QColor("#ddebf7"))
 REFRESH_MS = 60_000  # today's figures grow with the day
+DEBOUNCE_MS = 5_000  # the feed's changes in this window make one re-read
 
 
 @dataclass(frozen=True)
@@ -73,8 +83,9 @@ class ProvinceTab(QWidget):
     office_chosen = Signal(object)
     exported = Signal(str)
     shown = Signal(object)
+    online = Signal(bool)
 
-    def __init__(self, store: Store, runner: Runner, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, runner: Runner, parent: QWidget | None = None, *, live: bool = False) -> None:
         super().__init__(parent)
         self.store, self.runner = store, runner
         self.figures: Figures | None = None
@@ -120,6 +131,27 @@ class ProvinceTab(QWidget):
         self.timer = QTimer(self, interval=REFRESH_MS)
         self.timer.timeout.connect(self.refresh)
         self.timer.start()
+        self.debounce = QTimer(self, interval=DEBOUNCE_MS, singleShot=True)
+        self.debounce.timeout.connect(self.refresh)
+        self.feed: LiveFeed | None = None
+        if live:
+            self.feed = LiveFeed(store, self)
+            self.feed.changed.connect(self.on_changes)
+            self.feed.online.connect(self.online)
+            QTimer.singleShot(0, self.feed.start)  # once the window has connected to ``online``
+
+    def on_changes(self, _events: list[object]) -> None:
+        """A batch of changes from any office: one re-read when the debounce timer fires, not one per batch.
+        Behind an office's drill-down (the tab hidden) nothing is read; coming back re-reads."""
+        if not self.debounce.isActive() and not self.isHidden():
+            self.debounce.start()
+
+    def stop(self) -> None:
+        """Final: no more timer or feed reads (the window's closeEvent)."""
+        self.timer.stop()
+        self.debounce.stop()
+        if self.feed is not None:
+            self.feed.stop()
 
     @classmethod
     def ask_path(cls, parent: QWidget, fmt: str, suggested: str) -> str:

@@ -25,6 +25,7 @@ from dashboard.period_bar import PeriodBar
 from dashboard.province_tab import ProvinceTab
 from dashboard.window import DashboardWindow
 from ui.banner import Banner
+from ui.outage import outage_text
 from ui.style import font
 from ui.worker import Runner
 
@@ -44,7 +45,8 @@ class ProvinceWindow(QWidget):
         heading = QLabel(f"{title} · tài khoản cấp tỉnh (chỉ xem)", self)
         heading.setFont(font(13, bold=True))
         self.outage = Banner(self)
-        self.tab = ProvinceTab(store, self.runner, self)
+        self.tab = ProvinceTab(store, self.runner, self, live=live)
+        self.tab.online.connect(self._online)
         self.tab.office_chosen.connect(self.open_office)
         self.back = QPushButton("← Toàn tỉnh", self)
         self.back.setFont(font(11, bold=True))
@@ -103,6 +105,12 @@ class ProvinceWindow(QWidget):
         if tag == "drill":
             self.outage.show_message(f"Không mở được bảng điều khiển của đơn vị: {exc}", "error")
 
+    def _online(self, up: bool) -> None:
+        if up:
+            self.outage.clear()
+        else:
+            self.outage.show_message(outage_text(), "error")
+
     def go_back(self) -> None:
         if self.office is None:
             return
@@ -131,7 +139,7 @@ class ProvinceWindow(QWidget):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._close_office()
-        self.tab.timer.stop()
+        self.tab.stop()
         for view in self.tab.findChildren(type(self.tab.read.view)):
             view.stop()
         self.runner.shutdown()

@@ -178,3 +178,40 @@ def test_the_scope_setting_narrows_the_province_and_widens_no_one(two_offices: P
     office1, office2 = tickets(province_role, 1), tickets(province_role, 2)
     assert len(office1) == 3 and len(office2) == 2 and not office1 & office2
     assert tickets(kiosk2, 1) == office2  # office 2's role asking for office 1 still sees office 2 only
+
+
+def test_the_tab_follows_every_offices_feed_with_one_read_per_debounce(qtbot: QtBot, two_offices: Province,
+                                                                        clock: ManualClock) -> None:
+    """Office 2's kiosk issues three tickets: the province role's feed (every office's NOTIFY channel) arms the
+    debounce timer and reads nothing by itself; when the timer fires, ONE read shows all three. The test fires
+    the timer itself (its 5-second interval is set out of reach): no timing in the test."""
+    store = as_role(two_offices, two_offices.groups["province"], clock)
+    w = ProvinceWindow(store, live=True)
+    qtbot.addWidget(w)
+    tab = w.tab
+    tab.timer.stop()  # the 1-minute clock is not what is tested
+    tab.debounce.setInterval(3_600_000)
+    with qtbot.waitSignal(tab.online, timeout=WAIT_MS):  # the feed is listening
+        pass
+    qtbot.waitUntil(lambda: tab.figures is not None, timeout=WAIT_MS)
+    assert tab.figures is not None
+    before = next(o.tickets for o in tab.figures.today.offices if o.office_id == 2)
+    reads: list[object] = []
+    tab.shown.connect(reads.append)
+    seen: list[object] = []
+    assert tab.feed is not None
+    tab.feed.changed.connect(seen.extend)
+    kiosk = as_role(two_offices, two_offices.office2["kiosk"], clock)
+    for _ in range(3):
+        kiosk.issue_ticket("TP")
+    kiosk.db.engine.dispose()
+    qtbot.waitUntil(lambda: len(seen) >= 3, timeout=WAIT_MS)  # office 2's issues reached the province's feed
+    assert tab.debounce.isActive() and reads == []  # armed once; no read per change
+    with qtbot.waitSignal(tab.shown, timeout=WAIT_MS):
+        tab.debounce.start(0)  # the debounce interval is over
+    assert len(reads) == 1
+    after = next(o.tickets for o in tab.figures.today.offices if o.office_id == 2)
+    assert after == before + 3
+    w.close()
+    assert not tab.feed._thread.is_alive()  # closing the window stops the feed
+    store.db.engine.dispose()
