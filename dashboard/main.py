@@ -22,7 +22,7 @@ from common.store import Store
 from common.store.office_scope import is_province
 from dashboard import sample
 from dashboard.province_window import ProvinceWindow
-from dashboard.signin import SignInDialog, check
+from dashboard.signin import ProvinceSignInDialog, SignInDialog, check, check_province
 from dashboard.window import TABS, DashboardWindow
 from ui.screenshot import office_in, parse_size, save_png
 from ui.startup import open_store
@@ -52,12 +52,22 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     if args.screenshot:
         return screenshot(Path(args.screenshot), size, args.tab, args.history_days, db, config)
     ctx = open_store(config, db, "dashboard", fullscreen=False)
-    if is_province(ctx.store):  # the province's read-only role: its database login is its sign-in
+    clerk = None
+    if is_province(ctx.store):  # the province's read-only role; a named person of the province signs in
+        if args.user:
+            try:
+                clerk = check_province(ctx.store, args.user, sys.stdin.readline().rstrip("\n"))
+            except PermissionError as exc:
+                raise MotcuaError(f"{args.user}: {exc}") from None
         app = application("dashboard")
-        province = ProvinceWindow(ctx.store)
+        if clerk is None:
+            dialog = ProvinceSignInDialog(ctx.store)
+            if not dialog.exec() or dialog.clerk is None:
+                return 1
+            clerk = dialog.clerk
+        province = ProvinceWindow(ctx.store, viewer=clerk)
         province.show()
         return app.exec()
-    clerk = None
     if args.user:
         try:
             clerk = check(ctx.store, args.user, sys.stdin.readline().rstrip("\n"))

@@ -97,6 +97,7 @@ class ProvinceTab(QWidget):
         self.level.setFont(font(10))
         self.title = QLabel("", self)
         self.title.setFont(font(12, bold=True))
+        self.title.setWordWrap(True)  # at 1280 px the title wraps rather than widening the window
         self.message = Banner(self, point_size=10)
         self.table = cells.setup_table(QTableWidget(self), HEADINGS)
         self.table.horizontalHeader().setStretchLastSection(True)  # a wide screen widens the verdict, not a gap

@@ -1,8 +1,9 @@
 """The province's dashboard: the province tab, and each office's own dashboard in the same window.
 
 Opened when the dashboard's database role is a province role (``motcua_province``; never on a
-single office's SQLite). That role reads every office and writes nothing, and its PostgreSQL
-login is its sign-in: the province has no clerk of its own, so no clerk sign-in is asked.
+single office's SQLite). That role reads every office and writes only its sign-in log; the
+person at the PC signs in by name first (dashboard.signin.ProvinceSignInDialog, the accounts of
+``motcua province-staff add``), and the heading and the office dashboards say who is looking.
 Double-click or Enter on an office opens that office's dashboard (every tab, read-only, in the
 office's time zone) in place of the province tab, through a store that sees that office only
 (common.store.office_scope); "← Toàn tỉnh" (or Esc, or Alt+←) comes back and closes it.
@@ -37,12 +38,14 @@ class ProvinceWindow(QWidget):
     drilled = Signal(object)
 
     def __init__(self, store: Store, parent: QWidget | None = None, *, title: str = "Toàn tỉnh",
-                 live: bool = True) -> None:
+                 live: bool = True, viewer: Clerk | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.store, self.live_offices = store, live
+        self.viewer = viewer or PROVINCE_VIEWER
         self.setWindowTitle(f"Bảng điều khiển – {title}")
         self.runner = Runner(self, name="motcua-province")
-        heading = QLabel(f"{title} · tài khoản cấp tỉnh (chỉ xem)", self)
+        who = f"{self.viewer.full_name} · chỉ xem" if viewer else "tài khoản cấp tỉnh (chỉ xem)"
+        self.heading = heading = QLabel(f"{title} · {who}", self)
         heading.setFont(font(13, bold=True))
         self.outage = Banner(self)
         self.tab = ProvinceTab(store, self.runner, self, live=live)
@@ -88,7 +91,7 @@ class ProvinceWindow(QWidget):
             return
         store, name = result  # type: ignore[misc]
         self._close_office()
-        window = DashboardWindow(store, PROVINCE_VIEWER, None, office=name, live=self.live_offices, sound=False)
+        window = DashboardWindow(store, self.viewer, None, office=name, live=self.live_offices, sound=False)
         window.setWindowFlags(Qt.WindowType.Widget)  # a page of this window, not a window of its own
         self.office_layout.addWidget(window, 1)
         self.office = window

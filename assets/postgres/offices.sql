@@ -103,3 +103,18 @@ BEGIN
     END IF;
   END LOOP;
 END $$;
+
+-- The province's named people (migration 0014, `motcua province staff add`): the province role reads
+-- their accounts but not the hashes, checks a password through the two functions below, and appends
+-- to its sign-in log (the one thing it writes). No office's role reads them; they have no office.
+DO $$
+BEGIN
+  IF to_regclass('public.province_staff') IS NOT NULL THEN
+    REVOKE ALL ON province_staff, province_signins
+      FROM motcua_kiosk, motcua_counter, motcua_display, motcua_supervisor, motcua_office_admin, motcua_province;
+    GRANT SELECT (id, username, full_name, active, created_at) ON province_staff TO motcua_province;
+    GRANT SELECT, INSERT ON province_signins TO motcua_province;
+    GRANT USAGE ON SEQUENCE province_signins_id_seq TO motcua_province;
+    GRANT EXECUTE ON FUNCTION motcua_staff_salt(text), motcua_check_staff_password(text, text) TO motcua_province;
+  END IF;
+END $$;

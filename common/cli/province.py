@@ -1,4 +1,4 @@
-"""`motcua office add|list|roles` and `motcua province`: many offices on one PostgreSQL.
+"""`motcua office add|list|roles`, `motcua province` and `motcua province-staff`: many offices on one PostgreSQL.
 
 The province's owner adds offices and their roles; a province role (or the owner) reads the
 province view; any office's role reads its own line only (row-level security).
@@ -7,13 +7,16 @@ province view; any office's role reads its own line only (row-level security).
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import sys
 from dataclasses import asdict
 from datetime import date
 
 from common.cli.commands import open_context
 from common.cli.reports import _emit, _period, period
-from common.core.errors import MotcuaError
+from common.core.errors import MotcuaError, said
+from common.store import province_staff
 from common.store.offices import LEVELS, add_office, apply_office_roles, find_office, list_offices, office_roles_sql
 from common.views.province import COLUMNS, ProvinceView, rows, to_csv, to_table
 from common.views.public_page import render as render_public
@@ -39,6 +42,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="output format; html: the public transparency page (công khai) for today and this month")
     p.add_argument("--output", metavar="FILE", help="write to FILE (required for xlsx)")
     p.set_defaults(func=cmd_province)
+
+    p = sub.add_parser("province-staff", help="the province's named people who sign in to the province view")
+    p.add_argument("action", choices=["add", "list", "disable", "enable", "signins"],
+                   help="add: an account (password from stdin); list; disable/enable; signins: the latest attempts")
+    p.add_argument("username", nargs="?", help="the person's user name (add, disable, enable)")
+    p.add_argument("--name", help="the person's full name (add)")
+    p.set_defaults(func=cmd_province_staff)
 
 
 def cmd_office(args: argparse.Namespace) -> int:
@@ -93,6 +103,35 @@ def cmd_province(args: argparse.Namespace) -> int:
     else:
         text = to_table(view) + "\n"
     _emit(text, args.output)
+    return 0
+
+
+def cmd_province_staff(args: argparse.Namespace) -> int:
+    store = open_context(args).store
+    if args.action == "list":
+        for u in province_staff.staff(store):
+            print(f"{u.username:<24} {'' if u.active else '(đã khoá) '}{u.full_name}")
+        return 0
+    if args.action == "signins":
+        for r in province_staff.recent(store, 50):
+            print(f"{r.at:%Y-%m-%d %H:%M:%S}  {r.outcome:<9} {r.username:<24} {r.pc} ({r.app})")
+        return 0
+    if not args.username:
+        raise said(MotcuaError, f"motcua province-staff {args.action} cần tên đăng nhập",
+                   f"motcua province-staff {args.action} needs a user name")
+    if args.action in ("disable", "enable"):
+        province_staff.set_active(store, args.username, args.action == "enable")
+        print(f"đã {'mở' if args.action == 'enable' else 'khoá'} tài khoản tỉnh {args.username}")
+        return 0
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"Mật khẩu cho {args.username}: ")
+        if getpass.getpass("Nhập lại: ") != password:
+            raise said(MotcuaError, "hai lần nhập mật khẩu khác nhau; chưa thay đổi gì",
+                       "the two passwords differ; nothing was changed")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    user = province_staff.add_staff(store, args.username, args.name or "", password)
+    print(f"đã thêm tài khoản tỉnh {user.username} ({user.full_name})")
     return 0
 
 

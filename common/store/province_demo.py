@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from common.config import load_config
 from common.core.errors import ConfigError
 from common.core.rules import TicketStatus
-from common.store import Store
+from common.store import Store, province_staff
 from common.store.bulk import insert_ratings
 from common.store.db import connect, mask
 from common.store.offices import add_office, apply_office_roles, list_offices, role_names
@@ -90,6 +90,10 @@ def simulating_as(owner: Store, admin_role: str, *, copy: bool = True) -> Iterat
                 conn.execute(text(f'REVOKE {grant} FROM "{admin_role}"'))
 
 
+# The province's demo account (motcua province-staff add): printed on screen, as the demo's clerks are.
+DEMO_PROVINCE_USER, DEMO_PROVINCE_PASSWORD = "tinh", "demo"
+
+
 def build_province(url: str, history_days: int) -> str:
     """Set up the three offices (idempotent: an office already there is left as it is); returns the view."""
     if make_url(url).get_backend_name() != "postgresql":
@@ -125,6 +129,8 @@ def build_province(url: str, history_days: int) -> str:
             with simulating_as(owner, admin_role, copy=False):  # plain INSERTs: its own tickets only
                 rate_history(admin, history_days, 0, seed=seed)
         admin.db.engine.dispose()
+    if not any(u.username == DEMO_PROVINCE_USER for u in province_staff.staff(owner)):
+        province_staff.add_staff(owner, DEMO_PROVINCE_USER, "Lê Văn Tỉnh", DEMO_PROVINCE_PASSWORD)
     with owner.db.engine.begin() as conn:
         conn.execute(text("ANALYZE"))
     view = to_table(owner.views.province(owner.today.replace(day=1), owner.today))
@@ -134,7 +140,7 @@ def build_province(url: str, history_days: int) -> str:
         lines.append(f"  {o.code:<14} motcua counter --db {mask(make_url(url).set(username=roles['counter']))}")
     province = mask(make_url(url).set(username="motcua_province"))
     lines.append(f"  province       motcua province --db {province}")
-    lines.append(f"  province       motcua dashboard --db {province}   (its login is its sign-in: the province "
-                 "tab, double-click an office for its dashboard)")
+    lines.append(f"  province       motcua dashboard --db {province}   (sign in as {DEMO_PROVINCE_USER} / "
+                 f"{DEMO_PROVINCE_PASSWORD}: the province tab, double-click an office for its dashboard)")
     owner.db.engine.dispose()
     return "\n".join(lines)

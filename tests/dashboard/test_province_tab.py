@@ -215,3 +215,35 @@ def test_the_tab_follows_every_offices_feed_with_one_read_per_debounce(qtbot: Qt
     w.close()
     assert not tab.feed._thread.is_alive()  # closing the window stops the feed
     store.db.engine.dispose()
+
+
+def test_a_named_person_signs_in_to_the_province_view(qtbot: QtBot, two_offices: Province,
+                                                       clock: ManualClock) -> None:
+    """The one sign-in dialog, on the province's role: a wrong password is one line, the right one opens the
+    province window under the person's name, and both attempts are in the province's sign-in log."""
+    from common.store import province_staff
+    from dashboard.signin import ProvinceSignInDialog
+
+    owner = Store(connect(two_offices.url), clock, "Asia/Ho_Chi_Minh")
+    province_staff.add_staff(owner, "hoa", "Trần Thị Hoa", "mật khẩu tỉnh")
+    owner.db.engine.dispose()
+    store = as_role(two_offices, two_offices.groups["province"], clock)
+    dialog = ProvinceSignInDialog(store)
+    qtbot.addWidget(dialog)
+    dialog.username.setText("hoa")
+    dialog.password.setText("sai")
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.message.text() != "", timeout=WAIT_MS)
+    assert "Sai tên đăng nhập hoặc mật khẩu" in dialog.message.text()
+    clock.advance(2)  # past the throttle of one failure
+    dialog.password.setText("mật khẩu tỉnh")
+    with qtbot.waitSignal(dialog.signed_in, timeout=WAIT_MS):
+        dialog.submit()
+    assert dialog.clerk is not None and dialog.clerk.username == "hoa"
+    w = ProvinceWindow(store, live=False, viewer=dialog.clerk)
+    qtbot.addWidget(w)
+    assert w.heading.text() == "Toàn tỉnh · Trần Thị Hoa (cấp tỉnh) · chỉ xem"
+    qtbot.waitUntil(lambda: w.tab.figures is not None, timeout=WAIT_MS)
+    assert [r.outcome for r in province_staff.recent(store)] == ["ok", "failed"]
+    w.close()
+    store.db.engine.dispose()
