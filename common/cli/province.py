@@ -102,6 +102,9 @@ def cmd_province(args: argparse.Namespace) -> int:
         text = json.dumps([dict(zip(COLUMNS, r, strict=True)) for r in rows(view)], ensure_ascii=False, indent=2) + "\n"
     else:
         text = to_table(view) + "\n"
+        if not view.offices:  # e.g. right after `demo --province`: its history ends yesterday
+            print(f"motcua province: chưa có phiếu nào từ {start} đến {end}; thử --from {start.replace(day=1)}",
+                  file=sys.stderr)
     _emit(text, args.output)
     return 0
 
