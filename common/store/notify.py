@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 
 import psycopg
+from psycopg.conninfo import make_conninfo
 from sqlalchemy.engine import make_url
 
 from common.core.errors import StoreUnavailable, said
@@ -80,7 +81,10 @@ class _Waiter:
 class _PostgresWaiter(_Waiter):
     def __init__(self, url: str) -> None:
         parsed = make_url(url).set(drivername="postgresql")
-        conninfo = parsed.render_as_string(hide_password=False)
+        # libpq reads a URL's "+" as a plus, not a space: options (the province's drill-down sets
+        # ``-c motcua.office=N``, common.store.office_scope) go as a keyword, not in the URL.
+        extra = {k: v if isinstance(v, str) else " ".join(v) for k, v in parsed.query.items()}
+        conninfo = make_conninfo(parsed.set(query={}).render_as_string(hide_password=False), **extra)
         self.conn = psycopg.connect(conninfo, autocommit=True, connect_timeout=5)
         for channel in listened_channels(self.conn):
             self.conn.execute(f"LISTEN {channel}")  # motcua or motcua_oN: a plain identifier
@@ -120,8 +124,13 @@ class _SqliteWaiter(_Waiter):
 
 
 def listened_channels(conn: psycopg.Connection) -> list[str]:
-    """The connecting role's office's channel; every office's for a province role."""
-    row = conn.execute("SELECT motcua_is_province(), motcua_office_default()").fetchone()
+    """The connecting role's office's channel; every office's for a province role, but only the office's
+    own for the province's drill-down into one office (``motcua.office``, common.store.office_scope), which
+    would otherwise wake on every call of the province and find no event of its office."""
+    row = conn.execute("SELECT motcua_is_province(), motcua_office_default(), "
+                       "nullif(current_setting('motcua.office', true), '')::integer").fetchone()
+    if row is not None and row[0] and row[2] is not None:
+        return [channel_name(row[2])]
     if row is not None and row[0]:
         return [channel_name(r[0]) for r in conn.execute("SELECT id FROM offices ORDER BY id")]
     return [channel_name(row[1] if row is not None else 1)]

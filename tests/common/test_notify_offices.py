@@ -13,7 +13,8 @@ from sqlalchemy.engine import make_url
 
 from common.core.clock import ManualClock
 from common.store.channels import CHANNEL, channel_name
-from common.store.notify import ChangeFeed, listened_channels
+from common.store.notify import ChangeFeed, _PostgresWaiter, listened_channels
+from common.store.office_scope import scoped_url
 from tests.common.test_notify import wait_for
 from tests.common.test_offices import Province, as_role, province  # noqa: F401 (the fixture)
 
@@ -34,6 +35,13 @@ def test_each_office_listens_on_its_own_channel_and_the_province_on_all(province
         assert listened_channels(two) == ["motcua_o2"]
     with listener(province, province.groups["province"]) as everyone:
         assert listened_channels(everyone) == ["motcua", "motcua_o2"]
+    # The province's drill-down into office 2 (motcua.office = 2) wakes on office 2's changes only.
+    # The drill-down's feed connects as its store does (the scope is a libpq option in the URL).
+    drill = _PostgresWaiter(scoped_url(province.url_as(province.groups["province"]), 2))
+    try:
+        assert listened_channels(drill.conn) == ["motcua_o2"]
+    finally:
+        drill.close()
 
 
 def test_office_1s_display_sleeps_through_office_2s_calls(province: Province, clock: ManualClock) -> None:  # noqa: F811
