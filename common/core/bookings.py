@@ -69,8 +69,19 @@ class ServicePlan:
 
     def holds(self, slot_start: datetime, tz: ZoneInfo) -> bool:
         """Is ``slot_start`` a slot of this plan (right day, right hour, on the slot grid)?"""
-        day = slot_start.astimezone(tz).date()
-        return any(s == slot_start for s in self.slot_starts(day, tz))
+        local = slot_start.astimezone(tz)
+        day = local.date()
+        if day.isoweekday() not in self.weekdays:
+            return False
+        step = timedelta(minutes=self.slot_minutes)
+        for start, end in self.hours:  # as slot_starts steps: on the local wall clock from the interval's start
+            at = datetime.combine(day, start, tz)
+            stop = datetime.combine(day, end, tz) if end != time.max else datetime.combine(
+                day + timedelta(days=1), time(0), tz)
+            if at <= local and (local - at) % step == timedelta(0) and local + step <= stop \
+                    and local.astimezone(UTC) == slot_start:
+                return True
+        return False
 
     def to_json(self) -> dict[str, Any]:
         return {"service": self.service, "slot_minutes": self.slot_minutes, "capacity": self.capacity,
