@@ -15,9 +15,9 @@ import json
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import bindparam, func, insert, literal_column, select, text, update
+from sqlalchemy import Table, bindparam, func, insert, literal_column, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import undefer
@@ -54,7 +54,8 @@ B = BookingState
 # ---------------------------------------------------------------------------- reading the plan
 @cache
 def _plan_query() -> Any:
-    return select(SettingRow.value).where(SettingRow.key == PLAN_SETTING)
+    settings = SettingRow.__table__.c  # Core, not ORM: hotpath.first runs it as a plain statement
+    return select(settings.value).where(settings.key == PLAN_SETTING)
 
 
 @lru_cache(maxsize=8)
@@ -180,15 +181,16 @@ def _take_statement(dialect: str) -> Any:
     """One statement takes a place: the slot's row made with one place taken, or, if it exists, one more
     place taken where ``taken < capacity`` (no row returned: full). The plan's capacity counts, but never
     below the places already taken (a plan may have lowered it; the CHECK taken <= capacity holds)."""
-    ins = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(BookingSlotRow).values(
+    slots = cast(Table, BookingSlotRow.__table__)
+    ins = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(slots).values(
         service_id=bindparam("sid"), start=bindparam("start"), end=bindparam("end"), capacity=bindparam("cap"),
         taken=1)
     biggest = func.greatest if dialect == "postgresql" else func.max
     return ins.on_conflict_do_update(
         index_elements=["service_id", "start"],
-        set_={"taken": BookingSlotRow.taken + 1, "capacity": biggest(BookingSlotRow.taken + 1, ins.excluded.capacity)},
-        where=BookingSlotRow.taken < ins.excluded.capacity,
-    ).returning(BookingSlotRow.id)
+        set_={"taken": slots.c.taken + 1, "capacity": biggest(slots.c.taken + 1, ins.excluded.capacity)},
+        where=slots.c.taken < ins.excluded.capacity,
+    ).returning(slots.c.id)
 
 
 def _take_place(tx: Tx, info: ServiceInfo, sp: ServicePlan, slot_start: datetime, when: str) -> int:
@@ -209,14 +211,14 @@ def _give_back(tx: Tx, slot_id: int) -> None:
 # ---------------------------------------------------------------------------- booking, cancel, rebook
 @cache
 def _active_statement() -> Any:
-    return select(func.count()).select_from(BookingRow).where(
-        BookingRow.contact == bindparam("who"), BookingRow.state == B.BOOKED.value,
-        BookingRow.slot_end > bindparam("now"))
+    rows = BookingRow.__table__.c
+    return select(func.count()).where(
+        rows.contact == bindparam("who"), rows.state == B.BOOKED.value, rows.slot_end > bindparam("now"))
 
 
 @cache
 def _insert_statement() -> Any:
-    return insert(BookingRow).values(
+    return insert(cast(Table, BookingRow.__table__)).values(
         code=bindparam("code"), service_id=bindparam("sid"), slot_id=bindparam("slot"), slot_start=bindparam("start"),
         slot_end=bindparam("end"), state=B.BOOKED.value, contact=bindparam("who"), source=bindparam("source"),
         created_at=bindparam("now"), updated_at=bindparam("now")).returning(literal_column("1").label("one"))
