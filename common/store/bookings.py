@@ -104,6 +104,12 @@ def _check_slot(store: Store, tx: Tx, plan: AppointmentPlan, info: ServiceInfo, 
         raise refused("too_far", days=sp.ahead_days)
 
 
+def places(tx: Tx, info: ServiceInfo, sp: ServicePlan) -> int:
+    """A slot's places: the plan's capacity, within ``reserved_share`` of the service's open counters' time
+    at the office's usual service time (ServicePlan.places)."""
+    return sp.places(len(info.counters), tx.default_service_s / 60)
+
+
 # ---------------------------------------------------------------------------- values
 def booking_value(tx: Tx, row: BookingRow, *, contact: bool = True) -> Booking:
     """The booking's value; ``contact=False`` where the role may not read it (the kiosk)."""
@@ -166,13 +172,13 @@ def booking_slots(store: Store, tx: Tx, service: str, day: date) -> list[Slot]:
     if sp is None or not info.active or not plan.open_on(sp, day) or (day - tx.day).days > sp.ahead_days:
         return []
     rows = _slot_rows(tx, info.id, local_midnight(day, store.tz), local_midnight(day + timedelta(days=1), store.tz))
-    step = timedelta(minutes=sp.slot_minutes)
+    step, cap = timedelta(minutes=sp.slot_minutes), places(tx, info, sp)
     slots = []
     for start in sp.slot_starts(day, store.tz):
         if start <= tx.now:
             continue
         row = rows.get(start)
-        slots.append(Slot(info.code, start, start + step, sp.capacity, row.taken if row else 0))
+        slots.append(Slot(info.code, start, start + step, cap, row.taken if row else 0))
     return slots
 
 
@@ -195,9 +201,10 @@ def _take_statement(dialect: str) -> Any:
 
 def _take_place(tx: Tx, info: ServiceInfo, sp: ServicePlan, slot_start: datetime, when: str) -> int:
     """One place of the slot, or BookingRefused('full'): the database decides (taken < capacity)."""
-    end = slot_start + timedelta(minutes=sp.slot_minutes)
-    row = hotpath.first(tx, _take_statement(tx.dialect),
-                        {"sid": info.id, "start": slot_start, "end": end, "cap": sp.capacity})
+    end, cap = slot_start + timedelta(minutes=sp.slot_minutes), places(tx, info, sp)
+    if cap < 1:  # reserved_share leaves this service's slots no place (too few counters open)
+        raise refused("full", when=when)
+    row = hotpath.first(tx, _take_statement(tx.dialect), {"sid": info.id, "start": slot_start, "end": end, "cap": cap})
     if row is None:
         raise refused("full", when=when)
     return int(row.id)
@@ -371,7 +378,7 @@ def bookings_outside_plan(store: Store, tx: Tx) -> list[Booking]:
         fits = (sp is not None and info.active and plan.open_on(sp, day) and sp.holds(r.slot_start, store.tz)
                 and r.slot_end - r.slot_start == timedelta(minutes=sp.slot_minutes))
         # A smaller capacity leaves the later bookings of a slot over the plan: list the ones beyond it.
-        over = sp is not None and counts[r.slot_id] > sp.capacity
+        over = sp is not None and counts[r.slot_id] > places(tx, info, sp)
         if not fits or over:
             out.append(booking_value(tx, r))
             if over:
