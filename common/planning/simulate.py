@@ -21,7 +21,7 @@ from typing import cast
 
 from common.config import ClerkSpec, OfficeSpec
 from common.core.clock import ManualClock
-from common.core.errors import MotcuaError, said
+from common.core.errors import DomainError, MotcuaError, said
 from common.core.model import Counter, CounterState, OpeningHours, Role, Service, TicketStatus
 from common.planning.booked import NO_BOOKINGS, BookingMix, booking_rng
 from common.planning.booked import with_slots as booked_arrivals
@@ -151,7 +151,7 @@ def run(store: Store, staffed: Sequence[Counter], days: Sequence[date], hours: S
     walk = walk_seconds if callable(walk_seconds) else (lambda _rng, w=walk_seconds: w)
     engine = Engine.for_store(sim, call_starts_service=instant) if fast else None
     day_engine = _Day(engine or sim, clock, staffed, rng, service_time, walk, no_show_share, priority_share,
-                      transfer_share, breaks, bookings)
+                      transfer_share, breaks, bookings, {s.code: s.hours for s in sim.services()})
     for day in days:
         day_engine.run(day, hours, demand, overtime_minutes)
     if engine is not None:
@@ -178,7 +178,7 @@ class _Day:
     def __init__(self, sim: Store | Engine, clock: ManualClock, staffed: Sequence[Counter], rng: random.Random,
                  service_time: ServiceTime, walk: Callable[[random.Random], float], no_show_share: float,
                  priority_share: float = 0.0, transfer_share: float = 0.0, breaks: Breaks = (),
-                 bookings: BookingMix = NO_BOOKINGS) -> None:
+                 bookings: BookingMix = NO_BOOKINGS, opening: Mapping[str, OpeningHours] | None = None) -> None:
         self.sim, self.clock, self.rng = sim, clock, rng
         self.clerk = {c.number: f"sim{i}" for i, c in enumerate(staffed, 1)}
         self.serves = {c.number: set(c.services) for c in staffed}
@@ -188,6 +188,7 @@ class _Day:
         self.priority_share, self.transfer_share, self.breaks = priority_share, transfer_share, tuple(breaks)
         self.bookings = bookings
         self.book_rng = booking_rng(rng) if bookings.active else rng
+        self.opening = opening or {}  # each service's hours: a late check-in after them gets no ticket
         self.issued = 0
         self.waiting: dict[str, int] = {}  # known without asking: only the simulator issues and calls here
         if isinstance(sim, Engine):
@@ -286,9 +287,15 @@ class _Day:
             elif kind == "booked":  # a booking checked in: within its window a booked ticket, later a normal one
                 code, _slot, on_time, booking_code = cast(list, arg)
                 if isinstance(sim, Engine):  # as Store.check_in: no priority asked, none drawn
+                    opening = self.opening.get(code)
+                    if not on_time and opening is not None and not opening.is_open(from_us(to_us(at)).astimezone(tz)):
+                        continue  # late, and the service has closed: the kiosk refuses, as Store.check_in does
                     sim.issue_ticket(code, None, check_hours=False, booked=on_time)
                 else:
-                    sim.check_in(booking_code)
+                    try:
+                        sim.check_in(booking_code)
+                    except DomainError:  # late and after the service's hours: no ticket (the engine: above)
+                        continue
                 self.issued += 1
                 queued(code, at)
             elif kind == "open":

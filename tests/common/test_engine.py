@@ -59,7 +59,7 @@ MIXES = {
     "transfers and breaks": {"scale": 1.4, "transfer_share": 0.12, "breaks": BREAKS},
     # A quarter of arrivals booked (a tenth of them never come), checked in within their window (a booked
     # ticket, called after priority and before walk-ins) or late (a normal ticket), through Store.check_in.
-    "bookings": {"scale": 1.0, "bookings": BookingMix(0.25, 0.1)},
+    "bookings": {"scale": 1.0, "bookings": BookingMix(0.25, 0.1), "days": 1},
 }
 
 
@@ -67,16 +67,17 @@ MIXES = {
 def test_engine_and_store_agree_ticket_by_ticket(db_url: str, example_config: AppConfig, mix: str,
                                                   tmp_path_factory: pytest.TempPathFactory) -> None:
     kwargs: dict = {"priority_share": 0.08, **MIXES[mix]}
+    days = kwargs.pop("days", 2)
     scale = kwargs["scale"]
     plan = booking_plan(example_config) if "bookings" in kwargs else None
     through_store = office(db_url, example_config, plan)
-    slow = fill_history(through_store, 2, seed=11, end=WED, fast=False, **kwargs)
+    slow = fill_history(through_store, days, seed=11, end=WED, fast=False, **kwargs)
     expected, expected_audit = fingerprint(through_store), audit(through_store)
     through_store.db.engine.dispose()
 
     other = f"sqlite:///{tmp_path_factory.mktemp('engine') / 'engine.sqlite3'}"
     through_engine = office(other, example_config, plan)
-    fast = fill_history(through_engine, 2, seed=11, end=WED, fast=True, **kwargs)
+    fast = fill_history(through_engine, days, seed=11, end=WED, fast=True, **kwargs)
     got = fingerprint(through_engine)
 
     assert len({(row[0], row[1]) for row in expected}) == slow.tickets == fast.tickets > 100  # one row per visit …
