@@ -134,9 +134,10 @@ def run(store: Store, staffed: Sequence[Counter], days: Sequence[date], hours: S
         bookings: BookingMix = NO_BOOKINGS) -> SimResult:
     """Simulate ``days`` with ``staffed`` counters; returns the report of those days.
 
-    ``bookings`` (issue 19) turns a share of arrivals into booked citizens (common.planning.booked);
-    only the engine plays them (the store's tickets are booked through ``Store.check_in`` and real
-    bookings), so it needs ``fast``.
+    ``bookings`` (issue 19) turns a share of arrivals into booked citizens (common.planning.booked).
+    On the store, each booked citizen's slot is booked the evening before (``Store.book``: the office's
+    plan must hold it) and checked in at the arrival (``Store.check_in``), which the exact replay
+    (tests/common/test_engine.py) compares with the engine; ``simulate`` keeps bookings on the engine.
 
     ``fast=True`` plays the days on the store-free engine (common.planning.engine) and bulk-inserts
     the result: the same tickets (the exact-replay test checks it) in a fraction of the time.
