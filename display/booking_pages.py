@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -188,6 +189,7 @@ def remote_page(offered: Sequence[Offered], *, office: str, en: bool) -> bytes:
     return page(tr(en, "Lấy số trực tuyến", "Take a number"), body, office=office, en=en, here="/lay-so")
 
 
+@lru_cache(maxsize=256)  # a burst for a full slot answers the same refusal hundreds of times: rendered once
 def message(title: str, text: str, *, office: str, en: bool, back: str, back_label: str) -> bytes:
     body = (f'<div class="card"><div class="state">{escape(text)}</div></div>'
             f'<a class="btn" href="{escape(back)}">{escape(back_label)}</a>')

@@ -48,6 +48,18 @@ END $$;
 -- An office's own administrator (`setup load`, `clerk add` for one office, run by the owner
 -- with [database] role = motcua_office_admin_oN): its set-up, in its office only.
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO motcua_office_admin;
+-- ...but not a booking's contact: setting an office up needs no citizen's phone. Who reads contacts:
+-- the counter (it calls today's citizens when a slot changes), the supervisor (the dashboard's "Lịch hẹn"
+-- tab, the orphans a plan change leaves) and the status server (it takes the booking and counts a contact's
+-- open bookings for the cap). Not the kiosk, the office admin or the province (test_booking_contacts.py).
+DO $$
+BEGIN
+  IF to_regclass('public.bookings') IS NOT NULL THEN
+    REVOKE SELECT ON bookings FROM motcua_office_admin;
+    GRANT SELECT (office_id, id, code, service_id, slot_id, slot_start, slot_end, state, source, created_at,
+                  updated_at, ticket_id) ON bookings TO motcua_office_admin;
+  END IF;
+END $$;
 GRANT INSERT, UPDATE, DELETE ON services, counters, counter_services, clerks, office_settings, sign_in_throttle
   TO motcua_office_admin;
 GRANT INSERT ON events TO motcua_office_admin;

@@ -51,7 +51,7 @@ class ServicePlan:
     weekdays: tuple[int, ...] = (1, 2, 3, 4, 5)  # ISO, 1 = Monday
     hours: tuple[tuple[time, time], ...] = ((time(7, 30), time(11, 0)), (time(13, 30), time(16, 30)))
     ahead_days: int = 14
-    reserved_share: float | None = None
+    reserved_share: float | None = None  # share of the service's counters' time kept for bookings (``places``)
     remote_number: bool = True
 
     def slot_starts(self, day: date, tz: ZoneInfo) -> Iterator[datetime]:
@@ -67,10 +67,31 @@ class ServicePlan:
                 yield at.astimezone(UTC)
                 at += step
 
+    def places(self, counters: int, service_minutes: float) -> int:
+        """The places a slot offers: ``capacity``, and with ``reserved_share`` no more than that share of the
+        service's counters' time in the slot holds at the usual service time. 3 counters × 0.2 × 15 min at
+        6 min a citizen = 1.5 → 1 place: the other 80 % of their time stays for walk-ins, whatever the
+        capacity says. Rounded down, so bookings never take more than their share; no counter, no place."""
+        if self.reserved_share is None:
+            return self.capacity
+        fits = counters * self.reserved_share * self.slot_minutes / max(service_minutes, 0.1)
+        return max(0, min(self.capacity, int(fits + 1e-9)))
+
     def holds(self, slot_start: datetime, tz: ZoneInfo) -> bool:
         """Is ``slot_start`` a slot of this plan (right day, right hour, on the slot grid)?"""
-        day = slot_start.astimezone(tz).date()
-        return any(s == slot_start for s in self.slot_starts(day, tz))
+        local = slot_start.astimezone(tz)
+        day = local.date()
+        if day.isoweekday() not in self.weekdays:
+            return False
+        step = timedelta(minutes=self.slot_minutes)
+        for start, end in self.hours:  # as slot_starts steps: on the local wall clock from the interval's start
+            at = datetime.combine(day, start, tz)
+            stop = datetime.combine(day, end, tz) if end != time.max else datetime.combine(
+                day + timedelta(days=1), time(0), tz)
+            if at <= local and (local - at) % step == timedelta(0) and local + step <= stop \
+                    and local.astimezone(UTC) == slot_start:
+                return True
+        return False
 
     def to_json(self) -> dict[str, Any]:
         return {"service": self.service, "slot_minutes": self.slot_minutes, "capacity": self.capacity,

@@ -73,18 +73,25 @@ def arrivals(mix: BookingMix, rng: random.Random, opens: float, wanted: list[tup
 
     Booked citizens arrive around their slot (see the module); no-shows are dropped. Not sorted.
     """
+    return [(at, code, booked) for at, code, booked, _slot in with_slots(mix, rng, opens, wanted)]
+
+
+def with_slots(mix: BookingMix, rng: random.Random, opens: float, wanted: list[tuple[float, str]]
+               ) -> list[tuple[float, str, bool, float | None]]:
+    """As ``arrivals``, with each booked citizen's slot start (None for a walk-in): the store's replay books
+    that slot before the day, then checks the citizen in at the instant (a late one gets a normal ticket)."""
     if not mix.active:
-        return [(at, code, False) for at, code in wanted]
+        return [(at, code, False, None) for at, code in wanted]
     slot_s, early_s, late_s = mix.slot_minutes * 60, mix.early_minutes * 60, mix.late_minutes * 60
-    out = []
+    out: list[tuple[float, str, bool, float | None]] = []
     for at, code in wanted:
         if (mix.services is not None and code not in mix.services) or rng.random() >= mix.share:
-            out.append((at, code, False))
+            out.append((at, code, False, None))
             continue
         if rng.random() < mix.no_show:
             continue
         slot = opens + (at - opens) // slot_s * slot_s
         arrive = slot + 60 * rng.triangular(-mix.early_minutes - 5, mix.late_minutes + 10, -5)
         arrive = max(arrive, slot - early_s, opens)  # refused "early" (or the hall shut): in at the opening
-        out.append((arrive, code, arrive <= slot + late_s))
+        out.append((arrive, code, arrive <= slot + late_s, slot))
     return out

@@ -122,7 +122,8 @@ def simulate_days(office: OfficeSpec, profile: DayProfile, counters_plan: Counte
         engine = Engine.for_office(office.services, staffed, profile.tz, profile.default_service_s,
                                    call_starts_service=instant, record_events=False)
         loop = _Day(engine, clock, staffed, random.Random(seed), profile.service_time, walk, profile.no_show_share,
-                    profile.priority_share, profile.transfer_share, breaks, profile.bookings)
+                    profile.priority_share, profile.transfer_share, breaks, profile.bookings,
+                    {s.code: s.hours for s in office.services})
         loop.run(profile.day, profile.hours, profile.demand, profile.overtime_minutes)
         results.append(_result(seed, profile.day, engine, loop.issued))
     return results

@@ -21,10 +21,10 @@ from typing import cast
 
 from common.config import ClerkSpec, OfficeSpec
 from common.core.clock import ManualClock
-from common.core.errors import MotcuaError, said
+from common.core.errors import DomainError, MotcuaError, said
 from common.core.model import Counter, CounterState, OpeningHours, Role, Service, TicketStatus
 from common.planning.booked import NO_BOOKINGS, BookingMix, booking_rng
-from common.planning.booked import arrivals as booked_arrivals
+from common.planning.booked import with_slots as booked_arrivals
 from common.planning.engine import Engine, from_us, to_us, write
 from common.store import Store
 from common.views.report import Report
@@ -86,6 +86,9 @@ def simulate(store: Store, days: int = 1, counters: int = 3, arrivals_per_hour: 
         raise said(MotcuaError, f"mô phỏng cần days ≥ 1, counters ≥ 1, arrivals ≥ 0 và thời gian phục vụ dương; "
                    f"nhận được {got}", f"simulate needs days ≥ 1, counters ≥ 1, arrivals ≥ 0 and a positive "
                    f"service time; got {got}")
+    if bookings.active and not fast:  # the store books only the office's own plan's slots: the engine's draw
+        raise said(MotcuaError, "mô phỏng lịch hẹn chỉ chạy trong cơ sở dữ liệu tạm (bỏ --into-store)",
+                   "simulating bookings runs only in a temporary database (drop --into-store)")
     if not store.services():
         store.load_office(OfficeSpec(services=(DEFAULT_SERVICE,), counters=tuple(
             Counter(n, f"Quầy {n}", (DEFAULT_SERVICE.code,)) for n in range(1, counters + 1))))
@@ -108,7 +111,9 @@ def staff(store: Store, n: int) -> list[Counter]:
                    f"the office has {len(available)} counters; cannot staff {n}")
     categories = store.office_setting("priority_categories")  # load_office rewrites it: keep the office's
     clerks = tuple(ClerkSpec(f"sim{i}", f"Cán bộ mô phỏng {i}", Role.CLERK) for i in range(1, n + 1))
-    store.load_office(OfficeSpec(clerks=clerks, **({"priority_categories": categories} if categories else {})))
+    # ...and its appointment plan (issue 19), which the booked citizens' check-ins follow
+    store.load_office(OfficeSpec(clerks=clerks, appointments=store.appointment_plan(),
+                                 **({"priority_categories": categories} if categories else {})))
     return available[:n]
 
 
@@ -129,16 +134,14 @@ def run(store: Store, staffed: Sequence[Counter], days: Sequence[date], hours: S
         bookings: BookingMix = NO_BOOKINGS) -> SimResult:
     """Simulate ``days`` with ``staffed`` counters; returns the report of those days.
 
-    ``bookings`` (issue 19) turns a share of arrivals into booked citizens (common.planning.booked);
-    only the engine plays them (the store's tickets are booked through ``Store.check_in`` and real
-    bookings), so it needs ``fast``.
+    ``bookings`` (issue 19) turns a share of arrivals into booked citizens (common.planning.booked).
+    On the store, each booked citizen's slot is booked the evening before (``Store.book``: the office's
+    plan must hold it) and checked in at the arrival (``Store.check_in``), which the exact replay
+    (tests/common/test_engine.py) compares with the engine; ``simulate`` keeps bookings on the engine.
 
     ``fast=True`` plays the days on the store-free engine (common.planning.engine) and bulk-inserts
     the result: the same tickets (the exact-replay test checks it) in a fraction of the time.
     """
-    if bookings.active and not fast:
-        raise said(MotcuaError, "mô phỏng lịch hẹn chỉ chạy trong cơ sở dữ liệu tạm (bỏ --into-store)",
-                   "simulating bookings runs only in a temporary database (drop --into-store)")
     began = timer.perf_counter()
     clock = ManualClock(datetime.combine(days[0], hours[0][0], store.tz))
     # With no walk and no no-shows the call itself starts the service: one transaction fewer per citizen.
@@ -149,7 +152,7 @@ def run(store: Store, staffed: Sequence[Counter], days: Sequence[date], hours: S
     walk = walk_seconds if callable(walk_seconds) else (lambda _rng, w=walk_seconds: w)
     engine = Engine.for_store(sim, call_starts_service=instant) if fast else None
     day_engine = _Day(engine or sim, clock, staffed, rng, service_time, walk, no_show_share, priority_share,
-                      transfer_share, breaks, bookings)
+                      transfer_share, breaks, bookings, {s.code: s.hours for s in sim.services()})
     for day in days:
         day_engine.run(day, hours, demand, overtime_minutes)
     if engine is not None:
@@ -176,7 +179,7 @@ class _Day:
     def __init__(self, sim: Store | Engine, clock: ManualClock, staffed: Sequence[Counter], rng: random.Random,
                  service_time: ServiceTime, walk: Callable[[random.Random], float], no_show_share: float,
                  priority_share: float = 0.0, transfer_share: float = 0.0, breaks: Breaks = (),
-                 bookings: BookingMix = NO_BOOKINGS) -> None:
+                 bookings: BookingMix = NO_BOOKINGS, opening: Mapping[str, OpeningHours] | None = None) -> None:
         self.sim, self.clock, self.rng = sim, clock, rng
         self.clerk = {c.number: f"sim{i}" for i, c in enumerate(staffed, 1)}
         self.serves = {c.number: set(c.services) for c in staffed}
@@ -186,8 +189,7 @@ class _Day:
         self.priority_share, self.transfer_share, self.breaks = priority_share, transfer_share, tuple(breaks)
         self.bookings = bookings
         self.book_rng = booking_rng(rng) if bookings.active else rng
-        if bookings.active and not isinstance(sim, Engine):
-            raise MotcuaError("bookings are simulated on the engine only")
+        self.opening = opening or {}  # each service's hours: a late check-in after them gets no ticket
         self.issued = 0
         self.waiting: dict[str, int] = {}  # known without asking: only the simulator issues and calls here
         if isinstance(sim, Engine):
@@ -214,11 +216,21 @@ class _Day:
             windows.append((a, b + overtime_minutes * 60))
             push(a, "open")
             if self.bookings.active:  # booked citizens arrive around their slot; the rest as drawn
-                for at, code, booked in booked_arrivals(self.bookings, self.book_rng, a, self._arrivals(a, b, demand)):
-                    push(at, "booked" if booked else "arrive", code)
+                for at, code, on_time, slot in booked_arrivals(self.bookings, self.book_rng, a,
+                                                               self._arrivals(a, b, demand)):
+                    if slot is None:
+                        push(at, "arrive", code)
+                    else:  # on the store, booked before the day opens (below) and checked in at ``at``
+                        push(at, "booked", [code, slot, on_time, ""])
             else:
                 for at, code in self._arrivals(a, b, demand):
                     push(at, "arrive", code)
+        if self.bookings.active and isinstance(sim, Store):  # the day's bookings, made the evening before
+            tick(windows[0][0] - 12 * 3600)
+            for *_, kind, arg in sorted(events):
+                if kind == "booked":
+                    booking = cast(list, arg)
+                    booking[3] = sim.book(booking[0], from_us(to_us(booking[1])), None, source="sim").code
         tick(windows[0][0])
         for number, clerk in clerk_of.items():
             sim.sign_in(number, clerk, take_over=True)  # the day's first sign-in closes earlier days
@@ -273,10 +285,20 @@ class _Day:
                 sim.issue_ticket(str(arg), category, check_hours=False)
                 self.issued += 1
                 queued(str(arg), at)
-            elif kind == "booked":  # checked in within the window (only on the engine: see __init__)
-                cast(Engine, sim).issue_ticket(str(arg), None, check_hours=False, booked=True)
+            elif kind == "booked":  # a booking checked in: within its window a booked ticket, later a normal one
+                code, _slot, on_time, booking_code = cast(list, arg)
+                if isinstance(sim, Engine):  # as Store.check_in: no priority asked, none drawn
+                    opening = self.opening.get(code)
+                    if not on_time and opening is not None and not opening.is_open(from_us(to_us(at)).astimezone(tz)):
+                        continue  # late, and the service has closed: the kiosk refuses, as Store.check_in does
+                    sim.issue_ticket(code, None, check_hours=False, booked=on_time)
+                else:
+                    try:
+                        sim.check_in(booking_code)
+                    except DomainError:  # late and after the service's hours: no ticket (the engine: above)
+                        continue
                 self.issued += 1
-                queued(str(arg), at)
+                queued(code, at)
             elif kind == "open":
                 for number in sorted(idle):
                     idle.discard(number)

@@ -14,9 +14,10 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import Table, bindparam, func, insert, literal_column, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import undefer
@@ -37,6 +38,7 @@ from common.core.clock import local_midnight
 from common.core.clock import service_day as day_of
 from common.core.errors import DomainError, NotFound
 from common.core.model import Issued, PrintStatus
+from common.store import hotpath
 from common.store.catalog import ServiceInfo
 from common.store.lean import issue
 from common.store.orm import ACTIVE_STATES, BookingRow, BookingSlotRow, SettingRow, TicketRow
@@ -50,9 +52,22 @@ B = BookingState
 
 
 # ---------------------------------------------------------------------------- reading the plan
+@cache
+def _plan_query() -> Any:
+    settings = SettingRow.__table__.c  # Core, not ORM: hotpath.first runs it as a plain statement
+    return select(settings.value).where(settings.key == PLAN_SETTING)
+
+
+@lru_cache(maxsize=8)
+def _parsed_plan(value: str | None) -> AppointmentPlan:
+    return AppointmentPlan.from_json(json.loads(value) if value else None)
+
+
 def plan_of(tx: Tx) -> AppointmentPlan:
-    row = tx.session.get(SettingRow, PLAN_SETTING)
-    return AppointmentPlan.from_json(json.loads(row.value) if row else None)
+    """The plan as stored now: one small statement, and parsed only when its text changed (a booking read
+    and parsed it each time, a third of the booking's CPU; the parsed plan is a frozen value, safe to share)."""
+    row = hotpath.first(tx, _plan_query(), {})
+    return _parsed_plan(row.value if row is not None else None)
 
 
 def _service(tx: Tx, code: str) -> ServiceInfo:
@@ -87,6 +102,12 @@ def _check_slot(store: Store, tx: Tx, plan: AppointmentPlan, info: ServiceInfo, 
         raise refused("past", when=when)
     if (local_day - tx.day).days > sp.ahead_days:
         raise refused("too_far", days=sp.ahead_days)
+
+
+def places(tx: Tx, info: ServiceInfo, sp: ServicePlan) -> int:
+    """A slot's places: the plan's capacity, within ``reserved_share`` of the service's open counters' time
+    at the office's usual service time (ServicePlan.places)."""
+    return sp.places(len(info.counters), tx.default_service_s / 60)
 
 
 # ---------------------------------------------------------------------------- values
@@ -151,34 +172,42 @@ def booking_slots(store: Store, tx: Tx, service: str, day: date) -> list[Slot]:
     if sp is None or not info.active or not plan.open_on(sp, day) or (day - tx.day).days > sp.ahead_days:
         return []
     rows = _slot_rows(tx, info.id, local_midnight(day, store.tz), local_midnight(day + timedelta(days=1), store.tz))
-    step = timedelta(minutes=sp.slot_minutes)
+    step, cap = timedelta(minutes=sp.slot_minutes), places(tx, info, sp)
     slots = []
     for start in sp.slot_starts(day, store.tz):
         if start <= tx.now:
             continue
         row = rows.get(start)
-        slots.append(Slot(info.code, start, start + step, sp.capacity, row.taken if row else 0))
+        slots.append(Slot(info.code, start, start + step, cap, row.taken if row else 0))
     return slots
+
+
+@cache
+def _take_statement(dialect: str) -> Any:
+    """One statement takes a place: the slot's row made with one place taken, or, if it exists, one more
+    place taken where ``taken < capacity`` (no row returned: full). The plan's capacity counts, but never
+    below the places already taken (a plan may have lowered it; the CHECK taken <= capacity holds)."""
+    slots = cast(Table, BookingSlotRow.__table__)
+    ins = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(slots).values(
+        service_id=bindparam("sid"), start=bindparam("start"), end=bindparam("end"), capacity=bindparam("cap"),
+        taken=1)
+    biggest = func.greatest if dialect == "postgresql" else func.max
+    return ins.on_conflict_do_update(
+        index_elements=["service_id", "start"],
+        set_={"taken": slots.c.taken + 1, "capacity": biggest(slots.c.taken + 1, ins.excluded.capacity)},
+        where=slots.c.taken < ins.excluded.capacity,
+    ).returning(slots.c.id)
 
 
 def _take_place(tx: Tx, info: ServiceInfo, sp: ServicePlan, slot_start: datetime, when: str) -> int:
     """One place of the slot, or BookingRefused('full'): the database decides (taken < capacity)."""
-    end = slot_start + timedelta(minutes=sp.slot_minutes)
-    ins = (postgresql.insert if tx.dialect == "postgresql" else sqlite.insert)(BookingSlotRow)
-    tx.session.execute(ins.values(service_id=info.id, start=slot_start, end=end, capacity=sp.capacity, taken=0)
-                       .on_conflict_do_nothing(index_elements=["service_id", "start"]))
-    # A plan may have changed the capacity since the row was made: the plan's figure counts, but never
-    # below the places already taken (the CHECK taken <= capacity holds for old bookings).
-    slot_id = tx.session.execute(
-        update(BookingSlotRow)
-        .where(BookingSlotRow.service_id == info.id, BookingSlotRow.start == slot_start,
-               BookingSlotRow.taken < sp.capacity)
-        .values(taken=BookingSlotRow.taken + 1, capacity=func.max(BookingSlotRow.taken + 1, sp.capacity)
-                if tx.dialect == "sqlite" else func.greatest(BookingSlotRow.taken + 1, sp.capacity))
-        .returning(BookingSlotRow.id)).scalar()
-    if slot_id is None:
+    end, cap = slot_start + timedelta(minutes=sp.slot_minutes), places(tx, info, sp)
+    if cap < 1:  # reserved_share leaves this service's slots no place (too few counters open)
         raise refused("full", when=when)
-    return int(slot_id)
+    row = hotpath.first(tx, _take_statement(tx.dialect), {"sid": info.id, "start": slot_start, "end": end, "cap": cap})
+    if row is None:
+        raise refused("full", when=when)
+    return int(row.id)
 
 
 def _give_back(tx: Tx, slot_id: int) -> None:
@@ -187,7 +216,23 @@ def _give_back(tx: Tx, slot_id: int) -> None:
 
 
 # ---------------------------------------------------------------------------- booking, cancel, rebook
+@cache
+def _active_statement() -> Any:
+    rows = BookingRow.__table__.c
+    return select(func.count()).where(
+        rows.contact == bindparam("who"), rows.state == B.BOOKED.value, rows.slot_end > bindparam("now"))
+
+
+@cache
+def _insert_statement() -> Any:
+    return insert(cast(Table, BookingRow.__table__)).values(
+        code=bindparam("code"), service_id=bindparam("sid"), slot_id=bindparam("slot"), slot_start=bindparam("start"),
+        slot_end=bindparam("end"), state=B.BOOKED.value, contact=bindparam("who"), source=bindparam("source"),
+        created_at=bindparam("now"), updated_at=bindparam("now")).returning(literal_column("1").label("one"))
+
+
 def book(store: Store, tx: Tx, service: str, slot_start: datetime, contact: str | None, source: str) -> Booking:
+    """Four statements at most (the plan, the contact's count, the place, the row), each compiled once."""
     plan, info = plan_of(tx), _service(tx, service)
     sp = _bookable(store, tx, plan, info)
     _check_slot(store, tx, plan, info, sp, slot_start)
@@ -195,18 +240,16 @@ def book(store: Store, tx: Tx, service: str, slot_start: datetime, contact: str 
     if who is not None:
         if tx.dialect == "postgresql":  # two bookings for one phone at once: the second waits, then counts
             tx.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:who))"), {"who": f"booking:{who}"})
-        active = tx.session.scalar(select(func.count()).select_from(BookingRow).where(
-            BookingRow.contact == who, BookingRow.state == B.BOOKED.value, BookingRow.slot_end > tx.now)) or 0
+        active = hotpath.first(tx, _active_statement(), {"who": who, "now": tx.now})[0] or 0
         if active >= plan.max_active_per_contact:
             raise refused("too_many", n=active)
     slot_id = _take_place(tx, info, sp, slot_start, _when(store, slot_start))
-    row = BookingRow(code=new_code(), service_id=info.id, slot_id=slot_id, slot_start=slot_start,
-                     slot_end=slot_start + timedelta(minutes=sp.slot_minutes), state=B.BOOKED.value, contact=who,
-                     source=source[:16], created_at=tx.now, updated_at=tx.now)
-    tx.session.add(row)
-    tx.session.flush()
+    code, end = new_code(), slot_start + timedelta(minutes=sp.slot_minutes)
+    hotpath.first(tx, _insert_statement(), {"code": code, "sid": info.id, "slot": slot_id, "start": slot_start,
+                                            "end": end, "who": who, "source": source[:16], "now": tx.now})
     tx.changed += 1
-    return booking_value(tx, row)
+    return Booking(code, info.code, info.name_vi, info.name_en, slot_start.astimezone(UTC), end.astimezone(UTC),
+                   B.BOOKED, who, None, tx.now.astimezone(UTC))
 
 
 def _refuse_state(store: Store, row: BookingRow | None, code: str, tx: Tx) -> None:
@@ -335,7 +378,7 @@ def bookings_outside_plan(store: Store, tx: Tx) -> list[Booking]:
         fits = (sp is not None and info.active and plan.open_on(sp, day) and sp.holds(r.slot_start, store.tz)
                 and r.slot_end - r.slot_start == timedelta(minutes=sp.slot_minutes))
         # A smaller capacity leaves the later bookings of a slot over the plan: list the ones beyond it.
-        over = sp is not None and counts[r.slot_id] > sp.capacity
+        over = sp is not None and counts[r.slot_id] > places(tx, info, sp)
         if not fits or over:
             out.append(booking_value(tx, r))
             if over:

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import psycopg
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from common.core.clock import ManualClock
+from common.store import Store
+from common.store.db import connect
 from tests.common import test_offices
-from tests.common.test_offices import Province, as_role, scalar
+from tests.common.test_offices import Province, as_role, psql, scalar
 from tests.conftest import TZ
 
 province = test_offices.province  # the fixture: this test's roles and a second office, dropped afterwards
@@ -59,3 +62,29 @@ def test_the_province_reads_the_bookings_figures(province: Province, clock: Manu
         display.db.engine.dispose()
         whole.db.engine.dispose()
     assert report.total.bookings == 1
+
+
+READS_CONTACTS = {"counter": True, "supervisor": True, "display": True,  # they call or book for the citizen
+                  "kiosk": False, "office_admin": False}  # a code checked in, an office set up: no phone needed
+
+
+def test_each_role_of_an_office_reads_contacts_only_if_it_calls_citizens(province: Province,
+                                                                          clock: ManualClock) -> None:
+    """Tried as each role of office 2 (SET ROLE, as `[database] role` does) and as the province: the contact
+    column is refused (42501) to the kiosk, the office admin and the province; the others read it."""
+    display = Store(connect(province.url, role=province.office2["display"]), clock, TZ)
+    try:
+        display.book("TP", SLOT, "0912 345 678")
+    finally:
+        display.db.engine.dispose()
+    tried = {**{province.office2[app]: reads for app, reads in READS_CONTACTS.items()},
+             province.groups["province"]: False}
+    for role, reads in tried.items():
+        with psql(province.url) as conn:
+            conn.execute(f'SET ROLE "{role}"')
+            assert conn.execute("SELECT count(*) FROM bookings WHERE state = 'booked'").fetchone()[0] >= 1, role
+            if reads:
+                assert conn.execute("SELECT contact FROM bookings").fetchall() == [("0912345678",)], role
+            else:
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    conn.execute("SELECT contact FROM bookings")

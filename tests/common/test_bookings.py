@@ -195,3 +195,31 @@ def test_the_board_and_the_phone_status_carry_booked(booking_store: Store, clock
     board = booking_store.views.board()
     assert board.calls[0].ticket == done.ticket.code and board.calls[0].booked
     assert next(c for c in board.counters if c.number == 1).serving_booked
+
+
+def test_reserved_share_limits_the_places(booking_store: Store, example_config: AppConfig) -> None:
+    """reserved_share: a slot offers at most that share of the service's counters' time, at the usual service
+    time. TP has 3 counters (1, 2, 8) and the office's 8 minutes: 3 × 0.2 × 15 / 8 = 1.1 → one place of 4."""
+    shared = replace(PLAN, services={"TP": replace(PLAN.services["TP"], capacity=4, reserved_share=0.2)})
+    booking_store.load_office(replace(example_config.office, appointments=shared))
+    assert booking_store.default_service_s == 8 * 60
+    assert {s.capacity for s in booking_store.booking_slots("TP", WED)} == {1}
+    booking_store.book("TP", at(WED, 9, 0), None)
+    with pytest.raises(BookingRefused) as full:
+        booking_store.book("TP", at(WED, 9, 0), None)
+    assert full.value.reason == "full"
+    # 3 × 0.1 × 15 / 8 = 0.56: no place at all, refused as full, not as a database error.
+    tight = replace(PLAN, services={"TP": replace(PLAN.services["TP"], capacity=4, reserved_share=0.1)})
+    booking_store.load_office(replace(example_config.office, appointments=tight))
+    with pytest.raises(BookingRefused) as none:
+        booking_store.book("TP", at(WED, 9, 30), None)
+    assert none.value.reason == "full"
+    assert booking_store.booking_slots("TP", WED)[0].free == 0
+
+
+def test_places_in_the_core() -> None:
+    sp = ServicePlan("TP", slot_minutes=15, capacity=4)
+    assert sp.places(3, 8) == 4  # no share: the capacity
+    assert replace(sp, reserved_share=0.5).places(3, 8) == 2  # 2.8 → 2
+    assert replace(sp, reserved_share=1.0).places(3, 8) == 4  # the capacity still caps it
+    assert replace(sp, reserved_share=0.2).places(0, 8) == 0  # no counter, no place

@@ -1,8 +1,8 @@
 """Booked citizens in the store-free engine and the simulated days (issue 19).
 
-The exact replay against the store (test_engine.py) has no booked tickets: the store books a ticket only
-through Store.check_in of a real booking, which the simulator's day loop does not make. So the engine's
-booked order is checked here against the shared rule itself (rules.call_order), ticket by ticket.
+The engine's booked order is checked here against the shared rule itself (rules.call_order), ticket by
+ticket; the exact replay against the store, booked tickets included (Store.book, Store.check_in), is
+test_engine.py's "bookings" mix.
 """
 
 from __future__ import annotations

@@ -31,7 +31,10 @@ def bookings_report(store: Store, start: date, end: date) -> BookingsReport:
         days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
         made = [b for day in days for b in bookings.bookings_for_day(store, tx, day, None, contact=False)]
         plan = bookings.plan_of(tx)
-        places = [Slot(code, at, at + timedelta(minutes=sp.slot_minutes), sp.capacity, 0)
+        # The places offered (reserved_share counted, as the booking page offers them), for the utilisation.
+        offered = {code: bookings.places(tx, info, sp) for code, sp in plan.services.items()
+                   if (info := tx.snap.services.get(code)) is not None}
+        places = [Slot(code, at, at + timedelta(minutes=sp.slot_minutes), offered.get(code, sp.capacity), 0)
                   for code, sp in plan.services.items() for day in days if plan.open_on(sp, day)
                   for at in sp.slot_starts(day, store.tz)]
         names = {code: info.name_vi for code, info in tx.snap.services.items()}
