@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 from common.store import Store
 from common.views.estimate_accuracy import Accuracy, AccuracyReport
 from dashboard import cells
+from dashboard.notes import note
 from dashboard.period_bar import PeriodBar
 from dashboard.period_read import PeriodRead
 from ui.style import font
@@ -43,13 +44,11 @@ class AccuracyTab(QWidget):
         top.addWidget(self.breakdown)
         self.table = cells.new_table(HEADINGS)
         self.table.setParent(self)
-        note = QLabel(EXPLAIN, self)
-        note.setWordWrap(True)
-        note.setFont(font(9))
+        explain = note(EXPLAIN, self)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
-        layout.addWidget(note)
+        layout.addWidget(explain)
         self.report: AccuracyReport | None = None
         self.read = PeriodRead(runner, "accuracy", self.bar,
                                lambda start, end: partial(store.views.estimate_accuracy, start, end), self._show)

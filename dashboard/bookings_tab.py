@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from common.store import Store
 from common.views.bookings_report import TOTAL, BookingsReport
 from dashboard import cells
+from dashboard.notes import note
 from dashboard.period_bar import PeriodBar
 from dashboard.period_read import PeriodRead
 from dashboard.periods import label
@@ -37,15 +38,13 @@ class BookingsTab(QWidget):
         self.tiles = TileRow(TILES, len(TILES), self)
         self.table = cells.new_table(HEADINGS)
         self.table.setParent(self)
-        note = QLabel(EXPLAIN, self)
-        note.setWordWrap(True)
-        note.setFont(font(9))
+        explain = note(EXPLAIN, self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.bar)
         layout.addWidget(self.title)
         layout.addWidget(self.tiles)
         layout.addWidget(self.table, 1)
-        layout.addWidget(note)
+        layout.addWidget(explain)
         self.report: BookingsReport | None = None
         self.read = PeriodRead(runner, TAG, self.bar, lambda start, end: lambda: store.views.bookings(start, end),
                                self._show)

@@ -61,6 +61,25 @@ def _categories(labels: list[str]) -> QBarCategoryAxis:
     return axis
 
 
+def _goal(chart: QChart, name: str, value: float, bars: int) -> QLineSeries:
+    """The target as a red dashed line across ``bars`` categories."""
+    line = QLineSeries()
+    line.setName(name)
+    line.setPen(QPen(QColor("#c00000"), 2.5, Qt.PenStyle.DashLine))
+    line.append([QPointF(-0.5, value), QPointF(max(bars, 1) - 0.5, value)])
+    chart.addSeries(line)
+    return line
+
+
+def _axes(chart: QChart, x: QBarCategoryAxis, y: QValueAxis, *series: QBarSeries | QLineSeries) -> QChart:
+    chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+    chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+    for one in series:
+        one.attachAxis(x)
+        one.attachAxis(y)
+    return chart
+
+
 def wait_by_hour(report: Report) -> QChart:
     """Mean and p90 wait (minutes) per hour of issue, with the target as a red line."""
     chart = _chart(f"Thời gian chờ theo giờ trong ngày (chỉ tiêu {report.target_minutes} phút)")
@@ -75,20 +94,10 @@ def wait_by_hour(report: Report) -> QChart:
     bars.append(mean)
     bars.append(p90)
     chart.addSeries(bars)
-    target = QLineSeries()
-    target.setName(f"Chỉ tiêu {report.target_minutes} phút")
-    target.setPen(QPen(QColor("#c00000"), 2.5, Qt.PenStyle.DashLine))
-    target.append([QPointF(-0.5, report.target_minutes), QPointF(max(len(groups), 1) - 0.5, report.target_minutes)])
-    chart.addSeries(target)
+    target = _goal(chart, f"Chỉ tiêu {report.target_minutes} phút", report.target_minutes, len(groups))
     x = _categories([f"{int(g.key):02d}h" for g in groups] or ["–"])  # type: ignore[arg-type]
     highest = max([report.target_minutes, *((g.figures.wait_p90_s or 0) / 60 for g in groups)])
-    y = _axis("phút", highest * 1.15)
-    chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
-    chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
-    for series in (bars, target):
-        series.attachAxis(x)
-        series.attachAxis(y)
-    return chart
+    return _axes(chart, x, _axis("phút", highest * 1.15), bars, target)
 
 
 def within_by_day(report: Report) -> QChart:
@@ -102,23 +111,12 @@ def within_by_day(report: Report) -> QChart:
     bars = QBarSeries()
     bars.append(share)
     chart.addSeries(bars)
-    goal = QLineSeries()
-    goal.setName("Mục tiêu 95 %")
-    goal.setPen(QPen(QColor("#c00000"), 2.5, Qt.PenStyle.DashLine))
-    goal.append([QPointF(-0.5, 95), QPointF(max(len(groups), 1) - 0.5, 95)])
-    chart.addSeries(goal)
+    goal = _goal(chart, "Mục tiêu 95 %", 95, len(groups))
     step = max(1, len(groups) // 16)  # keep the day labels readable over a long period
     # Category labels must be unique: the skipped ones are distinct runs of zero-width spaces.
     labels = [f"{g.key:%d/%m}" if i % step == 0 else "\u200b" * (i + 1)  # type: ignore[str-format]
               for i, g in enumerate(groups)]
-    x = _categories(labels or ["–"])
-    y = _axis("%", 100)
-    chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
-    chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
-    for series in (bars, goal):
-        series.attachAxis(x)
-        series.attachAxis(y)
-    return chart
+    return _axes(chart, _categories(labels or ["–"]), _axis("%", 100), bars, goal)
 
 
 class ChartsTab(QWidget):

@@ -137,11 +137,14 @@ def province_screenshot(path: Path, size: tuple[int, int], store: Store | None) 
 
 def loaded(window: DashboardWindow, key: str) -> bool:
     """Whether a tab shows its data (checked on the GUI thread, after the tab's own slot ran)."""
-    tab = getattr(window, key)
-    data = {"live": "figures", "history": "table", "charts": "reports", "accuracy": "report", "staffing": "advice",
-            "satisfaction": "report"}
-    value = getattr(tab, data[key])
+    value = getattr(getattr(window, key), LOADED[key])
     return (value.report if key == "history" else value) is not None
+
+
+# The attribute each tab fills once its read is shown (--tab all renders every tab of TABS). The sign-ins'
+# list starts empty rather than None: that tab is drawn as it stands.
+LOADED = {"live": "figures", "history": "table", "charts": "reports", "accuracy": "report", "staffing": "advice",
+          "satisfaction": "report", "bookings": "report", "signins": "records"}
 
 
 def wait_until(condition: Callable[[], bool], timeout_ms: int) -> bool:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QTableWidgetItem, QVBoxLayout
 from common.store import Store
 from common.views.rating_report import GROUP_VI, GROUPINGS, SatisfactionReport, rows
 from dashboard import cells
+from dashboard.notes import note
 from dashboard.period_bar import PeriodBar
 from dashboard.period_read import PeriodRead
 from dashboard.periods import label
@@ -54,9 +55,7 @@ class SatisfactionTab(QWidget):
         self.reasons = cells.new_table(REASON_HEADINGS)
         for table in (self.table, self.bands, self.reasons):
             table.setParent(self)
-        note = QLabel(EXPLAIN, self)
-        note.setWordWrap(True)
-        note.setFont(font(9))
+        explain = note(EXPLAIN, self)
         lower = QHBoxLayout()
         lower.addWidget(self.bands, 2)
         lower.addWidget(self.reasons, 3)
@@ -66,7 +65,7 @@ class SatisfactionTab(QWidget):
         layout.addWidget(self.tiles)
         layout.addWidget(self.table, 3)
         layout.addLayout(lower, 2)
-        layout.addWidget(note)
+        layout.addWidget(explain)
         self.report: SatisfactionReport | None = None
         self.read = PeriodRead(runner, TAG, self.bar, lambda start, end: partial(
             store.views.satisfaction, start, end, self.bar.grouping), self._show)

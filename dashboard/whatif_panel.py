@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxL
 from common.planning.booked import BookingMix
 from common.planning.booking_whatif import BookedWhatIf, GroupFigures
 from common.planning.staffing import WhatIf
+from dashboard.notes import note
 from ui import numbers
 from ui.style import font
 
@@ -85,9 +86,7 @@ class WhatIfPanel(QWidget):
         self.booking_no_show.setToolTip("Tỉ lệ lịch hẹn mà người dân không đến")
         self.simulate = QPushButton("Mô phỏng", self)
         self.bar = BandBar(self)
-        self.result = QLabel("", self)
-        self.result.setWordWrap(True)
-        self.result.setFont(font(10, bold=True))
+        self.result = note("", self, size=10, bold=True)
         row = QHBoxLayout()
         for widget in (QLabel("Nếu mở", self), self.counters, QLabel("quầy (mọi quầy nhận mọi dịch vụ), qua", self),
                        self.days, QLabel("ngày mô phỏng:", self), self.simulate):

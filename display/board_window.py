@@ -29,6 +29,7 @@ from display.widgets import (
 from ui.outage import outage_text
 
 OFFLINE_TEXT = outage_text()  # the one outage line of every app
+MANY_COUNTERS = 8  # beyond this the counters' grid takes more of the height than the latest call
 
 
 class BoardWindow(QWidget):
@@ -58,7 +59,8 @@ class BoardWindow(QWidget):
         self.ticker = Ticker(notice)
         self.state: BoardState | None = None
 
-        left, right = QVBoxLayout(), QVBoxLayout()
+        self.left, right = QVBoxLayout(), QVBoxLayout()
+        left = self.left
         left.addWidget(self.latest, 5)
         left.addWidget(self.counters, 4)
         right.addWidget(self.recent, 5)
@@ -78,6 +80,7 @@ class BoardWindow(QWidget):
     def show_call_now(self, call: CallView) -> None:
         """A call from the change feed, on screen before the whole board is read again."""
         self.latest.show_call(call, flash=True)
+        self.counters.mark(call.counter)
         self.call_shown.emit(call)
 
     def apply(self, state: BoardState) -> None:
@@ -86,7 +89,10 @@ class BoardWindow(QWidget):
             latest = shown  # the feed already showed a newer call than this read saw
         is_new = latest is not None and (shown is None or latest.event_id != shown.event_id)
         self.latest.show_call(latest, flash=is_new and self.state is not None)
+        # A centre of 20–40 counters gives their grid the room the latest call leaves: the call keeps its size.
+        self.left.setStretch(1, 4 if len(state.counters) <= MANY_COUNTERS else 7)
         self.counters.show_counters(state.counters)
+        self.counters.mark(latest.counter if latest else None)
         self.recent.show_calls(state.calls)
         self.waiting.show_waiting(state.waiting)
         self.state = state

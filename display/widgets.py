@@ -11,7 +11,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from common.core import glossary
@@ -169,31 +169,52 @@ class LatestCall(Panel):
 
 
 class CounterGrid(Panel):
-    """Every counter and the number it serves."""
+    """Every counter and the number it serves, in as many columns and rows as fit at a size read from 10 m.
+
+    A provincial centre has 20–40 counters: more than one screen holds at that size, so the grid shows a
+    page at a time and turns it every ``PAGE_MS`` (the title says which page, "2/3"). Every cell of a page
+    has the same size; a page never squeezes a cell below its text.
+    """
+
+    TITLE = "Các quầy đang phục vụ"
+    PAGE_MS = 8000  # long enough to find one's number on a page from across the hall
 
     def __init__(self) -> None:
-        super().__init__("Các quầy đang phục vụ")
+        super().__init__(self.TITLE)
         self.grid = QGridLayout()
         self.box.addLayout(self.grid, 1)
         self.cells: dict[int, tuple[QLabel, QLabel]] = {}
         self.columns = 4
+        self.rows = 1
+        self.page = 0
+        self.pages = 1
+        self.marked: int | None = None  # the counter of the latest call: its cell in the accent colour
         self._unit = 10.0
+        self._pager = QTimer(self)
+        self._pager.timeout.connect(self.next_page)
+        self._reflowing = self._again = False
 
     def show_counters(self, counters: tuple[CounterView, ...]) -> None:
-        if set(self.cells) != {c.number for c in counters}:
+        if list(self.cells) != [c.number for c in counters]:
             for name, code in self.cells.values():
+                self.grid.removeWidget(name)
+                self.grid.removeWidget(code)
                 name.deleteLater()
                 code.deleteLater()
             self.cells = {}
-            for i, c in enumerate(counters):
+            for c in counters:
                 centre = Qt.AlignmentFlag.AlignHCenter
                 name, code = elastic(label("", DIM, centre)), elastic(label("", TEXT, centre))
+                # The page decides a cell's height, never the text's size hint (that squeezed a third row).
+                for lab in (name, code):
+                    lab.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
                 # Equal columns, and a long state word ("Xử lý hồ sơ") takes two lines in its own
                 # column instead of pushing into the next counter's.
                 code.setWordWrap(True)
-                self.grid.addWidget(name, 2 * (i // self.columns), i % self.columns)
-                self.grid.addWidget(code, 2 * (i // self.columns) + 1, i % self.columns)
+                name.hide()
+                code.hide()
                 self.cells[c.number] = (name, code)
+            self.page = 0
             self.rescale(self._unit)
         for c in counters:
             name, code = self.cells[c.number]
@@ -202,40 +223,141 @@ class CounterGrid(Panel):
             # "Quầy rảnh" as on the dashboard (glossary): words, dimmed, never a bare dash that reads
             # as a glitch from the back of the hall (issue 16).
             code.setProperty("word", c.serving or (glossary.IDLE if c.open else glossary.counter_state(c.state)))
-            code.setStyleSheet(f"color: {TEXT if c.serving else DIM}; background: transparent;")
             code.setProperty("serving", bool(c.serving))
+            self._ink(c.number)
             self._fit(code)
+
+    def mark(self, counter: int | None) -> None:
+        """The latest call's counter stands out in the accent colour (the others: white, or dim words)."""
+        before, self.marked = self.marked, counter
+        for number in (before, counter):
+            if number in self.cells:
+                self._ink(number)
+
+    def _ink(self, number: int) -> None:
+        code = self.cells[number][1]
+        colour = ACCENT if number == self.marked and code.property("serving") else (
+            TEXT if code.property("serving") else DIM)
+        code.setStyleSheet(f"color: {colour}; background: transparent;")
 
     def _code_font(self, code: QLabel) -> QFont:
         # A word ("Tạm nghỉ", "Quầy rảnh") is twice as long as a ticket number: at the numbers' size
         # four of them ran into each other (at 3840×2160 too), so words take the smallest board size.
         return px_font((6.0 if code.property("serving") else MIN_TEXT) * self._unit, bold=True)
 
+    def _line_heights(self) -> tuple[int, int]:
+        """The name's line and the ticket's line, in pixels, at this unit."""
+        name = QFontMetrics(px_font(MIN_TEXT * self._unit)).height()
+        code = QFontMetrics(px_font(6.0 * self._unit, bold=True)).height()
+        return name, code
+
+    def _room(self) -> tuple[int, int]:
+        """The width and height the cells may take: the panel less its title and margins."""
+        m = self.box.contentsMargins()
+        title = self.title.sizeHint().height() + self.box.spacing()
+        return self.width() - m.left() - m.right(), self.height() - m.top() - m.bottom() - title
+
+    def _reflow(self) -> None:
+        """Columns and rows from the room and the text's size; the counters that do not fit go to more pages."""
+        # Showing a page's labels may resize the panel before the loop ends: that resize is reflowed after it.
+        if self._reflowing:
+            self._again = True
+            return
+        self._reflowing = True
+        try:
+            self._again = True
+            while self._again:
+                self._again = False
+                self._reflow_once()
+        finally:
+            self._reflowing = False
+
+    def _reflow_once(self) -> None:
+        n = len(self.cells)
+        if not n:
+            return
+        width, height = self._room()
+        widest = max(self.cells) if self.cells else 0
+        cell_w = max(QFontMetrics(px_font(MIN_TEXT * self._unit)).horizontalAdvance(f"Quầy {widest}"),
+                     QFontMetrics(px_font(6.0 * self._unit, bold=True)).horizontalAdvance("W888"),
+                     QFontMetrics(px_font(MIN_TEXT * self._unit, bold=True)).horizontalAdvance("nghỉ"))
+        gap = max(self.grid.horizontalSpacing(), int(2 * self._unit))
+        fit_columns = max(1, (width + gap) // (cell_w + gap))
+        name_h, code_h = self._line_heights()
+        spacing = self.grid.verticalSpacing()
+        fit_rows = max(1, (height + spacing) // (name_h + code_h + 2 * spacing))
+        per_page = fit_columns * fit_rows
+        self.pages = -(-n // per_page)
+        shown = -(-n // self.pages)  # the counters spread evenly over the pages
+        rows = -(-shown // fit_columns)
+        columns = -(-shown // rows)  # eight counters in two rows of four, not five and three
+        if (columns, rows) != (self.columns, self.rows) or self.page >= self.pages:
+            self.columns, self.rows = columns, rows
+            self.page %= self.pages
+        self._place()
+        if self.pages > 1 and not self._pager.isActive():
+            self._pager.start(self.PAGE_MS)
+        elif self.pages == 1:
+            self._pager.stop()
+
+    def _place(self) -> None:
+        per_page = self.columns * self.rows
+        for i, (name, code) in enumerate(self.cells.values()):
+            self.grid.removeWidget(name)
+            self.grid.removeWidget(code)
+            on_page = i // per_page == self.page
+            if on_page:
+                at = i % per_page
+                self.grid.addWidget(name, 2 * (at // self.columns), at % self.columns)
+                self.grid.addWidget(code, 2 * (at // self.columns) + 1, at % self.columns)
+            name.setVisible(on_page)
+            code.setVisible(on_page)
+        name_h, _ = self._line_heights()
+        # Equal columns and rows whether or not a page is full; what lies beyond this page's grid takes nothing.
+        for c in range(max(self.grid.columnCount(), self.columns)):
+            self.grid.setColumnStretch(c, 1 if c < self.columns else 0)
+        for r in range(max(self.grid.rowCount(), 2 * self.rows)):
+            # A name takes its one line; its ticket or word takes the rest of the row (a word may need two lines).
+            used, name_row = r < 2 * self.rows, r % 2 == 0
+            self.grid.setRowMinimumHeight(r, name_h if used and name_row else 0)
+            self.grid.setRowStretch(r, 1 if used and not name_row else 0)
+        self.title.setText(self.TITLE if self.pages == 1 else f"{self.TITLE} · {self.page + 1}/{self.pages}")
+        for _, code in self.cells.values():
+            self._fit(code)
+
+    def next_page(self) -> None:
+        self.page = (self.page + 1) % self.pages
+        self._reflow()
+
     def _fit(self, code: QLabel) -> None:
         """The font for the cell, and its word on two balanced lines ("Xử lý / hồ sơ") if one is too wide."""
         code.setFont(self._code_font(code))
         word = str(code.property("word") or "")
-        column = 0.95 * self.width() / max(1, min(self.columns, len(self.cells)))  # two counters: two columns
+        width, height = self._room()
+        column = 0.95 * width / max(1, self.columns)
         words, metrics = word.split(), code.fontMetrics()
         if metrics.horizontalAdvance(word) > column:
-            if len(words) > 1 and len(self.cells) <= 2 * self.columns:
+            name_h = QFontMetrics(px_font(MIN_TEXT * self._unit)).height()
+            # Two lines of a word fit in 1.6 line heights (the lines' leading overlaps): eight counters' cells.
+            room = height / self.rows - name_h - 2 * self.grid.verticalSpacing()
+            if len(words) > 1 and room >= 1.6 * metrics.height():
                 half = (len(words) + 1) // 2
                 word = " ".join(words[:half]) + "\n" + " ".join(words[half:])
-            else:  # a third row leaves no height for a second line (over eight counters): shortened, "Xử lý h…"
+            else:  # no height for a second line: shortened, "Xử lý h…"
                 word = metrics.elidedText(word, Qt.TextElideMode.ElideRight, int(column))
         code.setText(word)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        for _, code in self.cells.values():
-            self._fit(code)
+        self._reflow()
 
     def rescale(self, unit: float) -> None:
         super().rescale(unit)
         self._unit = unit
-        for name, code in self.cells.values():
+        self.grid.setVerticalSpacing(max(1, int(0.25 * unit)))
+        for name, _ in self.cells.values():
             name.setFont(px_font(MIN_TEXT * unit))
-            self._fit(code)
+        self._reflow()
 
 
 class RecentCalls(Panel):

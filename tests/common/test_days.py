@@ -3,28 +3,23 @@
 from __future__ import annotations
 
 from datetime import time
-from pathlib import Path
 
 import pytest
 
-from common.config import OfficeSpec, load_config
+from common.config import OfficeSpec
 from common.core.errors import MotcuaError
 from common.planning.days import DayProfile, off_hours, simulate_days
-from common.planning.simulate import EXAMPLE_MIX, example_traffic
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.common.example_day import example_office, example_profile
 
 
 @pytest.fixture(scope="module")
 def office() -> OfficeSpec:
-    return load_config(ROOT / "assets" / "office.example.toml").office
+    return example_office()
 
 
 @pytest.fixture(scope="module")
 def profile(office: OfficeSpec) -> DayProfile:
-    demand, service_time = example_traffic({s.code: EXAMPLE_MIX.get(s.code, (4.0, 10.0)) for s in office.services})
-    return DayProfile(demand, service_time, walk_seconds=lambda rng: rng.uniform(10, 60), no_show_share=0.03,
-                      priority_share=0.05)
+    return example_profile(office)
 
 
 def test_the_same_seed_gives_the_same_day_and_seeds_differ(office: OfficeSpec, profile: DayProfile) -> None:

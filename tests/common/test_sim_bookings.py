@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from common.config import AppConfig, OfficeSpec, load_config
+from common.config import AppConfig, OfficeSpec
 from common.core.clock import ManualClock
 from common.core.errors import MotcuaError
 from common.core.model import TicketStatus
@@ -23,24 +23,21 @@ from common.core.rules import call_order
 from common.planning.booked import BookingMix, arrivals
 from common.planning.days import DayProfile, simulate_days
 from common.planning.engine import Engine
-from common.planning.simulate import EXAMPLE_MIX, example_traffic, fill_history, simulate
+from common.planning.simulate import fill_history, simulate
 from common.store import Store
 from common.store.db import connect
+from tests.common.example_day import example_office, example_profile
 from tests.conftest import TZ
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def office() -> OfficeSpec:
-    return load_config(ROOT / "assets" / "office.example.toml").office
+    return example_office()
 
 
 @pytest.fixture(scope="module")
 def profile(office: OfficeSpec) -> DayProfile:
-    demand, service_time = example_traffic({s.code: EXAMPLE_MIX.get(s.code, (4.0, 10.0)) for s in office.services})
-    return DayProfile(demand, service_time, walk_seconds=lambda rng: rng.uniform(10, 60), no_show_share=0.03,
-                      priority_share=0.05)
+    return example_profile(office)
 
 
 @pytest.mark.parametrize("booked_first", [True, False])  # [appointments] order: after_priority / with_walkins

@@ -1,31 +1,17 @@
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from common.store import Store
-from display.board_window import BoardWindow
-from display.controller import DisplayController
-
-
-def make(qtbot: QtBot, store: Store) -> tuple[BoardWindow, DisplayController]:
-    board = BoardWindow("Bộ phận Một cửa", ZoneInfo("Asia/Ho_Chi_Minh"), "Thông báo")
-    qtbot.addWidget(board)
-    board.resize(1920, 1080)
-    board.show()
-    controller = DisplayController(store, board, parent=board)
-    with qtbot.waitSignal(board.updated, timeout=10000):
-        controller.start()
-    return board, controller
+from tests.display.board import open_board
 
 
 def test_a_committed_call_appears_on_the_board_and_flashes(qtbot: QtBot, store: Store) -> None:
     ticket = store.issue_ticket("TP").ticket
-    board, controller = make(qtbot, store)
+    board, controller = open_board(qtbot, store)
     assert board.latest.ticket.text() == "Chưa có lượt gọi"
     store.call_next(2, "minh")
     qtbot.waitUntil(lambda: board.latest.ticket.text() == ticket.code, timeout=5000)
@@ -40,7 +26,7 @@ def test_a_committed_call_appears_on_the_board_and_flashes(qtbot: QtBot, store: 
 def test_outage_shows_mat_ket_noi_and_reconnects(qtbot: QtBot, store: Store) -> None:
     if store.db.is_sqlite:
         pytest.skip("the outage is staged on the PostgreSQL server")
-    board, controller = make(qtbot, store)
+    board, controller = open_board(qtbot, store)
     name = make_url(store.db.url).database
     admin = create_engine(make_url(store.db.url).set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -62,7 +48,7 @@ def test_outage_shows_mat_ket_noi_and_reconnects(qtbot: QtBot, store: Store) -> 
 
 
 def test_portrait_stacks_the_panels(qtbot: QtBot, store: Store) -> None:
-    board, controller = make(qtbot, store)
+    board, controller = open_board(qtbot, store)
     board.resize(1080, 1920)
     qtbot.waitUntil(lambda: board.latest.y() < board.recent.y(), timeout=3000)
     assert board.latest.ticket.font().pixelSize() > board.recent.rows[0][0].font().pixelSize()

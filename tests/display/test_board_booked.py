@@ -10,10 +10,9 @@ from pytestqt.qtbot import QtBot
 
 from common.config import AppConfig
 from common.store import Store
-from display.board_window import BoardWindow
-from display.controller import DisplayController
 from display.widgets import BOOKED
 from tests.booking_office import with_plan
+from tests.display.board import open_board
 from ui.screenshot import save_png
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -26,13 +25,7 @@ def test_a_booked_number_says_hen_on_the_board(qtbot: QtBot, store: Store, examp
     booking = store.book("TP", datetime(2026, 11, 25, 8, 15, tzinfo=TZ), None)
     booked = store.check_in(booking.code).ticket
     assert booked.booked
-    board = BoardWindow("Bộ phận Một cửa", TZ, "Thông báo")
-    qtbot.addWidget(board)
-    board.resize(1920, 1080)
-    board.show()
-    controller = DisplayController(store, board, parent=board)
-    with qtbot.waitSignal(board.updated, timeout=10000):
-        controller.start()
+    board, controller = open_board(qtbot, store)
     called = store.call_next(2, "minh")
     assert called is not None and called.code == booked.code  # booked before the earlier walk-in
     qtbot.waitUntil(lambda: board.latest.counter.text().startswith(BOOKED), timeout=10000)
