@@ -367,9 +367,14 @@ def forecast(state: HallState, *, seed: int = 0, budget_s: float = BUDGET_S, max
     desks = [d for d in state.desks if d.state != CounterState.CLOSED]
     queues = [call_order(d, state.waiting) for d in desks]
     waits: list[float] = []
+    looped = cpu_clock()
     while len(waits) < max_runs:
-        if len(waits) % 8 == 0 and cpu_clock() - started >= budget_s:
-            break
+        if len(waits) % 8 == 0:
+            # Stop before a batch of 8 more runs would overrun the budget (at the mean run's cost so far): the
+            # clock is read once per batch, so stopping only once the budget is spent overran it by a batch.
+            now = cpu_clock()
+            if now - started + (8 * (now - looped) / len(waits) if waits else 0.0) >= budget_s:
+                break
         waits.append(_run(state, desks, queues, services, streams, rng, horizon_s, booked))
     spent = cpu_clock() - started
     if len(waits) < min_runs:
