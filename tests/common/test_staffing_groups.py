@@ -90,8 +90,9 @@ def test_the_plan_holds_and_no_counter_hour_can_be_dropped() -> None:
 
 
 def test_growing_adds_the_counter_that_takes_the_most_late_citizens() -> None:
-    """A and B bring 1.4 erlangs each to their own counter, with one A+B counter beside them: one more A+B desk
-    takes both queues' overflow. The first rule (the group with the fewest services) gave A and B a desk each."""
+    """A and B bring 1.4 erlangs each to their own counter, with one A+B counter beside them: the extra desks go
+    where they bring the most waits within target, here A+B desks that take both queues' overflow. The first
+    rule (the group with the fewest services) gave A and B a desk each (it fails the asserts below)."""
     both = (Counter(1, "Quầy 1", ("A",)), Counter(2, "Quầy 2", ("B",)), Counter(3, "Quầy 3", ("A", "B")))
     dem, minutes = demand(10.5, 10.5)
     groups = groups_of(both)
