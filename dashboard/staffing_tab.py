@@ -4,8 +4,10 @@ engine, common/planning/group_plan.py), and a what-if shown as a range across se
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from common.planning.booking_whatif import BookedWhatIf, booking_what_if
@@ -34,6 +36,12 @@ EXPLAIN = ("Số quầy cần để ít nhất 95% công dân chờ không quá 
            f"{PLAN_DAYS} ngày mô phỏng vẫn đạt 95% chờ trong chỉ tiêu và không giờ nào dưới 80%, nếu mọi quầy nhận mọi "
            "dịch vụ (cận dưới). Quầy cần mở: số quầy cụ thể theo nhóm dịch vụ của văn phòng, cùng luật gọi số như "
            "quầy thật; \"thêm\" là quầy văn phòng chưa có, bố trí như quầy được nêu.")
+
+
+class PlanProgress(QObject):
+    """The counter plan's progress, emitted from the Runner's thread and shown on the GUI thread (queued)."""
+
+    played = Signal(int, int)  # component plays so far, days per play
 
 
 class StaffingTab(QWidget):
@@ -66,6 +74,8 @@ class StaffingTab(QWidget):
         self.counter_note.setWordWrap(True)
         self.counter_note.setFont(font(10, bold=True))
         layout.insertWidget(layout.indexOf(self.plan_note) + 1, self.counter_note)
+        self.plan_progress = PlanProgress(self)
+        self.plan_progress.played.connect(self._counter_plan_progress)
         self.read = PeriodRead(runner, "staffing", self.bar,
                                lambda start, end: partial(staffing_advice, store, start, end), self._show)
         self.simulate.clicked.connect(self.run_what_if)
@@ -152,9 +162,14 @@ class StaffingTab(QWidget):
     def _submit_counter_plan(self) -> None:
         advice = self.advice
         if advice is not None and advice.service_rates and self.runner.submit(
-                "counter-plan", _counter_plan, self.store, advice):
+                "counter-plan", _counter_plan, self.store, advice, self.plan_progress.played.emit):
             self.counter_note.setText(f"Đang tìm quầy cần mở trên quầy của văn phòng ({COUNTER_PLAN_DAYS} ngày mô "
                                       "phỏng)…")
+
+    def _counter_plan_progress(self, plays: int, days: int) -> None:
+        if self.counter_plan is None and self.runner.in_flight("counter-plan"):
+            self.counter_note.setText(f"Đang tìm quầy cần mở trên quầy của văn phòng: đã thử {plays} phương án "
+                                      f"(mỗi phương án {days} ngày mô phỏng)…")
 
     def show_counter_plan(self, found: CounterPlan) -> None:
         self.counter_plan = found
@@ -202,9 +217,10 @@ def _verified_plan(advice: StaffingAdvice) -> tuple[StaffingAdvice, StaffingPlan
     return advice, plan(advice, PLAN_DAYS)
 
 
-def _counter_plan(store: Store, advice: StaffingAdvice) -> tuple[StaffingAdvice, CounterPlan]:
-    """Run on the Runner's thread, like _verified_plan."""
-    return advice, store_counter_plan(store, advice, COUNTER_PLAN_DAYS)
+def _counter_plan(store: Store, advice: StaffingAdvice,
+                  progress: Callable[[int, int], None] | None = None) -> tuple[StaffingAdvice, CounterPlan]:
+    """Run on the Runner's thread, like _verified_plan; ``progress`` after each component play."""
+    return advice, store_counter_plan(store, advice, COUNTER_PLAN_DAYS, progress=progress)
 
 
 def plan_band(found: CounterPlan) -> WhatIf:

@@ -17,11 +17,13 @@ are open, and each plan is played on :class:`~common.planning.engine.Engine` —
 - **Common random numbers.** Each service's arrivals, priority draws and service times come from a stream of
   their own (seeded by day and service code), drawn before the day is played: two plans face the same citizens.
 - **Search.** Start with all of the office's counters open; add counters (extras once a group is full) where
-  arrivals waited beyond target most often until the plan is accepted; take counter-hours away one at a time,
-  cheapest to lose first, keeping each removal the check accepts; re-check on as many other days and, if that
-  fails, add counters again and trim on both sets (trimming on one sample of days overfits it). Accepted means
-  the rule of plan_search.accepted: the 5th-percentile day keeps ``share`` within target and no arrival hour is below
-  HOUR_FLOOR. Every service with arrivals in an hour keeps at least one counter that serves it.
+  arrivals waited beyond target most often, to whichever of the groups serving them brings the most waits
+  within target (a multi-service counter can take several queues' overflow), until the plan is accepted;
+  take counter-hours away one at a time, cheapest to lose first, keeping each removal the check accepts;
+  re-check on as many other days and, if that fails, add counters again and trim on both sets (trimming on one
+  sample of days overfits it). Accepted means the rule of plan_search.accepted: the 5th-percentile day keeps
+  ``share`` within target and no arrival hour is below HOUR_FLOOR. Every service with arrivals in an hour keeps
+  at least one counter that serves it.
 
 What the model leaves out: walking to the counter, no-shows and transfers (a transfer couples components).
 Service times are exponential at each service's mean unless a sampler is given; the staffing advice gives one
@@ -143,7 +145,8 @@ class Simulator:
     """Plays layouts on the engine, component by component, with a cache per component plan."""
 
     def __init__(self, services: Sequence[Service], groups: Sequence[Group], demand: Demand, tz: ZoneInfo,
-                 default_service_s: float = 600.0, target_s: float = 1800) -> None:
+                 default_service_s: float = 600.0, target_s: float = 1800,
+                 progress: Callable[[int, int], None] | None = None) -> None:
         self.services = {s.code: s for s in services}
         self.groups, self.demand, self.tz, self.target_s = tuple(groups), demand, tz, target_s
         self.default_service_s = default_service_s
@@ -151,6 +154,7 @@ class Simulator:
         self.cache: dict[tuple[object, ...], list[_CompDay]] = {}
         self.plays = 0
         self.cpu_s = 0.0
+        self.progress = progress  # called after each component play: (plays so far, days per play)
 
     def check(self, layout: Layout, days: int, first_seed: int) -> Verification:
         return self.summary(layout, days, first_seed)[0]
@@ -188,6 +192,8 @@ class Simulator:
             self.cpu_s += clock_time.process_time() - began
             self.plays += 1
             self.cache[key] = found
+            if self.progress is not None:
+                self.progress(self.plays, days)
         return found
 
     def _day(self, comp: Sequence[int], layout: Layout, seed: int) -> _CompDay:
@@ -382,12 +388,14 @@ def extra_hours(layout: Layout, groups: Sequence[Group], minutes: Mapping[int, f
 def plan_counters(services: Sequence[Service], counters: Sequence[Counter], demand: Demand,
                   minutes: Mapping[int, float], tz: ZoneInfo, *, days: int = 60, first_seed: int = 1,
                   target_s: float = 1800, share: float = 0.95, max_extra: int = 2,
-                  default_service_s: float = 600.0) -> CounterPlan:
-    """The search described in the module docstring."""
+                  default_service_s: float = 600.0,
+                  progress: Callable[[int, int], None] | None = None) -> CounterPlan:
+    """The search described in the module docstring. ``progress(plays, days)`` is called after every component
+    play (from the calling thread: the dashboard runs the search on its worker thread and shows the count)."""
     groups = groups_of(counters)
     if not groups:
         raise ValueError("the office has no active counter with services")
-    sim = Simulator(services, groups, demand, tz, default_service_s, target_s)
+    sim = Simulator(services, groups, demand, tz, default_service_s, target_s, progress)
     hours = sorted(h for h, m in minutes.items() if m > 0)
     other = first_seed + VALIDATION_SEED_OFFSET
     layout: dict[int, list[int]] = {h: [g.size for g in groups] for h in hours}
@@ -422,14 +430,23 @@ def grow(sim: Simulator, layout: dict[int, list[int]], seeds: Sequence[int], day
         for (h, code), _ in sorted(late.items(), key=lambda kv: -kv[1]):
             if h not in layout:
                 continue
-            # The group serving this service with the fewest services, own counters before extras.
             able = [g for g, grp in enumerate(groups) if code in grp.services
                     and layout[h][g] < grp.size + max_extra]
-            if able:
-                g = min(able, key=lambda g: (layout[h][g] >= groups[g].size, len(groups[g].services), g))
-                layout = {**layout, h: [n + (i == g) for i, n in enumerate(layout[h])]}
-                added = True
-                break
+            if not able:
+                continue
+            trials = {g: {**layout, h: [n + (i == g) for i, n in enumerate(layout[h])]} for g in able}
+            if len(able) == 1:
+                g = able[0]
+            else:
+                # The group whose counter brings the most waits within target over all the seed sets. Choosing
+                # the most specialised group instead (the first rule) added a desk per late queue where one
+                # more multi-service counter takes the overflow of several: +3.5 counter-hours on the example
+                # office (docs/benchmarks/decide3.md). Ties: own counters before extras, fewer services.
+                g = min(able, key=lambda g: (-sum(sim.check(trials[g], days, s).within for s in seeds),
+                                             layout[h][g] >= groups[g].size, len(groups[g].services), g))
+            layout = trials[g]
+            added = True
+            break
         if not added:
             break  # nothing left to add: the plan does not hold (CounterPlan.holds says so)
     return layout

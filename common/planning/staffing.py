@@ -32,7 +32,7 @@ import math
 import random
 import statistics
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -317,17 +317,19 @@ def sampler(means: dict[str, float], cvs: dict[str, float]) -> Sampler:
 
 
 def counter_plan(advice: StaffingAdvice, services: Sequence[Service], counters: Sequence[Counter], store_tz: ZoneInfo,
-                 days: int = 60, first_seed: int = 1, default_service_s: float = 600.0) -> CounterPlan:
+                 days: int = 60, first_seed: int = 1, default_service_s: float = 600.0,
+                 progress: Callable[[int, int], None] | None = None) -> CounterPlan:
     """Which of the office's counters to open each hour (common/planning/group_plan.py), judged on the engine."""
     dem, minutes = demand(advice)
     return plan_counters(services, counters, dem, minutes, store_tz, days=days, first_seed=first_seed,
                          target_s=advice.target_minutes * 60, share=advice.share,
-                         default_service_s=default_service_s)
+                         default_service_s=default_service_s, progress=progress)
 
 
-def store_counter_plan(store: Store, advice: StaffingAdvice, days: int = 60, first_seed: int = 1) -> CounterPlan:
+def store_counter_plan(store: Store, advice: StaffingAdvice, days: int = 60, first_seed: int = 1,
+                       progress: Callable[[int, int], None] | None = None) -> CounterPlan:
     return counter_plan(advice, store.services(), store.counters(), store.tz, days, first_seed,
-                        store.default_service_s)
+                        store.default_service_s, progress)
 
 
 def what_if(advice: StaffingAdvice, counters: int, days: int = 40, first_seed: int = 1) -> WhatIf:

@@ -167,6 +167,22 @@ def test_within_budget_it_runs_until_max_runs() -> None:
     assert (result.method, result.runs) == (Method.FORECAST, 100)
 
 
+def test_it_stops_before_a_run_would_overrun_the_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each run costs 1/1024 s of (fake) CPU (exact in binary), the budget is 100 of them. Reading the clock once
+    # per 8 runs and stopping once the budget was spent did 104 runs; the forecast stops at 99, within it.
+    now = [0.0]
+    real_run = fc._run
+
+    def run(*args: object) -> float:
+        now[0] += 1 / 1024
+        return real_run(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fc, "_run", run)
+    result = forecast(busy_mmc(4), seed=1, budget_s=100 / 1024, cpu_clock=lambda: now[0])
+    assert result.method is Method.FORECAST
+    assert result.runs == 99 and result.cpu_s <= 100 / 1024
+
+
 def test_with_no_counter_that_could_call_it_it_prints_the_formula() -> None:
     waiting = queue(3)
     desks = (Desk(1, ("A",), FIFO, CounterState.CLOSED), Desk(2, ("B",), FIFO, OPEN))

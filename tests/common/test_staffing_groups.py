@@ -23,6 +23,7 @@ from common.planning.group_plan import (
     Simulator,
     components,
     groups_of,
+    grow,
     plan_counters,
 )
 from common.planning.open_hours import as_seconds, open_minutes
@@ -86,6 +87,23 @@ def test_the_plan_holds_and_no_counter_hour_can_be_dropped() -> None:
                 cut = {**layout, h.hour: tuple(c - (i == g) for i, c in enumerate(h.counts))}
                 assert not (accepted(sim.check(cut, 20, 3), 0.95)
                             and accepted(sim.check(cut, 20, 3 + VALIDATION_SEED_OFFSET), 0.95))
+
+
+def test_growing_adds_the_counter_that_takes_the_most_late_citizens() -> None:
+    """A and B bring 1.4 erlangs each to their own counter, with one A+B counter beside them: the extra desks go
+    where they bring the most waits within target, here A+B desks that take both queues' overflow. The first
+    rule (the group with the fewest services) gave A and B a desk each (it fails the asserts below)."""
+    both = (Counter(1, "Quầy 1", ("A",)), Counter(2, "Quầy 2", ("B",)), Counter(3, "Quầy 3", ("A", "B")))
+    dem, minutes = demand(10.5, 10.5)
+    groups = groups_of(both)
+    sim = Simulator(SERVICES, groups, dem, HCM)
+    start = {h: [1, 1, 1] for h in minutes}
+    assert not accepted(sim.check(start, 10, 1), 0.95)
+    grown = grow(sim, start, [1], 10, 0.95, max_extra=2)
+    assert accepted(sim.check(grown, 10, 1), 0.95)
+    busy = (8, 9, 10)  # full hours; in a half hour at the end one queue may be left to clear alone
+    assert all(grown[h][:2] == [1, 1] for h in busy)  # no desk only for A or only for B
+    assert sum(grown[h][2] for h in busy) > len(busy)  # the extra desks are A+B desks
 
 
 def test_an_overloaded_group_gets_an_extra_desk() -> None:
