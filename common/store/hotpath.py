@@ -429,6 +429,13 @@ def prepared(stmt: Any, dialect_name: str, dialect: Any) -> Prepared:
     return got
 
 
+# The dialects whose hot statements take the raw DB-API path below. PostgreSQL joined in lean3:
+# the multi-second tail lean2 blamed on it was each counter process's first, cold call (statements
+# compiled, modules loaded) at a load of 30-60; with the server's own timings logged, both paths
+# showed it, and without the first calls the raw path's tail was no worse (docs/benchmarks/lean3.md).
+RAW_DIALECTS = frozenset({"sqlite", "postgresql"})
+
+
 def first(tx: Any, stmt: Any, params: dict[str, Any]) -> Any:
     """``tx.session.execute(stmt, params).first()`` through the raw DB-API cursor of the transaction.
 
@@ -438,9 +445,7 @@ def first(tx: Any, stmt: Any, params: dict[str, Any]) -> Any:
     (tests/common/test_statements.py). Driver errors are wrapped as SQLAlchemy's would be
     (IntegrityError for the lost race, sqlstate kept for refusals).
     """
-    if tx.dialect != "sqlite":
-        # PostgreSQL keeps SQLAlchemy's path for now: in a side-by-side run of 32 counters the raw
-        # path showed a multi-second tail the Session path did not (docs/benchmarks/lean2.md).
+    if tx.dialect not in RAW_DIALECTS:
         result = tx.session.execute(stmt, params)
         return result.first() if result.returns_rows else None
     if tx.raw is None:
