@@ -447,6 +447,25 @@ def prepared(stmt: Any, dialect_name: str, dialect: Any) -> Prepared:
     return got
 
 
+def warm(dialect: Any, ordering: Ordering) -> None:
+    """Compile a counter's hot statements ahead of its first call (at sign-in).
+
+    A counter process's first call compiled them, 45-64 ms of CPU that at a busy moment waited
+    seconds for a core: the whole p99 of the 32-counter benchmark (docs/benchmarks/lean3.md).
+    """
+    name = dialect.name
+    if name not in RAW_DIALECTS:
+        return
+    stmts: list[Any] = []
+    for booked_first in (True, False):
+        stmts += ([call_next_pg(ordering, booked_first)] if name == "postgresql"
+                  else [call_next_sqlite_pick(ordering, booked_first), called_update()])
+    for action in (Action.START, Action.FINISH, Action.RECALL, Action.NO_SHOW):
+        stmts += [move_log(action), move_update(action, name)]
+    for stmt in stmts:
+        prepared(stmt, name, dialect)
+
+
 # The dialects whose hot statements take the raw DB-API path below. PostgreSQL joined in lean3:
 # the multi-second tail lean2 blamed on it was each counter process's first, cold call (statements
 # compiled, modules loaded) at a load of 30-60; with the server's own timings logged, both paths

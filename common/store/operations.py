@@ -37,6 +37,7 @@ from common.core.model import (
     CounterState,
     Event,
     Issued,
+    Ordering,
     PrintStatus,
     QueueSnapshot,
     Role,
@@ -51,7 +52,7 @@ from common.store.catalog import Catalog
 from common.store.channels import caller_channel_sql
 from common.store.db import READONLY_OPTION, SQLITE_BUSY_TIMEOUT_MS, Database, first_line
 from common.store.hall import hall_estimates
-from common.store.hotpath import Retry
+from common.store.hotpath import Retry, warm
 from common.store.lean import call_next_fast, issue, move_fast
 from common.store.orm import (
     ClerkRow,
@@ -375,7 +376,9 @@ class Store:
             from common.store import bookings
 
             bookings.expire_bookings(tx)
-            return c.session_id
+            session_id, ordering = c.session_id, Ordering(c.ordering)
+        warm(self.db.engine.dialect, ordering)  # the counter's first call does not compile its statements
+        return session_id
 
     def sign_out(self, counter: int, clerk: str) -> None:
         with self.transaction() as tx:
