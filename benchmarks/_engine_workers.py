@@ -6,6 +6,7 @@ engine, released together by a barrier. Each reports its latencies in seconds.
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
 import tempfile
@@ -28,6 +29,7 @@ from common.store import Store
 from common.store.db import Database, connect, make_engine, upgrade
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+PG_SESSION_ENV = "MOTCUA_BENCH_PG_SESSION"
 MORNING = datetime(2026, 11, 25, 9, 0, tzinfo=TZ)  # one service day for every process
 SERVICES = ("TP", "CT", "DD", "KD")
 
@@ -79,25 +81,31 @@ def call_worker(url: str, counter: int, calls: int, think_ms: float, stagger: bo
     ``stagger``: each counter first waits a random part of one think time, so that the counters'
     calls spread over the think time instead of all arriving together after the barrier.
     """
+    if os.environ.get(PG_SESSION_ENV):  # call_next_bench --pg-session: PostgreSQL's hot statements via Session
+        from common.store import hotpath
+
+        hotpath.RAW_DIALECTS = frozenset({"sqlite"})
     store = open_store(url)
     clerk = f"clerk{counter}"
     store.sign_in(counter, clerk)
     rng = random.Random(counter)
     latencies: list[float] = []
+    cpu: list[float] = []
     barrier.wait(timeout=300)
     if stagger and think_ms:
         time.sleep(rng.uniform(0, think_ms / 1000))
     for _ in range(calls):
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         ticket = store.call_next(counter, clerk)
         latencies.append(time.perf_counter() - began)
+        cpu.append(time.process_time() - began_cpu)
         if ticket is None:
             break
         store.start_service(counter, clerk)
         store.finish_service(counter, clerk)
         if think_ms:
             time.sleep(rng.uniform(0.5, 1.5) * think_ms / 1000)  # the clerk serving: the benchmark's pacing
-    queue.put((counter, latencies))
+    queue.put((counter, latencies, cpu))
     store.db.engine.dispose()
 
 
@@ -115,8 +123,13 @@ def issue_worker(url: str, worker: int, tickets: int, barrier: Any, queue: Any) 
     store.db.engine.dispose()
 
 
-def run_workers(ctx: Any, target: Any, args_for: list[tuple[Any, ...]]) -> tuple[list[float], float]:
-    """Run one process per args tuple; return all latencies and the wall time from release to last result."""
+def run_workers(ctx: Any, target: Any, args_for: list[tuple[Any, ...]], cpu: list[float] | None = None,
+                warm: list[float] | None = None) -> tuple[list[float], float]:
+    """Run one process per args tuple; return all latencies and the wall time from release to last result.
+
+    Workers that also report each call's client CPU (call_worker) add it to ``cpu``; ``warm``
+    gets every latency but each worker's first (its cold caches: statements compiled, modules loaded).
+    """
     barrier, queue = ctx.Barrier(len(args_for) + 1), ctx.Queue()
     procs = [ctx.Process(target=target, args=(*args, barrier, queue)) for args in args_for]
     for p in procs:
@@ -125,8 +138,12 @@ def run_workers(ctx: Any, target: Any, args_for: list[tuple[Any, ...]]) -> tuple
     began = time.perf_counter()
     latencies: list[float] = []
     for _ in procs:
-        _, lat = queue.get(timeout=600)
-        latencies += lat
+        got = queue.get(timeout=600)
+        latencies += got[1]
+        if warm is not None:
+            warm += got[1][1:]
+        if cpu is not None and len(got) > 2:
+            cpu += got[2]
     wall = time.perf_counter() - began
     for p in procs:
         p.join(timeout=60)

@@ -171,6 +171,27 @@ def issue_read(dialect: str, priority: bool, booked: bool = False, booked_first:
         ["service_id", "service_day", "last_number", "issued"],
         select(S.c.id, DAY, S.c.number_min, literal(1, Integer)).where(S.c.id == SID),
     )
+    return stmt.on_conflict_do_update(
+        index_elements=[DN.c.service_id, DN.c.service_day],
+        set_={"last_number": DN.c.last_number + 1, "issued": DN.c.issued + 1},
+    ).returning(*_issue_reads(priority, booked, booked_first))
+
+
+@cache
+def issue_read_update(priority: bool, booked: bool = False, booked_first: bool = True) -> Any:
+    """SQLite: ``issue_read`` as a plain UPDATE of the day's number; no row: the day's first ticket (use issue_read).
+
+    SQLite evaluates the reads' subqueries over tickets 2-3x slower in an upsert's RETURNING than in
+    an UPDATE's (docs/benchmarks/lean3.md); under BEGIN IMMEDIATE nobody can insert the row between
+    this UPDATE and the upsert that follows it for the day's first ticket.
+    """
+    stmt = update(DN).where(DN.c.service_id == SID, DN.c.service_day == DAY).values(
+        last_number=DN.c.last_number + 1, issued=DN.c.issued + 1)
+    return stmt.returning(*_issue_reads(priority, booked, booked_first))
+
+
+def _issue_reads(priority: bool, booked: bool, booked_first: bool) -> list[Any]:
+    """The RETURNING columns of issue_read: the number, the people ahead, the estimate's inputs, the version."""
     if priority:
         earlier = and_(Q.c.priority.is_(True), Q.c.queued_at <= NOW)
     elif booked and booked_first:  # a check-in (issue 19): the priority ones, then the bookings before it
@@ -196,11 +217,8 @@ def issue_read(dialect: str, priority: bool, booked: bool = False, booked_first:
     # "counter_id = id" would compare the ticket with itself. (The other subqueries name one table each.)
     busy = exists(select(B.c.id).where(text("b.counter_id = c2.id"), B.c.status.in_(AT_COUNTER)))
     free = exists(select(c2.c.id).select_from(linked).where(*serving_where, is_open, ~busy))
-    return stmt.on_conflict_do_update(
-        index_elements=[DN.c.service_id, DN.c.service_day],
-        set_={"last_number": DN.c.last_number + 1, "issued": DN.c.issued + 1},
-    ).returning(DN.c.last_number, DN.c.issued, ahead, recent_sum, recent_n, n_serving, n_open,
-                case((free, 1), else_=0), version_query().scalar_subquery())
+    return [DN.c.last_number, DN.c.issued, ahead, recent_sum, recent_n, n_serving, n_open,
+            case((free, 1), else_=0), version_query().scalar_subquery()]
 
 
 ISSUE_COLUMNS = ("service_id", "number_service_id", "service_day", "number", "transfer_seq", "code", "token",
@@ -429,6 +447,32 @@ def prepared(stmt: Any, dialect_name: str, dialect: Any) -> Prepared:
     return got
 
 
+def warm(dialect: Any, ordering: Ordering) -> None:
+    """Compile a counter's hot statements ahead of its first call (at sign-in).
+
+    A counter process's first call compiled them, 45-64 ms of CPU that at a busy moment waited
+    seconds for a core: the whole p99 of the 32-counter benchmark (docs/benchmarks/lean3.md).
+    """
+    name = dialect.name
+    if name not in RAW_DIALECTS:
+        return
+    stmts: list[Any] = []
+    for booked_first in (True, False):
+        stmts += ([call_next_pg(ordering, booked_first)] if name == "postgresql"
+                  else [call_next_sqlite_pick(ordering, booked_first), called_update()])
+    for action in (Action.START, Action.FINISH, Action.RECALL, Action.NO_SHOW):
+        stmts += [move_log(action), move_update(action, name)]
+    for stmt in stmts:
+        prepared(stmt, name, dialect)
+
+
+# The dialects whose hot statements take the raw DB-API path below. PostgreSQL joined in lean3:
+# the multi-second tail lean2 blamed on it was each counter process's first, cold call (statements
+# compiled, modules loaded) at a load of 30-60; with the server's own timings logged, both paths
+# showed it, and without the first calls the raw path's tail was no worse (docs/benchmarks/lean3.md).
+RAW_DIALECTS = frozenset({"sqlite", "postgresql"})
+
+
 def first(tx: Any, stmt: Any, params: dict[str, Any]) -> Any:
     """``tx.session.execute(stmt, params).first()`` through the raw DB-API cursor of the transaction.
 
@@ -438,9 +482,7 @@ def first(tx: Any, stmt: Any, params: dict[str, Any]) -> Any:
     (tests/common/test_statements.py). Driver errors are wrapped as SQLAlchemy's would be
     (IntegrityError for the lost race, sqlstate kept for refusals).
     """
-    if tx.dialect != "sqlite":
-        # PostgreSQL keeps SQLAlchemy's path for now: in a side-by-side run of 32 counters the raw
-        # path showed a multi-second tail the Session path did not (docs/benchmarks/lean2.md).
+    if tx.dialect not in RAW_DIALECTS:
         result = tx.session.execute(stmt, params)
         return result.first() if result.returns_rows else None
     if tx.raw is None:

@@ -41,8 +41,12 @@ def issue(store: Store, tx: Tx, service: str, priority_category: str | None, pri
         raise NotFound(f"Không có dịch vụ {service!r}", f"No service {service!r}")
     priority = priority_category is not None
     booked = bool(extra and extra.get("booked"))
-    read = hotpath.first(tx, hotpath.issue_read(tx.dialect, priority, booked, tx.snap.booked_first),
-                         {"sid": info.id, "day": tx.day, "now": tx.now})
+    where = {"sid": info.id, "day": tx.day, "now": tx.now}
+    read = None
+    if tx.dialect == "sqlite":  # the day's number exists after its first ticket: a plain UPDATE reads faster
+        read = hotpath.first(tx, hotpath.issue_read_update(priority, booked, tx.snap.booked_first), where)
+    if read is None:
+        read = hotpath.first(tx, hotpath.issue_read(tx.dialect, priority, booked, tx.snap.booked_first), where)
     number, issued, ahead, recent_sum, recent_n, n_serving, n_open, free, version = read
     if version != tx.catalog.version:  # another process changed the office since the catalog was read
         info = tx.fresh_snap().services[service]

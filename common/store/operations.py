@@ -37,6 +37,7 @@ from common.core.model import (
     CounterState,
     Event,
     Issued,
+    Ordering,
     PrintStatus,
     QueueSnapshot,
     Role,
@@ -51,7 +52,7 @@ from common.store.catalog import Catalog
 from common.store.channels import caller_channel_sql
 from common.store.db import READONLY_OPTION, SQLITE_BUSY_TIMEOUT_MS, Database, first_line
 from common.store.hall import hall_estimates
-from common.store.hotpath import Retry
+from common.store.hotpath import Retry, warm
 from common.store.lean import call_next_fast, issue, move_fast
 from common.store.orm import (
     ClerkRow,
@@ -109,7 +110,8 @@ class Store:
 
     # ------------------------------------------------------------------ plumbing
     @contextmanager
-    def transaction(self, *, notify: bool = True, consistent: bool = False, readonly: bool = False) -> Iterator[Tx]:
+    def transaction(self, *, notify: bool = True, consistent: bool = False, readonly: bool = False,
+                    one_statement: bool = False) -> Iterator[Tx]:
         """One transaction: committed on success, rolled back on any error.
 
         ``readonly=True`` is for reads: on SQLite it reads a WAL snapshot without
@@ -118,10 +120,16 @@ class Store:
         on PostgreSQL every statement then sees the same instant (REPEATABLE READ)
         instead of each seeing the latest commits. SQLite's transactions already do.
 
+        ``one_statement=True`` (PostgreSQL) runs each statement in autocommit: for an action that is
+        one statement, atomic on its own (the call's CTE), so that no BEGIN and COMMIT round trips
+        go with it (issue 12). The caller must not write with a second statement.
+
         For the store's own modules (common/store/reads, rating); the apps and the
         rest of common/ call operations and ``store.views``.
         """
         bind = self.db.engine
+        if one_statement and not self.db.is_sqlite:
+            bind = bind.execution_options(isolation_level="AUTOCOMMIT")
         if readonly:
             notify = False
             if self.db.is_sqlite:
@@ -368,7 +376,9 @@ class Store:
             from common.store import bookings
 
             bookings.expire_bookings(tx)
-            return c.session_id
+            session_id, ordering = c.session_id, Ordering(c.ordering)
+        warm(self.db.engine.dialect, ordering)  # the counter's first call does not compile its statements
+        return session_id
 
     def sign_out(self, counter: int, clerk: str) -> None:
         with self.transaction() as tx:
@@ -400,23 +410,30 @@ class Store:
         if self.call_starts_service:  # two moves in one action: the general path
             with self.transaction() as tx:
                 return slow(tx)
-        return self._fast_or_slow(lambda tx: call_next_fast(tx, counter, clerk), slow)
+        return self._fast_or_slow(lambda tx: call_next_fast(tx, counter, clerk), slow, one_statement=True)
 
-    def _fast_or_slow(self, fast: Callable[[Tx], Ticket | None], slow: Callable[[Tx], _R]) -> _R:
+    def _fast_or_slow(self, fast: Callable[[Tx], Ticket | None], slow: Callable[[Tx], _R], *,
+                      one_statement: bool = False) -> _R:
         """The few-statement path; where its checks in SQL fail, the worded one in the same transaction.
 
         A fast path that lost a race after writing (PostgreSQL, another PC acted on the same
         counter between its snapshot and its lock) rolls back and the slow path runs anew.
+        ``one_statement``: the fast path writes with one statement (the call on PostgreSQL), which
+        then runs in autocommit; where it finds nothing to do (it wrote nothing), the slow path
+        runs in a transaction of its own.
         """
         lost = False
         try:
-            with self.transaction() as tx:
+            with self.transaction(one_statement=one_statement) as tx:
                 try:
                     got = fast(tx)
                 except (Retry, IntegrityError):
                     lost = True
                     raise
-                return got if got is not None else slow(tx)  # type: ignore[return-value]
+                if got is not None:
+                    return got  # type: ignore[return-value]
+                if not (one_statement and not self.db.is_sqlite):
+                    return slow(tx)
         except (Retry, IntegrityError):
             if not lost:
                 raise
