@@ -187,10 +187,36 @@ def clock() -> ManualClock:
     return ManualClock(MORNING)
 
 
+@pytest.fixture(scope="session")
+def _loaded_sqlite_templates(sqlite_template: Path) -> dict[str, Path]:
+    """Copies of the migrated SQLite file with an office loaded, by (office, clock time): see ``store``."""
+    return {}
+
+
 @pytest.fixture
-def store(db_url: str, clock: ManualClock, example_config: AppConfig) -> Iterator[Store]:
-    """The example office, loaded into a fresh database, on a manual clock at 08:00 local."""
-    st = Store(connect(db_url), clock, TZ)
-    st.load_office(example_config.office)
+def store(db_url: str, clock: ManualClock, example_config: AppConfig, sqlite_template: Path,
+          _loaded_sqlite_templates: dict[str, Path]) -> Iterator[Store]:
+    """The example office, loaded into a fresh database, on a manual clock at 08:00 local.
+
+    On SQLite the office is loaded once per worker into a template file, which each test copies:
+    ``load_office`` leaves the same rows either way (keyed by the office and the clock's time)."""
+    if db_url.startswith("sqlite:///"):
+        key = f"{example_config.office!r}@{clock.now().isoformat()}"
+        path = Path(db_url.removeprefix("sqlite:///"))
+        loaded = _loaded_sqlite_templates.get(key)
+        if loaded is None:
+            st = Store(connect(db_url), clock, TZ)
+            st.load_office(example_config.office)
+            st.db.engine.dispose()
+            loaded = sqlite_template.with_name(f"loaded-{len(_loaded_sqlite_templates)}.sqlite3")
+            if not path.with_name(path.name + "-wal").exists():  # all of it is in the one file
+                shutil.copy(path, loaded)
+                _loaded_sqlite_templates[key] = loaded
+        else:
+            shutil.copy(loaded, path)
+        st = Store(connect(db_url), clock, TZ)
+    else:
+        st = Store(connect(db_url), clock, TZ)
+        st.load_office(example_config.office)
     yield st
     st.db.engine.dispose()
