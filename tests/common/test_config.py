@@ -203,7 +203,7 @@ def _toml(value: object) -> str:
     return json.dumps(value) if isinstance(value, str) else str(value)
 
 
-@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(setting=st.sampled_from(SETTINGS),
        value=st.one_of(st.integers(min_value=-2**63, max_value=2**63 - 1), st.floats(), st.booleans(),
                        st.text(max_size=40), st.lists(st.text(max_size=8), max_size=3)))
