@@ -131,6 +131,7 @@ def test_unreadable_file(tmp_path: Path) -> None:
     ('[printer]\ntype = "file"\n', 2, "needs printer.file_path"),
     ('# a comment\nprinter.port = 0\n', 2, "printer.port must be from 1 to 65535"),
     ('# the hall\ndisplay = { http_port = 99999 }\n', 2, "display.http_port must be from 1 to 65535"),
+    ('[database]\nrole = "0"\n', 2, "database.role must be a plain PostgreSQL role name"),  # hypothesis found it
 ])
 def test_settings_mistakes(tmp_path: Path, body: str, line: int, words: str) -> None:
     path = write(tmp_path, body)
