@@ -259,7 +259,8 @@ def _phrase(name: str, value: str) -> None:
 def _role(name: str, value: str) -> None:
     """A role is spliced into SET ROLE as an identifier, so only plain names pass."""
     if value and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", value):
-        raise ValueError(f"{name} must be a plain PostgreSQL role name (a-z, 0-9, _), not {value!r}")
+        raise Invalid(f"{name} phải là tên vai trò PostgreSQL đơn giản (a-z, 0-9, _), không phải {value!r}",
+                      f"{name} must be a plain PostgreSQL role name (a-z, 0-9, _), not {value!r}")
 
 
 _RULES = {"not_blank": _not_blank, "timezone": _timezone, "url": _url, "usb_id": _usb_id, "phrase": _phrase,

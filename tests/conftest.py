@@ -3,6 +3,22 @@
 PostgreSQL tests read the server from MOTCUA_TEST_PG_URL. Without it they skip,
 unless MOTCUA_REQUIRE_PG=1 (CI sets it), in which case a missing or unreachable
 server fails the run instead of silently skipping.
+
+How to write a fast test (CI has 30 minutes; scripts/test runs the suite on several
+pytest-xdist workers, see tests/README.md):
+
+- take ``store``, ``db_url``, ``sqlite_url`` or ``pg_url``: a copy of a file migrated once
+  per worker, or the worker's PostgreSQL database emptied with one TRUNCATE. Never run
+  Alembic in a test unless migrating is what it tests.
+- wait for an event, never for a time: ``qtbot.waitUntil``/``qtbot.waitSignal`` return as
+  soon as the condition holds; a ``time.sleep`` or a fixed ``qtbot.wait`` costs its full
+  length on every run.
+- property tests take ``max_examples=examples(n)``: n in CI, ten times n with
+  MOTCUA_HYPOTHESIS=heavy.
+- anything a test makes outside ``tmp_path`` must carry a unique name (roles, databases,
+  ports from the kernel): other workers run at the same time. PostgreSQL roles are
+  cluster-wide, so give them a uuid suffix and drop them in the fixture's teardown.
+- long simulations belong in benchmarks/, not in tests.
 """
 
 from __future__ import annotations
@@ -10,6 +26,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
@@ -20,6 +37,7 @@ from zoneinfo import ZoneInfo
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -41,6 +59,24 @@ def pg_base_url() -> str | None:
 
 def require_pg() -> bool:
     return os.environ.get("MOTCUA_REQUIRE_PG") == "1"
+
+
+HEAVY = os.environ.get("MOTCUA_HYPOTHESIS") == "heavy"
+# Property tests without settings of their own run hypothesis' 100 examples, 1000 in the heavy profile.
+hypothesis_settings.register_profile("heavy", max_examples=1000)
+if HEAVY:
+    hypothesis_settings.load_profile("heavy")
+
+
+def examples(ci: int) -> int:
+    """A property test's number of examples: ``ci`` in CI and scripts/test, ten times as many with
+    MOTCUA_HYPOTHESIS=heavy (for a long hunt before a release, or after changing what the test drives)."""
+    return ci * 10 if HEAVY else ci
+
+
+def worker_id() -> str:
+    """pytest-xdist's worker name ("gw0", "gw1", ...), or "main" when the run has no workers."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
 @pytest.fixture(autouse=True)
@@ -90,11 +126,20 @@ def pg_database() -> Iterator[str]:
             pytest.fail("MOTCUA_REQUIRE_PG=1 but MOTCUA_TEST_PG_URL is not set")
         pytest.skip("PostgreSQL tests need MOTCUA_TEST_PG_URL")
     admin_url = make_url(base).set(drivername="postgresql+psycopg")
-    name = f"motcua_test_{uuid.uuid4().hex[:10]}"
+    # One database per xdist worker: the name says whose it is when one is left behind.
+    name = f"motcua_test_{worker_id()}_{uuid.uuid4().hex[:10]}"
     try:
         admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        for attempt in range(20):
+            try:
+                with admin.connect() as conn:
+                    conn.execute(text(f'CREATE DATABASE "{name}"'))
+                break
+            except Exception as exc:
+                # Two workers copying template1 at the same moment: "source database is being accessed".
+                if "being accessed by other users" not in str(exc) or attempt == 19:
+                    raise
+                time.sleep(0.1)
     except Exception as exc:
         if require_pg():
             pytest.fail(f"cannot reach PostgreSQL at {admin_url.render_as_string()}: {exc}")
@@ -142,10 +187,36 @@ def clock() -> ManualClock:
     return ManualClock(MORNING)
 
 
+@pytest.fixture(scope="session")
+def _loaded_sqlite_templates(sqlite_template: Path) -> dict[str, Path]:
+    """Copies of the migrated SQLite file with an office loaded, by (office, clock time): see ``store``."""
+    return {}
+
+
 @pytest.fixture
-def store(db_url: str, clock: ManualClock, example_config: AppConfig) -> Iterator[Store]:
-    """The example office, loaded into a fresh database, on a manual clock at 08:00 local."""
-    st = Store(connect(db_url), clock, TZ)
-    st.load_office(example_config.office)
+def store(db_url: str, clock: ManualClock, example_config: AppConfig, sqlite_template: Path,
+          _loaded_sqlite_templates: dict[str, Path]) -> Iterator[Store]:
+    """The example office, loaded into a fresh database, on a manual clock at 08:00 local.
+
+    On SQLite the office is loaded once per worker into a template file, which each test copies:
+    ``load_office`` leaves the same rows either way (keyed by the office and the clock's time)."""
+    if db_url.startswith("sqlite:///"):
+        key = f"{example_config.office!r}@{clock.now().isoformat()}"
+        path = Path(db_url.removeprefix("sqlite:///"))
+        loaded = _loaded_sqlite_templates.get(key)
+        if loaded is None:
+            st = Store(connect(db_url), clock, TZ)
+            st.load_office(example_config.office)
+            st.db.engine.dispose()
+            loaded = sqlite_template.with_name(f"loaded-{len(_loaded_sqlite_templates)}.sqlite3")
+            if not path.with_name(path.name + "-wal").exists():  # all of it is in the one file
+                shutil.copy(path, loaded)
+                _loaded_sqlite_templates[key] = loaded
+        else:
+            shutil.copy(loaded, path)
+        st = Store(connect(db_url), clock, TZ)
+    else:
+        st = Store(connect(db_url), clock, TZ)
+        st.load_office(example_config.office)
     yield st
     st.db.engine.dispose()

@@ -25,7 +25,7 @@ from common.cli.main import main
 from common.config import load_config
 from common.store import Store
 from common.store.db import connect
-from tests.conftest import EXAMPLE_OFFICE, ROOT
+from tests.conftest import EXAMPLE_OFFICE, ROOT, examples
 
 MISSING = "/no/such/folder/x"
 SERVICE_CODES = {s.code for s in load_config(EXAMPLE_OFFICE).office.services}
@@ -130,7 +130,7 @@ def run_in_process(argv: list[str]) -> tuple[int, str]:
     return code, err.getvalue()
 
 
-@settings(max_examples=100, deadline=timedelta(seconds=20), derandomize=True,
+@settings(max_examples=examples(40), deadline=timedelta(seconds=20), derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(COMMANDS)
 def test_every_bad_command_line_is_one_line_and_writes_nothing(office_file: Path, argv: list[str]) -> None:

@@ -20,7 +20,7 @@ from common.core.model import Ordering, Role
 from common.settings import DEFAULTS, SETTINGS, Setting
 from common.store import Store
 from common.store.db import connect
-from tests.conftest import EXAMPLE_OFFICE
+from tests.conftest import EXAMPLE_OFFICE, examples
 
 GOOD_SERVICE = """
 [[services]]
@@ -131,6 +131,7 @@ def test_unreadable_file(tmp_path: Path) -> None:
     ('[printer]\ntype = "file"\n', 2, "needs printer.file_path"),
     ('# a comment\nprinter.port = 0\n', 2, "printer.port must be from 1 to 65535"),
     ('# the hall\ndisplay = { http_port = 99999 }\n', 2, "display.http_port must be from 1 to 65535"),
+    ('[database]\nrole = "0"\n', 2, "database.role must be a plain PostgreSQL role name"),  # hypothesis found it
 ])
 def test_settings_mistakes(tmp_path: Path, body: str, line: int, words: str) -> None:
     path = write(tmp_path, body)
@@ -203,7 +204,7 @@ def _toml(value: object) -> str:
     return json.dumps(value) if isinstance(value, str) else str(value)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(setting=st.sampled_from(SETTINGS),
        value=st.one_of(st.integers(min_value=-2**63, max_value=2**63 - 1), st.floats(), st.booleans(),
                        st.text(max_size=40), st.lists(st.text(max_size=8), max_size=3)))

@@ -33,7 +33,7 @@ from common.core.clock import ManualClock
 from common.core.errors import DomainError
 from common.store import Store
 from common.store.db import Database, connect, make_engine, upgrade
-from tests.conftest import EXAMPLE_OFFICE, MORNING, TZ
+from tests.conftest import EXAMPLE_OFFICE, MORNING, TZ, examples
 
 CLERK_OF = {1: "lan", 2: "minh", 3: "hoa", 8: "tuan"}
 COUNTERS = st.sampled_from(sorted(CLERK_OF))
@@ -194,7 +194,7 @@ class Lifecycle(RuleBasedStateMachine):
 
 
 Lifecycle.TestCase.settings = settings(
-    max_examples=80, stateful_step_count=50, deadline=None, database=None,
+    max_examples=examples(30), stateful_step_count=50, deadline=None, database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 TestLifecycle = Lifecycle.TestCase
