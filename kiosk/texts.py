@@ -45,6 +45,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "booking_hint": ("Quét mã QR hoặc nhập mã lịch hẹn", "Scan the QR or type the booking code"),
     "booking_title": ("Nhập mã lịch hẹn (8 ký tự) hoặc đưa mã QR vào máy quét",
                       "Type the booking code (8 characters) or hold its QR to the scanner"),
+    "booking_title_camera": ("Đưa mã QR lịch hẹn trước camera, hoặc nhập mã (8 ký tự)",
+                             "Hold the booking QR up to the camera, or type the code (8 characters)"),
     "erase": ("Xoá", "Delete"),
     "check_in": ("Xác nhận", "Check in"),
     "checking": ("Đang kiểm tra…", "Checking…"),

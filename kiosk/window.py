@@ -25,6 +25,7 @@ from common.devices.printing import TicketPrinter, deliver_job, effective_public
 from common.devices.ticket_layout import qr_payload
 from common.store import Store
 from kiosk import scale
+from kiosk.camera import CameraScanner
 from kiosk.checkin import CheckInScreen
 from kiosk.confirm import ConfirmationScreen
 from kiosk.failure import PrintFailedPanel
@@ -75,6 +76,10 @@ class KioskWindow(QWidget):
         self.failure = PrintFailedPanel()
         self.outage = OutageScreen()
         self.confirm.facts.priority_names = self.failure.facts.priority_names = categories
+        self.camera = CameraScanner(config.settings.kiosk.camera, config.settings.kiosk.camera_device, self)
+        self.camera.scanned.connect(self.checkin.scanned)
+        self.camera.preview.connect(self.checkin.show_preview)
+        self.camera.available_changed.connect(self.checkin.set_camera)
         self.stack = QStackedWidget()
         for screen in (self.home, self.priority, self.checkin, self.confirm, self.failure, self.outage):
             self.stack.addWidget(screen)
@@ -119,6 +124,9 @@ class KioskWindow(QWidget):
         self.stack.currentChanged.connect(
             lambda _i: self.header.subtitle.setVisible(self.stack.currentWidget() is self.home))
         self.stack.currentChanged.connect(lambda _i: self._restart_fit())
+        # the camera is on only while the check-in screen is shown
+        self.stack.currentChanged.connect(
+            lambda _i: self.camera.start() if self.stack.currentWidget() is self.checkin else self.camera.stop())
 
         # The queue on the home screen, read on the store runner (after any issue already queued there).
         self.live = LiveView(store, lambda: self._read, runner=self.runner, tag="snapshot", live=live,
@@ -409,6 +417,7 @@ class KioskWindow(QWidget):
         if app is not None:
             app.removeEventFilter(self)
         self.live.stop()
+        self.camera.shutdown()
         self.runner.shutdown()
         self.print_runner.shutdown()
 
