@@ -69,6 +69,8 @@ class ServiceButton(LayoutButton):
             detail = tr(lang, "closed", hours=queue.service.hours.label())
         elif queue.cap_reached:
             detail = tr(lang, "cap")
+        elif not queue.staffed:  # a ticket is still given: the truth instead of a made-up wait
+            detail = f"{tr(lang, 'waiting', n=queue.waiting)}   ·   {tr(lang, 'no_counter_short')}"
         else:
             wait = minutes(queue.estimated_wait_seconds)
             estimate = tr(lang, "estimate", m=wait) if wait else tr(lang, "no_wait")

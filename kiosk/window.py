@@ -180,7 +180,8 @@ class KioskWindow(QWidget):
         """
         if not self.store.hall_forecast:
             return snapshot
-        codes = [q.service.code for q in snapshot.services if q.service.active and q.open_now and not q.cap_reached]
+        codes = [q.service.code for q in snapshot.services
+                 if q.service.active and q.open_now and not q.cap_reached and q.staffed]
         estimates = self.store.hall_estimates(codes)
         return replace(snapshot, services=tuple(
             replace(q, estimated_wait_seconds=estimates[q.service.code]) if q.service.code in estimates else q
