@@ -19,7 +19,8 @@ from kiosk.texts import tr
 from kiosk.theme import BLUE, RED, px_font
 from ui.automation import tag
 
-PREVIEW_PX = (200, 150)  # the camera's aiming picture, beside the title
+PREVIEW_PX = (160, 120)  # the camera's aiming picture, beside the title and the code
+PREVIEW_PORTRAIT_PX = (320, 240)
 KEYPAD_COLUMNS = 8  # 24 keys: 3 rows, so the screen fits a 1366×768 panel with room for the code
 
 
@@ -84,12 +85,16 @@ class CheckInScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(36, 20, 36, 24)
         layout.setSpacing(14)
+        # the camera's picture to the right of the title and the code, as tall as both: the keypad keeps its room
+        words = QVBoxLayout()
+        words.setSpacing(14)
+        words.addWidget(self.title)
+        words.addWidget(self.code)
         top = QHBoxLayout()
         top.setSpacing(18)
-        top.addWidget(self.title, 1)
-        top.addWidget(self.preview)
+        top.addLayout(words, 1)
+        top.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addLayout(top)
-        layout.addWidget(self.code)
         layout.addWidget(self.message)
         layout.addLayout(grid, 1)
         layout.addLayout(controls)
@@ -171,6 +176,10 @@ class CheckInScreen(QWidget):
         if not on:
             self.preview.clear()
         self.title.setText(tr(self.lang, "booking_title_camera" if on else "booking_title"))
+
+    def set_portrait(self, portrait: bool) -> None:
+        """An upright panel has room for a larger aiming picture."""
+        self.preview.setFixedSize(*(PREVIEW_PORTRAIT_PX if portrait else PREVIEW_PX))
 
     def show_preview(self, image: QImage) -> None:
         if self.camera_on:

@@ -54,3 +54,6 @@ class TicketFacts(QWidget):
                  tr(lang, "issued_at", time=f"{t.issued_at.astimezone(tz):%H:%M  %d/%m/%Y}"))
         for label, text in zip(self.lines, texts, strict=True):
             label.setText(text)
+        font = self.lines[2].font()
+        font.setBold(t.no_counter_open)  # "no counter open" must not read as one more routine line
+        self.lines[2].setFont(font)

@@ -350,6 +350,7 @@ class KioskWindow(QWidget):
             self.failure.show_ticket(self.failure.issued, lang, self.config.tz, self._qr(self.failure.issued.ticket))
 
     def set_portrait(self, portrait: bool) -> None:
+        self.checkin.set_portrait(portrait)
         self.confirm.set_portrait(portrait)
         self.failure.set_portrait(portrait)
 
