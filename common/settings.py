@@ -78,6 +78,9 @@ class KioskSettings:
     fullscreen: bool = setting(True, "Run full screen without window decorations.")
     idle_seconds: int = setting(30, "Seconds without a touch after which the kiosk returns home in the office "
                                     "language.", minimum=5, maximum=3600)
+    camera: bool = setting(True, "Scan booking QR codes with the kiosk's camera on the check-in screen. Without a "
+                                 "camera the keypad and a USB scanner still work.")
+    camera_device: str = setting("", "Which camera: part of its name or its id; empty: the system's default camera.")
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
+from common.core.estimate import NO_COUNTER_TEXT
 from common.views.board import PublicStatus
 from display import pages
 from display.live_script import SCRIPT
@@ -49,7 +50,11 @@ def _waiting(s: PublicStatus, en: bool, tz: ZoneInfo) -> tuple[str, str, str]:
         cls, head = "card", ("Waiting" if en else "Đang chờ")
     rows = [_row("People ahead" if en else "Số người phía trước", str(s.people_ahead))]
     # "0 ahead" is never shown beside "about 3 min": with nobody ahead the wait is only the counter's current service.
-    if s.people_ahead > 0:
+    # No counter open or on a break: no wait is promised, and the page says why (common.core.estimate.NO_COUNTER).
+    if s.no_counter:
+        rows.append(_row("Estimated wait" if en else "Thời gian chờ dự kiến",
+                         "not known yet" if en else "chưa ước tính được"))
+    elif s.people_ahead > 0:
         rows.append(_row("Estimated wait" if en else "Thời gian chờ dự kiến",
                          pages.minutes(s.estimated_wait_seconds, en)))
     counters = ", ".join(str(n) for n in s.counters) or "–"
@@ -57,11 +62,11 @@ def _waiting(s: PublicStatus, en: bool, tz: ZoneInfo) -> tuple[str, str, str]:
     now = ", ".join(f"{escape(code)} ({'counter' if en else 'quầy'} {n})" for code, n in s.serving_now)
     rows.append(_row("Now serving" if en else "Đang phục vụ", now or "–"))
     rows.append(_row("Ticket taken at" if en else "Giờ lấy số", hhmm(s.issued_at, tz)))
-    note = ""
+    note = f"<p><b>{NO_COUNTER_TEXT[1 if en else 0]}.</b></p>" if s.no_counter else ""
     if s.transferred:
         where = (f"counter {s.target_counter}" if en else f"Quầy số {s.target_counter}") if s.target_counter \
             else escape(s.service_name_en if en and s.service_name_en else s.service_name_vi)
-        note = (f"<p>You have been transferred to {where}. Please wait to be called; you keep the same number.</p>"
+        note += (f"<p>You have been transferred to {where}. Please wait to be called; you keep the same number.</p>"
                 if en else f"<p>Bạn đã được chuyển sang {where}. Vui lòng chờ gọi, giữ nguyên số thứ tự.</p>")
     return cls, head, f"{note}<table>{''.join(rows)}</table>"
 

@@ -1,15 +1,17 @@
 """The booking check-in (issue 19): type the booking code on a big keypad, or scan its QR.
 
-A USB scanner is a keyboard: it types the QR's text (the code, or a URL ending in it) and
-Enter. The screen keeps the keyboard focus while shown, so a scan lands here without a
-visible text box; the keypad and the scanner fill the same code. The check-in itself runs on
-the kiosk's store runner (kiosk.window), never on the GUI thread.
+The kiosk's camera (kiosk.camera) hands the QR's text to ``scanned``, the same path as a scanner's
+Enter; while the camera is on, a small picture of what it sees helps the citizen aim. A USB scanner
+is a keyboard: it types the QR's text (the code, or a URL ending in it) and Enter. The screen keeps
+the keyboard focus while shown, so a scan lands here without a visible text box; the keypad and the
+scanner fill the same code. The check-in itself runs on the kiosk's store runner (kiosk.window),
+never on the GUI thread.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtGui import QImage, QKeyEvent, QPixmap, QShowEvent
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from common.core.bookings import CODE_ALPHABET, CODE_LENGTH, clean_code
@@ -17,6 +19,8 @@ from kiosk.texts import tr
 from kiosk.theme import BLUE, RED, px_font
 from ui.automation import tag
 
+PREVIEW_PX = (160, 120)  # the camera's aiming picture, beside the title and the code
+PREVIEW_PORTRAIT_PX = (320, 240)
 KEYPAD_COLUMNS = 8  # 24 keys: 3 rows, so the screen fits a 1366×768 panel with room for the code
 
 
@@ -35,9 +39,16 @@ class CheckInScreen(QWidget):
         self.lang = "vi"
         self.typed = ""  # what the keypad or the scanner sent so far
         self.busy = False
+        self.camera_on = False
         self.title = QLabel()
         self.title.setFont(px_font(40, bold=True))
         self.title.setWordWrap(True)
+        self.preview = QLabel()  # what the camera sees, so the citizen can aim the QR
+        tag(self.preview, "camera-preview")
+        self.preview.setFixedSize(*PREVIEW_PX)
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setStyleSheet(f"background: black; border: 3px solid {BLUE}; border-radius: 10px;")
+        self.preview.hide()
         self.code = QLabel()
         tag(self.code, "booking-code")
         self.code.setFont(px_font(72, bold=True))
@@ -74,8 +85,16 @@ class CheckInScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(36, 20, 36, 24)
         layout.setSpacing(14)
-        layout.addWidget(self.title)
-        layout.addWidget(self.code)
+        # the camera's picture to the right of the title and the code, as tall as both: the keypad keeps its room
+        words = QVBoxLayout()
+        words.setSpacing(14)
+        words.addWidget(self.title)
+        words.addWidget(self.code)
+        top = QHBoxLayout()
+        top.setSpacing(18)
+        top.addLayout(words, 1)
+        top.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignVCenter)
+        layout.addLayout(top)
         layout.addWidget(self.message)
         layout.addLayout(grid, 1)
         layout.addLayout(controls)
@@ -102,6 +121,13 @@ class CheckInScreen(QWidget):
         self.typed = code
         self._show_code()
         self.code_entered.emit(code)
+
+    def scanned(self, text: str) -> None:
+        """The camera read a QR: check in with it at once, as a USB scanner's Enter does."""
+        if self.busy:
+            return
+        self.typed = text[-300:]
+        self.submit()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """A scanner (or an admin's keyboard): printable characters pile up, Enter checks in."""
@@ -143,9 +169,26 @@ class CheckInScreen(QWidget):
         code = clean_code(self.typed)[:CODE_LENGTH]
         self.code.setText(" ".join(code.ljust(CODE_LENGTH, "·")))
 
+    def set_camera(self, on: bool) -> None:
+        """A camera is scanning: say so in the title and show its picture; off: keypad and scanner only."""
+        self.camera_on = on
+        self.preview.setVisible(on)
+        if not on:
+            self.preview.clear()
+        self.title.setText(tr(self.lang, "booking_title_camera" if on else "booking_title"))
+
+    def set_portrait(self, portrait: bool) -> None:
+        """An upright panel has room for a larger aiming picture."""
+        self.preview.setFixedSize(*(PREVIEW_PORTRAIT_PX if portrait else PREVIEW_PX))
+
+    def show_preview(self, image: QImage) -> None:
+        if self.camera_on:
+            self.preview.setPixmap(QPixmap.fromImage(image).scaled(
+                self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.FastTransformation))
+
     def set_language(self, lang: str) -> None:
         self.lang = lang
-        self.title.setText(tr(lang, "booking_title"))
+        self.title.setText(tr(lang, "booking_title_camera" if self.camera_on else "booking_title"))
         self.erase.setText(tr(lang, "erase"))
         self.cancel.setText(tr(lang, "back"))
         self.set_busy(self.busy)

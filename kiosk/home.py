@@ -148,6 +148,10 @@ class HomeScreen(QWidget):
         n = len(self.buttons)
         landscape = self.width() >= self.height()
         columns = (2 if n <= 8 else 3) if landscape else (1 if n <= 6 else 2)
+        for button in self.buttons.values():
+            if button.stacked != (not landscape):
+                button.stacked = not landscape
+                button.show_queue(button.queue, self.lang)
         if columns == self._columns:
             return
         self._columns = columns

@@ -18,7 +18,7 @@ from ui.screenshot import office_in, parse_size, save_png
 from ui.startup import open_store
 from ui.style import application
 
-SCREENS = ("home", "confirm", "failed", "checkin", "booked")
+SCREENS = ("home", "confirm", "failed", "checkin", "booked", "nocounter")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -97,9 +97,11 @@ def screenshot(path: str, size: tuple[int, int], screen: str, config: str | None
                                            window._qr(done.ticket))
                 window.stack.setCurrentWidget(window.confirm)
             elif screen != "home":
-                issued = store.issue_ticket("TP", "elderly" if screen == "failed" else None)
+                # nocounter: a service that no open counter serves (KD in the sample): no wait promised
+                issued = store.issue_ticket("KD" if screen == "nocounter" else "TP",
+                                            "elderly" if screen == "failed" else None)
                 qr = window._qr(issued.ticket)
-                if screen == "confirm":
+                if screen in ("confirm", "nocounter"):
                     window.confirm.state = "printed"
                     window.confirm.show_ticket(issued, window.lang, cfg.tz, qr)
                     window.stack.setCurrentWidget(window.confirm)

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWi
 
 from common.core.model import ServiceQueue
 from kiosk.texts import minutes, tr
-from kiosk.theme import GREY_INK, TOUCH_PX, px_font
+from kiosk.theme import AMBER, GREY_INK, TOUCH_PX, px_font
 from ui.automation import tag
 
 
@@ -56,11 +56,15 @@ class ServiceButton(LayoutButton):
         self.clicked.connect(lambda: self.chosen.emit(self.code))
         self.queue = queue
         self.lang = "vi"
+        self.stacked = False  # an upright panel's narrow button: the wait on its own line, not cut mid-phrase
         self.show_queue(queue, "vi")
 
     @property
     def available(self) -> bool:
         return self.queue.open_now and not self.queue.cap_reached
+
+    def _gap(self) -> str:
+        return "\n" if self.stacked else "   ·   "
 
     def show_queue(self, queue: ServiceQueue, lang: str) -> None:
         self.queue, self.lang = queue, lang
@@ -69,14 +73,18 @@ class ServiceButton(LayoutButton):
             detail = tr(lang, "closed", hours=queue.service.hours.label())
         elif queue.cap_reached:
             detail = tr(lang, "cap")
+        elif not queue.staffed:  # a ticket is still given: the truth instead of a made-up wait
+            detail = f"{tr(lang, 'waiting', n=queue.waiting)}{self._gap()}{tr(lang, 'no_counter_short')}"
         else:
             wait = minutes(queue.estimated_wait_seconds)
             estimate = tr(lang, "estimate", m=wait) if wait else tr(lang, "no_wait")
-            detail = f"{tr(lang, 'waiting', n=queue.waiting)}   ·   {estimate}"
+            detail = f"{tr(lang, 'waiting', n=queue.waiting)}{self._gap()}{estimate}"
         self.detail.setText(detail)
         self.setEnabled(self.available)
         # Set per label: a style sheet cannot select a label by its parent button's :disabled state.
         ink = "white" if self.available else GREY_INK
         for label in (self.title, self.detail):
             label.setStyleSheet(f"color: {ink}; background: transparent;")
+        if self.available and not queue.staffed:  # stands out: the citizen should know before taking a number
+            self.detail.setStyleSheet(f"color: {AMBER}; background: transparent; font-weight: bold;")
         self.setAccessibleName(f"{self.title.text()}: {detail}")

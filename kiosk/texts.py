@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from common.core.estimate import NO_COUNTER_SHORT, NO_COUNTER_TEXT, NO_ESTIMATE_TEXT
+
 TEXTS: dict[str, tuple[str, str]] = {
     "choose": ("Mời chọn dịch vụ", "Please choose a service"),
     "switch": ("English", "Tiếng Việt"),
     "waiting": ("Đang chờ: {n} người", "Waiting: {n}"),
     "estimate": ("Chờ khoảng {m} phút", "About {m} min wait"),
+    "no_counter_short": NO_COUNTER_SHORT,  # a service button: no counter open or on a break
+    "no_counter": NO_COUNTER_TEXT,  # the ticket: no wait promised, and why
+    "no_estimate": NO_ESTIMATE_TEXT,
     "no_wait": ("Được phục vụ ngay", "No wait"),
     "closed": ("Ngoài giờ tiếp nhận · {hours}", "Closed now · open {hours}"),
     "cap": ("Đã hết số hôm nay", "No more tickets today"),
@@ -45,6 +50,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "booking_hint": ("Quét mã QR hoặc nhập mã lịch hẹn", "Scan the QR or type the booking code"),
     "booking_title": ("Nhập mã lịch hẹn (8 ký tự) hoặc đưa mã QR vào máy quét",
                       "Type the booking code (8 characters) or hold its QR to the scanner"),
+    "booking_title_camera": ("Đưa mã QR lịch hẹn trước camera, hoặc nhập mã (8 ký tự)",
+                             "Hold the booking QR up to the camera, or type the code (8 characters)"),
     "erase": ("Xoá", "Delete"),
     "check_in": ("Xác nhận", "Check in"),
     "checking": ("Đang kiểm tra…", "Checking…"),

@@ -48,8 +48,12 @@ class TicketFacts(QWidget):
             service = f"{service}\n{tr(lang, 'booked')}" + (f" · {t.booking_code}" if t.booking_code else "")
         self.service.setText(service)
         counters = ", ".join(str(c) for c in issued.counters) or "—"
-        texts = (tr(lang, "counters", counters=counters), tr(lang, "ahead", n=t.people_ahead),
-                 tr(lang, "wait", m=minutes(t.estimated_wait_seconds)),
+        # no counter open or on a break when it was issued: no wait is promised (common.core.estimate)
+        wait = tr(lang, "no_counter") if t.no_counter_open else tr(lang, "wait", m=minutes(t.estimated_wait_seconds))
+        texts = (tr(lang, "counters", counters=counters), tr(lang, "ahead", n=t.people_ahead), wait,
                  tr(lang, "issued_at", time=f"{t.issued_at.astimezone(tz):%H:%M  %d/%m/%Y}"))
         for label, text in zip(self.lines, texts, strict=True):
             label.setText(text)
+        font = self.lines[2].font()
+        font.setBold(t.no_counter_open)  # "no counter open" must not read as one more routine line
+        self.lines[2].setFont(font)

@@ -25,6 +25,7 @@ from common.devices.printing import TicketPrinter, deliver_job, effective_public
 from common.devices.ticket_layout import qr_payload
 from common.store import Store
 from kiosk import scale
+from kiosk.camera import CameraScanner
 from kiosk.checkin import CheckInScreen
 from kiosk.confirm import ConfirmationScreen
 from kiosk.failure import PrintFailedPanel
@@ -75,6 +76,10 @@ class KioskWindow(QWidget):
         self.failure = PrintFailedPanel()
         self.outage = OutageScreen()
         self.confirm.facts.priority_names = self.failure.facts.priority_names = categories
+        self.camera = CameraScanner(config.settings.kiosk.camera, config.settings.kiosk.camera_device, self)
+        self.camera.scanned.connect(self.checkin.scanned)
+        self.camera.preview.connect(self.checkin.show_preview)
+        self.camera.available_changed.connect(self.checkin.set_camera)
         self.stack = QStackedWidget()
         for screen in (self.home, self.priority, self.checkin, self.confirm, self.failure, self.outage):
             self.stack.addWidget(screen)
@@ -119,6 +124,9 @@ class KioskWindow(QWidget):
         self.stack.currentChanged.connect(
             lambda _i: self.header.subtitle.setVisible(self.stack.currentWidget() is self.home))
         self.stack.currentChanged.connect(lambda _i: self._restart_fit())
+        # the camera is on only while the check-in screen is shown
+        self.stack.currentChanged.connect(
+            lambda _i: self.camera.start() if self.stack.currentWidget() is self.checkin else self.camera.stop())
 
         # The queue on the home screen, read on the store runner (after any issue already queued there).
         self.live = LiveView(store, lambda: self._read, runner=self.runner, tag="snapshot", live=live,
@@ -172,7 +180,8 @@ class KioskWindow(QWidget):
         """
         if not self.store.hall_forecast:
             return snapshot
-        codes = [q.service.code for q in snapshot.services if q.service.active and q.open_now and not q.cap_reached]
+        codes = [q.service.code for q in snapshot.services
+                 if q.service.active and q.open_now and not q.cap_reached and q.staffed]
         estimates = self.store.hall_estimates(codes)
         return replace(snapshot, services=tuple(
             replace(q, estimated_wait_seconds=estimates[q.service.code]) if q.service.code in estimates else q
@@ -341,6 +350,7 @@ class KioskWindow(QWidget):
             self.failure.show_ticket(self.failure.issued, lang, self.config.tz, self._qr(self.failure.issued.ticket))
 
     def set_portrait(self, portrait: bool) -> None:
+        self.checkin.set_portrait(portrait)
         self.confirm.set_portrait(portrait)
         self.failure.set_portrait(portrait)
 
@@ -409,6 +419,7 @@ class KioskWindow(QWidget):
         if app is not None:
             app.removeEventFilter(self)
         self.live.stop()
+        self.camera.shutdown()
         self.runner.shutdown()
         self.print_runner.shutdown()
 

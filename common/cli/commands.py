@@ -184,8 +184,10 @@ def cmd_issue(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"ticket": ticket.to_json(), "counters": list(issued.counters)})
     else:
+        wait = ("no counter open" if ticket.no_counter_open
+                else f"{round(ticket.estimated_wait_seconds / 60)} min")  # common.core.estimate.NO_COUNTER
         print(f"{ticket.code}  {ticket.service_name_vi}  ahead: {ticket.people_ahead}  "
-              f"estimated wait: {round(ticket.estimated_wait_seconds / 60)} min  token: {ticket.token}")
+              f"estimated wait: {wait}  token: {ticket.token}")
     if ticket.print_status == PrintStatus.FAILED:
         # the ticket is valid and stays in the queue: say so, whole, and fail the command for scripts
         raise said(MotcuaError, f"{ticket.code} đã cấp và vẫn hợp lệ, nhưng chưa in được: {reason}; "

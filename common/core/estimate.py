@@ -8,6 +8,15 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+# The ticket's estimate_method when no counter serving its service was open or on a break at issue: no
+# wait is promised (nobody can say when a clerk signs in), the kiosk, the slip and the phone page say so
+# instead ("Hiện chưa có quầy mở cho dịch vụ này"), and the accuracy report leaves the ticket out. The
+# formula's figure (as if the service's counters opened at once) stays stored for the record only.
+NO_COUNTER = "no_counter"
+# The same words on the kiosk, the slip and the phone page (Vietnamese, English).
+NO_COUNTER_TEXT = ("Hiện chưa có quầy mở cho dịch vụ này", "No counter is open for this service yet")
+NO_ESTIMATE_TEXT = ("Thời gian chờ: chưa ước tính được", "Waiting time: not known yet")
+NO_COUNTER_SHORT = ("Chưa có quầy mở", "No counter open yet")
 RECENT_SERVICE_SAMPLE = 100  # finished tickets behind each service-time estimate: one outlier moves it ≤ 1%
 TRUSTED_SAMPLE = 30  # below this many finished services, the configured default fills the rest of the sample
 

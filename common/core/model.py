@@ -11,6 +11,7 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
+from common.core.estimate import NO_COUNTER
 from common.core.events import EventKind
 
 # The states and their rules live in common.core.rules; re-exported so existing imports keep working.
@@ -157,6 +158,11 @@ class Ticket:
     booking_code: str | None = None
 
     @property
+    def no_counter_open(self) -> bool:
+        """Issued while no counter of its service was open or on a break: no wait was promised."""
+        return self.estimate_method == NO_COUNTER
+
+    @property
     def wait_seconds(self) -> int | None:
         """First call − issued; when a no-show was called again, that last call counts."""
         if self.called_at is None:
@@ -192,6 +198,8 @@ class ServiceQueue:
     issued_today: int
     cap_reached: bool
     counters_open: int
+    # Some counter serving it is open or on a break. False: no wait can be promised (common.core.estimate).
+    staffed: bool = True
 
 
 @dataclass(frozen=True)

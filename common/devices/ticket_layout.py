@@ -27,6 +27,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from common.config import AppConfig
 from common.core.errors import ConfigError, said
+from common.core.estimate import NO_COUNTER_TEXT, NO_ESTIMATE_TEXT
 from common.core.model import DEFAULT_PRIORITY_CATEGORIES, Ticket
 
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ class Slip:
     counters: tuple[int, ...] = ()
     hotline: str = ""
     booking: str | None = None  # issue 19: a booking checked in within its window prints "Hẹn" and its code
+    no_counter: bool = False  # no counter open or on a break at issue: no wait is printed (NO_COUNTER)
 
     def lines(self) -> list[tuple[str, int, bool]]:
         """(text, size, bold) above the QR, top to bottom; size is a share of the width in thousandths."""
@@ -67,9 +69,12 @@ class Slip:
             rows.append((f"Hẹn · {self.booking}" if self.booking else "Hẹn", 44, True))
         if self.counters:
             rows.append((f"Mời đến quầy {', '.join(str(n) for n in self.counters)}", 50, True))
-        rows += [(f"Số người chờ trước bạn: {self.people_ahead}", 40, False),
-                 (f"Thời gian chờ dự kiến: khoảng {self.wait_minutes} phút", 40, False),
-                 (f"Giờ lấy số: {self.issued:%H:%M  %d/%m/%Y}", 40, False)]
+        rows.append((f"Số người chờ trước bạn: {self.people_ahead}", 40, False))
+        if self.no_counter:
+            rows += [(NO_COUNTER_TEXT[0], 40, True), (NO_ESTIMATE_TEXT[0], 40, False)]
+        else:
+            rows.append((f"Thời gian chờ dự kiến: khoảng {self.wait_minutes} phút", 40, False))
+        rows.append((f"Giờ lấy số: {self.issued:%H:%M  %d/%m/%Y}", 40, False))
         return rows
 
     def foot(self) -> list[tuple[str, int, bool]]:
@@ -99,7 +104,7 @@ def slip_for(ticket: Ticket, config: AppConfig, categories: dict[str, tuple[str,
         issued=ticket.issued_at.astimezone(ZoneInfo(config.settings.office.timezone)),
         qr=qr_payload(ticket.token, public_url if public_url is not None else config.settings.office.public_url),
         counters=counters, hotline=config.settings.office.hotline,
-        booking=(ticket.booking_code or "") if ticket.booked else None,
+        booking=(ticket.booking_code or "") if ticket.booked else None, no_counter=ticket.no_counter_open,
     )
 
 

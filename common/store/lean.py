@@ -11,14 +11,14 @@ import secrets
 from typing import TYPE_CHECKING, Any
 
 from common.core.errors import DomainError, NotFound
-from common.core.estimate import blended_from_sum, wait_seconds
+from common.core.estimate import NO_COUNTER, blended_from_sum, wait_seconds
 from common.core.model import Issued, PrintStatus, Ticket
 from common.core.rules import Action
 from common.planning.forecast import Waiting
 from common.store import hotpath
 from common.store.hall import NEW_TICKET_ID, forecast_columns
 from common.store.hotpath import T, W
-from common.store.tx import Tx, seconds_between
+from common.store.tx import Tx, seconds_between, staffed
 
 if TYPE_CHECKING:
     from common.store.operations import Store
@@ -71,7 +71,10 @@ def issue(store: Store, tx: Tx, service: str, priority_category: str | None, pri
         "forecast_p90_s": None, "naive_wait_s": None, "booking_id": None, "booked": False, "remote_device": None,
     }
     values.update(extra or {})
-    if store.hall_forecast:  # issue 17: the hall run forward; its median printed, the formula kept as naive
+    if not n_open and not staffed(tx.counters_serving(info.id)):
+        # Nobody serves it now and nobody is on a break: no wait is promised (common.core.estimate)
+        values.update(estimate_method=NO_COUNTER, naive_wait_s=values["estimated_wait_s"])
+    elif store.hall_forecast:  # issue 17: the hall run forward; its median printed, the formula kept as naive
         me = Waiting(NEW_TICKET_ID, service, priority, tx.now, booked=booked)
         values.update(forecast_columns(tx, me, values["estimated_wait_s"], seed=info.id * 100_000 + number))
     detail = json.dumps({"priority": priority_category}, ensure_ascii=False) if priority_category else None

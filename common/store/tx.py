@@ -7,6 +7,7 @@ its transaction.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -404,7 +405,8 @@ class Tx:
                 estimated_wait_seconds=self.estimate(svc, len(mine)),
                 open_now=svc.active and opening_hours(svc).is_open(local), issued_today=n_issued,
                 cap_reached=bool(svc.daily_cap and n_issued >= svc.daily_cap),
-                counters_open=sum(1 for c in serving if c.state == CounterState.OPEN.value)))
+                counters_open=sum(1 for c in serving if c.state == CounterState.OPEN.value),
+                staffed=staffed(serving)))
         counters = []
         for c in counter_rows:
             current = self.at_counter(c)
@@ -414,6 +416,11 @@ class Tx:
             counters.append(CounterStatus(self.counter(c), self.ticket(current) if current else None,
                                           tuple(self.ticket(h) for h in held)))
         return QueueSnapshot(self.now, tuple(services), tuple(counters), waiting)
+
+
+def staffed(counters: Iterable[CounterRow]) -> bool:
+    """Some counter is open or on a break (it comes back): a wait can be promised (common.core.estimate)."""
+    return any(c.state != CounterState.CLOSED.value for c in counters)
 
 
 def seconds_between(start: datetime, end: datetime) -> int:

@@ -56,6 +56,7 @@ class WaitingView:
     waiting: int
     estimated_wait_seconds: int
     open_now: bool
+    staffed: bool = True  # some counter of the service is open or on a break (else no wait is promised)
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,9 @@ class PublicStatus:
     today: bool = True  # False: served yesterday, still rateable
     booked: bool = False  # a checked-in booking ("Hẹn", issue 19)
     booking_code: str | None = None
+    # Waiting, and no counter of its service is open or on a break now: the page promises no wait
+    # and says so (common.core.estimate.NO_COUNTER); it changes as soon as a counter opens.
+    no_counter: bool = False
 
 
 def call_view(event: Event) -> CallView | None:

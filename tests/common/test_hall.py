@@ -10,6 +10,7 @@ from sqlalchemy import event
 
 from common.config import AppConfig
 from common.core.clock import ManualClock
+from common.core.estimate import NO_COUNTER
 from common.planning.forecast import Method, Waiting
 from common.store import Store
 from common.store.bootstrap import store_for
@@ -64,9 +65,12 @@ def test_issue_ticket_stores_the_quantiles_and_prints_the_median(hall: Store, cl
     assert 600 < p50 < 2400
 
 
-def test_with_no_counter_open_the_formula_is_printed_and_marked(hall: Store) -> None:
+def test_with_no_counter_open_no_wait_is_promised_and_the_ticket_is_marked(hall: Store) -> None:
+    # common.core.estimate.NO_COUNTER: the kiosk, slip and phone page say no counter is open; the formula's
+    # figure (as if TP's three counters opened at once) stays stored for the record only.
     ticket = hall.issue_ticket("TP").ticket
-    assert columns(hall, ticket.id) == (None, None, None, Method.FORMULA.value, 160)  # 8 min ÷ 3 counters
+    assert columns(hall, ticket.id) == (None, None, None, NO_COUNTER, 160)  # 8 min ÷ 3 counters
+    assert ticket.no_counter_open
 
 
 def test_without_the_forecast_nothing_is_stored(store: Store) -> None:

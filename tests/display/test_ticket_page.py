@@ -35,6 +35,7 @@ def test_waiting_shows_service_counters_ahead_estimate_serving_and_issue_time(st
 
 
 def test_almost_at_three_ahead_and_no_minutes_beside_nobody_ahead(store: Store) -> None:
+    store.sign_in(1, "lan")  # a counter serves TP (none open: tests/kiosk/test_no_counter.py)
     tickets = [store.issue_ticket("TP").ticket for _ in range(4)]
     assert "Sắp đến lượt" in live(store, tickets[3].token).html  # 3 ahead
     first = live(store, tickets[0].token).html

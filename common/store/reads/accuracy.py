@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
+from common.core.estimate import NO_COUNTER
 from common.store.orm import ServiceRow, TicketRow
 from common.views.estimate_accuracy import LATE_MARGIN_S, SUMS, AccuracyReport, accuracy, hour_label
 
@@ -48,7 +49,9 @@ def _sums(s: Session, start: date, end: date, dialect: str) -> dict[tuple[Any, A
     error, naive_error = T.estimated_wait_s - wait, naive - wait
     banded = and_(T.forecast_p10_s.is_not(None), T.forecast_p90_s.is_not(None))  # printed from the forecast
     # Kept to the visit's first transaction and to called tickets; a province filter would join here.
-    checkable = and_(T.service_day.between(start, end), T.transfer_seq == 0, T.first_called_at.is_not(None))
+    # A ticket issued with no counter staffed promised no wait (common.core.estimate.NO_COUNTER): left out.
+    checkable = and_(T.service_day.between(start, end), T.transfer_seq == 0, T.first_called_at.is_not(None),
+                     func.coalesce(T.estimate_method, "") != NO_COUNTER)
     rows = s.execute(select(
         T.service_id, T.local_hour, func.count(), func.sum(func.abs(error)), func.sum(error),
         func.sum(T.estimated_wait_s), func.sum(wait), func.sum(case((error < -LATE_MARGIN_S, 1), else_=0)),

@@ -13,6 +13,7 @@ from common.core.model import CounterState, TicketStatus
 from common.core.wording import PUBLIC
 from common.store.orm import EventRow, TicketRow
 from common.store.rating import PHONE_WINDOW, rated_scores
+from common.store.tx import staffed
 from common.views.board import (
     CALL_KINDS,
     BoardState,
@@ -49,7 +50,7 @@ def read_board(store: Store, recent: int) -> BoardState:
         for c in snap.counters if c.counter.active)
     waiting = tuple(
         WaitingView(s.service.code, s.service.name_vi, s.service.prefix, s.waiting, s.estimated_wait_seconds,
-                    s.open_now)
+                    s.open_now, s.staffed)
         for s in snap.services if s.service.active)
     return BoardState(snap.at, calls, counters, waiting)
 
@@ -81,7 +82,8 @@ def read_statuses(store: Store) -> dict[str, PublicStatus]:
         for r in queue:
             place[r.id] = seen.get(r.service_id, 0)
             seen[r.service_id] = place[r.id] + 1
-        where: dict[int, tuple[tuple[int, ...], tuple[tuple[str, int], ...]]] = {}  # per service, read once
+        # per service, read once: its counters, what they serve now, whether any is open or on a break
+        where: dict[int, tuple[tuple[int, ...], tuple[tuple[str, int], ...], bool]] = {}
         for row in rows:
             status = TicketStatus(row.status)
             ahead, wait = 0, 0
@@ -98,12 +100,13 @@ def read_statuses(store: Store) -> dict[str, PublicStatus]:
             if row.service_id not in where:
                 counters = tx.counters_serving(row.service_id)
                 now = ((t.code, c.number) for c, t in ((c, tx.at_counter(c)) for c in counters) if t is not None)
-                where[row.service_id] = (tuple(c.number for c in counters), tuple(now))
-            numbers, serving_now = where[row.service_id]
+                where[row.service_id] = (tuple(c.number for c in counters), tuple(now), staffed(counters))
+            numbers, serving_now, anyone = where[row.service_id]
             out[row.token] = PublicStatus(
                 row.code, svc.name_vi, PUBLIC[status], tx.counter_number(row.counter_id), ahead, wait,
                 int(score) if score is not None else None, open_,
                 svc.name_en, numbers, serving_now, row.issued_at, row.last_called_at or row.called_at,
                 row.recall_count > 0, row.transfer_seq > 0, tx.counter_number(row.target_counter_id),
-                row.service_day == tx.day, bool(row.booked), tx.booking_code(row.booking_id) if row.booked else None)
+                row.service_day == tx.day, bool(row.booked), tx.booking_code(row.booking_id) if row.booked else None,
+                status == TicketStatus.WAITING and not anyone)
     return out
