@@ -150,14 +150,19 @@ def cmd_setup(args: argparse.Namespace) -> int:
     return 0
 
 
+def read_new_password(username: str) -> str:
+    """A new password: asked twice at a terminal, else one line of standard input (for scripts)."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    password = getpass.getpass(f"Mật khẩu cho {username}: ")
+    if getpass.getpass("Nhập lại: ") != password:
+        raise said(MotcuaError, "hai lần nhập mật khẩu khác nhau; chưa thay đổi gì",
+                   "the two passwords differ; nothing was changed")
+    return password
+
+
 def cmd_clerk(args: argparse.Namespace) -> int:
-    if sys.stdin.isatty():
-        password = getpass.getpass(f"Password for {args.username}: ")
-        if getpass.getpass("Again: ") != password:
-            raise said(MotcuaError, "hai lần nhập mật khẩu khác nhau; chưa thay đổi gì",
-                       "the two passwords differ; nothing was changed")
-    else:
-        password = sys.stdin.readline().rstrip("\n")
+    password = read_new_password(args.username)
     if not password:
         raise said(MotcuaError, "không được để trống mật khẩu; chưa thay đổi gì",
                    "an empty password is not allowed; nothing was changed")

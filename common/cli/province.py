@@ -7,13 +7,12 @@ province view; any office's role reads its own line only (row-level security).
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import sys
 from dataclasses import asdict
 from datetime import date
 
-from common.cli.commands import open_context
+from common.cli.commands import open_context, read_new_password
 from common.cli.reports import _emit, _period, period
 from common.core.errors import MotcuaError, said
 from common.store import province_staff
@@ -126,14 +125,7 @@ def cmd_province_staff(args: argparse.Namespace) -> int:
         province_staff.set_active(store, args.username, args.action == "enable")
         print(f"đã {'mở' if args.action == 'enable' else 'khoá'} tài khoản tỉnh {args.username}")
         return 0
-    if sys.stdin.isatty():
-        password = getpass.getpass(f"Mật khẩu cho {args.username}: ")
-        if getpass.getpass("Nhập lại: ") != password:
-            raise said(MotcuaError, "hai lần nhập mật khẩu khác nhau; chưa thay đổi gì",
-                       "the two passwords differ; nothing was changed")
-    else:
-        password = sys.stdin.readline().rstrip("\n")
-    user = province_staff.add_staff(store, args.username, args.name or "", password)
+    user = province_staff.add_staff(store, args.username, args.name or "", read_new_password(args.username))
     print(f"đã thêm tài khoản tỉnh {user.username} ({user.full_name})")
     return 0
 
