@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from common.core.errors import AuthError, MotcuaError, Throttled, said
 from common.store import passwords
-from common.store.signin import backoff, this_pc
+from common.store.signin import SignInRecord, backoff, this_pc
 
 if TYPE_CHECKING:
     from common.store.operations import Store
@@ -42,15 +42,6 @@ class ProvinceUser:
     username: str
     full_name: str
     active: bool = True
-
-
-@dataclass(frozen=True)
-class ProvinceSignIn:
-    at: datetime
-    outcome: str  # ok, failed, throttled
-    username: str
-    pc: str
-    app: str
 
 
 def add_staff(store: Store, username: str, full_name: str, password: str) -> ProvinceUser:
@@ -107,11 +98,11 @@ def authenticate(store: Store, username: str, password: str, *, pc: str | None =
     return ProvinceUser(row.username, row.full_name)
 
 
-def recent(store: Store, limit: int = 200) -> list[ProvinceSignIn]:
+def recent(store: Store, limit: int = 200) -> list[SignInRecord]:
     """The latest province sign-in attempts, newest first."""
     with store.transaction(readonly=True) as tx:
         rows = tx.session.execute(select(SIGNINS).order_by(SIGNINS.c.id.desc()).limit(limit)).all()
-    return [ProvinceSignIn(r.at, r.outcome, r.username, r.pc, r.app) for r in rows]
+    return [SignInRecord(r.at, r.outcome, r.username, r.pc, r.app) for r in rows]
 
 
 def _log(store: Store, username: str, outcome: str, pc: str, app: str) -> None:
