@@ -39,6 +39,7 @@ from datetime import UTC, datetime, timedelta
 from common.core.rules import CounterState, Ordering, next_to_call
 from common.planning.forecast import (
     FORECAST_SAMPLE,
+    MAX_RUNS,
     PROFILE_AFTER_S,
     PROFILE_BEFORE_S,
     PROFILE_DAYS,
@@ -110,6 +111,7 @@ class Record:
     method: Method
     cpu_s: float
     band: tuple[int, int] | None  # the forecast's p10..p90
+    tags: frozenset[str] = frozenset()  # what the ticket met (for --decompose): see Hall.tags
 
 
 @dataclass
@@ -132,7 +134,8 @@ class Hall:
         self.days.append([])
         desks = [_Desk(c, since=start) for c in office.counters]
         waiting: list[Waiting] = []
-        pending: dict[int, tuple[float, int, int, float | None, Method, float, tuple[int, int] | None]] = {}
+        pending: dict[int, tuple[float, int, int, float | None, Method, float, tuple[int, int] | None,
+                                 set[str]]] = {}
         events: list[tuple[float, int, str, int]] = []
         seq = 0
 
@@ -158,8 +161,12 @@ class Hall:
             if chosen is None:
                 return
             waiting.remove(chosen)
-            issued, printed, naive, oracle, method, cpu, band = pending.pop(chosen.id)
-            self.records.append(Record(now - issued, printed, naive, oracle, method, cpu, band))
+            if chosen.priority:  # the ordinary tickets it overtook at this counter
+                for w in waiting:
+                    if not w.priority and w.queued_at < chosen.queued_at and w.service in desk.services:
+                        pending[w.id][7].add("overtaken by a later priority ticket")
+            issued, printed, naive, oracle, method, cpu, band, tags = pending.pop(chosen.id)
+            self.records.append(Record(now - issued, printed, naive, oracle, method, cpu, band, frozenset(tags)))
             desk.current, desk.started = chosen.service, now
             mean = next(s.mean_s for s in office.services if s.code == chosen.service)
             push(now + rng.expovariate(1 / mean), "finish", i)
@@ -179,7 +186,7 @@ class Hall:
                 band = (result.p10_s, result.p90_s) if result.p10_s is not None and result.p90_s is not None \
                     else None
                 pending[ticket.id] = (now, result.printed_s, formula_s(state), self.oracle(state), result.method,
-                                      result.cpu_s, band)
+                                      result.cpu_s, band, self.tags(now, ticket, desks, day, result.runs))
                 for i, desk in enumerate(desks):
                     if svc.code in desk.services:
                         call(i, now)
@@ -206,6 +213,28 @@ class Hall:
                 desks[ref].state, desks[ref].since = CounterState.OPEN, now
                 call(ref, now)
         assert not waiting and not pending
+
+    def tags(self, now: float, ticket: Waiting, desks: list[_Desk], day: int, runs: int) -> set[str]:
+        """What the ticket meets at issue, for the error decomposition (--decompose)."""
+        tod = now - self.start
+        tags = {f"service {ticket.service}", "priority ticket" if ticket.priority else "ordinary ticket"}
+        mine = [d for d in desks if ticket.service in d.services]
+        if any(d.state is CounterState.BREAK for d in mine):
+            tags.add("a counter serving it on a break")
+        if any(0 <= at - tod < 3600 and not (d.state is CounterState.BREAK)
+               for d in mine for at, _length in d.spec.breaks):
+            tags.add("a break of a counter serving it starts within the hour")
+        if any(d.ordering is Ordering.STRICT and d.services[0] != ticket.service for d in mine):
+            tags.add("a strict counter serving it puts another service first")
+        if day == 0:
+            tags.add("first day (no service-time history)")
+        if tod < 1800:
+            tags.add("first 30 min of a day")
+        if tod > DAY_S - 1800:
+            tags.add("last 30 min of arrivals")
+        if 0 < runs < MAX_RUNS:
+            tags.add("budget cut the runs short")
+        return tags
 
     def state(self, now: float, ticket: Waiting, waiting: list[Waiting], desks: list[_Desk]) -> HallState:
         while self.recent and self.recent[0][0] < now - 3600:
@@ -356,11 +385,46 @@ def store_cost(tickets: int) -> None:
               f"p99 {p99 * 1000:.1f} ms (wall)")
 
 
+def seeds_arg(text: str) -> list[int]:
+    """``1-12`` or ``4,5,6``."""
+    out: list[int] = []
+    for part in text.split(","):
+        lo, _, hi = part.partition("-")
+        out += range(int(lo), int(hi or lo) + 1)
+    return out
+
+
+def decompose(records: list[Record]) -> None:
+    """Where the forecast's absolute error comes from: per tag, its share, MAE and bias against the naive formula."""
+    total = sum(abs(r.forecast - r.actual) for r in records)
+    total_naive = sum(abs(r.naive - r.actual) for r in records)
+    print(f"\nerror decomposition, {len(records)} tickets (a ticket may carry several tags):")
+    print("  | tag | tickets | share of forecast's abs error | MAE forecast / naive (s) | below naive "
+          "| bias forecast / naive (s) |")
+    print("  |---|---:|---:|---:|---:|---:|")
+    tags = sorted({t for r in records for t in r.tags})
+    for tag in tags:
+        mine = [r for r in records if tag in r.tags]
+        err = sum(abs(r.forecast - r.actual) for r in mine)
+        err_naive = sum(abs(r.naive - r.actual) for r in mine)
+        bias = statistics.fmean(r.forecast - r.actual for r in mine)
+        bias_naive = statistics.fmean(r.naive - r.actual for r in mine)
+        print(f"  | {tag} | {len(mine)} | {err / total:.1%} | {err / len(mine):.0f} / {err_naive / len(mine):.0f} "
+              f"| {1 - err / err_naive:+.1%} | {bias:+.0f} / {bias_naive:+.0f} |")
+    print(f"  | all | {len(records)} | 100% | {total / len(records):.0f} / {total_naive / len(records):.0f} "
+          f"| {1 - total / total_naive:+.1%} | {statistics.fmean(r.forecast - r.actual for r in records):+.0f} / "
+          f"{statistics.fmean(r.naive - r.actual for r in records):+.0f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--days", type=int, default=30, help="days of the M/M/c office (issue 17: 30)")
     parser.add_argument("--mixed-days", type=int, default=20, help="days of the mixed office")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--seeds", type=seeds_arg, default=None, metavar="1-12",
+                        help="several seeds, one after another, with a table per seed (overrides --seed)")
+    parser.add_argument("--decompose", action="store_true",
+                        help="the forecast's absolute error by what the ticket met (breaks ahead, priority, ...)")
     parser.add_argument("--budget-ms", type=float, default=30.0, help="the forecast's CPU budget per ticket")
     parser.add_argument("--last-hour", action="store_true",
                         help="arrival rates from the last hour only, not the day's profile (the earlier method)")
@@ -368,20 +432,46 @@ def main() -> None:
     args = parser.parse_args()
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} CPUs)")
     records: list[Record] = []
-    for office, days in ((MMC, args.days), (MIXED, args.mixed_days)):
-        if days > 0:
-            records += report(office, days, args.seed, args.budget_ms / 1000, profile=not args.last_hour)
+    rows: list[str] = []
+    for seed in args.seeds or [args.seed]:
+        for office, days in ((MMC, args.days), (MIXED, args.mixed_days)):
+            if days > 0:
+                mine = report(office, days, seed, args.budget_ms / 1000, profile=not args.last_hour)
+                records += mine
+                rows.append(row(office, days, seed, mine))
     if args.store:
         store_cost(args.store)
     if not records:
         return
+    if len(rows) > 1:
+        print("\n| office | seed | days | tickets | mean wait | MAE÷mean: forecast | naive | oracle | below naive "
+              "| ÷ oracle | CPU p99 |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        print("\n".join(rows))
+    if args.decompose:
+        decompose([r for r in records if r.oracle is None] or records)
     cpu = sorted(r.cpu_s for r in records)
     fell_back = sum(r.method is Method.FORMULA for r in records) / len(records)
-    p99 = cpu[min(len(cpu) - 1, int(0.99 * len(cpu)))]
     print(f"\nforecast CPU per ticket (thread time), {len(cpu)} tickets: p50 {statistics.median(cpu) * 1000:.1f} ms, "
-          f"p99 {p99 * 1000:.1f} ms, max {cpu[-1] * 1000:.1f} ms (budget {args.budget_ms:.0f} ms); "
+          f"p99 {p99_of(cpu) * 1000:.1f} ms, max {cpu[-1] * 1000:.1f} ms (budget {args.budget_ms:.0f} ms); "
           f"formula printed for {fell_back:.1%} (no counter to run, or budget spent)")
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+def p99_of(ordered: list[float]) -> float:
+    return ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
+
+
+def row(office: Office, days: int, seed: int, records: list[Record]) -> str:
+    """One line of the per-seed table."""
+    mean_wait = statistics.fmean(r.actual for r in records)
+    ours, naive = mae(records, "forecast"), mae(records, "naive")
+    oracle = mae(records, "oracle") if records[0].oracle is not None else None
+    cpu = sorted(r.cpu_s for r in records)
+    return (f"| {office.name.split(':')[0]} | {seed} | {days} | {len(records)} | {mean_wait:.0f} s | "
+            f"{ours / mean_wait:.3f} | {naive / mean_wait:.3f} | "
+            f"{'' if oracle is None else f'{oracle / mean_wait:.3f}'} | {1 - ours / naive:+.1%} | "
+            f"{'' if oracle is None else f'{ours / oracle:.3f}×'} | {p99_of(cpu) * 1000:.1f} ms |")
 
 
 if __name__ == "__main__":
