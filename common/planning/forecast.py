@@ -8,6 +8,8 @@ One run plays the hall from now until the new ticket is called:
 
 - the counters free up when their current ticket's *remaining* service ends (drawn from the
   service's recent times longer than what has already elapsed), or when a break ends;
+- a counter's scheduled breaks (``Desk.breaks``, known in advance) are taken in each run: at the
+  break's start if the counter is idle, else once its ticket is done, for the break's length;
 - a free counter calls ``common.core.rules.next_to_call``: the very code ``call_next``'s
   SQL is kept equal to, so priority, ``strict``/``oldest_first`` and transfers behave alike;
 - future arrivals come from the recent arrival rate per service, priority share included.
@@ -83,6 +85,10 @@ class Desk:
     current_service: str | None = None  # the ticket at the counter, called or serving
     current_elapsed_s: float = 0.0  # since it was called (or started)
     booked_first: bool = True  # the office's [appointments] order (rules.rank)
+    # Breaks the counter will take, known in advance (an office's schedule): (start, length) in seconds
+    # from now, by start. A start at or before 0 is a break already due that waits for the current
+    # ticket to finish. The counter leaves at the start, or when the ticket it is serving then is done.
+    breaks: tuple[tuple[float, float], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,6 +278,8 @@ def _run(state: HallState, desks: list[Desk], queues: list[list[Waiting]], servi
     heads = [0] * len(desks)
     arrived: list[Waiting] = []
     free_at: list[float] = []
+    pause = [0] * len(desks)  # each desk's next scheduled break
+    idle_since: list[float | None] = [None] * len(desks)  # since when a desk has had nobody to call
     for d in desks:
         at = 0.0
         if d.state != CounterState.OPEN:  # on a break or in back-office work: back when the break ends
@@ -323,6 +331,12 @@ def _run(state: HallState, desks: list[Desk], queues: list[list[Waiting]], servi
         if t >= horizon_s:
             return horizon_s
         i = free_at.index(t)
+        if pause[i] < len(desks[i].breaks) and desks[i].breaks[pause[i]][0] <= t:  # a break is due: take it first
+            start, length = desks[i].breaks[pause[i]]
+            pause[i] += 1
+            idle = idle_since[i]
+            free_at[i] = max(t, (t if idle is None else max(start, idle)) + length)
+            continue
         queue, head = queues[i], heads[i]
         while head < len(queue) and queue[head].id in taken:
             head += 1
@@ -331,9 +345,12 @@ def _run(state: HallState, desks: list[Desk], queues: list[list[Waiting]], servi
         chosen = next_to_call(desks[i], candidates)  # the ordering code call_next itself follows
         if chosen is None:
             free_at[i] = inf  # idle until an arrival it serves
+            if idle_since[i] is None:
+                idle_since[i] = t
         elif chosen is target:
             return t
         else:
+            idle_since[i] = None
             if chosen.id >= first_new:
                 arrived.remove(chosen)
             else:

@@ -140,6 +140,61 @@ def test_a_counter_on_break_comes_back_when_its_break_ends() -> None:
     assert result.p10_s == result.p90_s == 1200
 
 
+def constant_samples(seconds: float = 300.0) -> list[float]:
+    return [seconds] * 100
+
+
+def test_a_scheduled_break_is_taken_once_the_ticket_at_the_counter_is_done() -> None:
+    # One counter, 100 s into a 300-s service, a 1800-s break due 60 s from now: the clerk finishes the
+    # ticket (200 s more), takes the whole break, then calls: 2000 s. Without the schedule: 200 s.
+    waiting = queue(1)
+
+    def wait(breaks: tuple[tuple[float, float], ...]) -> int | None:
+        desks = (Desk(1, ("A",), FIFO, OPEN, 0.0, "A", 100.0, breaks=breaks),)
+        return forecast(HallState(NOW, waiting[0], waiting, desks, {"A": constant_samples()}), seed=1).p50_s
+
+    assert wait(()) == 200
+    assert wait(((60.0, 1800.0),)) == 2000
+    assert wait(((0.0, 1800.0),)) == 2000  # a break already due waits for the ticket too
+    assert wait(((500.0, 1800.0),)) == 200  # a break after the call changes nothing
+
+
+def test_each_counter_takes_its_break_when_it_is_due() -> None:
+    # Counter 2 is 50 s into a 300-s service, its break due at 100 s; counter 3 is free, its break due at 10 s.
+    # Three waiting, the ticket last. Counter 3 calls the first at once (the break is not due yet) and leaves
+    # once it is done: 300 → 1300. Counter 2 finishes at 250, takes its break until 850, calls the second
+    # (850 → 1150), then the ticket at 1150. Without the schedule counter 3 calls the ticket at 300.
+    waiting = queue(3)
+
+    def wait(schedule: bool) -> int | None:
+        desks = (Desk(2, ("A",), FIFO, OPEN, 0.0, "A", 50.0, breaks=((100.0, 600.0),) if schedule else ()),
+                 Desk(3, ("A",), FIFO, OPEN, breaks=((10.0, 1000.0),) if schedule else ()))
+        return forecast(HallState(NOW, waiting[-1], waiting, desks, {"A": constant_samples()}), seed=1).p50_s
+
+    assert (wait(False), wait(True)) == (300, 1150)
+
+
+def test_a_counter_idle_when_its_break_is_due_is_back_when_the_break_ends() -> None:
+    # Counter 1 (B only) is idle, its break from 60 s for 900 s. A booking for B checks in at 300 s. Counter 2
+    # (strict: B, then A) is busy with a C ticket: 700 s more (or 1000 s). The B citizen arriving at 300 s
+    # finds counter 1 on its break until 960 s (it left at 60 s, idle), not 300 + 900 s.
+    from common.planning.forecast import BookedArrival
+
+    mine = Waiting(1, "A", False, NOW)
+    samples = {"A": constant_samples(), "B": constant_samples(), "C": constant_samples(1000.0)}
+
+    def wait(elapsed_c: float, breaks: tuple[tuple[float, float], ...]) -> int | None:
+        desks = (Desk(1, ("B",), FIFO, OPEN, breaks=breaks), Desk(2, ("B", "A"), STRICT, OPEN, 0.0, "C", elapsed_c))
+        state = HallState(NOW, mine, (mine,), desks, samples, booked=(BookedArrival("B", 300.0),))
+        return forecast(state, seed=1).p50_s
+
+    # 700 s more: counter 2 takes the B citizen first (counter 1 still away), then the ticket at 1000 s.
+    assert (wait(300.0, ()), wait(300.0, ((60.0, 900.0),))) == (700, 1000)
+    # 1000 s more: counter 1 is back at 960 s and takes the B citizen; counter 2 calls the ticket at 1000 s.
+    assert wait(0.0, ((60.0, 900.0),)) == 1000
+    assert wait(0.0, ((60.0, 1200.0),)) == 1300  # back at 1260 s: counter 2 takes B first
+
+
 def fake_clock(step: float) -> Callable[[], float]:
     now = [0.0]
 
