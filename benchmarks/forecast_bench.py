@@ -136,8 +136,7 @@ class Hall:
         self.days.append([])
         desks = [_Desk(c, since=start) for c in office.counters]
         waiting: list[Waiting] = []
-        pending: dict[int, tuple[float, int, int, float | None, Method, float, tuple[int, int] | None,
-                                 set[str]]] = {}
+        pending: dict[int, tuple[float, int, int, float | None, Method, float, tuple[int, int] | None, set[str]]] = {}
         events: list[tuple[float, int, str, int]] = []
         seq = 0
 
@@ -185,10 +184,17 @@ class Hall:
                 self.days[-1].append((now - start, svc.code, priority))
                 state = self.state(now, ticket, waiting, desks)
                 result = forecast(state, seed=ticket.id, budget_s=self.budget_s)
-                band = (result.p10_s, result.p90_s) if result.p10_s is not None and result.p90_s is not None \
-                    else None
-                pending[ticket.id] = (now, result.printed_s, formula_s(state), self.oracle(state), result.method,
-                                      result.cpu_s, band, self.tags(now, ticket, desks, day, result.runs))
+                band = (result.p10_s, result.p90_s) if result.p10_s is not None and result.p90_s is not None else None
+                pending[ticket.id] = (
+                    now,
+                    result.printed_s,
+                    formula_s(state),
+                    self.oracle(state),
+                    result.method,
+                    result.cpu_s,
+                    band,
+                    self.tags(now, ticket, desks, day, result.runs),
+                )
                 for i, desk in enumerate(desks):
                     if svc.code in desk.services:
                         call(i, now)
@@ -223,8 +229,9 @@ class Hall:
         mine = [d for d in desks if ticket.service in d.services]
         if any(d.state is CounterState.BREAK for d in mine):
             tags.add("a counter serving it on a break")
-        if any(0 <= at - tod < 3600 and d.state is not CounterState.BREAK
-               for d in mine for at, _length in d.spec.breaks):
+        if any(
+            0 <= at - tod < 3600 and d.state is not CounterState.BREAK for d in mine for at, _length in d.spec.breaks
+        ):
             tags.add("a break of a counter serving it starts within the hour")
         if any(d.ordering is Ordering.STRICT and d.services[0] != ticket.service for d in mine):
             tags.add("a strict counter serving it puts another service first")
@@ -257,7 +264,7 @@ class Hall:
         exposure = dict.fromkeys((s.code for s in self.office.services), window)
         if self.profile:
             lo, hi = max(0.0, tod - PROFILE_BEFORE_S), min(DAY_S, tod + PROFILE_AFTER_S)
-            for past in self.days[-1 - PROFILE_DAYS:-1]:  # one a calendar day: the bench has no weekends
+            for past in self.days[-1 - PROFILE_DAYS : -1]:  # one a calendar day: the bench has no weekends
                 for code in exposure:
                     exposure[code] += max(0.0, hi - lo)
                 for at, code, priority in past:
@@ -267,13 +274,28 @@ class Hall:
         arrivals = pooled_arrivals(counts, exposure, until)
         # With --no-schedule no breaks are passed at all, so that the bench also runs over the earlier forecast.
         hall_desks = tuple(
-            Desk(d.number, d.services, d.ordering, d.state, now - d.since, d.current,
-                 now - d.started if d.current else 0.0, **({"breaks": self.breaks_ahead(d, now)} if self.schedule
-                                                          else {}))
-            for d in desks)
+            Desk(
+                d.number,
+                d.services,
+                d.ordering,
+                d.state,
+                now - d.since,
+                d.current,
+                now - d.started if d.current else 0.0,
+                **({"breaks": self.breaks_ahead(d, now)} if self.schedule else {}),
+            )
+            for d in desks
+        )
         samples = {code: list(reversed(times)) for code, times in self.samples.items()}  # newest first
-        return HallState(BASE + timedelta(seconds=now), ticket, tuple(waiting), hall_desks, samples, arrivals,
-                         self.office.default_service_s)
+        return HallState(
+            BASE + timedelta(seconds=now),
+            ticket,
+            tuple(waiting),
+            hall_desks,
+            samples,
+            arrivals,
+            self.office.default_service_s,
+        )
 
     def oracle(self, state: HallState) -> float | None:
         """The median wait given the number in system, for a one-service office of identical counters."""
@@ -292,12 +314,14 @@ _MEDIANS: dict[tuple[int, float], float] = {}
 def erlang_median(k: int, rate: float) -> float:
     key = (k, rate)
     if key not in _MEDIANS:
+
         def cdf(x: float) -> float:
             term, total = 1.0, 1.0
             for i in range(1, k):
                 term *= rate * x / i
                 total += term
             return 1 - math.exp(-rate * x) * total
+
         lo, hi = 0.0, 50 * k / rate
         for _ in range(80):
             mid = (lo + hi) / 2
@@ -306,34 +330,44 @@ def erlang_median(k: int, rate: float) -> float:
     return _MEDIANS[key]
 
 
-MMC = Office("M/M/c: 3 counters, 36 arrivals/h, 4-min exponential service",
-             (ServiceSpec("A", 36, 240),),
-             tuple(CounterSpec(n, ("A",)) for n in (1, 2, 3)), default_service_s=240)
+MMC = Office(
+    "M/M/c: 3 counters, 36 arrivals/h, 4-min exponential service",
+    (ServiceSpec("A", 36, 240),),
+    tuple(CounterSpec(n, ("A",)) for n in (1, 2, 3)),
+    default_service_s=240,
+)
 MIXED = Office(
     "mixed: 3 services, 5 counters (oldest_first and strict), 15% priority, two 30-min breaks",
     (ServiceSpec("A", 18, 300), ServiceSpec("B", 10, 480), ServiceSpec("C", 5, 720)),
-    (CounterSpec(1, ("A", "B")),
-     CounterSpec(2, ("A",), breaks=((2.5 * 3600, 1800),)),
-     CounterSpec(3, ("B", "A"), Ordering.STRICT),
-     CounterSpec(4, ("C", "B"), Ordering.STRICT, breaks=((6 * 3600, 1800),)),
-     CounterSpec(5, ("A", "B", "C"))),
-    priority_share=0.15, default_service_s=480)
+    (
+        CounterSpec(1, ("A", "B")),
+        CounterSpec(2, ("A",), breaks=((2.5 * 3600, 1800),)),
+        CounterSpec(3, ("B", "A"), Ordering.STRICT),
+        CounterSpec(4, ("C", "B"), Ordering.STRICT, breaks=((6 * 3600, 1800),)),
+        CounterSpec(5, ("A", "B", "C")),
+    ),
+    priority_share=0.15,
+    default_service_s=480,
+)
 
 
 def mae(records: list[Record], pick: str) -> float:
     return statistics.fmean(abs(getattr(r, pick) - r.actual) for r in records)
 
 
-def report(office: Office, days: int, seed: int, budget_s: float, profile: bool = True,
-           schedule: bool = True) -> list[Record]:
+def report(
+    office: Office, days: int, seed: int, budget_s: float, profile: bool = True, schedule: bool = True
+) -> list[Record]:
     hall = Hall(office, random.Random(seed), budget_s, profile=profile, schedule=schedule)
     started = time.perf_counter()
     for day in range(days):
         hall.run_day(day)
     records = hall.records
     mean_wait = statistics.fmean(r.actual for r in records)
-    print(f"\n{office.name}: {days} days, {len(records)} tickets, mean wait {mean_wait:.0f} s "
-          f"({time.perf_counter() - started:.0f} s wall)")
+    print(
+        f"\n{office.name}: {days} days, {len(records)} tickets, mean wait {mean_wait:.0f} s "
+        f"({time.perf_counter() - started:.0f} s wall)"
+    )
     figures = {"forecast": mae(records, "forecast"), "naive": mae(records, "naive")}
     if records[0].oracle is not None:
         figures["oracle"] = mae(records, "oracle")
@@ -341,8 +375,10 @@ def report(office: Office, days: int, seed: int, budget_s: float, profile: bool 
         print(f"  MAE ÷ mean wait, {name:8}: {value / mean_wait:.3f}")
     if "oracle" in figures:
         print(f"  forecast ÷ best estimator: {figures['forecast'] / figures['oracle']:.3f}×  (target ≤ 1.03×)")
-    print(f"  forecast's MAE vs the naive formula: {1 - figures['forecast'] / figures['naive']:+.1%} lower "
-          f"(target ≥ 20% on the mixed office)")
+    print(
+        f"  forecast's MAE vs the naive formula: {1 - figures['forecast'] / figures['naive']:+.1%} lower "
+        f"(target ≥ 20% on the mixed office)"
+    )
     late = sum(r.actual - r.forecast > 300 for r in records) / len(records)
     late_naive = sum(r.actual - r.naive > 300 for r in records) / len(records)
     print(f"  waited 5+ min longer than printed: forecast {late:.1%}, naive {late_naive:.1%}")
@@ -391,8 +427,10 @@ def store_cost(tickets: int) -> None:
     for on, values in timings.items():
         values.sort()
         p99 = values[min(len(values) - 1, int(0.99 * len(values)))]
-        print(f"  forecast {'on ' if on else 'off'}: p50 {statistics.median(values) * 1000:.1f} ms, "
-              f"p99 {p99 * 1000:.1f} ms (wall)")
+        print(
+            f"  forecast {'on ' if on else 'off'}: p50 {statistics.median(values) * 1000:.1f} ms, "
+            f"p99 {p99 * 1000:.1f} ms (wall)"
+        )
 
 
 def seeds_arg(text: str) -> list[int]:
@@ -409,8 +447,7 @@ def below_median(records: list[Record]) -> float:
 
     The bias of a median is no sign of a wrong model (a skewed wait's median lies below its mean); this is.
     """
-    return statistics.fmean(1.0 if r.actual < r.forecast else 0.5 if r.actual == r.forecast else 0.0
-                            for r in records)
+    return statistics.fmean(1.0 if r.actual < r.forecast else 0.5 if r.actual == r.forecast else 0.0 for r in records)
 
 
 def decompose(records: list[Record]) -> None:
@@ -418,8 +455,10 @@ def decompose(records: list[Record]) -> None:
     total = sum(abs(r.forecast - r.actual) for r in records)
     total_naive = sum(abs(r.naive - r.actual) for r in records)
     print(f"\nerror decomposition, {len(records)} tickets (a ticket may carry several tags):")
-    print("  | tag | tickets | share of forecast's abs error | MAE forecast / naive (s) | below naive "
-          "| bias forecast / naive (s) | waited less than printed |")
+    print(
+        "  | tag | tickets | share of forecast's abs error | MAE forecast / naive (s) | below naive "
+        "| bias forecast / naive (s) | waited less than printed |"
+    )
     print("  |---|---:|---:|---:|---:|---:|---:|")
     tags = sorted({t for r in records for t in r.tags})
     for tag in tags:
@@ -428,11 +467,15 @@ def decompose(records: list[Record]) -> None:
         err_naive = sum(abs(r.naive - r.actual) for r in mine)
         bias = statistics.fmean(r.forecast - r.actual for r in mine)
         bias_naive = statistics.fmean(r.naive - r.actual for r in mine)
-        print(f"  | {tag} | {len(mine)} | {err / total:.1%} | {err / len(mine):.0f} / {err_naive / len(mine):.0f} "
-              f"| {1 - err / err_naive:+.1%} | {bias:+.0f} / {bias_naive:+.0f} | {below_median(mine):.0%} |")
-    print(f"  | all | {len(records)} | 100% | {total / len(records):.0f} / {total_naive / len(records):.0f} "
-          f"| {1 - total / total_naive:+.1%} | {statistics.fmean(r.forecast - r.actual for r in records):+.0f} / "
-          f"{statistics.fmean(r.naive - r.actual for r in records):+.0f} | {below_median(records):.0%} |")
+        print(
+            f"  | {tag} | {len(mine)} | {err / total:.1%} | {err / len(mine):.0f} / {err_naive / len(mine):.0f} "
+            f"| {1 - err / err_naive:+.1%} | {bias:+.0f} / {bias_naive:+.0f} | {below_median(mine):.0%} |"
+        )
+    print(
+        f"  | all | {len(records)} | 100% | {total / len(records):.0f} / {total_naive / len(records):.0f} "
+        f"| {1 - total / total_naive:+.1%} | {statistics.fmean(r.forecast - r.actual for r in records):+.0f} / "
+        f"{statistics.fmean(r.naive - r.actual for r in records):+.0f} | {below_median(records):.0%} |"
+    )
 
 
 def main() -> None:
@@ -440,18 +483,36 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=30, help="days of the M/M/c office (issue 17: 30)")
     parser.add_argument("--mixed-days", type=int, default=20, help="days of the mixed office")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--seeds", type=seeds_arg, default=None, metavar="1-12",
-                        help="several seeds, one after another, with a table per seed (overrides --seed)")
-    parser.add_argument("--decompose", action="store_true",
-                        help="the forecast's absolute error by what the ticket met (breaks ahead, priority, ...)")
+    parser.add_argument(
+        "--seeds",
+        type=seeds_arg,
+        default=None,
+        metavar="1-12",
+        help="several seeds, one after another, with a table per seed (overrides --seed)",
+    )
+    parser.add_argument(
+        "--decompose",
+        action="store_true",
+        help="the forecast's absolute error by what the ticket met (breaks ahead, priority, ...)",
+    )
     parser.add_argument("--budget-ms", type=float, default=30.0, help="the forecast's CPU budget per ticket")
-    parser.add_argument("--last-hour", action="store_true",
-                        help="arrival rates from the last hour only, not the day's profile (the earlier method)")
-    parser.add_argument("--no-schedule", action="store_true",
-                        help="the forecast does not know the breaks before they begin (the earlier method)")
+    parser.add_argument(
+        "--last-hour",
+        action="store_true",
+        help="arrival rates from the last hour only, not the day's profile (the earlier method)",
+    )
+    parser.add_argument(
+        "--no-schedule",
+        action="store_true",
+        help="the forecast does not know the breaks before they begin (the earlier method)",
+    )
     parser.add_argument("--save", metavar="FILE", help="also write the records (pickle), for --saved")
-    parser.add_argument("--saved", nargs="*", metavar="FILE",
-                        help="no simulation: the per-seed table and the decomposition of runs saved with --save")
+    parser.add_argument(
+        "--saved",
+        nargs="*",
+        metavar="FILE",
+        help="no simulation: the per-seed table and the decomposition of runs saved with --save",
+    )
     parser.add_argument("--store", type=int, default=0, metavar="N", help="also time N issue_ticket calls")
     args = parser.parse_args()
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} CPUs)")
@@ -464,8 +525,9 @@ def main() -> None:
     for seed in args.seeds or [args.seed] if args.saved is None else ():
         for office, days in ((MMC, args.days), (MIXED, args.mixed_days)):
             if days > 0:
-                mine = report(office, days, seed, args.budget_ms / 1000, profile=not args.last_hour,
-                              schedule=not args.no_schedule)
+                mine = report(
+                    office, days, seed, args.budget_ms / 1000, profile=not args.last_hour, schedule=not args.no_schedule
+                )
                 runs.append((office.name, seed, days, mine))
     if args.save:
         with open(args.save, "wb") as out:
@@ -478,17 +540,21 @@ def main() -> None:
     if not records:
         return
     if len(rows) > 1:
-        print("\n| office | seed | days | tickets | mean wait | MAE÷mean: forecast | naive | oracle | below naive "
-              "| ÷ oracle | CPU p99 |")
+        print(
+            "\n| office | seed | days | tickets | mean wait | MAE÷mean: forecast | naive | oracle | below naive "
+            "| ÷ oracle | CPU p99 |"
+        )
         print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         print("\n".join(rows))
     if args.decompose:
         decompose([r for r in records if r.oracle is None] or records)
     cpu = sorted(r.cpu_s for r in records)
     fell_back = sum(r.method is Method.FORMULA for r in records) / len(records)
-    print(f"\nforecast CPU per ticket (thread time), {len(cpu)} tickets: p50 {statistics.median(cpu) * 1000:.1f} ms, "
-          f"p99 {p99_of(cpu) * 1000:.1f} ms, max {cpu[-1] * 1000:.1f} ms (budget {args.budget_ms:.0f} ms); "
-          f"formula printed for {fell_back:.1%} (no counter to run, or budget spent)")
+    print(
+        f"\nforecast CPU per ticket (thread time), {len(cpu)} tickets: p50 {statistics.median(cpu) * 1000:.1f} ms, "
+        f"p99 {p99_of(cpu) * 1000:.1f} ms, max {cpu[-1] * 1000:.1f} ms (budget {args.budget_ms:.0f} ms); "
+        f"formula printed for {fell_back:.1%} (no counter to run, or budget spent)"
+    )
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
@@ -502,10 +568,12 @@ def row(name: str, days: int, seed: int, records: list[Record]) -> str:
     ours, naive = mae(records, "forecast"), mae(records, "naive")
     oracle = mae(records, "oracle") if records[0].oracle is not None else None
     cpu = sorted(r.cpu_s for r in records)
-    return (f"| {name.split(':')[0]} | {seed} | {days} | {len(records)} | {mean_wait:.0f} s | "
-            f"{ours / mean_wait:.3f} | {naive / mean_wait:.3f} | "
-            f"{'' if oracle is None else f'{oracle / mean_wait:.3f}'} | {1 - ours / naive:+.1%} | "
-            f"{'' if oracle is None else f'{ours / oracle:.3f}×'} | {p99_of(cpu) * 1000:.1f} ms |")
+    return (
+        f"| {name.split(':')[0]} | {seed} | {days} | {len(records)} | {mean_wait:.0f} s | "
+        f"{ours / mean_wait:.3f} | {naive / mean_wait:.3f} | "
+        f"{'' if oracle is None else f'{oracle / mean_wait:.3f}'} | {1 - ours / naive:+.1%} | "
+        f"{'' if oracle is None else f'{ours / oracle:.3f}×'} | {p99_of(cpu) * 1000:.1f} ms |"
+    )
 
 
 if __name__ == "__main__":

@@ -117,8 +117,9 @@ PROFILE_BEFORE_S = 1800.0
 PROFILE_AFTER_S = 3600.0
 
 
-def pooled_arrivals(counts: Mapping[tuple[str, bool], int], exposure_s: Mapping[str, float],
-                    until_s: Mapping[str, float] | None = None) -> tuple[Arrivals, ...]:
+def pooled_arrivals(
+    counts: Mapping[tuple[str, bool], int], exposure_s: Mapping[str, float], until_s: Mapping[str, float] | None = None
+) -> tuple[Arrivals, ...]:
     """Each service's arrival rate and priority share from counts over the time its tickets were open.
 
     ``counts[(service, priority)]`` adds today's last hour and the past days' window at this
@@ -134,8 +135,14 @@ def pooled_arrivals(counts: Mapping[tuple[str, bool], int], exposure_s: Mapping[
         seconds = exposure_s.get(code, 0.0)
         if plain + urgent == 0 or seconds <= 0:
             continue
-        out.append(Arrivals(code, (plain + urgent) * 3600.0 / seconds, urgent / (plain + urgent),
-                            (until_s or {}).get(code, math.inf)))
+        out.append(
+            Arrivals(
+                code,
+                (plain + urgent) * 3600.0 / seconds,
+                urgent / (plain + urgent),
+                (until_s or {}).get(code, math.inf),
+            )
+        )
     return tuple(out)
 
 
@@ -169,8 +176,11 @@ def formula_s(state: HallState) -> int:
     """The simple estimate (common.core.estimate) from the same hall state: the fallback and the baseline."""
     t = state.ticket
     # Tx.ahead_of's count: same service; priority tickets first, then by queue time and id.
-    ahead = sum(1 for w in state.waiting if w.service == t.service and w.id != t.id
-                and (w.priority, t.queued_at, t.id) > (t.priority, w.queued_at, w.id))
+    ahead = sum(
+        1
+        for w in state.waiting
+        if w.service == t.service and w.id != t.id and (w.priority, t.queued_at, t.id) > (t.priority, w.queued_at, w.id)
+    )
     recent = list(state.samples.get(t.service, ()))[:RECENT_SERVICE_SAMPLE]  # the formula's own sample
     mean = blended_service_s(recent, state.default_service_s)
     serving = [d for d in state.desks if t.service in d.services]
@@ -190,8 +200,11 @@ class _Service:
 
     def __post_init__(self) -> None:
         n = len(self.ordered)
-        self.mean_s = (sum(self.ordered) + self.missing * self.default_s) / (n + self.missing) if n + self.missing \
+        self.mean_s = (
+            (sum(self.ordered) + self.missing * self.default_s) / (n + self.missing)
+            if n + self.missing
             else self.default_s
+        )
 
     def draw(self, rng: random.Random) -> float:
         n = len(self.ordered)
@@ -239,8 +252,11 @@ def _overtaking(state: HallState) -> list[tuple[str, bool, float, float]]:
         for priority, share in ((True, a.priority_share), (False, 1.0 - a.priority_share)):
             rate = a.per_hour * share / 3600.0
             probe = Waiting(1 << 62, a.service, priority, later)
-            if rate > 0 and a.until_s > 0 and any(
-                    serves(d, probe) and not (serves(d, t) and call_key(d, t) < call_key(d, probe)) for d in desks):
+            if (
+                rate > 0
+                and a.until_s > 0
+                and any(serves(d, probe) and not (serves(d, t) and call_key(d, t) < call_key(d, probe)) for d in desks)
+            ):
                 streams.append((a.service, priority, rate, a.until_s))
     return streams
 
@@ -258,14 +274,22 @@ def _booked_overtaking(state: HallState) -> list[BookedArrival]:
     for b in state.booked:
         probe = Waiting(1 << 62, b.service, False, state.now + timedelta(seconds=max(0.0, b.at_s)), booked=True)
         if b.show_share > 0 and any(
-                serves(d, probe) and not (serves(d, t) and call_key(d, t) < call_key(d, probe)) for d in desks):
+            serves(d, probe) and not (serves(d, t) and call_key(d, t) < call_key(d, probe)) for d in desks
+        ):
             out.append(b)
     return sorted(out, key=lambda b: b.at_s)
 
 
-def _run(state: HallState, desks: list[Desk], queues: list[list[Waiting]], services: dict[str, _Service],
-         streams: list[tuple[str, bool, float, float]], rng: random.Random, horizon_s: float,
-         booked: Sequence[BookedArrival] = ()) -> float:
+def _run(
+    state: HallState,
+    desks: list[Desk],
+    queues: list[list[Waiting]],
+    services: dict[str, _Service],
+    streams: list[tuple[str, bool, float, float]],
+    rng: random.Random,
+    horizon_s: float,
+    booked: Sequence[BookedArrival] = (),
+) -> float:
     """One run of the hall: seconds until a counter calls the ticket (``horizon_s`` if none does).
 
     ``queues[i]`` is ``rules.call_order`` of the waiting tickets for ``desks[i]``, sorted once per
@@ -366,9 +390,16 @@ def quantile(ordered: Sequence[float], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
 
 
-def forecast(state: HallState, *, seed: int = 0, budget_s: float = BUDGET_S, max_runs: int = MAX_RUNS,
-             min_runs: int = MIN_RUNS, horizon_s: float = HORIZON_S,
-             cpu_clock: Callable[[], float] = time.thread_time) -> Forecast:
+def forecast(
+    state: HallState,
+    *,
+    seed: int = 0,
+    budget_s: float = BUDGET_S,
+    max_runs: int = MAX_RUNS,
+    min_runs: int = MIN_RUNS,
+    horizon_s: float = HORIZON_S,
+    cpu_clock: Callable[[], float] = time.thread_time,
+) -> Forecast:
     """The ticket's wait quantiles from up to ``max_runs`` runs within ``budget_s`` of CPU.
 
     Falls back to :func:`formula_s` when no counter that could call the ticket is open or on a

@@ -30,8 +30,10 @@ def queue(n: int, service: str = "A", start: int = 1) -> tuple[Waiting, ...]:
 
 def erlang_quantile(k: int, rate: float, q: float) -> float:
     """The q-quantile of the sum of k exponentials of ``rate``: a wait in a busy M/M/c queue, k = (ahead − c) + 1."""
+
     def cdf(x: float) -> float:
         return 1 - sum(math.exp(-rate * x) * (rate * x) ** i / math.factorial(i) for i in range(k))
+
     lo, hi = 0.0, 100 * k / rate
     for _ in range(80):
         mid = (lo + hi) / 2
@@ -42,8 +44,9 @@ def erlang_quantile(k: int, rate: float, q: float) -> float:
 def busy_mmc(ahead: int, counters: int = 3) -> HallState:
     waiting = queue(ahead + 1)
     desks = tuple(Desk(n, ("A",), FIFO, OPEN, 0.0, "A", 100.0) for n in range(1, counters + 1))
-    return HallState(NOW, waiting[-1], waiting, desks, {"A": exponential_samples()},
-                     (Arrivals("A", 36.0),), default_service_s=MEAN_S)
+    return HallState(
+        NOW, waiting[-1], waiting, desks, {"A": exponential_samples()}, (Arrivals("A", 36.0),), default_service_s=MEAN_S
+    )
 
 
 @pytest.mark.parametrize("ahead", [0, 4, 9])
@@ -101,8 +104,15 @@ def test_a_strict_counter_serves_its_first_service_first() -> None:
 def test_future_priority_arrivals_push_the_ticket_back() -> None:
     def hall(share: float) -> HallState:
         state = busy_mmc(6)
-        return HallState(state.now, state.ticket, state.waiting, state.desks, state.samples,
-                         (Arrivals("A", 40.0, share),), default_service_s=MEAN_S)
+        return HallState(
+            state.now,
+            state.ticket,
+            state.waiting,
+            state.desks,
+            state.samples,
+            (Arrivals("A", 40.0, share),),
+            default_service_s=MEAN_S,
+        )
 
     none = forecast(hall(0.0), seed=4, budget_s=60, max_runs=1500)
     many = forecast(hall(0.5), seed=4, budget_s=60, max_runs=1500)
@@ -114,8 +124,15 @@ def test_future_priority_arrivals_push_the_ticket_back() -> None:
 def test_no_priority_arrivals_after_the_service_closes() -> None:
     def hall(until_s: float) -> HallState:
         state = busy_mmc(6)
-        return HallState(state.now, state.ticket, state.waiting, state.desks, state.samples,
-                         (Arrivals("A", 40.0, 0.5, until_s),), default_service_s=MEAN_S)
+        return HallState(
+            state.now,
+            state.ticket,
+            state.waiting,
+            state.desks,
+            state.samples,
+            (Arrivals("A", 40.0, 0.5, until_s),),
+            default_service_s=MEAN_S,
+        )
 
     open_ = forecast(hall(math.inf), seed=4, budget_s=60, max_runs=1500)
     closed = forecast(hall(0.0), seed=4, budget_s=60, max_runs=1500)
@@ -135,8 +152,7 @@ def test_pooled_arrivals_weigh_each_source_by_its_open_time() -> None:
 def test_a_counter_on_break_comes_back_when_its_break_ends() -> None:
     waiting = queue(1)
     desks = (Desk(1, ("A",), FIFO, CounterState.BREAK, 600.0),)
-    result = forecast(HallState(NOW, waiting[0], waiting, desks, {"A": exponential_samples()}, break_s=1800),
-                      seed=1)
+    result = forecast(HallState(NOW, waiting[0], waiting, desks, {"A": exponential_samples()}, break_s=1800), seed=1)
     assert result.p10_s == result.p90_s == 1200
 
 
@@ -167,8 +183,10 @@ def test_each_counter_takes_its_break_when_it_is_due() -> None:
     waiting = queue(3)
 
     def wait(schedule: bool) -> int | None:
-        desks = (Desk(2, ("A",), FIFO, OPEN, 0.0, "A", 50.0, breaks=((100.0, 600.0),) if schedule else ()),
-                 Desk(3, ("A",), FIFO, OPEN, breaks=((10.0, 1000.0),) if schedule else ()))
+        desks = (
+            Desk(2, ("A",), FIFO, OPEN, 0.0, "A", 50.0, breaks=((100.0, 600.0),) if schedule else ()),
+            Desk(3, ("A",), FIFO, OPEN, breaks=((10.0, 1000.0),) if schedule else ()),
+        )
         return forecast(HallState(NOW, waiting[-1], waiting, desks, {"A": constant_samples()}), seed=1).p50_s
 
     assert (wait(False), wait(True)) == (300, 1150)
@@ -201,6 +219,7 @@ def fake_clock(step: float) -> Callable[[], float]:
     def tick() -> float:
         now[0] += step
         return now[0]
+
     return tick
 
 
@@ -254,8 +273,7 @@ def test_arrivals_that_busy_a_counter_elsewhere_count_too() -> None:
         mine = Waiting(9, "A", False, NOW - timedelta(seconds=10))
         desks = (Desk(1, ("A", "B"), FIFO, OPEN, 0.0, "A", 0.0), Desk(2, ("C", "B"), STRICT, OPEN, 0.0, "C", 0.0))
         samples = {code: exponential_samples() for code in "ABC"}
-        return HallState(NOW, mine, (*bs, mine), desks, samples, (Arrivals("C", c_per_hour),),
-                         default_service_s=MEAN_S)
+        return HallState(NOW, mine, (*bs, mine), desks, samples, (Arrivals("C", c_per_hour),), default_service_s=MEAN_S)
 
     quiet = forecast(hall(0.0), seed=5, budget_s=60, max_runs=1500)
     busy = forecast(hall(30.0), seed=5, budget_s=60, max_runs=1500)
@@ -263,14 +281,20 @@ def test_arrivals_that_busy_a_counter_elsewhere_count_too() -> None:
     assert busy.p50_s > 1.3 * quiet.p50_s
 
 
-def whole_queue_run(state: HallState, services: dict[str, fc._Service],
-                    streams: list[tuple[str, bool, float, float]], rng: random.Random) -> float:
+def whole_queue_run(
+    state: HallState,
+    services: dict[str, fc._Service],
+    streams: list[tuple[str, bool, float, float]],
+    rng: random.Random,
+) -> float:
     """The plain reading of a run: next_to_call over the whole remaining queue at every call (slow, obviously right)."""
     waiting = list(state.waiting)
     desks = [d for d in state.desks if d.state != CounterState.CLOSED]
-    free_at = [(max(0.0, state.break_s - d.state_elapsed_s) if d.state != OPEN else 0.0)
-               + (services[d.current_service].remaining(d.current_elapsed_s, rng) if d.current_service else 0.0)
-               for d in desks]
+    free_at = [
+        (max(0.0, state.break_s - d.state_elapsed_s) if d.state != OPEN else 0.0)
+        + (services[d.current_service].remaining(d.current_elapsed_s, rng) if d.current_service else 0.0)
+        for d in desks
+    ]
     total = sum(stream[2] for stream in streams)
     arrival = rng.expovariate(total) if total > 0 else math.inf
     next_id = max(w.id for w in waiting) + 1
@@ -305,21 +329,35 @@ def whole_queue_run(state: HallState, services: dict[str, fc._Service],
 
 
 def test_sorting_each_counter_s_order_once_calls_exactly_as_the_whole_queue_would() -> None:
-    tickets = [Waiting(i, "ABC"[i % 3], i % 5 == 0, NOW - timedelta(seconds=400 - 10 * i),
-                       2 if i == 7 else None) for i in range(1, 30)]
+    tickets = [
+        Waiting(i, "ABC"[i % 3], i % 5 == 0, NOW - timedelta(seconds=400 - 10 * i), 2 if i == 7 else None)
+        for i in range(1, 30)
+    ]
     mine = tickets[20]
-    desks = (Desk(1, ("A", "B"), FIFO, OPEN, 0.0, "A", 50.0), Desk(2, ("C", "B"), STRICT, OPEN),
-             Desk(3, ("B", "A", "C"), STRICT, CounterState.BREAK, 900.0), Desk(4, ("A",), FIFO, OPEN, 0.0, "A", 10.0))
-    state = HallState(NOW, mine, tuple(tickets), desks, {c: exponential_samples(seed=ord(c)) for c in "ABC"},
-                      (Arrivals("A", 20, 0.2), Arrivals("B", 10, 0.1, until_s=600.0), Arrivals("C", 6, 0.3)), MEAN_S)
+    desks = (
+        Desk(1, ("A", "B"), FIFO, OPEN, 0.0, "A", 50.0),
+        Desk(2, ("C", "B"), STRICT, OPEN),
+        Desk(3, ("B", "A", "C"), STRICT, CounterState.BREAK, 900.0),
+        Desk(4, ("A",), FIFO, OPEN, 0.0, "A", 10.0),
+    )
+    state = HallState(
+        NOW,
+        mine,
+        tuple(tickets),
+        desks,
+        {c: exponential_samples(seed=ord(c)) for c in "ABC"},
+        (Arrivals("A", 20, 0.2), Arrivals("B", 10, 0.1, until_s=600.0), Arrivals("C", 6, 0.3)),
+        MEAN_S,
+    )
     services = fc._prepare(state)
     streams = fc._overtaking(state)
     open_desks = [d for d in desks if d.state != CounterState.CLOSED]
     queues = [rules.call_order(d, state.waiting) for d in open_desks]
     fast, plain = random.Random(11), random.Random(11)
     for _ in range(300):
-        assert fc._run(state, open_desks, queues, services, streams, fast, fc.HORIZON_S) == \
-            whole_queue_run(state, services, streams, plain)
+        assert fc._run(state, open_desks, queues, services, streams, fast, fc.HORIZON_S) == whole_queue_run(
+            state, services, streams, plain
+        )
 
 
 def test_the_formula_counts_ahead_as_the_store_does() -> None:
