@@ -34,7 +34,7 @@ import random
 import statistics
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from common.core.rules import CounterState, Ordering, next_to_call
@@ -44,6 +44,7 @@ from common.planning.forecast import (
     PROFILE_AFTER_S,
     PROFILE_BEFORE_S,
     PROFILE_DAYS,
+    Arrivals,
     Desk,
     HallState,
     Method,
@@ -113,6 +114,8 @@ class Record:
     cpu_s: float
     band: tuple[int, int] | None  # the forecast's p10..p90
     tags: frozenset[str] = frozenset()  # what the ticket met (for --decompose): see Hall.tags
+    perfect: float | None = None  # --perfect: the forecast that knows the office's true rates and service times
+    unscheduled: int | None = None  # --ab: the same forecast not told the breaks to come (the earlier forecast)
 
 
 @dataclass
@@ -128,6 +131,8 @@ class Hall:
     profile: bool = True  # the past days' arrivals at this time of day too (False: the last hour only)
     days: list[list[tuple[float, str, bool]]] = field(default_factory=list)  # past days' arrivals (time of day)
     schedule: bool = True  # the forecast knows the counters' scheduled breaks (False: only a break under way)
+    perfect_every: int = 0  # --perfect N: every Nth ticket also gets the forecast with the true parameters
+    ab: bool = False  # --ab: every ticket also gets the forecast without the schedule, on the same hall state
 
     def run_day(self, day: int) -> None:
         office, rng = self.office, self.rng
@@ -136,7 +141,9 @@ class Hall:
         self.days.append([])
         desks = [_Desk(c, since=start) for c in office.counters]
         waiting: list[Waiting] = []
-        pending: dict[int, tuple[float, int, int, float | None, Method, float, tuple[int, int] | None, set[str]]] = {}
+        pending: dict[
+            int, tuple[float, int, int, float | None, Method, float, tuple[int, int] | None, set[str], float | None]
+        ] = {}
         events: list[tuple[float, int, str, int]] = []
         seq = 0
 
@@ -166,8 +173,10 @@ class Hall:
                 for w in waiting:
                     if not w.priority and w.queued_at < chosen.queued_at and w.service in desk.services:
                         pending[w.id][7].add("overtaken by a later priority ticket")
-            issued, printed, naive, oracle, method, cpu, band, tags = pending.pop(chosen.id)
-            self.records.append(Record(now - issued, printed, naive, oracle, method, cpu, band, frozenset(tags)))
+            issued, printed, naive, oracle, method, cpu, band, tags, perfect, unscheduled = pending.pop(chosen.id)
+            self.records.append(
+                Record(now - issued, printed, naive, oracle, method, cpu, band, frozenset(tags), perfect, unscheduled)
+            )
             desk.current, desk.started = chosen.service, now
             mean = next(s.mean_s for s in office.services if s.code == chosen.service)
             push(now + rng.expovariate(1 / mean), "finish", i)
@@ -194,6 +203,8 @@ class Hall:
                     result.cpu_s,
                     band,
                     self.tags(now, ticket, desks, day, result.runs),
+                    self.perfect(state) if self.perfect_every and ticket.id % self.perfect_every == 0 else None,
+                    self.unscheduled(state) if self.ab else None,
                 )
                 for i, desk in enumerate(desks):
                     if svc.code in desk.services:
@@ -297,6 +308,26 @@ class Hall:
             self.office.default_service_s,
         )
 
+    def unscheduled(self, state: HallState) -> int:
+        """The forecast as it was before it knew the schedule: the same hall state, no breaks to come."""
+        blind = replace(state, desks=tuple(replace(d, breaks=()) for d in state.desks))
+        return forecast(blind, seed=state.ticket.id, budget_s=self.budget_s).printed_s
+
+    def perfect(self, state: HallState) -> float:
+        """The same forecast knowing what no office knows: the true rates and service-time laws, 1,000 runs.
+
+        What is left of its error is the randomness still to come (and a median of 1,000 runs): how far
+        any forecast from the hall's state can go on this office.
+        """
+        laws = {s.code: [s.mean_s * -math.log(1 - (i + 0.5) / 2000) for i in range(2000)] for s in self.office.services}
+        until = {a.service: a.until_s for a in state.arrivals}
+        rates = tuple(
+            Arrivals(s.code, s.per_hour, self.office.priority_share, until.get(s.code, math.inf))
+            for s in self.office.services
+        )
+        exact = replace(state, samples=laws, arrivals=rates)
+        return forecast(exact, seed=state.ticket.id, budget_s=10.0, max_runs=1000).printed_s
+
     def oracle(self, state: HallState) -> float | None:
         """The median wait given the number in system, for a one-service office of identical counters."""
         if len(self.office.services) != 1:
@@ -356,9 +387,18 @@ def mae(records: list[Record], pick: str) -> float:
 
 
 def report(
-    office: Office, days: int, seed: int, budget_s: float, profile: bool = True, schedule: bool = True
+    office: Office,
+    days: int,
+    seed: int,
+    budget_s: float,
+    profile: bool = True,
+    schedule: bool = True,
+    perfect_every: int = 0,
+    ab: bool = False,
 ) -> list[Record]:
-    hall = Hall(office, random.Random(seed), budget_s, profile=profile, schedule=schedule)
+    hall = Hall(
+        office, random.Random(seed), budget_s, profile=profile, schedule=schedule, perfect_every=perfect_every, ab=ab
+    )
     started = time.perf_counter()
     for day in range(days):
         hall.run_day(day)
@@ -369,8 +409,19 @@ def report(
         f"({time.perf_counter() - started:.0f} s wall)"
     )
     figures = {"forecast": mae(records, "forecast"), "naive": mae(records, "naive")}
+    if records[0].unscheduled is not None:
+        figures["unscheduled"] = mae(records, "unscheduled")
     if records[0].oracle is not None:
         figures["oracle"] = mae(records, "oracle")
+    checked = [r for r in records if r.perfect is not None]
+    if checked:
+        mean_checked = statistics.fmean(r.actual for r in checked)
+        print(
+            f"  every {len(records) // len(checked)}th ticket ({len(checked)}), MAE ÷ mean wait: "
+            + ", ".join(f"{pick} {mae(checked, pick) / mean_checked:.3f}" for pick in ("forecast", "naive", "perfect"))
+            + f"; the perfect forecast {1 - mae(checked, 'perfect') / mae(checked, 'naive'):+.1%} below naive, "
+            f"ours {1 - mae(checked, 'forecast') / mae(checked, 'naive'):+.1%}"
+        )
     for name, value in figures.items():
         print(f"  MAE ÷ mean wait, {name:8}: {value / mean_wait:.3f}")
     if "oracle" in figures:
@@ -450,6 +501,13 @@ def below_median(records: list[Record]) -> float:
     return statistics.fmean(1.0 if r.actual < r.forecast else 0.5 if r.actual == r.forecast else 0.0 for r in records)
 
 
+def blind_mae(records: list[Record]) -> str:
+    known = [r.unscheduled for r in records if r.unscheduled is not None]
+    if len(known) != len(records):
+        return ""
+    return f"{statistics.fmean(abs(u - r.actual) for u, r in zip(known, records, strict=True)):.0f}"
+
+
 def decompose(records: list[Record]) -> None:
     """Where the forecast's absolute error comes from: per tag, its share, MAE and bias against the naive formula."""
     total = sum(abs(r.forecast - r.actual) for r in records)
@@ -457,9 +515,9 @@ def decompose(records: list[Record]) -> None:
     print(f"\nerror decomposition, {len(records)} tickets (a ticket may carry several tags):")
     print(
         "  | tag | tickets | share of forecast's abs error | MAE forecast / naive (s) | below naive "
-        "| bias forecast / naive (s) | waited less than printed |"
+        "| bias forecast / naive (s) | waited less than printed | MAE without the schedule (s) |"
     )
-    print("  |---|---:|---:|---:|---:|---:|---:|")
+    print("  |---|---:|---:|---:|---:|---:|---:|---:|")
     tags = sorted({t for r in records for t in r.tags})
     for tag in tags:
         mine = [r for r in records if tag in r.tags]
@@ -469,12 +527,14 @@ def decompose(records: list[Record]) -> None:
         bias_naive = statistics.fmean(r.naive - r.actual for r in mine)
         print(
             f"  | {tag} | {len(mine)} | {err / total:.1%} | {err / len(mine):.0f} / {err_naive / len(mine):.0f} "
-            f"| {1 - err / err_naive:+.1%} | {bias:+.0f} / {bias_naive:+.0f} | {below_median(mine):.0%} |"
+            f"| {1 - err / err_naive:+.1%} | {bias:+.0f} / {bias_naive:+.0f} | {below_median(mine):.0%} | "
+            f"{blind_mae(mine)} |"
         )
     print(
         f"  | all | {len(records)} | 100% | {total / len(records):.0f} / {total_naive / len(records):.0f} "
         f"| {1 - total / total_naive:+.1%} | {statistics.fmean(r.forecast - r.actual for r in records):+.0f} / "
-        f"{statistics.fmean(r.naive - r.actual for r in records):+.0f} | {below_median(records):.0%} |"
+        f"{statistics.fmean(r.naive - r.actual for r in records):+.0f} | {below_median(records):.0%} | "
+        f"{blind_mae(records)} |"
     )
 
 
@@ -506,6 +566,18 @@ def main() -> None:
         action="store_true",
         help="the forecast does not know the breaks before they begin (the earlier method)",
     )
+    parser.add_argument(
+        "--perfect",
+        type=int,
+        default=0,
+        metavar="N",
+        help="every Nth ticket also gets the forecast that knows the true rates and service times (slow)",
+    )
+    parser.add_argument(
+        "--ab",
+        action="store_true",
+        help="every ticket also gets the forecast not told the breaks to come, on the same hall (paired A/B)",
+    )
     parser.add_argument("--save", metavar="FILE", help="also write the records (pickle), for --saved")
     parser.add_argument(
         "--saved",
@@ -526,7 +598,14 @@ def main() -> None:
         for office, days in ((MMC, args.days), (MIXED, args.mixed_days)):
             if days > 0:
                 mine = report(
-                    office, days, seed, args.budget_ms / 1000, profile=not args.last_hour, schedule=not args.no_schedule
+                    office,
+                    days,
+                    seed,
+                    args.budget_ms / 1000,
+                    profile=not args.last_hour,
+                    schedule=not args.no_schedule,
+                    perfect_every=args.perfect,
+                    ab=args.ab,
                 )
                 runs.append((office.name, seed, days, mine))
     if args.save:
@@ -566,12 +645,13 @@ def row(name: str, days: int, seed: int, records: list[Record]) -> str:
     """One line of the per-seed table."""
     mean_wait = statistics.fmean(r.actual for r in records)
     ours, naive = mae(records, "forecast"), mae(records, "naive")
+    before = f"{1 - mae(records, 'unscheduled') / naive:+.1%} → " if records[0].unscheduled is not None else ""
     oracle = mae(records, "oracle") if records[0].oracle is not None else None
     cpu = sorted(r.cpu_s for r in records)
     return (
         f"| {name.split(':')[0]} | {seed} | {days} | {len(records)} | {mean_wait:.0f} s | "
         f"{ours / mean_wait:.3f} | {naive / mean_wait:.3f} | "
-        f"{'' if oracle is None else f'{oracle / mean_wait:.3f}'} | {1 - ours / naive:+.1%} | "
+        f"{'' if oracle is None else f'{oracle / mean_wait:.3f}'} | {before}{1 - ours / naive:+.1%} | "
         f"{'' if oracle is None else f'{ours / oracle:.3f}×'} | {p99_of(cpu) * 1000:.1f} ms |"
     )
 
