@@ -3,6 +3,9 @@
     .venv/bin/python benchmarks/forecast_bench.py                 # both offices, 30 and 20 days
     .venv/bin/python benchmarks/forecast_bench.py --days 3 --mixed-days 3   # a smoke run (~1 min)
     .venv/bin/python benchmarks/forecast_bench.py --days 0 --mixed-days 0 --store 200   # issue_ticket's cost
+    .venv/bin/python benchmarks/forecast_bench.py --days 0 --mixed-days 5 --seeds 1-12 --ab --decompose
+        # a row per seed, the forecast with and without the break schedule on the same tickets, and where
+        # the error comes from (docs/benchmarks/forecast4.md); --perfect N, --save/--saved: see --help
 
 A small event simulation of the hall, of its own (store-free, seconds per simulated month):
 Poisson arrivals, exponential services, clerks who call the moment they are free through
