@@ -81,6 +81,7 @@ class BoardWindow(QWidget):
         """A call from the change feed, on screen before the whole board is read again."""
         self.latest.show_call(call, flash=True)
         self.counters.mark(call.counter)
+        self.counters.reveal(call.counter)
         self.call_shown.emit(call)
 
     def apply(self, state: BoardState) -> None:
@@ -93,6 +94,8 @@ class BoardWindow(QWidget):
         self.left.setStretch(1, 4 if len(state.counters) <= MANY_COUNTERS else 7)
         self.counters.show_counters(state.counters)
         self.counters.mark(latest.counter if latest else None)
+        if is_new and latest is not None:  # a call the feed did not bring first: its page comes into view too
+            self.counters.reveal(latest.counter)
         self.recent.show_calls(state.calls)
         self.waiting.show_waiting(state.waiting)
         self.state = state

@@ -137,7 +137,11 @@ async def read_request(reader: asyncio.StreamReader, limits: Limits) -> Request:
         name, _, value = raw.decode("latin-1").partition(":")
         headers[name.strip().lower()] = value.strip()
     path, _, query = target.partition("?")
-    return Request(method.upper(), unquote(path), parse_qs(query, max_num_fields=10), headers)
+    try:  # more than ten fields is no phone's query (the pages read one, ``lang``): refused, not a dropped line
+        fields = parse_qs(query, max_num_fields=10)
+    except ValueError as exc:
+        raise Refused(BAD_REQUEST) from exc
+    return Request(method.upper(), unquote(path), fields, headers)
 
 
 class HttpFront:

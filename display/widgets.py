@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QSizePol
 
 from common.core import glossary
 from common.core.clock import Clock, SystemClock
+from common.core.estimate import NO_COUNTER_SHORT
 from common.views.board import CallView, CounterView, WaitingView, distinct_calls
 from ui.automation import tag
 from ui.style import FONT_FAMILY
@@ -329,6 +330,24 @@ class CounterGrid(Panel):
         self.page = (self.page + 1) % self.pages
         self._reflow()
 
+    def reveal(self, counter: int) -> None:
+        """A fresh call's counter comes into view at once: its page is shown, for a whole ``PAGE_MS``.
+
+        With 32 counters on three or four pages, the citizen would otherwise wait up to 24–32 s for the
+        cell of the counter just called (the latest-call panel names it, but the grid is where the hall
+        looks for "which counter, where"). The turning then goes on from that page.
+        """
+        numbers = list(self.cells)
+        if counter not in self.cells or self.pages <= 1:
+            return
+        per_page = self.columns * self.rows
+        page = numbers.index(counter) // per_page
+        if page != self.page:
+            self.page = page
+            self._reflow()
+        if self._pager.isActive():
+            self._pager.start(self.PAGE_MS)  # restarted: the page stays its full time
+
     def _fit(self, code: QLabel) -> None:
         """The font for the cell, and its word on two balanced lines ("Xử lý / hồ sơ") if one is too wide."""
         code.setFont(self._code_font(code))
@@ -397,7 +416,11 @@ class WaitingPanel(Panel):
     """How many are waiting, per service: the ticket letter and the count, several to a row.
 
     A service's full name at a size readable from 10 m does not fit beside its count, and the letter
-    is what the citizen holds on the ticket.
+    is what the citizen holds on the ticket. A service that no counter serves now (none open, none on a
+    break: ``WaitingView.staffed`` false) is dimmed, and one line under the tiles names it in the kiosk's,
+    slip's and phone page's words, "Chưa có quầy mở: C, E": its citizens are told no wait is promised
+    rather than left to read a queue as moving. A tile is too narrow for the phrase at a size read from
+    10 m, and one line for all such services is shorter than a phrase per tile.
     """
 
     COLUMNS = 4
@@ -407,6 +430,11 @@ class WaitingPanel(Panel):
         self.grid = QGridLayout()
         self.box.addLayout(self.grid, 1)
         self.rows: list[tuple[QLabel, QLabel]] = []
+        self.unstaffed = label("", ACCENT)
+        self.unstaffed.setWordWrap(True)
+        tag(self.unstaffed, "board-no-counter")
+        self.unstaffed.hide()
+        self.box.addWidget(self.unstaffed)
         self._unit = 10.0
 
     def show_waiting(self, services: tuple[WaitingView, ...]) -> None:
@@ -421,6 +449,12 @@ class WaitingPanel(Panel):
             name.setText(svc.prefix if svc else "")
             name.setToolTip(svc.name_vi if svc else "")
             count.setText(str(svc.waiting) if svc else "")
+            dim = svc is not None and not svc.staffed
+            name.setStyleSheet(f"color: {DIM if dim else TEXT}; background: transparent;")
+            count.setStyleSheet(f"color: {DIM if dim else ACCENT}; background: transparent;")
+        closed = [s.prefix for s in services if not s.staffed]
+        self.unstaffed.setText(f"{NO_COUNTER_SHORT[0]}: {', '.join(closed)}" if closed else "")
+        self.unstaffed.setVisible(bool(closed))
         self.rescale(self._unit)
 
     def rescale(self, unit: float) -> None:
@@ -429,6 +463,7 @@ class WaitingPanel(Panel):
         for name, count in self.rows:
             name.setFont(px_font(MIN_TEXT * unit, bold=True))
             count.setFont(px_font(MIN_TEXT * unit, bold=True))
+        self.unstaffed.setFont(px_font(MIN_TEXT * unit, bold=True))
 
 
 class Ticker(QWidget):

@@ -11,8 +11,16 @@ never on the GUI thread.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QImage, QKeyEvent, QPixmap, QShowEvent
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QImage, QKeyEvent, QPixmap, QResizeEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from common.core.bookings import CODE_ALPHABET, CODE_LENGTH, clean_code
 from kiosk.texts import tr
@@ -22,6 +30,8 @@ from ui.automation import tag
 PREVIEW_PX = (160, 120)  # the camera's aiming picture, beside the title and the code
 PREVIEW_PORTRAIT_PX = (320, 240)
 KEYPAD_COLUMNS = 8  # 24 keys: 3 rows, so the screen fits a 1366×768 panel with room for the code
+PORTRAIT_COLUMNS = 6  # upright, 4 rows of 6: keys a third wider than 8 across a 768–1080 px panel
+KEY_ASPECT = 0.9  # a key grows up to this × its width, no taller: keys, not bars
 
 
 class CheckInScreen(QWidget):
@@ -53,20 +63,28 @@ class CheckInScreen(QWidget):
         tag(self.code, "booking-code")
         self.code.setFont(px_font(72, bold=True))
         self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.code.setStyleSheet(f"color: {BLUE}; background: white; border: 3px solid {BLUE}; border-radius: 14px;")
+        self.code.setStyleSheet(f"color: {BLUE}; background: white; border: 3px solid {BLUE}; border-radius: 14px;"
+                                " padding: 8px 0;")
         self.message = QLabel()
         self.message.setFont(px_font(30, bold=True))
         self.message.setWordWrap(True)
         self.message.setStyleSheet(f"color: {RED};")
         self.keys: dict[str, QPushButton] = {}
-        grid = QGridLayout()
+        # The keys on a pad of their own that grows with the screen, up to keys about as tall as wide: an
+        # upright panel's spare height once sat as a blank band between the code and the keypad.
+        self.pad = QWidget()
+        self.pad.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        self.grid = grid = QGridLayout(self.pad)
+        grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(12)
-        for i, ch in enumerate(CODE_ALPHABET):
+        self.columns = KEYPAD_COLUMNS
+        for ch in CODE_ALPHABET:
             key = self.keys[ch] = QPushButton(ch, objectName="secondary")
             key.setFont(px_font(44, bold=True))
             key.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the scanner's keystrokes stay with the screen
+            key.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
             key.clicked.connect(lambda _=False, c=ch: self.press(c))
-            grid.addWidget(key, i // KEYPAD_COLUMNS, i % KEYPAD_COLUMNS)
+        self._place_keys(KEYPAD_COLUMNS)
         self.erase = QPushButton(objectName="secondary")
         self.cancel = QPushButton(objectName="secondary")
         self.confirm = QPushButton(objectName="primary")
@@ -85,6 +103,9 @@ class CheckInScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(36, 20, 36, 24)
         layout.setSpacing(14)
+        # What the keys cannot take is shared above and below: title, code, keypad and buttons stay one
+        # block, the code right above the keys, in the middle of the panel rather than pinned to its ends.
+        layout.addStretch(1)
         # the camera's picture to the right of the title and the code, as tall as both: the keypad keeps its room
         words = QVBoxLayout()
         words.setSpacing(14)
@@ -96,8 +117,11 @@ class CheckInScreen(QWidget):
         top.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addLayout(top)
         layout.addWidget(self.message)
-        layout.addLayout(grid, 1)
+        layout.addWidget(self.pad, 20)
         layout.addLayout(controls)
+        layout.addStretch(1)
+        for lab in (self.code, self.message):  # their text's height, never the panel's spare room
+            lab.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.set_language("vi")
         self.clear()
 
@@ -178,8 +202,33 @@ class CheckInScreen(QWidget):
         self.title.setText(tr(self.lang, "booking_title_camera" if on else "booking_title"))
 
     def set_portrait(self, portrait: bool) -> None:
-        """An upright panel has room for a larger aiming picture."""
+        """An upright panel has room for a larger aiming picture, and for wider keys in more rows."""
         self.preview.setFixedSize(*(PREVIEW_PORTRAIT_PX if portrait else PREVIEW_PX))
+        columns = PORTRAIT_COLUMNS if portrait else KEYPAD_COLUMNS
+        if columns != self.columns:
+            self._place_keys(columns)
+
+    def _place_keys(self, columns: int) -> None:
+        for key in self.keys.values():
+            self.grid.removeWidget(key)
+        for i, ch in enumerate(CODE_ALPHABET):
+            self.grid.addWidget(self.keys[ch], i // columns, i % columns)
+        self.columns = columns
+        self._cap_pad()
+
+    def _cap_pad(self) -> None:
+        """The pad grows no taller than rows of keys ``KEY_ASPECT`` × as tall as they are wide."""
+        m = self.layout().contentsMargins() if self.layout() is not None else None
+        width = self.width() - (m.left() + m.right() if m else 0)
+        spacing = self.grid.spacing()
+        key_w = (width - spacing * (self.columns - 1)) / self.columns
+        rows = -(-len(self.keys) // self.columns)
+        key_h = max(max(k.minimumSizeHint().height() for k in self.keys.values()), int(KEY_ASPECT * key_w))
+        self.pad.setMaximumHeight(rows * key_h + spacing * (rows - 1))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._cap_pad()
 
     def show_preview(self, image: QImage) -> None:
         if self.camera_on:

@@ -84,3 +84,32 @@ def test_any_number_of_counters_fits_the_board(qtbot: QtBot, size: tuple[int, in
     assert (grid.pages > 1) == (f"· 1/{grid.pages}" in grid.title.text())
     assert ACCENT in grid.cells[1][1].styleSheet()  # the latest call's counter stands out
     assert ACCENT not in grid.cells[2][1].styleSheet()
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1080, 1920)])
+def test_a_fresh_call_on_a_page_not_showing_comes_into_view_at_once(qtbot: QtBot, size: tuple[int, int]) -> None:
+    """32 counters on several pages: a call at a counter on another page turns the grid to it at once, for a
+    whole page's time, whether it comes from the change feed or from a re-read of the board."""
+    board = BoardWindow("Trung tâm", ZoneInfo("Asia/Ho_Chi_Minh"), "", clock=ManualClock(AT))
+    qtbot.addWidget(board)
+    board.resize(*size)
+    board.show()
+    qtbot.waitExposed(board)
+    board.apply(office(32))
+    grid = board.counters
+    qtbot.waitUntil(lambda: len(page_cells(board)) == min(32, grid.columns * grid.rows))
+    assert grid.pages > 1 and grid.page == 0 and 1 in page_cells(board)
+    last = 32  # open and serving (STATES), on the last page
+    assert last not in page_cells(board)
+    call = CallView(100, "A777", last, False, AT)
+    board.show_call_now(call)  # the change feed's call
+    assert last in page_cells(board), "the called counter's page is shown at once"
+    assert grid.page == grid.pages - 1
+    assert grid._pager.remainingTime() > grid.PAGE_MS - 1000  # the page stays its full time
+    # the re-read that follows shows the same call: the grid stays; a newer call at counter 1 turns it back
+    state = office(32)
+    board.apply(BoardState(AT, (call, *state.calls), state.counters, state.waiting))
+    assert last in page_cells(board)
+    board.apply(BoardState(AT, (CallView(101, "B888", 1, False, AT), call, *state.calls), state.counters,
+                           state.waiting))
+    assert grid.page == 0 and 1 in page_cells(board), "a re-read's new call is brought into view too"
