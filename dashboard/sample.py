@@ -17,12 +17,12 @@ from zoneinfo import ZoneInfo
 
 from common.config import load_config
 from common.core.clock import ManualClock
-from common.core.model import Clerk, CounterState, Role, TicketStatus
+from common.core.model import Clerk, CounterState, Role
 from common.planning.engine import Engine, write
 from common.planning.simulate import fill_history
 from common.store import Store
 from common.store.bootstrap import store_for
-from common.store.bulk import finished_service_times, insert_ratings
+from common.store.bulk import finished_service_times, insert_ratings, served_for_rating
 from common.store.rating import Score
 
 ROOT = Path(__file__).resolve().parents[1]  # dashboard/sample.py → the checkout
@@ -102,10 +102,9 @@ def rate_some(store: Store, clock: ManualClock, reasons: list[str], seed: int = 
     """
     rng = random.Random(seed)
     ratings = []
-    for ticket in store.tickets(NOW.date() - timedelta(days=40), NOW.date()):
-        if ticket.status is not TicketStatus.DONE or ticket.finished_at is None or rng.random() > RESPONSE_RATE:
+    for ticket_id, wait, finished_at in served_for_rating(store, NOW.date() - timedelta(days=40), NOW.date()):
+        if rng.random() > RESPONSE_RATE:
             continue
-        wait = ticket.wait_seconds or 0
         chance = next(p for limit, p in SATISFIED_BY_WAIT if limit is None or wait < limit)
         if rng.random() < chance:
             score, why = (Score.VERY_SATISFIED if rng.random() < 0.55 else Score.SATISFIED), []
@@ -114,5 +113,5 @@ def rate_some(store: Store, clock: ManualClock, reasons: list[str], seed: int = 
             why = ["Chờ lâu"] if wait >= 1200 and "Chờ lâu" in reasons else []
             why += rng.sample(reasons, k=rng.choice((0, 1, 1)))
             why = list(dict.fromkeys(why))  # each reason once, as the rating panel keeps them
-        ratings.append((ticket.id, int(score), why, ticket.finished_at))
+        ratings.append((ticket_id, int(score), why, finished_at))
     insert_ratings(store, ratings)

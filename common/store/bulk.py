@@ -32,6 +32,19 @@ def _at(us: int | None) -> datetime | None:
     return None if us is None else EPOCH + timedelta(microseconds=us)
 
 
+_NAIVE_EPOCH = datetime(1970, 1, 1)
+
+
+def _at_text(us: int | None) -> str | None:
+    """The same instant as SQLAlchemy's SQLite binding writes a UTCDateTime (naive UTC, always with µs),
+    without making an aware datetime and formatting it with strftime (most of the write's CPU)."""
+    return None if us is None else (_NAIVE_EPOCH + timedelta(microseconds=us)).isoformat(" ", "microseconds")
+
+
+def _same(value: object) -> object:
+    return value
+
+
 def insert_simulated(store: Store, engine: Engine) -> int:
     """Write everything the engine recorded; returns how many tickets.
 
@@ -45,24 +58,30 @@ def insert_simulated(store: Store, engine: Engine) -> int:
         clerk_id = dict(s.execute(select(ClerkRow.username, ClerkRow.id)).all())
         offset = s.scalar(select(func.max(TicketRow.id))) or 0
         tokens: dict[int, str] = {}  # one token per visit: a transferred citizen keeps their slip
+        # On SQLite the values are written as the column types would bind them (text instants and dates,
+        # 0/1 flags) straight from the engine's integers; the exact-replay test reads them back and compares.
+        on_sqlite = tx.dialect != "postgresql"
+        at_ = _at_text if on_sqlite else _at
+        day_ = date.isoformat if on_sqlite else _same
+        flag = int if on_sqlite else bool
         rows = [{
             "id": offset + t.id, "visit_id": offset + t.visit, "service_id": service_id[t.service],
-            "number_service_id": service_id[t.number_service], "service_day": t.day, "number": t.number,
+            "number_service_id": service_id[t.number_service], "service_day": day_(t.day), "number": t.number,
             "transfer_seq": t.transfer_seq, "code": t.code,
             "token": tokens.get(t.visit) or tokens.setdefault(t.visit, secrets.token_urlsafe(16)),
-            "status": t.status.value, "priority": t.priority, "priority_category": t.priority_category,
-            "issued_at": _at(t.issued_us), "queued_at": _at(t.queued_us), "local_hour": t.local_hour,
-            "first_called_at": _at(t.first_called_us), "called_at": _at(t.called_us),
-            "last_called_at": _at(t.last_called_us), "started_at": _at(t.started_us),
-            "finished_at": _at(t.finished_us), "wait_s": t.wait_s, "walk_s": t.walk_s, "service_s": t.service_s,
+            "status": t.status.value, "priority": flag(t.priority), "priority_category": t.priority_category,
+            "issued_at": at_(t.issued_us), "queued_at": at_(t.queued_us), "local_hour": t.local_hour,
+            "first_called_at": at_(t.first_called_us), "called_at": at_(t.called_us),
+            "last_called_at": at_(t.last_called_us), "started_at": at_(t.started_us),
+            "finished_at": at_(t.finished_us), "wait_s": t.wait_s, "walk_s": t.walk_s, "service_s": t.service_s,
             "counter_id": counter_id.get(t.counter) if t.counter is not None else None,
             "clerk_id": clerk_id.get(t.clerk) if t.clerk is not None else None,
             "target_counter_id": counter_id.get(t.target_counter) if t.target_counter is not None else None,
             "people_ahead": t.people_ahead, "estimated_wait_s": t.estimated_wait_s,
-            "print_status": "not_printed", "recall_count": 0, "booked": t.booked,  # issue 19: "Hẹn"
+            "print_status": "not_printed", "recall_count": 0, "booked": flag(t.booked),  # issue 19: "Hẹn"
         } for t in engine.tickets]
         events = [{
-            "at": _at(at), "kind": kind, "ticket_id": offset + t.id if t is not None else None,
+            "at": at_(at), "kind": kind, "ticket_id": offset + t.id if t is not None else None,
             "counter_id": counter_id.get(c) if c is not None else None,  # the engine logs it as it was then
             "clerk_id": clerk_id.get(k) if k is not None else None, "from_status": before, "to_status": after,
             "detail": json.dumps(detail, ensure_ascii=False) if detail else None,
@@ -95,28 +114,15 @@ def insert_simulated(store: Store, engine: Engine) -> int:
         return len(rows)
 
 
-def _sqlite_value(value: object) -> object:
-    """What SQLAlchemy's SQLite types would bind (UTCDateTime → naive UTC text, Date → ISO text, bool → int)."""
-    if isinstance(value, datetime):
-        return f"{value.astimezone(UTC):%Y-%m-%d %H:%M:%S.%f}"
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return int(value)
-    return value
-
-
 def _executemany(s: Session, table: str, rows: list[dict[str, object]]) -> None:
-    """One driver-level executemany: the type layer per value cost more than the insert itself.
-
-    The values are converted here exactly as the column types would (the exact-replay test reads
-    them back through the store and compares every field).
+    """One driver-level executemany of rows already in SQLite's terms: the type layer per value cost more
+    than the insert itself (the exact-replay test reads them back through the store and compares every field).
     """
     if not rows:
         return
     columns = list(rows[0])
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-    s.connection().exec_driver_sql(sql, [tuple(_sqlite_value(row[c]) for c in columns) for row in rows])
+    s.connection().exec_driver_sql(sql, [tuple(row.values()) for row in rows])
 
 
 def _copy(s: Session, table: str, rows: list[dict[str, object]]) -> None:
@@ -174,3 +180,15 @@ def finished_service_times(store: Store) -> list[tuple[str, int]]:
             select(ServiceRow.code, TicketRow.service_s).join(ServiceRow, ServiceRow.id == TicketRow.service_id)
             .where(TicketRow.status == "done", TicketRow.service_s.is_not(None)).order_by(TicketRow.id))
         return [(code, int(seconds or 0)) for code, seconds in rows]
+
+
+def served_for_rating(store: Store, start: date, end: date) -> list[tuple[int, int, datetime]]:
+    """(id, wait seconds, finished at) of the served tickets with a service day in [start, end], oldest id
+    first: what the sample's ratings need, read as three columns instead of a Ticket per row."""
+    with store.transaction(readonly=True) as tx:
+        rows = tx.session.execute(
+            select(TicketRow.id, TicketRow.issued_at, TicketRow.called_at, TicketRow.finished_at)
+            .where(TicketRow.service_day.between(start, end), TicketRow.status == "done",
+                   TicketRow.finished_at.is_not(None)).order_by(TicketRow.id))
+        return [(i, 0 if called is None else int((called - issued).total_seconds()), finished)
+                for i, issued, called, finished in rows if finished is not None]
