@@ -208,6 +208,7 @@ def insert_sample_bookings(store: Store, start: date, end: date, *, no_show: flo
     import random
 
     from common.core.bookings import new_code
+    from common.core.clock import local_midnight
     from common.store import bookings as booking_plan
     from common.store.orm import BookingRow, BookingSlotRow
 
@@ -231,12 +232,17 @@ def insert_sample_bookings(store: Store, start: date, end: date, *, no_show: flo
             earliest = local - timedelta(minutes=plan.late_minutes) - midnight  # checked in at most this late
             slot = midnight + -(-earliest // step) * step
             taken.setdefault((info.code, slot.astimezone(UTC)), []).append((ticket_id, issued))
+        # a slot an earlier run already holds keeps its bookings (the demo's --history over the same days)
+        held = {(tx.service_by_id(sid).code, at) for sid, at in s.execute(
+            select(BookingSlotRow.service_id, BookingSlotRow.start).where(BookingSlotRow.start.between(
+                local_midnight(start, tz), local_midnight(end + timedelta(days=1), tz))))}
+        taken = {key: value for key, value in taken.items() if key not in held}
         shown = sum(len(v) for v in taken.values())
         missed = round(shown * no_show / (1 - no_show)) if 0 < no_show < 1 else 0
         free = [(code, at.astimezone(UTC)) for code, sp in plan.services.items() if code in infos
                 for day in (start + timedelta(days=i) for i in range((end - start).days + 1))
                 if plan.open_on(sp, day) for at in sp.slot_starts(day, tz)]
-        free = [key for key in free if len(taken.get(key, ())) < capacity[key[0]]]
+        free = [key for key in free if key not in held and len(taken.get(key, ())) < capacity[key[0]]]
         no_shows = Counter(rng.sample(free, min(missed, len(free))))
         keys = sorted(set(taken) | set(no_shows))
         if not keys:
