@@ -17,12 +17,13 @@ from zoneinfo import ZoneInfo
 
 from common.config import load_config
 from common.core.clock import ManualClock
-from common.core.model import Clerk, CounterState, Role, TicketStatus
+from common.core.model import Clerk, CounterState, Role
+from common.planning.booked import BookingMix
 from common.planning.engine import Engine, write
 from common.planning.simulate import fill_history
 from common.store import Store
 from common.store.bootstrap import store_for
-from common.store.bulk import finished_service_times, insert_ratings
+from common.store.bulk import finished_service_times, insert_ratings, insert_sample_bookings, served_for_rating
 from common.store.rating import Score
 
 ROOT = Path(__file__).resolve().parents[1]  # dashboard/sample.py → the checkout
@@ -32,6 +33,9 @@ NOW = datetime(2026, 11, 25, 9, 40, tzinfo=TZ)  # a Wednesday morning
 SUPERVISOR = Clerk("giamdoc", "Võ Thanh Bình", Role.SUPERVISOR)
 OPEN = (1, 2, 3, 4, 6, 7)  # counter 5 is on break, 8 closed
 HISTORY_SCALE = 0.9
+# Of the services the plan books (the example: Tư pháp), this share of citizens book a time, and this share
+# of bookings never come: the Lịch hẹn tab's booked and walk-in waits, no-shows and places used.
+BOOKED_SHARE, BOOKING_NO_SHOW = 0.35, 0.1
 
 
 def sample_store(folder: Path, history_days: int = 12, url: str | None = None) -> tuple[Store, str]:
@@ -42,7 +46,10 @@ def sample_store(folder: Path, history_days: int = 12, url: str | None = None) -
     store.load_office(config.office)
     # 0.9 of the demo traffic: an office that mostly meets the 30-minute target (about 89% of waits
     # within it over 12 days), with a few bad days and the mid-morning and mid-afternoon peaks.
-    fill_history(store, history_days, end=NOW.date(), scale=HISTORY_SCALE)
+    history = fill_history(store, history_days, end=NOW.date(), scale=HISTORY_SCALE,
+                           bookings=BookingMix.for_plan(store.appointment_plan(), BOOKED_SHARE, BOOKING_NO_SHOW))
+    if history.days:  # the bookings behind the booked tickets, and the no-shows: the Lịch hẹn tab
+        insert_sample_bookings(store, history.days[0], history.days[-1], no_show=BOOKING_NO_SHOW, seed=19)
     busy_morning(store, clock)
     rate_some(store, clock, list(config.settings.rating.reasons))
     return store, config.settings.office.name
@@ -102,10 +109,9 @@ def rate_some(store: Store, clock: ManualClock, reasons: list[str], seed: int = 
     """
     rng = random.Random(seed)
     ratings = []
-    for ticket in store.tickets(NOW.date() - timedelta(days=40), NOW.date()):
-        if ticket.status is not TicketStatus.DONE or ticket.finished_at is None or rng.random() > RESPONSE_RATE:
+    for ticket_id, wait, finished_at in served_for_rating(store, NOW.date() - timedelta(days=40), NOW.date()):
+        if rng.random() > RESPONSE_RATE:
             continue
-        wait = ticket.wait_seconds or 0
         chance = next(p for limit, p in SATISFIED_BY_WAIT if limit is None or wait < limit)
         if rng.random() < chance:
             score, why = (Score.VERY_SATISFIED if rng.random() < 0.55 else Score.SATISFIED), []
@@ -114,5 +120,5 @@ def rate_some(store: Store, clock: ManualClock, reasons: list[str], seed: int = 
             why = ["Chờ lâu"] if wait >= 1200 and "Chờ lâu" in reasons else []
             why += rng.sample(reasons, k=rng.choice((0, 1, 1)))
             why = list(dict.fromkeys(why))  # each reason once, as the rating panel keeps them
-        ratings.append((ticket.id, int(score), why, ticket.finished_at))
+        ratings.append((ticket_id, int(score), why, finished_at))
     insert_ratings(store, ratings)

@@ -35,6 +35,9 @@ SUPERVISOR = "giamdoc"
 # 90% of waits over 20 days, with a few bad days to find (measured with common.planning.days over 30
 # seeded days: 0.30 → 93%, 0.33 → ~90%, 0.40 → 83%, 1.0 → 14%, the office in crisis issue 16 saw).
 HISTORY_SCALE = 0.33
+# Of the services the office's plan books, this share of citizens book a time; this share of bookings never
+# come (the history's Lịch hẹn tab).
+BOOKED_SHARE, BOOKING_NO_SHOW = 0.35, 0.1
 # Without --history the demo fills this many working days (≈2 s) the first time, so that the dashboard a
 # first-time viewer sees is a real office's, not an empty one (issue 16); `--history 0` skips it.
 DEFAULT_HISTORY_DAYS = 20

@@ -35,9 +35,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(said(f"đã đóng vé lần chạy trước để lại: {line}", f"closed what an earlier demo left: {line}"))
     days = demo.history_to_fill(store, args.history)
     if days:
+        from common.planning.booked import NO_BOOKINGS, BookingMix
         from common.planning.simulate import fill_history
+        from common.store.bulk import insert_sample_bookings
 
-        fill_history(store, days, scale=demo.HISTORY_SCALE)
+        plan = store.appointment_plan()
+        mix = BookingMix.for_plan(plan, demo.BOOKED_SHARE, demo.BOOKING_NO_SHOW) if plan.services else NO_BOOKINGS
+        history = fill_history(store, days, scale=demo.HISTORY_SCALE, bookings=mix)
+        if mix.active and history.days:  # the bookings behind the booked tickets, and the no-shows (Lịch hẹn tab)
+            insert_sample_bookings(store, history.days[0], history.days[-1], no_show=demo.BOOKING_NO_SHOW, seed=19)
         print(said(f"đã tạo {days} ngày làm việc lịch sử mô phỏng", f"filled {days} days of simulated history"))
     elif args.history is None:
         print(said("trung tâm mẫu đã có lịch sử (thêm bằng --history SỐ_NGÀY, làm lại bằng --reset)",

@@ -8,8 +8,6 @@ from datetime import datetime
 from common.config import config_path, load_config
 from common.core.errors import MotcuaError, said
 from common.core.model import PrintStatus
-from common.devices.printing import PrintError, TicketPrinter
-from common.devices.ticket_layout import Slip, qr_payload
 
 SAMPLE_TOKEN = "IN-THU-0000"  # not a real ticket: a scanner that reads it finds nothing
 
@@ -20,6 +18,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_print_test(args: argparse.Namespace) -> int:
+    # python-escpos, PIL and qrcode load here, not with every `motcua` command (~0.3 s of each start)
+    from common.devices.printing import PrintError, TicketPrinter
+    from common.devices.ticket_layout import Slip, qr_payload
+
     config = load_config(config_path(args.config))
     printer = TicketPrinter(config)
     settings = printer.settings

@@ -13,6 +13,7 @@ straightforward path's (tests/common/slip_reference.py); figures in docs/benchma
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +22,10 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import qrcode
+import qrcode.base
+import qrcode.exceptions
+import qrcode.LUT
+import qrcode.util
 from escpos.constants import QR_ECLEVEL_M
 from escpos.printer import Dummy
 from PIL import Image, ImageDraw, ImageFont
@@ -129,9 +134,8 @@ def _qr_bytes(payload: str, settings: PrinterSettings) -> bytes:
         return native_qr(payload, 8 if settings.paper_mm == 80 else 6)
     # raster: the 1-bit matrix straight to packed rows (no PIL), as wide as the code itself: the printer
     # centres it (ESC a 1 is set), and the quiet zone is blank paper fed as a 1-byte-wide strip
-    matrix = qr_matrix(payload)
-    box = qr_box(len(matrix), settings.width_dots)
-    return qr_raster(matrix, box)
+    size, rows = qr_rows(payload)
+    return raster_rows(rows, size, qr_box(size, settings.width_dots))
 
 
 def native_qr(payload: str, module_dots: int) -> bytes:
@@ -155,17 +159,25 @@ QR_QUIET = 2  # modules of quiet zone on each side (the slip's paper around it i
 
 def qr_raster(matrix: list[list[bool]], box: int) -> bytes:
     """``GS v 0`` of the code: each module ``box`` dots square, the quiet zone as blank rows above and below."""
-    side = len(matrix) * box
+    return raster_rows([_bits(row) for row in matrix], len(matrix), box)
+
+
+def raster_rows(rows: list[int], size: int, box: int) -> bytes:
+    """``qr_raster`` of the code as row integers (``qr_rows``): each module widened to ``box`` bits at once."""
+    side = size * box
     row_bytes = (side + 7) // 8
     pad = row_bytes * 8 - side
-    left = pad // 2
-    ones, zeros = "1" * box, "0" * box
-    rows = []
-    for modules in matrix:
-        bits = "0" * left + "".join(ones if dark else zeros for dark in modules) + "0" * (pad - left)
-        rows.append(int(bits, 2).to_bytes(row_bytes, "big") * box)
+    right = pad - pad // 2  # the ink is centred in whole bytes: the left pad is the int's leading zeros
+    widen = _widen(box)
+    lines = [(int(format(row, f"0{size}b").translate(widen), 2) << right).to_bytes(row_bytes, "big") * box
+             for row in rows]
     quiet = blank_rows(QR_QUIET * box)
-    return quiet + _gs_v_0(b"".join(rows), row_bytes * 8, side) + quiet
+    return quiet + _gs_v_0(b"".join(lines), row_bytes * 8, side) + quiet
+
+
+@cache
+def _widen(box: int) -> dict[int, str]:
+    return str.maketrans({"0": "0" * box, "1": "1" * box})
 
 
 def blank_rows(rows: int) -> bytes:
@@ -290,26 +302,136 @@ def _gs_v_0(bits: bytes, width: int, height: int) -> bytes:
 
 
 def qr_matrix(payload: str) -> list[list[bool]]:
-    """The QR code at error correction M without its quiet zone, as rows of dark modules.
+    """The QR code at error correction M without its quiet zone, as rows of dark modules (``qrcode``'s own)."""
+    size, rows = qr_rows(payload)
+    return [[bool(row >> (size - 1 - c) & 1) for c in range(size)] for row in rows]
+
+
+def qr_rows(payload: str) -> tuple[int, list[int]]:
+    """The QR code at error correction M as (modules a side, one integer per row, first module highest).
 
     The ``qrcode`` library picks the mask by building all eight masked codes and scoring
-    each with Python loops over every module: about 3.4 ms, more than the rest of the slip.
-    Here the data is placed once, and every row and column of the code is packed into one
-    big integer, so applying a mask is one XOR and each of ``qrcode.util.lost_point``'s
-    four rules is a handful of shifts, ANDs and bit counts. The first mask with the lowest
-    score wins, as in ``qrcode``; a test checks the matrix equals ``qrcode``'s own.
+    each with Python loops over every module, and builds its bits one ``put_bit`` call at a
+    time with Reed-Solomon through a recursive polynomial class: more than the rest of the
+    slip. Here what does not change per slip is computed once per QR version (``_grid``:
+    the function patterns, the order data modules are filled in, the eight masks, the
+    final format bits): a slip only encodes its bits (one integer), adds the error
+    correction (table lookups), and places its bits where the cached order says. Every row
+    and column of the code is one big integer, so applying a mask is one XOR and each of
+    ``qrcode.util.lost_point``'s four rules is a handful of shifts, ANDs and bit counts.
+    The first mask with the lowest score wins, as in ``qrcode``; a test checks the matrix
+    equals ``qrcode``'s own, and the slips' bytes equal the straightforward path's.
     """
-    code = qrcode.QRCode(border=0, box_size=1, error_correction=qrcode.constants.ERROR_CORRECT_M)
-    code.add_data(payload)
-    code.best_fit()
-    code.makeImpl(True, 0)  # the data placed under mask 0, format bits blank, as qrcode scores it
-    grid = _grid(code.version)
-    placed = _pack([_bits(row) for row in code.modules] + [_bits(column) for column in zip(*code.modules, strict=True)],
-                   grid.stride)
-    unmasked = placed ^ grid.masks[0]
+    ec = qrcode.constants.ERROR_CORRECT_M
+    chunks = [(c.mode, len(c), *_chunk_bits(c)) for c in qrcode.util.optimal_data_chunks(payload, minimum=20)]
+    version = _fit(chunks, ec)
+    grid = _grid(version)
+    codewords = _codewords(chunks, version, ec)
+    placed, order, i = 0, grid.order, 0
+    for byte in codewords:
+        if byte:
+            for bit in range(8):
+                if byte & (0x80 >> bit):
+                    placed |= order[i + bit]
+        i += 8
+    unmasked = grid.function_test | placed
     best = min(range(8), key=lambda m: grid.lost_points(unmasked ^ grid.masks[m]))
-    code.makeImpl(False, best)
-    return [[bool(dark) for dark in row] for row in code.modules]
+    data = placed ^ grid.masks[best]
+    full, stride = (1 << grid.size) - 1, grid.stride
+    return grid.size, [line | (data >> (r * stride)) & full for r, line in enumerate(grid.function_rows[best])]
+
+
+def _chunk_bits(chunk: qrcode.util.QRData) -> tuple[int, int]:
+    """(value, bit count) of what ``QRData.write`` puts in the buffer."""
+    data: bytes = chunk.data
+    if chunk.mode == qrcode.util.MODE_NUMBER:
+        value = bits = 0
+        for i in range(0, len(data), 3):
+            part = data[i:i + 3]
+            width = qrcode.util.NUMBER_LENGTH[len(part)]
+            value, bits = value << width | int(part), bits + width
+        return value, bits
+    if chunk.mode == qrcode.util.MODE_ALPHA_NUM:
+        value = bits = 0
+        find = qrcode.util.ALPHA_NUM.find
+        for i in range(0, len(data), 2):
+            part = data[i:i + 2]
+            if len(part) > 1:
+                value, bits = value << 11 | find(part[0]) * 45 + find(part[1]), bits + 11
+            else:
+                value, bits = value << 6 | find(part), bits + 6
+        return value, bits
+    return int.from_bytes(data, "big"), 8 * len(data)
+
+
+def _fit(chunks: list[tuple[int, int, int, int]], ec: int) -> int:
+    """``QRCode.best_fit``: the smallest version whose data capacity holds the chunks."""
+    start = 1
+    while True:
+        sizes = qrcode.util.mode_sizes_for_version(start)
+        needed = sum(4 + sizes[mode] + bits for mode, _n, _value, bits in chunks)
+        version = bisect_left(qrcode.util.BIT_LIMIT_TABLE[ec], needed, start)
+        if version == 41:
+            raise qrcode.exceptions.DataOverflowError()
+        if sizes is qrcode.util.mode_sizes_for_version(version):
+            return version
+        start = version
+
+
+def _codewords(chunks: list[tuple[int, int, int, int]], version: int, ec: int) -> list[int]:
+    """``qrcode.util.create_data``: the data bits padded to the version's capacity, then the interleaved
+    data and error-correction codewords."""
+    value = bits = 0
+    for mode, count, chunk, width in chunks:
+        length = qrcode.util.length_in_bits(mode, version)
+        value = ((value << 4 | mode) << length | count) << width | chunk
+        bits += 4 + length + width
+    blocks = qrcode.base.rs_blocks(version, ec)
+    limit = sum(block.data_count * 8 for block in blocks)
+    end = min(limit - bits, 4)  # the terminator, then zeros to a whole byte
+    value, bits = value << end, bits + end
+    value, bits = value << (-bits % 8), bits + (-bits % 8)
+    data = list(value.to_bytes(bits // 8, "big")) + [(qrcode.util.PAD0, qrcode.util.PAD1)[i % 2]
+                                                      for i in range((limit - bits) // 8)]
+    dcdata: list[list[int]] = []
+    ecdata: list[list[int]] = []
+    offset = 0
+    for block in blocks:
+        dc = data[offset:offset + block.data_count]
+        offset += block.data_count
+        dcdata.append(dc)
+        ecdata.append(_remainder(dc, block.total_count - block.data_count))
+    out = [dc[i] for i in range(max(map(len, dcdata))) for dc in dcdata if i < len(dc)]
+    return out + [e[i] for i in range(max(map(len, ecdata))) for e in ecdata if i < len(e)]
+
+
+def _remainder(dc: list[int], count: int) -> list[int]:
+    """Reed-Solomon: the ``count`` error-correction codewords of ``dc`` (a shift register over GF(256))."""
+    times = _generator_times(count)
+    rem = [0] * count
+    for byte in dc:
+        factor = byte ^ rem[0]
+        rem = [*rem[1:], 0]
+        if factor:
+            rem = [a ^ b for a, b in zip(rem, times[factor], strict=True)]
+    return rem
+
+
+@cache
+def _generator_times(count: int) -> tuple[tuple[int, ...], ...]:
+    """For each byte f, f times the generator polynomial of ``count`` codewords (its leading 1 dropped)."""
+    if count in qrcode.LUT.rsPoly_LUT:
+        poly = list(qrcode.LUT.rsPoly_LUT[count])
+    else:
+        gen = qrcode.base.Polynomial([1], 0)
+        for i in range(count):
+            gen = gen * qrcode.base.Polynomial([1, qrcode.base.gexp(i)], 0)
+        poly = list(gen)
+    exp, log = qrcode.base.EXP_TABLE, qrcode.base.LOG_TABLE
+    times: list[tuple[int, ...]] = [(0,) * count]
+    for f in range(1, 256):
+        times.append(tuple(exp[(log[f] + log[g]) % 255] if g else 0 for g in poly[1:]))
+    return tuple(times)
 
 
 def _bits(line: Iterable[bool | None]) -> int:
@@ -339,6 +461,9 @@ class _Grid:
     pairs: int  # (row, column) where a 2x2 block starts: not the last row, not the last column
     starts: int  # where an 11-module pattern fits inside its line
     masks: tuple[int, ...]  # the data modules each of the eight masks flips, packed the same way
+    order: tuple[int, ...]  # the data modules in the order qrcode fills them (map_data), each as its packed bits
+    function_test: int  # the function patterns as qrcode scores the masks (format bits blank), packed
+    function_rows: tuple[tuple[int, ...], ...]  # per mask, the rows of the final function patterns and format
 
     def lost_points(self, code: int) -> int:
         """``qrcode.util.lost_point``: runs of 5+ (len - 2 each), 2x2 blocks (3), finder-like (40), balance."""
@@ -374,16 +499,38 @@ def _grid(version: int) -> _Grid:
     if version >= 7:
         blank.setup_type_number(True)
     stride, full = size + 1, (1 << size) - 1
+
+    def packed(modules: list[list[bool | None]]) -> int:
+        return _pack([_bits(row) for row in modules] + [_bits(column) for column in zip(*modules, strict=True)],
+                     stride)
+
+    function_test = packed(blank.modules)
+    free = [[module is None for module in row] for row in blank.modules]
     masks = []
     for pattern in range(8):
         flips = qrcode.util.mask_func(pattern)
-        grid = [[blank.modules[r][c] is None and flips(r, c) for c in range(size)] for r in range(size)]
-        columns = [_bits(column) for column in zip(*grid, strict=True)]
-        masks.append(_pack([_bits(row) for row in grid] + columns, stride))
+        masks.append(packed([[free[r][c] and flips(r, c) for c in range(size)] for r in range(size)]))
+    function_rows = []
+    for pattern in range(8):
+        blank.setup_type_info(False, pattern)
+        if version >= 7:
+            blank.setup_type_number(False)
+        function_rows.append(tuple(_bits(row) for row in blank.modules))
+    order = []  # qrcode's map_data walk: two columns at a time, up then down, from the right
+    row, step = size - 1, -1
+    for col in range(size - 1, 0, -2):
+        col -= 1 if col <= 6 else 0
+        while 0 <= row < size:
+            for c in (col, col - 1):
+                if free[row][c]:
+                    order.append(1 << (row * stride + size - 1 - c) | 1 << ((size + c) * stride + size - 1 - row))
+            row += step
+        row, step = row - step, -step
     # bit k of a line is module size - 1 - k; a pair (k, k + 1) or an 11-run from k must stay inside the line
     return _Grid(size=size, stride=stride, lines=_pack([full] * 2 * size, stride), rows=_pack([full] * size, stride),
                  pairs=_pack([full >> 1] * (size - 1), stride), starts=_pack([full >> 10] * 2 * size, stride),
-                 masks=tuple(masks))
+                 masks=tuple(masks), order=tuple(order), function_test=function_test,
+                 function_rows=tuple(function_rows))
 
 
 def cp1258_text(text: str) -> str:

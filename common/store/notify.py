@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import select as io_select
 import sqlite3
+import sys
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import psycopg
-from psycopg.conninfo import make_conninfo
 from sqlalchemy.engine import make_url
 
 from common.core.errors import StoreUnavailable, said
@@ -30,7 +30,16 @@ from common.store.catalog import CATALOG_KINDS
 from common.store.channels import channel_name
 from common.store.db import first_line
 
+if TYPE_CHECKING:  # imported where a PostgreSQL feed opens: an app on SQLite starts without it (~0.3 s)
+    import psycopg
+
 SQLITE_POLL_SECONDS = 0.05
+
+
+def _lost() -> tuple[type[Exception], ...]:
+    """What a lost feed raises; psycopg's errors only once a PostgreSQL feed (or store) has imported it."""
+    pg = sys.modules.get("psycopg")
+    return (OSError, sqlite3.Error) if pg is None else (OSError, pg.Error, sqlite3.Error)
 
 
 class ChangeFeed:
@@ -53,7 +62,7 @@ class ChangeFeed:
             else:
                 self._waiter.wait(timeout)
             events = self.store.events_since(self.last_id)
-        except (OSError, psycopg.Error, sqlite3.Error) as exc:
+        except _lost() as exc:
             self.close()
             where, why = self.store.db.masked_url, first_line(exc)
             raise said(StoreUnavailable, f"mất kết nối theo dõi thay đổi từ {where}: {why}",
@@ -80,6 +89,9 @@ class _Waiter:
 
 class _PostgresWaiter(_Waiter):
     def __init__(self, url: str) -> None:
+        import psycopg
+        from psycopg.conninfo import make_conninfo
+
         parsed = make_url(url).set(drivername="postgresql")
         # libpq reads a URL's "+" as a plus, not a space: options (the province's drill-down sets
         # ``-c motcua.office=N``, common.store.office_scope) go as a keyword, not in the URL.

@@ -130,6 +130,9 @@ def test_the_qr_matrix_is_qrcodes_own_with_its_chosen_mask() -> None:
     random = Random(13)
     payloads = ["", "A", "http://192.168.1.20:8080/t/abc123", "https://motcua.example.gov.vn/t/" + "z" * 150]
     payloads += [secrets.token_urlsafe(random.choice([4, 16, 22, 60, 200])) for _ in range(60)]
+    # runs of digits and of upper-case letters: qrcode's numeric and alphanumeric segments, and large versions
+    payloads += ["http://x/t/" + "1234567890" * 4 + "7", "HTTP://MOTCUA.GOV.VN/T/" + "ABC123" * 7 + "$",
+                 "1" * 41, "A" * 22 + "b" + "9" * 23, "x" * 600, "9" * 900]
     masks = set()
     for payload in payloads:
         code = qrcode.QRCode(border=0, error_correction=qrcode.constants.ERROR_CORRECT_M)
