@@ -293,3 +293,30 @@ def test_the_kiosk_finds_the_counters_of_a_service_by_index(province: Province) 
              f"WHERE cs2.service_id = {service} AND c2.active")
     plan = plan_as(province, province.office2["kiosk"], query)
     assert "ix_counter_services_service" in plan, plan
+
+
+@pytest.mark.parametrize("app", [*APPS, "province"])
+def test_the_callers_office_is_one_probe_of_office_roles_key(province: Province, app: str) -> None:
+    """Migration 0015: the office policy, its WITH CHECK and the column default ask these functions on
+    every table a statement names; each must find its caller by office_roles' key. Compared as a name
+    (collation "C") the key was unusable and every role of the province was read on each call (~3 ms
+    an action with 200 offices). With sequential scans off, a lookup that cannot use the key still
+    scans, so the count below tells the two apart."""
+    role = province.groups[app] if app == "province" else province.office2[app]
+    url = make_url(province.url_as(role)).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(url) as conn:  # one transaction: pg_stat_xact_* counts its own scans
+        conn.execute("SET LOCAL enable_seqscan = off")
+
+        def scans() -> tuple[int, int]:
+            row = conn.execute("SELECT seq_scan, coalesce(idx_scan, 0) FROM pg_stat_xact_user_tables "
+                               "WHERE relname = 'office_roles'").fetchone()
+            return (row[0], row[1]) if row else (0, 0)
+
+        seq0, idx0 = scans()
+        got = conn.execute("SELECT motcua_offices(), motcua_office(), motcua_is_province()").fetchone()
+        assert got is not None
+        offices, office, whole = got
+        seq1, idx1 = scans()
+    assert whole == (app == "province") and (office is None) == (app == "province")
+    assert (offices == [office]) if app != "province" else len(offices) == 2
+    assert seq1 - seq0 == 0 and idx1 - idx0 >= 3, (seq1 - seq0, idx1 - idx0)
