@@ -72,11 +72,14 @@ GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO motcua_office_admin;
 -- was not inlined under the OR: two sub-selects per row, 1.4 s for an office's month of 11 k
 -- tickets (docs/province.md, "Scale, measured"). PL/pgSQL, not SQL: its plan is cached per session,
 -- 0.09 ms per statement instead of 0.5 ms (an office's dashboard refresh makes ~30 statements).
+-- The caller is compared in the collation of office_roles' key: current_user is a name (collation
+-- "C"), and compared as such the key is not used and every role of the province is read on each call,
+-- ~3 ms per issue or call in a 200-office province (migration 0015, docs/benchmarks/prov4.md).
 CREATE OR REPLACE FUNCTION motcua_offices() RETURNS integer[] LANGUAGE plpgsql STABLE AS
 $f$
 DECLARE r record;
 BEGIN
-  SELECT o.office_id, o.province INTO r FROM office_roles o WHERE o.role_name = current_user;
+  SELECT o.office_id, o.province INTO r FROM office_roles o WHERE o.role_name = current_user::text COLLATE "default";
   IF r.province THEN RETURN ARRAY(SELECT id FROM offices ORDER BY id); END IF;
   IF r.office_id IS NULL THEN RETURN '{}'::integer[]; END IF;
   RETURN ARRAY[r.office_id];

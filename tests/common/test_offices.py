@@ -14,6 +14,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
@@ -22,6 +23,7 @@ from common.core.clock import ManualClock
 from common.core.errors import AuthError, ConfigError, Refused
 from common.core.model import Role
 from common.store import Store
+from common.store.catalog import version_query
 from common.store.db import connect
 from common.store.offices import add_office, apply_office_roles, check_office, list_offices, role_names
 from tests.common.test_roles import KIOSK_FORGERIES
@@ -258,3 +260,63 @@ def test_an_offices_kiosk_keeps_the_kiosks_least_privilege(province: Province, c
         assert getattr(caught.value.orig, "sqlstate", None) == "42501", (statement, caught.value)
     finally:
         engine.dispose()
+
+
+def plan_as(p: Province, role: str, statement: str, drop: str | None = None) -> str:
+    """EXPLAIN of ``statement`` as ``role`` (its office's policies on), sequential scans off and the
+    index ``drop`` gone (in a transaction rolled back): the plan an index of migration 0015 must serve."""
+    with psycopg.connect(make_url(p.url).set(drivername="postgresql").render_as_string(hide_password=False)) as conn:
+        if drop:
+            conn.execute(f"DROP INDEX {drop}")
+        conn.execute("SET LOCAL enable_seqscan = off")
+        conn.execute(f'SET LOCAL ROLE "{role}"')
+        plan = "\n".join(r[0] for r in conn.execute(f"EXPLAIN {statement}").fetchall())
+        conn.rollback()
+    return plan
+
+
+def test_the_catalog_version_reads_only_its_offices_catalog_events(province: Province) -> None:
+    """Migration 0015: the kiosk's per-ticket version query is an index range over its own office's few
+    catalog events (before: every office's, dropped by the policy). Fails when CATALOG_KINDS and the
+    partial index's predicate part (the planner can then not prove the query stays within it)."""
+    query = str(version_query().compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
+    plan = plan_as(province, province.office2["kiosk"], query, drop="ix_events_kind_at")
+    assert "ix_events_office_catalog" in plan and "Index Cond: (office_id = ANY" in plan, plan
+
+
+def test_the_kiosk_finds_the_counters_of_a_service_by_index(province: Province) -> None:
+    """Migration 0015: counters serving a service (three counts per ticket) by service, not by reading
+    every office's counter_services (whose key leads with the counter)."""
+    with psql(province.url) as conn:
+        service = conn.execute("SELECT id FROM services WHERE office_id <> 1 AND code = 'TP'").fetchone()[0]
+    query = ("SELECT count(*) FROM counters c2 JOIN counter_services cs2 ON cs2.counter_id = c2.id "
+             f"WHERE cs2.service_id = {service} AND c2.active")
+    plan = plan_as(province, province.office2["kiosk"], query)
+    assert "ix_counter_services_service" in plan, plan
+
+
+@pytest.mark.parametrize("app", [*APPS, "province"])
+def test_the_callers_office_is_one_probe_of_office_roles_key(province: Province, app: str) -> None:
+    """Migration 0015: the office policy, its WITH CHECK and the column default ask these functions on
+    every table a statement names; each must find its caller by office_roles' key. Compared as a name
+    (collation "C") the key was unusable and every role of the province was read on each call (~3 ms
+    an action with 200 offices). With sequential scans off, a lookup that cannot use the key still
+    scans, so the count below tells the two apart."""
+    role = province.groups[app] if app == "province" else province.office2[app]
+    url = make_url(province.url_as(role)).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(url) as conn:  # one transaction: pg_stat_xact_* counts its own scans
+        conn.execute("SET LOCAL enable_seqscan = off")
+
+        def scans() -> tuple[int, int]:
+            row = conn.execute("SELECT seq_scan, coalesce(idx_scan, 0) FROM pg_stat_xact_user_tables "
+                               "WHERE relname = 'office_roles'").fetchone()
+            return (row[0], row[1]) if row else (0, 0)
+
+        seq0, idx0 = scans()
+        got = conn.execute("SELECT motcua_offices(), motcua_office(), motcua_is_province()").fetchone()
+        assert got is not None
+        offices, office, whole = got
+        seq1, idx1 = scans()
+    assert whole == (app == "province") and (office is None) == (app == "province")
+    assert (offices == [office]) if app != "province" else len(offices) == 2
+    assert seq1 - seq0 == 0 and idx1 - idx0 >= 3, (seq1 - seq0, idx1 - idx0)
