@@ -22,7 +22,7 @@ from counter.desk import Desk
 from counter.window import CounterWindow
 from ui import heap
 from ui.automation import Automation, StdinLines
-from ui.screenshot import office_in, parse_size, save_png
+from ui.screenshot import office_in, parse_size, render_offscreen, save_png
 from ui.startup import open_store
 from ui.style import application
 
@@ -46,6 +46,7 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
         raise said(MotcuaError, "--user cần --password-stdin (không bao giờ ghi mật khẩu trên dòng lệnh)",
                    "--user needs --password-stdin (the password is never given on the command line)")
     if args.screenshot:
+        render_offscreen()
         return screenshot(Path(args.screenshot), size, config, db)
     ctx = open_store(config, db, "counter", fullscreen=False)
     fixed = args.counter or ctx.config.settings.counter.number or None

@@ -23,7 +23,7 @@ from common.store.office_scope import is_province
 from dashboard import sample
 from dashboard.signin import ProvinceSignInDialog, SignInDialog, check, check_province
 from dashboard.window import TABS, DashboardWindow
-from ui.screenshot import office_in, parse_size, save_png
+from ui.screenshot import office_in, parse_size, render_offscreen, save_png
 from ui.startup import open_store
 from ui.style import application
 
@@ -49,6 +49,7 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
         raise said(MotcuaError, "--user cần --password-stdin (không bao giờ ghi mật khẩu trên dòng lệnh)",
                    "--user needs --password-stdin (the password is never given on the command line)")
     if args.screenshot:
+        render_offscreen()
         return screenshot(Path(args.screenshot), size, args.tab, args.history_days, db, config)
     ctx = open_store(config, db, "dashboard", fullscreen=False)
     clerk = None

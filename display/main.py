@@ -23,7 +23,7 @@ from display.sample import sample_context
 from display.status_server import StatusServer
 from display.status_site import StatusSite
 from ui.automation import Automation, StdinLines
-from ui.screenshot import office_in, parse_size, save_png
+from ui.screenshot import office_in, parse_size, render_offscreen, save_png
 from ui.startup import open_store
 from ui.style import application
 
@@ -71,6 +71,7 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     args = parse(argv)
     size = parse_size(args.size)  # before anything starts: a bad --size is one line, not a traceback
     if args.screenshot:
+        render_offscreen()
         return screenshot(args, size, config, db)
     if args.announce_dir is not None:
         try:

@@ -14,7 +14,7 @@ from common.core.errors import MotcuaError
 from common.devices.printing import PrinterSettings, TicketPrinter
 from kiosk.window import KioskWindow
 from ui.automation import Automation, StdinLines
-from ui.screenshot import office_in, parse_size, save_png
+from ui.screenshot import office_in, parse_size, render_offscreen, save_png
 from ui.startup import open_store
 from ui.style import application
 
@@ -45,6 +45,7 @@ def printer_for(config) -> TicketPrinter | None:  # type: ignore[no-untyped-def]
 def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     args = parse_args(argv)
     if args.screenshot:
+        render_offscreen()
         size = parse_size(args.size)
         return screenshot(args.screenshot, size, args.screen, config, db)
     ctx = open_store(config, db, "kiosk")

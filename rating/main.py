@@ -19,7 +19,7 @@ from common.store.rating import check_reasons
 from rating.admin import AdminGate
 from rating.controller import RatingController
 from rating.panel import RatingPanel
-from ui.screenshot import office_in, parse_size, save_png
+from ui.screenshot import office_in, parse_size, render_offscreen, save_png
 from ui.startup import open_store
 from ui.style import application
 
@@ -46,6 +46,7 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     args = build_parser().parse_args(argv)
     size = parse_size(args.size)
     if args.screenshot:
+        render_offscreen()
         return screenshot(Path(args.screenshot), size, load_config(config_path(config)), db)
     ctx = open_store(config, db, "rating")
     cfg = ctx.config

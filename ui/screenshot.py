@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget
@@ -10,6 +11,15 @@ from common.config import AppConfig
 from common.core.errors import MotcuaError, said
 from common.store import Store
 from common.store.bootstrap import store_for
+
+
+def render_offscreen() -> None:
+    """A screenshot never needs a screen: render offscreen unless the caller chose a platform.
+
+    Without this, ``--screenshot`` on a server with no display aborts inside Qt ("could not
+    connect to display") before any of our messages can be shown.
+    """
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def parse_size(text: str) -> tuple[int, int]:

@@ -86,3 +86,17 @@ def test_a_screen_that_issues_a_ticket_is_not_drawn_over_a_real_office(sqlite_ur
         kiosk_run(["--screenshot", str(tmp_path / "k.png"), "--screen", "confirm"], config=None, db=sqlite_url)
     assert written(store) == before
     store.db.engine.dispose()
+
+
+def test_a_screenshot_needs_no_screen(tmp_path: Path) -> None:
+    """On a server with no display and no QT_QPA_PLATFORM, Qt used to abort before the PNG was written."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
+    target = tmp_path / "kiosk.png"
+    done = subprocess.run([sys.executable, "-m", "common.cli", "kiosk", "--screenshot", str(target)],
+                          env=env, capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
