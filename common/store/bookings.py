@@ -115,12 +115,12 @@ def _check_slot_at(store: Store, now: datetime, today: date, plan: AppointmentPl
     if slot_start.tzinfo is None:
         raise ValueError("slot_start must be timezone-aware")
     local_day = slot_start.astimezone(store.tz).date()
-    when = _when(store, slot_start)
     if not plan.open_on(sp, local_day) or not sp.holds(slot_start, store.tz):
+        when = _when(store, slot_start)
         raise BookingRefused("closed", f"{info.name_vi} không nhận lịch hẹn vào {when}",
                              f"{info.name_en} takes no bookings at {when}")
     if slot_start <= now:
-        raise refused("past", when=when)
+        raise refused("past", when=_when(store, slot_start))
     if (local_day - today).days > sp.ahead_days:
         raise refused("too_far", days=sp.ahead_days)
 

@@ -576,7 +576,7 @@ class Store:
         from common.store import bookings
 
         with self.transaction(readonly=True) as tx:
-            return bookings.plan_of(tx)
+            return bookings._plan_and_text(tx, self)[0]  # kept for the one-statement booking too
 
     def booking_days(self, service: str) -> list[date]:
         """The days from today that take bookings for ``service`` (closed days and holidays left out)."""
