@@ -96,7 +96,8 @@ def scratch_pg(base: str) -> tuple[str, object]:
 
     from common.store.db import Database, make_engine, upgrade
 
-    name = f"bench_booking_{os.getpid()}"
+    # MOTCUA_BENCH_DB_PREFIX: a shared server's scratch names can carry who made them.
+    name = f"{os.environ.get('MOTCUA_BENCH_DB_PREFIX', '')}bench_booking_{os.getpid()}"
     admin_url = make_url(base).set(drivername="postgresql+psycopg")
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as c:
@@ -108,6 +109,29 @@ def scratch_pg(base: str) -> tuple[str, object]:
     return url, (admin, name)
 
 
+def backend_ns(url: str | None) -> int:
+    """CPU nanoseconds so far of the backends connected to ``url``'s database (``/proc/PID/schedstat``, so the
+    server must be on this machine and readable); 0 without a URL or when they cannot be read."""
+    if url is None:
+        return 0
+    import psycopg
+    from sqlalchemy import make_url
+
+    parsed = make_url(url)
+    admin = parsed.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        pids = [r[0] for r in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s",
+                                           (parsed.database,))]
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/schedstat") as f:
+                total += int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass
+    return total
+
+
 def drop_pg(handle: object) -> None:
     from sqlalchemy import text
 
@@ -115,6 +139,23 @@ def drop_pg(handle: object) -> None:
     with admin.connect() as c:
         c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+def burst_again(front: TimedFront, port: int, path: str, body: str, clients: int) -> str:
+    """A second burst of ``clients`` at the slot, now full: one line of its answers, latency and server CPU."""
+    front.served = []
+    cpu0 = time.process_time()
+    child = subprocess.run([sys.executable, __file__, "--phones", str(port), path, body, str(clients)],
+                           capture_output=True, text=True, check=True)
+    cpu = time.process_time() - cpu0
+    results = json.loads(child.stdout.strip().splitlines()[-1])
+    counts: dict[int, int] = {}
+    for status, _ in results:
+        counts[status] = counts.get(status, 0) + 1
+    waits = sorted(s for _, s in results)
+    p99 = waits[min(len(waits) - 1, int(0.99 * len(waits)))] * 1000
+    return (f"again, the slot full: answers {dict(sorted(counts.items()))}; phone p99 {p99:.0f} ms; "
+            f"server CPU {cpu:.2f} s ({cpu / clients * 1000:.2f} ms a request)")
 
 
 def main() -> int:
@@ -126,6 +167,8 @@ def main() -> int:
     p.add_argument("--places", type=int, default=50)
     p.add_argument("--pg", metavar="URL")
     p.add_argument("--workers", type=int, default=Limits().booking_workers, help="the front's booking threads")
+    p.add_argument("--again", action="store_true",
+                   help="then a second burst at the slot, now full: the cost of a refusal the store is not asked for")
     args = p.parse_args()
     folder = tempfile.TemporaryDirectory(prefix="motcua-booking-bench-")
     handle = None
@@ -150,11 +193,15 @@ def main() -> int:
     port = front.start()
     booking.offered()  # the plan read once, as a running display has it
     path = f"/dat-lich/TP/{day.isoformat()}"
+    ns0 = backend_ns(url if args.pg else None)
     cpu0 = time.process_time()
     child = subprocess.run([sys.executable, __file__, "--phones", str(port), path, f"gio={hhmm}", str(args.clients)],
                            capture_output=True, text=True, check=True)
     cpu = time.process_time() - cpu0
+    pg_cpu = (backend_ns(url if args.pg else None) - ns0) / 1e9
     results = json.loads(child.stdout.strip().splitlines()[-1])
+    if args.again:
+        again = burst_again(front, port, path, f"gio={hhmm}", args.clients)
     front.close()
     counts: dict[int, int] = {}
     for status, _ in results:
@@ -173,7 +220,11 @@ def main() -> int:
           f"bookings for {args.places} places → "
           f"{booked} booked; answers {dict(sorted(counts.items()))}; p50 {q(0.5):.0f} ms, p99 {q(0.99):.0f} ms, "
           f"max {waits[-1] * 1000:.0f} ms (phone side); server side p50 {s50:.0f} ms, p99 {s99:.0f} ms; "
-          f"server CPU {cpu:.2f} s ({cpu / args.clients * 1000:.1f} ms a request); loadavg {' '.join(load)}")
+          f"server CPU {cpu:.2f} s ({cpu / args.clients * 1000:.2f} ms a request)"
+          + (f", PostgreSQL CPU {pg_cpu:.2f} s ({pg_cpu / args.clients * 1000:.2f} ms a request)" if args.pg else "")
+          + f"; loadavg {' '.join(load)}")
+    if args.again:
+        print(again)
     store.db.engine.dispose()
     if handle is not None:
         drop_pg(handle)

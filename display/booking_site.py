@@ -182,7 +182,7 @@ class BookingSite:
                                               ticket_token=self._token(booking)))
         if rest[1] == "huy" and len(rest) == 2:
             self._only(method, "POST")
-            self.store.cancel_booking(booking.code)
+            self.store.cancel_booking(booking.code, contact=False)
             self._full.pop((booking.service, booking.slot_start), None)  # its place is free again
             return see_other(here)
         if rest[1] != "doi" or len(rest) > 3:
@@ -201,7 +201,7 @@ class BookingSite:
                                             ask_contact=False, title=title))
         slot = self._slot(service, day, form_of(body).get("gio", ""))
         self._refuse_if_full(booking.service, slot)
-        self.store.rebook(booking.code, slot)
+        self.store.rebook(booking.code, slot, contact=False)
         self._full.pop((booking.service, booking.slot_start), None)
         return see_other(here)
 
@@ -296,7 +296,7 @@ class BookingSite:
         raise BadInput(400, "Xin chọn một giờ hẹn trong danh sách.", "Please choose a time from the list.")
 
     def _booking(self, code: str) -> Booking:
-        found = self.store.booking(code.upper()) if CODE.fullmatch(code) else None
+        found = self.store.booking(code.upper(), contact=False) if CODE.fullmatch(code) else None
         if found is None:
             raise self._not_found("Không tìm thấy lịch hẹn với mã này.", "No booking has this code.")
         return found

@@ -49,9 +49,10 @@ END $$;
 -- with [database] role = motcua_office_admin_oN): its set-up, in its office only.
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO motcua_office_admin;
 -- ...but not a booking's contact: setting an office up needs no citizen's phone. Who reads contacts:
--- the counter (it calls today's citizens when a slot changes), the supervisor (the dashboard's "Lịch hẹn"
--- tab, the orphans a plan change leaves) and the status server (it takes the booking and counts a contact's
--- open bookings for the cap). Not the kiosk, the office admin or the province (test_booking_contacts.py).
+-- the counter (it calls today's citizens when a slot changes) and the supervisor (the dashboard's "Lịch hẹn"
+-- tab, the orphans a plan change leaves). Not the status server (it writes the contact and counts a phone's
+-- open bookings by contact_key, migration 0016), the kiosk, the office admin or the province
+-- (test_booking_contacts.py).
 DO $$
 BEGIN
   IF to_regclass('public.bookings') IS NOT NULL THEN

@@ -13,7 +13,8 @@
 --                     event, jump a number, or rewrite or delete anything.
 --   motcua_display    read the board and the statuses, and record a citizen's rating. Of the
 --                     clerks, only the user name at each counter. Book, cancel and rebook a slot, and
---                     issue a waiting ticket for a phone (issue 19), as the kiosk does.
+--                     issue a waiting ticket for a phone (issue 19), as the kiosk does; it reads no
+--                     citizen's contact.
 --   motcua_counter    work the queue; it reads clerks' names but never a password hash (the
 --                     sign-in check compares inside the database: motcua_check_password()); it cannot change the
 --                     office set-up or the audit log's past.
@@ -89,14 +90,19 @@ END $$;
 -- Appointments and remote numbers (issue 19; migration 0011), where the schema has them. A booking's
 -- contact (a phone or an e-mail) is personal data: the kiosk checks a code in without reading it.
 -- The status server (display) books, cancels and rebooks for citizens and gives a phone today's
--- number (a waiting ticket, as the kiosk's); the counter books for a citizen on the phone and
--- expires the day's missed bookings.
+-- number (a waiting ticket, as the kiosk's); it writes a booking's contact but never reads one: the cap
+-- on a phone's active bookings counts by contact_key, a hash (migration 0016). The counter books for a
+-- citizen on the phone and expires the day's missed bookings.
 DO $$
 BEGIN
   IF to_regclass('public.bookings') IS NOT NULL THEN
-    REVOKE SELECT ON bookings FROM motcua_kiosk;
+    REVOKE SELECT ON bookings FROM motcua_kiosk, motcua_display;
     GRANT SELECT (id, office_id, code, service_id, slot_id, slot_start, slot_end, state, source, created_at,
-                  updated_at, ticket_id) ON bookings TO motcua_kiosk;
+                  updated_at, ticket_id) ON bookings TO motcua_kiosk, motcua_display;
+    IF EXISTS (SELECT FROM information_schema.columns
+               WHERE table_schema = 'public' AND table_name = 'bookings' AND column_name = 'contact_key') THEN
+      GRANT SELECT (contact_key) ON bookings TO motcua_display;
+    END IF;
     GRANT UPDATE (state, ticket_id, updated_at) ON bookings TO motcua_kiosk;
     GRANT INSERT, UPDATE ON bookings, booking_slots TO motcua_display, motcua_counter;
     GRANT USAGE ON SEQUENCE bookings_id_seq, booking_slots_id_seq TO motcua_display, motcua_counter;

@@ -11,15 +11,19 @@ Called through ``Store`` (common.store.operations), never directly by the apps.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import threading
+import weakref
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, cast
 
+import psycopg
 from sqlalchemy import Table, bindparam, func, insert, literal_column, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import undefer
 
 from common.core.bookings import (
@@ -40,6 +44,8 @@ from common.core.errors import DomainError, NotFound
 from common.core.model import Issued, PrintStatus
 from common.store import hotpath
 from common.store.catalog import ServiceInfo
+from common.store.channels import CHANNEL
+from common.store.lane import Lanes
 from common.store.lean import issue
 from common.store.orm import ACTIVE_STATES, BookingRow, BookingSlotRow, SettingRow, TicketRow
 from common.store.tx import Tx
@@ -66,8 +72,18 @@ def _parsed_plan(value: str | None) -> AppointmentPlan:
 def plan_of(tx: Tx) -> AppointmentPlan:
     """The plan as stored now: one small statement, and parsed only when its text changed (a booking read
     and parsed it each time, a third of the booking's CPU; the parsed plan is a frozen value, safe to share)."""
+    return _plan_and_text(tx)[0]
+
+
+def _plan_and_text(tx: Tx, store: Store | None = None) -> tuple[AppointmentPlan, str | None]:
+    """The plan and its stored text; with ``store`` on PostgreSQL, kept for ``book_in_one`` to check against
+    (the slots page a citizen reads before booking reads it, so the booking itself needs no read)."""
     row = hotpath.first(tx, _plan_query(), {})
-    return _parsed_plan(row.value if row is not None else None)
+    value = row.value if row is not None else None
+    plan = _parsed_plan(value)
+    if store is not None and tx.dialect == "postgresql":
+        one_statement(store).plan = (value, plan)
+    return plan, value
 
 
 def _service(tx: Tx, code: str) -> ServiceInfo:
@@ -81,7 +97,7 @@ def _when(store: Store, at: datetime) -> str:
     return f"{at.astimezone(store.tz):%H:%M %d/%m/%Y}"
 
 
-def _bookable(store: Store, tx: Tx, plan: AppointmentPlan, info: ServiceInfo) -> ServicePlan:
+def _bookable(store: Store, tx: Tx | None, plan: AppointmentPlan, info: ServiceInfo) -> ServicePlan:
     sp = plan.service(info.code)
     if sp is None or not info.active:
         raise BookingRefused("closed", f"{info.name_vi} không nhận đặt lịch hẹn", f"{info.name_en} takes no bookings")
@@ -90,21 +106,26 @@ def _bookable(store: Store, tx: Tx, plan: AppointmentPlan, info: ServiceInfo) ->
 
 def _check_slot(store: Store, tx: Tx, plan: AppointmentPlan, info: ServiceInfo, sp: ServicePlan,
                 slot_start: datetime) -> None:
+    _check_slot_at(store, tx.now, tx.day, plan, info, sp, slot_start)
+
+
+def _check_slot_at(store: Store, now: datetime, today: date, plan: AppointmentPlan, info: ServiceInfo,
+                   sp: ServicePlan, slot_start: datetime) -> None:
     """The slot is on the plan's grid, on a day that takes bookings, in the future and not too far ahead."""
     if slot_start.tzinfo is None:
         raise ValueError("slot_start must be timezone-aware")
     local_day = slot_start.astimezone(store.tz).date()
-    when = _when(store, slot_start)
     if not plan.open_on(sp, local_day) or not sp.holds(slot_start, store.tz):
+        when = _when(store, slot_start)
         raise BookingRefused("closed", f"{info.name_vi} không nhận lịch hẹn vào {when}",
                              f"{info.name_en} takes no bookings at {when}")
-    if slot_start <= tx.now:
-        raise refused("past", when=when)
-    if (local_day - tx.day).days > sp.ahead_days:
+    if slot_start <= now:
+        raise refused("past", when=_when(store, slot_start))
+    if (local_day - today).days > sp.ahead_days:
         raise refused("too_far", days=sp.ahead_days)
 
 
-def places(tx: Tx, info: ServiceInfo, sp: ServicePlan) -> int:
+def places(tx: Tx | Store, info: ServiceInfo, sp: ServicePlan) -> int:
     """A slot's places: the plan's capacity, within ``reserved_share`` of the service's open counters' time
     at the office's usual service time (ServicePlan.places)."""
     return sp.places(len(info.counters), tx.default_service_s / 60)
@@ -130,6 +151,14 @@ def _by_code(tx: Tx, code: str, *, lock: bool = False) -> BookingRow | None:
     return tx.session.scalar(query.with_for_update() if lock else query)
 
 
+def contact_key(contact: str | None) -> str | None:
+    """What the per-contact cap counts by (migration 0016): a SHA-256 of the normalised contact, so that the
+    status server's role counts a phone's bookings without the right to read any phone."""
+    if contact is None:
+        return None
+    return hashlib.sha256(f"motcua-contact:{contact}".encode()).hexdigest()
+
+
 def _normal_contact(contact: str | None) -> str | None:
     """Phones compared by their digits (0912 345 678 = 0912-345-678), e-mails by lower case."""
     if contact is None or not contact.strip():
@@ -153,7 +182,7 @@ def _slot_rows(tx: Tx, service_id: int, start: datetime, end: datetime) -> dict[
 
 
 def booking_days(store: Store, tx: Tx, service: str) -> list[date]:
-    plan, info = plan_of(tx), _service(tx, service)
+    plan, info = _plan_and_text(tx, store)[0], _service(tx, service)
     sp = plan.service(info.code)
     if sp is None or not info.active:
         return []
@@ -167,7 +196,7 @@ def booking_days(store: Store, tx: Tx, service: str) -> list[date]:
 
 def booking_slots(store: Store, tx: Tx, service: str, day: date) -> list[Slot]:
     """The slots of ``day`` still to come, with their places taken; a closed day has none."""
-    plan, info = plan_of(tx), _service(tx, service)
+    plan, info = _plan_and_text(tx, store)[0], _service(tx, service)
     sp = plan.service(info.code)
     if sp is None or not info.active or not plan.open_on(sp, day) or (day - tx.day).days > sp.ahead_days:
         return []
@@ -220,36 +249,143 @@ def _give_back(tx: Tx, slot_id: int) -> None:
 def _active_statement() -> Any:
     rows = BookingRow.__table__.c
     return select(func.count()).where(
-        rows.contact == bindparam("who"), rows.state == B.BOOKED.value, rows.slot_end > bindparam("now"))
+        rows.contact_key == bindparam("key"), rows.state == B.BOOKED.value, rows.slot_end > bindparam("now"))
 
 
 @cache
 def _insert_statement() -> Any:
     return insert(cast(Table, BookingRow.__table__)).values(
         code=bindparam("code"), service_id=bindparam("sid"), slot_id=bindparam("slot"), slot_start=bindparam("start"),
-        slot_end=bindparam("end"), state=B.BOOKED.value, contact=bindparam("who"), source=bindparam("source"),
+        slot_end=bindparam("end"), state=B.BOOKED.value, contact=bindparam("who"), contact_key=bindparam("key"),
+        source=bindparam("source"),
         created_at=bindparam("now"), updated_at=bindparam("now")).returning(literal_column("1").label("one"))
 
 
 def book(store: Store, tx: Tx, service: str, slot_start: datetime, contact: str | None, source: str) -> Booking:
-    """Four statements at most (the plan, the contact's count, the place, the row), each compiled once."""
-    plan, info = plan_of(tx), _service(tx, service)
+    """Four statements at most (the plan, the contact's count, the place, the row), each compiled once.
+    On PostgreSQL this is the first booking's path and the fallback of ``book_in_one``."""
+    plan, info = _plan_and_text(tx, store)[0], _service(tx, service)
     sp = _bookable(store, tx, plan, info)
     _check_slot(store, tx, plan, info, sp, slot_start)
     who = _normal_contact(contact)
-    if who is not None:
+    key = contact_key(who)
+    if key is not None:
         if tx.dialect == "postgresql":  # two bookings for one phone at once: the second waits, then counts
-            tx.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:who))"), {"who": f"booking:{who}"})
-        active = hotpath.first(tx, _active_statement(), {"who": who, "now": tx.now})[0] or 0
+            active = tx.session.scalar(select(func.motcua_contact_bookings(key, tx.now))) or 0
+        else:  # SQLite: the write lock (BEGIN IMMEDIATE) already orders them
+            active = hotpath.first(tx, _active_statement(), {"key": key, "now": tx.now})[0] or 0
         if active >= plan.max_active_per_contact:
             raise refused("too_many", n=active)
     slot_id = _take_place(tx, info, sp, slot_start, _when(store, slot_start))
     code, end = new_code(), slot_start + timedelta(minutes=sp.slot_minutes)
     hotpath.first(tx, _insert_statement(), {"code": code, "sid": info.id, "slot": slot_id, "start": slot_start,
-                                            "end": end, "who": who, "source": source[:16], "now": tx.now})
+                                            "end": end, "who": who, "key": key, "source": source[:16],
+                                            "now": tx.now})
     tx.changed += 1
     return Booking(code, info.code, info.name_vi, info.name_en, slot_start.astimezone(UTC), end.astimezone(UTC),
                    B.BOOKED, who, None, tx.now.astimezone(UTC))
+
+
+# ---------------------------------------------------------------------------- PostgreSQL: a booking in one statement
+# The plan the caller checked is still the stored one; the contact's count (locked: motcua_contact_bookings,
+# migration 0016) is under the cap; then the place (taken < capacity, as _take_statement) and the row, and
+# NOTIFY at commit. Each step runs only if the one before it gave a row. Autocommit: no BEGIN, no COMMIT.
+ONE_STATEMENT = f"""
+WITH plan AS (
+    SELECT s.value = %(plan)s::text AS same FROM office_settings s WHERE s.key = '{PLAN_SETTING}' LIMIT 1
+), gate AS (
+    SELECT motcua_contact_bookings(%(key)s::text, %(now)s::timestamptz) AS active WHERE (SELECT same FROM plan)
+), place AS (
+    INSERT INTO booking_slots AS b (service_id, start, "end", capacity, taken)
+    SELECT %(sid)s::int, %(start)s::timestamptz, %(end)s::timestamptz, %(cap)s::int, 1
+    FROM gate WHERE gate.active < %(most)s::int
+    ON CONFLICT (service_id, start) DO UPDATE
+    SET taken = b.taken + 1, capacity = greatest(b.taken + 1, excluded.capacity)
+    WHERE b.taken < excluded.capacity
+    RETURNING b.id
+), booked AS (
+    INSERT INTO bookings (code, service_id, slot_id, slot_start, slot_end, state, contact, contact_key, source,
+                          created_at, updated_at)
+    SELECT %(code)s::text, %(sid)s::int, place.id, %(start)s::timestamptz, %(end)s::timestamptz,
+           '{B.BOOKED.value}', %(who)s::text, %(key)s::text, %(source)s::text, %(now)s::timestamptz,
+           %(now)s::timestamptz
+    FROM place
+    RETURNING office_id
+), told AS (
+    SELECT pg_notify(CASE WHEN office_id = 1 THEN '{CHANNEL}' ELSE concat('{CHANNEL}_o', office_id) END, '1')
+    FROM booked
+)
+SELECT (SELECT same FROM plan), (SELECT active FROM gate), (SELECT count(*) FROM told)
+"""
+NO_CAP = 2**31 - 1
+
+
+class OneStatement:
+    """A store's PostgreSQL booking path: its connections (common.store.lane) and the plan last read."""
+
+    def __init__(self, store: Store) -> None:
+        self.lanes = Lanes(store.db.engine)
+        self.plan: tuple[str | None, AppointmentPlan] | None = None  # (stored text, parsed), from the slow path
+
+
+_ONE: weakref.WeakKeyDictionary[Store, OneStatement] = weakref.WeakKeyDictionary()
+_ONE_LOCK = threading.Lock()
+
+
+def one_statement(store: Store) -> OneStatement:
+    one = _ONE.get(store)
+    if one is None:
+        with _ONE_LOCK:
+            one = _ONE.get(store)
+            if one is None:
+                one = _ONE[store] = OneStatement(store)
+    return one
+
+
+def book_in_one(store: Store, service: str, slot_start: datetime, contact: str | None, source: str) -> Booking | None:
+    """The booking in one autocommit statement on PostgreSQL, or None: then ``book`` in a transaction decides
+    (the first booking, the plan changed since, the catalog not read yet, or a refusal to word from fresh rows).
+
+    The checks in Python use the plan the last transaction read; the statement books only if that plan is
+    still the stored one. The database decides the place and the contact's count, as in ``book``.
+    """
+    one = one_statement(store)
+    known, snap = one.plan, store.catalog.current
+    info = snap.services.get(service) if snap is not None else None
+    if known is None or info is None:
+        return None
+    plan_text, plan = known
+    now = store.clock.now()
+    try:
+        sp = _bookable(store, None, plan, info)
+        _check_slot_at(store, now, day_of(now, store.tz), plan, info, sp, slot_start)
+    except BookingRefused:
+        return None  # said from the stored plan, not from this copy of it
+    cap = places(store, info, sp)
+    if cap < 1:
+        return None
+    who = _normal_contact(contact)
+    key = contact_key(who)
+    code, end = new_code(), slot_start + timedelta(minutes=sp.slot_minutes)
+    params = {"plan": plan_text, "key": key, "now": now, "sid": info.id, "start": slot_start, "end": end, "cap": cap,
+              "most": plan.max_active_per_contact if key is not None else NO_CAP, "code": code, "who": who,
+              "source": source[:16]}
+    try:
+        with one.lanes.connection() as conn:
+            row = conn.execute(ONE_STATEMENT, params, prepare=True).fetchone()
+    except psycopg.Error as exc:
+        failed = DBAPIError.instance(ONE_STATEMENT, params, exc, psycopg.Error)  # as SQLAlchemy would wrap it
+        raise (store.failure(failed) if isinstance(failed, DBAPIError) else failed) from exc
+    same, active, booked = row if row is not None else (None, None, 0)
+    if not same:
+        one.plan = None  # changed (or gone): re-read by the transaction
+        return None
+    if active is not None and key is not None and active >= plan.max_active_per_contact:
+        raise refused("too_many", n=active)
+    if not booked:
+        raise refused("full", when=_when(store, slot_start))
+    return Booking(code, info.code, info.name_vi, info.name_en, slot_start.astimezone(UTC), end.astimezone(UTC),
+                   B.BOOKED, who, None, now.astimezone(UTC))
 
 
 def _refuse_state(store: Store, row: BookingRow | None, code: str, tx: Tx) -> None:
@@ -264,7 +400,7 @@ def _refuse_state(store: Store, row: BookingRow | None, code: str, tx: Tx) -> No
         raise refused("no_show", code=row.code)
 
 
-def cancel_booking(store: Store, tx: Tx, code: str) -> Booking:
+def cancel_booking(store: Store, tx: Tx, code: str, *, contact: bool = True) -> Booking:
     row = _by_code(tx, code, lock=True)
     _refuse_state(store, row, code, tx)
     assert row is not None
@@ -272,10 +408,10 @@ def cancel_booking(store: Store, tx: Tx, code: str) -> Booking:
     _give_back(tx, row.slot_id)
     tx.session.flush()
     tx.changed += 1
-    return booking_value(tx, row)
+    return booking_value(tx, row, contact=contact)
 
 
-def rebook(store: Store, tx: Tx, code: str, slot_start: datetime) -> Booking:
+def rebook(store: Store, tx: Tx, code: str, slot_start: datetime, *, contact: bool = True) -> Booking:
     """The same booking (same code, same contact) moved to another slot of its service."""
     row = _by_code(tx, code, lock=True)
     _refuse_state(store, row, code, tx)
@@ -285,7 +421,7 @@ def rebook(store: Store, tx: Tx, code: str, slot_start: datetime) -> Booking:
     plan, info = plan_of(tx), tx.service_by_id(row.service_id)
     sp = _bookable(store, tx, plan, info)
     if slot_start == row.slot_start:
-        return booking_value(tx, row)
+        return booking_value(tx, row, contact=contact)
     _check_slot(store, tx, plan, info, sp, slot_start)
     new_slot = _take_place(tx, info, sp, slot_start, _when(store, slot_start))
     _give_back(tx, row.slot_id)
@@ -293,7 +429,7 @@ def rebook(store: Store, tx: Tx, code: str, slot_start: datetime) -> Booking:
     row.slot_end, row.updated_at = slot_start + timedelta(minutes=sp.slot_minutes), tx.now
     tx.session.flush()
     tx.changed += 1
-    return booking_value(tx, row)
+    return booking_value(tx, row, contact=contact)
 
 
 # ---------------------------------------------------------------------------- the kiosk's check-in

@@ -82,6 +82,11 @@ class Catalog:
         self._snap = None
 
     @property
+    def current(self) -> Snapshot | None:
+        """The snapshot if one is loaded (no statement); None before the first ``get``."""
+        return self._snap
+
+    @property
     def version(self) -> int | None:
         return self._snap.version if self._snap else None
 

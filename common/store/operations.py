@@ -143,19 +143,26 @@ class Store:
                 if notify and tx.changed and not tx.notified and not self.db.is_sqlite:
                     session.execute(select(func.pg_notify(caller_channel_sql(), str(tx.changed))))
         except (OperationalError, DBAPIError) as exc:
-            if isinstance(exc, IntegrityError):
+            failure = self.failure(exc)
+            if failure is exc:
                 raise
-            if getattr(exc.orig, "sqlstate", None) in REFUSED_SQLSTATES:
-                raise refused(self.db, exc) from exc
-            if self.db.is_sqlite and "database is locked" in str(exc):
-                busy = SQLITE_BUSY_TIMEOUT_MS // 1000
-                raise said(StoreUnavailable, f"cơ sở dữ liệu {self.db.masked_url} bận quá {busy} giây; chưa ghi gì, "
-                           "hãy thử lại", f"the database {self.db.masked_url} stayed busy for {busy} s; nothing was "
-                           "written, try again") from exc
-            if exc.connection_invalidated or isinstance(exc, OperationalError):
-                raise said(StoreUnavailable, f"không kết nối được cơ sở dữ liệu {self.db.masked_url}",
-                           f"cannot reach the database {self.db.masked_url}") from exc
-            raise
+            raise failure from exc
+
+    def failure(self, exc: DBAPIError) -> BaseException:
+        """What a database error becomes for the caller: a refusal in one line, StoreUnavailable, or ``exc``."""
+        if isinstance(exc, IntegrityError):
+            return exc
+        if getattr(exc.orig, "sqlstate", None) in REFUSED_SQLSTATES:
+            return refused(self.db, exc)
+        if self.db.is_sqlite and "database is locked" in str(exc):
+            busy = SQLITE_BUSY_TIMEOUT_MS // 1000
+            return said(StoreUnavailable, f"cơ sở dữ liệu {self.db.masked_url} bận quá {busy} giây; chưa ghi gì, "
+                        "hãy thử lại", f"the database {self.db.masked_url} stayed busy for {busy} s; nothing was "
+                        "written, try again")
+        if exc.connection_invalidated or isinstance(exc, OperationalError):
+            return said(StoreUnavailable, f"không kết nối được cơ sở dữ liệu {self.db.masked_url}",
+                        f"cannot reach the database {self.db.masked_url}")
+        return exc
 
     @property
     def today(self) -> date:
@@ -569,7 +576,7 @@ class Store:
         from common.store import bookings
 
         with self.transaction(readonly=True) as tx:
-            return bookings.plan_of(tx)
+            return bookings._plan_and_text(tx, self)[0]  # kept for the one-statement booking too
 
     def booking_days(self, service: str) -> list[date]:
         """The days from today that take bookings for ``service`` (closed days and holidays left out)."""
@@ -589,29 +596,34 @@ class Store:
         """A place in the slot, or BookingRefused (full, closed, past, too_far, too_many)."""
         from common.store import bookings
 
+        if not self.db.is_sqlite:  # one autocommit statement, unless the transaction must decide
+            done = bookings.book_in_one(self, service, slot_start, contact, source)
+            if done is not None:
+                return done
         with self.transaction() as tx:
             return bookings.book(self, tx, service, slot_start, contact, source)
 
-    def booking(self, code: str) -> Booking | None:
-        """The booking with exactly this code (a scanned URL ending in it will do); there is no listing."""
+    def booking(self, code: str, *, contact: bool = True) -> Booking | None:
+        """The booking with exactly this code (a scanned URL ending in it will do); there is no listing.
+        ``contact=False`` for a role that may not read the contact (the status server's, the kiosk's)."""
         from common.store import bookings
 
         with self.transaction(readonly=True) as tx:
             row = bookings._by_code(tx, code)
-            return bookings.booking_value(tx, row) if row is not None else None
+            return bookings.booking_value(tx, row, contact=contact) if row is not None else None
 
-    def cancel_booking(self, code: str) -> Booking:
+    def cancel_booking(self, code: str, *, contact: bool = True) -> Booking:
         from common.store import bookings
 
         with self.transaction() as tx:
-            return bookings.cancel_booking(self, tx, code)
+            return bookings.cancel_booking(self, tx, code, contact=contact)
 
-    def rebook(self, code: str, slot_start: datetime) -> Booking:
+    def rebook(self, code: str, slot_start: datetime, *, contact: bool = True) -> Booking:
         """The same booking moved to another slot of its service: the new place taken, the old one freed."""
         from common.store import bookings
 
         with self.transaction() as tx:
-            return bookings.rebook(self, tx, code, slot_start)
+            return bookings.rebook(self, tx, code, slot_start, contact=contact)
 
     def check_in(self, code: str, *, print_status: PrintStatus = PrintStatus.NOT_PRINTED) -> CheckIn:
         """The kiosk: a booked ticket within the window, a normal one later (said why), else BookingRefused."""

@@ -372,7 +372,7 @@ class BookingRow(Base):
     __tablename__ = "bookings"
     __table_args__ = (
         CheckConstraint("state IN ('booked', 'cancelled', 'checked_in', 'no_show')", name="state_known"),
-        Index("ix_bookings_contact_state", "contact", "state"),
+        Index("ix_bookings_contact_key_state", "contact_key", "state"),
         Index("ix_bookings_state_start", "state", "slot_start"),
     )
 
@@ -386,6 +386,9 @@ class BookingRow(Base):
     state: Mapped[str] = mapped_column(String(16))
     # Deferred: the kiosk's database role checks a code in without the right to read it (roles.sql).
     contact: Mapped[str | None] = mapped_column(String(120), nullable=True, deferred=True)
+    # SHA-256 of the contact (migration 0016): the per-phone cap counts by it, so the status server's role
+    # needs no read of the contact itself. Deferred too: only that count reads it.
+    contact_key: Mapped[str | None] = mapped_column(String(64), nullable=True, deferred=True)
     source: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[Timestamp]
     updated_at: Mapped[Timestamp]

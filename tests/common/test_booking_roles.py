@@ -26,9 +26,10 @@ def test_the_roles_book_check_in_and_expire(office_pg: Office, clock: ManualCloc
     display, kiosk, counter = (as_role(office_pg, app, clock) for app in ("display", "kiosk", "counter"))
     try:
         web = display.book("TP", SLOT, "0912 345 678")
-        moved = display.rebook(web.code, datetime(2026, 11, 25, 8, 30, tzinfo=TZ))
-        assert moved.slot_start.hour == 1 and moved.contact == "0912345678"  # 08:30 local is 01:30 UTC
-        display.rebook(web.code, SLOT)
+        moved = display.rebook(web.code, datetime(2026, 11, 25, 8, 30, tzinfo=TZ), contact=False)
+        assert moved.slot_start.hour == 1 and moved.contact is None  # 08:30 local is 01:30 UTC
+        display.rebook(web.code, SLOT, contact=False)
+        assert counter.booking(web.code).contact == "0912345678"  # type: ignore[union-attr]
         phone = display.issue_remote_ticket("TP", "phone-1")
         with pytest.raises(BookingRefused):
             display.issue_remote_ticket("TP", "phone-1")
@@ -43,6 +44,24 @@ def test_the_roles_book_check_in_and_expire(office_pg: Office, clock: ManualCloc
     finally:
         for store in (display, kiosk, counter):
             store.db.engine.dispose()
+
+
+def test_the_status_server_caps_a_phone_without_reading_phones(office_pg: Office, clock: ManualClock) -> None:
+    """The display role books (one statement, common.store.bookings.book_in_one, after a first transaction),
+    and the cap on a phone's active bookings holds, counted by contact_key (migration 0016); it may not read
+    the contact column, nor count by it."""
+    display = as_role(office_pg, "display", clock)
+    try:
+        for minute in (15, 30):  # the example plan: two active bookings per contact
+            display.book("TP", datetime(2026, 11, 25, 8, minute, tzinfo=TZ), "0912 345 678")
+        with pytest.raises(BookingRefused) as caught:
+            display.book("TP", datetime(2026, 11, 25, 8, 45, tzinfo=TZ), "0912.345.678")
+        assert caught.value.reason == "too_many"
+        assert display.book("TP", datetime(2026, 11, 25, 8, 45, tzinfo=TZ), "0987 654 321").contact == "0987654321"
+    finally:
+        display.db.engine.dispose()
+    refused(office_pg, "display", "SELECT contact FROM bookings")
+    refused(office_pg, "display", "SELECT count(*) FROM bookings WHERE contact = '0912345678'")
 
 
 @pytest.mark.parametrize("statement", [
