@@ -24,7 +24,7 @@ def test_0016_down_and_up_keeps_the_cap(db_url: str, clock: ManualClock, example
     store.book("TP", datetime(2026, 11, 25, 9, 0, tzinfo=TZ), "0912 345 678")
     cfg = alembic_config(store.db)
 
-    command.downgrade(cfg, "0014")
+    command.downgrade(cfg, "0015")
     assert "contact_key" not in {c["name"] for c in inspect(store.db.engine).get_columns("bookings")}
     with store.db.engine.begin() as conn:  # a booking made by a motcua before 0016: no key
         conn.execute(text("UPDATE bookings SET contact = '0912345678'"))

@@ -1,7 +1,7 @@
 """bookings.contact_key: a phone's active bookings counted without reading the phone
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-03 15:15:00
 
 Issue 19 caps the active bookings per phone (or e-mail). The status server counted them with
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0016"
-down_revision: str | None = "0014"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
