@@ -12,8 +12,11 @@ applies them to rows.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import secrets
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
@@ -82,6 +85,45 @@ def refused(db: Database, exc: DBAPIError) -> Refused:
     return bilingual(Refused(f"role {role} may not {verb}: {why}"),  # type: ignore[return-value]
                      f"vai trò {role} không được phép {verb}: {why}", f"role {role} may not {verb}: {why}")
 
+class StaleConnection(StoreUnavailable):
+    """A pooled connection the server had closed failed this transaction before its COMMIT.
+
+    Nothing of the transaction was kept (the server rolls back a transaction whose connection
+    is gone), so ``retry_once`` runs the action again on a new connection. Anyone else sees the
+    StoreUnavailable it is.
+    """
+
+
+_CALL = threading.local()  # per thread: inside a public Store method, and whether it has committed
+
+
+def retry_once(method: Callable[..., _R]) -> Callable[..., _R]:
+    """Run a public Store method again, once, when a connection the server had closed failed it.
+
+    This is what ``pool_pre_ping`` did with a round trip before every transaction (db.py checks
+    the socket at checkout instead, and this catches a connection closed after that look). Only
+    when no transaction of this call had committed: an action of several transactions is never
+    half repeated. Nested calls (a method calling another) retry from the outermost one.
+    """
+
+    @functools.wraps(method)
+    def run(*args: Any, **kwargs: Any) -> _R:
+        if getattr(_CALL, "inside", False):
+            return method(*args, **kwargs)
+        _CALL.inside, _CALL.committed = True, False
+        try:
+            try:
+                return method(*args, **kwargs)
+            except StaleConnection:
+                if _CALL.committed:
+                    raise
+            return method(*args, **kwargs)
+        finally:
+            _CALL.inside = False
+
+    return run
+
+
 STATUS_URL_SETTING = "status_page_url"  # office_settings row the display publishes at start
 
 
@@ -136,12 +178,15 @@ class Store:
                 bind = bind.execution_options(**{READONLY_OPTION: True})
         if consistent and not self.db.is_sqlite:
             bind = bind.execution_options(isolation_level="REPEATABLE READ")
+        committing = False
         try:
             with Session(bind, expire_on_commit=False) as session, session.begin():
                 tx = Tx(session, self.clock.now(), self.tz, self.default_service_s, self.catalog)
                 yield tx
                 if notify and tx.changed and not tx.notified and not self.db.is_sqlite:
                     session.execute(select(func.pg_notify(caller_channel_sql(), str(tx.changed))))
+                committing = True
+            _CALL.committed = True
         except (OperationalError, DBAPIError) as exc:
             if isinstance(exc, IntegrityError):
                 raise
@@ -153,7 +198,10 @@ class Store:
                            "hãy thử lại", f"the database {self.db.masked_url} stayed busy for {busy} s; nothing was "
                            "written, try again") from exc
             if exc.connection_invalidated or isinstance(exc, OperationalError):
-                raise said(StoreUnavailable, f"không kết nối được cơ sở dữ liệu {self.db.masked_url}",
+                # A connection lost before COMMIT was sent: the server rolled the transaction back, so
+                # the action may run once more on a new connection (retry_once).
+                lost = StaleConnection if exc.connection_invalidated and not committing else StoreUnavailable
+                raise said(lost, f"không kết nối được cơ sở dữ liệu {self.db.masked_url}",
                            f"cannot reach the database {self.db.masked_url}") from exc
             raise
 
@@ -678,3 +726,9 @@ class Store:
                 last = min(day or tx.day, tx.day - timedelta(days=1))
                 tx.session.execute(select(func.motcua_close_days(last)))
             return expired
+
+
+for _name, _method in list(vars(Store).items()):
+    # Every public action and read; transaction() is the plumbing they share.
+    if not _name.startswith("_") and _name != "transaction" and inspect.isfunction(_method):
+        setattr(Store, _name, retry_once(_method))
