@@ -82,6 +82,11 @@ class Catalog:
         self._snap = None
 
     @property
+    def cached(self) -> Snapshot | None:
+        """The snapshot if loaded, without a session (the hot paths make none)."""
+        return self._snap
+
+    @property
     def version(self) -> int | None:
         return self._snap.version if self._snap else None
 

@@ -536,7 +536,7 @@ def first(tx: Any, stmt: Any, params: dict[str, Any]) -> Any:
         result = tx.session.execute(stmt, params)
         return result.first() if result.returns_rows else None
     if tx.raw is None:
-        conn = tx.session.connection()
+        conn = tx.conn
         tx.raw = (conn, conn.connection.driver_connection.cursor())
     conn, cursor = tx.raw
     prep = prepared(stmt, tx.dialect, conn.dialect)

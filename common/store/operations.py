@@ -180,12 +180,16 @@ class Store:
             bind = bind.execution_options(isolation_level="REPEATABLE READ")
         committing = False
         try:
-            with Session(bind, expire_on_commit=False) as session, session.begin():
-                tx = Tx(session, self.clock.now(), self.tz, self.default_service_s, self.catalog)
-                yield tx
-                if notify and tx.changed and not tx.notified and not self.db.is_sqlite:
-                    session.execute(select(func.pg_notify(caller_channel_sql(), str(tx.changed))))
-                committing = True
+            with bind.connect() as conn, conn.begin():
+                tx = Tx(conn, self.clock.now(), self.tz, self.default_service_s, self.catalog)
+                try:
+                    yield tx
+                    tx.finish()
+                    if notify and tx.changed and not tx.notified and not self.db.is_sqlite:
+                        conn.execute(select(func.pg_notify(caller_channel_sql(), str(tx.changed))))
+                    committing = True
+                finally:
+                    tx.release()
             _CALL.committed = True
         except (OperationalError, DBAPIError) as exc:
             if isinstance(exc, IntegrityError):
