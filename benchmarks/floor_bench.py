@@ -114,7 +114,8 @@ def run(url: str, backend: str, n: int) -> tuple[Figures, Figures]:
     timers = {k: Timer() for k in ("floor issue", "floor call", "motcua issue", "motcua call")}
     for i in range(n):
         service = SERVICES[i % 4]
-        steps = [("floor issue", lambda: floor.issue(service)), ("motcua issue", lambda: store.issue_ticket(service))]
+        steps = [("floor issue", lambda s=service: floor.issue(s)),
+                 ("motcua issue", lambda s=service: store.issue_ticket(s))]
         for name, step in steps if i % 2 else reversed(steps):
             with timers[name]:
                 step()

@@ -8,7 +8,6 @@ PostgreSQL uses row locks (``FOR UPDATE SKIP LOCKED``) in :mod:`common.store.ope
 from __future__ import annotations
 
 import os
-import select
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.exc import NoSuchModuleError as SANoSuchModuleError
 
 from common.core.errors import ConfigError, SchemaOutOfDate, StoreUnavailable, bilingual, said
@@ -126,47 +125,16 @@ def make_engine(url: str) -> Engine:
     try:
         if parsed.get_backend_name() == "sqlite":
             return _sqlite_engine(parsed)
-        engine = create_engine(
+        return create_engine(
             parsed,
+            pool_pre_ping=True,
             connect_args={"connect_timeout": 5},
             pool_size=2,
             max_overflow=4,
         )
-        event.listen(engine, "checkout", _drop_if_closed_by_server)
-        return engine
     except (SANoSuchModuleError, ArgumentError, ImportError) as exc:
         raise said(ConfigError, f"không hỗ trợ địa chỉ cơ sở dữ liệu {mask(url)}: {first_line(exc)}",
                    f"unsupported database URL {mask(url)}: {first_line(exc)}") from exc
-
-
-def _drop_if_closed_by_server(dbapi_conn, _record, _proxy) -> None:  # type: ignore[no-untyped-def]
-    """A pooled PostgreSQL connection the server has closed is replaced at checkout, without a round trip.
-
-    This replaces ``pool_pre_ping``, a ``SELECT 1`` round trip before every transaction (one of the
-    call's two; docs/benchmarks/floor4.md). An idle connection has nothing to read, so a readable
-    socket means the server spoke first: a backend terminated or a server shut down sends its
-    FATAL message and closes, and the pool opens another connection instead (DisconnectionError;
-    the pool's connections never LISTEN, so nothing else arrives unasked but a rare notice, which
-    costs a reconnect). A connection killed in the instant after this look fails its
-    first statement instead; ``Store`` then runs the action once more on a new connection
-    (operations.retry_once), as the ping's pool would have.
-    """
-    try:
-        readable = _readable(dbapi_conn.pgconn.socket)
-    except Exception as exc:  # noqa: BLE001 - a socket that cannot be looked at is as good as closed
-        raise DisconnectionError(f"connection unusable: {exc}") from exc
-    if readable:
-        raise DisconnectionError("the server spoke first on an idle connection (it closed it)")
-
-
-def _readable(fd: int) -> bool:
-    """Whether ``fd`` has input (or end of file) waiting, without waiting; poll has no FD_SETSIZE limit."""
-    if hasattr(select, "poll"):
-        poller = select.poll()
-        poller.register(fd, select.POLLIN)
-        return bool(poller.poll(0))
-    readable, _, _ = select.select([fd], [], [], 0)  # Windows: select works on sockets
-    return bool(readable)
 
 
 def _sqlite_engine(url: URL) -> Engine:

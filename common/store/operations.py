@@ -100,8 +100,8 @@ _CALL = threading.local()  # per thread: inside a public Store method, and wheth
 def retry_once(method: Callable[..., _R]) -> Callable[..., _R]:
     """Run a public Store method again, once, when a connection the server had closed failed it.
 
-    This is what ``pool_pre_ping`` did with a round trip before every transaction (db.py checks
-    the socket at checkout instead, and this catches a connection closed after that look). Only
+    ``pool_pre_ping`` checks a connection before each transaction; this catches one the server
+    closed after that check (between the ping and the first statement). Only
     when no transaction of this call had committed: an action of several transactions is never
     half repeated. Nested calls (a method calling another) retry from the outermost one.
     """

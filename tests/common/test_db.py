@@ -139,7 +139,7 @@ def test_a_dropped_connection_becomes_store_unavailable_then_recovers(pg_url: st
         conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                           "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
     admin.dispose()
-    assert store.services() == []  # the checkout's look or the one retry replaces the dead connection
+    assert store.services() == []  # pool_pre_ping replaces the dead connection
     store.db.engine.dispose()
 
 
@@ -149,28 +149,6 @@ def terminate(pg_url: str, pid: int) -> None:
     with admin.connect() as conn:
         assert conn.execute(text("SELECT pg_terminate_backend(:p, 5000)"), {"p": pid}).scalar_one()
     admin.dispose()
-
-
-@pytest.mark.postgres
-def test_a_connection_the_server_closed_is_replaced_at_checkout_without_a_round_trip(
-        pg_url: str, example_config: AppConfig, clock: ManualClock) -> None:
-    from common.store import Store
-
-    store = Store(connect(pg_url), clock, TZ)
-    store.load_office(example_config.office)
-    with store.db.engine.connect() as conn:
-        pid = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
-    terminate(pg_url, pid)  # the pooled connection's server is gone: its socket is readable (EOF)
-    sent: list[str] = []
-    errors: list[object] = []
-    event.listen(store.db.engine, "before_cursor_execute", lambda *a: sent.append(a[2]))
-    event.listen(store.db.engine, "handle_error", errors.append)
-    store.issue_ticket("TP")
-    assert errors == []  # replaced before any statement failed on it
-    assert sent and not any(s.strip() in ("SELECT 1", ";") for s in sent), sent  # no ping
-    with store.db.engine.connect() as conn:
-        assert conn.execute(text("SELECT pg_backend_pid()")).scalar_one() != pid
-    store.db.engine.dispose()
 
 
 @pytest.mark.postgres
@@ -184,8 +162,8 @@ def test_a_connection_closed_after_checkout_fails_once_and_the_action_runs_again
     killed: list[int] = []
 
     def kill_after_the_look(dbapi_conn, _record, _proxy) -> None:  # type: ignore[no-untyped-def]
-        # Runs after db.py's own checkout listener: the server closes this connection in the
-        # instant between the look and the first statement.
+        # Runs after the pool's ping: the server closes this connection in the instant between
+        # the ping and the first statement.
         if not killed:
             killed.append(dbapi_conn.info.backend_pid)
             terminate(pg_url, killed[0])
