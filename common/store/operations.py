@@ -12,8 +12,11 @@ applies them to rows.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import secrets
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
@@ -82,6 +85,45 @@ def refused(db: Database, exc: DBAPIError) -> Refused:
     return bilingual(Refused(f"role {role} may not {verb}: {why}"),  # type: ignore[return-value]
                      f"vai trò {role} không được phép {verb}: {why}", f"role {role} may not {verb}: {why}")
 
+class StaleConnection(StoreUnavailable):
+    """A pooled connection the server had closed failed this transaction before its COMMIT.
+
+    Nothing of the transaction was kept (the server rolls back a transaction whose connection
+    is gone), so ``retry_once`` runs the action again on a new connection. Anyone else sees the
+    StoreUnavailable it is.
+    """
+
+
+_CALL = threading.local()  # per thread: inside a public Store method, and whether it has committed
+
+
+def retry_once(method: Callable[..., _R]) -> Callable[..., _R]:
+    """Run a public Store method again, once, when a connection the server had closed failed it.
+
+    ``pool_pre_ping`` checks a connection before each transaction; this catches one the server
+    closed after that check (between the ping and the first statement). Only
+    when no transaction of this call had committed: an action of several transactions is never
+    half repeated. Nested calls (a method calling another) retry from the outermost one.
+    """
+
+    @functools.wraps(method)
+    def run(*args: Any, **kwargs: Any) -> _R:
+        if getattr(_CALL, "inside", False):
+            return method(*args, **kwargs)
+        _CALL.inside, _CALL.committed = True, False
+        try:
+            try:
+                return method(*args, **kwargs)
+            except StaleConnection:
+                if _CALL.committed:
+                    raise
+            return method(*args, **kwargs)
+        finally:
+            _CALL.inside = False
+
+    return run
+
+
 STATUS_URL_SETTING = "status_page_url"  # office_settings row the display publishes at start
 
 
@@ -136,20 +178,31 @@ class Store:
                 bind = bind.execution_options(**{READONLY_OPTION: True})
         if consistent and not self.db.is_sqlite:
             bind = bind.execution_options(isolation_level="REPEATABLE READ")
+        committing = False
         try:
-            with Session(bind, expire_on_commit=False) as session, session.begin():
-                tx = Tx(session, self.clock.now(), self.tz, self.default_service_s, self.catalog)
-                yield tx
-                if notify and tx.changed and not tx.notified and not self.db.is_sqlite:
-                    session.execute(select(func.pg_notify(caller_channel_sql(), str(tx.changed))))
+            with bind.connect() as conn, conn.begin():
+                tx = Tx(conn, self.clock.now(), self.tz, self.default_service_s, self.catalog)
+                try:
+                    yield tx
+                    tx.finish()
+                    if notify and tx.changed and not tx.notified and not self.db.is_sqlite:
+                        conn.execute(select(func.pg_notify(caller_channel_sql(), str(tx.changed))))
+                    committing = True
+                finally:
+                    tx.release()
+            _CALL.committed = True
         except (OperationalError, DBAPIError) as exc:
-            failure = self.failure(exc)
+            failure = self.failure(exc, before_commit=not committing)
             if failure is exc:
                 raise
             raise failure from exc
 
-    def failure(self, exc: DBAPIError) -> BaseException:
-        """What a database error becomes for the caller: a refusal in one line, StoreUnavailable, or ``exc``."""
+    def failure(self, exc: DBAPIError, *, before_commit: bool = False) -> BaseException:
+        """What a database error becomes for the caller: a refusal in one line, StoreUnavailable, or ``exc``.
+
+        ``before_commit``: the transaction's COMMIT was not sent yet, so a lost connection means
+        the server rolled it back and ``retry_once`` may run the action once more (StaleConnection).
+        """
         if isinstance(exc, IntegrityError):
             return exc
         if getattr(exc.orig, "sqlstate", None) in REFUSED_SQLSTATES:
@@ -160,7 +213,8 @@ class Store:
                         "hãy thử lại", f"the database {self.db.masked_url} stayed busy for {busy} s; nothing was "
                         "written, try again")
         if exc.connection_invalidated or isinstance(exc, OperationalError):
-            return said(StoreUnavailable, f"không kết nối được cơ sở dữ liệu {self.db.masked_url}",
+            lost = StaleConnection if exc.connection_invalidated and before_commit else StoreUnavailable
+            return said(lost, f"không kết nối được cơ sở dữ liệu {self.db.masked_url}",
                         f"cannot reach the database {self.db.masked_url}")
         return exc
 
@@ -690,3 +744,9 @@ class Store:
                 last = min(day or tx.day, tx.day - timedelta(days=1))
                 tx.session.execute(select(func.motcua_close_days(last)))
             return expired
+
+
+for _name, _method in list(vars(Store).items()):
+    # Every public action and read; transaction() is the plumbing they share.
+    if not _name.startswith("_") and _name != "transaction" and inspect.isfunction(_method):
+        setattr(Store, _name, retry_once(_method))

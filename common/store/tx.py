@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Connection, func, or_, select
 from sqlalchemy.orm import Session
 
 from common.core import rules
@@ -57,11 +57,12 @@ W = TicketStatus
 
 
 class Tx:
-    """The working state of one transaction: the session, the instant and small lookups."""
+    """The working state of one transaction: its connection, an ORM session if asked for, the instant, lookups."""
 
-    def __init__(self, session: Session, now: datetime, tz: ZoneInfo, default_service_s: float,
+    def __init__(self, conn: Connection, now: datetime, tz: ZoneInfo, default_service_s: float,
                  catalog: Catalog | None = None) -> None:
-        self.session = session
+        self.conn = conn
+        self._session: Session | None = None
         self.catalog = catalog or Catalog()
         self.notified = False  # a hot path sent NOTIFY in its own statement
         self.raw: Any = None  # (connection, DB-API cursor) of the hot paths (hotpath.first)
@@ -73,7 +74,33 @@ class Tx:
         self.tz = tz
         self.day = day_of(now, tz)
         self.changed = 0
-        self.dialect = session.get_bind().dialect.name
+        self.dialect = conn.dialect.name
+
+    @property
+    def session(self) -> Session:
+        """An ORM session inside this transaction, made on first use.
+
+        The hot paths (common.store.lean) send their statements on the connection and never make
+        one: a Session's begin, connection and commit cost about 0.13 ms of CPU an action, a third of
+        the floor's whole issue (docs/benchmarks/floor4.md). The session joins the connection's
+        transaction and never commits or closes it (``rollback_only``); Store.transaction flushes
+        it before the connection commits.
+        """
+        session = self._session
+        if session is None:
+            session = self._session = Session(bind=self.conn, expire_on_commit=False,
+                                              join_transaction_mode="rollback_only")
+        return session
+
+    def finish(self) -> None:
+        """Flush the session, if one was made: its writes go before the connection's COMMIT."""
+        if self._session is not None:
+            self._session.flush()
+
+    def release(self) -> None:
+        """Let the session go (its rows detached); the connection's own transaction ends in Store.transaction."""
+        if self._session is not None:
+            self._session.close()
 
     # -- lookups
     def service_row(self, code: str) -> ServiceRow:
@@ -98,7 +125,8 @@ class Tx:
     @property
     def snap(self) -> Snapshot:
         """The cached services, counters and clerks (common.store.catalog)."""
-        return self.catalog.get(self.session)
+        snap = self.catalog.current
+        return snap if snap is not None else self.catalog.get(self.session)
 
     def fresh_snap(self) -> Snapshot:
         """The catalog reloaded: an id or name was missing, so another process changed the office."""

@@ -7,13 +7,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 
+from common.config import AppConfig
+from common.core.clock import ManualClock
 from common.core.errors import ConfigError, SchemaOutOfDate, StoreUnavailable
 from common.store import db as dbmod
 from common.store.db import Database, check_schema, connect, current_revision, head_revision, make_engine, mask, upgrade
-from tests.conftest import pg_base_url
+from tests.conftest import TZ, pg_base_url
 
 TABLES = {"services", "counters", "counter_services", "clerks", "daily_numbers", "tickets", "events",
           "office_settings", "alembic_version"}
@@ -138,6 +140,66 @@ def test_a_dropped_connection_becomes_store_unavailable_then_recovers(pg_url: st
                           "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
     admin.dispose()
     assert store.services() == []  # pool_pre_ping replaces the dead connection
+    store.db.engine.dispose()
+
+
+def terminate(pg_url: str, pid: int) -> None:
+    """End one backend and wait until it is gone (pg_terminate_backend's timeout)."""
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        assert conn.execute(text("SELECT pg_terminate_backend(:p, 5000)"), {"p": pid}).scalar_one()
+    admin.dispose()
+
+
+@pytest.mark.postgres
+def test_a_connection_closed_after_checkout_fails_once_and_the_action_runs_again(
+        pg_url: str, example_config: AppConfig, clock: ManualClock) -> None:
+    from common.store import Store
+
+    store = Store(connect(pg_url), clock, TZ)
+    store.load_office(example_config.office)
+    store.issue_ticket("TP")
+    killed: list[int] = []
+
+    def kill_after_the_look(dbapi_conn, _record, _proxy) -> None:  # type: ignore[no-untyped-def]
+        # Runs after the pool's ping: the server closes this connection in the instant between
+        # the ping and the first statement.
+        if not killed:
+            killed.append(dbapi_conn.info.backend_pid)
+            terminate(pg_url, killed[0])
+
+    event.listen(store.db.engine, "checkout", kill_after_the_look)
+    try:
+        issued = store.issue_ticket("TP")
+    finally:
+        event.remove(store.db.engine, "checkout", kill_after_the_look)
+    assert killed  # the first attempt's connection was closed under it
+    codes = [t.code for t in store.tickets(store.today, store.today)]
+    assert len(codes) == 2 and codes[-1] == issued.ticket.code  # issued once, on a new connection
+    store.db.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_an_action_is_not_repeated_once_one_of_its_transactions_committed(pg_url: str) -> None:
+    from common.store import Store
+    from common.store.operations import StaleConnection, retry_once
+
+    store = Store(connect(pg_url))
+    runs: list[int] = []
+
+    @retry_once
+    def two_transactions() -> None:
+        runs.append(1)
+        with store.transaction() as tx:
+            tx.session.execute(text("SELECT 1"))  # committed
+        with store.transaction() as tx:
+            pid = tx.session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+            terminate(pg_url, pid)  # the server goes away in the middle of the second transaction
+            tx.session.execute(text("SELECT 1"))
+
+    with pytest.raises(StaleConnection):
+        two_transactions()
+    assert runs == [1]
     store.db.engine.dispose()
 
 
