@@ -11,17 +11,28 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from common.core.bookings import WEEKDAYS, AppointmentPlan, BookingOrder, ServicePlan
 from common.core.errors import ConfigError, Invalid, said
-from common.core.model import DEFAULT_PRIORITY_CATEGORIES, Counter, OpeningHours, Ordering, Role, Service, parse_span
+from common.core.model import (
+    DEFAULT_PRIORITY_CATEGORIES,
+    Counter,
+    OpeningHours,
+    Ordering,
+    Role,
+    Service,
+    parse_span,
+    span_text,
+)
 from common.settings import BY_NAME, DEFAULTS, SECTIONS, Settings, build
 
 OFFICE_TABLES = ("services", "counters", "clerks", "priority_categories", "appointments")
+BREAK_MINUTES = (5, 120)  # a scheduled break's sensible length, minutes
 _HOURS = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 
 
@@ -251,7 +262,7 @@ class _Reader:
 
     def counter(self, i: int, raw: dict[str, Any]) -> Counter:
         t = "counters"
-        self.no_extra(t, i, raw, {"number", "name", "services", "ordering", "active"})
+        self.no_extra(t, i, raw, {"number", "name", "services", "ordering", "active", "breaks"})
         number = self.take(t, i, raw, "number", int)
         services = self.take(t, i, raw, "services", list)
         if not services or not all(isinstance(s, str) for s in services):
@@ -264,7 +275,36 @@ class _Reader:
             services=tuple(services),
             ordering=Ordering(ordering),
             active=self.take(t, i, raw, "active", bool, True),
+            breaks=self.breaks(i, raw),
         )
+
+    def breaks(self, i: int, raw: dict[str, Any]) -> tuple[tuple[time, time], ...]:
+        """A counter's daily breaks, ``["10:00-10:15", …]`` in office time: well formed, sensible, apart.
+
+        That they fall inside the opening hours of the counter's services is checked in cross_check.
+        """
+        t = "counters"
+        spans = []
+        for span in self.take(t, i, raw, "breaks", list, []):
+            try:
+                start, end = parse_span(str(span)) if isinstance(span, str) and _HOURS.match(span) else (None, None)
+            except ValueError:
+                start = end = None
+            if start is None or end is None or end <= start:
+                raise self.fail(t, "breaks", (f"breaks phải có dạng \"10:00-10:15\", không phải {span!r}",
+                                              f"breaks must look like \"10:00-10:15\", not {span!r}"), i)
+            minutes = (_minute(end) - _minute(start))
+            if not BREAK_MINUTES[0] <= minutes <= BREAK_MINUTES[1]:
+                low, high = BREAK_MINUTES
+                raise self.fail(t, "breaks", (f"giờ nghỉ {span!r} dài {minutes} phút; phải từ {low} đến {high} phút",
+                                              f"break {span!r} lasts {minutes} min; it must be {low} to {high} min"),
+                                i)
+            spans.append((start, end))
+        spans.sort()
+        for (_, end), (start, _) in pairwise(spans):
+            if start < end:
+                raise self.fail(t, "breaks", ("các giờ nghỉ chồng lên nhau", "the breaks overlap"), i)
+        return tuple(spans)
 
     def clerk(self, i: int, raw: dict[str, Any]) -> ClerkSpec:
         t = "clerks"
@@ -397,6 +437,17 @@ class _Reader:
                 if code not in codes:
                     raise self.fail("counters", "services", (f"quầy {counter.number} phục vụ dịch vụ không có {code!r}",
                                     f"counter {counter.number} serves unknown service {code!r}"), index)
+            hours = [span for s in office.services if s.code in counter.services for span in s.hours.intervals]
+            for start, end in counter.breaks:
+                if not any(a <= start and end <= b for a, b in hours):
+                    span = span_text((start, end))
+                    raise self.fail("counters", "breaks", (
+                        f"giờ nghỉ {span} của quầy {counter.number} nằm ngoài giờ làm việc của các dịch vụ của quầy",
+                        f"break {span} of counter {counter.number} is outside its services' opening hours"), index)
+
+
+def _minute(at: time) -> int:
+    return 24 * 60 if at == time.max else at.hour * 60 + at.minute
 
 
 def _decode_error_line(exc: tomllib.TOMLDecodeError) -> int:

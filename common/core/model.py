@@ -107,6 +107,8 @@ class Counter:
     active: bool = True
     # The office's [appointments] order (issue 19): checked-in bookings before walk-ins (rules.call_key).
     booked_first: bool = True
+    # Scheduled breaks (issue 17), daily, in office local time: (start, end) by start; the hall forecast takes them.
+    breaks: tuple[tuple[time, time], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ When it is refreshed:
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import time
 from threading import Lock
 
 from sqlalchemy import func, select
@@ -28,6 +29,7 @@ from common.core.model import DEFAULT_PRIORITY_CATEGORIES, OpeningHours, Orderin
 from common.store.orm import ClerkRow, CounterRow, CounterServiceRow, EventRow, ServiceRow, SettingRow
 
 CATALOG_KINDS = (EventKind.OFFICE_LOADED.value, EventKind.CLERK_SAVED.value)
+BREAKS_SETTING = "counter_breaks"  # office_settings row: {"3": ["10:00-10:15", …]}, the counters' daily breaks
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,8 @@ class Snapshot:
     clerk_names: dict[int, str]  # id -> username (all clerks)
     categories: frozenset[str]
     booked_first: bool = True  # [appointments] order: a checked-in booking is called before walk-ins
+    # Scheduled daily breaks by counter number, office time (issue 17): [counters] breaks, via `setup load`.
+    breaks: dict[int, tuple[tuple[time, time], ...]] = field(default_factory=dict)
 
 
 def version_query():  # type: ignore[no-untyped-def]
@@ -123,11 +127,13 @@ def load(session: Session) -> Snapshot:
         if _may_read_active(session) else {r.id for r in clerk_rows}
     # One statement for both settings rows (issue 19 added the appointments plan's call order).
     rows = dict(session.execute(select(SettingRow.key, SettingRow.value).where(
-        SettingRow.key.in_(("priority_categories", "appointments")))).all())
+        SettingRow.key.in_(("priority_categories", "appointments", BREAKS_SETTING)))).all())
     known = json.loads(rows["priority_categories"]) if "priority_categories" in rows else None
     categories = frozenset(known or DEFAULT_PRIORITY_CATEGORIES)  # an empty list means the defaults
     plan = json.loads(rows["appointments"]) if "appointments" in rows else {}
     booked_first = (plan or {}).get("order", "after_priority") == "after_priority"
+    breaks = {int(number): tuple(parse_span(span) for span in spans)
+              for number, spans in json.loads(rows.get(BREAKS_SETTING) or "{}").items()}
     return Snapshot(
         version=version,
         services={s.code: s for s in services},
@@ -138,6 +144,7 @@ def load(session: Session) -> Snapshot:
         clerk_names={r.id: r.username for r in clerk_rows},
         categories=categories,
         booked_first=booked_first,
+        breaks=breaks,
     )
 
 

@@ -20,12 +20,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, literal, or_, select, union_all
 
 from common.core.bookings import BookingState
 from common.core.model import CounterState, OpeningHours, Ordering, TicketStatus
 from common.planning.forecast import (
+    BREAK_S,
     BUDGET_S,
     FORECAST_SAMPLE,
     PROFILE_AFTER_S,
@@ -98,14 +100,59 @@ def hall_state(tx: Tx, ticket: Waiting) -> HallState:
             began = started or called or now
             current[at] = (code, max(0.0, (now - began).total_seconds()))
 
-    desks = tuple(
-        Desk(d["number"], tuple(d["services"]), d["ordering"], d["state"],
-             _seconds(now, d["since"]), current.get(cid, (None, 0.0))[0], current.get(cid, (None, 0.0))[1],
-             tx.snap.booked_first)
-        for cid, d in counters.items())
+    desks = []
+    for cid, d in counters.items():
+        elapsed, breaks = scheduled_breaks(now, tx.tz, d["state"], d["since"], tx.snap.breaks.get(d["number"], ()))
+        desks.append(Desk(d["number"], tuple(d["services"]), d["ordering"], d["state"], elapsed,
+                          current.get(cid, (None, 0.0))[0], current.get(cid, (None, 0.0))[1],
+                          tx.snap.booked_first, breaks))
     waiting.append(ticket)
-    return HallState(now, ticket, tuple(waiting), desks, _recent_service_times(tx, codes),
+    return HallState(now, ticket, tuple(waiting), tuple(desks), _recent_service_times(tx, codes),
                      _arrivals(tx, arrived, codes), tx.default_service_s, booked=_booked_ahead(tx))
+
+
+# A break taken up to this long before its scheduled start, or begun up to this long after its scheduled
+# end (the clerk finished a long service first), is that scheduled break under way.
+SCHEDULE_SLACK_S = 900.0
+
+
+def scheduled_breaks(now: datetime, tz: ZoneInfo, state: CounterState, since: datetime | None,
+                     spans: Sequence[tuple[time, time]], break_s: float = BREAK_S,
+                     ) -> tuple[float, tuple[tuple[float, float], ...]]:
+    """A counter's ``Desk.state_elapsed_s`` and ``Desk.breaks`` from its daily schedule (office time) and state.
+
+    ``spans`` are today's scheduled breaks as times of day in ``tz``; the forecast wants
+    (start, length) in seconds from ``now``. A break counts while its scheduled end is ahead,
+    unless the counter changed state since it began (it went and came back). A counter on a
+    break now is not counted twice: when its break began within SCHEDULE_SLACK_S of a scheduled
+    one, it is that one, dropped from the list, and the counter is back at the break's start +
+    its scheduled length (the forecast's "back when the break ends" is ``break_s`` after the
+    start, so the elapsed time is set to make it so). An unscheduled break keeps the forecast's
+    ``break_s``, and the schedule still ahead of it.
+    """
+    elapsed = _seconds(now, since)
+    day = now.astimezone(tz).date()
+    today = []
+    for start, end in spans:
+        begin = datetime.combine(day, start, tz)
+        stop = datetime.combine(day + timedelta(days=1), time(0), tz) if end == time.max else \
+            datetime.combine(day, end, tz)
+        today.append((begin, stop))
+    slack = timedelta(seconds=SCHEDULE_SLACK_S)
+    after = None  # only the breaks that begin after this one are still to come
+    if state == CounterState.BREAK and since is not None:
+        taking = [(b, e) for b, e in today if b - slack <= since < e + slack]
+        if taking:
+            begin, stop = taking[-1]
+            back = max(begin, since) + (stop - begin)
+            if back > now:
+                elapsed = break_s - (back - now).total_seconds()  # below 0 for a break longer than break_s
+            after = begin
+    ahead = tuple(
+        ((b - now).total_seconds(), (e - b).total_seconds()) for b, e in today
+        if e > now and (after is None or b > after)
+        and (state == CounterState.BREAK or since is None or b > since))
+    return elapsed, ahead
 
 
 def _seconds(now: datetime, since: datetime | None) -> float:

@@ -51,7 +51,7 @@ from common.core.model import (
 from common.core.rules import Action
 from common.settings import DEFAULTS
 from common.store import passwords
-from common.store.catalog import Catalog
+from common.store.catalog import BREAKS_SETTING, Catalog
 from common.store.channels import caller_channel_sql
 from common.store.db import READONLY_OPTION, SQLITE_BUSY_TIMEOUT_MS, Database, first_line
 from common.store.hall import hall_estimates
@@ -267,7 +267,10 @@ class Store:
                 self._upsert_clerk(s, clerk)
                 counts["clerks"] += 1
             merged = {"priority_categories": json.dumps(dict(office.priority_categories), ensure_ascii=False),
-                      "appointments": json.dumps(office.appointments.to_json(), ensure_ascii=False)}
+                      "appointments": json.dumps(office.appointments.to_json(), ensure_ascii=False),
+                      # Each counter's daily breaks, office time (issue 17); the hall forecast reads them.
+                      BREAKS_SETTING: json.dumps({str(c.number): [span_text(b) for b in c.breaks]
+                                                  for c in office.counters if c.breaks})}
             merged.update({k: json.dumps(v, ensure_ascii=False) for k, v in (settings or {}).items()})
             for key, value in merged.items():
                 s.merge(SettingRow(key=key, value=value))
