@@ -303,7 +303,8 @@ class Engine:
         self._hour = 0
         self._hour_span = (1, 0)
         self._booked_first = all(d.booked_first for d in counters.values())  # the office's [appointments] order
-        self._serving = {code: tuple(d for d in counters.values() if code in d.services) for code in services}
+        self._serving = {code: tuple(d for d in counters.values() if code in d.services)
+                         for code in services} if estimates else {}
         for desk in counters.values():
             found = _groups_of(desk.number, desk.services, desk.ordering, desk.booked_first)
             desk.groups = tuple(tuple(self._queue(k) for k in group) for group in found)
@@ -401,7 +402,24 @@ class Engine:
                 t.people_ahead = (counts[0] if priority_category is not None
                                   else counts[0] + counts[2] if t.booked and self._booked_first else counts[1])
             t.estimated_wait_s = self._estimate(service, t.people_ahead)
-        self._enqueue(t)
+        # self._enqueue(t), inlined for a new ticket (no target counter): this runs once per citizen
+        self.tickets.append(t)
+        ranks = self._by_service.get(service)
+        if ranks is None:
+            ranks = self._by_service[service] = tuple(self._queue((service, r, None)) for r in (0, 1, 2))
+        q = t.queue = ranks[0 if priority_category is not None else 1 if t.booked else 2]
+        if q and q[-1].queued_us > now:  # the clock was set back (a caller's own replay): keep the call order
+            q.insert(bisect_left([w.order for w in q], t.order), t)
+        else:
+            q.append(t)
+        counts = self._waiting.get(service)
+        if counts is None:
+            counts = self._waiting[service] = [0, 0, 0]
+        counts[1] += 1
+        if priority_category is not None:
+            counts[0] += 1
+        elif t.booked:
+            counts[2] += 1
         if self.record_events:
             detail: dict[str, Any] | None = {"priority": priority_category} if priority_category else None
             if t.booked:

@@ -319,7 +319,13 @@ class _Day:
                 category = "elderly" if priority_share and draw() < priority_share else None
                 issue(arg, category, check_hours=False)
                 issued += 1
-                queued(arg, at)
+                waiting[arg] = waiting.get(arg, 0) + 1  # queued(arg, at), inlined: once per citizen
+                for number in by_code.get(arg, ()):
+                    if number in idle:
+                        idle.discard(number)
+                        call(number, at)
+                        if number not in idle:
+                            break
             elif kind == START:
                 number, code = arg
                 start(number, clerk_of[number])
