@@ -46,7 +46,7 @@ def engine_alone(seeds: int, scale: float) -> dict[str, float]:
     office = load_config(EXAMPLE).office
     demand, service_time = sim.example_traffic(
         {s.code: sim.EXAMPLE_MIX.get(s.code, (4.0, 10.0)) for s in office.services}, scale)
-    profile = DayProfile(demand, service_time, walk_seconds=lambda rng: rng.uniform(10, 60), no_show_share=0.03,
+    profile = DayProfile(demand, service_time, walk_seconds=sim.example_walk, no_show_share=0.03,
                          priority_share=0.05)
     simulate_days(office, profile, 8, [0])  # warm up (imports, caches)
     best = None

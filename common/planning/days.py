@@ -120,7 +120,7 @@ def simulate_days(office: OfficeSpec, profile: DayProfile, counters_plan: Counte
     results = []
     for seed in seeds:
         engine = Engine.for_office(office.services, staffed, profile.tz, profile.default_service_s,
-                                   call_starts_service=instant, record_events=False)
+                                   call_starts_service=instant, record_events=False, estimates=False)
         loop = _Day(engine, clock, staffed, random.Random(seed), profile.service_time, walk, profile.no_show_share,
                     profile.priority_share, profile.transfer_share, breaks, profile.bookings,
                     {s.code: s.hours for s in office.services})
@@ -145,22 +145,30 @@ def off_hours(plan: Mapping[int, int], numbers: Sequence[int]) -> Breaks:
 
 
 def _result(seed: int, day: date, engine: Engine, issued: int) -> DayResult:
-    waits, hours, expired = [], [], []
-    booked, expired_booked = [], []
+    waits: list[int] = []
+    hours: list[int] = []
+    expired: list[int] = []
+    booked: list[bool] = []
+    expired_booked: list[bool] = []
     served = no_shows = transferred = 0
+    done, no_show, moved, gone = W.DONE, W.NO_SHOW, W.TRANSFERRED, W.EXPIRED
     for t in engine.tickets:
         status = t.status
-        if status is W.EXPIRED:
+        if status is gone:
             expired.append(t.wait_s or 0)
             expired_booked.append(t.booked)
             continue
-        if t.wait_s is not None:
-            waits.append(t.wait_s)
+        wait = t.wait_s
+        if wait is not None:
+            waits.append(wait)
             hours.append(t.local_hour)
             booked.append(t.booked)
-        served += status is W.DONE
-        no_shows += status is W.NO_SHOW
-        transferred += status is W.TRANSFERRED
+        if status is done:
+            served += 1
+        elif status is no_show:
+            no_shows += 1
+        elif status is moved:
+            transferred += 1
     if not any(booked) and not any(expired_booked):  # no bookings: the result as before issue 19
         booked, expired_booked = [], []
     return DayResult(seed, day, issued, served, no_shows, transferred, tuple(waits), tuple(hours), tuple(expired),

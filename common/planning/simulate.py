@@ -14,10 +14,12 @@ import itertools
 import math
 import random
 import time as timer
+from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import cast
+from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from common.config import ClerkSpec, OfficeSpec
 from common.core.clock import ManualClock
@@ -25,7 +27,7 @@ from common.core.errors import DomainError, MotcuaError, said
 from common.core.model import Counter, CounterState, OpeningHours, Role, Service, TicketStatus
 from common.planning.booked import NO_BOOKINGS, BookingMix, booking_rng
 from common.planning.booked import with_slots as booked_arrivals
-from common.planning.engine import Engine, from_us, to_us, write
+from common.planning.engine import US, Engine, from_us, to_us, write
 from common.store import Store
 from common.views.report import Report
 
@@ -169,6 +171,30 @@ def run(store: Store, staffed: Sequence[Counter], days: Sequence[date], hours: S
                      timer.perf_counter() - began, tuple(split[0]), tuple(split[1]))
 
 
+# The day loop's events, numbered in the order the loop tests them (the commonest first). A heap entry is
+# (at, order, kind, arg): ``order`` breaks ties first pushed, first played, so ``kind`` is never compared.
+ARRIVE, START, FINISH, NO_SHOW, OPEN, BOOKED, BREAK, BACK = range(8)
+
+
+class HourlyDemand:
+    """A Demand that depends only on the local hour and ISO weekday: ``rates(hour, weekday)`` → arrivals an
+    hour per service, asked once per (hour, weekday). Marked ``hourly``, so the day loop's thinning asks it
+    once per local hour instead of once per candidate arrival (the same rates, so the same draws)."""
+
+    hourly = True
+
+    def __init__(self, rates: Callable[[int, int], Mapping[str, float]]) -> None:
+        self._rates = rates
+        self._known: dict[tuple[int, int], Mapping[str, float]] = {}
+
+    def __call__(self, local: datetime) -> Mapping[str, float]:
+        key = (local.hour, local.isoweekday())
+        found = self._known.get(key)
+        if found is None:
+            found = self._known[key] = self._rates(*key)
+        return found
+
+
 class _Day:
     """The event loop of one working day, the same on the store and on the engine (the exact replay relies on it).
 
@@ -200,35 +226,37 @@ class _Day:
 
     def run(self, day: date, hours: Sequence[tuple[time, time]], demand: Demand, overtime_minutes: float) -> None:
         tz = self.sim.tz
-        events: list[tuple[float, int, str, object]] = []
+        events: list[tuple[float, int, int, Any]] = []
         sim, rng, clerk_of, serves, waiting, tick = self.sim, self.rng, self.clerk, self.serves, self.waiting, self.tick
-        order, heappush = itertools.count(1), heapq.heappush  # ties at one instant: first pushed, first played
+        engine = sim if isinstance(sim, Engine) else None
+        # ties at one instant: first pushed, first played
+        heappush, heappop, nxt = heapq.heappush, heapq.heappop, itertools.count(1).__next__
 
-        def push(at: float, kind: str, arg: object = None) -> None:
-            heappush(events, (at, next(order), kind, arg))
+        def push(at: float, kind: int, arg: object = None) -> None:
+            heappush(events, (at, nxt(), kind, arg))
 
         for number, starts, minutes in self.breaks:  # first: a counter off at opening never calls
             if number in clerk_of:
-                push(datetime.combine(day, starts, tz).timestamp(), "break", (number, minutes * 60))
+                push(datetime.combine(day, starts, tz).timestamp(), BREAK, (number, minutes * 60))
         windows = []
         for opens, closes in hours:
             a, b = datetime.combine(day, opens, tz).timestamp(), datetime.combine(day, closes, tz).timestamp()
             windows.append((a, b + overtime_minutes * 60))
-            push(a, "open")
+            push(a, OPEN)
             if self.bookings.active:  # booked citizens arrive around their slot; the rest as drawn
                 for at, code, on_time, slot in booked_arrivals(self.bookings, self.book_rng, a,
                                                                self._arrivals(a, b, demand)):
                     if slot is None:
-                        push(at, "arrive", code)
+                        push(at, ARRIVE, code)
                     else:  # on the store, booked before the day opens (below) and checked in at ``at``
-                        push(at, "booked", [code, slot, on_time, ""])
+                        push(at, BOOKED, [code, slot, on_time, ""])
             else:
                 for at, code in self._arrivals(a, b, demand):
-                    push(at, "arrive", code)
+                    push(at, ARRIVE, code)
         if self.bookings.active and isinstance(sim, Store):  # the day's bookings, made the evening before
             tick(windows[0][0] - 12 * 3600)
             for *_, kind, arg in sorted(events):
-                if kind == "booked":
+                if kind == BOOKED:
                     booking = cast(list, arg)
                     booking[3] = sim.book(booking[0], from_us(to_us(booking[1])), None, source="sim").code
         tick(windows[0][0])
@@ -237,55 +265,87 @@ class _Day:
         idle = set(clerk_of)
         away: dict[int, float] = {}  # counters due for a break (seconds) once their citizen leaves
         on_break: set[int] = set()
-
-        def may_call(at: float) -> bool:
-            for a, b in windows:  # noqa: SIM110 (a loop: any() and its generator cost more per call)
-                if a <= at < b:
-                    return True
-            return False
+        # The hot loop's names, bound once (a local is cheaper than an attribute, per event).
+        issue, call_next, start, finish = sim.issue_ticket, sim.call_next, sim.start_service, sim.finish_service
+        service_time, walk, draw, by_code = self.service_time, self.walk, rng.random, self.by_code
+        no_show_share, priority_share, transfer_share = self.no_show_share, self.priority_share, self.transfer_share
+        transfers = bool(transfer_share) and len(self.codes) > 1
+        serving, issued = TicketStatus.SERVING, self.issued
 
         def call(number: int, at: float) -> None:
             if number in away:
                 sim.set_counter_state(number, clerk_of[number], CounterState.BREAK)
                 on_break.add(number)
-                push(at + away.pop(number), "back", number)
+                push(at + away.pop(number), BACK, number)
                 return
             ticket = None
             for code in serves[number]:  # anyone to call? (a loop: this runs for every free counter)
                 if waiting.get(code):
-                    ticket = sim.call_next(number, clerk_of[number]) if may_call(at) else None
+                    for a, b in windows:  # may it call now? (a loop: any() and its generator cost more)
+                        if a <= at < b:
+                            ticket = call_next(number, clerk_of[number])
+                            break
                     break
             if ticket is None:
                 idle.add(number)
                 return
-            waiting[ticket.service] = max(0, waiting.get(ticket.service, 0) - 1)
-            if ticket.status is TicketStatus.SERVING:
-                push(at + self.service_time(rng, ticket.service), "finish", number)
-            elif rng.random() < self.no_show_share:
-                push(at + NO_SHOW_GIVE_UP_S, "no_show", number)
+            code = ticket.service
+            left = waiting.get(code, 0) - 1
+            waiting[code] = left if left > 0 else 0
+            if ticket.status is serving:
+                heappush(events, (at + service_time(rng, code), nxt(), FINISH, number))
+            elif draw() < no_show_share:
+                heappush(events, (at + NO_SHOW_GIVE_UP_S, nxt(), NO_SHOW, number))
             else:
-                push(at + self.walk(rng), "start", (number, ticket.service))
+                heappush(events, (at + walk(rng), nxt(), START, (number, code)))
 
         def queued(code: str, at: float) -> None:
             waiting[code] = waiting.get(code, 0) + 1
-            for number in self.by_code.get(code, ()):
-                if number not in idle:
-                    continue
-                idle.discard(number)
-                call(number, at)
-                if number not in idle:
-                    break
+            for number in by_code.get(code, ()):
+                if number in idle:
+                    idle.discard(number)
+                    call(number, at)
+                    if number not in idle:
+                        break
 
         while events:
-            at, _, kind, arg = heapq.heappop(events)
-            tick(at)
-            if kind == "arrive":
+            at, _, kind, arg = heappop(events)
+            if engine is not None:
+                engine.now_us = round(at * US)  # Engine.set_time, inlined: this runs once per event
+            else:
+                tick(at)
+            if kind == ARRIVE:
                 # Drawn only when asked for, so that the same seed gives the same days as before.
-                category = "elderly" if self.priority_share and rng.random() < self.priority_share else None
-                sim.issue_ticket(str(arg), category, check_hours=False)
-                self.issued += 1
-                queued(str(arg), at)
-            elif kind == "booked":  # a booking checked in: within its window a booked ticket, later a normal one
+                category = "elderly" if priority_share and draw() < priority_share else None
+                issue(arg, category, check_hours=False)
+                issued += 1
+                waiting[arg] = waiting.get(arg, 0) + 1  # queued(arg, at), inlined: once per citizen
+                for number in by_code.get(arg, ()):
+                    if number in idle:
+                        idle.discard(number)
+                        call(number, at)
+                        if number not in idle:
+                            break
+            elif kind == START:
+                number, code = arg
+                start(number, clerk_of[number])
+                heappush(events, (at + service_time(rng, code), nxt(), FINISH, number))
+            elif kind == FINISH and transfers and draw() < transfer_share:
+                number = arg
+                current = sim.current_ticket(number) if isinstance(sim, Store) else sim.counters[number].current
+                assert current is not None
+                to = rng.choice([c for c in self.codes if c != current.service])
+                sim.transfer(number, clerk_of[number], to_service=to)
+                call(number, at)
+                queued(to, at)
+            elif kind in (FINISH, NO_SHOW):  # the counter is free again
+                (finish if kind == FINISH else sim.mark_no_show)(arg, clerk_of[arg])
+                call(arg, at)
+            elif kind == OPEN:
+                for number in sorted(idle):
+                    idle.discard(number)
+                    call(number, at)
+            elif kind == BOOKED:  # a booking checked in: within its window a booked ticket, later a normal one
                 code, _slot, on_time, booking_code = cast(list, arg)
                 if isinstance(sim, Engine):  # as Store.check_in: no priority asked, none drawn
                     opening = self.opening.get(code)
@@ -297,41 +357,20 @@ class _Day:
                         sim.check_in(booking_code)
                     except DomainError:  # late and after the service's hours: no ticket (the engine: above)
                         continue
-                self.issued += 1
+                issued += 1
                 queued(code, at)
-            elif kind == "open":
-                for number in sorted(idle):
-                    idle.discard(number)
-                    call(number, at)
-            elif kind == "start":
-                number, code = arg  # type: ignore[misc]
-                sim.start_service(number, clerk_of[number])
-                push(at + self.service_time(rng, code), "finish", number)
-            elif kind == "break":
-                number, seconds = cast(tuple[int, float], arg)
+            elif kind == BREAK:
+                number, seconds = arg
                 away[number] = seconds
                 if number in idle:  # free now: the break starts now; else when the citizen leaves
                     idle.discard(number)
                     call(number, at)
-            elif kind == "back":
-                number = int(arg)  # type: ignore[call-overload]
+            else:  # BACK
+                number = arg
                 on_break.discard(number)
                 sim.set_counter_state(number, clerk_of[number], CounterState.OPEN)
                 call(number, at)
-            elif kind == "finish" and self.transfer_share and len(self.codes) > 1 \
-                    and rng.random() < self.transfer_share:
-                number = int(arg)  # type: ignore[call-overload]
-                current = sim.current_ticket(number) if isinstance(sim, Store) else sim.counters[number].current
-                assert current is not None
-                to = rng.choice([c for c in self.codes if c != current.service])
-                sim.transfer(number, clerk_of[number], to_service=to)
-                call(number, at)
-                queued(to, at)
-            else:  # "finish" or "no_show": the counter is free again
-                number = int(arg)  # type: ignore[call-overload]
-                done = sim.finish_service if kind == "finish" else sim.mark_no_show
-                done(number, clerk_of[number])
-                call(number, at)
+        self.issued = issued
         end = max(self.now(), windows[-1][1])
         tick(end)
         sim.close_day(day)
@@ -345,23 +384,56 @@ class _Day:
         return self.clock.now().timestamp()
 
     def _arrivals(self, a: float, b: float, demand: Demand) -> list[tuple[float, str]]:
-        """A non-homogeneous Poisson process by thinning: candidates at the peak rate, kept with rate/peak."""
+        """A non-homogeneous Poisson process by thinning: candidates at the peak rate, kept with rate/peak.
+
+        A candidate's rates are asked of ``demand`` at its local time; a demand marked ``hourly``
+        (HourlyDemand) is asked once per local hour, the rates then holding for every candidate inside it.
+        """
         tz = self.sim.tz
         rates = [demand(datetime.fromtimestamp(t, tz)) for t in range(int(a), int(b), 900)]
         peak = max((sum(r.values()) for r in rates), default=0.0) / 3600
         out: list[tuple[float, str]] = []
         t = a
         rng = self.rng
+        draw, log = rng.random, math.log
+        hourly = getattr(demand, "hourly", False)
+        holds_from, holds_to = 1.0, 0.0  # hourly: the instants within which ``rate`` holds
+        rate: Mapping[str, float] | None = None
+        total, codes, cum, weight, last = 0.0, [""], [0.0], 0.0, 0
         while peak > 0:
-            t += rng.expovariate(peak)
+            t += -log(1.0 - draw()) / peak  # rng.expovariate(peak), in its own arithmetic
             if t >= b:
                 break
-            rate = demand(datetime.fromtimestamp(t, tz))
-            total = sum(rate.values()) / 3600
-            if rng.random() * peak < total:
-                codes = list(rate)
-                out.append((t, rng.choices(codes, weights=[rate[c] for c in codes])[0]))
+            if not holds_from <= t < holds_to:
+                local = datetime.fromtimestamp(t, tz)
+                asked = demand(local)
+                if asked is not rate:  # its total, and the cumulative weights random.choices would make of it
+                    rate = asked
+                    total = sum(rate.values()) / 3600
+                    codes = list(rate)
+                    cum = list(itertools.accumulate(rate[c] for c in codes))
+                    weight, last = (cum[-1] + 0.0 if cum else 0.0), len(codes) - 1
+                if hourly:
+                    holds_from, holds_to = _same_hour(local, tz)
+            if draw() * peak < total:
+                # rng.choices(codes, weights=...)[0], in its own arithmetic (the same draw, the same pick;
+                # tests/common/test_simulate.py checks it): a call of it cost more than the rest of the loop
+                out.append((t, codes[bisect_right(cum, draw() * weight, 0, last)]))
         return out
+
+
+def _same_hour(local: datetime, tz: ZoneInfo) -> tuple[float, float]:
+    """Instants (seconds) around ``local`` whose local time has the same date and hour; (1, 0): none known.
+
+    10 µs inside the hour at each end: a timestamp is rounded to the microsecond when it becomes a datetime.
+    The ends are checked to have the hour, the date and the UTC offset of ``local`` (no clock change inside).
+    """
+    began = local.replace(minute=0, second=0, microsecond=0).timestamp()
+    first, last = datetime.fromtimestamp(began + 5e-6, tz), datetime.fromtimestamp(began + 3600 - 5e-6, tz)
+    for end in (first, last):
+        if end.hour != local.hour or end.date() != local.date() or end.utcoffset() != local.utcoffset():
+            return 1.0, 0.0
+    return began + 1e-5, began + 3600 - 1e-5
 
 
 # The demo's history: peaks mid-morning and early afternoon (DOMAIN.md), Monday busiest.
@@ -400,7 +472,7 @@ def fill_history(store: Store, days: int, seed: int = 2026, end: date | None = N
 
     demand, service_time = example_traffic(mix, scale)
     return run(store, staffed, chosen, OFFICE_HOURS, demand=demand, service_time=service_time,
-               seed=seed, walk_seconds=lambda rng: rng.uniform(10, 60), no_show_share=0.03, fast=fast,
+               seed=seed, walk_seconds=example_walk, no_show_share=0.03, fast=fast,
                priority_share=priority_share, transfer_share=transfer_share, breaks=breaks, bookings=bookings)
 
 
@@ -411,19 +483,31 @@ def example_traffic(mix: Mapping[str, tuple[float, float]], scale: float = 1.0) 
     (a long right tail, as at real desks) with the mix's mean.
     """
 
-    rates: dict[tuple[int, int], dict[str, float]] = {}  # the same few (hour, weekday) rates, asked for per arrival
+    def rates(hour: int, weekday: int) -> dict[str, float]:
+        factor = HOURLY_PROFILE.get(hour, 0.0) * WEEKDAY_PROFILE.get(weekday, 0.0) * scale
+        return {code: rate * factor for code, (rate, _) in mix.items()}
 
-    def demand(local: datetime) -> dict[str, float]:
-        key = (local.hour, local.isoweekday())
-        if key not in rates:
-            factor = HOURLY_PROFILE.get(key[0], 0.0) * WEEKDAY_PROFILE.get(key[1], 0.0) * scale
-            rates[key] = {code: rate * factor for code, (rate, _) in mix.items()}
-        return rates[key]
+    demand = HourlyDemand(rates)  # the same few (hour, weekday) rates, asked once each
 
     sigma = 0.6  # lognormal with this mean: exp(μ + σ²/2) = mean
     mu = {code: math.log(minutes * 60) - sigma**2 / 2 for code, (_, minutes) in mix.items()}
+    magic, log, exp = 4 * math.exp(-0.5) / math.sqrt(2.0), math.log, math.exp  # random.NV_MAGICCONST
 
     def service_time(rng: random.Random, code: str) -> float:
-        return rng.lognormvariate(mu[code], sigma)
+        # rng.lognormvariate(mu[code], sigma) in its own arithmetic (random.normalvariate's Kinderman–Monahan
+        # loop, then exp): the same draws and the same value (tests/common/test_simulate.py checks it), without
+        # its two calls, which cost a tenth of a simulated day
+        draw = rng.random
+        while True:
+            u1 = draw()
+            u2 = 1.0 - draw()
+            z = magic * (u1 - 0.5) / u2
+            if z * z / 4.0 <= -log(u2):
+                return exp(mu[code] + z * sigma)
 
     return demand, service_time
+
+
+def example_walk(rng: random.Random) -> float:
+    """The walk to the counter in the demo history: 10–60 s, ``rng.uniform(10, 60)`` in its own arithmetic."""
+    return 10.0 + 50.0 * rng.random()

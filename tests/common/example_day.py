@@ -6,7 +6,7 @@ from pathlib import Path
 
 from common.config import OfficeSpec, load_config
 from common.planning.days import DayProfile
-from common.planning.simulate import EXAMPLE_MIX, example_traffic
+from common.planning.simulate import EXAMPLE_MIX, example_traffic, example_walk
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -18,5 +18,5 @@ def example_office() -> OfficeSpec:
 def example_profile(office: OfficeSpec) -> DayProfile:
     """Each service's usual arrivals and service time, a walk of 10–60 s, 3 % no-shows, 5 % priority."""
     demand, service_time = example_traffic({s.code: EXAMPLE_MIX.get(s.code, (4.0, 10.0)) for s in office.services})
-    return DayProfile(demand, service_time, walk_seconds=lambda rng: rng.uniform(10, 60), no_show_share=0.03,
+    return DayProfile(demand, service_time, walk_seconds=example_walk, no_show_share=0.03,
                       priority_share=0.05)
