@@ -30,12 +30,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
 
 from benchmarks.province_bench import NOW  # noqa: E402
+from benchmarks.province_cpu import admin_connection, pids_cpu  # noqa: E402
 from common.core.clock import ManualClock  # noqa: E402
 from common.store.db import connect  # noqa: E402
 from common.store.offices import role_names  # noqa: E402
 from common.store.operations import Store  # noqa: E402
-
-TICK = os.sysconf("SC_CLK_TCK")
 
 
 class Side:
@@ -67,11 +66,7 @@ class Side:
         self.counter.mark_no_show(1, "lan")
 
     def cpu(self) -> float:
-        total = 0
-        for pid in self.pids:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-        return total / TICK
+        return pids_cpu(self.pids)
 
     def block(self, n: int) -> None:
         s0, c0, w0 = self.cpu(), time.process_time(), time.perf_counter()
@@ -97,8 +92,7 @@ def main() -> int:
     if not args.pg:
         print("province_ab: set MOTCUA_BENCH_PG_URL or --pg", file=sys.stderr)
         return 2
-    admin = psycopg.connect(make_url(args.pg).set(drivername="postgresql").render_as_string(hide_password=False),
-                            autocommit=True)
+    admin = admin_connection(args.pg)
     sides = [Side(args.pg, spec, admin, args.week) for spec in args.sides]
     loads = [os.getloadavg()[0]]
     t0 = time.perf_counter()

@@ -42,10 +42,14 @@ from common.store.operations import Store  # noqa: E402
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def backend_cpu(admin: psycopg.Connection, database: str, roles: tuple[str, ...]) -> float:  # type: ignore[type-arg]
-    """Seconds of CPU (user + system) used so far by the backends of ``roles`` on ``database``."""
-    pids = [r[0] for r in admin.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND usename = ANY(%s)",
-                                        (database, list(roles))).fetchall()]
+def admin_connection(pg: str) -> psycopg.Connection:  # type: ignore[type-arg]
+    """An autocommit psycopg connection as the URL's user, to read pg_stat_activity."""
+    return psycopg.connect(make_url(pg).set(drivername="postgresql").render_as_string(hide_password=False),
+                           autocommit=True)
+
+
+def pids_cpu(pids: list[int]) -> float:
+    """Seconds of CPU (user + system) used so far by these server processes (the server runs here)."""
     total = 0
     for pid in pids:
         try:
@@ -54,6 +58,13 @@ def backend_cpu(admin: psycopg.Connection, database: str, roles: tuple[str, ...]
             continue
         total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
     return total / TICK
+
+
+def backend_cpu(admin: psycopg.Connection, database: str, roles: tuple[str, ...]) -> float:  # type: ignore[type-arg]
+    """Seconds of CPU (user + system) used so far by the backends of ``roles`` on ``database``."""
+    pids = [r[0] for r in admin.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND usename = ANY(%s)",
+                                        (database, list(roles))).fetchall()]
+    return pids_cpu(pids)
 
 
 class Office:
@@ -108,8 +119,7 @@ def main() -> int:
     if not args.pg:
         print("province_cpu: set MOTCUA_BENCH_PG_URL or --pg", file=sys.stderr)
         return 2
-    admin = psycopg.connect(make_url(args.pg).set(drivername="postgresql").render_as_string(hide_password=False),
-                            autocommit=True)
+    admin = admin_connection(args.pg)
     sides = {"province": Office(make_url(args.pg).set(database=args.province).render_as_string(
         hide_password=False), args.office),
              "single": Office(make_url(args.pg).set(database=args.single).render_as_string(hide_password=False), 1)}
