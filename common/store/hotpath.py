@@ -264,8 +264,18 @@ def issued_event() -> Any:
 CALL_EVENT_COLUMNS = ["at", "kind", "ticket_id", "counter_id", "clerk_id", "from_status", "to_status"]
 
 
-def _pick() -> Any:
-    return select(Q.c.id).where(Q.c.status == W.WAITING.value, Q.c.service_day == DAY, serves_sql(Q, CID))
+def _pick(literal_status: bool = False) -> Any:
+    """``literal_status`` (PostgreSQL): 'waiting' written into the SQL, not bound, so that a generic
+    (prepared) plan can still prove the predicate of migration 0017's ix_tickets_waiting: a
+    province's counter then reads its own office's queue by the office's row-level policy
+    (``office_id = ANY(motcua_offices())``), not every office's waiting tickets."""
+    if not literal_status:
+        return select(Q.c.id).where(Q.c.status == W.WAITING.value, Q.c.service_day == DAY, serves_sql(Q, CID))
+    # The counter's office named too (implied by serves_sql: its services and counters are its office's):
+    # an equality the planner can estimate (the policy's ``= ANY(motcua_offices())`` it cannot).
+    office = select(C.c.office_id).where(C.c.id == CID).scalar_subquery()
+    return select(Q.c.id).where(Q.c.status == literal_column(f"'{W.WAITING.value}'"), Q.c.office_id == office,
+                                Q.c.service_day == DAY, serves_sql(Q, CID))
 
 
 def _call_event(ticket_id: Any) -> Any:
@@ -286,7 +296,7 @@ def call_next_pg(ordering: Ordering, booked_first: bool = True) -> Any:
     Params: counter_params(). No row: the counter was not ready or nobody waits.
     """
     c = select(C.c.id).where(C.c.id == CID, _counter_ready()).with_for_update().cte("c")
-    pick = (_pick().where(exists(select(c.c.id)), _free())
+    pick = (_pick(literal_status=True).where(exists(select(c.c.id)), _free())
             .order_by(*call_order_by(ordering, Q, CID, booked_first)).limit(1)
             .with_for_update(skip_locked=True, of=Q).cte("pick"))
     upd = (update(T).where(T.c.id == pick.c.id, T.c.status == W.WAITING.value)

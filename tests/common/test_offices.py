@@ -10,21 +10,24 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql.psycopg import dialect as psycopg_dialect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from common.config import AppConfig
 from common.core.clock import ManualClock
 from common.core.errors import AuthError, ConfigError, Refused
-from common.core.model import Role
+from common.core.model import Ordering, Role
 from common.store import Store
 from common.store.catalog import version_query
 from common.store.db import connect
+from common.store.hotpath import Prepared, call_next_pg
 from common.store.offices import add_office, apply_office_roles, check_office, list_offices, role_names
 from tests.common.test_roles import KIOSK_FORGERIES
 
@@ -320,3 +323,70 @@ def test_the_callers_office_is_one_probe_of_office_roles_key(province: Province,
     assert whole == (app == "province") and (office is None) == (app == "province")
     assert (offices == [office]) if app != "province" else len(offices) == 2
     assert seq1 - seq0 == 0 and idx1 - idx0 >= 3, (seq1 - seq0, idx1 - idx0)
+
+
+def index_reads(node: dict[str, Any]) -> list[tuple[str, int]]:
+    """(index, rows read per loop) of each scan of a tickets index in an EXPLAIN (ANALYZE, FORMAT JSON) tree."""
+    got = []
+    name = node.get("Index Name", "")
+    if name.startswith(("ix_tickets", "uq_tickets")):
+        # an Index Scan's rows are those its filter kept: the rows it read also count those removed
+        got.append((name, node["Actual Rows"] + node.get("Rows Removed by Filter", 0) // max(node["Actual Loops"], 1)))
+    for child in node.get("Plans", []):
+        got += index_reads(child)
+    return got
+
+
+def test_a_busy_offices_call_next_reads_only_its_counters_waiting_tickets(province: Province,
+                                                                           clock: ManualClock) -> None:
+    """Migration 0017: with both offices busy, office 2's call_next reads by index its own office's
+    waiting tickets of the day, and nothing else: not office 1's waiting tickets (before:
+    ``ix_tickets_queue`` by status, every office's queue, which the policy then dropped) nor its own
+    office's other tickets of the day (``ix_tickets_office_day``). The real statement, EXPLAIN ANALYZE
+    as the counter's role, sequential scans off (the plan of a big province), rolled back."""
+    one = as_role(province, province.groups["kiosk"], clock)
+    two = as_role(province, province.office2["kiosk"], clock)
+    for code in ("TP", "CT", "DD", "TP", "XD", "CT", "TP", "DD"):
+        one.issue_ticket(code)
+        two.issue_ticket(code)
+        clock.advance(30)
+    counter2 = as_role(province, province.office2["counter"], clock)
+    for _ in range(2):  # two of counter 1's (TP, CT) done: office 2's day also holds tickets not waiting
+        assert counter2.call_next(1, "lan") is not None
+        counter2.start_service(1, "lan")
+        counter2.finish_service(1, "lan")
+    day = counter2.today
+    for store in (one, two, counter2):
+        store.db.engine.dispose()
+    with psql(province.url) as conn:
+        cid, ordering = conn.execute("SELECT id, ordering FROM counters WHERE office_id <> 1 AND number = 1").fetchone()
+        (kid,) = conn.execute("SELECT id FROM clerks WHERE office_id <> 1 AND username = 'lan'").fetchone()
+        (mine,) = conn.execute("SELECT count(*) FROM tickets WHERE status = 'waiting' AND office_id <> 1").fetchone()
+        (others,) = conn.execute("SELECT count(*) FROM tickets WHERE status = 'waiting' AND office_id = 1").fetchone()
+        (today,) = conn.execute("SELECT count(*) FROM tickets WHERE office_id <> 1").fetchone()
+        # Office 1 as the rest of a busy province looks: a long queue today (its tickets' labels
+        # made up, numbers beyond the kiosk's), so that the planner sees what a province's status
+        # range costs. ANALYZE as autovacuum would have.
+        conn.execute("INSERT INTO tickets (office_id, service_id, number_service_id, service_day, number, "
+                     "transfer_seq, code, token, status, priority, issued_at, queued_at, local_hour, people_ahead, "
+                     "estimated_wait_s, print_status, recall_count) SELECT 1, s.id, s.id, %s, 5000 + g, 0, "
+                     "'Z' || g, md5(s.id || '-' || g), 'waiting', false, %s, %s, 8, 0, 0, 'printed', 0 "
+                     "FROM services s, generate_series(1, 250) g WHERE s.office_id = 1",
+                     (day, clock.now(), clock.now()))
+        conn.execute("ANALYZE tickets")
+    assert (mine, others, today) == (6, 8, 8)  # counted before office 1's long queue
+    prep = Prepared(call_next_pg(Ordering(ordering)), psycopg_dialect())
+    params = prep.parameters({"cid": cid, "cnum": 1, "cord": ordering, "kid": kid, "day": day, "now": clock.now()})
+    owner = make_url(province.url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(owner) as conn:
+        conn.execute("SET LOCAL enable_seqscan = off")
+        conn.execute(f'SET LOCAL ROLE "{province.office2["counter"]}"')
+        cur = conn.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {prep.sql}", params)
+        plan = cur.fetchone()[0][0]["Plan"]
+        conn.rollback()
+    assert plan["Actual Rows"] == 1, plan  # the counter was ready and called a ticket: the pick ran
+    reads = index_reads(plan)
+    # A bitmap scan also counts the index entries of the office's tickets called since the last
+    # vacuum (dead, skipped at the heap): at most the office's tickets of the day, never office 1's 2,000.
+    assert [name for name, _ in reads if name != "uq_tickets_active_counter"] == ["ix_tickets_waiting"], (reads, plan)
+    assert all(mine <= n <= today for name, n in reads if name == "ix_tickets_waiting"), (reads, plan)
