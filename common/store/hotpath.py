@@ -265,14 +265,17 @@ CALL_EVENT_COLUMNS = ["at", "kind", "ticket_id", "counter_id", "clerk_id", "from
 
 
 def _pick(literal_status: bool = False) -> Any:
-    """``literal_status`` (PostgreSQL): 'waiting' written into the SQL, not bound, so that a generic
-    (prepared) plan can still prove the predicate of migration 0017's ix_tickets_waiting: a
-    province's counter then reads its own office's queue by the office's row-level policy
-    (``office_id = ANY(motcua_offices())``), not every office's waiting tickets."""
+    """The waiting tickets the counter serves today (params: cid, day).
+
+    ``literal_status`` (PostgreSQL, migration 0017): a province's counter reads its own office's queue
+    by ix_tickets_waiting (office_id, service_day) WHERE status = 'waiting', not every office's waiting
+    tickets by ix_tickets_queue. 'waiting' is written into the SQL, not bound, so that a generic
+    (prepared) plan still proves the index's predicate; the counter's office is named (implied by
+    serves_sql: its services and counters are its office's) as an equality the planner can estimate,
+    which the policy's ``office_id = ANY(motcua_offices())`` is not (docs/benchmarks/queue4.md).
+    """
     if not literal_status:
         return select(Q.c.id).where(Q.c.status == W.WAITING.value, Q.c.service_day == DAY, serves_sql(Q, CID))
-    # The counter's office named too (implied by serves_sql: its services and counters are its office's):
-    # an equality the planner can estimate (the policy's ``= ANY(motcua_offices())`` it cannot).
     office = select(C.c.office_id).where(C.c.id == CID).scalar_subquery()
     return select(Q.c.id).where(Q.c.status == literal_column(f"'{W.WAITING.value}'"), Q.c.office_id == office,
                                 Q.c.service_day == DAY, serves_sql(Q, CID))

@@ -1,7 +1,7 @@
 """a province's counter picks from its own office's waiting tickets, not every office's
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-03 16:20:00
 
 With every office of a province busy, call_next's pick (``hotpath.call_next_pg``) read the waiting
@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0017"
-down_revision: str | None = "0015"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
