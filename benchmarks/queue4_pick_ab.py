@@ -34,7 +34,7 @@ sys.path[:0] = [str(ROOT)]
 from sqlalchemy.dialects.postgresql.psycopg import dialect as psycopg_dialect  # noqa: E402
 
 from common.core.model import Ordering  # noqa: E402
-from common.store.hotpath import CID, Q, Prepared, _pick, call_order_by  # noqa: E402
+from common.store.hotpath import CID, Prepared, Q, _pick, call_order_by  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
 DAY = date(2027, 1, 5)
@@ -42,8 +42,12 @@ INDEX = "CREATE INDEX ix_tickets_waiting ON tickets (office_id, service_day) WHE
 
 
 def pick_sql(new: bool) -> Prepared:
-    stmt = (_pick(literal_status=new).order_by(*call_order_by(Ordering.OLDEST_FIRST, Q, CID)).limit(1)
-            .with_for_update(skip_locked=True, of=Q))
+    stmt = (
+        _pick(literal_status=new)
+        .order_by(*call_order_by(Ordering.OLDEST_FIRST, Q, CID))
+        .limit(1)
+        .with_for_update(skip_locked=True, of=Q)
+    )
     return Prepared(stmt, psycopg_dialect())
 
 
@@ -71,21 +75,26 @@ def main() -> int:
         " priority, issued_at, queued_at, local_hour, people_ahead, estimated_wait_s, print_status, recall_count,"
         " office_id, booked) SELECT s.id, s.id, %s, 900 + g, 0, 'Z' || g, md5(s.id || '-' || g), 'waiting',"
         " g %% 10 = 0, %s - g * interval '1 minute', %s - g * interval '1 minute', 8, 0, 0, 'printed', 0,"
-        " s.office_id, false FROM services s, generate_series(1, %s) g", (DAY, now, now, a.per_service)).rowcount
+        " s.office_id, false FROM services s, generate_series(1, %s) g",
+        (DAY, now, now, a.per_service),
+    ).rowcount
     conn.execute("ANALYZE tickets")
     # each office's first counter that serves something, and its role
     desks = conn.execute(
         "SELECT DISTINCT ON (c.office_id) c.id, r.role_name FROM counters c"
         " JOIN counter_services cs ON cs.counter_id = c.id"
         " JOIN office_roles r ON r.office_id = c.office_id AND r.role_name LIKE 'motcua_counter%%'"
-        " ORDER BY c.office_id, c.id").fetchall()
+        " ORDER BY c.office_id, c.id"
+    ).fetchall()
     waiting = conn.execute("SELECT count(*) FROM tickets WHERE status = 'waiting'").fetchone()[0]
-    print(f"{a.db}: {n} waiting tickets added on {DAY} ({waiting} waiting in all), {len(desks)} offices' counters;"
-          f" loadavg {Path('/proc/loadavg').read_text().split()[:3]}")
+    print(
+        f"{a.db}: {n} waiting tickets added on {DAY} ({waiting} waiting in all), {len(desks)} offices' counters;"
+        f" loadavg {Path('/proc/loadavg').read_text().split()[:3]}"
+    )
     results: dict[str, dict[str, list[float]]] = {"before": {"cpu": [], "wall": []}, "after": {"cpu": [], "wall": []}}
     buffers: dict[str, str] = {}
     for r in range(a.rounds):
-        for side in (("before", "after") if r % 2 == 0 else ("after", "before")):
+        for side in ("before", "after") if r % 2 == 0 else ("after", "before"):
             new = side == "after"
             if new:
                 conn.execute("SAVEPOINT idx")
@@ -103,8 +112,9 @@ def main() -> int:
                 cid, role = desks[len(desks) // 2]
                 conn.execute(f'SET LOCAL ROLE "{role}"')
                 sql = prep.sql
-                plan = conn.execute(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {sql}",
-                                    prep.parameters({"cid": cid, "day": DAY})).fetchone()[0][0]["Plan"]
+                plan = conn.execute(
+                    f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {sql}", prep.parameters({"cid": cid, "day": DAY})
+                ).fetchone()[0][0]["Plan"]
                 conn.execute("RESET ROLE")
                 buffers[side] = f"{plan.get('Shared Hit Blocks', 0) + plan.get('Shared Read Blocks', 0)} buffers"
             if new:
@@ -114,9 +124,14 @@ def main() -> int:
     print("| side | server CPU ms/pick (median of rounds) | wall ms/pick (median) | buffers, one pick |")
     print("|---|---|---|---|")
     for side, got in results.items():
-        print(f"| {side} | {1000 * statistics.median(got['cpu']):.2f} | {1000 * statistics.median(got['wall']):.2f} |"
-              f" {buffers[side]} |")
-    print(f"rounds: {a.rounds}, calls per round and side: {a.calls}; loadavg {Path('/proc/loadavg').read_text().split()[:3]}")
+        print(
+            f"| {side} | {1000 * statistics.median(got['cpu']):.2f} | {1000 * statistics.median(got['wall']):.2f} |"
+            f" {buffers[side]} |"
+        )
+    print(
+        f"rounds: {a.rounds}, calls per round and side: {a.calls};"
+        f" loadavg {Path('/proc/loadavg').read_text().split()[:3]}"
+    )
     return 0
 
 
