@@ -178,7 +178,9 @@ class Store:
                 bind = bind.execution_options(**{READONLY_OPTION: True})
         if consistent and not self.db.is_sqlite:
             bind = bind.execution_options(isolation_level="REPEATABLE READ")
-        committing = False
+        # In autocommit every statement commits as it runs: a lost connection may have lost only the
+        # reply, so such a transaction is never retried (retry_once), as if its COMMIT had been sent.
+        committing = one_statement and not self.db.is_sqlite
         try:
             with bind.connect() as conn, conn.begin():
                 tx = Tx(conn, self.clock.now(), self.tz, self.default_service_s, self.catalog)
