@@ -76,17 +76,6 @@ K = typing.cast(Table, ClerkRow.__table__)
 CS = typing.cast(Table, CounterServiceRow.__table__)
 DN = typing.cast(Table, DailyNumberRow.__table__)
 AT_COUNTER = sorted(s.value for s in rules.AT_COUNTER)
-
-
-def at_counter(status: ColumnElement[str]) -> ColumnElement[bool]:
-    """``status IN ('called', 'serving')`` with the statuses written into the SQL, not bound.
-
-    uq_tickets_active_counter is partial on exactly these statuses. Bound, they do not prove its
-    predicate in PostgreSQL's generic plan (psycopg prepares a statement from its 5th run), and the
-    "is this counter free" check became a sequential scan of every ticket: 33 ms per call on a
-    year of one office (docs/benchmarks.md). Constants of the code, never a caller's value.
-    """
-    return status.in_([literal_column(f"'{value}'") for value in AT_COUNTER])
 NOTIFY_CHANNEL = CHANNEL  # office 1's; each statement notifies its row's office (common.store.channels)
 # The inserted event's ticket_id, from inside a RETURNING subquery over an aliased tickets table
 # (SQLAlchemy would otherwise add ``events`` to that subquery's FROM).
@@ -157,7 +146,7 @@ def _counter_ready() -> ColumnElement[bool]:
 
 
 def _free() -> ColumnElement[bool]:
-    return ~exists(select(B.c.id).where(B.c.counter_id == CID, at_counter(B.c.status)))
+    return ~exists(select(B.c.id).where(B.c.counter_id == CID, B.c.status.in_(AT_COUNTER)))
 
 
 def seconds_sql(start: Any, now: Any) -> ColumnElement[int]:
@@ -227,7 +216,7 @@ def _issue_reads(priority: bool, booked: bool, booked_first: bool) -> list[Any]:
     n_open = select(func.count()).select_from(linked).where(*serving_where, is_open).scalar_subquery()
     # Spelled out: SQLAlchemy renders RETURNING columns unqualified, even inside subqueries, and a bare
     # "counter_id = id" would compare the ticket with itself. (The other subqueries name one table each.)
-    busy = exists(select(B.c.id).where(text("b.counter_id = c2.id"), at_counter(B.c.status)))
+    busy = exists(select(B.c.id).where(text("b.counter_id = c2.id"), B.c.status.in_(AT_COUNTER)))
     free = exists(select(c2.c.id).select_from(linked).where(*serving_where, is_open, ~busy))
     return [DN.c.last_number, DN.c.issued, ahead, recent_sum, recent_n, n_serving, n_open,
             case((free, 1), else_=0), version_query().scalar_subquery()]
