@@ -100,7 +100,7 @@ def test_an_out_of_date_schema_names_the_command(db_url: str) -> None:
         connect(db_url, upgrade_sqlite=False)
     message = str(err.value)
     assert f"has schema 0000, this motcua needs {head_revision()}" in message
-    assert "run `motcua db upgrade" in message
+    assert "run `motcua --db URL db upgrade`" in message
     with db.engine.begin() as conn:  # leave it as the fixture found it
         conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": head_revision()})
     db.engine.dispose()
