@@ -12,7 +12,7 @@ from common.cli.main import main
 from common.planning.simulate import fill_history
 from common.store import Store
 from common.store.reads.province import province_view
-from common.views.province import OfficeFigures, ProvinceView, public_rows, rank, to_csv
+from common.views.province import OfficeFigures, ProvinceView, public_rows, rank, to_csv, to_table
 
 
 def figures(code: str, within: int, satisfied: int, *, level: str = "commune") -> OfficeFigures:
@@ -26,6 +26,16 @@ def test_offices_rank_by_share_within_target_and_laggards_are_flagged() -> None:
     assert [o.code for o in ranked] == ["c", "a", "b"]
     assert [o.under_target for o in ranked] == [False, False, True]  # a: 96 % satisfied passes; b: 90 % within
     assert rank([figures("x", 99, 40)])[0].under_target  # 80 % satisfied is under 95 %
+
+
+def test_the_terminal_table_writes_numbers_and_days_the_vietnamese_way() -> None:
+    big = OfficeFigures(2, "huyen-a", "Huyện A", "district", tickets=1405, served=1300, no_show=44, judged=1400,
+                        within=872, visits=1350, visits_within=840, wait_n=1400, wait_sum=1400 * 2076.0,
+                        p90_wait_s=5742.0, ratings=0, satisfied=0)
+    table = to_table(ProvinceView("2026-12-01", "2026-12-04", (big,))).splitlines()
+    assert table[0].startswith("Tỉnh: 01/12/2026 – 04/12/2026")
+    assert table[2].split()[:9] == ["1", "huyen-a", "district", "1.405", "62,3", "62,2", "34,6", "95,7", "–"]
+    assert to_csv(ProvinceView("2026-12-01", "2026-12-04", (big,))).splitlines()[1].split(",")[7] == "62.3"
 
 
 def test_the_public_page_rows_carry_no_person(store: Store) -> None:
