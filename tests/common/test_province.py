@@ -97,3 +97,15 @@ def test_motcua_office_add_and_list_on_postgresql(pg_url: str, capsys: pytest.Ca
     assert main(["office", "roles", "xa-b"]) == 0
     sql = capsys.readouterr().out
     assert "motcua_counter_o3" in sql and "GRANT \"motcua_counter\" TO \"motcua_counter_o3\"" in sql
+
+
+def test_an_empty_period_suggests_a_wider_one_never_the_same() -> None:
+    from datetime import date
+
+    from common.cli.province import wider_period
+
+    today = date(2026, 12, 4)
+    assert wider_period(today, today, today) == "; thử --from 2026-12-01 --to 2026-12-04"
+    # `--from 2026-11-01` alone is that one day (--to defaults to --from): once suggested "--from 2026-11-01"
+    assert wider_period(date(2026, 11, 1), date(2026, 11, 1), today) == "; thử --from 2026-11-01 --to 2026-12-04"
+    assert wider_period(date(2026, 12, 1), today, today) == ""  # nothing wider to offer
