@@ -22,6 +22,9 @@ def render_offscreen() -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+MAX_SIDE = 8192  # an 8K screen is 7680 wide
+
+
 def parse_size(text: str) -> tuple[int, int]:
     """``1920x1080`` → (1920, 1080); a one-line MotcuaError otherwise (the ``--size`` of every app)."""
     try:
@@ -31,6 +34,9 @@ def parse_size(text: str) -> tuple[int, int]:
                    f"--size must look like 1920x1080, not {text!r}") from None
     if w < 200 or h < 200:
         raise said(MotcuaError, f"--size {text} quá nhỏ", f"--size {text} is too small")
+    if w > MAX_SIDE or h > MAX_SIDE:  # Qt cannot paint so large an image: it said two lines, then "could not write"
+        raise said(MotcuaError, f"--size {text} quá lớn (tối đa {MAX_SIDE} mỗi chiều)",
+                   f"--size {text} is too large (at most {MAX_SIDE} a side)")
     return w, h
 
 

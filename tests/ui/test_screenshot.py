@@ -20,6 +20,7 @@ def test_parse_size_reads_width_and_height() -> None:
     ("big", "--size must look like 1920x1080, not 'big'"),
     ("1920x1080x2", "--size must look like 1920x1080, not '1920x1080x2'"),
     ("100x100", "--size 100x100 is too small"),
+    ("99999x99999", "--size 99999x99999 is too large (at most 8192 a side)"),  # Qt: "Painter not active"
 ])
 def test_parse_size_refuses_with_one_line(text: str, message: str) -> None:
     with pytest.raises(MotcuaError) as caught:
