@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,7 +21,15 @@ WAITING = {"TP": 7, "CT": 3, "DD": 11, "KD": 2, "LD": 4, "BH": 5, "CA": 9}
 
 
 def sample_config(path: Path | None = None) -> AppConfig:
-    return load_config(path or EXAMPLE_OFFICE)
+    """The office of ``path`` (``--config``), else the example office. A PC's own file
+    (assets/pc/kiosk.toml) sets no services: the picture then shows the example office's with
+    that PC's settings (name, language, printer), not "Không có dịch vụ 'TP'"."""
+    if path is None:
+        return load_config(EXAMPLE_OFFICE)
+    config = load_config(path)
+    if config.office.services:
+        return config
+    return replace(config, office=load_config(EXAMPLE_OFFICE).office)
 
 
 def sample_store(folder: Path, config: AppConfig, url: str | None = None) -> Store:
