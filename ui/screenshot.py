@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-from common.config import AppConfig
+from common.config import AppConfig, load_config
 from common.core.errors import MotcuaError, said
 from common.store import Store
 from common.store.bootstrap import store_for
+
+EXAMPLE_OFFICE = Path(__file__).resolve().parent.parent / "assets" / "office.example.toml"
+
+
+def sample_config(path: Path | None) -> AppConfig:
+    """The office a ``--screenshot`` draws: the one in ``--config``, else the example office. A PC's own
+    file (assets/pc/*.toml) sets no services, as they live in the database: the picture then shows the
+    example office's under that PC's settings (name, language, printer), not "Không có dịch vụ 'TP'"."""
+    if path is None:
+        return load_config(EXAMPLE_OFFICE)
+    config = load_config(path)
+    if config.office.services:
+        return config
+    return replace(config, office=load_config(EXAMPLE_OFFICE).office)
 
 
 def render_offscreen() -> None:
