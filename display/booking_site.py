@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -105,6 +106,8 @@ class BookingSite:
         # (service, slot) -> (when marked, the change stamp read before the store refused, the refusal)
         self._full: dict[tuple[str, datetime], tuple[float, int, BookingRefused]] = {}
         self.changes = ChangeStamp(store)  # opens its connection at the first booking, not here
+        self.refused_from_mark = 0  # refusals the store was not asked for (benchmarks/booking_bench.py prints it)
+        self._count_lock = threading.Lock()
 
     @staticmethod
     def handles(path: str) -> bool:
@@ -251,6 +254,8 @@ class BookingSite:
             return
         marked, stamp, said = seen
         if time.monotonic() - marked < FULL_SECONDS and self.changes.read() == stamp:
+            with self._count_lock:
+                self.refused_from_mark += 1
             raise BookingRefused(said.reason, said.vi, said.en)  # a new one: threads never share a traceback
         self._full.pop((service, slot), None)  # something changed (maybe a cancellation): the store decides
 
