@@ -336,8 +336,9 @@ def qr_rows(payload: str) -> tuple[int, list[int]]:
     time with Reed-Solomon through a recursive polynomial class: more than the rest of the
     slip. Here what does not change per slip is computed once per QR version (``_grid``:
     the function patterns, the order data modules are filled in, the eight masks, the
-    final format bits): a slip only encodes its bits (one integer), adds the error
-    correction (table lookups), and places its bits where the cached order says. Every row
+    final format bits, and for versions up to 8 what each nibble of each data byte darkens,
+    error correction included: ``_placements``): a slip only encodes its bits (one integer)
+    and XORs two table entries a byte. Every row
     and column of the code is one big integer, so applying a mask is one XOR and each of
     ``qrcode.util.lost_point``'s four rules is a handful of shifts, ANDs and bit counts.
     The first mask with the lowest score wins, as in ``qrcode``; a test checks the matrix
@@ -347,13 +348,13 @@ def qr_rows(payload: str) -> tuple[int, list[int]]:
     chunks = _chunks(payload)
     version = _fit(chunks, ec)
     grid = _grid(version)
-    data = _data_codewords(chunks, version, ec)
-    if version <= _TABLE_VERSIONS:
+    message = _data_codewords(chunks, version, ec)
+    if version <= _TABLE_VERSIONS:  # two lookups a data byte place it and its share of the error correction
         placed = 0
-        for (high, low), byte in zip(_placements(version), data, strict=True):
+        for (high, low), byte in zip(_placements(version), message, strict=True):
             placed ^= high[byte >> 4] ^ low[byte & 15]
     else:
-        placed = _place(_interleave(data, version, ec), grid.order)
+        placed = _place(_interleave(message, version, ec), grid.order)
     unmasked = grid.function_test | placed
     best = min(range(8), key=lambda m: grid.lost_points(unmasked ^ grid.masks[m]))
     data = placed ^ grid.masks[best]
@@ -438,14 +439,9 @@ def _fit(chunks: list[tuple[int, int, int, int]], ec: int) -> int:
         start = version
 
 
-def _codewords(chunks: list[tuple[int, int, int, int]], version: int, ec: int) -> list[int]:
-    """``qrcode.util.create_data``: the data bits padded to the version's capacity, then the interleaved
-    data and error-correction codewords."""
-    return _interleave(_data_codewords(chunks, version, ec), version, ec)
-
-
 def _data_codewords(chunks: list[tuple[int, int, int, int]], version: int, ec: int) -> list[int]:
-    """The data bits padded to the version's capacity, as bytes in block order (before interleaving)."""
+    """``qrcode.util.create_data``'s first half: the data bits padded to the version's capacity, as bytes in
+    block order (``_interleave`` is the second half)."""
     value = bits = 0
     for mode, count, chunk, width in chunks:
         length = qrcode.util.length_in_bits(mode, version)
