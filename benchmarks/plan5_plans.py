@@ -89,7 +89,8 @@ def main() -> int:
     ap.add_argument("--office", type=int, default=None, help="default: 2 in a province, else 1")
     ap.add_argument("--mode", choices=("generic", "custom"), default="generic")
     ap.add_argument("--analyze", action="store_true", help="execute (in the rolled-back transaction)")
-    ap.add_argument("--statement", choices=("call", "issue", "both"), default="both")
+    ap.add_argument("--statement", choices=("call", "issue", "both", "no-show"), default="both",
+                    help="both: call and issue; no-show: the event logged from the ticket at the counter")
     ap.add_argument("--set", action="append", default=[], help="another SET LOCAL, e.g. enable_seqscan=off")
     args = ap.parse_args()
     if not args.pg:
@@ -111,6 +112,11 @@ def main() -> int:
                 conn.execute(opened[0])
                 print("\n".join(explain(conn, stmt, params, roles["counter"], args.mode, args.analyze,
                                         tuple(args.set))))
+        if args.statement == "no-show":
+            params, _ordering = counter_params(conn, office, END, NOW)
+            print(f"## no-show's log (move_log), office {office} of {args.db}, {args.mode} plan")
+            print("\n".join(explain(conn, hotpath.move_log(hotpath.Action.NO_SHOW), params, roles["counter"],
+                                    args.mode, args.analyze, tuple(args.set))))
         if args.statement in ("issue", "both"):
             stmt = hotpath.issue_read("postgresql", False, False, booked_first)
             print(f"## issue (the day's number and its reads), office {office} of {args.db}, {args.mode} plan")

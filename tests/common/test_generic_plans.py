@@ -25,9 +25,10 @@ from sqlalchemy.engine import make_url
 from common.config import AppConfig
 from common.core.clock import ManualClock
 from common.core.model import Ordering
+from common.core.rules import Action
 from common.store import Store
 from common.store.db import connect
-from common.store.hotpath import Prepared, call_next_pg, issue_read
+from common.store.hotpath import FAST_MOVES, Prepared, call_next_pg, issue_read, move_log
 
 pytestmark = pytest.mark.postgres
 
@@ -67,14 +68,29 @@ def pg_store(pg_url: str, clock: ManualClock, example_config: AppConfig) -> Iter
     st.db.engine.dispose()
 
 
-def test_call_nexts_free_counter_check_uses_the_active_counter_index(pg_store: Store, pg_url: str,
-                                                                       clock: ManualClock) -> None:
-    pg_store.sign_in(1, "lan")
-    with psql(pg_url) as conn:
+def counter_1(store: Store, url: str, clock: ManualClock) -> tuple[dict[str, Any], Ordering]:
+    """hotpath.counter_params of counter 1, signed in by lan."""
+    store.sign_in(1, "lan")
+    with psql(url) as conn:
         cid, ordering, kid = conn.execute("SELECT c.id, c.ordering, k.id FROM counters c, clerks k "
                                           "WHERE c.number = 1 AND k.username = 'lan'").fetchone()  # type: ignore[misc]
     params = {"cid": cid, "cnum": 1, "cord": ordering, "kid": kid, "day": clock.now().date(), "now": clock.now()}
-    plan = generic_plan(pg_url, call_next_pg(Ordering(ordering)), params)
+    return params, Ordering(ordering)
+
+
+def test_call_nexts_free_counter_check_uses_the_active_counter_index(pg_store: Store, pg_url: str,
+                                                                       clock: ManualClock) -> None:
+    params, ordering = counter_1(pg_store, pg_url, clock)
+    plan = generic_plan(pg_url, call_next_pg(ordering), params)
+    assert "uq_tickets_active_counter" in plan, plan
+
+
+@pytest.mark.parametrize("action", FAST_MOVES, ids=lambda a: a.value)
+def test_a_move_finds_the_ticket_at_the_counter_by_the_active_counter_index(pg_store: Store, pg_url: str,
+                                                                            clock: ManualClock,
+                                                                            action: Action) -> None:
+    params, _ordering = counter_1(pg_store, pg_url, clock)
+    plan = generic_plan(pg_url, move_log(action), params)
     assert "uq_tickets_active_counter" in plan, plan
 
 
