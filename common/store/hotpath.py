@@ -303,7 +303,12 @@ def call_next_pg(ordering: Ordering, booked_first: bool = True) -> Any:
     pick = (_pick(literal_status=True).where(exists(select(c.c.id)), _free())
             .order_by(*call_order_by(ordering, Q, CID, booked_first)).limit(1)
             .with_for_update(skip_locked=True, of=Q).cte("pick"))
-    upd = (update(T).where(T.c.id == pick.c.id, T.c.status == W.WAITING.value)
+    # The picked row by its key (an InitPlan), not a join with pick and a literal 'waiting': with those,
+    # the planner, told by the statistics of a quiet moment that nobody waits, drove the update from the
+    # index of every office's waiting tickets and looked for the picked one among them
+    # (docs/benchmarks/plan5.md). Its state needs no second check: pick locked it, and PostgreSQL
+    # re-checks pick's WHERE (still waiting) on the row version it locks, skipping it otherwise.
+    upd = (update(T).where(T.c.id == select(pick.c.id).scalar_subquery())
            .values(**_called_values(seconds_sql(T.c.issued_at, NOW))).returning(*T.c).cte("upd"))
     ev = insert(E).from_select(CALL_EVENT_COLUMNS, _call_event(upd.c.id)).cte("ev")
     return select(*upd.c, func.pg_notify(channel_sql(upd.c.office_id), "1").label("notified")).add_cte(ev)

@@ -83,6 +83,8 @@ def test_call_nexts_free_counter_check_uses_the_active_counter_index(pg_store: S
     params, ordering = counter_1(pg_store, pg_url, clock)
     plan = generic_plan(pg_url, call_next_pg(ordering), params)
     assert "uq_tickets_active_counter" in plan, plan
+    # and the update finds the picked ticket by its key, never among every waiting ticket
+    assert re.search(r"Index Scan using pk_tickets on tickets  \(.*\n\s+Index Cond: \(id = \$\d+\)", plan), plan
 
 
 @pytest.mark.parametrize("action", FAST_MOVES, ids=lambda a: a.value)
