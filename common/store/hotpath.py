@@ -520,7 +520,7 @@ def pg_inline_constants(sql: str, names: tuple[str, ...], callers: set[str],
                         const: Callable[[str], Any]) -> tuple[str, tuple[str, ...]]:
     """The pyformat SQL with every constant parameter written in as a literal; the parameters left.
 
-    psycopg prepares a statement on its 5th run, and PostgreSQL then plans it once for any
+    psycopg prepares a statement after its 5th run, and PostgreSQL then plans it once for any
     parameters (a generic plan) where that plan's estimate looks no worse than the custom ones.
     A generic plan cannot prove a partial index's WHERE from a bound value: call_next's "is the
     counter free" (``status IN ($1, $2)``) then scanned every ticket of the history for

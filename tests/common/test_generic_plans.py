@@ -1,6 +1,6 @@
 """PostgreSQL's generic plans of the hot statements use the partial indexes their predicates name.
 
-psycopg prepares a statement on its 5th run; PostgreSQL then plans it once for any parameters (a
+psycopg prepares a statement after its 5th run; PostgreSQL then plans it once for any parameters (a
 generic plan) where that plan's estimate looks no worse than the custom ones, and a generic plan
 cannot prove a partial index's WHERE from a bound value. With ``status IN ($1, $2)`` bound, a
 single office's call_next scanned its whole history for "is the counter free" (33 ms a call on a
