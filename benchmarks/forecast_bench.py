@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/forecast_bench.py --days 3 --mixed-days 3   # a smoke run (~1 min)
     .venv/bin/python benchmarks/forecast_bench.py --days 0 --mixed-days 0 --store 200   # issue_ticket's cost
     .venv/bin/python benchmarks/forecast_bench.py --days 0 --mixed-days 5 --seeds 1-12 --ab --decompose
-        # a row per seed, the forecast with and without the break schedule on the same tickets, and where
+        # a row per seed, the forecast with and without the office's typical durations on the same tickets, and where
         # the error comes from (docs/benchmarks/forecast4.md); --perfect N, --save/--saved: see --help
 
 A small event simulation of the hall, of its own (store-free, seconds per simulated month):
@@ -118,7 +118,8 @@ class Record:
     band: tuple[int, int] | None  # the forecast's p10..p90
     tags: frozenset[str] = frozenset()  # what the ticket met (for --decompose): see Hall.tags
     perfect: float | None = None  # --perfect: the forecast that knows the office's true rates and service times
-    unscheduled: int | None = None  # --ab: the same forecast not told the breaks to come (the earlier forecast)
+    before: int | None = None  # --ab: the forecast as main printed it before this round (no typical durations)
+    naive_typical: int | None = None  # the naive formula with the office's typical durations as its prior
 
 
 @dataclass
@@ -135,7 +136,9 @@ class Hall:
     days: list[list[tuple[float, str, bool]]] = field(default_factory=list)  # past days' arrivals (time of day)
     schedule: bool = True  # the forecast knows the counters' scheduled breaks (False: only a break under way)
     perfect_every: int = 0  # --perfect N: every Nth ticket also gets the forecast with the true parameters
-    ab: bool = False  # --ab: every ticket also gets the forecast without the schedule, on the same hall state
+    ab: bool = False  # --ab: every ticket also gets the forecast without the typical durations, on the same hall
+    # The office's own figure for each service's duration ([[services]] typical_minutes), seconds; empty: none
+    typical_s: dict[str, float] = field(default_factory=dict)
 
     def run_day(self, day: int) -> None:
         office, rng = self.office, self.rng
@@ -145,7 +148,20 @@ class Hall:
         desks = [_Desk(c, since=start) for c in office.counters]
         waiting: list[Waiting] = []
         pending: dict[
-            int, tuple[float, int, int, float | None, Method, float, tuple[int, int] | None, set[str], float | None]
+            int,
+            tuple[
+                float,
+                int,
+                int,
+                float | None,
+                Method,
+                float,
+                tuple[int, int] | None,
+                set[str],
+                float | None,
+                int | None,
+                int | None,
+            ],
         ] = {}
         events: list[tuple[float, int, str, int]] = []
         seq = 0
@@ -176,9 +192,23 @@ class Hall:
                 for w in waiting:
                     if not w.priority and w.queued_at < chosen.queued_at and w.service in desk.services:
                         pending[w.id][7].add("overtaken by a later priority ticket")
-            issued, printed, naive, oracle, method, cpu, band, tags, perfect, unscheduled = pending.pop(chosen.id)
+            issued, printed, naive, oracle, method, cpu, band, tags, perfect, before, naive_typical = pending.pop(
+                chosen.id
+            )
             self.records.append(
-                Record(now - issued, printed, naive, oracle, method, cpu, band, frozenset(tags), perfect, unscheduled)
+                Record(
+                    now - issued,
+                    printed,
+                    naive,
+                    oracle,
+                    method,
+                    cpu,
+                    band,
+                    frozenset(tags),
+                    perfect,
+                    before,
+                    naive_typical,
+                )
             )
             desk.current, desk.started = chosen.service, now
             mean = next(s.mean_s for s in office.services if s.code == chosen.service)
@@ -207,7 +237,10 @@ class Hall:
                     band,
                     self.tags(now, ticket, desks, day, result.runs),
                     self.perfect(state) if self.perfect_every and ticket.id % self.perfect_every == 0 else None,
-                    self.unscheduled(state) if self.ab else None,
+                    self.before(state) if self.ab else None,
+                    formula_s(replace(state, default_service_s=self.typical_s[svc.code]))
+                    if svc.code in self.typical_s
+                    else None,
                 )
                 for i, desk in enumerate(desks):
                     if svc.code in desk.services:
@@ -309,12 +342,12 @@ class Hall:
             samples,
             arrivals,
             self.office.default_service_s,
+            typical_s=self.typical_s,
         )
 
-    def unscheduled(self, state: HallState) -> int:
-        """The forecast as it was before it knew the schedule: the same hall state, no breaks to come."""
-        blind = replace(state, desks=tuple(replace(d, breaks=()) for d in state.desks))
-        return forecast(blind, seed=state.ticket.id, budget_s=self.budget_s).printed_s
+    def before(self, state: HallState) -> int:
+        """The forecast as main printed it before this round: the same hall state, no typical durations."""
+        return forecast(replace(state, typical_s={}), seed=state.ticket.id, budget_s=self.budget_s).printed_s
 
     def perfect(self, state: HallState) -> float:
         """The same forecast knowing what no office knows: the true rates and service-time laws, 1,000 runs.
@@ -340,6 +373,25 @@ class Hall:
             return 0.0
         ahead = len(state.waiting) - 1
         return erlang_median(ahead + 1, c / self.office.services[0].mean_s)
+
+
+def typical_durations(office: Office, seed: int, how: str) -> dict[str, float]:
+    """What an office would write as each service's ``typical_minutes``, in seconds.
+
+    "guess": the true mean times a factor drawn log-uniformly between 3/4 and 4/3, rounded to a whole
+    minute: a clerk's round figure, not a measurement. Drawn from its own generator, so the hall's
+    arrivals and services are the same whatever is chosen here.
+    """
+    if how == "none" or len(office.services) < 2:  # the M/M/c office's default_service_s is already its own
+        return {}
+    rng = random.Random(f"typical {seed}")
+    spread = math.log(4 / 3)
+    return {
+        s.code: 60.0 * max(1, round(s.mean_s / 60 * math.exp(rng.uniform(-spread, spread))))
+        if how == "guess"
+        else s.mean_s
+        for s in office.services
+    }
 
 
 _MEDIANS: dict[tuple[int, float], float] = {}
@@ -398,10 +450,23 @@ def report(
     schedule: bool = True,
     perfect_every: int = 0,
     ab: bool = False,
+    typical: str = "guess",
 ) -> list[Record]:
     hall = Hall(
-        office, random.Random(seed), budget_s, profile=profile, schedule=schedule, perfect_every=perfect_every, ab=ab
+        office,
+        random.Random(seed),
+        budget_s,
+        profile=profile,
+        schedule=schedule,
+        perfect_every=perfect_every,
+        ab=ab,
+        typical_s=typical_durations(office, seed, typical),
     )
+    if hall.typical_s:
+        print(
+            "  the office's typical minutes: "
+            + ", ".join(f"{s.code} {hall.typical_s[s.code] / 60:.0f} (true {s.mean_s / 60:g})" for s in office.services)
+        )
     started = time.perf_counter()
     for day in range(days):
         hall.run_day(day)
@@ -412,8 +477,10 @@ def report(
         f"({time.perf_counter() - started:.0f} s wall)"
     )
     figures = {"forecast": mae(records, "forecast"), "naive": mae(records, "naive")}
-    if records[0].unscheduled is not None:
-        figures["unscheduled"] = mae(records, "unscheduled")
+    if records[0].before is not None:
+        figures["before"] = mae(records, "before")
+    if records[0].naive_typical is not None:
+        figures["naive+typ"] = mae(records, "naive_typical")
     if records[0].oracle is not None:
         figures["oracle"] = mae(records, "oracle")
     checked = [r for r in records if r.perfect is not None]
@@ -505,7 +572,7 @@ def below_median(records: list[Record]) -> float:
 
 
 def blind_mae(records: list[Record]) -> str:
-    known = [r.unscheduled for r in records if r.unscheduled is not None]
+    known = [r.before for r in records if r.before is not None]
     if len(known) != len(records):
         return ""
     return f"{statistics.fmean(abs(u - r.actual) for u, r in zip(known, records, strict=True)):.0f}"
@@ -518,7 +585,7 @@ def decompose(records: list[Record]) -> None:
     print(f"\nerror decomposition, {len(records)} tickets (a ticket may carry several tags):")
     print(
         "  | tag | tickets | share of forecast's abs error | MAE forecast / naive (s) | below naive "
-        "| bias forecast / naive (s) | waited less than printed | MAE without the schedule (s) |"
+        "| bias forecast / naive (s) | waited less than printed | MAE before (s) |"
     )
     print("  |---|---:|---:|---:|---:|---:|---:|---:|")
     tags = sorted({t for r in records for t in r.tags})
@@ -579,7 +646,14 @@ def main() -> None:
     parser.add_argument(
         "--ab",
         action="store_true",
-        help="every ticket also gets the forecast not told the breaks to come, on the same hall (paired A/B)",
+        help="every ticket also gets the forecast without the typical durations, on the same hall (paired A/B)",
+    )
+    parser.add_argument(
+        "--typical",
+        choices=("guess", "exact", "none"),
+        default="guess",
+        help="the office's [[services]] typical_minutes: a round guess off the true mean by up to a third "
+        "(drawn per seed), the true mean, or none (the office-wide default only)",
     )
     parser.add_argument("--save", metavar="FILE", help="also write the records (pickle), for --saved")
     parser.add_argument(
@@ -609,6 +683,7 @@ def main() -> None:
                     schedule=not args.no_schedule,
                     perfect_every=args.perfect,
                     ab=args.ab,
+                    typical=args.typical,
                 )
                 runs.append((office.name, seed, days, mine))
     if args.save:
@@ -648,7 +723,7 @@ def row(name: str, days: int, seed: int, records: list[Record]) -> str:
     """One line of the per-seed table."""
     mean_wait = statistics.fmean(r.actual for r in records)
     ours, naive = mae(records, "forecast"), mae(records, "naive")
-    before = f"{1 - mae(records, 'unscheduled') / naive:+.1%} → " if records[0].unscheduled is not None else ""
+    before = f"{1 - mae(records, 'before') / naive:+.1%} → " if records[0].before is not None else ""
     oracle = mae(records, "oracle") if records[0].oracle is not None else None
     cpu = sorted(r.cpu_s for r in records)
     return (
