@@ -578,6 +578,15 @@ def blind_mae(records: list[Record]) -> str:
     return f"{statistics.fmean(abs(u - r.actual) for u, r in zip(known, records, strict=True)):.0f}"
 
 
+def versus_perfect(records: list[Record]) -> str:
+    """On the tickets that also got the perfect forecast: ours ÷ perfect MAE, and each below naive."""
+    checked = [r for r in records if r.perfect is not None]
+    if not checked:
+        return ""
+    ours, perfect, naive = mae(checked, "forecast"), mae(checked, "perfect"), mae(checked, "naive")
+    return f"{len(checked)}: {ours / perfect:.3f} ({1 - ours / naive:+.1%} / {1 - perfect / naive:+.1%})"
+
+
 def decompose(records: list[Record]) -> None:
     """Where the forecast's absolute error comes from: per tag, its share, MAE and bias against the naive formula."""
     total = sum(abs(r.forecast - r.actual) for r in records)
@@ -585,12 +594,16 @@ def decompose(records: list[Record]) -> None:
     print(f"\nerror decomposition, {len(records)} tickets (a ticket may carry several tags):")
     print(
         "  | tag | tickets | share of forecast's abs error | MAE forecast / naive (s) | below naive "
-        "| bias forecast / naive (s) | waited less than printed | MAE before (s) |"
+        "| bias forecast / naive (s) | waited less than printed | MAE before (s) "
+        "| checked: ours ÷ perfect (below naive: ours / perfect) |"
     )
-    print("  |---|---:|---:|---:|---:|---:|---:|---:|")
-    tags = sorted({t for r in records for t in r.tags})
+    print("  |---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    first = "first day (no service-time history)"
+    tags = sorted({t for r in records for t in r.tags}) + ["not the first day"]
     for tag in tags:
-        mine = [r for r in records if tag in r.tags]
+        mine = [r for r in records if (first not in r.tags if tag == "not the first day" else tag in r.tags)]
+        if not mine:
+            continue
         err = sum(abs(r.forecast - r.actual) for r in mine)
         err_naive = sum(abs(r.naive - r.actual) for r in mine)
         bias = statistics.fmean(r.forecast - r.actual for r in mine)
@@ -598,13 +611,13 @@ def decompose(records: list[Record]) -> None:
         print(
             f"  | {tag} | {len(mine)} | {err / total:.1%} | {err / len(mine):.0f} / {err_naive / len(mine):.0f} "
             f"| {1 - err / err_naive:+.1%} | {bias:+.0f} / {bias_naive:+.0f} | {below_median(mine):.0%} | "
-            f"{blind_mae(mine)} |"
+            f"{blind_mae(mine)} | {versus_perfect(mine)} |"
         )
     print(
         f"  | all | {len(records)} | 100% | {total / len(records):.0f} / {total_naive / len(records):.0f} "
         f"| {1 - total / total_naive:+.1%} | {statistics.fmean(r.forecast - r.actual for r in records):+.0f} / "
         f"{statistics.fmean(r.naive - r.actual for r in records):+.0f} | {below_median(records):.0%} | "
-        f"{blind_mae(records)} |"
+        f"{blind_mae(records)} | {versus_perfect(records)} |"
     )
 
 
