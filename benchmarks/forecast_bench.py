@@ -599,7 +599,7 @@ def decompose(records: list[Record]) -> None:
     )
     print("  |---|---:|---:|---:|---:|---:|---:|---:|---:|")
     first = "first day (no service-time history)"
-    tags = sorted({t for r in records for t in r.tags}) + ["not the first day"]
+    tags = [*sorted({t for r in records for t in r.tags}), "not the first day"]
     for tag in tags:
         mine = [r for r in records if (first not in r.tags if tag == "not the first day" else tag in r.tags)]
         if not mine:
