@@ -716,6 +716,20 @@ def main() -> None:
         )
         print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         print("\n".join(rows))
+        mixed = [r for r in records if r.oracle is None]
+        if mixed and len(rows) > 1:
+            print(row("pooled", runs[0][2], 0, mixed))
+            if all(r.naive_typical is not None for r in mixed):
+                naive_typical = mae(mixed, "naive_typical")
+                print(
+                    f"pooled: against the naive formula given the same typical durations, "
+                    f"{1 - mae(mixed, 'forecast') / naive_typical:+.1%} lower"
+                    + (
+                        f" (before: {1 - mae(mixed, 'before') / naive_typical:+.1%})"
+                        if mixed[0].before is not None
+                        else ""
+                    )
+                )
     if args.decompose:
         decompose([r for r in records if r.oracle is None] or records)
     cpu = sorted(r.cpu_s for r in records)
