@@ -136,6 +136,7 @@ class Hall:
     days: list[list[tuple[float, str, bool]]] = field(default_factory=list)  # past days' arrivals (time of day)
     schedule: bool = True  # the forecast knows the counters' scheduled breaks (False: only a break under way)
     perfect_every: int = 0  # --perfect N: every Nth ticket also gets the forecast with the true parameters
+    perfect_knows: str = "both"  # --perfect-knows: the true arrival rates, the true service laws, or both
     ab: bool = False  # --ab: every ticket also gets the forecast without the typical durations, on the same hall
     # The office's own figure for each service's duration ([[services]] typical_minutes), seconds; empty: none
     typical_s: dict[str, float] = field(default_factory=dict)
@@ -361,7 +362,11 @@ class Hall:
             Arrivals(s.code, s.per_hour, self.office.priority_share, until.get(s.code, math.inf))
             for s in self.office.services
         )
-        exact = replace(state, samples=laws, arrivals=rates)
+        exact = replace(
+            state,
+            samples=laws if self.perfect_knows in ("both", "laws") else state.samples,
+            arrivals=rates if self.perfect_knows in ("both", "rates") else state.arrivals,
+        )
         return forecast(exact, seed=state.ticket.id, budget_s=10.0, max_runs=1000).printed_s
 
     def oracle(self, state: HallState) -> float | None:
@@ -456,6 +461,7 @@ def report(
     profile: bool = True,
     schedule: bool = True,
     perfect_every: int = 0,
+    perfect_knows: str = "both",
     ab: bool = False,
     typical: str = "guess",
 ) -> list[Record]:
@@ -466,6 +472,7 @@ def report(
         profile=profile,
         schedule=schedule,
         perfect_every=perfect_every,
+        perfect_knows=perfect_knows,
         ab=ab,
         typical_s=typical_durations(office, seed, typical),
     )
@@ -657,6 +664,12 @@ def main() -> None:
         help="the forecast does not know the breaks before they begin (the earlier method)",
     )
     parser.add_argument(
+        "--perfect-knows",
+        choices=("both", "rates", "laws"),
+        default="both",
+        help="what the --perfect forecast is told: the true arrival rates, the true service laws, or both",
+    )
+    parser.add_argument(
         "--perfect",
         type=int,
         default=0,
@@ -708,6 +721,7 @@ def main() -> None:
                     profile=not args.last_hour,
                     schedule=not args.no_schedule,
                     perfect_every=args.perfect,
+                    perfect_knows=args.perfect_knows,
                     ab=args.ab,
                     typical=args.typical,
                 )
