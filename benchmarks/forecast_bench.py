@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/forecast_bench.py --days 3 --mixed-days 3   # a smoke run (~1 min)
     .venv/bin/python benchmarks/forecast_bench.py --days 0 --mixed-days 0 --store 200   # issue_ticket's cost
     .venv/bin/python benchmarks/forecast_bench.py --days 0 --mixed-days 5 --seeds 1-12 --ab --decompose
-        # a row per seed, the forecast with and without the break schedule on the same tickets, and where
+        # a row per seed, the forecast with and without the office's typical durations on the same tickets, and where
         # the error comes from (docs/benchmarks/forecast4.md); --perfect N, --save/--saved: see --help
 
 A small event simulation of the hall, of its own (store-free, seconds per simulated month):
@@ -118,7 +118,8 @@ class Record:
     band: tuple[int, int] | None  # the forecast's p10..p90
     tags: frozenset[str] = frozenset()  # what the ticket met (for --decompose): see Hall.tags
     perfect: float | None = None  # --perfect: the forecast that knows the office's true rates and service times
-    unscheduled: int | None = None  # --ab: the same forecast not told the breaks to come (the earlier forecast)
+    before: int | None = None  # --ab: the forecast as main printed it before this round (no typical durations)
+    naive_typical: int | None = None  # the naive formula with the office's typical durations as its prior
 
 
 @dataclass
@@ -135,7 +136,10 @@ class Hall:
     days: list[list[tuple[float, str, bool]]] = field(default_factory=list)  # past days' arrivals (time of day)
     schedule: bool = True  # the forecast knows the counters' scheduled breaks (False: only a break under way)
     perfect_every: int = 0  # --perfect N: every Nth ticket also gets the forecast with the true parameters
-    ab: bool = False  # --ab: every ticket also gets the forecast without the schedule, on the same hall state
+    perfect_knows: str = "both"  # --perfect-knows: the true arrival rates, the true service laws, or both
+    ab: bool = False  # --ab: every ticket also gets the forecast without the typical durations, on the same hall
+    # The office's own figure for each service's duration ([[services]] typical_minutes), seconds; empty: none
+    typical_s: dict[str, float] = field(default_factory=dict)
 
     def run_day(self, day: int) -> None:
         office, rng = self.office, self.rng
@@ -145,7 +149,20 @@ class Hall:
         desks = [_Desk(c, since=start) for c in office.counters]
         waiting: list[Waiting] = []
         pending: dict[
-            int, tuple[float, int, int, float | None, Method, float, tuple[int, int] | None, set[str], float | None]
+            int,
+            tuple[
+                float,
+                int,
+                int,
+                float | None,
+                Method,
+                float,
+                tuple[int, int] | None,
+                set[str],
+                float | None,
+                int | None,
+                int | None,
+            ],
         ] = {}
         events: list[tuple[float, int, str, int]] = []
         seq = 0
@@ -176,9 +193,23 @@ class Hall:
                 for w in waiting:
                     if not w.priority and w.queued_at < chosen.queued_at and w.service in desk.services:
                         pending[w.id][7].add("overtaken by a later priority ticket")
-            issued, printed, naive, oracle, method, cpu, band, tags, perfect, unscheduled = pending.pop(chosen.id)
+            issued, printed, naive, oracle, method, cpu, band, tags, perfect, before, naive_typical = pending.pop(
+                chosen.id
+            )
             self.records.append(
-                Record(now - issued, printed, naive, oracle, method, cpu, band, frozenset(tags), perfect, unscheduled)
+                Record(
+                    now - issued,
+                    printed,
+                    naive,
+                    oracle,
+                    method,
+                    cpu,
+                    band,
+                    frozenset(tags),
+                    perfect,
+                    before,
+                    naive_typical,
+                )
             )
             desk.current, desk.started = chosen.service, now
             mean = next(s.mean_s for s in office.services if s.code == chosen.service)
@@ -207,7 +238,10 @@ class Hall:
                     band,
                     self.tags(now, ticket, desks, day, result.runs),
                     self.perfect(state) if self.perfect_every and ticket.id % self.perfect_every == 0 else None,
-                    self.unscheduled(state) if self.ab else None,
+                    self.before(state) if self.ab else None,
+                    formula_s(replace(state, default_service_s=self.typical_s[svc.code]))
+                    if svc.code in self.typical_s
+                    else None,
                 )
                 for i, desk in enumerate(desks):
                     if svc.code in desk.services:
@@ -309,12 +343,12 @@ class Hall:
             samples,
             arrivals,
             self.office.default_service_s,
+            typical_s=self.typical_s,
         )
 
-    def unscheduled(self, state: HallState) -> int:
-        """The forecast as it was before it knew the schedule: the same hall state, no breaks to come."""
-        blind = replace(state, desks=tuple(replace(d, breaks=()) for d in state.desks))
-        return forecast(blind, seed=state.ticket.id, budget_s=self.budget_s).printed_s
+    def before(self, state: HallState) -> int:
+        """The forecast as main printed it before this round: the same hall state, no typical durations."""
+        return forecast(replace(state, typical_s={}), seed=state.ticket.id, budget_s=self.budget_s).printed_s
 
     def perfect(self, state: HallState) -> float:
         """The same forecast knowing what no office knows: the true rates and service-time laws, 1,000 runs.
@@ -328,7 +362,11 @@ class Hall:
             Arrivals(s.code, s.per_hour, self.office.priority_share, until.get(s.code, math.inf))
             for s in self.office.services
         )
-        exact = replace(state, samples=laws, arrivals=rates)
+        exact = replace(
+            state,
+            samples=laws if self.perfect_knows in ("both", "laws") else state.samples,
+            arrivals=rates if self.perfect_knows in ("both", "rates") else state.arrivals,
+        )
         return forecast(exact, seed=state.ticket.id, budget_s=10.0, max_runs=1000).printed_s
 
     def oracle(self, state: HallState) -> float | None:
@@ -340,6 +378,25 @@ class Hall:
             return 0.0
         ahead = len(state.waiting) - 1
         return erlang_median(ahead + 1, c / self.office.services[0].mean_s)
+
+
+def typical_durations(office: Office, seed: int, how: str) -> dict[str, float]:
+    """What an office would write as each service's ``typical_minutes``, in seconds.
+
+    "guess": the true mean times a factor drawn log-uniformly between 3/4 and 4/3, rounded to a whole
+    minute: a clerk's round figure, not a measurement. Drawn from its own generator, so the hall's
+    arrivals and services are the same whatever is chosen here.
+    """
+    if how == "none" or len(office.services) < 2:  # the M/M/c office's default_service_s is already its own
+        return {}
+    rng = random.Random(f"typical {seed}")
+    spread = math.log(4 / 3)
+    return {
+        s.code: 60.0 * max(1, round(s.mean_s / 60 * math.exp(rng.uniform(-spread, spread))))
+        if how == "guess"
+        else s.mean_s
+        for s in office.services
+    }
 
 
 _MEDIANS: dict[tuple[int, float], float] = {}
@@ -383,6 +440,13 @@ MIXED = Office(
     priority_share=0.15,
     default_service_s=480,
 )
+# The mixed office with its C service far from the office-wide 8-minute default: 24 min, 2.5 an hour (the same
+# load as C's 12 min at 5 an hour). Where a service's own typical duration should matter (--office long).
+LONG = replace(
+    MIXED,
+    name="mixed, C 24 min: 3 services, 5 counters (oldest_first and strict), 15% priority, two 30-min breaks",
+    services=(ServiceSpec("A", 18, 300), ServiceSpec("B", 10, 480), ServiceSpec("C", 2.5, 1440)),
+)
 
 
 def mae(records: list[Record], pick: str) -> float:
@@ -397,11 +461,26 @@ def report(
     profile: bool = True,
     schedule: bool = True,
     perfect_every: int = 0,
+    perfect_knows: str = "both",
     ab: bool = False,
+    typical: str = "guess",
 ) -> list[Record]:
     hall = Hall(
-        office, random.Random(seed), budget_s, profile=profile, schedule=schedule, perfect_every=perfect_every, ab=ab
+        office,
+        random.Random(seed),
+        budget_s,
+        profile=profile,
+        schedule=schedule,
+        perfect_every=perfect_every,
+        perfect_knows=perfect_knows,
+        ab=ab,
+        typical_s=typical_durations(office, seed, typical),
     )
+    if hall.typical_s:
+        print(
+            "  the office's typical minutes: "
+            + ", ".join(f"{s.code} {hall.typical_s[s.code] / 60:.0f} (true {s.mean_s / 60:g})" for s in office.services)
+        )
     started = time.perf_counter()
     for day in range(days):
         hall.run_day(day)
@@ -412,8 +491,10 @@ def report(
         f"({time.perf_counter() - started:.0f} s wall)"
     )
     figures = {"forecast": mae(records, "forecast"), "naive": mae(records, "naive")}
-    if records[0].unscheduled is not None:
-        figures["unscheduled"] = mae(records, "unscheduled")
+    if records[0].before is not None:
+        figures["before"] = mae(records, "before")
+    if records[0].naive_typical is not None:
+        figures["naive+typ"] = mae(records, "naive_typical")
     if records[0].oracle is not None:
         figures["oracle"] = mae(records, "oracle")
     checked = [r for r in records if r.perfect is not None]
@@ -505,10 +586,19 @@ def below_median(records: list[Record]) -> float:
 
 
 def blind_mae(records: list[Record]) -> str:
-    known = [r.unscheduled for r in records if r.unscheduled is not None]
+    known = [r.before for r in records if r.before is not None]
     if len(known) != len(records):
         return ""
     return f"{statistics.fmean(abs(u - r.actual) for u, r in zip(known, records, strict=True)):.0f}"
+
+
+def versus_perfect(records: list[Record]) -> str:
+    """On the tickets that also got the perfect forecast: ours ÷ perfect MAE, and each below naive."""
+    checked = [r for r in records if r.perfect is not None]
+    if not checked:
+        return ""
+    ours, perfect, naive = mae(checked, "forecast"), mae(checked, "perfect"), mae(checked, "naive")
+    return f"{len(checked)}: {ours / perfect:.3f} ({1 - ours / naive:+.1%} / {1 - perfect / naive:+.1%})"
 
 
 def decompose(records: list[Record]) -> None:
@@ -518,12 +608,16 @@ def decompose(records: list[Record]) -> None:
     print(f"\nerror decomposition, {len(records)} tickets (a ticket may carry several tags):")
     print(
         "  | tag | tickets | share of forecast's abs error | MAE forecast / naive (s) | below naive "
-        "| bias forecast / naive (s) | waited less than printed | MAE without the schedule (s) |"
+        "| bias forecast / naive (s) | waited less than printed | MAE before (s) "
+        "| checked: ours ÷ perfect (below naive: ours / perfect) |"
     )
-    print("  |---|---:|---:|---:|---:|---:|---:|---:|")
-    tags = sorted({t for r in records for t in r.tags})
+    print("  |---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    first = "first day (no service-time history)"
+    tags = [*sorted({t for r in records for t in r.tags}), "not the first day"]
     for tag in tags:
-        mine = [r for r in records if tag in r.tags]
+        mine = [r for r in records if (first not in r.tags if tag == "not the first day" else tag in r.tags)]
+        if not mine:
+            continue
         err = sum(abs(r.forecast - r.actual) for r in mine)
         err_naive = sum(abs(r.naive - r.actual) for r in mine)
         bias = statistics.fmean(r.forecast - r.actual for r in mine)
@@ -531,13 +625,13 @@ def decompose(records: list[Record]) -> None:
         print(
             f"  | {tag} | {len(mine)} | {err / total:.1%} | {err / len(mine):.0f} / {err_naive / len(mine):.0f} "
             f"| {1 - err / err_naive:+.1%} | {bias:+.0f} / {bias_naive:+.0f} | {below_median(mine):.0%} | "
-            f"{blind_mae(mine)} |"
+            f"{blind_mae(mine)} | {versus_perfect(mine)} |"
         )
     print(
         f"  | all | {len(records)} | 100% | {total / len(records):.0f} / {total_naive / len(records):.0f} "
         f"| {1 - total / total_naive:+.1%} | {statistics.fmean(r.forecast - r.actual for r in records):+.0f} / "
         f"{statistics.fmean(r.naive - r.actual for r in records):+.0f} | {below_median(records):.0%} | "
-        f"{blind_mae(records)} |"
+        f"{blind_mae(records)} | {versus_perfect(records)} |"
     )
 
 
@@ -570,6 +664,12 @@ def main() -> None:
         help="the forecast does not know the breaks before they begin (the earlier method)",
     )
     parser.add_argument(
+        "--perfect-knows",
+        choices=("both", "rates", "laws"),
+        default="both",
+        help="what the --perfect forecast is told: the true arrival rates, the true service laws, or both",
+    )
+    parser.add_argument(
         "--perfect",
         type=int,
         default=0,
@@ -579,7 +679,20 @@ def main() -> None:
     parser.add_argument(
         "--ab",
         action="store_true",
-        help="every ticket also gets the forecast not told the breaks to come, on the same hall (paired A/B)",
+        help="every ticket also gets the forecast without the typical durations, on the same hall (paired A/B)",
+    )
+    parser.add_argument(
+        "--typical",
+        choices=("guess", "exact", "none"),
+        default="guess",
+        help="the office's [[services]] typical_minutes: a round guess off the true mean by up to a third "
+        "(drawn per seed), the true mean, or none (the office-wide default only)",
+    )
+    parser.add_argument(
+        "--office",
+        choices=("mixed", "long"),
+        default="mixed",
+        help="the second office: the mixed one, or the same with its C service at 24 min (2.5 an hour)",
     )
     parser.add_argument("--save", metavar="FILE", help="also write the records (pickle), for --saved")
     parser.add_argument(
@@ -598,7 +711,7 @@ def main() -> None:
         with open(path, "rb") as saved:
             runs += pickle.load(saved)
     for seed in args.seeds or [args.seed] if args.saved is None else ():
-        for office, days in ((MMC, args.days), (MIXED, args.mixed_days)):
+        for office, days in ((MMC, args.days), (LONG if args.office == "long" else MIXED, args.mixed_days)):
             if days > 0:
                 mine = report(
                     office,
@@ -608,7 +721,9 @@ def main() -> None:
                     profile=not args.last_hour,
                     schedule=not args.no_schedule,
                     perfect_every=args.perfect,
+                    perfect_knows=args.perfect_knows,
                     ab=args.ab,
+                    typical=args.typical,
                 )
                 runs.append((office.name, seed, days, mine))
     if args.save:
@@ -628,6 +743,20 @@ def main() -> None:
         )
         print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         print("\n".join(rows))
+        mixed = [r for r in records if r.oracle is None]
+        if mixed and len(rows) > 1:
+            print(row("pooled", runs[0][2], 0, mixed))
+            if all(r.naive_typical is not None for r in mixed):
+                naive_typical = mae(mixed, "naive_typical")
+                print(
+                    f"pooled: against the naive formula given the same typical durations, "
+                    f"{1 - mae(mixed, 'forecast') / naive_typical:+.1%} lower"
+                    + (
+                        f" (before: {1 - mae(mixed, 'before') / naive_typical:+.1%})"
+                        if mixed[0].before is not None
+                        else ""
+                    )
+                )
     if args.decompose:
         decompose([r for r in records if r.oracle is None] or records)
     cpu = sorted(r.cpu_s for r in records)
@@ -648,7 +777,7 @@ def row(name: str, days: int, seed: int, records: list[Record]) -> str:
     """One line of the per-seed table."""
     mean_wait = statistics.fmean(r.actual for r in records)
     ours, naive = mae(records, "forecast"), mae(records, "naive")
-    before = f"{1 - mae(records, 'unscheduled') / naive:+.1%} → " if records[0].unscheduled is not None else ""
+    before = f"{1 - mae(records, 'before') / naive:+.1%} → " if records[0].before is not None else ""
     oracle = mae(records, "oracle") if records[0].oracle is not None else None
     cpu = sorted(r.cpu_s for r in records)
     return (

@@ -33,6 +33,7 @@ from common.settings import BY_NAME, DEFAULTS, SECTIONS, Settings, build
 
 OFFICE_TABLES = ("services", "counters", "clerks", "priority_categories", "appointments")
 BREAK_MINUTES = (5, 120)  # a scheduled break's sensible length, minutes
+TYPICAL_MINUTES = (0.5, 240)  # a service's sensible typical length, minutes
 _HOURS = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 
 
@@ -210,7 +211,8 @@ class _Reader:
     def service(self, i: int, raw: dict[str, Any]) -> Service:
         t = "services"
         self.no_extra(t, i, raw, {"code", "prefix", "name_vi", "name_en", "number_min", "number_max",
-                                  "hours", "weekdays", "daily_cap", "target_minutes", "active"})
+                                  "hours", "weekdays", "daily_cap", "target_minutes", "active",
+                                  "typical_minutes"})
         prefix = self.take(t, i, raw, "prefix", str)
         if not re.fullmatch(r"[A-Z]{1,2}", prefix):
             raise self.fail(t, "prefix", (f"prefix phải là một hoặc hai chữ in hoa, không phải {prefix!r}",
@@ -236,7 +238,20 @@ class _Reader:
             daily_cap=cap or None,
             target_minutes=target,
             active=self.take(t, i, raw, "active", bool, True),
+            typical_minutes=self.typical(i, raw),
         )
+
+    def typical(self, i: int, raw: dict[str, Any]) -> float | None:
+        """``typical_minutes``: how long the office expects one service to take, before any is done."""
+        if "typical_minutes" not in raw:
+            return None
+        value = raw["typical_minutes"]
+        low, high = TYPICAL_MINUTES
+        if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+            raise self.fail("services", "typical_minutes", (
+                f"typical_minutes là số phút từ {low:g} đến {high:g}, không phải {value!r}",
+                f"typical_minutes is a number of minutes from {low:g} to {high:g}, not {value!r}"), i)
+        return float(value)
 
     def hours(self, i: int, raw: dict[str, Any]) -> OpeningHours:
         spans = self.take("services", i, raw, "hours", list, ["00:00-24:00"])

@@ -91,6 +91,9 @@ class Service:
     daily_cap: int | None = None
     target_minutes: int = 30
     active: bool = True
+    # What the office expects one service to take before it has a history (issue 17): the forecast's prior
+    # for this service in place of the office-wide default_service_minutes. None: that default.
+    typical_minutes: float | None = None
 
     def name(self, lang: str = "vi") -> str:
         return self.name_en if lang == "en" else self.name_vi

@@ -20,8 +20,9 @@ One run plays the hall from now until the new ticket is called:
   walk-ins where the office ranks bookings first). The store then counts only walk-ins in the
   random rate, so the booked load replaces part of the random arrivals instead of adding to it;
 - service times are drawn from the service's recent finished services; until it has
-  TRUSTED_SAMPLE of them, an exponential with the configured default fills the rest, the
-  same prior that ``common.core.estimate.blended_service_s`` uses.
+  TRUSTED_SAMPLE of them, an exponential with the service's typical duration (``typical_s``,
+  the config's ``[[services]] typical_minutes``; else the office-wide default) fills the rest,
+  the same prior weight that ``common.core.estimate.blended_service_s`` gives its default.
 
 The quantiles of the runs' waits are the forecast; the median is printed, since it minimises
 the mean absolute error. The runs stop at ``max_runs`` or when the CPU budget (thread time,
@@ -159,6 +160,8 @@ class HallState:
     default_service_s: float = 480.0
     break_s: float = BREAK_S
     booked: tuple[BookedArrival, ...] = ()  # bookings still to come today, by slot
+    # A service's typical duration from the office config (seconds): its prior in place of default_service_s.
+    typical_s: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -232,7 +235,8 @@ def _prepare(state: HallState) -> dict[str, _Service]:
     prepared = {}
     for code in codes:
         recent = sorted(float(x) for x in state.samples.get(code, ()))
-        prepared[code] = _Service(recent, max(0, TRUSTED_SAMPLE - len(recent)), state.default_service_s)
+        prior = state.typical_s.get(code, state.default_service_s)
+        prepared[code] = _Service(recent, max(0, TRUSTED_SAMPLE - len(recent)), prior)
     return prepared
 
 

@@ -30,6 +30,7 @@ from common.store.orm import ClerkRow, CounterRow, CounterServiceRow, EventRow, 
 
 CATALOG_KINDS = (EventKind.OFFICE_LOADED.value, EventKind.CLERK_SAVED.value)
 BREAKS_SETTING = "counter_breaks"  # office_settings row: {"3": ["10:00-10:15", …]}, the counters' daily breaks
+TYPICAL_SETTING = "service_typical_minutes"  # office_settings row: {"TP": 12, …}, [[services]] typical_minutes
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,8 @@ class Snapshot:
     booked_first: bool = True  # [appointments] order: a checked-in booking is called before walk-ins
     # Scheduled daily breaks by counter number, office time (issue 17): [counters] breaks, via `setup load`.
     breaks: dict[int, tuple[tuple[time, time], ...]] = field(default_factory=dict)
+    # Each service's typical duration in seconds, where the config gives one: the forecast's prior (issue 17).
+    typical_s: dict[str, float] = field(default_factory=dict)
 
 
 def version_query():  # type: ignore[no-untyped-def]
@@ -127,13 +130,14 @@ def load(session: Session) -> Snapshot:
         if _may_read_active(session) else {r.id for r in clerk_rows}
     # One statement for both settings rows (issue 19 added the appointments plan's call order).
     rows = dict(session.execute(select(SettingRow.key, SettingRow.value).where(
-        SettingRow.key.in_(("priority_categories", "appointments", BREAKS_SETTING)))).all())
+        SettingRow.key.in_(("priority_categories", "appointments", BREAKS_SETTING, TYPICAL_SETTING)))).all())
     known = json.loads(rows["priority_categories"]) if "priority_categories" in rows else None
     categories = frozenset(known or DEFAULT_PRIORITY_CATEGORIES)  # an empty list means the defaults
     plan = json.loads(rows["appointments"]) if "appointments" in rows else {}
     booked_first = (plan or {}).get("order", "after_priority") == "after_priority"
     breaks = {int(number): tuple(parse_span(span) for span in spans)
               for number, spans in json.loads(rows.get(BREAKS_SETTING) or "{}").items()}
+    typical_s = {code: float(minutes) * 60 for code, minutes in json.loads(rows.get(TYPICAL_SETTING) or "{}").items()}
     return Snapshot(
         version=version,
         services={s.code: s for s in services},
@@ -145,6 +149,7 @@ def load(session: Session) -> Snapshot:
         categories=categories,
         booked_first=booked_first,
         breaks=breaks,
+        typical_s=typical_s,
     )
 
 

@@ -108,7 +108,8 @@ def hall_state(tx: Tx, ticket: Waiting) -> HallState:
                           tx.snap.booked_first, breaks))
     waiting.append(ticket)
     return HallState(now, ticket, tuple(waiting), tuple(desks), _recent_service_times(tx, codes),
-                     _arrivals(tx, arrived, codes), tx.default_service_s, booked=_booked_ahead(tx))
+                     _arrivals(tx, arrived, codes), tx.default_service_s, booked=_booked_ahead(tx),
+                     typical_s=tx.snap.typical_s)
 
 
 # A break taken up to this long before its scheduled start, or begun up to this long after its scheduled

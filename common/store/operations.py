@@ -51,7 +51,7 @@ from common.core.model import (
 from common.core.rules import Action
 from common.settings import DEFAULTS
 from common.store import passwords
-from common.store.catalog import BREAKS_SETTING, Catalog
+from common.store.catalog import BREAKS_SETTING, TYPICAL_SETTING, Catalog
 from common.store.channels import caller_channel_sql
 from common.store.db import READONLY_OPTION, SQLITE_BUSY_TIMEOUT_MS, Database, first_line
 from common.store.hall import hall_estimates
@@ -272,7 +272,10 @@ class Store:
                       "appointments": json.dumps(office.appointments.to_json(), ensure_ascii=False),
                       # Each counter's daily breaks, office time (issue 17); the hall forecast reads them.
                       BREAKS_SETTING: json.dumps({str(c.number): [span_text(b) for b in c.breaks]
-                                                  for c in office.counters if c.breaks})}
+                                                  for c in office.counters if c.breaks}),
+                      # Each service's typical minutes (issue 17): the forecast's prior before any history.
+                      TYPICAL_SETTING: json.dumps({s.code: s.typical_minutes for s in office.services
+                                                   if s.typical_minutes is not None})}
             merged.update({k: json.dumps(v, ensure_ascii=False) for k, v in (settings or {}).items()})
             for key, value in merged.items():
                 s.merge(SettingRow(key=key, value=value))
