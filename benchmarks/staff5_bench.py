@@ -124,7 +124,15 @@ def main() -> int:
               f"{excess:+.1f}% ({'PASS' if excess <= 5 else 'FAIL'} <= +5%)", flush=True)
         for h in sorted(best):
             print(f"    {h:02d}:00  {best[h]}")
-        rows.append((seed, c.overall, c.p5, judge.hours(best), excess))
+        rows.append((seed, c.overall, c.p5, judge.hours(best), excess, best))
+    if len(rows) > 1:  # is the smallest plan of one set of days the smallest of the others? (how lucky it is)
+        print("\neach smallest plan followed on the other sets of days (p5 day / all waits within target):")
+        for seed, *_, best in rows:
+            cells = []
+            for other in args.eval_seeds:
+                v = sim.check(best, args.days, other)
+                cells.append(f"{other}: {100 * v.p5:.1f}% / {100 * v.overall:.2f}%")
+            print(f"  smallest of {seed} ({sb.group_hours(best, minutes):.1f} counter-h): " + "; ".join(cells))
     low, high = min(r[4] for r in rows), max(r[4] for r in rows)
     print(f"\nRANGE over seed sets {args.eval_seeds}: excess {low:+.1f}% .. {high:+.1f}%; followed within "
           f"{100 * min(r[1] for r in rows):.2f}% .. {100 * max(r[1] for r in rows):.2f}%; p5 day "

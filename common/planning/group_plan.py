@@ -25,6 +25,11 @@ are open, and each plan is played on :class:`~common.planning.engine.Engine` —
   ``share`` within target and no arrival hour is below HOUR_FLOOR. Every service with arrivals in an hour keeps
   at least one counter that serves it.
 
+Scheduled breaks ([[counters]] breaks, carried by the office's Counter values) are taken as the simulator's day
+and the hall forecast take them: at the break's start if the counter is free, else once its citizen leaves, for
+the break's whole length; a counter the plan does not open that hour has no break to take. Extra desks have no
+schedule (the office would give them one when it sets them up), so in a break hour the search may prefer one.
+
 What the model leaves out: walking to the counter, no-shows and transfers (a transfer couples components).
 Service times are exponential at each service's mean unless a sampler is given; the staffing advice gives one
 fitted to each service's measured mean and spread (common/planning/staffing.sampler: lognormal).

@@ -20,6 +20,11 @@ For each local hour of issue over a period of service days (only days with ticke
   director pays for). A counter's state at the start of the period is its last state change in the 24 hours
   before; older changes are not read (counters are closed every evening).
 
+**Scheduled breaks** ([[counters]] breaks): the advice carries each counter's schedule (``counter_breaks``) and the
+capacity it takes per hour (``HourAdvice.break_counters``); the plans count a counter-hour net of its breaks
+(Erlang C's start: a 15-minute break gives 0.75 of a counter) and their verifying simulations take the breaks,
+so a plan says "4 counters" where 3 would do without breaks. ``plan_breaks`` names the hours that lose capacity.
+
 ``plan`` turns the advice into a per-hour plan verified over many simulated days (common/planning/plan_search.py),
 and ``what_if`` runs a fixed number of counters over many seeded days and reports the range (median and 5–95%
 band) rather than one run (common/planning/verify.py: pooled, every counter serves every service, like the

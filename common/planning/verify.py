@@ -12,6 +12,10 @@ is compared with the same day, not with luck. Pure Python and store-free: tens o
 A counter that is still serving when its hour ends finishes that citizen first; after a window closes the last
 hour's counters keep calling for ``overtime_s`` (as the simulator's day does), and whoever is still waiting then
 counts as a wait up to that moment (an expired ticket: beyond target if it waited that long).
+
+Scheduled breaks (``Profile.breaks``, the office's counters in the order a plan opens them) take a counter out
+of the pool from its break's start to its end; a busy counter finishes its citizen first (then the break is
+that much shorter here: the pooled counters have no identities; the engine's days in group_plan.py keep it whole).
 """
 
 from __future__ import annotations
