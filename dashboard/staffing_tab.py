@@ -13,12 +13,23 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from common.planning.booking_whatif import BookedWhatIf, booking_what_if
 from common.planning.group_plan import CounterPlan
 from common.planning.plan_search import StaffingPlan
-from common.planning.staffing import StaffingAdvice, WhatIf, band, plan, staffing_advice, store_counter_plan, what_if
+from common.planning.staffing import (
+    StaffingAdvice,
+    WhatIf,
+    band,
+    clock,
+    plan,
+    plan_breaks,
+    staffing_advice,
+    store_counter_plan,
+    what_if,
+)
 from common.store import Store
 from dashboard import cells
 from dashboard.period_bar import PeriodBar
 from dashboard.period_read import PeriodRead
 from dashboard.whatif_panel import WhatIfPanel
+from ui import numbers
 from ui.style import font
 from ui.worker import Runner
 
@@ -189,11 +200,16 @@ class StaffingTab(QWidget):
         own = ("" if found.own_counters_hold else
                f" Mở mọi quầy hiện có cả ngày chỉ đạt ngày thấp nhất 5% {d(100 * full.p5)} %: văn phòng cần "
                f"{d(found.extra_counter_hours)} giờ-quầy thêm mỗi ngày.")
+        # Which hours lose capacity to the counters' scheduled breaks (the plan already staffs around them).
+        lost = [] if self.advice is None else plan_breaks(self.advice, found)
+        breaks = ("" if not lost else " Giờ nghỉ theo lịch (kế hoạch đã tính đến): " + "; ".join(
+            f"{b.hour:02d}:00 −{numbers.decimal(b.counters, 2)} quầy ("
+            + ", ".join(f"quầy {n} {clock(a)}–{clock(e)}" for n, a, e in b.breaks) + ")" for b in lost) + ".")
         self.counter_note.setText(
             f"Trên quầy của văn phòng: {d(found.counter_hours)} giờ-quầy mỗi ngày; {check.days} ngày mô phỏng: "
             f"% chờ trong chỉ tiêu trung vị {d(100 * check.median)} %, ngày thấp nhất 5% {d(100 * check.p5)} % "
             f"(kiểm lại trên {again.days} ngày khác: {d(100 * again.p5)} %), giờ kém nhất "
-            f"{d(100 * check.worst_hour_share())} %: {verdict}.{own}")
+            f"{d(100 * check.worst_hour_share())} %: {verdict}.{own}{breaks}")
         self.panel.show_result(plan_band(found), f"Kế hoạch quầy ({d(found.counter_hours)} giờ-quầy)")
 
     def show_plan(self, found: StaffingPlan) -> None:

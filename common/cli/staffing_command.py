@@ -12,7 +12,17 @@ from common.cli.commands import JSON_HELP, open_context, print_json
 from common.cli.reports import parse_date
 from common.core.errors import MotcuaError
 from common.planning.group_plan import CounterPlan
-from common.planning.staffing import BookedHour, booked_ahead, plan, staffing_advice, store_counter_plan, what_if
+from common.planning.staffing import (
+    BookedHour,
+    BreakHour,
+    booked_ahead,
+    clock,
+    plan,
+    plan_breaks,
+    staffing_advice,
+    store_counter_plan,
+    what_if,
+)
 
 verification_days = int_range(2, 1000, "days")
 
@@ -53,7 +63,11 @@ def cmd_staffing(args: argparse.Namespace) -> int:
     booked_from = parse_date(args.booked_from, "--booked-from") if args.booked_from is not None else store.today
     booked = booked_ahead(store, advice, booked_from)
     if args.json:
-        print_json({"advice": dataclasses.asdict(advice), "counter_plan": counter_json(counters), "plan": {
+        print_json({"advice": dataclasses.asdict(advice), "counter_plan": counter_json(counters),
+                    "break_hours": [{"hour": b.hour, "counters_lost": b.counters,
+                                     "breaks": [{"counter": n, "start": clock(a), "end": clock(e)}
+                                                for n, a, e in b.breaks]} for b in plan_breaks(advice, counters)],
+                    "plan": {
             "hours": [dataclasses.asdict(h) for h in found.hours], "counter_hours": found.counter_hours,
             "erlang_counter_hours": found.erlang_counter_hours, "days": found.check.days,
             "first_seed": found.check.first_seed, "within_pct_p5": round(100 * found.check.p5, 1),
@@ -66,13 +80,14 @@ def cmd_staffing(args: argparse.Namespace) -> int:
     print(f"Staffing {start}–{end} ({advice.days} day(s) with tickets); target: {round(100 * advice.share)}% of waits "
           f"within {advice.target_minutes} min")
     print(f"{'hour':<12}{'open min':>9}{'per open h':>11}{'service min':>12}{'Erlang C':>9}{'pooled':>7}"
-          f"{'open now':>9}")
+          f"{'open now':>9}{'breaks':>7}")
     planned = {h.hour: h for h in found.hours}
     for h in advice.hours:
         p = planned.get(h.hour)
         service = "-" if h.mean_service_s is None else f"{h.mean_service_s / 60:.1f}"
         print(f"{h.hour:02d}:00-{h.hour + 1:02d}:00{h.open_minutes:>9.0f}{h.arrivals_per_hour:>11.1f}{service:>12}"
-              f"{h.needed:>9}{'-' if p is None else p.counters:>7}{h.open_counters:>9.1f}")
+              f"{h.needed:>9}{'-' if p is None else p.counters:>7}{h.open_counters:>9.1f}"
+              f"{'-' if not h.break_counters else f'{-h.break_counters:.2f}':>7}")
     c = found.check
     print(f"pooled plan: {found.counter_hours:.1f} counter-hours a day, a lower bound (every counter serving every "
           "service) "
@@ -81,6 +96,7 @@ def cmd_staffing(args: argparse.Namespace) -> int:
           f"{100 * c.median:.1f}%, 5th-percentile day {100 * c.p5:.1f}%, 95th {100 * c.p95:.1f}%"
           f"{'' if found.holds else ' (does NOT hold: the search stopped)'}")
     print_counters(counters)
+    print_breaks(plan_breaks(advice, counters))
     print_booked(booked)
     if whatif is not None:
         low, mid, high = whatif.within_pct
@@ -103,6 +119,17 @@ def counter_json(found: CounterPlan) -> dict[str, object]:
             "worst_hour_pct": round(100 * check.worst_hour_share(), 1),
             "all_open_within_pct_p5": round(100 * full.p5, 1), "holds": found.holds,
             "own_counters_hold": found.own_counters_hold, "cpu_s": found.cpu_s}
+
+
+def print_breaks(hours: list[BreakHour]) -> None:
+    """Which hours lose capacity to scheduled breaks (the plan already staffs around them)."""
+    if not hours:
+        return
+    print("Giờ nghỉ theo lịch làm giảm số quầy phục vụ (kế hoạch đã tính đến) / "
+          "hours that lose capacity to scheduled breaks (the plan allows for them):")
+    for b in hours:
+        which = ", ".join(f"quầy {n} nghỉ {clock(a)}-{clock(e)}" for n, a, e in b.breaks)
+        print(f"  {b.hour:02d}:00-{b.hour + 1:02d}:00  -{b.counters:.2f} quầy / counters: {which}")
 
 
 def print_booked(booked: list[BookedHour]) -> None:

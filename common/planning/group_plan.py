@@ -25,6 +25,11 @@ are open, and each plan is played on :class:`~common.planning.engine.Engine` —
   ``share`` within target and no arrival hour is below HOUR_FLOOR. Every service with arrivals in an hour keeps
   at least one counter that serves it.
 
+Scheduled breaks ([[counters]] breaks, carried by the office's Counter values) are taken as the simulator's day
+and the hall forecast take them: at the break's start if the counter is free, else once its citizen leaves, for
+the break's whole length; a counter the plan does not open that hour has no break to take. Extra desks have no
+schedule (the office would give them one when it sets them up), so in a break hour the search may prefer one.
+
 What the model leaves out: walking to the counter, no-shows and transfers (a transfer couples components).
 Service times are exponential at each service's mean unless a sampler is given; the staffing advice gives one
 fitted to each service's measured mean and spread (common/planning/staffing.sampler: lognormal).
@@ -204,7 +209,8 @@ class Simulator:
         engine = Engine.for_office([self.services[c] for c in codes if c in self.services], desks, self.tz,
                                    self.default_service_s, call_starts_service=True, record_events=False)
         midnight = datetime.combine(DAY, time(0), self.tz).timestamp()
-        events: list[tuple[float, int, int, object]] = []  # (at, order, kind, arg); kinds: 0 staff, 1 arrive, 2 finish
+        # (at, order, kind, arg); kinds: 0 staff, 1 arrive, 2 finish, 3 a scheduled break begins, 4 back from it
+        events: list[tuple[float, int, int, object]] = []
         for code in codes:  # each service's own stream: the same citizens whatever the other services' counters
             rng = random.Random(seed * 7919 + zlib.crc32(code.encode()))
             for a, b in demand.windows:
@@ -221,6 +227,11 @@ class Simulator:
                         prio = demand.priority_share > 0 and rng.random() < demand.priority_share
                         events.append((s, 0, 1, (code, prio, demand.service_s(rng, code))))
                     t = end
+        for d in desks:  # scheduled breaks, after the staffing changes at the same instant (extras have none)
+            for a, b in d.breaks:
+                start = a.hour * 3600.0 + a.minute * 60 + a.second
+                end = 86400.0 if b == time.max else b.hour * 3600.0 + b.minute * 60 + b.second
+                events.append((start, -1, 3, (d.number, end - start)))
         for i, (a, b) in enumerate(demand.windows):
             t = a
             last: frozenset[int] = frozenset()
@@ -233,14 +244,23 @@ class Simulator:
                 t = min(b, (hour + 1) * 3600.0)
             nxt = demand.windows[i + 1][0] if i + 1 < len(demand.windows) else b + demand.overtime_s
             events.append((min(b + demand.overtime_s, nxt), -1, 0, frozenset()))
-        events.sort(key=lambda e: (e[0], e[1]))
+        events.sort(key=lambda e: (e[0], e[1], e[2]))
         heap = [(at, n, kind, arg) for n, (at, _, kind, arg) in enumerate(events)]
         seq = len(heap)
         order = [d.number for d in desks]
         serves = {d.number: set(d.services) for d in desks}
         planned: frozenset[int] = frozenset()
         busy: set[int] = set()
+        away: set[int] = set()  # on a scheduled break: signed out until it ends
+        due: dict[int, float] = {}  # a break due while the counter serves: taken, whole, once the citizen leaves
         service_s: dict[int, float] = {}
+
+        def leave(n: int, at: float, seconds: float) -> None:
+            nonlocal seq
+            engine.sign_out(n, "sim")
+            away.add(n)
+            seq += 1
+            heapq.heappush(heap, (at + seconds, seq, 4, n))
 
         def call(n: int, at: float) -> bool:
             nonlocal seq
@@ -262,28 +282,44 @@ class Simulator:
                 issued = engine.issue_ticket(code, "elderly" if prio else None, check_hours=False)
                 service_s[issued.id] = seconds
                 for n in order:
-                    if n in planned and n not in busy and code in serves[n] and call(n, at):
+                    if n in planned and n not in busy and n not in away and code in serves[n] and call(n, at):
                         break
             elif kind == 0:
                 wanted: frozenset[int] = arg  # type: ignore[assignment]
                 for n in planned - wanted:
-                    if n not in busy:
+                    due.pop(n, None)
+                    if n not in busy and n not in away:
                         engine.sign_out(n, "sim")
                 for n in order:
-                    if n in wanted and n not in planned:
+                    if n in wanted and n not in planned and n not in away:
                         engine.sign_in(n, "sim")
                 planned = wanted
                 for n in order:
-                    if n in planned and n not in busy:
+                    if n in planned and n not in busy and n not in away:
                         call(n, at)
-            else:
+            elif kind == 2:
                 n = int(arg)  # type: ignore[call-overload]
                 engine.finish_service(n, "sim")
                 busy.discard(n)
-                if n in planned:
+                if n in due:
+                    leave(n, at, due.pop(n))
+                elif n in planned:
                     call(n, at)
                 else:
                     engine.sign_out(n, "sim")
+            elif kind == 3:  # a scheduled break (as the simulator's day and the forecast take one)
+                n, seconds = cast(tuple[int, float], arg)
+                if n in planned and n not in away:  # a counter not staffed now has no break to take
+                    if n in busy:
+                        due[n] = seconds
+                    else:
+                        leave(n, at, seconds)
+            else:  # back from the break
+                n = int(arg)  # type: ignore[call-overload]
+                away.discard(n)
+                if n in planned:
+                    engine.sign_in(n, "sim")
+                    call(n, at)
         out = _CompDay()
         end_us = round((midnight + last_at) * 1_000_000)
         target = self.target_s

@@ -20,7 +20,7 @@ Greedy, not exhaustive: the benchmark (benchmarks/staffing_bench.py) measures ho
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from common.planning import erlang
@@ -64,10 +64,38 @@ def accepted(check: Verification, share: float) -> bool:
 
 
 def erlang_plan(profile: Profile, minutes: Mapping[int, float], target_s: float, share: float) -> dict[int, int]:
-    """Erlang C per open hour; at least one counter in any open hour (someone must be there to call)."""
-    return {h: max(1, erlang.counters_needed(profile.rates.get(h, 0.0) / 3600, profile.mean_service_s, target_s,
-                                             share))
-            for h in sorted(minutes) if minutes[h] > 0}
+    """Erlang C per open hour, counted net of scheduled breaks; at least one counter in any open hour (someone
+    must be there to call). Erlang C's answer is the capacity the hour needs; the plan staffs the office's
+    counters in number order until their capacity reaches it, a counter giving the share of the hour's open
+    minutes it is not on a break (a 15-minute break in a full hour: 0.75 of a counter)."""
+    out = {}
+    for h in sorted(minutes):
+        if minutes[h] <= 0:
+            continue
+        needed = max(1, erlang.counters_needed(profile.rates.get(h, 0.0) / 3600, profile.mean_service_s, target_s,
+                                               share))
+        out[h] = staffed_for(needed, h, minutes[h], profile.breaks)
+    return out
+
+
+def available(spans: Sequence[tuple[float, float]], hour: int, open_minutes: float) -> float:
+    """The share of an hour's open time a counter is not on a scheduled break (1.0 without breaks)."""
+    if open_minutes <= 0:
+        return 0.0
+    a, b = hour * 3600.0, (hour + 1) * 3600.0
+    off = sum(max(0.0, min(e, b) - max(s, a)) for s, e in spans) / 60
+    return max(0.0, 1 - off / open_minutes)
+
+
+def staffed_for(needed: float, hour: int, open_minutes: float,
+                breaks: Sequence[Sequence[tuple[float, float]]]) -> int:
+    """The fewest counters, in opening order, whose capacity net of their breaks in ``hour`` reaches ``needed``
+    (counters beyond the schedule have no breaks)."""
+    n, capacity = 0, 0.0
+    while capacity < needed - 1e-9:
+        capacity += available(breaks[n], hour, open_minutes) if n < len(breaks) else 1.0
+        n += 1
+    return n
 
 
 def advise(profile: Profile, minutes: Mapping[int, float], *, days: int = 60, first_seed: int = 1,

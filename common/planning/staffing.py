@@ -20,6 +20,11 @@ For each local hour of issue over a period of service days (only days with ticke
   director pays for). A counter's state at the start of the period is its last state change in the 24 hours
   before; older changes are not read (counters are closed every evening).
 
+**Scheduled breaks** ([[counters]] breaks): the advice carries each counter's schedule (``counter_breaks``) and the
+capacity it takes per hour (``HourAdvice.break_counters``); the plans count a counter-hour net of its breaks
+(Erlang C's start: a 15-minute break gives 0.75 of a counter) and their verifying simulations take the breaks,
+so a plan says "4 counters" where 3 would do without breaks. ``plan_breaks`` names the hours that lose capacity.
+
 ``plan`` turns the advice into a per-hour plan verified over many simulated days (common/planning/plan_search.py),
 and ``what_if`` runs a fixed number of counters over many seeded days and reports the range (median and 5–95%
 band) rather than one run (common/planning/verify.py: pooled, every counter serves every service, like the
@@ -28,11 +33,12 @@ pooled column).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
 import statistics
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -43,7 +49,7 @@ from common.core.model import Counter, Service
 from common.planning import erlang
 from common.planning.group_plan import CounterPlan, Demand, Sampler, plan_counters
 from common.planning.open_hours import as_seconds, merge, open_minutes, rate_while_open
-from common.planning.plan_search import StaffingPlan, advise
+from common.planning.plan_search import StaffingPlan, advise, available
 from common.planning.simulate import OFFICE_HOURS
 from common.planning.verify import Profile, quantile, verify
 from common.store import Store
@@ -64,6 +70,9 @@ class HourAdvice:
     open_counters: float  # time-weighted mean over the days
     within_pct_with_open: float | None  # Erlang C's % within target with the counters open (pooled)
     open_minutes: float = 60.0  # the office's open minutes in this hour, per day
+    # Counters' capacity the scheduled breaks take in this hour with every counter open (a 15-minute break in a
+    # full hour: 0.25); the plans staff around it (plan_search.erlang_plan, the simulations take the breaks).
+    break_counters: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,9 @@ class StaffingAdvice:
     service_mean_s: tuple[tuple[str, float], ...] = ()  # code -> mean service seconds over the period
     priority_share: float = 0.0  # share of the period's transactions with a priority category
     service_cv: tuple[tuple[str, float], ...] = ()  # code -> coefficient of variation of service time (2+ served)
+    # The office's active counters with services, by number, and their scheduled daily breaks ([[counters]]
+    # breaks, via `setup load`) as (start, end) seconds since local midnight; () for a counter without breaks.
+    counter_breaks: tuple[tuple[int, tuple[tuple[float, float], ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -132,11 +144,14 @@ def staffing_advice(store: Store, start: date, end: date, target_minutes: int = 
         code_of[sid] = str(code)
     windows = office_windows(store)
     minutes = _minutes_open(windows, days, local_midnight(end + timedelta(days=1), store.tz), until, store)
+    counter_breaks = tuple((c.number, break_seconds(c.breaks)) for c in store.counters() if c.active and c.services)
     hours = []
     for hour in sorted(set(by_hour) | set(open_s)):
         cells = by_hour.get(hour, [])
-        hours.append(_hour(hour, cells, fallback, days, open_s.get(hour, 0.0), target_s, share,
-                           minutes.get(hour, 0.0)))
+        h = _hour(hour, cells, fallback, days, open_s.get(hour, 0.0), target_s, share, minutes.get(hour, 0.0))
+        lost = sum(1 - available(spans, hour, h.open_minutes) for _, spans in counter_breaks if spans) \
+            if h.open_minutes > 0 else 0.0
+        hours.append(dataclasses.replace(h, break_counters=round(lost, 2)) if lost > 0 else h)
     # Arrival-weighted by arrivals per day (rate × open hours), not by the rate: a half-open hour brings half.
     arrivals = sum(h.arrivals_per_hour * h.open_minutes for h in hours)
     weighted = sum(h.arrivals_per_hour * h.open_minutes * h.mean_service_s for h in hours if h.mean_service_s)
@@ -154,7 +169,53 @@ def staffing_advice(store: Store, start: date, end: date, target_minutes: int = 
                           tuple(sorted((code_of[sid], round(m, 1)) for sid, m in fallback.items())),
                           round(priority / total_n, 4) if total_n else 0.0,
                           tuple(sorted((code_of[sid], round(cv, 3)) for sid, acc in per_service.items()
-                                       if (cv := _cv(acc[1], acc[2], squares[sid])) is not None)))
+                                       if (cv := _cv(acc[1], acc[2], squares[sid])) is not None)),
+                          counter_breaks)
+
+
+def break_seconds(spans: Sequence[tuple[time, time]]) -> tuple[tuple[float, float], ...]:
+    """A counter's breaks (times of day) as (start, end) seconds since local midnight."""
+    return tuple((_seconds_of(a), _seconds_of(b)) for a, b in spans)
+
+
+def _seconds_of(at: time) -> float:
+    return 86400.0 if at == time.max else at.hour * 3600.0 + at.minute * 60 + at.second
+
+
+@dataclass(frozen=True)
+class BreakHour:
+    """An hour of a plan whose open counters lose capacity to their scheduled breaks."""
+
+    hour: int
+    counters: float  # capacity lost, in counters (a 15-minute break in a full hour: 0.25)
+    breaks: tuple[tuple[int, float, float], ...]  # (counter number, start, end seconds since local midnight)
+
+
+def break_hours(open_by_hour: Mapping[int, Sequence[int]], counter_breaks: Mapping[int, Sequence[tuple[float, float]]],
+                minutes: Mapping[int, float]) -> list[BreakHour]:
+    """The hours in which the counters a plan opens (by number) are on scheduled breaks, and how much it costs."""
+    out = []
+    for hour in sorted(open_by_hour):
+        a, b = hour * 3600.0, (hour + 1) * 3600.0
+        taken = tuple((n, s, e) for n in sorted(open_by_hour[hour]) for s, e in counter_breaks.get(n, ())
+                      if s < b and e > a)
+        lost = sum(1 - available(counter_breaks.get(n, ()), hour, minutes.get(hour, 60.0))
+                   for n in {n for n, _, _ in taken})
+        if taken:
+            out.append(BreakHour(hour, round(lost, 2), taken))
+    return out
+
+
+def plan_breaks(advice: StaffingAdvice, found: CounterPlan) -> list[BreakHour]:
+    """The hours in which the counters the counter plan opens are on their scheduled breaks."""
+    schedule = {n: spans for n, spans in advice.counter_breaks if spans}
+    return break_hours({h.hour: h.own for h in found.hours}, schedule, {h.hour: h.open_minutes for h in found.hours})
+
+
+def clock(seconds: float) -> str:
+    """Seconds since local midnight as HH:MM."""
+    m = round(seconds / 60)
+    return f"{m // 60:02d}:{m % 60:02d}"
 
 
 def booked_ahead(store: Store, advice: StaffingAdvice, start: date, days: int = BOOKED_DAYS) -> list[BookedHour]:
@@ -281,7 +342,8 @@ def profile(advice: StaffingAdvice, priority_share: float = 0.0) -> tuple[Profil
     windows = tuple(advice.windows) or tuple(as_seconds(open_windows(advice)))
     rates = {h.hour: h.arrivals_per_hour for h in advice.hours}
     minutes = {h: m for h, m in open_minutes(windows).items() if m > 0}
-    return Profile(rates, windows, advice.mean_service_s, priority_share), minutes
+    return Profile(rates, windows, advice.mean_service_s, priority_share,
+                   breaks=tuple(spans for _, spans in advice.counter_breaks)), minutes
 
 
 def plan(advice: StaffingAdvice, days: int = 100, first_seed: int = 1) -> StaffingPlan:

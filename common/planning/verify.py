@@ -12,6 +12,10 @@ is compared with the same day, not with luck. Pure Python and store-free: tens o
 A counter that is still serving when its hour ends finishes that citizen first; after a window closes the last
 hour's counters keep calling for ``overtime_s`` (as the simulator's day does), and whoever is still waiting then
 counts as a wait up to that moment (an expired ticket: beyond target if it waited that long).
+
+Scheduled breaks (``Profile.breaks``, the office's counters in the order a plan opens them) take a counter out
+of the pool from its break's start to its end; a busy counter finishes its citizen first (then the break is
+that much shorter here: the pooled counters have no identities; the engine's days in group_plan.py keep it whole).
 """
 
 from __future__ import annotations
@@ -35,6 +39,9 @@ class Profile:
     mean_service_s: float
     priority_share: float = 0.0
     overtime_s: float = 3600.0
+    # Scheduled breaks of the counters in the order a plan opens them (the office's counters by number):
+    # breaks[i] are counter i's (start, end), seconds since local midnight. A plan's n counters are the first n.
+    breaks: tuple[tuple[tuple[float, float], ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -155,22 +162,25 @@ def _arrivals(profile: Profile, rng: random.Random) -> list[tuple[float, bool, f
 
 
 def _capacity(profile: Profile, plan: Plan) -> list[tuple[float, int]]:
-    """(time, counters open from then on): each hour's plan inside the windows, overtime after them."""
+    """(time, counters open from then on): each hour's plan inside the windows, less the counters on a scheduled
+    break (the pooled model has no identities, so a break here runs from its scheduled start to its scheduled
+    end: a busy counter finishes its citizen first, as the store's counters do, and comes back on time), then
+    the last hour's counters for the overtime after the windows."""
     changes: list[tuple[float, int]] = []
-    windows = profile.windows
+    windows, breaks = profile.windows, profile.breaks
     for i, (a, b) in enumerate(windows):
-        t = a
-        last = 0
-        while t < b:
-            hour = int(t // 3600)
-            last = plan.get(hour, 0)
-            changes.append((t, last))
-            t = min(b, (hour + 1) * 3600.0)
+        points = {a, *(h * 3600.0 for h in range(int(a // 3600) + 1, int(b // 3600) + 1) if h * 3600.0 < b)}
+        points.update(t for spans in breaks for span in spans for t in span if a < t < b)
+        staffed = 0
+        for t in sorted(points):
+            staffed = plan.get(int(t // 3600), 0)
+            away = sum(1 for spans in breaks[:staffed] if any(s <= t < e for s, e in spans))
+            changes.append((t, staffed - away))
         stop = b + profile.overtime_s
         if i + 1 < len(windows):
             stop = min(stop, windows[i + 1][0])
         if stop > b:
-            changes.append((b, last))
+            changes.append((b, staffed))
         changes.append((stop, 0))
     return changes
 

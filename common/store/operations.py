@@ -268,14 +268,26 @@ class Store:
             for clerk in office.clerks:
                 self._upsert_clerk(s, clerk)
                 counts["clerks"] += 1
+            # Each counter's daily breaks, office time (issue 17); the hall forecast and the staffing advice read
+            # them. Per counter of this spec: a spec without counters (the simulator's clerks) keeps the schedule.
+            row = s.get(SettingRow, BREAKS_SETTING)
+            breaks = json.loads(row.value) if row is not None else {}
+            for c in office.counters:
+                breaks.pop(str(c.number), None)
+                if c.breaks:
+                    breaks[str(c.number)] = [span_text(b) for b in c.breaks]
+            # The same per service: a spec without services keeps the figures of the services it does not name.
+            row = s.get(SettingRow, TYPICAL_SETTING)
+            typical = json.loads(row.value) if row is not None else {}
+            for svc in office.services:
+                typical.pop(svc.code, None)
+                if svc.typical_minutes is not None:
+                    typical[svc.code] = svc.typical_minutes
             merged = {"priority_categories": json.dumps(dict(office.priority_categories), ensure_ascii=False),
                       "appointments": json.dumps(office.appointments.to_json(), ensure_ascii=False),
-                      # Each counter's daily breaks, office time (issue 17); the hall forecast reads them.
-                      BREAKS_SETTING: json.dumps({str(c.number): [span_text(b) for b in c.breaks]
-                                                  for c in office.counters if c.breaks}),
+                      BREAKS_SETTING: json.dumps(dict(sorted(breaks.items(), key=lambda kv: int(kv[0])))),
                       # Each service's typical minutes (issue 17): the forecast's prior before any history.
-                      TYPICAL_SETTING: json.dumps({s.code: s.typical_minutes for s in office.services
-                                                   if s.typical_minutes is not None})}
+                      TYPICAL_SETTING: json.dumps(typical)}
             merged.update({k: json.dumps(v, ensure_ascii=False) for k, v in (settings or {}).items()})
             for key, value in merged.items():
                 s.merge(SettingRow(key=key, value=value))

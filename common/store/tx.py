@@ -405,7 +405,8 @@ class Tx:
             select(ServiceRow.code).join(CounterServiceRow).where(CounterServiceRow.counter_id == row.id)
             .order_by(CounterServiceRow.position)).all()
         return Counter(row.number, row.name, tuple(codes), Ordering(row.ordering), CounterState(row.state),
-                       self.clerk_name(row.clerk_id), row.active, self.snap.booked_first)
+                       self.clerk_name(row.clerk_id), row.active, self.snap.booked_first,
+                       self.snap.breaks.get(row.number, ()))  # the schedule: the staffing advice plans around it
 
     def event(self, row: EventRow) -> Event:
         ticket = self.session.get(TicketRow, row.ticket_id) if row.ticket_id else None
