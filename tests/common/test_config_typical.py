@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from common.config import load_config
+from common.config import OfficeSpec, load_config
 from common.core.clock import ManualClock
 from common.core.errors import ConfigError, render
 from common.core.rules import CounterState, Ordering
@@ -82,6 +82,15 @@ def test_setup_load_stores_it_and_the_hall_reads_it(db_url: str, tmp_path: Path,
     hall.issue_ticket("DD")
     with hall.transaction(readonly=True) as tx:
         assert tx.snap.typical_s == {}
+
+
+def test_a_spec_without_services_keeps_the_typical_durations(db_url: str, tmp_path: Path, hall: Store) -> None:
+    """The simulator and fill_history load clerks alone: that must not wipe the services' figures."""
+    ok(db_url, "setup", "load", str(office(tmp_path, "typical_minutes = 12")))
+    hall.load_office(OfficeSpec())
+    hall.issue_ticket("DD")
+    with hall.transaction(readonly=True) as tx:
+        assert tx.snap.typical_s == {"DD": 720.0}
 
 
 def test_setup_load_refuses_a_bad_one_and_writes_nothing(db_url: str, tmp_path: Path, hall: Store) -> None:
