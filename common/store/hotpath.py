@@ -20,6 +20,7 @@ counter, say). Nothing is written before such a None.
 
 from __future__ import annotations
 
+import re
 import typing
 from collections import namedtuple
 from collections.abc import Callable
@@ -411,10 +412,16 @@ class Prepared:
             value, process = expanded.parameters[name], processors.get(name)
             return process(value) if process is not None and value is not None else value
 
-        if self.positional:
+        if not self.positional and dialect.paramstyle == "pyformat":
+            # psycopg: numbered once here and sent by a RawCursor (first()), so that psycopg does not parse
+            # the %(name)s placeholders again on every call (its cache skips queries over 4 KB, the call's).
+            self.sql, self.names = dollar_numbered(self.sql)
+            self.positional = True
+        elif self.positional:
             # SQLite: the constants are written into the SQL (see inline_constants); only the caller's
             # values stay parameters.
             self.sql, self.names = inline_constants(self.sql, self.names, callers, const)
+        if self.positional:
             self.base: Any = [None if n in callers else const(n) for n in self.names]
             where: dict[str, list[Any]] = {}
             for i, n in enumerate(self.names):
@@ -449,6 +456,28 @@ class Prepared:
         for i, process in self.results:
             values[i] = process(values[i])
         return self.row._make(values)
+
+
+_PYFORMAT = re.compile(r"%\(([^)]+)\)s|%%")
+
+
+def dollar_numbered(sql: str) -> tuple[str, tuple[str, ...]]:
+    """psycopg's ``%(name)s`` SQL as PostgreSQL's own ``$1, $2 …``, and the names in that order.
+
+    What psycopg does per execute (psycopg._queries._query2pg): a name used twice is one parameter,
+    ``%%`` is a percent sign. Its result is cached only for queries up to 4,096 bytes, and the call's
+    CTE is longer: the regular expression ran on every call, 0.1-0.26 ms of the client's CPU
+    (docs/benchmarks/floor5.md), more than the rest of the call's Python.
+    """
+    order: dict[str, int] = {}
+
+    def number(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name is None:
+            return "%"
+        return f"${order.setdefault(name, len(order) + 1)}"
+
+    return _PYFORMAT.sub(number, sql), tuple(order)
 
 
 def sql_literal(value: Any) -> str | None:
@@ -536,6 +565,13 @@ def warm(dialect: Any, ordering: Ordering) -> None:
 RAW_DIALECTS = frozenset({"sqlite", "postgresql"})
 
 
+def raw_cursor(driver: Any) -> Any:
+    """A psycopg RawCursor (``$1`` placeholders, positional parameters) on the transaction's connection."""
+    import psycopg  # only a PostgreSQL store gets here; the import is then already done by SQLAlchemy
+
+    return psycopg.RawCursor(driver)
+
+
 def first(tx: Any, stmt: Any, params: dict[str, Any]) -> Any:
     """``tx.session.execute(stmt, params).first()`` through the raw DB-API cursor of the transaction.
 
@@ -550,7 +586,9 @@ def first(tx: Any, stmt: Any, params: dict[str, Any]) -> Any:
         return result.first() if result.returns_rows else None
     if tx.raw is None:
         conn = tx.conn
-        tx.raw = (conn, conn.connection.driver_connection.cursor())
+        driver = conn.connection.driver_connection
+        # psycopg: a RawCursor takes the $n SQL of Prepared as it is (no placeholder parsing per call).
+        tx.raw = (conn, raw_cursor(driver) if tx.dialect == "postgresql" else driver.cursor())
     conn, cursor = tx.raw
     prep = prepared(stmt, tx.dialect, conn.dialect)
     args = prep.parameters(params)
