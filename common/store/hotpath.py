@@ -384,6 +384,19 @@ def move_update(action: Action, dialect: str) -> Any:
 
 
 # ---------------------------------------------------------------------------- raw DB-API execution
+# The last value converted per (type, dialect) of the types below, and what it became. An action binds
+# its instant (tx.now) and day (tx.day) to several parameters of several statements (issued_at,
+# queued_at, the event's at, ...): the same object each time, converted once. SQLite's DATETIME
+# processor costs 3-5 µs a value (docs/benchmarks/floor5.md). Compared by identity (``is``), so only
+# the very object converted last is reused; one tuple is swapped in at a time, so threads only miss.
+_MEMO: dict[tuple[type, str], tuple[Any, Any]] = {}
+
+
+def _memo_key(type_: Any, dialect_name: str) -> tuple[type, str] | None:
+    """Which memo a parameter of this type shares: UTCDateTime and Date convert by their class alone."""
+    return (type(type_), dialect_name) if type(type_) in (UTCDateTime, Date) else None
+
+
 class Prepared:
     """A hot statement compiled once per dialect, then sent straight to the DB-API cursor.
 
@@ -430,7 +443,9 @@ class Prepared:
         else:
             self.base = {n: None if n in callers else const(n) for n in self.names}
             where = {n: [n] for n in callers}
-        self.callers = [(n, processors.get(n), tuple(at)) for n, at in where.items()]
+        # The instant and the day are converted once per transaction, not once per parameter (see _MEMO).
+        self.callers = [(n, processors.get(n), tuple(at), _memo_key(compiled.binds[n].type, dialect.name))
+                        for n, at in where.items()]
         columns = compiled._result_columns
         self.row: Any = namedtuple("Row", [c.keyname for c in columns], rename=True)  # type: ignore[misc]
         self.results = [(i, p) for i, c in enumerate(columns)
@@ -439,10 +454,19 @@ class Prepared:
     def parameters(self, params: dict[str, Any]) -> Any:
         """The driver's parameters: a tuple (SQLite, qmark) or a dict (psycopg, pyformat)."""
         args = self.base.copy()
-        for name, process, at in self.callers:
+        for name, process, at, memo in self.callers:
             value = params[name]
             if process is not None and value is not None:
-                value = process(value)
+                if memo is None:
+                    value = process(value)
+                else:
+                    last = _MEMO.get(memo)
+                    if last is not None and last[0] is value:
+                        value = last[1]
+                    else:
+                        converted = process(value)
+                        _MEMO[memo] = (value, converted)
+                        value = converted
             for i in at:
                 args[i] = value
         return tuple(args) if self.positional else args
