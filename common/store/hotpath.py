@@ -452,7 +452,7 @@ class Prepared:
                         if (p := c.type._cached_result_processor(dialect, None)) is not None]
 
     def parameters(self, params: dict[str, Any]) -> Any:
-        """The driver's parameters: a tuple (SQLite, qmark) or a dict (psycopg, pyformat)."""
+        """The driver's parameters: a tuple (SQLite's qmark, psycopg's $n), or a dict (another named style)."""
         args = self.base.copy()
         for name, process, at, memo in self.callers:
             value = params[name]

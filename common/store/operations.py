@@ -205,7 +205,7 @@ class Store:
         """The engine with these execution options, made once per set of options and kept.
 
         ``Engine.execution_options`` builds a new OptionEngine (its events joined to the engine's)
-        each time: 60 µs of CPU, a sixth of the PostgreSQL call's client CPU when it was made per
+        each time: 60 µs of CPU, a tenth of the PostgreSQL call's client CPU when it was made per
         call (docs/benchmarks/floor5.md). The kept one shares the engine's pool and sees the
         listeners added to the engine later (SQLAlchemy joins the dispatch, not a copy of it).
         """
