@@ -144,10 +144,12 @@ def drop_pg(handle: object) -> None:
 def burst_again(front: TimedFront, port: int, path: str, body: str, clients: int) -> str:
     """A second burst of ``clients`` at the slot, now full: one line of its answers, latency and server CPU."""
     front.served = []
+    marked0 = from_mark(front)
     cpu0 = time.process_time()
     child = subprocess.run([sys.executable, __file__, "--phones", str(port), path, body, str(clients)],
                            capture_output=True, text=True, check=True)
     cpu = time.process_time() - cpu0
+    marked = from_mark(front) - marked0
     results = json.loads(child.stdout.strip().splitlines()[-1])
     counts: dict[int, int] = {}
     for status, _ in results:
@@ -155,7 +157,13 @@ def burst_again(front: TimedFront, port: int, path: str, body: str, clients: int
     waits = sorted(s for _, s in results)
     p99 = waits[min(len(waits) - 1, int(0.99 * len(waits)))] * 1000
     return (f"again, the slot full: answers {dict(sorted(counts.items()))}; phone p99 {p99:.0f} ms; "
-            f"server CPU {cpu:.2f} s ({cpu / clients * 1000:.2f} ms a request)")
+            f"server CPU {cpu:.2f} s ({cpu / clients * 1000:.2f} ms a request)"
+            + (f"; {marked} answered from the full mark, {clients - marked} by the store" if marked0 >= 0 else ""))
+
+
+def from_mark(front: HttpFront) -> int:
+    """Refusals the booking site answered from its full mark so far (-1 if that site does not count them)."""
+    return getattr(front.booking, "refused_from_mark", -1)
 
 
 def main() -> int:
@@ -194,11 +202,13 @@ def main() -> int:
     booking.offered()  # the plan read once, as a running display has it
     path = f"/dat-lich/TP/{day.isoformat()}"
     ns0 = backend_ns(url if args.pg else None)
+    marked0 = from_mark(front)
     cpu0 = time.process_time()
     child = subprocess.run([sys.executable, __file__, "--phones", str(port), path, f"gio={hhmm}", str(args.clients)],
                            capture_output=True, text=True, check=True)
     cpu = time.process_time() - cpu0
     pg_cpu = (backend_ns(url if args.pg else None) - ns0) / 1e9
+    marked = from_mark(front) - marked0
     results = json.loads(child.stdout.strip().splitlines()[-1])
     if args.again:
         again = burst_again(front, port, path, f"gio={hhmm}", args.clients)
@@ -222,6 +232,7 @@ def main() -> int:
           f"max {waits[-1] * 1000:.0f} ms (phone side); server side p50 {s50:.0f} ms, p99 {s99:.0f} ms; "
           f"server CPU {cpu:.2f} s ({cpu / args.clients * 1000:.2f} ms a request)"
           + (f", PostgreSQL CPU {pg_cpu:.2f} s ({pg_cpu / args.clients * 1000:.2f} ms a request)" if args.pg else "")
+          + (f"; {marked} of the refusals answered from the full mark" if marked0 >= 0 else "")
           + f"; loadavg {' '.join(load)}")
     if args.again:
         print(again)

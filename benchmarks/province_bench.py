@@ -24,6 +24,7 @@ import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
 
+from benchmarks._tidy import no_trace  # noqa: E402
 from common.config import load_config  # noqa: E402
 from common.core.clock import ManualClock  # noqa: E402
 from common.planning.simulate import fill_history  # noqa: E402
@@ -296,6 +298,28 @@ def measure(url: str, args: argparse.Namespace) -> int:
         refresh = timed(lambda start=start: dashboard_refresh(one, start, END))  # type: ignore[misc]
         log(f"office {office_id}'s dashboard refresh, {label} (supervisor role, RLS): {1000 * refresh:.0f} ms   "
             f"target ≤ 300 ms")
+    desk_offices = [office_id]
+    if args.contention and offices >= args.contention:
+        desk_offices += list(range(offices - args.contention + 1, offices + 1))
+    with ExitStack() as tidy:  # the desk work below is undone on leaving: a kept database stays reusable
+        tidy.enter_context(no_trace(owner_url(url), desk_offices, END))
+        if args.versus:
+            tidy.enter_context(no_trace(owner_url(url, args.versus), [1], END))
+        desk(url, args, office_id, offices, clock)
+    for store in (province, one):
+        store.db.engine.dispose()
+    engine.dispose()
+    return 0
+
+
+def owner_url(url: str, database: str | None = None) -> str:
+    """A psycopg URL of the same server as the owner, for benchmarks._tidy."""
+    owner = make_url(url).set(drivername="postgresql")
+    return (owner.set(database=database) if database else owner).render_as_string(hide_password=False)
+
+
+def desk(url: str, args: argparse.Namespace, office_id: int, offices: int, clock: ManualClock) -> None:
+    """An office's kiosk and counter medians, against the single office with --versus, and contention."""
     issue_ms, call_ms = desk_medians(url, office_id, clock)
     log(f"office {office_id} with its own roles: kiosk issue median {issue_ms:.1f} ms, call_next median "
         f"{call_ms:.1f} ms (compare: --single)")
@@ -316,10 +340,6 @@ def measure(url: str, args: argparse.Namespace) -> int:
         p50, p99, alone = contention(url, list(range(offices - args.contention + 1, offices + 1)))
         log(f"{args.contention} offices' counters calling at once: call_next p50 {p50:.1f} ms, p99 {p99:.1f} ms "
             f"(one counter alone: p50 {alone:.1f} ms)")
-    for store in (province, one):
-        store.db.engine.dispose()
-    engine.dispose()
-    return 0
 
 
 def supervisor_role(office_id: int) -> str:

@@ -24,6 +24,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,7 +34,8 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
 
-from benchmarks.province_bench import END, NOW, dashboard_refresh, supervisor_role  # noqa: E402
+from benchmarks._tidy import no_trace  # noqa: E402
+from benchmarks.province_bench import END, NOW, dashboard_refresh, owner_url, supervisor_role  # noqa: E402
 from common.core.clock import ManualClock  # noqa: E402
 from common.store.db import connect  # noqa: E402
 from common.store.offices import role_names  # noqa: E402
@@ -124,17 +126,40 @@ def main() -> int:
         hide_password=False), args.office),
              "single": Office(make_url(args.pg).set(database=args.single).render_as_string(hide_password=False), 1)}
     work = {side: actions(o) for side, o in sides.items()}
+    with ExitStack() as tidy:  # the issues and calls are undone on leaving: a kept database stays reusable
+        tidy.enter_context(no_trace(owner_url(args.pg, args.province), [args.office], END))
+        tidy.enter_context(no_trace(owner_url(args.pg, args.single), [1], END))
+        results, loads = run_rounds(admin, sides, work, args.rounds)
+    report(args, sides, work, results, loads)
+    for o in sides.values():
+        o.close()
+    admin.close()
+    return 0
+
+
+Work = dict[str, dict[str, tuple[str, Callable[[], None], int]]]
+Results = dict[tuple[str, str], list[tuple[float, float, float]]]
+
+
+def run_rounds(admin: psycopg.Connection, sides: dict[str, Office], work: Work,  # type: ignore[type-arg]
+               rounds: int) -> tuple[Results, list[float]]:
+    """Warm both sides, then alternate them action by action for ``rounds`` rounds."""
     for side in sides:  # warm: pools, plans, caches (not counted)
         for _app, action, _n in work[side].values():
             action()
-    results: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
+    results: Results = {}
     loads = [os.getloadavg()[0]]
-    for _ in range(args.rounds):
+    for _ in range(rounds):
         for name in work["province"]:
             for side, o in sides.items():
                 app, action, n = work[side][name]
                 results.setdefault((name, side), []).append(measure(admin, o, app, action, n))
         loads.append(os.getloadavg()[0])
+    return results, loads
+
+
+def report(args: argparse.Namespace, sides: dict[str, Office], work: Work, results: Results,
+           loads: list[float]) -> None:
     print(f"# {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {args.rounds} alternating rounds, office {args.office} of "
           f"{args.province} vs office 1 of {args.single}; 1-min load {min(loads):.1f}–{max(loads):.1f}")
     print("| action | side | wall ms | client CPU ms | server CPU ms | client + server CPU ms |")
@@ -145,10 +170,6 @@ def main() -> int:
             # Wall: the median round. CPU: the mean (the kernel counts backend CPU in 10 ms ticks).
             w, c, s = statistics.median(r[0] for r in rows), *(statistics.mean(r[i] for r in rows) for i in (1, 2))
             print(f"| {name} | {side} | {w:.1f} | {c:.1f} | {s:.1f} | {c + s:.1f} |")
-    for o in sides.values():
-        o.close()
-    admin.close()
-    return 0
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
+from PySide6.QtWidgets import QApplication
 
 from common.cli.args import OneLineParser, counter_number
 from common.config import config_path, load_config
@@ -84,6 +85,11 @@ def screenshot(path: Path, size: tuple[int, int], config: str | None = None, db:
             desk.sign_in(sample.DEMO_CLERK, sample.DEMO_PASSWORD, sample.DEMO_COUNTER)
             if not wait_for(desk.view, 10_000):
                 raise MotcuaError("the sample counter did not come up within 10 s")
+            # Today's bookings are read on the panel's own worker after the desk view: without this wait
+            # the picture showed "–", or the count set but not laid out yet (clipped to its first letter).
+            if window.bookings.day is None:
+                wait_for(window.bookings.runner.succeeded, 10_000)
+            QApplication.processEvents()
         save_png(window, path, size)
         window.close()
         store.db.engine.dispose()

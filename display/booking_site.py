@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -25,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 from common.core.bookings import AppointmentPlan, Booking, BookingRefused
 from common.core.errors import MotcuaError
+from common.store.notify import ChangeStamp
 from display import booking_pages as bp
 from display.reply import Reply
 from display.status_site import RateLimiter
@@ -42,9 +44,11 @@ HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 PHONE = re.compile(r"\+?\d{8,14}")
 EMAIL = re.compile(r"[^@\s<>\"']{1,64}@[^@\s<>\"']{1,60}\.[A-Za-z]{2,24}")
 SERVICES_SECONDS = 60.0  # the offered services are re-read at most this often (every GET would cost a query each)
-# A slot the store just said is full is refused from memory for this long: when a popular slot opens, hundreds
-# of phones post for it at once, and each refusal would otherwise cost a write transaction. The database still
-# decides every booking it is asked for; a place freed elsewhere meanwhile is offered again after this.
+# A slot the store just said is full is refused from memory: when a popular slot opens, hundreds of phones post
+# for it at once, and each refusal would otherwise cost a write transaction. The database still decides every
+# booking it is asked for. The mark holds until the store announces any change (common.store.notify.ChangeStamp:
+# a cancellation anywhere, from this page, the counter, the CLI or another PC, frees its place at once), and at
+# most this long (the stamp's connection lost, or a change the stamp cannot see).
 FULL_SECONDS = 5.0
 
 
@@ -99,7 +103,11 @@ class BookingSite:
         self._read_at = -1e9
         self._plan = AppointmentPlan()
         self._offered: list[bp.Offered] = []
-        self._full: dict[tuple[str, datetime], tuple[float, BookingRefused]] = {}
+        # (service, slot) -> (when marked, the change stamp read before the store refused, the refusal)
+        self._full: dict[tuple[str, datetime], tuple[float, int, BookingRefused]] = {}
+        self.changes = ChangeStamp(store)  # opens its connection at the first booking, not here
+        self.refused_from_mark = 0  # refusals the store was not asked for (benchmarks/booking_bench.py prints it)
+        self._count_lock = threading.Lock()
 
     @staticmethod
     def handles(path: str) -> bool:
@@ -230,20 +238,30 @@ class BookingSite:
 
     def _book_slot(self, service: str, slot: datetime, contact: str | None) -> Booking:
         self._refuse_if_full(service, slot)
+        stamp = self.changes.read()  # before the store answers: a place freed after its answer moves the stamp
         try:
             return self.store.book(service, slot, contact, source="web")
         except BookingRefused as refused:
             if refused.reason == "full":
                 if len(self._full) > 1000:  # a slot a key: bounded, whatever is posted
                     self._full.clear()
-                self._full[(service, slot)] = (time.monotonic(), refused)
+                self._full[(service, slot)] = (time.monotonic(), stamp, refused)
             raise
 
     def _refuse_if_full(self, service: str, slot: datetime) -> None:
         seen = self._full.get((service, slot))
-        if seen is not None and time.monotonic() - seen[0] < FULL_SECONDS:
-            said = seen[1]
+        if seen is None:
+            return
+        marked, stamp, said = seen
+        if time.monotonic() - marked < FULL_SECONDS and self.changes.read() == stamp:
+            with self._count_lock:
+                self.refused_from_mark += 1
             raise BookingRefused(said.reason, said.vi, said.en)  # a new one: threads never share a traceback
+        self._full.pop((service, slot), None)  # something changed (maybe a cancellation): the store decides
+
+    def close(self) -> None:
+        """Close the change stamp's connection (the status server's front calls it when it stops)."""
+        self.changes.close()
 
     # -- checks
     def all_services(self) -> list[bp.Offered]:

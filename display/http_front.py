@@ -180,6 +180,8 @@ class HttpFront:
             self._thread.join(10)
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
+        if self.booking is not None:
+            self.booking.close()
 
     # -- the loop thread
     def _run(self) -> None:

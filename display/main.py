@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from common.cli.args import OneLineParser, port_number
-from common.config import config_path, load_config
+from common.config import config_path
 from common.core.errors import MotcuaError, said
 from common.devices.speech import AnnouncementBuilder, SpeechSettings, SpeechThread
 from common.store.bootstrap import Context
@@ -23,12 +23,11 @@ from display.sample import sample_context
 from display.status_server import StatusServer
 from display.status_site import StatusSite
 from ui.automation import Automation, StdinLines
-from ui.screenshot import office_in, parse_size, render_offscreen, save_png
+from ui.screenshot import office_in, parse_size, render_offscreen, sample_config, save_png
 from ui.startup import open_store
 from ui.style import application
 
 log = logging.getLogger(__name__)
-EXAMPLE = Path(__file__).resolve().parent.parent / "assets" / "office.example.toml"
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -52,7 +51,7 @@ def make_board(ctx: Context) -> BoardWindow:
 
 
 def screenshot(args: argparse.Namespace, size: tuple[int, int], config: str | None, db: str | None = None) -> int:
-    cfg = load_config(config_path(config) or EXAMPLE)
+    cfg = sample_config(config_path(config))  # a PC's own file (no services): the example office's
     application("display")
     existing = office_in(db, cfg)  # --db with an office: its board as it is now
     with tempfile.TemporaryDirectory(prefix="motcua-shot-") as folder:

@@ -6,13 +6,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from common.config import AppConfig, load_config
+from common.config import AppConfig
 from common.core.clock import ManualClock
 from common.store import Store
 from common.store.bootstrap import store_for
+from ui.screenshot import sample_config as screenshot_config
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE_OFFICE = ROOT / "assets" / "office.example.toml"
 # A Wednesday mid-morning in Hà Nội: every example service is open.
 SAMPLE_MORNING = datetime(2026, 11, 25, 9, 40, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 # (service, tickets waiting) — a peak at land and civil status, as at a provincial centre.
@@ -20,7 +19,7 @@ WAITING = {"TP": 7, "CT": 3, "DD": 11, "KD": 2, "LD": 4, "BH": 5, "CA": 9}
 
 
 def sample_config(path: Path | None = None) -> AppConfig:
-    return load_config(path or EXAMPLE_OFFICE)
+    return screenshot_config(path)  # a PC's own file (no services) draws the example office's
 
 
 def sample_store(folder: Path, config: AppConfig, url: str | None = None) -> Store:

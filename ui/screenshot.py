@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-from common.config import AppConfig
+from common.config import AppConfig, load_config
 from common.core.errors import MotcuaError, said
 from common.store import Store
 from common.store.bootstrap import store_for
+
+EXAMPLE_OFFICE = Path(__file__).resolve().parent.parent / "assets" / "office.example.toml"
+
+
+def sample_config(path: Path | None) -> AppConfig:
+    """The office a ``--screenshot`` draws: the one in ``--config``, else the example office. A PC's own
+    file (assets/pc/*.toml) sets no services, as they live in the database: the picture then shows the
+    example office's under that PC's settings (name, language, printer), not "Không có dịch vụ 'TP'"."""
+    if path is None:
+        return load_config(EXAMPLE_OFFICE)
+    config = load_config(path)
+    if config.office.services:
+        return config
+    return replace(config, office=load_config(EXAMPLE_OFFICE).office)
 
 
 def render_offscreen() -> None:
@@ -22,6 +37,9 @@ def render_offscreen() -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+MAX_SIDE = 8192  # an 8K screen is 7680 wide
+
+
 def parse_size(text: str) -> tuple[int, int]:
     """``1920x1080`` → (1920, 1080); a one-line MotcuaError otherwise (the ``--size`` of every app)."""
     try:
@@ -31,6 +49,9 @@ def parse_size(text: str) -> tuple[int, int]:
                    f"--size must look like 1920x1080, not {text!r}") from None
     if w < 200 or h < 200:
         raise said(MotcuaError, f"--size {text} quá nhỏ", f"--size {text} is too small")
+    if w > MAX_SIDE or h > MAX_SIDE:  # Qt cannot paint so large an image: it said two lines, then "could not write"
+        raise said(MotcuaError, f"--size {text} quá lớn (tối đa {MAX_SIDE} mỗi chiều)",
+                   f"--size {text} is too large (at most {MAX_SIDE} a side)")
     return w, h
 
 

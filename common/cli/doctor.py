@@ -79,7 +79,7 @@ def run_checks(config: AppConfig, db_url: str | None) -> list[Verdict]:
         try:
             verdicts.append(check())
         except Exception as exc:  # a check's own bug is a verdict too, never a traceback
-            verdicts.append(Verdict("fail", "doctor", f"a check crashed: {type(exc).__name__}: {exc}"))
+            verdicts.append(Verdict("fail", "doctor", f"a check crashed: {type(exc).__name__}: {first_line(exc)}"))
     if store is not None:
         store.db.engine.dispose()
     return verdicts
@@ -109,11 +109,28 @@ def check_printer(config: AppConfig) -> Verdict:
         state = query_status(settings)
     except PrintError as exc:
         return Verdict("fail", "printer", f"{exc} — check power, cable or address, paper and cover")
+    except Exception as exc:  # python-escpos raises its own DeviceNotFoundError for an unplugged USB printer
+        return Verdict("fail", "printer", f"{settings.type} printer not reached: {type(exc).__name__}: "
+                       f"{first_line(exc)} — check power, cable{usb_hint(settings)}, paper and cover")
     if state.fault:
         return Verdict("fail", "printer", f"{state.fault} — fix it, then run doctor again")
     if state.paper_near_end:
         return Verdict("warn", "printer", "answers, paper near its end: load a new roll soon")
     return Verdict("ok", "printer", f"{settings.type} printer answers status, no error")
+
+
+def first_line(exc: BaseException) -> str:
+    """Doctor prints one line per check; some libraries put a newline in their messages."""
+    text = str(exc).strip()
+    return text.splitlines()[0].rstrip(":( ") if text else type(exc).__name__
+
+
+def usb_hint(settings) -> str:  # type: ignore[no-untyped-def]
+    """For USB, the ids as `lsusb` prints them (python-escpos says them in decimal: (1046, 20497))."""
+    if settings.type != "usb":
+        return ""
+    return (f" (lsusb should list ID {settings.usb_vendor_id:04x}:{settings.usb_product_id:04x};"
+            " the udev rule of docs/multi-pc.md)")
 
 
 def check_status_page(config: AppConfig, store) -> Verdict:  # type: ignore[no-untyped-def]

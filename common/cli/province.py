@@ -102,10 +102,19 @@ def cmd_province(args: argparse.Namespace) -> int:
     else:
         text = to_table(view) + "\n"
         if not view.offices:  # e.g. right after `demo --province`: its history ends yesterday
-            print(f"motcua province: chưa có phiếu nào từ {start} đến {end}; thử --from {start.replace(day=1)}",
+            print(f"motcua province: chưa có phiếu nào từ {start} đến {end}{wider_period(start, end, store.today)}",
                   file=sys.stderr)
     _emit(text, args.output)
     return 0
+
+
+def wider_period(start: date, end: date, today: date) -> str:
+    """A period worth trying after an empty one, never the one just tried: ``--to`` defaults to
+    ``--from``, so ``--from 2026-11-01`` alone is that one day."""
+    wider_start, wider_end = min(start.replace(day=1), end.replace(day=1)), max(end, today)
+    if (wider_start, wider_end) == (start, end):
+        return ""
+    return f"; thử --from {wider_start} --to {wider_end}"
 
 
 def cmd_province_staff(args: argparse.Namespace) -> int:

@@ -30,7 +30,7 @@ from common.core.model import PrintStatus, Ticket
 from common.devices import printer_status as pstatus
 from common.devices.printer_links import Link, LinkClosed, open_link
 from common.devices.printer_status import PrinterState
-from common.devices.ticket_layout import Slip, font_file, slip_for, ticket_bytes
+from common.devices.ticket_layout import Slip, font_file, qr_payload, slip_for, ticket_bytes
 from common.settings import DEFAULTS
 from common.store import Store
 from common.store.bootstrap import Context
@@ -286,11 +286,15 @@ class TicketPrinter:
 
         A cold first slip costs about 10 ms of font loading and rendering; the kiosk calls this at
         start so that the first citizen's tap costs what every later one does. The bytes are thrown away.
+        The QR is a status link of a real token's length: a raster QR builds its version's tables once
+        (about 15 ms). A status address published later by the display may be another version: its
+        first slip builds that one.
         """
         when = datetime(2000, 1, 1, tzinfo=ZoneInfo(self.config.settings.office.timezone))  # no clock: discarded
+        qr = qr_payload("x" * 22, self.public_url or self.config.settings.office.public_url)  # token_urlsafe(16)
         for service in services or ("",):
             ticket_bytes(Slip(office=self.config.settings.office.name, service=service, code="A000", priority=None,
-                              people_ahead=0, wait_minutes=1, issued=when, qr="", counters=(1,),
+                              people_ahead=0, wait_minutes=1, issued=when, qr=qr, counters=(1,),
                               hotline=self.config.settings.office.hotline), self.settings)
 
     @property

@@ -12,6 +12,7 @@ straightforward path's (tests/common/slip_reference.py); figures in docs/benchma
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable
@@ -163,23 +164,35 @@ def qr_raster(matrix: list[list[bool]], box: int) -> bytes:
 
 
 def raster_rows(rows: list[int], size: int, box: int) -> bytes:
-    """``qr_raster`` of the code as row integers (``qr_rows``): each module widened to ``box`` bits at once."""
+    """``qr_raster`` of the code as row integers (``qr_rows``): each module widened to ``box`` bits at once.
+
+    Eight modules at a time through a table (``_widened``): a row is a few lookups and shifts,
+    not a string of 0s and 1s translated module by module (that was most of the raster's cost).
+    """
     side = size * box
     row_bytes = (side + 7) // 8
     pad = row_bytes * 8 - side
     right = pad - pad // 2  # the ink is centred in whole bytes: the left pad is the int's leading zeros
-    widen = _widen(box)
-    lines = [(int(format(row, f"0{size}b").translate(widen), 2) << right).to_bytes(row_bytes, "big") * box
-             for row in rows]
+    table = _widened(box)
+    spare = -size % 8  # modules added on the right so that a row is whole bytes of modules
+    chunks, shift, step = (size + spare) // 8, spare * box - right, 8 * box
+    lines = []
+    for row in rows:
+        wide = 0
+        for byte in (row << spare).to_bytes(chunks, "big"):
+            wide = wide << step | table[byte]
+        lines.append((wide >> shift if shift >= 0 else wide << -shift).to_bytes(row_bytes, "big") * box)
     quiet = blank_rows(QR_QUIET * box)
     return quiet + _gs_v_0(b"".join(lines), row_bytes * 8, side) + quiet
 
 
 @cache
-def _widen(box: int) -> dict[int, str]:
-    return str.maketrans({"0": "0" * box, "1": "1" * box})
+def _widened(box: int) -> tuple[int, ...]:
+    """For each byte of eight modules, its ``8 * box`` dots (each module ``box`` equal bits, first module highest)."""
+    return tuple(int("".join(("1" if byte & (0x80 >> k) else "0") * box for k in range(8)), 2) for byte in range(256))
 
 
+@cache
 def blank_rows(rows: int) -> bytes:
     """Blank paper ``rows`` dots high as a 1-byte-wide raster: 8 + rows bytes instead of a full-width image."""
     return _gs_v_0(bytes(rows), 8, rows) if rows else b""
@@ -239,17 +252,16 @@ def _raster(rows: list[tuple[str, int, bool]], settings: PrinterSettings) -> byt
     queue figures and time. A strip's bytes do not depend on its neighbours, which is
     what keeps the cached slip byte-for-byte the same as a fresh one.
     """
-    strips = [strip for text, size, bold in rows
-              for strip in _row_strips(text, settings.font, font_px(size, settings.width_dots), bold,
-                                       settings.width_dots)]
     out: list[bytes] = []
     blank = _PAD
-    for lead, height, width, bits, trail in strips:
-        blank += lead  # the white between two lines' ink goes as one blank strip
-        if height:
-            out += (blank_rows(blank), _gs_v_0(bits, width, height))
-            blank = 0
-        blank += trail
+    for text, size, bold in rows:
+        for lead, command, trail in _row_commands(text, settings.font, font_px(size, settings.width_dots), bold,
+                                                  settings.width_dots):
+            blank += lead  # the white between two lines' ink goes as one blank strip
+            if command:
+                out += (blank_rows(blank), command)
+                blank = 0
+            blank += trail
     out.append(blank_rows(blank + _PAD))
     return b"".join(out)
 
@@ -259,7 +271,16 @@ _PAD = 4  # blank dot rows above and below a block of text
 
 def clear_caches() -> None:
     """Forget the rendered strips (a test compares a cold slip with a warm one; the benchmark times both)."""
+    _row_commands.cache_clear()
     _row_strips.cache_clear()
+
+
+@lru_cache(maxsize=1024)
+def _row_commands(text: str, family: str, px: int, bold: bool, width: int) -> tuple[tuple[int, bytes, int], ...]:
+    """``_row_strips`` as the printer takes them: (white rows above, ``GS v 0`` command or b"" if no ink, white rows
+    below). A repeated row's commands are ready: a slip only joins them."""
+    return tuple((lead, _gs_v_0(bits, wide, height) if height else b"", trail)
+                 for lead, height, wide, bits, trail in _row_strips(text, family, px, bold, width))
 
 
 @lru_cache(maxsize=1024)
@@ -315,25 +336,25 @@ def qr_rows(payload: str) -> tuple[int, list[int]]:
     time with Reed-Solomon through a recursive polynomial class: more than the rest of the
     slip. Here what does not change per slip is computed once per QR version (``_grid``:
     the function patterns, the order data modules are filled in, the eight masks, the
-    final format bits): a slip only encodes its bits (one integer), adds the error
-    correction (table lookups), and places its bits where the cached order says. Every row
+    final format bits, and for versions up to 8 what each nibble of each data byte darkens,
+    error correction included: ``_placements``): a slip only encodes its bits (one integer)
+    and XORs two table entries a byte. Every row
     and column of the code is one big integer, so applying a mask is one XOR and each of
     ``qrcode.util.lost_point``'s four rules is a handful of shifts, ANDs and bit counts.
     The first mask with the lowest score wins, as in ``qrcode``; a test checks the matrix
     equals ``qrcode``'s own, and the slips' bytes equal the straightforward path's.
     """
     ec = qrcode.constants.ERROR_CORRECT_M
-    chunks = [(c.mode, len(c), *_chunk_bits(c)) for c in qrcode.util.optimal_data_chunks(payload, minimum=20)]
+    chunks = _chunks(payload)
     version = _fit(chunks, ec)
     grid = _grid(version)
-    codewords = _codewords(chunks, version, ec)
-    placed, order, i = 0, grid.order, 0
-    for byte in codewords:
-        if byte:
-            for bit in range(8):
-                if byte & (0x80 >> bit):
-                    placed |= order[i + bit]
-        i += 8
+    message = _data_codewords(chunks, version, ec)
+    if version <= _TABLE_VERSIONS:  # two lookups a data byte place it and its share of the error correction
+        placed = 0
+        for (high, low), byte in zip(_placements(version), message, strict=True):
+            placed ^= high[byte >> 4] ^ low[byte & 15]
+    else:
+        placed = _place(_interleave(message, version, ec), grid.order)
     unmasked = grid.function_test | placed
     best = min(range(8), key=lambda m: grid.lost_points(unmasked ^ grid.masks[m]))
     data = placed ^ grid.masks[best]
@@ -341,17 +362,57 @@ def qr_rows(payload: str) -> tuple[int, list[int]]:
     return grid.size, [line | (data >> (r * stride)) & full for r, line in enumerate(grid.function_rows[best])]
 
 
-def _chunk_bits(chunk: qrcode.util.QRData) -> tuple[int, int]:
+def _chunks(payload: str) -> list[tuple[int, int, int, int]]:
+    """(mode, length, value, bit count) of ``qrcode.util.optimal_data_chunks(payload, minimum=20)``.
+
+    That splits out runs of 20 or more digits, then of QR-alphanumeric characters (a LAN status
+    URL has one: ``://192.168.1.20:8080/``), and the rest is byte mode. The same splits with
+    patterns compiled once and no ``QRData`` objects; the QR matrix test compares with ``qrcode``.
+    """
+    data = payload.encode("utf-8")
+    if len(data) <= 20:  # short: the library takes the whole payload in its best single mode
+        return [(c.mode, len(c), *_chunk_bits(c.mode, c.data))
+                for c in qrcode.util.optimal_data_chunks(payload, minimum=20)]
+    out = []
+    for numeric, part in _split(data, _NUMERIC_RUN):
+        if numeric:
+            out.append((qrcode.util.MODE_NUMBER, len(part), *_chunk_bits(qrcode.util.MODE_NUMBER, part)))
+            continue
+        for alphanumeric, sub in _split(part, _ALPHANUMERIC_RUN):
+            mode = qrcode.util.MODE_ALPHA_NUM if alphanumeric else qrcode.util.MODE_8BIT_BYTE
+            out.append((mode, len(sub), *_chunk_bits(mode, sub)))
+    return out
+
+
+def _split(data: bytes, pattern: re.Pattern[bytes]) -> list[tuple[bool, bytes]]:
+    """``qrcode.util._optimal_split``: the runs ``pattern`` matches and the parts between them, in order."""
+    out, at = [], 0
+    for match in pattern.finditer(data):
+        start, end = match.span()
+        if start > at:
+            out.append((False, data[at:start]))
+        out.append((True, data[start:end]))
+        at = end
+    if at < len(data):
+        out.append((False, data[at:]))
+    return out
+
+
+# qrcode's own patterns for minimum=20, compiled once (the library builds them on every call)
+_NUMERIC_RUN = re.compile(rb"\d{20,}")
+_ALPHANUMERIC_RUN = re.compile(b"[" + re.escape(qrcode.util.ALPHA_NUM) + b"]{20,}")
+
+
+def _chunk_bits(mode: int, data: bytes) -> tuple[int, int]:
     """(value, bit count) of what ``QRData.write`` puts in the buffer."""
-    data: bytes = chunk.data
-    if chunk.mode == qrcode.util.MODE_NUMBER:
+    if mode == qrcode.util.MODE_NUMBER:
         value = bits = 0
         for i in range(0, len(data), 3):
             part = data[i:i + 3]
             width = qrcode.util.NUMBER_LENGTH[len(part)]
             value, bits = value << width | int(part), bits + width
         return value, bits
-    if chunk.mode == qrcode.util.MODE_ALPHA_NUM:
+    if mode == qrcode.util.MODE_ALPHA_NUM:
         value = bits = 0
         find = qrcode.util.ALPHA_NUM.find
         for i in range(0, len(data), 2):
@@ -378,31 +439,120 @@ def _fit(chunks: list[tuple[int, int, int, int]], ec: int) -> int:
         start = version
 
 
-def _codewords(chunks: list[tuple[int, int, int, int]], version: int, ec: int) -> list[int]:
-    """``qrcode.util.create_data``: the data bits padded to the version's capacity, then the interleaved
-    data and error-correction codewords."""
+def _data_codewords(chunks: list[tuple[int, int, int, int]], version: int, ec: int) -> list[int]:
+    """``qrcode.util.create_data``'s first half: the data bits padded to the version's capacity, as bytes in
+    block order (``_interleave`` is the second half)."""
     value = bits = 0
     for mode, count, chunk, width in chunks:
         length = qrcode.util.length_in_bits(mode, version)
         value = ((value << 4 | mode) << length | count) << width | chunk
         bits += 4 + length + width
-    blocks = qrcode.base.rs_blocks(version, ec)
-    limit = sum(block.data_count * 8 for block in blocks)
+    limit = sum(block.data_count * 8 for block in qrcode.base.rs_blocks(version, ec))
     end = min(limit - bits, 4)  # the terminator, then zeros to a whole byte
     value, bits = value << end, bits + end
     value, bits = value << (-bits % 8), bits + (-bits % 8)
-    data = list(value.to_bytes(bits // 8, "big")) + [(qrcode.util.PAD0, qrcode.util.PAD1)[i % 2]
-                                                      for i in range((limit - bits) // 8)]
+    return list(value.to_bytes(bits // 8, "big")) + [(qrcode.util.PAD0, qrcode.util.PAD1)[i % 2]
+                                                     for i in range((limit - bits) // 8)]
+
+
+def _interleave(data: list[int], version: int, ec: int) -> list[int]:
+    """The data codewords' blocks, each with its error correction, interleaved as the code places them."""
     dcdata: list[list[int]] = []
     ecdata: list[list[int]] = []
     offset = 0
-    for block in blocks:
+    for block in qrcode.base.rs_blocks(version, ec):
         dc = data[offset:offset + block.data_count]
         offset += block.data_count
         dcdata.append(dc)
         ecdata.append(_remainder(dc, block.total_count - block.data_count))
     out = [dc[i] for i in range(max(map(len, dcdata))) for dc in dcdata if i < len(dc)]
     return out + [e[i] for i in range(max(map(len, ecdata))) for e in ecdata if i < len(e)]
+
+
+def _place(codewords: list[int], order: tuple[int, ...]) -> int:
+    """The codewords' dark modules, packed: bit ``k`` of codeword ``i`` (highest first) at ``order[8 i + k]``."""
+    placed, i = 0, 0
+    for byte in codewords:
+        if byte:
+            for bit in range(8):
+                if byte & (0x80 >> bit):
+                    placed |= order[i + bit]
+        i += 8
+    return placed
+
+
+_TABLE_VERSIONS = 8  # codes up to 49 modules (a status URL is version 3 to 5); a version-8 table is about 3 MB
+
+
+@cache
+def _placements(version: int) -> tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]:
+    """Per data codeword (block order), for each value of its high and of its low nibble: the packed modules
+    it darkens, its share of every error-correction codeword included.
+
+    Reed-Solomon is linear: the error correction of two messages XORed is their error
+    corrections XORed, and placing modules is linear too. So a slip's unmasked code is the
+    XOR of one table entry per nibble of its data (two lookups a byte), instead of a shift
+    register over GF(256) and a loop over every bit. Built once per version, from each data
+    bit alone (``_unit_codes``); a test checks the result against ``qrcode`` on 64 payloads.
+    """
+    ec = qrcode.constants.ERROR_CORRECT_M
+    order = _grid(version).order
+    blocks = qrcode.base.rs_blocks(version, ec)
+    data_counts = [block.data_count for block in blocks]
+    ec_counts = [block.total_count - block.data_count for block in blocks]
+    data_at = _interleaved_positions(data_counts, 0)
+    ec_at = _interleaved_positions(ec_counts, sum(data_counts))
+    out = []
+    for b, (length, count) in enumerate(zip(data_counts, ec_counts, strict=True)):
+        per_bit = []  # [bit][i]: the packed code of the block's codeword i holding only that bit
+        for bit in range(8):
+            value = 0x80 >> bit
+            per_bit.append([
+                _place([value], order[8 * data_at[b, i]:]) ^ _xor(
+                    _place([byte], order[8 * ec_at[b, e]:]) for e, byte in enumerate(rem) if byte)
+                for i, rem in enumerate(_unit_codes(value, length, count))])
+        for i in range(length):
+            bases = [per_bit[bit][i] for bit in range(8)]
+            out.append((_nibble_table(bases[:4]), _nibble_table(bases[4:])))
+    return tuple(out)
+
+
+def _interleaved_positions(counts: list[int], start: int) -> dict[tuple[int, int], int]:
+    """(block, index in block) -> position in the interleaved codewords (as ``_interleave`` orders them)."""
+    at, position = {}, start
+    for i in range(max(counts)):
+        for b, count in enumerate(counts):
+            if i < count:
+                at[b, i] = position
+                position += 1
+    return at
+
+
+def _unit_codes(value: int, length: int, count: int) -> list[list[int]]:
+    """For each position i of a block of ``length`` data codewords: the error correction (``_remainder``)
+    of the block that is ``value`` at i and zero elsewhere."""
+    times = _generator_times(count)
+    rem = list(times[value])  # ``value`` at the last position: the register after its one step
+    codes = [rem]
+    for _ in range(length - 1):  # one position earlier: one more step of the register over a zero byte
+        factor = rem[0]
+        rem = [*rem[1:], 0]
+        if factor:
+            rem = [a ^ b for a, b in zip(rem, times[factor], strict=True)]
+        codes.append(rem)
+    return codes[::-1]
+
+
+def _xor(values: Iterable[int]) -> int:
+    out = 0
+    for value in values:
+        out ^= value
+    return out
+
+
+def _nibble_table(bases: list[int]) -> tuple[int, ...]:
+    """For each nibble 0-15, the XOR of the ``bases`` its bits select (``bases[0]`` is the nibble's 8)."""
+    return tuple(_xor(base for k, base in enumerate(bases) if nibble & (8 >> k)) for nibble in range(16))
 
 
 def _remainder(dc: list[int], count: int) -> list[int]:
@@ -447,9 +597,6 @@ def _pack(lines: list[int], stride: int) -> int:
     return out
 
 
-_FINDER_LIKE = ("10111010000", "00001011101")  # 1:1:3:1:1 with 4 light modules after or before
-
-
 @dataclass(frozen=True)
 class _Grid:
     """One QR version's code read as 2n lines (n rows, then n columns) packed into one integer."""
@@ -466,20 +613,24 @@ class _Grid:
     function_rows: tuple[tuple[int, ...], ...]  # per mask, the rows of the final function patterns and format
 
     def lost_points(self, code: int) -> int:
-        """``qrcode.util.lost_point``: runs of 5+ (len - 2 each), 2x2 blocks (3), finder-like (40), balance."""
+        """``qrcode.util.lost_point``: runs of 5+ (len - 2 each), 2x2 blocks (3), finder-like (40), balance.
+
+        The four-module products are shared: a run of five is a run of four and one more, and
+        both finder-like patterns are the same 1:1:3:1:1 core with four light modules after or before it.
+        """
         light = ~code & self.lines
+        dark3 = code & (code >> 1) & (code >> 2)
+        dark4 = dark3 & (code >> 3)
+        light4 = light & (light >> 1) & (light >> 2) & (light >> 3)
         runs = 0
-        for line in (code, light):
-            five = line & (line >> 1) & (line >> 2) & (line >> 3) & (line >> 4)  # a run of L has L - 4 of these
+        for five in (dark4 & (code >> 4), light4 & (light >> 4)):  # a run of L has L - 4 of these
             runs += five.bit_count() + 2 * (five & ~(five << 1)).bit_count()  # + 2 per run
         same_across = ~(code ^ (code >> 1))
         blocks = (same_across & (same_across >> self.stride) & ~(code ^ (code >> self.stride)) & self.pairs)
-        finders = 0
-        for pattern in _FINDER_LIKE:
-            hit = self.starts
-            for j, module in enumerate(pattern):
-                hit &= (code if module == "1" else light) >> j
-            finders += hit.bit_count()
+        core = code & (light >> 1) & (dark3 >> 2) & (light >> 5) & (code >> 6)  # 1011101 from this bit on
+        # 10111010000 and 00001011101, each inside its line (``starts``)
+        finders = ((core & (light4 >> 7) & self.starts).bit_count()
+                   + (light4 & (core >> 4) & self.starts).bit_count())
         dark = (code & self.rows).bit_count()
         balance = int(abs(float(dark) / (self.size**2) * 100 - 50) / 5) * 10
         return runs + 3 * blocks.bit_count() + 40 * finders + balance

@@ -45,7 +45,7 @@ def mask(url: str | URL) -> str:
     """The URL as it may be shown to a person: with its password replaced by ***."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number, an unclosed "[" of IPv6
         return "<unparseable database URL>"
 
 
@@ -96,15 +96,15 @@ def check_sqlite_exists(url: str) -> None:
         return
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:  # ValueError: e.g. "host:abc", or "[::1" unclosed
         raise not_a_url(url) from exc
     if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
         return
     path = Path(parsed.database)
     if not path.is_file():
         raise bilingual(ConfigError(f"no database file {path}"),
-                        f"không có tệp cơ sở dữ liệu {path}: kiểm tra --db, hoặc tạo bằng `motcua db upgrade --db URL`",
-                        f"no database file {path}: check --db, or create it with `motcua db upgrade --db URL`")
+                        f"không có tệp cơ sở dữ liệu {path}: kiểm tra --db, hoặc tạo bằng `motcua --db URL db upgrade`",
+                        f"no database file {path}: check --db, or create it with `motcua --db URL db upgrade`")
 
 
 def not_a_url(url: str) -> ConfigError:
@@ -114,7 +114,7 @@ def not_a_url(url: str) -> ConfigError:
 def make_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:  # ValueError: e.g. "host:abc", or "[::1" unclosed
         raise not_a_url(url) from exc
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
@@ -231,13 +231,13 @@ def check_schema(db: Database) -> None:
         return
     if current is None:
         raise said(SchemaOutOfDate,
-                   f"cơ sở dữ liệu {db.masked_url} chưa có lược đồ motcua: chạy `motcua db upgrade --db URL`",
-                   f"the database {db.masked_url} has no motcua schema yet: run `motcua db upgrade --db URL`")
+                   f"cơ sở dữ liệu {db.masked_url} chưa có lược đồ motcua: chạy `motcua --db URL db upgrade`",
+                   f"the database {db.masked_url} has no motcua schema yet: run `motcua --db URL db upgrade`")
     raise said(SchemaOutOfDate,
                f"cơ sở dữ liệu {db.masked_url} có lược đồ {current}, bản motcua này cần {head}: "
-               "chạy `motcua db upgrade --db URL`",
+               "chạy `motcua --db URL db upgrade`",
                f"the database {db.masked_url} has schema {current}, this motcua needs {head}: "
-               "run `motcua db upgrade --db URL`")
+               "run `motcua --db URL db upgrade`")
 
 
 def first_line(exc: BaseException) -> str:

@@ -303,7 +303,12 @@ def call_next_pg(ordering: Ordering, booked_first: bool = True) -> Any:
     pick = (_pick(literal_status=True).where(exists(select(c.c.id)), _free())
             .order_by(*call_order_by(ordering, Q, CID, booked_first)).limit(1)
             .with_for_update(skip_locked=True, of=Q).cte("pick"))
-    upd = (update(T).where(T.c.id == pick.c.id, T.c.status == W.WAITING.value)
+    # The picked row by its key (an InitPlan), not a join with pick and a literal 'waiting': with those,
+    # the planner, told by the statistics of a quiet moment that nobody waits, drove the update from the
+    # index of every office's waiting tickets and looked for the picked one among them
+    # (docs/benchmarks/plan5.md). Its state needs no second check: pick locked it, and PostgreSQL
+    # re-checks pick's WHERE (still waiting) on the row version it locks, skipping it otherwise.
+    upd = (update(T).where(T.c.id == select(pick.c.id).scalar_subquery())
            .values(**_called_values(seconds_sql(T.c.issued_at, NOW))).returning(*T.c).cte("upd"))
     ev = insert(E).from_select(CALL_EVENT_COLUMNS, _call_event(upd.c.id)).cte("ev")
     return select(*upd.c, func.pg_notify(channel_sql(upd.c.office_id), "1").label("notified")).add_cte(ev)
@@ -441,6 +446,8 @@ class Prepared:
                 if n in callers:
                     where.setdefault(n, []).append(i)
         else:
+            # PostgreSQL: the same, for its generic plans (see pg_inline_constants).
+            self.sql, self.names = pg_inline_constants(self.sql, self.names, callers, const)
             self.base = {n: None if n in callers else const(n) for n in self.names}
             where = {n: [n] for n in callers}
         # The instant and the day are converted once per transaction, not once per parameter (see _MEMO).
@@ -548,6 +555,47 @@ def inline_constants(sql: str, names: tuple[str, ...], callers: set[str],
         out.append(ch)
     assert at == len(names), "a placeholder was not where SQLAlchemy said"
     return "".join(out), tuple(kept)
+
+
+def pg_literal(value: Any) -> str | None:
+    """``value`` as a PostgreSQL literal in psycopg's pyformat SQL, or None where it stays a parameter."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    got = sql_literal(value)
+    return None if got is None else got.replace("%", "%%")  # a literal % is %% in pyformat
+
+
+PYFORMAT = re.compile(r"%\((\w+)\)s")
+
+
+def pg_inline_constants(sql: str, names: tuple[str, ...], callers: set[str],
+                        const: Callable[[str], Any]) -> tuple[str, tuple[str, ...]]:
+    """The pyformat SQL with every constant parameter written in as a literal; the parameters left.
+
+    psycopg prepares a statement after its 5th run, and PostgreSQL then plans it once for any
+    parameters (a generic plan) where that plan's estimate looks no worse than the custom ones.
+    A generic plan cannot prove a partial index's WHERE from a bound value: call_next's "is the
+    counter free" (``status IN ($1, $2)``) then scanned every ticket of the history for
+    uq_tickets_active_counter's ``status IN ('called', 'serving')``, 33 ms a call on a year of one
+    office, and the kiosk's catalog version (``kind IN ($1, $2)``) scanned every event backwards
+    instead of ix_events_office_catalog (docs/benchmarks/plan5.md). The states, kinds and LIMITs
+    are the same on every call, so they are literals, as on SQLite; only the caller's values (ids,
+    day, instant) are bound, and a generic plan sees the same predicates a custom one does.
+    """
+    kept: list[str] = []
+
+    def put(m: re.Match[str]) -> str:
+        name = m.group(1)
+        literal_sql = None if name in callers else pg_literal(const(name))
+        if literal_sql is None:
+            if name not in kept:
+                kept.append(name)
+            return m.group(0)
+        return literal_sql
+
+    out = PYFORMAT.sub(put, sql)
+    assert set(kept) <= set(names), "a placeholder SQLAlchemy did not name"
+    return out, tuple(kept)
 
 
 _PREPARED: dict[tuple[Any, str], Prepared] = {}

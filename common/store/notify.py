@@ -17,6 +17,7 @@ from __future__ import annotations
 import select as io_select
 import sqlite3
 import sys
+import threading
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -82,8 +83,79 @@ class ChangeFeed:
             self._waiter = None
 
 
+class ChangeStamp:
+    """A number that moves when the store may have changed since it was last read, cheap enough for every
+    request of a burst: no round trip to the database.
+
+    - SQLite: the count moves when ``PRAGMA data_version`` of its own connection does; another
+      connection's commit (this process's store, another process, another PC) is seen at the next read.
+    - PostgreSQL: the count of change notifications (the NOTIFY every write transaction sends, a
+      booking's and a cancellation's included) drained without blocking from its own ``LISTEN``
+      connection. A notification arrives a moment after its commit: ``wait`` blocks for the next one.
+
+    The notification does not say what changed: a reader compares two reads ("anything since?").
+    A lost connection counts as a change; it is reopened at a read at most every ``RETRY_SECONDS``,
+    and until then the number stands still (the reader's own expiry then decides).
+    """
+
+    RETRY_SECONDS = 5.0
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._lock = threading.Lock()
+        self._waiter: _Waiter | None = None
+        self._count = 0
+        self._retry_at = 0.0
+
+    def read(self) -> int:
+        with self._lock:
+            self._look(0.0)
+            return self._count
+
+    def wait(self, timeout: float) -> bool:
+        """Block up to ``timeout`` seconds for a change after the last read; whether one came (tests, tools)."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            start = self._count
+            while self._count == start and (left := deadline - time.monotonic()) > 0:
+                blocks = isinstance(self._waiter, _PostgresWaiter)  # a socket to wait on; else poll
+                self._look(min(left, 0.5) if blocks else 0.0)
+                if not blocks and self._count == start:
+                    time.sleep(SQLITE_POLL_SECONDS)
+            return self._count != start
+
+    def _look(self, timeout: float) -> None:
+        try:
+            if self._waiter is None:
+                if time.monotonic() < self._retry_at:
+                    return
+                self._waiter = _waiter_for(self.store)
+                self._count += 1  # what was committed before it listened is unknown: a change
+            elif self._waiter.changed(timeout):
+                self._count += 1
+        except _lost():
+            self.close_locked()
+            self._count += 1
+            self._retry_at = time.monotonic() + self.RETRY_SECONDS
+
+    def close(self) -> None:
+        """Close its connection; the next read opens a new one."""
+        with self._lock:
+            self.close_locked()
+            self._retry_at = 0.0
+
+    def close_locked(self) -> None:
+        if self._waiter is not None:
+            try:
+                self._waiter.close()
+            except _lost():
+                pass
+            self._waiter = None
+
+
 class _Waiter:
     wait: Callable[[float], None]
+    changed: Callable[[float], bool]
     close: Callable[[], None]
 
 
@@ -102,11 +174,16 @@ class _PostgresWaiter(_Waiter):
             self.conn.execute(f"LISTEN {channel}")  # motcua or motcua_oN: a plain identifier
 
     def wait(self, timeout: float) -> None:
-        # Block on the socket, then drain every notification that has arrived.
+        self.changed(timeout)
+
+    def changed(self, timeout: float = 0.0) -> bool:
+        """Block on the socket up to ``timeout`` (0: not at all), then drain every notification that has arrived."""
         ready, _, _ = io_select.select([self.conn.fileno()], [], [], timeout)
+        seen = False
         if ready:
             for _ in self.conn.notifies(timeout=0):
-                pass
+                seen = True
+        return seen
 
     def close(self) -> None:
         self.conn.close()
@@ -122,14 +199,16 @@ class _SqliteWaiter(_Waiter):
 
     def wait(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
-        while True:
-            current = self._version()
-            if current != self.version:
-                self.version = current
-                return
-            if time.monotonic() >= deadline:
-                return
+        while not self.changed() and time.monotonic() < deadline:
             time.sleep(SQLITE_POLL_SECONDS)
+
+    def changed(self, timeout: float = 0.0) -> bool:
+        """Whether another connection committed since the last look (``timeout`` is not waited: one read)."""
+        current = self._version()
+        if current == self.version:
+            return False
+        self.version = current
+        return True
 
     def close(self) -> None:
         self.conn.close()

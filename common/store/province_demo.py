@@ -11,12 +11,12 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import psycopg
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from common.config import load_config
 from common.core.errors import ConfigError
@@ -94,6 +94,24 @@ def simulating_as(owner: Store, admin_role: str, *, copy: bool = True) -> Iterat
 DEMO_PROVINCE_USER, DEMO_PROVINCE_PASSWORD = "tinh", "demo"
 
 
+def how_to_connect(url: str, offices: list[tuple[int, str]], month: date) -> list[str]:
+    """The commands that open each office and the province, typed as the CLI takes them: ``--db`` goes
+    before the command's name (``motcua counter --db URL`` is refused as an unknown option)."""
+    def as_role(role: str) -> str:  # the owner's password is not the role's: leave it out, not "***"
+        u = make_url(url)  # URL.set(password=None) keeps the password: build it afresh
+        return mask(URL.create(u.drivername, role, None, u.host, u.port, u.database, u.query))
+
+    lines = ["Mỗi đơn vị mở ứng dụng bằng vai trò của riêng mình, ví dụ:"]
+    for office_id, code in offices:
+        counter = role_names(office_id)["counter"] if office_id != 1 else "motcua_counter"
+        lines.append(f"  {code:<14} motcua --db {as_role(counter)} counter")
+    province = as_role("motcua_province")
+    lines.append(f"  toàn tỉnh      motcua --db {province} province --from {month.isoformat()}")
+    lines.append(f"  toàn tỉnh      motcua --db {province} dashboard   (đăng nhập {DEMO_PROVINCE_USER} / "
+                 f"{DEMO_PROVINCE_PASSWORD}: thẻ toàn tỉnh; nhấp đúp một đơn vị để xem bảng điều khiển của đơn vị đó)")
+    return lines
+
+
 def build_province(url: str, history_days: int) -> str:
     """Set up the three offices (idempotent: an office already there is left as it is); returns the view."""
     if make_url(url).get_backend_name() != "postgresql":
@@ -133,14 +151,9 @@ def build_province(url: str, history_days: int) -> str:
         province_staff.add_staff(owner, DEMO_PROVINCE_USER, "Lê Văn Tỉnh", DEMO_PROVINCE_PASSWORD)
     with owner.db.engine.begin() as conn:
         conn.execute(text("ANALYZE"))
-    view = to_table(owner.views.province(owner.today.replace(day=1), owner.today))
-    lines = [view, "", "Each office's apps connect with its own roles, e.g.:"]
-    for o in list_offices(owner.db):
-        roles = role_names(o.id) if o.id != 1 else {"counter": "motcua_counter", "kiosk": "motcua_kiosk"}
-        lines.append(f"  {o.code:<14} motcua counter --db {mask(make_url(url).set(username=roles['counter']))}")
-    province = mask(make_url(url).set(username="motcua_province"))
-    lines.append(f"  province       motcua province --db {province}")
-    lines.append(f"  province       motcua dashboard --db {province}   (sign in as {DEMO_PROVINCE_USER} / "
-                 f"{DEMO_PROVINCE_PASSWORD}: the province tab, double-click an office for its dashboard)")
+    month = owner.today.replace(day=1)
+    view = to_table(owner.views.province(month, owner.today))
+    offices = [(o.id, o.code) for o in list_offices(owner.db)]
+    lines = [view, "", *how_to_connect(url, offices, month)]
     owner.db.engine.dispose()
     return "\n".join(lines)

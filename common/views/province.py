@@ -11,6 +11,9 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from datetime import date
+
+from common.views import vi_numbers as vi
 
 WITHIN_TARGET = 0.95  # Decision 468: the share of waits within 30 minutes the province looks for
 SATISFACTION_TARGET = 0.95
@@ -116,15 +119,33 @@ def to_csv(view: ProvinceView) -> str:
 
 
 def to_table(view: ProvinceView) -> str:
+    """The terminal table, numbers the Vietnamese way as every screen writes them (1.405 · 62,3);
+    the CSV and JSON keep machine numbers."""
+    def pct(x: float | None) -> str:
+        return vi.decimal(None if x is None else 100 * x)
+
+    def minutes(x: float | None) -> str:
+        return vi.decimal(None if x is None else x / 60)
+
     head = ("#", "đơn vị", "cấp", "phiếu", "≤30' %", "lượt ≤30' %", "TB phút", "p90 phút", "hài lòng %",
             "phản hồi %", "không-đến", "")
-    body = [[r[0], r[1], r[3], r[4], r[7], r[8], r[9], r[10], r[11], r[12], r[6],
-             "⚠ dưới chỉ tiêu" if r[13] else ""] for r in rows(view)]
+    body = [[str(i), o.code, o.level, vi.count(o.tickets), pct(o.within_pct), pct(o.visits_within_pct),
+             minutes(o.mean_wait_s), minutes(o.p90_wait_s), pct(o.satisfaction_pct), pct(o.response_rate),
+             vi.count(o.no_show), "⚠ dưới chỉ tiêu" if o.under_target else ""]
+            for i, o in enumerate(view.offices, 1)]
     widths = [max(len(str(c)) for c in col) for col in zip(head, *body, strict=False)]
-    lines = [f"Tỉnh: {view.start} – {view.end} (chỉ tiêu: 95 % chờ ≤ 30 phút, 95 % hài lòng)"]
+    lines = [f"Tỉnh: {_day(view.start)} – {_day(view.end)} (chỉ tiêu: 95 % chờ ≤ 30 phút, 95 % hài lòng)"]
     for line in (head, *body):
         lines.append("  ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=False)).rstrip())
     return "\n".join(lines)
+
+
+def _day(iso: str) -> str:
+    """``2026-12-01`` → ``01/12/2026``, as the office reports head their period."""
+    try:
+        return date.fromisoformat(iso).strftime("%d/%m/%Y")
+    except ValueError:
+        return iso
 
 
 def public_rows(view: ProvinceView) -> list[dict[str, str]]:

@@ -36,6 +36,9 @@ def test_mask() -> None:
     assert mask("postgresql://u:p%40ss@db.local:5432/q") == "postgresql://u:***@db.local:5432/q"
     assert mask("sqlite:////var/lib/motcua.sqlite3") == "sqlite:////var/lib/motcua.sqlite3"
     assert mask("not a url") == "<unparseable database URL>"
+    # SQLAlchemy raises ValueError, not ArgumentError, for these: a port that is not a number
+    assert mask("postgresql://u:s3cret@db.local:abc/q") == "<unparseable database URL>"
+    assert mask("postgresql://u:s3cret@[::1") == "<unparseable database URL>"
 
 
 def test_bad_urls_are_config_errors() -> None:
@@ -43,6 +46,18 @@ def test_bad_urls_are_config_errors() -> None:
         make_engine("nonsense")
     with pytest.raises(ConfigError, match=r"unsupported database URL oracle\+nodriver://u:\*\*\*@h/d"):
         make_engine("oracle+nodriver://u:secret@h/d")
+    for typo in ("postgresql://u:s3cret@db.local:abc/q", "postgresql://u:s3cret@[::1"):
+        with pytest.raises(ConfigError, match="not a database URL") as err:
+            connect(typo, must_exist=True)
+        assert "s3cret" not in str(err.value)
+
+
+def test_a_missing_sqlite_file_names_a_command_that_runs(tmp_path: Path) -> None:
+    """The hint must be typed as given: --db goes before the command (`db upgrade --db` is refused)."""
+    with pytest.raises(ConfigError) as err:
+        connect(f"sqlite:///{tmp_path / 'nope.sqlite3'}", must_exist=True)
+    assert "`motcua --db URL db upgrade`" in err.value.vi  # type: ignore[attr-defined]
+    assert "`motcua --db URL db upgrade`" in err.value.en  # type: ignore[attr-defined]
 
 
 def test_url_resolution_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -72,7 +87,7 @@ def test_the_sqlite_default_upgrades_itself(monkeypatch: pytest.MonkeyPatch, tmp
 
 
 def test_an_unmigrated_sqlite_file_is_refused_when_not_upgrading(tmp_path: Path) -> None:
-    with pytest.raises(SchemaOutOfDate, match=r"no motcua schema yet: run `motcua db upgrade"):
+    with pytest.raises(SchemaOutOfDate, match=r"no motcua schema yet: run `motcua --db URL db upgrade`"):
         connect(f"sqlite:///{tmp_path / 'x.sqlite3'}", upgrade_sqlite=False)
 
 
@@ -85,7 +100,7 @@ def test_an_out_of_date_schema_names_the_command(db_url: str) -> None:
         connect(db_url, upgrade_sqlite=False)
     message = str(err.value)
     assert f"has schema 0000, this motcua needs {head_revision()}" in message
-    assert "run `motcua db upgrade" in message
+    assert "run `motcua --db URL db upgrade`" in message
     with db.engine.begin() as conn:  # leave it as the fixture found it
         conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": head_revision()})
     db.engine.dispose()

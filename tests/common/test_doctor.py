@@ -70,3 +70,13 @@ def test_every_check_has_one_line_and_a_failure_fails_the_command(tmp_path: Path
     lines = result.stdout.strip().splitlines()
     assert result.returncode == 1 and len(lines) == 8
     assert lines[1].startswith("FAIL printer: không kết nối được máy in")
+
+
+def test_an_unplugged_usb_printer_is_the_printer_line_not_a_crash(tmp_path: Path) -> None:
+    """python-escpos raises its own DeviceNotFoundError (two lines, ids in decimal) when no such device is
+    plugged in: the installer's most common case must read as one printer line, with the ids as lsusb shows."""
+    config = config_with(tmp_path, 'type = "usb"\nusb_vendor_id = "0xfffe"\nusb_product_id = "0xfffd"\n'
+                                   'timeout_seconds = 0.5')  # no such USB device exists
+    verdict = check_printer(config)
+    assert verdict.level == "fail" and verdict.check == "printer"
+    assert "\n" not in verdict.line() and "fffe:fffd" in verdict.detail

@@ -19,7 +19,7 @@ from common.core.errors import StoreUnavailable
 from common.core.model import Event
 from common.store import Store
 from common.store.db import connect
-from common.store.notify import ChangeFeed
+from common.store.notify import ChangeFeed, ChangeStamp
 from tests.conftest import ROOT, TZ
 
 CHILD = """
@@ -110,4 +110,45 @@ def test_the_feed_reconnects_after_losing_its_connection(pg_url: str, clock: Man
     issue_in_another_process(pg_url, "CT")  # and the new listener hears the next change
     assert any(e.ticket_code == "B001" for e in wait_for(feed, lambda e: e.kind == "issued"))
     feed.close()
+    store.db.engine.dispose()
+
+
+def test_the_change_stamp_moves_with_another_process_commit_not_with_a_rollback(store: Store) -> None:
+    stamp = ChangeStamp(store)
+    first = stamp.read()
+    assert stamp.read() == first  # nothing since
+    with pytest.raises(Exception, match="NOPE"):
+        store.issue_ticket("NOPE")
+    assert stamp.read() == first
+    issue_in_another_process(store.db.url, "CT")
+    if store.db.is_sqlite:
+        assert stamp.read() != first  # data_version moved with the commit itself
+    else:
+        assert stamp.wait(30)  # NOTIFY arrives just after the commit
+    stamp.close()
+
+
+@pytest.mark.postgres
+def test_a_lost_change_stamp_counts_as_a_change_and_reconnects(pg_url: str, clock: ManualClock,
+                                                               example_config: AppConfig) -> None:
+    store = Store(connect(pg_url), clock, TZ)
+    store.load_office(example_config.office)
+    stamp = ChangeStamp(store)
+    first = stamp.read()
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        killed = conn.execute(text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND query = 'LISTEN motcua'")).scalars().all()
+    admin.dispose()
+    assert killed == [True]
+    assert stamp.wait(30)  # the dead socket: a change (a place may have been freed while it was deaf)
+    lost = stamp.read()
+    assert lost != first
+    assert stamp.read() == lost  # not reopened at every read while the server is away (RETRY_SECONDS)
+    stamp.close()
+    assert stamp.read() != lost  # reopened: what was committed meanwhile is unknown, so a change again
+    issue_in_another_process(pg_url, "CT")
+    assert stamp.wait(30)  # and the new connection hears the next commit
+    stamp.close()
     store.db.engine.dispose()

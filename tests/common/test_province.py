@@ -12,7 +12,7 @@ from common.cli.main import main
 from common.planning.simulate import fill_history
 from common.store import Store
 from common.store.reads.province import province_view
-from common.views.province import OfficeFigures, ProvinceView, public_rows, rank, to_csv
+from common.views.province import OfficeFigures, ProvinceView, public_rows, rank, to_csv, to_table
 
 
 def figures(code: str, within: int, satisfied: int, *, level: str = "commune") -> OfficeFigures:
@@ -26,6 +26,16 @@ def test_offices_rank_by_share_within_target_and_laggards_are_flagged() -> None:
     assert [o.code for o in ranked] == ["c", "a", "b"]
     assert [o.under_target for o in ranked] == [False, False, True]  # a: 96 % satisfied passes; b: 90 % within
     assert rank([figures("x", 99, 40)])[0].under_target  # 80 % satisfied is under 95 %
+
+
+def test_the_terminal_table_writes_numbers_and_days_the_vietnamese_way() -> None:
+    big = OfficeFigures(2, "huyen-a", "Huyện A", "district", tickets=1405, served=1300, no_show=44, judged=1400,
+                        within=872, visits=1350, visits_within=840, wait_n=1400, wait_sum=1400 * 2076.0,
+                        p90_wait_s=5742.0, ratings=0, satisfied=0)
+    table = to_table(ProvinceView("2026-12-01", "2026-12-04", (big,))).splitlines()
+    assert table[0].startswith("Tỉnh: 01/12/2026 – 04/12/2026")
+    assert table[2].split()[:9] == ["1", "huyen-a", "district", "1.405", "62,3", "62,2", "34,6", "95,7", "–"]
+    assert to_csv(ProvinceView("2026-12-01", "2026-12-04", (big,))).splitlines()[1].split(",")[7] == "62.3"
 
 
 def test_the_public_page_rows_carry_no_person(store: Store) -> None:
@@ -87,3 +97,15 @@ def test_motcua_office_add_and_list_on_postgresql(pg_url: str, capsys: pytest.Ca
     assert main(["office", "roles", "xa-b"]) == 0
     sql = capsys.readouterr().out
     assert "motcua_counter_o3" in sql and "GRANT \"motcua_counter\" TO \"motcua_counter_o3\"" in sql
+
+
+def test_an_empty_period_suggests_a_wider_one_never_the_same() -> None:
+    from datetime import date
+
+    from common.cli.province import wider_period
+
+    today = date(2026, 12, 4)
+    assert wider_period(today, today, today) == "; thử --from 2026-12-01 --to 2026-12-04"
+    # `--from 2026-11-01` alone is that one day (--to defaults to --from): once suggested "--from 2026-11-01"
+    assert wider_period(date(2026, 11, 1), date(2026, 11, 1), today) == "; thử --from 2026-11-01 --to 2026-12-04"
+    assert wider_period(date(2026, 12, 1), today, today) == ""  # nothing wider to offer

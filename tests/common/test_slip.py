@@ -105,7 +105,7 @@ def test_cached_slips_are_byte_for_byte_the_fresh_ones(paper: int, qr: str) -> N
     ticket_layout.clear_caches()
     warm = [ticket_bytes(first, settings), ticket_bytes(second, settings), ticket_bytes(first, settings)]
     assert warm == [fresh[0], fresh[1], fresh[0]]
-    assert _row_strips.cache_info().hits > 0  # the second and third slips did use the cache
+    assert ticket_layout._row_commands.cache_info().hits > 0  # the second and third slips did use the cache
 
 
 MODES = [(paper, text, qr) for paper in (80, 58) for text in ("image", "codepage") for qr in ("native", "raster")]
@@ -170,3 +170,19 @@ def test_the_trimmed_slip_prints_what_the_full_width_one_did(paper: int) -> None
         row_then = [x for x in range(before.width) if before.getpixel((x, y))]
         if row_now:
             assert abs(row_now[0] - row_then[0]) <= 4
+
+
+def test_every_tabled_qr_version_is_qrcodes_own() -> None:
+    """Versions 1-8 are built from per-nibble tables (Reed-Solomon is linear), larger ones by the shift register:
+    both equal ``qrcode``'s code, multi-block versions and a LAN status URL (an alphanumeric run) included."""
+    random = Random(19)
+    versions = set()
+    for length in range(0, 160, 4):
+        for payload in ("x" * length, "http://192.168.1.20:8080/t/" + secrets.token_urlsafe(16)[:length]
+                        + "".join(random.choice("ABC123-_xyz") for _ in range(length // 2))):
+            code = qrcode.QRCode(border=0, error_correction=qrcode.constants.ERROR_CORRECT_M)
+            code.add_data(payload)
+            code.make()
+            assert qr_matrix(payload) == [[bool(dark) for dark in row] for row in code.modules], payload
+            versions.add(code.version)
+    assert set(range(1, ticket_layout._TABLE_VERSIONS + 2)) <= versions

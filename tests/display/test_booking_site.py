@@ -19,6 +19,8 @@ from common.config import AppConfig
 from common.core.bookings import BookingState
 from common.core.clock import ManualClock
 from common.store import Store
+from common.store.db import connect as open_db
+from display import booking_site
 from display.booking_site import BookingSite
 from display.change_hub import ChangeHub
 from display.http_front import HttpFront
@@ -184,6 +186,36 @@ def test_a_full_slot_freed_by_a_cancel_is_offered_again_at_once(server, booked_s
     status, headers, _ = book(port, service="CT", at="08:00", source="127.0.0.5")
     assert status == 303 and headers["location"] != first
     assert len([b for b in booked_store.bookings_for_day(TOMORROW, ["CT"]) if b.state == BookingState.BOOKED]) == 1
+
+
+def test_a_slot_freed_by_a_cancellation_elsewhere_is_offered_at_once(
+        server, booked_store: Store, db_url: str, clock: ManualClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The full mark holds through a burst, and goes when the store announces a change: a cancellation by
+    another connection (the counter, the CLI, another PC), not this page, so nothing in this process pops it."""
+    monkeypatch.setattr(booking_site, "FULL_SECONDS", 3600.0)  # the mark cannot expire here: only the notice clears it
+    port, site, postgres = server[0].port, server[2], not db_url.startswith("sqlite")
+    first = book(port, service="CT", at="08:00")[1]["location"]
+    if postgres:  # the booking's own NOTIFY arrives a moment after its commit: let it, so it is not the one seen below
+        assert site.changes.wait(10)
+    assert book(port, service="CT", at="08:00", source="127.0.0.3")[0] == 409  # the store said full: marked
+    marked = dict(site._full)
+    assert len(marked) == 1
+    for i in range(5):  # a burst for the full slot: refused from the mark, the store not asked (the mark unchanged)
+        assert book(port, service="CT", at="08:00", source=f"127.0.0.{10 + i}")[0] == 409
+    assert site._full == marked
+
+    other = Store(open_db(db_url), clock, booked_store.tz)  # its own connections, as a second process has
+    try:
+        other.cancel_booking(first.rsplit("/", 1)[1], contact=False)
+    finally:
+        other.db.engine.dispose()
+    if postgres:  # NOTIFY is delivered just after the commit; SQLite's data_version moves with the commit itself
+        assert site.changes.wait(10)
+    status, headers, _ = book(port, service="CT", at="08:00", source="127.0.0.5")
+    assert status == 303 and headers["location"] != first
+    assert len([b for b in booked_store.bookings_for_day(TOMORROW, ["CT"]) if b.state == BookingState.BOOKED]) == 1
+    assert book(port, service="CT", at="08:00", source="127.0.0.6")[0] == 409  # full again, and marked again
+    assert len(site._full) == 1
 
 
 def test_a_phone_takes_one_number_and_lands_on_its_status_page(server, booked_store: Store) -> None:

@@ -28,3 +28,17 @@ def test_screenshot_renders_offscreen(qtbot: QtBot, tmp_path: Path, size: str, s
     assert run(["--screenshot", str(out), "--size", size, "--screen", screen], config=None, db=None) == 0
     w, h = (int(x) for x in size.split("x"))
     assert Image.open(out).size == (w, h)  # nothing forced the window wider or taller than the screen
+
+
+def test_a_pcs_own_config_draws_the_sample_office(qtbot: QtBot, tmp_path: Path) -> None:
+    """assets/pc/kiosk.toml sets no services (they live in the database): `motcua --config kiosk.toml kiosk
+    --screenshot` said "Không có dịch vụ 'TP'"; it now draws the example office under that PC's settings."""
+    from kiosk.sample import sample_config
+
+    pc = Path(__file__).resolve().parents[2] / "assets" / "pc" / "kiosk.toml"
+    config = sample_config(pc)
+    assert {s.code for s in config.office.services} >= {"TP", "KD", "XD"}
+    assert config.settings.printer.type == "usb" and config.settings.kiosk.admin_pin == "CHANGE-ME"  # the PC's own
+    out = tmp_path / "pc.png"
+    assert run(["--screenshot", str(out), "--size", "1366x768", "--screen", "confirm"], config=str(pc), db=None) == 0
+    assert Image.open(out).size == (1366, 768)
