@@ -430,15 +430,19 @@ class Prepared:
             value, process = expanded.parameters[name], processors.get(name)
             return process(value) if process is not None and value is not None else value
 
-        if not self.positional and dialect.paramstyle == "pyformat":
-            # psycopg: numbered once here and sent by a RawCursor (first()), so that psycopg does not parse
-            # the %(name)s placeholders again on every call (its cache skips queries over 4 KB, the call's).
-            self.sql, self.names = dollar_numbered(self.sql)
-            self.positional = True
-        elif self.positional:
+        if self.positional:
             # SQLite: the constants are written into the SQL (see inline_constants); only the caller's
             # values stay parameters.
             self.sql, self.names = inline_constants(self.sql, self.names, callers, const)
+        else:
+            # PostgreSQL: the same, for its generic plans (see pg_inline_constants).
+            self.sql, self.names = pg_inline_constants(self.sql, self.names, callers, const)
+            if dialect.paramstyle == "pyformat":
+                # psycopg: then numbered once here and sent by a RawCursor (first()), so that psycopg does
+                # not parse the %(name)s placeholders again on every call (its cache skips queries over
+                # 4 KB, the call's).
+                self.sql, self.names = dollar_numbered(self.sql)
+                self.positional = True
         if self.positional:
             self.base: Any = [None if n in callers else const(n) for n in self.names]
             where: dict[str, list[Any]] = {}
@@ -446,8 +450,6 @@ class Prepared:
                 if n in callers:
                     where.setdefault(n, []).append(i)
         else:
-            # PostgreSQL: the same, for its generic plans (see pg_inline_constants).
-            self.sql, self.names = pg_inline_constants(self.sql, self.names, callers, const)
             self.base = {n: None if n in callers else const(n) for n in self.names}
             where = {n: [n] for n in callers}
         # The instant and the day are converted once per transaction, not once per parameter (see _MEMO).
