@@ -104,7 +104,8 @@ def main() -> int:
             for i in range(a.calls):
                 cid, role = desks[(i * 37) % len(desks)]
                 conn.execute(f'SET LOCAL ROLE "{role}"')
-                conn.execute(prep.sql, prep.parameters({"cid": cid, "day": DAY})).fetchall()
+                # Prepared's SQL is numbered ($1 …) for a RawCursor since floor5.
+                psycopg.RawCursor(conn).execute(prep.sql, prep.parameters({"cid": cid, "day": DAY})).fetchall()
                 conn.execute("RESET ROLE")
             results[side]["cpu"].append((cpu(pid) - c0) / a.calls)
             results[side]["wall"].append((time.perf_counter() - w0) / a.calls)
@@ -112,7 +113,7 @@ def main() -> int:
                 cid, role = desks[len(desks) // 2]
                 conn.execute(f'SET LOCAL ROLE "{role}"')
                 sql = prep.sql
-                plan = conn.execute(
+                plan = psycopg.RawCursor(conn).execute(
                     f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {sql}", prep.parameters({"cid": cid, "day": DAY})
                 ).fetchone()[0][0]["Plan"]
                 conn.execute("RESET ROLE")

@@ -389,6 +389,19 @@ def move_update(action: Action, dialect: str) -> Any:
 
 
 # ---------------------------------------------------------------------------- raw DB-API execution
+# The last value converted per (type, dialect) of the types below, and what it became. An action binds
+# its instant (tx.now) and day (tx.day) to several parameters of several statements (issued_at,
+# queued_at, the event's at, ...): the same object each time, converted once. SQLite's DATETIME
+# processor costs 3-5 µs a value (docs/benchmarks/floor5.md). Compared by identity (``is``), so only
+# the very object converted last is reused; one tuple is swapped in at a time, so threads only miss.
+_MEMO: dict[tuple[type, str], tuple[Any, Any]] = {}
+
+
+def _memo_key(type_: Any, dialect_name: str) -> tuple[type, str] | None:
+    """Which memo a parameter of this type shares: UTCDateTime and Date convert by their class alone."""
+    return (type(type_), dialect_name) if type(type_) in (UTCDateTime, Date) else None
+
+
 class Prepared:
     """A hot statement compiled once per dialect, then sent straight to the DB-API cursor.
 
@@ -421,29 +434,48 @@ class Prepared:
             # SQLite: the constants are written into the SQL (see inline_constants); only the caller's
             # values stay parameters.
             self.sql, self.names = inline_constants(self.sql, self.names, callers, const)
+        else:
+            # PostgreSQL: the same, for its generic plans (see pg_inline_constants).
+            self.sql, self.names = pg_inline_constants(self.sql, self.names, callers, const)
+            if dialect.paramstyle == "pyformat":
+                # psycopg: then numbered once here and sent by a RawCursor (first()), so that psycopg does
+                # not parse the %(name)s placeholders again on every call (its cache skips queries over
+                # 4 KB, the call's).
+                self.sql, self.names = dollar_numbered(self.sql)
+                self.positional = True
+        if self.positional:
             self.base: Any = [None if n in callers else const(n) for n in self.names]
             where: dict[str, list[Any]] = {}
             for i, n in enumerate(self.names):
                 if n in callers:
                     where.setdefault(n, []).append(i)
         else:
-            # PostgreSQL: the same, for its generic plans (see pg_inline_constants).
-            self.sql, self.names = pg_inline_constants(self.sql, self.names, callers, const)
             self.base = {n: None if n in callers else const(n) for n in self.names}
             where = {n: [n] for n in callers}
-        self.callers = [(n, processors.get(n), tuple(at)) for n, at in where.items()]
+        # The instant and the day are converted once per transaction, not once per parameter (see _MEMO).
+        self.callers = [(n, processors.get(n), tuple(at), _memo_key(compiled.binds[n].type, dialect.name))
+                        for n, at in where.items()]
         columns = compiled._result_columns
         self.row: Any = namedtuple("Row", [c.keyname for c in columns], rename=True)  # type: ignore[misc]
         self.results = [(i, p) for i, c in enumerate(columns)
                         if (p := c.type._cached_result_processor(dialect, None)) is not None]
 
     def parameters(self, params: dict[str, Any]) -> Any:
-        """The driver's parameters: a tuple (SQLite, qmark) or a dict (psycopg, pyformat)."""
+        """The driver's parameters: a tuple (SQLite's qmark, psycopg's $n), or a dict (another named style)."""
         args = self.base.copy()
-        for name, process, at in self.callers:
+        for name, process, at, memo in self.callers:
             value = params[name]
             if process is not None and value is not None:
-                value = process(value)
+                if memo is None:
+                    value = process(value)
+                else:
+                    last = _MEMO.get(memo)
+                    if last is not None and last[0] is value:
+                        value = last[1]
+                    else:
+                        converted = process(value)
+                        _MEMO[memo] = (value, converted)
+                        value = converted
             for i in at:
                 args[i] = value
         return tuple(args) if self.positional else args
@@ -457,6 +489,28 @@ class Prepared:
         for i, process in self.results:
             values[i] = process(values[i])
         return self.row._make(values)
+
+
+_PYFORMAT = re.compile(r"%\(([^)]+)\)s|%%")
+
+
+def dollar_numbered(sql: str) -> tuple[str, tuple[str, ...]]:
+    """psycopg's ``%(name)s`` SQL as PostgreSQL's own ``$1, $2 …``, and the names in that order.
+
+    What psycopg does per execute (psycopg._queries._query2pg): a name used twice is one parameter,
+    ``%%`` is a percent sign. Its result is cached only for queries up to 4,096 bytes, and the call's
+    CTE is longer: the regular expression ran on every call, 0.1-0.26 ms of the client's CPU
+    (docs/benchmarks/floor5.md), more than the rest of the call's Python.
+    """
+    order: dict[str, int] = {}
+
+    def number(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name is None:
+            return "%"
+        return f"${order.setdefault(name, len(order) + 1)}"
+
+    return _PYFORMAT.sub(number, sql), tuple(order)
 
 
 def sql_literal(value: Any) -> str | None:
@@ -585,6 +639,13 @@ def warm(dialect: Any, ordering: Ordering) -> None:
 RAW_DIALECTS = frozenset({"sqlite", "postgresql"})
 
 
+def raw_cursor(driver: Any) -> Any:
+    """A psycopg RawCursor (``$1`` placeholders, positional parameters) on the transaction's connection."""
+    import psycopg  # only a PostgreSQL store gets here; the import is then already done by SQLAlchemy
+
+    return psycopg.RawCursor(driver)
+
+
 def first(tx: Any, stmt: Any, params: dict[str, Any]) -> Any:
     """``tx.session.execute(stmt, params).first()`` through the raw DB-API cursor of the transaction.
 
@@ -599,7 +660,9 @@ def first(tx: Any, stmt: Any, params: dict[str, Any]) -> Any:
         return result.first() if result.returns_rows else None
     if tx.raw is None:
         conn = tx.conn
-        tx.raw = (conn, conn.connection.driver_connection.cursor())
+        driver = conn.connection.driver_connection
+        # psycopg: a RawCursor takes the $n SQL of Prepared as it is (no placeholder parsing per call).
+        tx.raw = (conn, raw_cursor(driver) if tx.dialect == "postgresql" else driver.cursor())
     conn, cursor = tx.raw
     prep = prepared(stmt, tx.dialect, conn.dialect)
     args = prep.parameters(params)

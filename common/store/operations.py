@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -149,6 +149,7 @@ class Store:
         # Print the hall-wide forecast's median (issue 17; ~30 ms CPU per ticket). The apps turn it on
         # (bootstrap.store_for); simulations through the store keep the formula the engine replays.
         self.hall_forecast = hall_forecast
+        self._binds: dict[tuple[Engine, tuple[tuple[str, Any], ...]], Engine] = {}  # see _bind
 
     # ------------------------------------------------------------------ plumbing
     @contextmanager
@@ -169,15 +170,16 @@ class Store:
         For the store's own modules (common/store/reads, rating); the apps and the
         rest of common/ call operations and ``store.views``.
         """
-        bind = self.db.engine
+        options: dict[str, Any] = {}
         if one_statement and not self.db.is_sqlite:
-            bind = bind.execution_options(isolation_level="AUTOCOMMIT")
+            options["isolation_level"] = "AUTOCOMMIT"
         if readonly:
             notify = False
             if self.db.is_sqlite:
-                bind = bind.execution_options(**{READONLY_OPTION: True})
+                options[READONLY_OPTION] = True
         if consistent and not self.db.is_sqlite:
-            bind = bind.execution_options(isolation_level="REPEATABLE READ")
+            options["isolation_level"] = "REPEATABLE READ"
+        bind = self._bind(options) if options else self.db.engine
         # In autocommit every statement commits as it runs: a lost connection may have lost only the
         # reply, so such a transaction is never retried (retry_once), as if its COMMIT had been sent.
         committing = one_statement and not self.db.is_sqlite
@@ -198,6 +200,20 @@ class Store:
             if failure is exc:
                 raise
             raise failure from exc
+
+    def _bind(self, options: dict[str, Any]) -> Engine:
+        """The engine with these execution options, made once per set of options and kept.
+
+        ``Engine.execution_options`` builds a new OptionEngine (its events joined to the engine's)
+        each time: 60 µs of CPU, a tenth of the PostgreSQL call's client CPU when it was made per
+        call (docs/benchmarks/floor5.md). The kept one shares the engine's pool and sees the
+        listeners added to the engine later (SQLAlchemy joins the dispatch, not a copy of it).
+        """
+        key = (self.db.engine, tuple(sorted(options.items())))
+        bind = self._binds.get(key)
+        if bind is None:
+            bind = self._binds[key] = self.db.engine.execution_options(**options)
+        return bind
 
     def failure(self, exc: DBAPIError, *, before_commit: bool = False) -> BaseException:
         """What a database error becomes for the caller: a refusal in one line, StoreUnavailable, or ``exc``.

@@ -41,16 +41,10 @@ def psql(url: str, autocommit: bool = True) -> psycopg.Connection:  # type: igno
 def generic_plan(url: str, stmt: Any, params: dict[str, Any]) -> str:
     """EXPLAIN EXECUTE of ``stmt`` PREPAREd as psycopg would, its generic plan forced, seq scans off."""
     prep = Prepared(stmt, psycopg_dialect())
-    args = prep.parameters(params)
-    order: list[str] = []
-
-    def number(m: re.Match[str]) -> str:
-        if m.group(1) not in order:
-            order.append(m.group(1))
-        return f"${order.index(m.group(1)) + 1}"
-
-    body = re.sub(r"%\((\w+)\)s", number, prep.sql).replace("%%", "%")
-    values = psycopg.sql.SQL(", ").join(psycopg.sql.Literal(args[n]) for n in order)
+    # Prepared's SQL is already numbered ($1 …) and its parameters a tuple in that order, as the
+    # RawCursor of hotpath.first sends them (floor5).
+    body = prep.sql
+    values = psycopg.sql.SQL(", ").join(psycopg.sql.Literal(a) for a in prep.parameters(params))
     with psql(url, autocommit=False) as conn:
         conn.execute("SET LOCAL plan_cache_mode = force_generic_plan")
         conn.execute("SET LOCAL enable_seqscan = off")

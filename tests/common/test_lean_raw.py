@@ -17,15 +17,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import event, text
+from sqlalchemy.dialects.postgresql.psycopg import dialect as psycopg_dialect
+from sqlalchemy.dialects.sqlite.pysqlite import dialect as sqlite_dialect
 
 from common.core.clock import ManualClock
 from common.core.errors import DomainError
 from common.store import Store
 from common.store.db import connect
+from common.store.hotpath import Prepared, dollar_numbered, issued_event
 from tests.conftest import TZ
 
 
@@ -110,3 +114,22 @@ def test_a_move_that_loses_its_race_rolls_back_and_is_worded(pg_url: str, clock:
     assert (finished, status) == (1, "done")  # the loser's event was rolled back with it
     store.db.engine.dispose()
     other.db.engine.dispose()
+
+
+def test_psycopg_placeholders_are_numbered_as_psycopg_would() -> None:
+    """A name used twice is one parameter, ``%%`` a percent sign; the RawCursor then takes the SQL as it is."""
+    sql, names = dollar_numbered("SELECT %(a)s, %(b)s::INTEGER, %(a)s, '100%%' WHERE x LIKE 'a%%(b)s'")
+    assert sql == "SELECT $1, $2::INTEGER, $1, '100%' WHERE x LIKE 'a%(b)s'"
+    assert names == ("a", "b")
+
+
+@pytest.mark.parametrize("dialect", [sqlite_dialect(), psycopg_dialect()], ids=["sqlite", "postgres"])
+def test_the_instant_converted_once_is_never_reused_for_another(dialect: Any) -> None:
+    """Prepared converts the action's instant once for all its parameters; another instant, even an equal
+    one, is converted anew, and every value is what SQLAlchemy's own processors make of it."""
+    prep = Prepared(issued_event(), dialect)
+    processors = dict((name, process) for name, process, _at, _memo in prep.callers)
+    first, second = datetime(2026, 12, 3, 9, 0, tzinfo=UTC), datetime(2026, 12, 3, 9, 0, 1, tzinfo=UTC)
+    for now in (first, second, first, datetime(2026, 12, 3, 9, 0, tzinfo=UTC)):
+        args = prep.parameters({"now": now, "tid": 7, "detail": None})
+        assert args[prep.names.index("now")] == processors["now"](now)
