@@ -131,7 +131,7 @@ class UsbLink:
         self.device.open()
 
     def write(self, data: bytes, timeout: float) -> None:
-        import usb.core
+        import usb.core  # type: ignore[import-untyped]  # pyusb comes with python-escpos
 
         try:
             self.device._raw(data)
@@ -141,7 +141,7 @@ class UsbLink:
             raise LinkClosed(str(exc)) from exc
 
     def read(self, count: int, timeout: float) -> bytes:
-        import usb.core
+        import usb.core  # type: ignore[import-untyped]  # pyusb comes with python-escpos
 
         deadline, got = time.monotonic() + timeout, b""
         while len(got) < count and time.monotonic() < deadline:

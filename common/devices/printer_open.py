@@ -47,7 +47,8 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
 
 
 def _errno(exc: BaseException) -> int | None:
-    return next((e.errno for e in _chain(exc) if isinstance(getattr(e, "errno", None), int)), None)
+    codes = (getattr(e, "errno", None) for e in _chain(exc))
+    return next((c for c in codes if isinstance(c, int)), None)
 
 
 def _named(exc: BaseException, *names: str) -> bool:
