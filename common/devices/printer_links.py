@@ -141,7 +141,7 @@ class UsbLink:
             raise LinkClosed(str(exc)) from exc
 
     def read(self, count: int, timeout: float) -> bytes:
-        import usb.core  # type: ignore[import-untyped]  # pyusb comes with python-escpos
+        import usb.core
 
         deadline, got = time.monotonic() + timeout, b""
         while len(got) < count and time.monotonic() < deadline:
