@@ -99,7 +99,7 @@ class Bus:
      "không kết nối được máy in USB 0416:5011: thiết bị đang bị chương trình khác giữ (driver usblp hoặc CUPS)"),
     (usb.core.NoBackendError("No backend available"),
      "không kết nối được máy in USB 0416:5011: máy này thiếu thư viện libusb (cài gói libusb-1.0-0)"),
-])
+], ids=["access-denied", "busy", "no-libusb"])
 def test_usb_open_failures_name_their_cause(monkeypatch: pytest.MonkeyPatch, found: object, says: str) -> None:
     def find(**_wanted: int) -> object:
         if isinstance(found, Exception):
@@ -114,7 +114,7 @@ def test_usb_open_failures_name_their_cause(monkeypatch: pytest.MonkeyPatch, fou
 @pytest.mark.parametrize(("error", "says"), [
     (usb.core.USBError("No such device (it may have been disconnected)", -4, errno.ENODEV), pstatus.CONNECTION_LOST),
     (usb.core.USBTimeoutError("Operation timed out", -7, errno.ETIMEDOUT), pstatus.STALLED),
-])
+], ids=["unplugged", "stalled"])
 def test_a_usb_printer_that_fails_mid_job_says_what_happened(monkeypatch: pytest.MonkeyPatch,
                                                               error: Exception, says: str) -> None:
     monkeypatch.setattr(usb.core, "find", lambda **_wanted: Bus(write=error))
@@ -140,6 +140,6 @@ def test_a_usb_printer_that_never_answers_is_silent_not_an_errno(monkeypatch: py
     (PrinterSettings(type="file", file_path="/nonexistent/lp0", timeout_seconds=0.5),
      "không kết nối được máy in /nonexistent/lp0: không có thiết bị hay tệp này "
      "(máy in chưa cắm, hoặc printer.file_path sai)"),
-])
+], ids=["refused", "no-such-host", "no-such-port", "no-such-file"])
 def test_network_serial_and_file_open_failures_are_one_line_too(settings: PrinterSettings, says: str) -> None:
     assert refusal(settings) == says
