@@ -5,7 +5,8 @@ Unlike the ticket pages, these read and write the store, so display.http_front r
 Each POST is one store operation (one transaction) followed by a redirect (Post/Redirect/Get).
 
 Anti-abuse, because the page is public: every request passes the per-address ``limiter``
-and every POST also the stricter ``post_limiter``; the store caps active bookings per contact;
+and every POST also the stricter ``post_limiter``; the store caps active bookings per contact, and
+those without a contact per calling address and day (common.store.bookings.book_from);
 only the code's own page shows a booking (no listing, no search); garbage gets one line and a
 4xx, never a traceback. The only booking datum in a URL is the code, on its own page.
 """
@@ -26,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 from common.core.bookings import AppointmentPlan, Booking, BookingRefused
 from common.core.errors import MotcuaError
+from common.store.bookings import book_from
 from common.store.notify import ChangeStamp
 from display import booking_pages as bp
 from display.reply import Reply
@@ -130,13 +132,16 @@ class BookingSite:
             if parts[0] == "lay-so":
                 return self._remote(method, parts[1:], body, en, cookies)
             if parts[0] == "dat-lich":
-                return self._book(method, parts[1:], body, en)
+                return self._book(method, parts[1:], body, en, client)
             return self._code(method, parts[1:], body, en)
         except BadInput as bad:
             allow = {"Allow": "GET, HEAD, POST"} if bad.status == 405 else {}
             return self._say(bad.status, "Chưa thực hiện được", "Not done", bad.vi, bad.en, en, allow, back)
         except BookingRefused as refused:
             vi, english = getattr(refused, "vi", str(refused)), getattr(refused, "en", str(refused))
+            if refused.reason == "too_many_here" and len(parts) == 3:  # back to the form, where the contact goes
+                back = ("/" + "/".join(parts), "Nhập số điện thoại rồi chọn lại giờ",
+                        "Enter a phone number, then choose the time again")
             return self._say(409, "Chưa thực hiện được", "Not done", vi, english, en, None, back)
         except MotcuaError as exc:
             vi, english = getattr(exc, "vi", str(exc)), getattr(exc, "en", str(exc))
@@ -148,7 +153,7 @@ class BookingSite:
                              headers={"Retry-After": "5"})
 
     # -- /dat-lich[/svc[/day]]
-    def _book(self, method: str, rest: list[str], body: bytes, en: bool) -> Reply:
+    def _book(self, method: str, rest: list[str], body: bytes, en: bool, client: str) -> Reply:
         if not rest:
             self._only(method, "GET")
             return Reply(200, bp.services_page(self.offered(), office=self.office, en=en))
@@ -168,7 +173,7 @@ class BookingSite:
         form = form_of(body)
         contact = contact_of(form.get("lien_he", ""))
         slot = self._slot(service, day, form.get("gio", ""))
-        booking = self._book_slot(service.code, slot, contact)
+        booking = self._book_slot(service.code, slot, contact, client)
         return see_other(f"/hen/{booking.code}")
 
     # -- /hen, /hen/{code}, /hen/{code}/huy, /hen/{code}/doi[/day]
@@ -236,11 +241,12 @@ class BookingSite:
             self.on_issued(token, issued.ticket.code)
         return see_other(f"/t/{token}", headers)
 
-    def _book_slot(self, service: str, slot: datetime, contact: str | None) -> Booking:
+    def _book_slot(self, service: str, slot: datetime, contact: str | None, client: str) -> Booking:
         self._refuse_if_full(service, slot)
         stamp = self.changes.read()  # before the store answers: a place freed after its answer moves the stamp
         try:
-            return self.store.book(service, slot, contact, source="web")
+            # without a contact, the store counts this address's bookings of the day under the contact cap
+            return book_from(self.store, service, slot, contact, client, source="web")
         except BookingRefused as refused:
             if refused.reason == "full":
                 if len(self._full) > 1000:  # a slot a key: bounded, whatever is posted

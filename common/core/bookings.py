@@ -218,7 +218,7 @@ class BookingRefused(MotcuaError):
 
 
 REFUSALS = ("full", "closed", "past", "too_far", "too_many", "unknown", "cancelled", "other_day", "already",
-            "remote_off", "one_active", "no_show", "early", "contact")
+            "remote_off", "one_active", "no_show", "early", "contact", "too_many_here")
 
 
 def refused(reason: str, **facts: Any) -> BookingRefused:
@@ -234,6 +234,11 @@ REFUSAL_WORDS: dict[str, tuple[str, str]] = {
     "too_far": ("Chỉ nhận đặt lịch trước tối đa {days} ngày", "Bookings open at most {days} days ahead"),
     "too_many": ("Số điện thoại/e-mail này đã có {n} lịch hẹn chưa dùng", "This contact already has {n} open "
                  "bookings"),
+    # no contact given: the page's caller's address holds as many bookings a day as a phone (bookings.address_key)
+    "too_many_here": ("Hôm nay đã có {n} lịch hẹn không kèm số điện thoại được đặt từ mạng này. Để đặt thêm, "
+                      "xin nhập số điện thoại hoặc e-mail (của người đi làm thủ tục hoặc người nhà)",
+                      "{n} bookings without a phone number were already made from this network today. To book "
+                      "another, please enter a phone number or e-mail (yours or a relative's)"),
     "unknown": ("Không tìm thấy lịch hẹn {code}", "No booking {code}"),
     "cancelled": ("Lịch hẹn {code} đã bị huỷ", "Booking {code} was cancelled"),
     "other_day": ("Lịch hẹn {code} là của ngày {day}, không phải hôm nay", "Booking {code} is for {day}, not "

@@ -12,6 +12,8 @@ import socket
 import time
 from typing import TYPE_CHECKING, Protocol
 
+from common.devices.printer_open import Unreachable, why
+
 if TYPE_CHECKING:
     from common.devices.printing import PrinterSettings
 
@@ -129,12 +131,26 @@ class UsbLink:
         self.device.open()
 
     def write(self, data: bytes, timeout: float) -> None:
-        self.device._raw(data)
+        import usb.core  # type: ignore[import-untyped]  # pyusb comes with python-escpos
+
+        try:
+            self.device._raw(data)
+        except usb.core.USBTimeoutError as exc:  # the printer stopped taking data
+            raise TimeoutError(str(exc)) from exc
+        except usb.core.USBError as exc:  # unplugged or switched off mid-job (ENODEV, EPIPE, EIO)
+            raise LinkClosed(str(exc)) from exc
 
     def read(self, count: int, timeout: float) -> bytes:
+        import usb.core
+
         deadline, got = time.monotonic() + timeout, b""
         while len(got) < count and time.monotonic() < deadline:
-            got += bytes(self.device._read() or b"")
+            try:
+                got += bytes(self.device._read() or b"")
+            except usb.core.USBTimeoutError:  # nothing to read yet: a silent printer, until the deadline
+                continue
+            except usb.core.USBError as exc:
+                raise LinkClosed(str(exc)) from exc
         if len(got) < count:
             raise TimeoutError
         return got[:count]
@@ -144,7 +160,18 @@ class UsbLink:
 
 
 def open_link(settings: PrinterSettings) -> Link:
-    """A new link for each job: a failed one is never reused."""
+    """A new link for each job: a failed one is never reused.
+
+    Unreachable (an OSError) when it cannot be opened, whatever the library raised: python-escpos's
+    DeviceNotFoundError and pyusb's NoBackendError are not OSErrors, and their words are not staff's.
+    """
+    try:
+        return _open(settings)
+    except Exception as exc:
+        raise Unreachable(why(settings, exc)) from exc
+
+
+def _open(settings: PrinterSettings) -> Link:
     timeout = settings.timeout_seconds
     if settings.type == "network":
         return TcpLink(settings.host, settings.port, timeout)

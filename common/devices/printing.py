@@ -29,6 +29,7 @@ from common.core.errors import ConfigError, MotcuaError, render, said
 from common.core.model import PrintStatus, Ticket
 from common.devices import printer_status as pstatus
 from common.devices.printer_links import Link, LinkClosed, open_link
+from common.devices.printer_open import Unreachable, one_line
 from common.devices.printer_status import PrinterState
 from common.devices.ticket_layout import Slip, font_file, qr_payload, slip_for, ticket_bytes
 from common.settings import DEFAULTS
@@ -180,8 +181,8 @@ def _run_job(settings: PrinterSettings, data: bytes) -> PrintOutcome:
     margin = settings.timeout_seconds
     try:
         link = open_link(settings)
-    except OSError as exc:
-        raise PrintError(f"không kết nối được máy in: {_first_line(exc)}") from exc
+    except Unreachable as exc:  # its one line says which printer and what to check
+        raise PrintError(str(exc)) from exc
     try:
         ask = settings.status in ("escpos", "escpos-done") and link.can_read
         if ask:
@@ -208,7 +209,7 @@ def _run_job(settings: PrinterSettings, data: bytes) -> PrintOutcome:
     except (LinkClosed, ConnectionError, BrokenPipeError) as exc:
         raise PrintError(pstatus.CONNECTION_LOST) from exc
     except OSError as exc:
-        raise PrintError(f"lỗi máy in: {_first_line(exc)}") from exc
+        raise PrintError(f"lỗi máy in: {one_line(exc)}") from exc
     finally:
         try:
             link.close()
@@ -220,24 +221,21 @@ def query_status(settings: PrinterSettings) -> PrinterState:
     """Ask the printer for its status alone (``motcua doctor``); PrintError if it cannot be reached or is silent."""
     try:
         link = open_link(settings)
-    except OSError as exc:
-        raise PrintError(f"không kết nối được máy in: {_first_line(exc)}") from exc
+    except Unreachable as exc:  # its one line says which printer and what to check
+        raise PrintError(str(exc)) from exc
     try:
         if not link.can_read:
             raise PrintError(pstatus.NO_ANSWER)
         return _ask_status(link, settings.timeout_seconds, pstatus.NO_ANSWER)
     except (LinkClosed, ConnectionError) as exc:
         raise PrintError(pstatus.CONNECTION_LOST) from exc
+    except OSError as exc:
+        raise PrintError(f"lỗi máy in: {one_line(exc)}") from exc
     finally:
         try:
             link.close()
         except OSError:
             log.debug("closing the printer failed", exc_info=True)
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def send(settings: PrinterSettings, data: bytes) -> PrintOutcome:
@@ -268,7 +266,7 @@ def send(settings: PrinterSettings, data: bytes) -> PrintOutcome:
     if isinstance(result, PrintError):
         raise result
     if isinstance(result, BaseException):
-        raise PrintError(f"lỗi máy in: {_first_line(result)}") from result
+        raise PrintError(f"lỗi máy in: {one_line(result)}") from result
     return result
 
 

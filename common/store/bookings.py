@@ -12,6 +12,7 @@ Called through ``Store`` (common.store.operations), never directly by the apps.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 import threading
 import weakref
@@ -159,6 +160,27 @@ def contact_key(contact: str | None) -> str | None:
     return hashlib.sha256(f"motcua-contact:{contact}".encode()).hexdigest()
 
 
+def address_key(address: str | None, day: date) -> str | None:
+    """What the cap on bookings WITHOUT a contact counts by: the asking address and the office's day, hashed.
+
+    The day: an address is not a person for long (a dynamic line, a carrier's NAT shared by thousands), so
+    yesterday's bookings from it do not hold back today's citizen. An IPv6 phone picks its last 64 bits at will:
+    its /64 is the address. Not the contact's namespace, so no phone's count is ever mixed with an address's.
+    """
+    if address is None or not address.strip():
+        return None
+    text_ = address.strip()
+    try:
+        ip = ipaddress.ip_address(text_.split("%", 1)[0])
+    except ValueError:
+        net = text_[:64]  # not an address (a test's name, a proxy's label): counted as it is
+    else:
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        net = str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
+    return hashlib.sha256(f"motcua-address:{net}:{day.isoformat()}".encode()).hexdigest()
+
+
 def _normal_contact(contact: str | None) -> str | None:
     """Phones compared by their digits (0912 345 678 = 0912-345-678), e-mails by lower case."""
     if contact is None or not contact.strip():
@@ -261,21 +283,40 @@ def _insert_statement() -> Any:
         created_at=bindparam("now"), updated_at=bindparam("now")).returning(literal_column("1").label("one"))
 
 
-def book(store: Store, tx: Tx, service: str, slot_start: datetime, contact: str | None, source: str) -> Booking:
+def book_from(store: Store, service: str, slot_start: datetime, contact: str | None, address: str | None, *,
+              source: str = "web") -> Booking:
+    """``Store.book`` for the public page, which knows who asks: a booking without a contact counts against
+    its ``address`` (``address_key``), under the same cap and in the same statement as a contact's bookings,
+    so that one phone cannot take a day's slots by leaving the contact empty."""
+    if not store.db.is_sqlite:  # as Store.book: one autocommit statement, unless the transaction must decide
+        done = book_in_one(store, service, slot_start, contact, source, address=address)
+        if done is not None:
+            return done
+    with store.transaction() as tx:
+        return book(store, tx, service, slot_start, contact, source, address=address)
+
+
+def _too_many(who: str | None, active: int) -> BookingRefused:
+    return refused("too_many" if who is not None else "too_many_here", n=active)
+
+
+def book(store: Store, tx: Tx, service: str, slot_start: datetime, contact: str | None, source: str, *,
+         address: str | None = None) -> Booking:
     """Four statements at most (the plan, the contact's count, the place, the row), each compiled once.
-    On PostgreSQL this is the first booking's path and the fallback of ``book_in_one``."""
+    On PostgreSQL this is the first booking's path and the fallback of ``book_in_one``. Without a contact,
+    ``address`` (the public page's caller) is counted instead (``book_from``)."""
     plan, info = _plan_and_text(tx, store)[0], _service(tx, service)
     sp = _bookable(store, tx, plan, info)
     _check_slot(store, tx, plan, info, sp, slot_start)
     who = _normal_contact(contact)
-    key = contact_key(who)
+    key = contact_key(who) if who is not None else address_key(address, tx.day)
     if key is not None:
         if tx.dialect == "postgresql":  # two bookings for one phone at once: the second waits, then counts
             active = tx.session.scalar(select(func.motcua_contact_bookings(key, tx.now))) or 0
         else:  # SQLite: the write lock (BEGIN IMMEDIATE) already orders them
             active = hotpath.first(tx, _active_statement(), {"key": key, "now": tx.now})[0] or 0
         if active >= plan.max_active_per_contact:
-            raise refused("too_many", n=active)
+            raise _too_many(who, active)
     slot_id = _take_place(tx, info, sp, slot_start, _when(store, slot_start))
     code, end = new_code(), slot_start + timedelta(minutes=sp.slot_minutes)
     hotpath.first(tx, _insert_statement(), {"code": code, "sid": info.id, "slot": slot_id, "start": slot_start,
@@ -342,7 +383,8 @@ def one_statement(store: Store) -> OneStatement:
     return one
 
 
-def book_in_one(store: Store, service: str, slot_start: datetime, contact: str | None, source: str) -> Booking | None:
+def book_in_one(store: Store, service: str, slot_start: datetime, contact: str | None, source: str, *,
+                address: str | None = None) -> Booking | None:
     """The booking in one autocommit statement on PostgreSQL, or None: then ``book`` in a transaction decides
     (the first booking, the plan changed since, the catalog not read yet, or a refusal to word from fresh rows).
 
@@ -365,7 +407,7 @@ def book_in_one(store: Store, service: str, slot_start: datetime, contact: str |
     if cap < 1:
         return None
     who = _normal_contact(contact)
-    key = contact_key(who)
+    key = contact_key(who) if who is not None else address_key(address, day_of(now, store.tz))
     code, end = new_code(), slot_start + timedelta(minutes=sp.slot_minutes)
     params = {"plan": plan_text, "key": key, "now": now, "sid": info.id, "start": slot_start, "end": end, "cap": cap,
               "most": plan.max_active_per_contact if key is not None else NO_CAP, "code": code, "who": who,
@@ -381,7 +423,7 @@ def book_in_one(store: Store, service: str, slot_start: datetime, contact: str |
         one.plan = None  # changed (or gone): re-read by the transaction
         return None
     if active is not None and key is not None and active >= plan.max_active_per_contact:
-        raise refused("too_many", n=active)
+        raise _too_many(who, active)
     if not booked:
         raise refused("full", when=_when(store, slot_start))
     return Booking(code, info.code, info.name_vi, info.name_en, slot_start.astimezone(UTC), end.astimezone(UTC),

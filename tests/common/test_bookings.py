@@ -12,6 +12,7 @@ from common.config import AppConfig
 from common.core.bookings import AppointmentPlan, BookingOrder, BookingRefused, BookingState, ServicePlan
 from common.core.clock import ManualClock
 from common.store import Store
+from common.store.bookings import address_key, contact_key
 from common.store.db import connect
 from tests.conftest import TZ
 
@@ -223,3 +224,15 @@ def test_places_in_the_core() -> None:
     assert replace(sp, reserved_share=0.5).places(3, 8) == 2  # 2.8 → 2
     assert replace(sp, reserved_share=1.0).places(3, 8) == 4  # the capacity still caps it
     assert replace(sp, reserved_share=0.2).places(0, 8) == 0  # no counter, no place
+
+
+def test_the_address_key_is_a_phones_network_and_the_day() -> None:
+    """An IPv6 phone picks its last 64 bits at will: its /64 is the address; an IPv4-mapped one is the IPv4."""
+    day = date(2026, 11, 25)
+    assert address_key("2001:db8:1:2::1", day) == address_key("2001:db8:1:2:aaaa:bbbb:cccc:dddd", day)
+    assert address_key("2001:db8:1:2::1", day) != address_key("2001:db8:1:3::1", day)
+    assert address_key("::ffff:203.0.113.7", day) == address_key("203.0.113.7", day)
+    assert address_key("203.0.113.7", day) != address_key("203.0.113.8", day)
+    assert address_key("203.0.113.7", day) != address_key("203.0.113.7", day + timedelta(days=1))
+    assert address_key("", day) is None and address_key(None, day) is None
+    assert address_key("0912345678", day) != contact_key("0912345678")  # never a phone's count

@@ -258,3 +258,50 @@ def test_a_checked_in_booking_shows_its_ticket(server, booked_store: Store, cloc
     done = booked_store.booking(code)
     assert done is not None and done.ticket_code is not None
     assert status == 200 and "Đã lấy số" in page and done.ticket_code in page and 'href="/t/' in page
+
+
+def test_bookings_without_a_contact_are_capped_per_address_and_day(server, booked_store: Store,
+                                                                    clock: ManualClock) -> None:
+    """One phone leaving the contact empty cannot take a day's slots (paced under the rate limit, every
+    POST its own booking): an address holds as many bookings without a contact a day as a phone does (2
+    here). A contact lifts it (the contact's own cap then counts), another address is not held back, a
+    cancellation gives the place back, and the next day the address starts again."""
+    port = server[0].port
+    first = book(port, at="08:00", source="127.0.0.7")
+    assert first[0] == 303 and book(port, at="08:15", source="127.0.0.7")[0] == 303
+    status, _h, page = book(port, at="08:30", source="127.0.0.7")
+    assert status == 409
+    assert one_line(page) == ("Hôm nay đã có 2 lịch hẹn không kèm số điện thoại được đặt từ mạng này. Để đặt thêm, "
+                              "xin nhập số điện thoại hoặc e-mail (của người đi làm thủ tục hoặc người nhà)")
+    assert f'href="/dat-lich/TP/{TOMORROW.isoformat()}"' in page  # back to the form, where the contact goes
+    assert book(port, at="08:45", source="127.0.0.7")[0] == 409  # every slot: it is the address, not the slot
+    assert book(port, at="08:30", source="127.0.0.7", contact="0912345678")[0] == 303  # a relative's phone
+    assert book(port, at="08:30", source="127.0.0.8")[0] == 303  # another address
+    booked = [b for b in booked_store.bookings_for_day(TOMORROW, ["TP"]) if b.state == BookingState.BOOKED]
+    assert len(booked) == 4 and sum(b.contact is None for b in booked) == 3
+
+    assert post(port, f"{first[1]['location']}/huy", "")[0] == 303  # cancelled: its place in the count is free
+    assert book(port, at="09:00", source="127.0.0.7")[0] == 303
+    assert book(port, at="09:15", source="127.0.0.7")[0] == 409
+
+    clock.advance(timedelta(days=1))  # Thursday 08:00: a new day for the address (its bookings still stand)
+    assert book(port, day=TOMORROW + timedelta(days=1), at="08:00", source="127.0.0.7")[0] == 303
+
+
+def test_bookings_without_a_contact_racing_from_one_address_get_the_cap(server, booked_store: Store) -> None:
+    """Ten at once from one address, each for its own slot: the database counts them (SQLite's write lock,
+    PostgreSQL's advisory lock on the address's key), so exactly the cap is booked."""
+    port = server[0].port
+    times = [f"{8 + i // 4:02d}:{i % 4 * 15:02d}" for i in range(10)]
+    answers: list[int] = []
+
+    def one(at: str) -> None:
+        answers.append(book(port, at=at, source="127.0.0.11")[0])
+
+    threads = [threading.Thread(target=one, args=(at,)) for at in times]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(answers) == [303, 303] + [409] * 8
+    assert len(booked_store.bookings_for_day(TOMORROW, ["TP"])) == 2
