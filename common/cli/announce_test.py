@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from common.cli.args import counter_number
+from common.cli.args import said as say
 from common.config import config_path, load_config
 from common.core.errors import MotcuaError, bilingual, said
 from common.devices.speech import (
@@ -33,7 +34,8 @@ A missing clip makes that phrase fall back to synthesis (a warning is logged).
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("announce-test", help="write the announcement of a call (chime + speech) to a WAV file",
+    p = sub.add_parser("announce-test", help=say("ghi lời gọi loa (chuông + giọng đọc) ra tệp WAV",
+                                                 "write the announcement of a call (chime + speech) to a WAV file"),
                        epilog=VOICE_PACK_CLIPS, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--ticket", required=True, help="ticket code, e.g. A023")
     p.add_argument("--counter", required=True, type=counter_number, help="counter number, e.g. 3")

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from common.cli.args import said as say
 from common.config import AppConfig, config_path, load_config
 from common.core.errors import MotcuaError, StoreUnavailable
 
@@ -41,7 +42,9 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("doctor", help="check this PC's database, printer, status page, voice, audio, clock and zone")
+    p = sub.add_parser("doctor", help=say(
+        "kiểm tra cơ sở dữ liệu, máy in, trang tra cứu, giọng đọc, âm thanh, đồng hồ, múi giờ của máy này",
+        "check this PC's database, printer, status page, voice, audio, clock and zone"))
     p.set_defaults(func=cmd_doctor)
 
 

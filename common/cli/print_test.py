@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import datetime
 
+from common.cli.args import said as say
 from common.config import config_path, load_config
 from common.core.errors import MotcuaError, said
 from common.core.model import PrintStatus
@@ -13,7 +14,8 @@ SAMPLE_TOKEN = "IN-THU-0000"  # not a real ticket: a scanner that reads it finds
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("print-test", help="print a sample ticket on the configured printer (for installers)")
+    p = sub.add_parser("print-test", help=say("in một vé mẫu trên máy in đã cấu hình (cho người lắp đặt)",
+                                              "print a sample ticket on the configured printer (for installers)"))
     p.set_defaults(func=cmd_print_test)
 
 

@@ -8,6 +8,7 @@ import dataclasses
 from datetime import timedelta
 
 from common.cli.args import counters_count, int_range, seed_number
+from common.cli.args import said as say
 from common.cli.commands import JSON_HELP, open_context, print_json
 from common.cli.reports import parse_date
 from common.core.errors import MotcuaError
@@ -18,7 +19,8 @@ verification_days = int_range(2, 1000, "days")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("staffing", help="counters needed per hour, a plan verified by simulation, and a what-if")
+    p = sub.add_parser("staffing", help=say("số quầy cần mở theo giờ, kế hoạch kiểm bằng mô phỏng, và giả định",
+                                            "counters needed per hour, a plan verified by simulation, and a what-if"))
     p.add_argument("--from", dest="start", metavar="DATE", help="first service day, YYYY-MM-DD "
                    "(default: 30 days before --to)")
     p.add_argument("--to", dest="end", metavar="DATE", help="last service day, YYYY-MM-DD (default: yesterday)")
