@@ -88,7 +88,8 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     if args.no_speech:
         kept = args.announce_dir is not None
         log.warning("%s", say("đã tắt lời gọi loa (--no-speech)" + ("; --announce-dir không lưu gì" if kept else ""),
-                              "announcements are off (--no-speech)" + ("; --announce-dir keeps nothing" if kept else "")))
+                              "announcements are off (--no-speech)"
+                              + ("; --announce-dir keeps nothing" if kept else "")))
     else:
         speech = SpeechThread()
         sink = QtAudioSink(board)
