@@ -18,6 +18,7 @@ from common.devices.speech import (
     SpeechThread,
     wav_seconds,
 )
+from common.views.vi_numbers import vi_number
 
 TICKET = re.compile(r"^[A-Za-z]{0,3}\d{1,4}$")
 # The clips a voice pack (display.voice_pack) holds: common.devices.speech.VoicePack reads exactly these.
@@ -69,6 +70,7 @@ def cmd_announce_test(args: argparse.Namespace) -> int:
         raise said(MotcuaError, f"announce-test: không ghi/phát được: {why}", f"announce-test: {why}") from exc
     finally:
         thread.close(timeout=0.1 if stuck else 10)  # a stuck engine's daemon thread dies with the process
-    print(f"wrote {out} ({wav_seconds(out):.1f} s, {settings.repeat}× "
-          f"{'voice pack ' + settings.voice_pack if settings.voice_pack else 'voice ' + settings.voice})")
+    seconds, repeat, pack, voice = wav_seconds(out), settings.repeat, settings.voice_pack, settings.voice
+    print(say(f"đã ghi {out} ({vi_number(seconds)} giây, {repeat}× {'bộ giọng ' + pack if pack else 'giọng ' + voice})",
+              f"wrote {out} ({seconds:.1f} s, {repeat}× {'voice pack ' + pack if pack else 'voice ' + voice})"))
     return 0
