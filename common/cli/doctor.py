@@ -25,6 +25,8 @@ from common.config import AppConfig, config_path, load_config
 from common.core.errors import MotcuaError, StoreUnavailable
 
 CLOCK_TOLERANCE_SECONDS = 30
+# The Server header of the display's page server (display/http_front.py's SERVER).
+DISPLAY_SERVER = "motcua"
 
 
 @dataclass(frozen=True)
@@ -146,13 +148,18 @@ def check_status_page(config: AppConfig, store) -> Verdict:  # type: ignore[no-u
                        "display (it publishes its LAN address) or set office.public_url")
     try:
         with urllib.request.urlopen(url.rstrip("/") + "/", timeout=3) as answer:
-            code = answer.status
+            code, server = answer.status, answer.headers.get("Server", "")
     except urllib.error.HTTPError as exc:
-        code = exc.code  # an HTTP answer, even 404, means the page server is there
+        code, server = exc.code, exc.headers.get("Server", "")  # a 503 while the display starts is still it
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         return Verdict("fail", "status page", f"{url} unreachable ({reason}) — is the display running, "
                        "and port open in its firewall?")
+    if server.split("/")[0].strip() != DISPLAY_SERVER:
+        # Some other program answers there (a router's page, another web server): the QR codes would open it.
+        who = f", Server: {server}" if server else ""
+        return Verdict("fail", "status page", f"{url} answers (HTTP {code}{who}) but is not motcua's status page "
+                       "— another program on that address? Check office.public_url and display.http_port")
     return Verdict("ok", "status page", f"{url} answers (HTTP {code}): the QR codes open it")
 
 

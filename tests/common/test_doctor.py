@@ -20,6 +20,22 @@ from tests.conftest import ROOT
 
 @pytest.fixture
 def page() -> Iterator[str]:
+    """The display's own page server (no board yet: "/" answers 503 "Đang khởi động", still motcua's)."""
+    from display.change_hub import ChangeHub
+    from display.http_front import HttpFront
+    from display.status_site import StatusSite
+
+    site = StatusSite("Bộ phận Một cửa")
+    front = HttpFront(site, ChangeHub(site.event_data), "127.0.0.1", 0)
+    port = front.start()
+    assert port, front.error
+    yield f"http://127.0.0.1:{port}"
+    front.close()
+
+
+@pytest.fixture
+def other_page() -> Iterator[str]:
+    """Some other program on the address: it answers HTTP (404 at "/" of an empty folder), but is not the display."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -52,6 +68,12 @@ def test_the_status_page_is_checked_at_the_printed_address(tmp_path: Path, store
     assert verdict.level == "ok" and page in verdict.detail
     store.publish_status_url("http://127.0.0.1:1")
     assert check_status_page(config, store).level == "fail"
+
+
+def test_another_web_server_is_not_the_status_page(tmp_path: Path, store: Store, other_page: str) -> None:
+    store.publish_status_url(other_page)
+    verdict = check_status_page(config_with(tmp_path, 'type = "none"'), store)
+    assert verdict.level == "fail" and "not motcua's status page" in verdict.detail, verdict
 
 
 def test_clock_and_zone(tmp_path: Path, store: Store) -> None:
