@@ -40,6 +40,7 @@ from common.store.db import connect
 from common.views import accuracy_render, rating_report
 from common.views.report import GROUPINGS
 from common.views.report_render import to_csv, to_table, write_xlsx
+from common.views.vi_numbers import vi_number
 
 share_of_arrivals = float_range(0, 1, "share")
 
@@ -265,7 +266,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
                     "database": "temporary" if scratch else store.db.masked_url})
         return 0
     days, counters, tickets, took = len(result.days), list(result.counters), result.tickets, result.wall_seconds
-    print(say(f"Đã mô phỏng {days} ngày, quầy {counters}, {tickets} vé trong {took:.1f} giây vào "
+    print(say(f"Đã mô phỏng {days} ngày, quầy {counters}, {tickets} vé trong {vi_number(took)} giây vào "
               f"{'một cơ sở dữ liệu tạm' if scratch else store.db.masked_url}",
               f"Simulated {days} day(s), counters {counters}, {tickets} tickets in {took:.1f} s into "
               f"{'a temporary database' if scratch else store.db.masked_url}"))
@@ -284,7 +285,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if prediction:
         mean, within = prediction["wait_mean_s"] / 60, prediction["within_target_pct"]
         target = prediction["target_minutes"]
-        print(say(f"Erlang C (M/M/c) dự báo chờ trung bình {mean:.1f} phút và {within:.1f}% chờ trong {target} phút",
+        print(say(f"Erlang C (M/M/c) dự báo chờ trung bình {vi_number(mean)} phút và {vi_number(within)}% chờ trong "
+                  f"{target} phút",
                   f"Erlang C (M/M/c) predicts a mean wait of {mean:.1f} min and {within:.1f}% within {target} min"))
     return 0
 
