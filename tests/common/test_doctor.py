@@ -73,7 +73,7 @@ def test_the_status_page_is_checked_at_the_printed_address(tmp_path: Path, store
 def test_another_web_server_is_not_the_status_page(tmp_path: Path, store: Store, other_page: str) -> None:
     store.publish_status_url(other_page)
     verdict = check_status_page(config_with(tmp_path, 'type = "none"'), store)
-    assert verdict.level == "fail" and "not motcua's status page" in verdict.detail, verdict
+    assert verdict.level == "fail" and "không phải trang tra cứu của motcua" in verdict.detail, verdict
 
 
 def test_clock_and_zone(tmp_path: Path, store: Store) -> None:
@@ -91,7 +91,10 @@ def test_every_check_has_one_line_and_a_failure_fails_the_command(tmp_path: Path
                             capture_output=True, text=True, cwd=ROOT, timeout=120)
     lines = result.stdout.strip().splitlines()
     assert result.returncode == 1 and len(lines) == 8
-    assert lines[1].startswith("FAIL printer: không kết nối được máy in")
+    assert lines[1].startswith("FAIL máy in: không kết nối được máy in")
+    assert [line.split(":")[0] for line in lines] == [
+        "OK   cơ sở dữ liệu", "FAIL máy in", "WARN trang tra cứu", lines[3].split(":")[0], lines[4].split(":")[0],
+        "OK   đồng hồ", "OK   múi giờ", "OK   múi giờ đơn vị"]  # the office's language: vi
 
 
 def test_an_unplugged_usb_printer_is_the_printer_line_not_a_crash(tmp_path: Path) -> None:
