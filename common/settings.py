@@ -10,6 +10,7 @@ typed, and validated once when the file is loaded.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import re
 import string
@@ -117,7 +118,7 @@ class DisplaySettings:
     notice: str = setting("", "Scrolling notice line at the bottom of the board.")
     http_port: int = setting(8080, "Port of the ticket status page (the QR code's target).",
                              minimum=1, maximum=MAX_PORT)
-    http_host: str = setting("0.0.0.0", "Address the status page listens on.", check="not_blank")
+    http_host: str = setting("0.0.0.0", "Address the status page listens on.", check="host")
     recent_calls: int = setting(6, "How many recent calls the board lists.", minimum=1, maximum=50)
     repeat: int = setting(2, "How many times each call is spoken.", minimum=1, maximum=5)
     voice: str = setting("vi", "pyttsx3 voice id (espeak-ng 'vi', or a SAPI5 voice on Windows).")
@@ -259,6 +260,26 @@ def _phrase(name: str, value: str) -> None:
                       f"{name} may use only {{ticket}} and {{counter}}, not {{{bad}}}")
 
 
+HOSTNAME_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
+
+
+def _host(name: str, value: str) -> None:
+    """An address to listen on: an IP address or a host name. "999.1.1.1" is refused here, with the file's
+    line, not when the display binds at start-up."""
+    text = value.strip()
+    _not_blank(name, text)
+    try:
+        ipaddress.ip_address(text)
+        return
+    except ValueError:
+        pass
+    looks_numeric = all(part.isdigit() for part in text.split("."))  # a mistyped IPv4 address, not a name
+    labels = text.removesuffix(".").split(".")
+    if looks_numeric or len(text) > 253 or not all(HOSTNAME_LABEL.fullmatch(label) for label in labels):
+        raise Invalid(f"{name} phải là địa chỉ IP (như 0.0.0.0 hoặc 192.168.1.20) hoặc tên máy, không phải {value!r}",
+                      f"{name} must be an IP address (such as 0.0.0.0 or 192.168.1.20) or a host name, not {value!r}")
+
+
 def _role(name: str, value: str) -> None:
     """A role is spliced into SET ROLE as an identifier, so only plain names pass."""
     if value and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", value):
@@ -267,7 +288,7 @@ def _role(name: str, value: str) -> None:
 
 
 _RULES = {"not_blank": _not_blank, "timezone": _timezone, "url": _url, "usb_id": _usb_id, "phrase": _phrase,
-          "role": _role}
+          "role": _role, "host": _host}
 
 
 def _declared() -> tuple[Setting, ...]:

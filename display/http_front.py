@@ -57,11 +57,16 @@ class Limits:
     booking_workers: int = 4  # threads running the booking pages' store calls (display.booking_site)
 
 
+# `motcua doctor` (common/cli/doctor.py) knows the display's page server by this header, not by any HTTP answer:
+# another program on display.http_port must not pass for it.
+SERVER = "motcua"
+
+
 def raw_reply(code: int, body: bytes, *, content_type: str = HTML, headers: Mapping[str, str] | None = None,
               head: bool = False) -> bytes:
     lines = [f"HTTP/1.1 {code} {HTTPStatus(code).phrase}", f"Content-Type: {content_type}",
              f"Content-Length: {len(body)}", "Cache-Control: no-store", "Connection: close",
-             "X-Content-Type-Options: nosniff"]
+             "X-Content-Type-Options: nosniff", f"Server: {SERVER}"]
     lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace") + (b"" if head else body)
 

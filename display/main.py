@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from common.cli.args import OneLineParser, port_number
+from common.cli.args import said as say
 from common.config import config_path
 from common.core.errors import MotcuaError, said
 from common.devices.speech import AnnouncementBuilder, SpeechSettings, SpeechThread
@@ -85,8 +86,10 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     board = make_board(ctx)
     announcer, speech = None, None
     if args.no_speech:
-        kept = "; --announce-dir keeps nothing" if args.announce_dir else ""
-        log.warning("announcements are off (--no-speech)%s", kept)
+        kept = args.announce_dir is not None
+        log.warning("%s", say("đã tắt lời gọi loa (--no-speech)" + ("; --announce-dir không lưu gì" if kept else ""),
+                              "announcements are off (--no-speech)"
+                              + ("; --announce-dir keeps nothing" if kept else "")))
     else:
         speech = SpeechThread()
         sink = QtAudioSink(board)

@@ -12,6 +12,9 @@
 -- writes nothing. A role not in office_roles sees no row. The owner is not subject to it.
 -- The roles of a single-office install (motcua_kiosk, ...) are office 1.
 
+-- Only warnings and errors: the first run's "NOTICE: ... does not exist, skipping" lines read as errors.
+SET client_min_messages = warning;
+
 DO $$
 DECLARE r text;
 BEGIN

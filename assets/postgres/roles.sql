@@ -25,6 +25,10 @@
 -- The rules are row-level security policies (WITH CHECK) and one trigger, so they hold for
 -- every statement whatever client sends it, and the store keeps one code path for all roles.
 
+-- The first run on a fresh database would print ~40 "NOTICE: policy ... does not exist, skipping" lines
+-- (DROP POLICY IF EXISTS), which a newcomer reads as errors: only warnings and errors are shown.
+SET client_min_messages = warning;
+
 DO $$
 DECLARE r text;
 BEGIN

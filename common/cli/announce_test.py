@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from common.cli.args import counter_number
+from common.cli.args import said as say
 from common.config import config_path, load_config
 from common.core.errors import MotcuaError, bilingual, said
 from common.devices.speech import (
@@ -17,6 +18,7 @@ from common.devices.speech import (
     SpeechThread,
     wav_seconds,
 )
+from common.views.vi_numbers import vi_number
 
 TICKET = re.compile(r"^[A-Za-z]{0,3}\d{1,4}$")
 # The clips a voice pack (display.voice_pack) holds: common.devices.speech.VoicePack reads exactly these.
@@ -33,7 +35,8 @@ A missing clip makes that phrase fall back to synthesis (a warning is logged).
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("announce-test", help="write the announcement of a call (chime + speech) to a WAV file",
+    p = sub.add_parser("announce-test", help=say("ghi lời gọi loa (chuông + giọng đọc) ra tệp WAV",
+                                                 "write the announcement of a call (chime + speech) to a WAV file"),
                        epilog=VOICE_PACK_CLIPS, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--ticket", required=True, help="ticket code, e.g. A023")
     p.add_argument("--counter", required=True, type=counter_number, help="counter number, e.g. 3")
@@ -67,6 +70,7 @@ def cmd_announce_test(args: argparse.Namespace) -> int:
         raise said(MotcuaError, f"announce-test: không ghi/phát được: {why}", f"announce-test: {why}") from exc
     finally:
         thread.close(timeout=0.1 if stuck else 10)  # a stuck engine's daemon thread dies with the process
-    print(f"wrote {out} ({wav_seconds(out):.1f} s, {settings.repeat}× "
-          f"{'voice pack ' + settings.voice_pack if settings.voice_pack else 'voice ' + settings.voice})")
+    seconds, repeat, pack, voice = wav_seconds(out), settings.repeat, settings.voice_pack, settings.voice
+    print(say(f"đã ghi {out} ({vi_number(seconds)} giây, {repeat}× {'bộ giọng ' + pack if pack else 'giọng ' + voice})",
+              f"wrote {out} ({seconds:.1f} s, {repeat}× {'voice pack ' + pack if pack else 'voice ' + voice})"))
     return 0

@@ -83,6 +83,11 @@ def set_language(lang: str) -> None:
     _language = "en" if lang == "en" else "vi"
 
 
+def language() -> str:
+    """office.language of this run: a table, whose headings cannot carry both languages, takes this one."""
+    return _language
+
+
 def said(vi: str, en: str) -> str:
     """Vietnamese, with the English beside it when office.language is en."""
     return pair(vi, en, _language)

@@ -23,7 +23,9 @@ STATE_WORDS: dict[BookingState, tuple[str, str]] = {
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("booking", help="appointments: free slots, book for a citizen, show, cancel, orphans")
+    p = sub.add_parser("booking", help=said(
+        "lịch hẹn: khung giờ trống, đặt cho công dân, xem, huỷ, lịch ngoài kế hoạch",
+        "appointments: free slots, book for a citizen, show, cancel, orphans"))
     actions = p.add_subparsers(dest="booking_action", metavar="ACTION", required=True,
                                help="slots | add | show | cancel | orphans")
 

@@ -9,7 +9,8 @@ from common.cli.args import days_count, said
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("demo", help="the whole office on this PC: kiosk, two counters and the hall display")
+    p = sub.add_parser("demo", help=said("cả trung tâm mẫu trên máy này: kiosk, hai quầy và màn hình sảnh",
+                                        "the whole office on this PC: kiosk, two counters and the hall display"))
     p.add_argument("--reset", action="store_true", help="start over with an empty demo office")
     p.add_argument("--history", type=days_count, default=None, metavar="DAYS",
                    help=f"fill DAYS working days of simulated history first, so the dashboard has something to "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import logging
 import os
 import re
 import sys
@@ -18,16 +19,24 @@ from pathlib import Path
 
 from common.cli import commands as cli_commands
 from common.cli.args import OneLineParser, set_language
+from common.cli.args import said as say  # a message line; errors.said makes an error
 from common.core.errors import MotcuaError, bilingual, pair, render, said
 
-# `motcua NAME ...` hands the rest of the command line to NAME's app (module, function).
-APPS: dict[str, tuple[str, str]] = {
-    "kiosk": ("kiosk.main", "The touchscreen ticket kiosk"),
-    "counter": ("counter.main", "The clerk's counter desktop"),
-    "display": ("display.main", "The hall display, announcements and ticket status page"),
-    "dashboard": ("dashboard.main", "The supervisor's dashboard"),
-    "rating": ("rating.main", "The citizen's satisfaction panel at a counter"),
+# `motcua NAME ...` hands the rest of the command line to NAME's app (module, what it is in vi and en).
+APPS: dict[str, tuple[str, str, str]] = {
+    "kiosk": ("kiosk.main", "kiosk cấp vé màn hình cảm ứng", "the touchscreen ticket kiosk"),
+    "counter": ("counter.main", "màn hình làm việc của cán bộ tại quầy", "the clerk's counter desktop"),
+    "display": ("display.main", "màn hình sảnh, lời gọi loa và trang tra cứu vé",
+                "the hall display, announcements and ticket status page"),
+    "dashboard": ("dashboard.main", "bảng điều khiển của giám sát viên", "the supervisor's dashboard"),
+    "rating": ("rating.main", "bảng đánh giá mức độ hài lòng tại quầy",
+               "the citizen's satisfaction panel at a counter"),
 }
+# Qt Multimedia's start-up chatter on a PC without pipewire or VA-API ("Couldn't load pipewire-0.3 library",
+# the FFmpeg version banner): noise on stderr for every display command, even --help. Its warnings stay on.
+QT_LOGGING_DEFAULT = "qt.multimedia.symbolsresolver=false;qt.multimedia.ffmpeg.info=false"
+# Library warnings (python-escpos calls logging.basicConfig() when imported) read like our own one-line messages.
+LOG_FORMAT = "motcua: %(message)s"
 # Command modules in common/ that add subcommands; each has register(subparsers).
 COMMAND_MODULES = (
     "common.cli.commands",
@@ -43,10 +52,12 @@ COMMAND_MODULES = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = OneLineParser(prog="motcua", description="Queue system for a one-stop public-service centre.")
+    parser = OneLineParser(prog="motcua", description=say("Hệ thống xếp hàng cho bộ phận một cửa.",
+                                                           "Queue system for a one-stop public-service centre."))
     cli_commands.add_global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
-                                help="what to do; `motcua COMMAND --help` lists its options")
+                                help=say("việc cần làm; `motcua COMMAND --help` liệt kê các tùy chọn",
+                                          "what to do; `motcua COMMAND --help` lists its options"))
     for module_name in COMMAND_MODULES:
         try:
             module = importlib.import_module(module_name)
@@ -55,8 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
                 raise
             continue  # not built yet
         module.register(sub)
-    for name, (module_name, help_text) in APPS.items():
-        app = sub.add_parser(name, help=help_text, add_help=False)
+    for name, (module_name, help_vi, help_en) in APPS.items():
+        app = sub.add_parser(name, help=say(help_vi, help_en), add_help=False)
         app.add_argument("app_args", nargs=argparse.REMAINDER)
         app.set_defaults(func=_run_app, app_module=module_name)
     return parser
@@ -82,6 +93,7 @@ def _run_app(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     lang = _language(argv)
     set_language(lang)  # argparse's lines, like ours, follow office.language
+    quiet_libraries()
     parser = build_parser()
     try:
         # An app's own options (`motcua kiosk --screenshot F`) are the app's to parse.
@@ -114,6 +126,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         what = f"{type(exc).__name__}: {_first_line(exc)}"
         return fail(f"{pair('lỗi ngoài dự kiến', 'unexpected error', lang)} {what}", 1)
+
+
+def quiet_libraries() -> None:
+    """Before any library is imported: Qt's logging rules unless the user set their own, and a one-line format
+    for library warnings (a no-op when logging is already set up, as under pytest)."""
+    os.environ.setdefault("QT_LOGGING_RULES", QT_LOGGING_DEFAULT)
+    logging.basicConfig(format=LOG_FORMAT)
 
 
 def message(exc: MotcuaError, lang: str) -> str:

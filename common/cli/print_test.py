@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import datetime
 
+from common.cli.args import said as say
 from common.config import config_path, load_config
 from common.core.errors import MotcuaError, said
 from common.core.model import PrintStatus
@@ -13,7 +14,8 @@ SAMPLE_TOKEN = "IN-THU-0000"  # not a real ticket: a scanner that reads it finds
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("print-test", help="print a sample ticket on the configured printer (for installers)")
+    p = sub.add_parser("print-test", help=say("in một vé mẫu trên máy in đã cấu hình (cho người lắp đặt)",
+                                              "print a sample ticket on the configured printer (for installers)"))
     p.set_defaults(func=cmd_print_test)
 
 
@@ -45,14 +47,20 @@ def cmd_print_test(args: argparse.Namespace) -> int:
     where = {"usb": f"{settings.usb_vendor_id:#06x}:{settings.usb_product_id:#06x}",
              "network": f"{settings.host}:{settings.port}", "serial": settings.serial_device,
              "file": settings.file_path}[settings.type]
-    report = ("the printer reported it printed" if outcome.status is PrintStatus.PRINTED
-              else "the printer cannot report its status (printer.status = none or a file): check the paper")
-    print(f"sent a {sent}-byte test ticket to the {settings.type} printer {where} "
-          f"({settings.paper_mm} mm, text {settings.text_mode}, QR {settings.qr_mode}); {report}")
+    printed = outcome.status is PrintStatus.PRINTED
+    how = f"{settings.paper_mm} mm, text {settings.text_mode}, QR {settings.qr_mode}"
+    print(say(f"đã gửi vé in thử {sent} byte tới máy in {settings.type} {where} ({how}); "
+              + ("máy in báo đã in" if printed
+                 else "máy in không báo được trạng thái (printer.status = none hoặc tệp): hãy xem giấy"),
+              f"sent a {sent}-byte test ticket to the {settings.type} printer {where} ({how}); "
+              + ("the printer reported it printed" if printed
+                 else "the printer cannot report its status (printer.status = none or a file): check the paper")))
     if outcome.warning:
-        print(f"warning: {outcome.warning}")
+        print(say(f"cảnh báo: {outcome.warning}", f"warning: {outcome.warning}"))
     if settings.text_mode == "codepage":
         # only a person can see whether the printer has CP1258: the slip and this line both say what to do
-        print("codepage mode: if the accents on the slip are missing, detached or wrong, this printer has no "
-              "usable CP1258: set [printer] text_mode = \"image\"")
+        print(say("chế độ codepage: nếu dấu trên vé thiếu, rời hoặc sai, máy in này không có CP1258 dùng được: "
+                  "đặt [printer] text_mode = \"image\"",
+                  "codepage mode: if the accents on the slip are missing, detached or wrong, this printer has no "
+                  "usable CP1258: set [printer] text_mode = \"image\""))
     return 0

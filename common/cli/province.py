@@ -12,6 +12,7 @@ import sys
 from dataclasses import asdict
 from datetime import date
 
+from common.cli.args import said as say
 from common.cli.commands import open_context, read_new_password
 from common.cli.reports import _emit, _period, period
 from common.core.errors import MotcuaError, said
@@ -22,7 +23,8 @@ from common.views.public_page import render as render_public
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("office", help="the offices of a province sharing one PostgreSQL")
+    p = sub.add_parser("office", help=say("các đơn vị của một tỉnh dùng chung một PostgreSQL",
+                                          "the offices of a province sharing one PostgreSQL"))
     p.add_argument("action", choices=["add", "list", "roles"],
                    help="add: register an office; list: every office; roles: the SQL creating an office's roles")
     p.add_argument("code", nargs="?", help="the office's code, e.g. xa-an-binh (add, roles)")
@@ -34,7 +36,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="list: as JSON")
     p.set_defaults(func=cmd_office)
 
-    p = sub.add_parser("province", help="every office's waits and satisfaction, ranked, under-target flagged")
+    p = sub.add_parser("province", help=say(
+        "thời gian chờ và mức hài lòng của mọi đơn vị, xếp hạng, đánh dấu dưới chỉ tiêu",
+        "every office's waits and satisfaction, ranked, under-target flagged"))
     _period(p)
     p.add_argument("--level", choices=LEVELS, help="only the offices of this level")
     p.add_argument("--format", choices=["table", "csv", "json", "xlsx", "html"], default="table",
@@ -42,7 +46,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--output", metavar="FILE", help="write to FILE (required for xlsx)")
     p.set_defaults(func=cmd_province)
 
-    p = sub.add_parser("province-staff", help="the province's named people who sign in to the province view")
+    p = sub.add_parser("province-staff", help=say("tài khoản cá nhân đăng nhập trang tổng hợp của tỉnh",
+                                                  "the province's named people who sign in to the province view"))
     p.add_argument("action", choices=["add", "list", "disable", "enable", "signins"],
                    help="add: an account (password from stdin); list; disable/enable; signins: the latest attempts")
     p.add_argument("username", nargs="?", help="the person's user name (add, disable, enable)")
@@ -61,20 +66,28 @@ def cmd_office(args: argparse.Namespace) -> int:
             print(f"{o.id:>4}  {o.code:<24} {o.level:<9} {o.timezone:<20} {o.name}{parent}")
         return 0
     if not args.code:
-        raise MotcuaError(f"motcua office {args.action} needs the office's code")
+        raise said(MotcuaError, f"motcua office {args.action} cần mã đơn vị",
+                   f"motcua office {args.action} needs the office's code")
     if args.action == "add":
         if db.is_sqlite:
-            raise MotcuaError("a SQLite file is one office; a province shares one PostgreSQL (docs/province.md)")
+            raise said(MotcuaError,
+                       "một tệp SQLite là một đơn vị; cả tỉnh dùng chung một PostgreSQL (docs/province.md)",
+                       "a SQLite file is one office; a province shares one PostgreSQL (docs/province.md)")
         office = add_office(db, args.code, args.name or args.code, level=args.level, parent=args.parent,
                             timezone=args.timezone)
-        print(f"office {office.id} {office.code} added; its roles: motcua office roles {office.code} --apply")
+        roles = f"motcua office roles {office.code} --apply"
+        print(say(f"đã thêm đơn vị {office.id} {office.code}; tạo vai trò của nó: {roles}",
+                  f"office {office.id} {office.code} added; its roles: {roles}"))
         return 0
     office = find_office(db, args.code)
     if db.is_sqlite:
-        raise MotcuaError("office roles need PostgreSQL; a SQLite file is one office")
+        raise said(MotcuaError, "vai trò đơn vị cần PostgreSQL; một tệp SQLite là một đơn vị",
+                   "office roles need PostgreSQL; a SQLite file is one office")
     if args.apply:
         apply_office_roles(db, office.id)
-        print(f"roles of office {office.code} created: motcua_kiosk_o{office.id}, motcua_counter_o{office.id}, ...")
+        names = f"motcua_kiosk_o{office.id}, motcua_counter_o{office.id}, ..."
+        print(say(f"đã tạo vai trò của đơn vị {office.code}: {names}",
+                  f"roles of office {office.code} created: {names}"))
     else:
         print(office_roles_sql(office.id), end="")
     return 0
@@ -83,6 +96,11 @@ def cmd_office(args: argparse.Namespace) -> int:
 def cmd_province(args: argparse.Namespace) -> int:
     store = open_context(args).store
     if args.format == "html":
+        if args.start is not None or args.end is not None:  # the page's two columns are named "today", "this month"
+            print("motcua province: " + say("trang công khai (--format html) luôn là hôm nay và tháng này; "
+                                            "bỏ qua --from/--to",
+                                            "the public page (--format html) is always today and this month; "
+                                            "--from/--to ignored"), file=sys.stderr)
         today = store.today
         views = (store.views.province(today, today), store.views.province(today.replace(day=1), today))
         _emit(public_page(*(_only(v, args.level) for v in views), updated=today), args.output)
@@ -91,9 +109,9 @@ def cmd_province(args: argparse.Namespace) -> int:
     view = _only(store.views.province(start, end), args.level)
     if args.format == "xlsx":
         if not args.output:
-            raise MotcuaError("--format xlsx needs --output FILE.xlsx")
+            raise said(MotcuaError, "--format xlsx cần --output FILE.xlsx", "--format xlsx needs --output FILE.xlsx")
         write_xlsx(view, args.output)
-        print(f"wrote {args.output}")
+        print(say(f"đã ghi {args.output}", f"wrote {args.output}"))
         return 0
     if args.format == "csv":
         text = to_csv(view)
@@ -163,7 +181,8 @@ def write_xlsx(view: ProvinceView, path: str) -> None:
     try:
         book.save(path)
     except OSError as exc:
-        raise MotcuaError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        why = exc.strerror or exc
+        raise said(MotcuaError, f"không ghi được {path}: {why}", f"cannot write {path}: {why}") from exc
 
 
 def public_page(today: ProvinceView, month: ProvinceView, *, updated: date) -> str:

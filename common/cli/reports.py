@@ -40,6 +40,7 @@ from common.store.db import connect
 from common.views import accuracy_render, rating_report
 from common.views.report import GROUPINGS
 from common.views.report_render import to_csv, to_table, write_xlsx
+from common.views.vi_numbers import vi_number
 
 share_of_arrivals = float_range(0, 1, "share")
 
@@ -47,7 +48,8 @@ TIMESTAMPS = ("issued_at", "queued_at", "first_called_at", "called_at", "last_ca
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("report", help="wait times against the target, over a period of service days")
+    p = sub.add_parser("report", help=say("thời gian chờ so với chỉ tiêu, trong một khoảng ngày",
+                                          "wait times against the target, over a period of service days"))
     _period(p)
     p.add_argument("--by", choices=GROUPINGS, help="group by service, counter, clerk, hour, weekday or day")
     p.add_argument("--format", choices=["table", "csv", "json", "xlsx"], default="table", help="output format")
@@ -61,14 +63,15 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "waited 5+ min longer; by service or hour; table, csv or json)")
     p.set_defaults(func=cmd_report)
 
-    p = sub.add_parser("export", help="export raw data")
+    p = sub.add_parser("export", help=say("xuất dữ liệu gốc", "export raw data"))
     p.add_argument("what", choices=["tickets"], help="tickets: one row per ticket with every timestamp")
     _period(p)
     p.add_argument("--format", choices=["csv", "json"], required=True, help="csv or json")
     p.add_argument("--output", metavar="FILE", help="write to FILE (default: standard output)")
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("simulate", help="simulate working days (in a temporary database unless --into-store)")
+    p = sub.add_parser("simulate", help=say("mô phỏng các ngày làm việc (trên cơ sở dữ liệu tạm, trừ khi --into-store)",
+                                            "simulate working days (in a temporary database unless --into-store)"))
     p.add_argument("--days", type=simulated_days, default=1, help="working days to simulate (default: 1)")
     p.add_argument("--counters", type=counters_count, default=3, help="counters open all day (default: 3)")
     p.add_argument("--arrivals-per-hour", type=arrivals_per_hour, default=30.0,
@@ -122,7 +125,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         if not args.output:
             raise said(MotcuaError, "--format xlsx cần --output FILE.xlsx", "--format xlsx needs --output FILE.xlsx")
         path = write_xlsx(store.views.report_sheets(start, end, args.by), args.output)
-        print(f"wrote {path}")
+        print(say(f"đã ghi {path}", f"wrote {path}"))
         return 0
     report = store.views.report(start, end, args.by)
     if args.format == "json":
@@ -138,9 +141,12 @@ def cmd_report(args: argparse.Namespace) -> int:
 def _accuracy(args: argparse.Namespace, store: Store, start: date, end: date) -> int:
     """``motcua report --accuracy``: common.views.accuracy_render in table, CSV or JSON."""
     if args.by is not None and args.by not in accuracy_render.GROUPINGS:
-        raise MotcuaError(f"--accuracy --by {args.by}: choose one of {', '.join(accuracy_render.GROUPINGS)}")
+        choices = ", ".join(accuracy_render.GROUPINGS)
+        raise said(MotcuaError, f"--accuracy --by {args.by}: chọn một trong {choices}",
+                   f"--accuracy --by {args.by}: choose one of {choices}")
     if args.format == "xlsx":
-        raise MotcuaError("--accuracy supports --format table, csv or json")
+        raise said(MotcuaError, "--accuracy chỉ có --format table, csv hoặc json",
+                   "--accuracy supports --format table, csv or json")
     report = store.views.estimate_accuracy(start, end)
     if args.format == "json":
         text = _json_text(accuracy_render.to_json(report, args.by))
@@ -259,9 +265,11 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         print_json({**result.to_json(), "erlang_c": prediction,
                     "database": "temporary" if scratch else store.db.masked_url})
         return 0
-    where = "a temporary database" if scratch else store.db.masked_url
-    print(f"Simulated {len(result.days)} day(s), counters {list(result.counters)}, {result.tickets} tickets "
-          f"in {result.wall_seconds:.1f} s into {where}")
+    days, counters, tickets, took = len(result.days), list(result.counters), result.tickets, result.wall_seconds
+    print(say(f"Đã mô phỏng {days} ngày, quầy {counters}, {tickets} vé trong {vi_number(took)} giây vào "
+              f"{'một cơ sở dữ liệu tạm' if scratch else store.db.masked_url}",
+              f"Simulated {days} day(s), counters {counters}, {tickets} tickets in {took:.1f} s into "
+              f"{'a temporary database' if scratch else store.db.masked_url}"))
     print(to_table(result.report))
     if args.booking_share:
         for vi, en, waits in (("Người không hẹn", "Walk-ins", result.walk_in_waits_s),
@@ -275,8 +283,11 @@ def cmd_simulate(args: argparse.Namespace) -> int:
                        f"{en}: {s['tickets']} tickets, {s['within_target_pct']}% waited within 30 min, "
                        f"mean wait {s['wait_mean_min']} min"))
     if prediction:
-        print(f"Erlang C (M/M/c) predicts a mean wait of {prediction['wait_mean_s'] / 60:.1f} min and "
-              f"{prediction['within_target_pct']:.1f}% within {prediction['target_minutes']} min")
+        mean, within = prediction["wait_mean_s"] / 60, prediction["within_target_pct"]
+        target = prediction["target_minutes"]
+        print(say(f"Erlang C (M/M/c) dự báo chờ trung bình {vi_number(mean)} phút và {vi_number(within)}% chờ trong "
+                  f"{target} phút",
+                  f"Erlang C (M/M/c) predicts a mean wait of {mean:.1f} min and {within:.1f}% within {target} min"))
     return 0
 
 
@@ -310,6 +321,6 @@ def _emit(text: str, output: str | None) -> None:
             why = exc.strerror or str(exc)
             raise bilingual(MotcuaError(f"cannot write {output}: {why}"), f"không ghi được {output}: {why}",
                             f"cannot write {output}: {why}") from exc
-        print(f"wrote {output}")
+        print(say(f"đã ghi {output}", f"wrote {output}"))
     else:
         sys.stdout.write(text)

@@ -7,10 +7,11 @@ import argparse
 import dataclasses
 from datetime import timedelta
 
-from common.cli.args import counters_count, int_range, seed_number
+from common.cli.args import counters_count, int_range, language, seed_number
+from common.cli.args import said as say
 from common.cli.commands import JSON_HELP, open_context, print_json
 from common.cli.reports import parse_date
-from common.core.errors import MotcuaError
+from common.core.errors import MotcuaError, said
 from common.planning.group_plan import CounterPlan
 from common.planning.staffing import (
     BookedHour,
@@ -28,7 +29,8 @@ verification_days = int_range(2, 1000, "days")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("staffing", help="counters needed per hour, a plan verified by simulation, and a what-if")
+    p = sub.add_parser("staffing", help=say("số quầy cần mở theo giờ, kế hoạch kiểm bằng mô phỏng, và giả định",
+                                            "counters needed per hour, a plan verified by simulation, and a what-if"))
     p.add_argument("--from", dest="start", metavar="DATE", help="first service day, YYYY-MM-DD "
                    "(default: 30 days before --to)")
     p.add_argument("--to", dest="end", metavar="DATE", help="last service day, YYYY-MM-DD (default: yesterday)")
@@ -51,11 +53,11 @@ def cmd_staffing(args: argparse.Namespace) -> int:
     end = parse_date(args.end, "--to") if args.end is not None else store.today - timedelta(days=1)
     start = parse_date(args.start, "--from") if args.start is not None else end - timedelta(days=29)
     if end < start:
-        raise MotcuaError(f"--to {end} is before --from {start}")
+        raise said(MotcuaError, f"--to {end} trước --from {start}", f"--to {end} is before --from {start}")
     advice = staffing_advice(store, start, end)
     if not advice.hours or advice.mean_service_s is None:
-        raise MotcuaError(f"Không có lượt đến nào từ {start} đến {end} / no arrivals from {start} to {end}: "
-                          "nothing to plan")
+        raise said(MotcuaError, f"Không có lượt đến nào từ {start} đến {end}: không có gì để lập kế hoạch",
+                   f"no arrivals from {start} to {end}: nothing to plan")
     found = plan(advice, args.days, args.seed)
     whatif = what_if(advice, args.what_if, args.days, args.seed) if args.what_if else None
     counters = store_counter_plan(store, advice, args.counter_days, args.seed)
@@ -77,10 +79,12 @@ def cmd_staffing(args: argparse.Namespace) -> int:
                               "usual_arrivals": None if b.usual_arrivals is None else round(b.usual_arrivals, 1)}
                              for b in booked]})
         return 0
-    print(f"Staffing {start}–{end} ({advice.days} day(s) with tickets); target: {round(100 * advice.share)}% of waits "
-          f"within {advice.target_minutes} min")
-    print(f"{'hour':<12}{'open min':>9}{'per open h':>11}{'service min':>12}{'Erlang C':>9}{'pooled':>7}"
-          f"{'open now':>9}{'breaks':>7}")
+    share, target = round(100 * advice.share), advice.target_minutes
+    print(say(f"Nhân sự {start}–{end} ({advice.days} ngày có vé); chỉ tiêu: {share}% lượt chờ trong {target} phút",
+              f"Staffing {start}–{end} ({advice.days} day(s) with tickets); target: {share}% of waits "
+              f"within {target} min"))
+    heads = HEADINGS[language()]  # a table's headings take one language
+    print(f"{heads[0]:<12}{heads[1]:>9}{heads[2]:>11}{heads[3]:>12}{heads[4]:>9}{heads[5]:>7}{heads[6]:>9}{heads[7]:>7}")
     planned = {h.hour: h for h in found.hours}
     for h in advice.hours:
         p = planned.get(h.hour)
@@ -89,21 +93,32 @@ def cmd_staffing(args: argparse.Namespace) -> int:
               f"{h.needed:>9}{'-' if p is None else p.counters:>7}{h.open_counters:>9.1f}"
               f"{'-' if not h.break_counters else f'{-h.break_counters:.2f}':>7}")
     c = found.check
-    print(f"pooled plan: {found.counter_hours:.1f} counter-hours a day, a lower bound (every counter serving every "
-          "service) "
-          f"(Erlang C hour by hour: {found.erlang_counter_hours:.1f});"
-          f" over {c.days} simulated days (seeds from {c.first_seed}): waits within target median "
-          f"{100 * c.median:.1f}%, 5th-percentile day {100 * c.p5:.1f}%, 95th {100 * c.p95:.1f}%"
-          f"{'' if found.holds else ' (does NOT hold: the search stopped)'}")
+    hours, erlang, median, p5, p95 = (found.counter_hours, found.erlang_counter_hours, 100 * c.median, 100 * c.p5,
+                                      100 * c.p95)
+    print(say(f"kế hoạch gộp: {hours:.1f} quầy-giờ mỗi ngày, cận dưới (mọi quầy phục vụ mọi dịch vụ) "
+              f"(Erlang C từng giờ: {erlang:.1f}); qua {c.days} ngày mô phỏng (seed từ {c.first_seed}): chờ trong "
+              f"chỉ tiêu trung vị {median:.1f}%, ngày phân vị 5 {p5:.1f}%, phân vị 95 {p95:.1f}%"
+              f"{'' if found.holds else ' (KHÔNG đạt: việc tìm đã dừng)'}",
+              f"pooled plan: {hours:.1f} counter-hours a day, a lower bound (every counter serving every service) "
+              f"(Erlang C hour by hour: {erlang:.1f}); over {c.days} simulated days (seeds from {c.first_seed}): "
+              f"waits within target median {median:.1f}%, 5th-percentile day {p5:.1f}%, 95th {p95:.1f}%"
+              f"{'' if found.holds else ' (does NOT hold: the search stopped)'}"))
     print_counters(counters)
     print_breaks(plan_breaks(advice, counters))
     print_booked(booked)
     if whatif is not None:
         low, mid, high = whatif.within_pct
         wl, wm, wh = whatif.wait_mean_min
-        print(f"what-if {whatif.counters} counters, {whatif.days} days: within target median {mid:.1f}% "
-              f"(5–95%: {low:.1f}–{high:.1f}%), mean wait median {wm:.1f} min ({wl:.1f}–{wh:.1f})")
+        print(say(f"giả định {whatif.counters} quầy, {whatif.days} ngày: chờ trong chỉ tiêu trung vị {mid:.1f}% "
+                  f"(5–95%: {low:.1f}–{high:.1f}%), chờ trung bình trung vị {wm:.1f} phút ({wl:.1f}–{wh:.1f})",
+                  f"what-if {whatif.counters} counters, {whatif.days} days: within target median {mid:.1f}% "
+                  f"(5–95%: {low:.1f}–{high:.1f}%), mean wait median {wm:.1f} min ({wl:.1f}–{wh:.1f})"))
     return 0
+
+
+# The hour table: hour, open minutes, arrivals per open hour, service minutes, Erlang C, pooled plan, open now.
+HEADINGS = {"vi": ("giờ", "phút mở", "lượt/giờ", "phút p.vụ", "Erlang C", "gộp", "đang mở", "nghỉ"),
+            "en": ("hour", "open min", "per open h", "service min", "Erlang C", "pooled", "open now", "breaks")}
 
 
 def counter_json(found: CounterPlan) -> dict[str, object]:
@@ -136,26 +151,37 @@ def print_booked(booked: list[BookedHour]) -> None:
     """The hours to come with bookings already taken, beside the hour's usual arrivals in the period."""
     if not booked:
         return
-    print("Đã đặt lịch (lịch hẹn sắp tới, theo giờ) / already booked for the days to come, per hour:")
+    print(say("Đã đặt lịch (lịch hẹn sắp tới, theo giờ):", "already booked for the days to come, per hour:"))
     for b in booked:
-        usual = "" if b.usual_arrivals is None else (
-            f" trên {b.usual_arrivals:.1f} lượt thường có / of {b.usual_arrivals:.1f} usual arrivals"
-            f" ({100 * (b.booked_share or 0):.0f}%)")
-        print(f"  {b.day:%d/%m/%Y} {b.hour:02d}:00-{b.hour + 1:02d}:00  {b.booked:>3} đã đặt lịch / booked{usual}")
+        usual = "" if b.usual_arrivals is None else say(
+            f" trên {b.usual_arrivals:.1f} lượt thường có", f" of {b.usual_arrivals:.1f} usual arrivals"
+        ) + f" ({100 * (b.booked_share or 0):.0f}%)"
+        print(f"  {b.day:%d/%m/%Y} {b.hour:02d}:00-{b.hour + 1:02d}:00  {b.booked:>3} "
+              f"{say('đã đặt lịch', 'booked')}{usual}")
 
 
 def print_counters(found: CounterPlan) -> None:
     """Per hour, which of the office's counters to open (by number), and the extra desks the promise needs."""
-    print("Quầy cần mở theo giờ, trên quầy của văn phòng / counters to open, on the office's own counters:")
+    print(say("Quầy cần mở theo giờ, trên quầy của văn phòng:", "counters to open, on the office's own counters:"))
     for h in found.hours:
         which = h.describe(found.groups, names=True)
-        print(f"  {h.hour:02d}:00-{h.hour + 1:02d}:00  {len(h.counters):>2} quầy: {which}")
+        print(f"  {h.hour:02d}:00-{h.hour + 1:02d}:00  {len(h.counters):>2} {say('quầy', 'counters')}: {which}")
     c, again, full = found.check, found.validation, found.all_open
-    print(f"counters: {found.counter_hours:.1f} counter-hours a day ({found.extra_counter_hours:.1f} on extra desks); "
-          f"over {c.days} simulated days on the engine: within target median {100 * c.median:.1f}%, 5th-percentile "
-          f"day {100 * c.p5:.1f}%, 95th {100 * c.p95:.1f}%, worst hour {100 * c.worst_hour_share():.1f}%; "
-          f"{again.days} other days: 5th-percentile day {100 * again.p5:.1f}%"
-          f"{'' if found.holds else ' (does NOT hold: nothing left to add)'}")
-    print(f"every own counter open all day: 5th-percentile day {100 * full.p5:.1f}%, median {100 * full.median:.1f}%"
-          f"{'' if found.own_counters_hold else ': the office cannot keep the promise without extra desks'}; "
-          "the pooled plan above is a lower bound (every counter serving every service)")
+    hours, extra, median, p5, p95, worst = (found.counter_hours, found.extra_counter_hours, 100 * c.median,
+                                            100 * c.p5, 100 * c.p95, 100 * c.worst_hour_share())
+    print(say(f"quầy: {hours:.1f} quầy-giờ mỗi ngày ({extra:.1f} ở bàn thêm); qua {c.days} ngày mô phỏng trên engine: "
+              f"chờ trong chỉ tiêu trung vị {median:.1f}%, ngày phân vị 5 {p5:.1f}%, phân vị 95 {p95:.1f}%, giờ tệ "
+              f"nhất {worst:.1f}%; {again.days} ngày khác: ngày phân vị 5 {100 * again.p5:.1f}%"
+              f"{'' if found.holds else ' (KHÔNG đạt: không còn gì để thêm)'}",
+              f"counters: {hours:.1f} counter-hours a day ({extra:.1f} on extra desks); over {c.days} simulated days "
+              f"on the engine: within target median {median:.1f}%, 5th-percentile day {p5:.1f}%, 95th {p95:.1f}%, "
+              f"worst hour {worst:.1f}%; {again.days} other days: 5th-percentile day {100 * again.p5:.1f}%"
+              f"{'' if found.holds else ' (does NOT hold: nothing left to add)'}"))
+    print(say(f"mọi quầy của văn phòng mở cả ngày: ngày phân vị 5 {100 * full.p5:.1f}%, trung vị "
+              f"{100 * full.median:.1f}%"
+              f"{'' if found.own_counters_hold else ': văn phòng không giữ được cam kết nếu không thêm bàn'}; "
+              "kế hoạch gộp ở trên là cận dưới (mọi quầy phục vụ mọi dịch vụ)",
+              f"every own counter open all day: 5th-percentile day {100 * full.p5:.1f}%, median "
+              f"{100 * full.median:.1f}%"
+              f"{'' if found.own_counters_hold else ': the office cannot keep the promise without extra desks'}; "
+              "the pooled plan above is a lower bound (every counter serving every service)"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import sys
 import threading
 import time
 import wave
@@ -68,6 +69,20 @@ def _written(path: Path, patience_s: float = 1.0) -> bool:
         time.sleep(0.02)
 
 
+def quiet_driver() -> None:
+    """pyttsx3's espeak driver print()s "Audio saved to …" after every save_to_file, from espeak's own thread,
+    onto standard output, where the display's --automation answers go. A module-level ``print`` in that driver
+    shadows the builtin for its calls alone, so its line goes to the debug log and nobody else's output moves
+    (swapping sys.stdout would also swallow the GUI thread's answers written meanwhile)."""
+    driver = sys.modules.get("pyttsx3.drivers.espeak")
+    if driver is not None:
+        driver.print = _driver_print  # type: ignore[attr-defined]
+
+
+def _driver_print(*values: object, **_: object) -> None:
+    log.debug("pyttsx3: %s", " ".join(map(str, values)))
+
+
 # --------------------------------------------------------------------------- synthesis
 class Synthesizer:
     """pyttsx3 to WAV. Create and use it on the speech thread only."""
@@ -79,6 +94,7 @@ class Synthesizer:
             self.engine: Any = pyttsx3.init()
         except Exception as exc:  # missing libespeak-ng1 or SAPI5 raises many kinds
             raise NoVoice(f"no speech engine ({type(exc).__name__}: {exc})") from exc
+        quiet_driver()
         self.voice_id = pick_voice(self.engine.getProperty("voices"), voice)
         self.engine.setProperty("voice", self.voice_id)
 

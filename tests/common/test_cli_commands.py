@@ -67,7 +67,7 @@ def everything(url: str) -> list[list[tuple[Any, ...]]]:
 
 @pytest.fixture
 def loaded(db_url: str, office: Path) -> str:
-    assert "loaded 8 services, 8 counters, 6 clerks" in ok(db_url, "setup", "load", str(office))
+    assert "đã nạp 8 dịch vụ, 8 quầy, 6 cán bộ" in ok(db_url, "setup", "load", str(office))
     return db_url
 
 
@@ -80,8 +80,8 @@ def test_setup_load_is_idempotent(loaded: str, office: Path) -> None:
 
 
 def test_clerk_add_reads_the_password_from_stdin(loaded: str) -> None:
-    assert "saved supervisor lan" in ok(loaded, "clerk", "add", "lan", "--name", "Nguyễn Thị Lan",
-                                        "--role", "supervisor", stdin="mật khẩu\n")
+    assert "đã lưu giám sát viên lan" in ok(loaded, "clerk", "add", "lan", "--name", "Nguyễn Thị Lan",
+                                            "--role", "supervisor", stdin="mật khẩu\n")
     store = Store(connect(loaded))
     assert store.authenticate("lan", "mật khẩu").full_name == "Nguyễn Thị Lan"
     store.db.engine.dispose()

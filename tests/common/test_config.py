@@ -132,6 +132,9 @@ def test_unreadable_file(tmp_path: Path) -> None:
     ('# a comment\nprinter.port = 0\n', 2, "printer.port must be from 1 to 65535"),
     ('# the hall\ndisplay = { http_port = 99999 }\n', 2, "display.http_port must be from 1 to 65535"),
     ('[database]\nrole = "0"\n', 2, "database.role must be a plain PostgreSQL role name"),  # hypothesis found it
+    ('[display]\nhttp_host = "999.1.1.1"\n', 2, "display.http_host must be an IP address"),  # not at bind time
+    ('[display]\nhttp_host = "192.168.1.20:8080"\n', 2, "display.http_host must be an IP address"),
+    ('[display]\nhttp_host = "http://0.0.0.0"\n', 2, "display.http_host must be an IP address"),
 ])
 def test_settings_mistakes(tmp_path: Path, body: str, line: int, words: str) -> None:
     path = write(tmp_path, body)
@@ -224,3 +227,8 @@ def test_any_value_is_taken_as_checked_or_refused_in_one_line(tmp_path: Path, se
         assert math.isfinite(loaded)
     if setting.choices:
         assert loaded in setting.choices
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "127.0.0.1", "::", "::1", "localhost", "display-pc.local"])
+def test_addresses_to_listen_on(tmp_path: Path, host: str) -> None:
+    assert load_config(write(tmp_path, f'[display]\nhttp_host = "{host}"\n')).settings.display.http_host == host

@@ -20,6 +20,22 @@ from tests.conftest import ROOT
 
 @pytest.fixture
 def page() -> Iterator[str]:
+    """The display's own page server (no board yet: "/" answers 503 "Đang khởi động", still motcua's)."""
+    from display.change_hub import ChangeHub
+    from display.http_front import HttpFront
+    from display.status_site import StatusSite
+
+    site = StatusSite("Bộ phận Một cửa")
+    front = HttpFront(site, ChangeHub(site.event_data), "127.0.0.1", 0)
+    port = front.start()
+    assert port, front.error
+    yield f"http://127.0.0.1:{port}"
+    front.close()
+
+
+@pytest.fixture
+def other_page() -> Iterator[str]:
+    """Some other program on the address: it answers HTTP (404 at "/" of an empty folder), but is not the display."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -54,6 +70,12 @@ def test_the_status_page_is_checked_at_the_printed_address(tmp_path: Path, store
     assert check_status_page(config, store).level == "fail"
 
 
+def test_another_web_server_is_not_the_status_page(tmp_path: Path, store: Store, other_page: str) -> None:
+    store.publish_status_url(other_page)
+    verdict = check_status_page(config_with(tmp_path, 'type = "none"'), store)
+    assert verdict.level == "fail" and "không phải trang tra cứu của motcua" in verdict.detail, verdict
+
+
 def test_clock_and_zone(tmp_path: Path, store: Store) -> None:
     assert check_clock(store).level == "ok"  # SQLite: same clock; PostgreSQL: the real server's
     assert check_timezone(config_with(tmp_path, 'type = "none"')).level == "ok"
@@ -69,7 +91,10 @@ def test_every_check_has_one_line_and_a_failure_fails_the_command(tmp_path: Path
                             capture_output=True, text=True, cwd=ROOT, timeout=120)
     lines = result.stdout.strip().splitlines()
     assert result.returncode == 1 and len(lines) == 8
-    assert lines[1].startswith("FAIL printer: không kết nối được máy in")
+    assert lines[1].startswith("FAIL máy in: không kết nối được máy in")
+    assert [line.split(":")[0] for line in lines] == [
+        "OK   cơ sở dữ liệu", "FAIL máy in", "WARN trang tra cứu", lines[3].split(":")[0], lines[4].split(":")[0],
+        "OK   đồng hồ", "OK   múi giờ", "OK   múi giờ đơn vị"]  # the office's language: vi
 
 
 def test_an_unplugged_usb_printer_is_the_printer_line_not_a_crash(tmp_path: Path) -> None:

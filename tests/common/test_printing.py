@@ -164,7 +164,8 @@ def test_cli_print_test(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "common.cli.main", "--config", str(tmp_path / "office.toml"),
                              "print-test"], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert f"to the file printer {out}" in result.stdout
+    assert result.stdout.startswith("đã gửi vé in thử ") and f"tới máy in file {out}" in result.stdout
+    assert "chế độ codepage" in result.stdout and "codepage mode" not in result.stdout  # vi, the office's language
     assert b"A000" in out.read_bytes() and qr_data(out.read_bytes()) == b"IN-THU-0000"
 
 

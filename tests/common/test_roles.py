@@ -266,3 +266,25 @@ def test_the_password_check_says_only_yes_or_no(office_pg: Office, app: str) -> 
         assert conn.execute("SELECT motcua_check_password('nobody', %s)", (good,)).fetchone()[0] is False
         with pytest.raises(psycopg.errors.UndefinedFunction):
             conn.execute("SELECT motcua_password_hash('lan')")
+
+
+def test_a_first_run_shows_no_notices(pg_url: str) -> None:
+    """psql -f roles.sql on a database without its policies yet: DROP POLICY IF EXISTS would print a NOTICE per
+    policy ("does not exist, skipping"), which a newcomer reads as errors; only warnings and errors are shown."""
+    suffix = uuid.uuid4().hex[:8]
+    roles = [f"motcua_{app}_{suffix}" for app in APPS]
+    sql = ROLES_SQL.read_text()
+    for app, name in zip(APPS, roles, strict=True):
+        sql = sql.replace(f"motcua_{app}", name)
+    notices: list[str] = []
+    try:
+        with psql(pg_url) as conn:
+            conn.execute("DROP POLICY IF EXISTS read_all ON tickets")  # as on a database never given roles.sql
+            conn.add_notice_handler(lambda diag: notices.append(f"{diag.severity}: {diag.message_primary}"))
+            conn.execute(sql)
+    finally:
+        with psql(pg_url) as conn:
+            for name in roles:
+                conn.execute(f'DROP OWNED BY "{name}"')
+                conn.execute(f'DROP ROLE "{name}"')
+    assert notices == []

@@ -57,13 +57,20 @@ def test_announce_test_writes_plausible_speech(tmp_path: Path, capsys: pytest.Ca
     # Said twice (display.repeat = 2): both halves after the chime carry sound.
     half = len(speech) // 2
     assert rms(speech[:half]) > 300 and rms(speech[half:]) > 300
-    assert "wrote" in capsys.readouterr().out
+    # One line, in Vietnamese; pyttsx3's own "Audio saved to …" (printed from espeak's thread) stays off stdout,
+    # where the display's --automation answers go.
+    out = capsys.readouterr().out
+    assert out.startswith(f"đã ghi {out_path_text(tmp_path)}") and out.count("\n") == 1, out
 
 
 def test_announce_test_rejects_a_bad_ticket(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["announce-test", "--ticket", "A-23!", "--counter", "3", "--wav", str(tmp_path / "x.wav")]) == 2
     assert "--ticket" in capsys.readouterr().err
     assert not (tmp_path / "x.wav").exists()
+
+
+def out_path_text(tmp_path: Path) -> str:
+    return str(tmp_path / "a.wav")
 
 
 def _clip(path: Path, seconds: float, rate: int = Pcm.RATE) -> Path:

@@ -56,9 +56,9 @@ def test_staffing_text_and_bad_input(busy: Store, sqlite_url: str, db_url: str) 
     run = motcua("staffing", "--from", WED.isoformat(), "--to", WED.isoformat(), "--days", "5", "--what-if", "3",
                  db=db_url)
     assert run.returncode == 0, run.stderr
-    assert "plan:" in run.stdout and "what-if 3 counters, 5 days" in run.stdout and "5–95%" in run.stdout
+    assert "kế hoạch gộp:" in run.stdout and "giả định 3 quầy, 5 ngày" in run.stdout and "5–95%" in run.stdout
     assert "Quầy cần mở theo giờ" in run.stdout and "07:00-08:00" in run.stdout
-    for args, needle in ((("--days", "1"), "--days"), (("--from", "2026-11-26", "--to", "2026-11-25"), "before"),
+    for args, needle in ((("--days", "1"), "--days"), (("--from", "2026-11-26", "--to", "2026-11-25"), "trước --from"),
                          (("--from", "2020-01-01", "--to", "2020-01-02"), "Không có lượt đến")):
         bad = motcua("staffing", *args, db=sqlite_url)
         assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1 and needle in bad.stderr, bad.stderr
