@@ -14,7 +14,7 @@ and turn each batch into a Qt signal.
 
 from __future__ import annotations
 
-import select as io_select
+import selectors
 import sqlite3
 import sys
 import threading
@@ -172,13 +172,17 @@ class _PostgresWaiter(_Waiter):
         self.conn = psycopg.connect(conninfo, autocommit=True, connect_timeout=5)
         for channel in listened_channels(self.conn):
             self.conn.execute(f"LISTEN {channel}")  # motcua or motcua_oN: a plain identifier
+        # Not select.select: the status server's threads hold many sockets, and select() refuses a
+        # descriptor numbered 1024 or above ("filedescriptor out of range"); epoll/kqueue have no such limit.
+        self._ready = selectors.DefaultSelector()
+        self._ready.register(self.conn.fileno(), selectors.EVENT_READ)
 
     def wait(self, timeout: float) -> None:
         self.changed(timeout)
 
     def changed(self, timeout: float = 0.0) -> bool:
         """Block on the socket up to ``timeout`` (0: not at all), then drain every notification that has arrived."""
-        ready, _, _ = io_select.select([self.conn.fileno()], [], [], timeout)
+        ready = self._ready.select(timeout)
         seen = False
         if ready:
             for _ in self.conn.notifies(timeout=0):
@@ -186,6 +190,7 @@ class _PostgresWaiter(_Waiter):
         return seen
 
     def close(self) -> None:
+        self._ready.close()
         self.conn.close()
 
 

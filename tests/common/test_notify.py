@@ -152,3 +152,32 @@ def test_a_lost_change_stamp_counts_as_a_change_and_reconnects(pg_url: str, cloc
     assert stamp.wait(30)  # and the new connection hears the next commit
     stamp.close()
     store.db.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_the_change_stamp_works_when_the_process_holds_over_a_thousand_descriptors(
+        pg_url: str, clock: ManualClock, example_config: AppConfig) -> None:
+    """A busy status server holds many sockets: its stamp's connection may be numbered 1024 or above,
+    which select() refuses ("filedescriptor out of range in select()")."""
+    import os
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1200:
+        pytest.skip(f"this machine allows {hard} open files; the case needs 1200")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1200), hard))
+    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    store = Store(connect(pg_url), clock, TZ)
+    try:
+        store.load_office(example_config.office)
+        stamp = ChangeStamp(store)
+        first = stamp.read()
+        assert stamp._waiter is not None and stamp._waiter.conn.fileno() >= 1024  # type: ignore[attr-defined]
+        issue_in_another_process(pg_url, "CT")
+        assert stamp.wait(30) and stamp.read() != first
+        stamp.close()
+    finally:
+        store.db.engine.dispose()
+        for fd in held:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
