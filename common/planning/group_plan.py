@@ -228,10 +228,10 @@ class Simulator:
                         events.append((s, 0, 1, (code, prio, demand.service_s(rng, code))))
                     t = end
         for d in desks:  # scheduled breaks, after the staffing changes at the same instant (extras have none)
-            for a, b in d.breaks:
-                start = a.hour * 3600.0 + a.minute * 60 + a.second
-                end = 86400.0 if b == time.max else b.hour * 3600.0 + b.minute * 60 + b.second
-                events.append((start, -1, 3, (d.number, end - start)))
+            for off, on in d.breaks:
+                leaves = off.hour * 3600.0 + off.minute * 60 + off.second
+                back = 86400.0 if on == time.max else on.hour * 3600.0 + on.minute * 60 + on.second
+                events.append((leaves, -1, 3, (d.number, back - leaves)))
         for i, (a, b) in enumerate(demand.windows):
             t = a
             last: frozenset[int] = frozenset()

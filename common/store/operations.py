@@ -286,15 +286,15 @@ class Store:
                 counts["clerks"] += 1
             # Each counter's daily breaks, office time (issue 17); the hall forecast and the staffing advice read
             # them. Per counter of this spec: a spec without counters (the simulator's clerks) keeps the schedule.
-            row = s.get(SettingRow, BREAKS_SETTING)
-            breaks = json.loads(row.value) if row is not None else {}
+            stored = s.get(SettingRow, BREAKS_SETTING)
+            breaks = json.loads(stored.value) if stored is not None else {}
             for c in office.counters:
                 breaks.pop(str(c.number), None)
                 if c.breaks:
                     breaks[str(c.number)] = [span_text(b) for b in c.breaks]
             # The same per service: a spec without services keeps the figures of the services it does not name.
-            row = s.get(SettingRow, TYPICAL_SETTING)
-            typical = json.loads(row.value) if row is not None else {}
+            stored = s.get(SettingRow, TYPICAL_SETTING)
+            typical = json.loads(stored.value) if stored is not None else {}
             for svc in office.services:
                 typical.pop(svc.code, None)
                 if svc.typical_minutes is not None:
