@@ -140,11 +140,12 @@ def print_breaks(hours: list[BreakHour]) -> None:
     """Which hours lose capacity to scheduled breaks (the plan already staffs around them)."""
     if not hours:
         return
-    print("Giờ nghỉ theo lịch làm giảm số quầy phục vụ (kế hoạch đã tính đến) / "
-          "hours that lose capacity to scheduled breaks (the plan allows for them):")
+    print(say("Giờ nghỉ theo lịch làm giảm số quầy phục vụ (kế hoạch đã tính đến):",
+              "hours that lose capacity to scheduled breaks (the plan allows for them):"))
     for b in hours:
-        which = ", ".join(f"quầy {n} nghỉ {clock(a)}-{clock(e)}" for n, a, e in b.breaks)
-        print(f"  {b.hour:02d}:00-{b.hour + 1:02d}:00  -{b.counters:.2f} quầy / counters: {which}")
+        which = ", ".join(say(f"quầy {n} nghỉ {clock(a)}-{clock(e)}", f"counter {n} off {clock(a)}-{clock(e)}")
+                          for n, a, e in b.breaks)
+        print(f"  {b.hour:02d}:00-{b.hour + 1:02d}:00  -{b.counters:.2f} {say('quầy', 'counters')}: {which}")
 
 
 def print_booked(booked: list[BookedHour]) -> None:

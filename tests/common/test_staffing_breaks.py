@@ -131,7 +131,7 @@ def test_staffing_text_names_the_hours_that_lose_capacity_to_breaks(store: Store
                  "--counter-days", "5", db=db_url)
     assert run.returncode == 0, run.stderr
     assert "Giờ nghỉ theo lịch làm giảm số quầy phục vụ" in run.stdout
-    assert "08:00-09:00  -0.25 quầy / counters: quầy 1 nghỉ 08:00-08:15" in run.stdout
+    assert "08:00-09:00  -0.25 quầy: quầy 1 nghỉ 08:00-08:15" in run.stdout
     as_json = motcua("staffing", "--from", WED.isoformat(), "--to", WED.isoformat(), "--days", "5",
                      "--counter-days", "5", "--json", db=db_url)
     out = json.loads(as_json.stdout)
