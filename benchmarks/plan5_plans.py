@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -36,20 +35,10 @@ from common.core.model import Ordering  # noqa: E402
 from common.store import hotpath  # noqa: E402
 from common.store.offices import role_names  # noqa: E402
 
-PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
-
-def prepare_sql(prep: hotpath.Prepared, name: str) -> tuple[str, list[str]]:
-    """``PREPARE name AS …`` with psycopg's %(x)s placeholders as $n; the parameter names in $n order."""
-    order: list[str] = []
-
-    def number(m: re.Match[str]) -> str:
-        if m.group(1) not in order:
-            order.append(m.group(1))
-        return f"${order.index(m.group(1)) + 1}"
-
-    body = PLACEHOLDER.sub(number, prep.sql.replace("%%", "%"))
-    return f"PREPARE {name} AS {body}", order
+def prepare_sql(prep: hotpath.Prepared, name: str) -> str:
+    """``PREPARE name AS …``: Prepared's PostgreSQL statement is already numbered $1 … (sent by a RawCursor)."""
+    return f"PREPARE {name} AS {prep.sql}"
 
 
 def explain(conn: psycopg.Connection, stmt: Any, params: dict[str, Any], role: str,  # type: ignore[type-arg]
@@ -57,8 +46,8 @@ def explain(conn: psycopg.Connection, stmt: Any, params: dict[str, Any], role: s
     """The plan of ``stmt`` run with ``params`` as ``role`` under ``plan_cache_mode = force_<mode>_plan``."""
     prep = hotpath.Prepared(stmt, postgresql.psycopg.dialect())
     args = prep.parameters(params)
-    prepare, order = prepare_sql(prep, "plan5_stmt")
-    values = psql.SQL(", ").join(psql.Literal(args[n]) for n in order)
+    prepare = prepare_sql(prep, "plan5_stmt")
+    values = psql.SQL(", ").join(psql.Literal(a) for a in args)
     options = "ANALYZE, BUFFERS, TIMING OFF, SUMMARY ON" if analyze else "COSTS ON"
     try:
         with conn.transaction(force_rollback=True):

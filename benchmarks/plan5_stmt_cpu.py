@@ -40,7 +40,7 @@ DIALECT = postgresql.psycopg.dialect()
 
 def run(conn: psycopg.Connection, stmt: Any, params: dict[str, Any]) -> Any:  # type: ignore[type-arg]
     prep = hotpath.prepared(stmt, "postgresql", DIALECT)
-    return conn.execute(prep.sql, prep.parameters(params), prepare=True).fetchone()
+    return psycopg.RawCursor(conn).execute(prep.sql, prep.parameters(params), prepare=True).fetchone()  # $1 …
 
 
 def statements(conn: psycopg.Connection, office: int) -> dict[str, Callable[[], None]]:  # type: ignore[type-arg]

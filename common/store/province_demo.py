@@ -94,7 +94,7 @@ def simulating_as(owner: Store, admin_role: str, *, copy: bool = True) -> Iterat
 DEMO_PROVINCE_USER, DEMO_PROVINCE_PASSWORD = "tinh", "demo"
 
 
-def how_to_connect(url: str, offices: list[tuple[int, str]], month: date) -> list[str]:
+def how_to_connect(url: str, offices: list[tuple[int, str]], month: date, today: date) -> list[str]:
     """The commands that open each office and the province, typed as the CLI takes them: ``--db`` goes
     before the command's name (``motcua counter --db URL`` is refused as an unknown option)."""
     def as_role(role: str) -> str:  # the owner's password is not the role's: leave it out, not "***"
@@ -106,7 +106,8 @@ def how_to_connect(url: str, offices: list[tuple[int, str]], month: date) -> lis
         counter = role_names(office_id)["counter"] if office_id != 1 else "motcua_counter"
         lines.append(f"  {code:<14} motcua --db {as_role(counter)} counter")
     province = as_role("motcua_province")
-    lines.append(f"  toàn tỉnh      motcua --db {province} province --from {month.isoformat()}")
+    lines.append(f"  toàn tỉnh      motcua --db {province} province --from {month.isoformat()} "
+                 f"--to {today.isoformat()}")
     lines.append(f"  toàn tỉnh      motcua --db {province} dashboard   (đăng nhập {DEMO_PROVINCE_USER} / "
                  f"{DEMO_PROVINCE_PASSWORD}: thẻ toàn tỉnh; nhấp đúp một đơn vị để xem bảng điều khiển của đơn vị đó)")
     return lines
@@ -154,6 +155,6 @@ def build_province(url: str, history_days: int) -> str:
     month = owner.today.replace(day=1)
     view = to_table(owner.views.province(month, owner.today))
     offices = [(o.id, o.code) for o in list_offices(owner.db)]
-    lines = [view, "", *how_to_connect(url, offices, month)]
+    lines = [view, "", *how_to_connect(url, offices, month, owner.today)]
     owner.db.engine.dispose()
     return "\n".join(lines)

@@ -381,7 +381,7 @@ def test_a_busy_offices_call_next_reads_only_its_counters_waiting_tickets(provin
     with psycopg.connect(owner) as conn:
         conn.execute("SET LOCAL enable_seqscan = off")
         conn.execute(f'SET LOCAL ROLE "{province.office2["counter"]}"')
-        cur = conn.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {prep.sql}", params)
+        cur = psycopg.RawCursor(conn).execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {prep.sql}", params)  # $1 …
         plan = cur.fetchone()[0][0]["Plan"]
         conn.rollback()
     assert plan["Actual Rows"] == 1, plan  # the counter was ready and called a ticket: the pick ran

@@ -12,7 +12,7 @@ URL = "postgresql://owner:s3cret@db.tinh.local/motcua"
 
 
 def test_every_printed_command_parses_with_the_database_before_the_command() -> None:
-    lines = how_to_connect(URL, [(1, "office1"), (2, "huyen-an-phu")], date(2026, 12, 1))
+    lines = how_to_connect(URL, [(1, "office1"), (2, "huyen-an-phu")], date(2026, 12, 1), date(2026, 12, 3))
     commands = [line.split("motcua ", 1)[1].split("   (")[0] for line in lines if "motcua --db" in line]
     assert len(commands) == 4 and not any("s3cret" in line for line in lines)
     for command in commands:
@@ -20,4 +20,5 @@ def test_every_printed_command_parses_with_the_database_before_the_command() -> 
         assert extra == [] and args.db.startswith("postgresql://motcua_"), command
         assert "--db" not in getattr(args, "app_args", []), command  # an app would refuse it
     assert "motcua_counter_o2@db.tinh.local" in commands[1]
-    assert commands[2].endswith("province --from 2026-12-01")  # the period the demo's view showed
+    # The period the demo's view showed: --to defaults to --from, which alone would be one day.
+    assert commands[2].endswith("province --from 2026-12-01 --to 2026-12-03")
