@@ -185,7 +185,7 @@ def formula_s(state: HallState) -> int:
         if w.service == t.service and w.id != t.id and (w.priority, t.queued_at, t.id) > (t.priority, w.queued_at, w.id)
     )
     recent = list(state.samples.get(t.service, ()))[:RECENT_SERVICE_SAMPLE]  # the formula's own sample
-    mean = blended_service_s(recent, state.default_service_s)
+    mean = blended_service_s(recent, state.typical_s.get(t.service, state.default_service_s))
     serving = [d for d in state.desks if t.service in d.services]
     open_ = [d for d in serving if d.state == CounterState.OPEN]
     free = any(d.current_service is None for d in open_)

@@ -60,7 +60,8 @@ def issue(store: Store, tx: Tx, service: str, priority_category: str | None, pri
         raise NotFound(f"Không có diện ưu tiên {priority_category!r}", f"No priority category {priority_category!r}")
     if (info.daily_cap and issued > info.daily_cap) or number > info.number_max:
         raise DomainError(f"{info.name_vi}: Đã hết số hôm nay", f"{info.name_en}: no more tickets today")
-    mean_service = blended_from_sum(recent_sum, recent_n, tx.default_service_s)
+    # Until the service has its own history: its typical duration from the config, else the office's default.
+    mean_service = blended_from_sum(recent_sum, recent_n, tx.snap.typical_s.get(service, tx.default_service_s))
     values: dict[str, Any] = {
         "service_id": info.id, "number_service_id": info.id, "service_day": tx.day, "number": number,
         "transfer_seq": 0, "code": f"{info.prefix}{number:03d}", "token": secrets.token_urlsafe(16),

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -120,3 +121,18 @@ def test_the_forecast_takes_the_typical_duration_as_its_prior() -> None:
     assert abs(plain.p50_s - 5.67 * 480) < 0.08 * 5.67 * 480
     assert abs(typical.p50_s - 5.67 * 720) < 0.08 * 5.67 * 720
     assert other.p50_s == plain.p50_s  # another service's figure changes nothing here
+
+
+def test_the_simple_formula_takes_the_typical_duration_too(db_url: str, tmp_path: Path, clock: ManualClock) -> None:
+    """The printed wait before any history: the formula (the forecast's fallback, a store without the hall
+    forecast) assumes the service's typical duration, not the office-wide default."""
+    ok(db_url, "setup", "load", str(office(tmp_path, "typical_minutes = 12")))
+    plain = Store(connect(db_url), clock, TZ)
+    try:
+        serving = sum(1 for c in plain.counters() if "DD" in c.services)
+        default = plain.issue_ticket("TP").ticket.estimated_wait_seconds * sum(1 for c in plain.counters()
+                                                                          if "TP" in c.services)
+        assert default == plain.default_service_s  # the other service keeps the office's default
+        assert plain.issue_ticket("DD").ticket.estimated_wait_seconds == math.ceil(720 / serving)
+    finally:
+        plain.db.engine.dispose()
