@@ -170,8 +170,12 @@ class _PostgresWaiter(_Waiter):
         extra = {k: v if isinstance(v, str) else " ".join(v) for k, v in parsed.query.items()}
         conninfo = make_conninfo(parsed.set(query={}).render_as_string(hide_password=False), **extra)
         self.conn = psycopg.connect(conninfo, autocommit=True, connect_timeout=5)
-        for channel in listened_channels(self.conn):
-            self.conn.execute(f"LISTEN {channel}")  # motcua or motcua_oN: a plain identifier
+        try:
+            for channel in listened_channels(self.conn):
+                self.conn.execute(f"LISTEN {channel}")  # motcua or motcua_oN: a plain identifier
+        except BaseException:
+            self.conn.close()  # retried every RETRY_SECONDS: do not leave a connection behind each time
+            raise
         # Not select.select: the status server's threads hold many sockets, and select() refuses a
         # descriptor numbered 1024 or above ("filedescriptor out of range"); epoll/kqueue have no such limit.
         self._ready = selectors.DefaultSelector()
