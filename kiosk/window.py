@@ -278,6 +278,8 @@ class KioskWindow(QWidget):
             self._checked_in(value)
         elif tag == "plan":
             self.home.set_bookings(bool(value.services))
+            # The check-in button, shown or hidden, changes the priority button's width: its hint wraps anew.
+            self.refit()
 
     def _snapshot(self, value: tuple[QueueSnapshot, dict[str, Any] | None]) -> None:
         snapshot, categories = value
