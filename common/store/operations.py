@@ -455,15 +455,7 @@ class Store:
                 holder = tx.session.get(ClerkRow, c.clerk_id)
                 name = holder.username if holder else "?"
                 raise DomainError(f"Quầy {counter} đang do {name} sử dụng", f"Counter {counter} is held by {name}")
-            other = tx.session.scalar(select(CounterRow).where(
-                CounterRow.clerk_id == k.id, CounterRow.id != c.id, CounterRow.state != CounterState.CLOSED.value))
-            if other is not None:
-                left = tx.at_counter(other)
-                if left is not None:
-                    raise DomainError(
-                        f"{k.username} còn vé {left.code} ở quầy {other.number}: hãy kết thúc hoặc chuyển trước",
-                        f"{k.username} still has {left.code} at counter {other.number}: finish or transfer it first")
-                tx.set_state(other, CounterState.CLOSED, None)
+            tx.leave_other_counters(c, k)
             c.session_id = secrets.token_hex(8)
             tx.set_state(c, CounterState.OPEN, k)
             # The day's first sign-in closes earlier days: whoever still waited then is "expired".

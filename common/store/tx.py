@@ -223,6 +223,7 @@ class Tx:
         """Lock the counter for this action, open it for ``clerk`` if nobody holds it."""
         c, k = self.counter_row(number, lock=True), self.clerk_row(clerk)
         if c.state == CounterState.CLOSED.value or c.clerk_id is None:
+            self.leave_other_counters(c, k)
             self.set_state(c, CounterState.OPEN, k)
         self.check_holder(c, k)
         if c.state != CounterState.OPEN.value:
@@ -235,6 +236,23 @@ class Tx:
                     f"Counter {c.number} is still {'serving' if current.status == W.SERVING else 'calling'} "
                     f"{current.code}")
         return c, k
+
+    def leave_other_counters(self, c: CounterRow, k: ClerkRow) -> None:
+        """One counter per clerk: close ``k``'s other open counter, or refuse while a ticket is still there.
+
+        Signing in (the counter app) and acting at a closed counter (the command line) both open ``c`` for
+        ``k``; a clerk left open at two desks would be counted at both in the reports.
+        """
+        other = self.session.scalar(select(CounterRow).where(
+            CounterRow.clerk_id == k.id, CounterRow.id != c.id, CounterRow.state != CounterState.CLOSED.value))
+        if other is None:
+            return
+        left = self.at_counter(other)
+        if left is not None:
+            raise DomainError(
+                f"{k.username} còn vé {left.code} ở quầy {other.number}: hãy kết thúc hoặc chuyển trước",
+                f"{k.username} still has {left.code} at counter {other.number}: finish or transfer it first")
+        self.set_state(other, CounterState.CLOSED, None)
 
     def check_catalog(self, c: CounterRow, k: ClerkRow) -> None:
         """The slow path read the rows: if the cached catalog disagrees, drop it (another process changed them)."""
