@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-from common.config import AppConfig, load_config
-from common.core.errors import MotcuaError, said
+from common.config import AppConfig, OfficeSpec, load_config
+from common.core.errors import MotcuaError, render, said
 from common.store import Store
 from common.store.bootstrap import store_for
 
@@ -20,12 +22,30 @@ def sample_config(path: Path | None) -> AppConfig:
     """The office a ``--screenshot`` draws: the one in ``--config``, else the example office. A PC's own
     file (assets/pc/*.toml) sets no services, as they live in the database: the picture then shows the
     example office's under that PC's settings (name, language, printer), not "Không có dịch vụ 'TP'"."""
+    example = load_config(EXAMPLE_OFFICE)
     if path is None:
-        return load_config(EXAMPLE_OFFICE)
+        return example
     config = load_config(path)
-    if config.office.services:
+    if config.office.services and drawable(config.office, example.office):
         return config
-    return replace(config, office=load_config(EXAMPLE_OFFICE).office)
+    if config.office.services:  # a real office's own services: the sample morning cannot be staged with them
+        note = said(MotcuaError, f"--screenshot: {path} không có đủ dịch vụ, quầy và cán bộ của văn phòng mẫu; "
+                                 "ảnh vẽ các dịch vụ của văn phòng mẫu với cài đặt của tệp này",
+                    f"--screenshot: {path} lacks the example office's services, counters and clerks; the picture "
+                    "shows the example's services under this file's settings")
+        print(render(note, config.settings.office.language), file=sys.stderr)
+    return replace(config, office=example.office)
+
+
+def drawable(office: OfficeSpec, example: OfficeSpec) -> bool:
+    """Whether the apps' sample mornings (kiosk/, counter/, display/ sample.py), written for the example office,
+    can be staged in ``office``: its service codes, counter numbers and clerks are all there."""
+    def has(mine: Iterable[object], theirs: Iterable[object]) -> bool:
+        return set(theirs) <= set(mine)
+
+    return (has((s.code for s in office.services), (s.code for s in example.services))
+            and has((c.number for c in office.counters), (c.number for c in example.counters))
+            and has((k.username for k in office.clerks), (k.username for k in example.clerks)))
 
 
 def render_offscreen() -> None:

@@ -64,3 +64,20 @@ def test_the_display_screenshot_takes_a_pcs_own_config(qtbot, tmp_path: Path) ->
     assert run(["--screenshot", str(out), "--size", "1366x768"], config=str(pc), db=None) == 0
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1366, 768)
+
+
+def test_a_real_offices_config_without_the_sample_services_still_draws(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An office whose services are not the example's (no TP): the sample mornings, written for the example
+    office, stopped with "Không có dịch vụ 'TP'". The picture now shows the example's services under the
+    office's own settings, and one line says so."""
+    from ui.screenshot import EXAMPLE_OFFICE, sample_config
+
+    text = EXAMPLE_OFFICE.read_text(encoding="utf-8").replace('"TP"', '"HT"').replace("services.TP]", "services.HT]")
+    path = tmp_path / "office.toml"
+    path.write_text(text, encoding="utf-8")
+    config = sample_config(path)
+    assert {s.code for s in config.office.services} >= {"TP", "KD", "XD"} and config.path == path
+    note = capsys.readouterr().err
+    assert note.count("\n") == 1 and "không có đủ dịch vụ" in note and str(path) in note
+    assert sample_config(EXAMPLE_OFFICE).office.services and capsys.readouterr().err == ""  # the example: silent
