@@ -36,9 +36,8 @@ import staffing_bench as sb  # noqa: E402
 
 from common.config import load_config  # noqa: E402
 from common.core.model import Counter  # noqa: E402
-from common.planning.group_plan import Demand, Simulator, groups_of  # noqa: E402
-from common.planning.open_hours import as_seconds, open_minutes  # noqa: E402
-from common.planning.simulate import EXAMPLE_MIX, HOURLY_PROFILE, OFFICE_HOURS, example_traffic, fill_history  # noqa: E402
+from common.planning.group_plan import Simulator, groups_of  # noqa: E402
+from common.planning.simulate import fill_history  # noqa: E402
 from common.planning.staffing import clock, plan_breaks, staffing_advice, store_counter_plan  # noqa: E402
 from common.planning.verify import Verification  # noqa: E402
 from common.store import Store  # noqa: E402
@@ -98,11 +97,7 @@ def main() -> int:
     for b in plan_breaks(advice, advised):
         print(f"  breaks {b.hour:02d}:00 -{b.counters:.2f}: "
               + ", ".join(f"{n} {clock(a)}-{clock(e)}" for n, a, e in b.breaks))
-    windows = tuple(as_seconds(OFFICE_HOURS))
-    minutes = {h: m for h, m in open_minutes(windows).items() if m > 0}
-    _, lognormal = example_traffic(EXAMPLE_MIX)
-    truth = Demand({h: {c: r * f for c, (r, _) in EXAMPLE_MIX.items()} for h, f in HOURLY_PROFILE.items()},
-                   windows, {c: m * 60 for c, (_, m) in EXAMPLE_MIX.items()}, sampler=lognormal)
+    truth, minutes = sb.true_demand()
     sim = Simulator(office.services, groups, truth, config.tz, sb.DEFAULT_SERVICE_S)
     layout = advised.layout
     generous = {h: tuple(g.size + 2 for g in groups) for h in minutes}

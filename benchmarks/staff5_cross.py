@@ -25,9 +25,7 @@ import staffing_bench as sb  # noqa: E402
 from staff5_bench import staggered  # noqa: E402
 
 from common.config import load_config  # noqa: E402
-from common.planning.group_plan import Demand, Simulator, groups_of, layout_hours  # noqa: E402
-from common.planning.open_hours import as_seconds, open_minutes  # noqa: E402
-from common.planning.simulate import EXAMPLE_MIX, HOURLY_PROFILE, OFFICE_HOURS, example_traffic  # noqa: E402
+from common.planning.group_plan import Simulator, groups_of, layout_hours  # noqa: E402
 
 
 def main() -> int:
@@ -41,11 +39,7 @@ def main() -> int:
     office = config.office
     if mode == "staggered":
         office = dataclasses.replace(office, counters=staggered(office.counters))
-    windows = tuple(as_seconds(OFFICE_HOURS))
-    minutes = {h: m for h, m in open_minutes(windows).items() if m > 0}
-    _, lognormal = example_traffic(EXAMPLE_MIX)
-    truth = Demand({h: {c: r * f for c, (r, _) in EXAMPLE_MIX.items()} for h, f in HOURLY_PROFILE.items()},
-                   windows, {c: m * 60 for c, (_, m) in EXAMPLE_MIX.items()}, sampler=lognormal)
+    truth, minutes = sb.true_demand()
     sim = Simulator(office.services, groups_of(office.counters), truth, config.tz, sb.DEFAULT_SERVICE_S)
     print(f"load average: {Path('/proc/loadavg').read_text().strip()}")
     for seed, layout in plans.items():

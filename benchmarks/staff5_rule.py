@@ -28,9 +28,8 @@ import staffing_bench as sb  # noqa: E402
 from staff5_bench import staggered  # noqa: E402
 
 from common.config import load_config  # noqa: E402
-from common.planning.group_plan import Demand, Simulator, groups_of, grow, layout_hours, trim  # noqa: E402
-from common.planning.open_hours import as_seconds, open_minutes  # noqa: E402
-from common.planning.simulate import EXAMPLE_MIX, HOURLY_PROFILE, OFFICE_HOURS, example_traffic, fill_history  # noqa: E402
+from common.planning.group_plan import Simulator, groups_of, grow, layout_hours, trim  # noqa: E402
+from common.planning.simulate import fill_history  # noqa: E402
 from common.planning.staffing import demand, staffing_advice, store_counter_plan  # noqa: E402
 from common.store import Store  # noqa: E402
 from common.store.db import connect  # noqa: E402
@@ -74,11 +73,7 @@ def main() -> int:
     if one:
         layouts["120"] = {h: tuple(c) for h, c in trim(est, one, [1], 120, sb.SHARE, minutes).items()}
         print(f"120: CPU {sb.cpu() - began:.1f} s", flush=True)
-    windows = tuple(as_seconds(OFFICE_HOURS))
-    true_minutes = {h: m for h, m in open_minutes(windows).items() if m > 0}
-    _, lognormal = example_traffic(EXAMPLE_MIX)
-    truth = Demand({h: {c: r * f for c, (r, _) in EXAMPLE_MIX.items()} for h, f in HOURLY_PROFILE.items()},
-                   windows, {c: m * 60 for c, (_, m) in EXAMPLE_MIX.items()}, sampler=lognormal)
+    truth, true_minutes = sb.true_demand()
     sim = Simulator(office.services, groups, truth, config.tz, sb.DEFAULT_SERVICE_S)
     for name, layout in layouts.items():
         cells = []

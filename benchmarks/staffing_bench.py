@@ -74,6 +74,16 @@ def true_profile() -> Profile:
     return Profile({h: total * f for h, f in HOURLY_PROFILE.items()}, tuple(as_seconds(OFFICE_HOURS)), mean_s)
 
 
+def true_demand() -> tuple[Demand, dict[int, float]]:
+    """The example office's true arrivals and service times (the demo's lognormal, sigma 0.6), and the
+    minutes it is open in each hour: what the followed days of every staffing benchmark are drawn from."""
+    windows = tuple(as_seconds(OFFICE_HOURS))
+    _, lognormal = example_traffic(EXAMPLE_MIX)
+    truth = Demand({h: {code: rate * f for code, (rate, _) in EXAMPLE_MIX.items()} for h, f in HOURLY_PROFILE.items()},
+                   windows, {code: m * 60 for code, (_, m) in EXAMPLE_MIX.items()}, sampler=lognormal)
+    return truth, {h: m for h, m in open_minutes(windows).items() if m > 0}
+
+
 class Judge:
     """The followed days: one plan's share of waits within target over all of them (cached per plan).
 
@@ -225,11 +235,7 @@ def counters_section(advised: CounterPlan, advise_cpu: float, args: argparse.Nam
     """The plan on the office's own counters, followed for ``--days`` fresh days of the true demo traffic."""
     config = load_config(ROOT / "assets" / "office.example.toml")
     office = config.office
-    windows = tuple(as_seconds(OFFICE_HOURS))
-    minutes = {h: m for h, m in open_minutes(windows).items() if m > 0}
-    _, lognormal = example_traffic(EXAMPLE_MIX)  # the demo's service times: lognormal, sigma 0.6
-    truth = Demand({h: {code: rate * f for code, (rate, _) in EXAMPLE_MIX.items()} for h, f in HOURLY_PROFILE.items()},
-                   windows, {code: m * 60 for code, (_, m) in EXAMPLE_MIX.items()}, sampler=lognormal)
+    truth, minutes = true_demand()
     groups = groups_of(office.counters)
     sim = Simulator(office.services, groups, truth, config.tz, DEFAULT_SERVICE_S)
     strict, bare = GroupJudge(sim, args.days, minutes, True), GroupJudge(sim, args.days, minutes, False)

@@ -33,9 +33,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 import staffing_bench as sb  # noqa: E402
 
 from common.config import load_config  # noqa: E402
-from common.planning.group_plan import Demand, Simulator, groups_of, grow, plan_counters, trim  # noqa: E402
-from common.planning.open_hours import as_seconds, open_minutes  # noqa: E402
-from common.planning.simulate import EXAMPLE_MIX, HOURLY_PROFILE, OFFICE_HOURS, example_traffic, fill_history  # noqa: E402
+from common.planning.group_plan import Simulator, groups_of, grow, plan_counters, trim  # noqa: E402
+from common.planning.simulate import fill_history  # noqa: E402
 from common.planning.staffing import staffing_advice, store_counter_plan  # noqa: E402
 from common.store import Store  # noqa: E402
 from common.store.db import connect  # noqa: E402
@@ -51,11 +50,7 @@ def main() -> int:
     print(f"load average: {Path('/proc/loadavg').read_text().strip()}", flush=True)
     config = load_config(ROOT / "assets" / "office.example.toml")
     office = config.office
-    windows = tuple(as_seconds(OFFICE_HOURS))
-    minutes = {h: m for h, m in open_minutes(windows).items() if m > 0}
-    _, lognormal = example_traffic(EXAMPLE_MIX)
-    truth = Demand({h: {c: r * f for c, (r, _) in EXAMPLE_MIX.items()} for h, f in HOURLY_PROFILE.items()},
-                   windows, {c: m * 60 for c, (_, m) in EXAMPLE_MIX.items()}, sampler=lognormal)
+    truth, minutes = sb.true_demand()
     groups = groups_of(office.counters)
     sim = Simulator(office.services, groups, truth, config.tz, sb.DEFAULT_SERVICE_S)
     judge = sb.GroupJudge(sim, 20, minutes, True)
