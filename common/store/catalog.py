@@ -26,7 +26,15 @@ from sqlalchemy.orm import Session
 
 from common.core.events import EventKind
 from common.core.model import DEFAULT_PRIORITY_CATEGORIES, OpeningHours, Ordering, parse_span
-from common.store.orm import ClerkRow, CounterRow, CounterServiceRow, EventRow, ServiceRow, SettingRow
+from common.store.orm import (
+    ClerkRow,
+    CounterRow,
+    CounterServiceRow,
+    EventRow,
+    ServiceRow,
+    SettingRow,
+    read_kinds,
+)
 
 CATALOG_KINDS = (EventKind.OFFICE_LOADED.value, EventKind.CLERK_SAVED.value)
 BREAKS_SETTING = "counter_breaks"  # office_settings row: {"3": ["10:00-10:15", …]}, the counters' daily breaks
@@ -75,7 +83,8 @@ class Snapshot:
 
 def version_query():  # type: ignore[no-untyped-def]
     """The catalog's version: the newest event that changed services, counters or clerks."""
-    return select(func.coalesce(func.max(EventRow.id), 0)).where(EventRow.kind.in_(CATALOG_KINDS))
+    return select(func.coalesce(func.max(EventRow.id), 0)).where(
+        EventRow.kind.in_(CATALOG_KINDS), read_kinds(EventRow.kind))
 
 
 class Catalog:

@@ -43,7 +43,7 @@ from common.planning.forecast import (
     forecast,
     pooled_arrivals,
 )
-from common.store.orm import BookingRow, CounterRow, CounterServiceRow, ServiceRow, TicketRow
+from common.store.orm import BookingRow, CounterRow, CounterServiceRow, ServiceRow, TicketRow, finished_done
 from common.store.tx import Tx
 
 W = TicketStatus
@@ -166,7 +166,7 @@ def _recent_service_times(tx: Tx, codes: dict[int, str]) -> dict[str, list[float
         return {}
     parts = [
         select(TicketRow.service_id, TicketRow.service_s)
-        .where(TicketRow.service_id == sid, TicketRow.status == W.DONE.value, TicketRow.service_s.is_not(None))
+        .where(TicketRow.service_id == sid, finished_done(TicketRow.status), TicketRow.service_s.is_not(None))
         .order_by(TicketRow.id.desc()).limit(FORECAST_SAMPLE).subquery().select()
         for sid in sorted(codes)
     ]

@@ -67,6 +67,7 @@ from common.store.orm import (
     ServiceRow,
     TicketRow,
     UTCDateTime,
+    finished_done,
 )
 
 W = TicketStatus
@@ -205,7 +206,7 @@ def _issue_reads(priority: bool, booked: bool, booked_first: bool) -> list[Any]:
                                        Q.c.service_day == DAY, earlier).scalar_subquery()
     # ix_tickets_service_done serves this newest-first LIMIT: O(1) in the history.
     recent = select(R.c.service_s).where(
-        R.c.service_id == SID, R.c.status == W.DONE.value, R.c.service_s.is_not(None),
+        R.c.service_id == SID, finished_done(R.c.status), R.c.service_s.is_not(None),
     ).order_by(R.c.id.desc()).limit(RECENT_SERVICE_SAMPLE).subquery("recent")
     recent_sum = select(func.coalesce(func.sum(recent.c.service_s), 0)).scalar_subquery()
     recent_n = select(func.count()).select_from(recent).scalar_subquery()

@@ -65,6 +65,7 @@ from common.store.orm import (
     ServiceRow,
     SettingRow,
     TicketRow,
+    read_kinds,
 )
 from common.store.tx import Tx, W, clerk_value, service_value
 
@@ -410,7 +411,8 @@ class Store:
         with self.transaction(readonly=True) as tx:
             rows = tx.session.scalars(
                 select(EventRow)
-                .where(EventRow.kind.in_(sorted(CALLS)), EventRow.at >= local_midnight(tx.day, self.tz))
+                .where(EventRow.kind.in_(sorted(CALLS)), read_kinds(EventRow.kind),
+                       EventRow.at >= local_midnight(tx.day, self.tz))
                 .order_by(EventRow.id.desc())
                 .limit(limit))
             return [tx.event(r) for r in rows]

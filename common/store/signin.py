@@ -133,10 +133,11 @@ def recent_sign_ins(store: Store, limit: int = 200) -> list[SignInRecord]:
     """The latest sign-in attempts, newest first, for the dashboard's "sign-ins" view."""
     import json
 
-    from common.store.orm import EventRow
+    from common.store.orm import EventRow, read_kinds
 
     with store.transaction(readonly=True) as tx:
-        rows = tx.session.scalars(select(EventRow).where(EventRow.kind.in_(SIGNIN_KINDS))
+        rows = tx.session.scalars(select(EventRow).where(EventRow.kind.in_(SIGNIN_KINDS),
+                                                        read_kinds(EventRow.kind))
                                   .order_by(EventRow.id.desc()).limit(limit)).all()
         out = []
         for r in rows:

@@ -51,6 +51,7 @@ from common.store.orm import (
     EventRow,
     ServiceRow,
     TicketRow,
+    finished_done,
 )
 
 W = TicketStatus
@@ -203,7 +204,7 @@ class Tx:
             # ix_tickets_service_done serves this newest-first read: O(1) in the history.
             recent = self.session.scalars(
                 select(TicketRow.service_s).where(
-                    TicketRow.service_id == svc.id, TicketRow.status == W.DONE.value,
+                    TicketRow.service_id == svc.id, finished_done(TicketRow.status),
                     TicketRow.service_s.is_not(None))
                 .order_by(TicketRow.id.desc()).limit(RECENT_SERVICE_SAMPLE)).all()
             mean_service = blended_service_s([x for x in recent if x is not None], self.default_service_s)

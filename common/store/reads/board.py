@@ -11,7 +11,7 @@ from sqlalchemy import select
 from common.core.clock import local_midnight
 from common.core.model import CounterState, TicketStatus
 from common.core.wording import PUBLIC
-from common.store.orm import EventRow, TicketRow
+from common.store.orm import EventRow, TicketRow, read_kinds
 from common.store.rating import PHONE_WINDOW, rated_scores
 from common.store.tx import staffed
 from common.views.board import (
@@ -34,7 +34,8 @@ def read_board(store: Store, recent: int) -> BoardState:
         snap = tx.snapshot()
         rows = tx.session.scalars(
             select(EventRow)
-            .where(EventRow.kind.in_(sorted(CALL_KINDS)), EventRow.at >= local_midnight(tx.day, store.tz))
+            .where(EventRow.kind.in_(sorted(CALL_KINDS)), read_kinds(EventRow.kind),
+                   EventRow.at >= local_midnight(tx.day, store.tz))
             .order_by(EventRow.id.desc())
             .limit(recent * 3))  # room for recalls: the calls kept are one per ticket (distinct_calls)
         events = [tx.event(r) for r in rows]

@@ -14,7 +14,7 @@ from common.core.clock import local_midnight
 from common.core.events import EventKind
 from common.core.model import CounterState, TicketStatus
 from common.settings import AT_RISK_MINUTES
-from common.store.orm import CounterRow, EventRow, ServiceRow, TicketRow
+from common.store.orm import CounterRow, EventRow, ServiceRow, TicketRow, read_kinds
 from common.store.reads.report import build_report
 from common.views.live_metrics import CounterTally, LiveFigures, ServiceLive, WaitingTicket
 
@@ -55,7 +55,7 @@ def printer_notice(session: Session, since: datetime) -> str | None:
     """
     last = session.execute(select(EventRow.kind, EventRow.detail, EventRow.at, TicketRow.code)
                            .join(TicketRow, TicketRow.id == EventRow.ticket_id, isouter=True)
-                           .where(EventRow.kind.in_(PRINT_EVENTS), EventRow.at >= since)
+                           .where(EventRow.kind.in_(PRINT_EVENTS), read_kinds(EventRow.kind), EventRow.at >= since)
                            .order_by(EventRow.at.desc(), EventRow.id.desc()).limit(1)).first()
     if last is None or not last.detail:
         return None

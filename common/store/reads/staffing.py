@@ -10,7 +10,7 @@ from sqlalchemy import Float, cast, func, select
 
 from common.core.bookings import BookingState
 from common.core.clock import local_midnight
-from common.store.orm import BookingRow, EventRow, ServiceRow, TicketRow
+from common.store.orm import BookingRow, EventRow, ServiceRow, TicketRow, read_kinds
 
 if TYPE_CHECKING:
     from common.store import Store
@@ -35,7 +35,8 @@ def staffing_inputs(store: Store, start: date, end: date, state_events: Sequence
                          .join(ServiceRow, ServiceRow.id == TicketRow.service_id)
                          .where(in_period).group_by(TicketRow.local_hour, TicketRow.service_id, ServiceRow.code)).all()
         events = s.execute(select(EventRow.counter_id, EventRow.at, EventRow.kind).where(
-            EventRow.kind.in_(tuple(state_events)), EventRow.at >= first - timedelta(days=1), EventRow.at < after,
+            EventRow.kind.in_(tuple(state_events)), read_kinds(EventRow.kind),
+            EventRow.at >= first - timedelta(days=1), EventRow.at < after,
             EventRow.counter_id.is_not(None)).order_by(EventRow.counter_id, EventRow.at, EventRow.id)).all()
         return int(days), list(rows), list(events), min(tx.now, after)
 
