@@ -190,11 +190,18 @@ def issue_read_update(priority: bool, booked: bool = False, booked_first: bool =
     """
     stmt = update(DN).where(DN.c.service_id == SID, DN.c.service_day == DAY).values(
         last_number=DN.c.last_number + 1, issued=DN.c.issued + 1)
-    return stmt.returning(*_issue_reads(priority, booked, booked_first))
+    return stmt.returning(*_issue_reads(priority, booked, booked_first, sqlite_queue_index=True))
 
 
-def _issue_reads(priority: bool, booked: bool, booked_first: bool) -> list[Any]:
-    """The RETURNING columns of issue_read: the number, the people ahead, the estimate's inputs, the version."""
+def _issue_reads(priority: bool, booked: bool, booked_first: bool, sqlite_queue_index: bool = False) -> list[Any]:
+    """The RETURNING columns of issue_read: the number, the people ahead, the estimate's inputs, the version.
+
+    ``sqlite_queue_index``: SQLite counts the people ahead by ix_tickets_queue (the service's waiting
+    tickets), not ix_tickets_day_service (all its tickets of the day, finished ones too). Without
+    statistics SQLite ties the two, and picked the day's index once ix_tickets_service_done (service,
+    status), which it used before, held only finished tickets (migration 0019): a unary ``+`` on the
+    day keeps that term out of the choice, as SQLite's documentation advises.
+    """
     if priority:
         earlier = and_(Q.c.priority.is_(True), Q.c.queued_at <= NOW)
     elif booked and booked_first:  # a check-in (issue 19): the priority ones, then the bookings before it
@@ -202,8 +209,9 @@ def _issue_reads(priority: bool, booked: bool, booked_first: bool) -> list[Any]:
     else:  # everyone already waiting was queued no later; a later booking still goes first
         earlier = or_(Q.c.priority.is_(True), Q.c.queued_at <= NOW, Q.c.booked.is_(True)) if booked_first \
             else or_(Q.c.priority.is_(True), Q.c.queued_at <= NOW)
+    day = literal_column("+service_day", Date()) if sqlite_queue_index else Q.c.service_day  # unqualified, as below
     ahead = select(func.count()).where(Q.c.status == W.WAITING.value, Q.c.service_id == SID,
-                                       Q.c.service_day == DAY, earlier).scalar_subquery()
+                                       day == DAY, earlier).scalar_subquery()
     # ix_tickets_service_done serves this newest-first LIMIT: O(1) in the history.
     recent = select(R.c.service_s).where(
         R.c.service_id == SID, finished_done(R.c.status), R.c.service_s.is_not(None),
