@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
     literal_column,
     text,
 )
@@ -188,7 +189,9 @@ class DailyNumberRow(Base):
 DONE_SQL = "status = 'done'"
 # The kinds every ticket writes and nobody reads by kind (new kinds stay indexed by default).
 UNREAD_KINDS = ("issued", "started", "finished")
-READ_KINDS_SQL = "kind NOT IN (" + ", ".join(f"'{k}'" for k in UNREAD_KINDS) + ")"
+# Three ``<>`` terms, not ``NOT IN (…)``: SQLite builds an IN list into a temporary table each time it
+# checks the predicate, on every event inserted (6 µs against 1 µs, docs/benchmarks/sqlite6.md).
+READ_KINDS_SQL = " AND ".join(f"kind <> '{k}'" for k in UNREAD_KINDS)
 
 
 def finished_done(status: ColumnElement[Any] | InstrumentedAttribute[Any]) -> ColumnElement[bool]:
@@ -197,8 +200,8 @@ def finished_done(status: ColumnElement[Any] | InstrumentedAttribute[Any]) -> Co
 
 
 def read_kinds(kind: ColumnElement[Any] | InstrumentedAttribute[Any]) -> ColumnElement[bool]:
-    """``kind NOT IN ('issued', 'started', 'finished')`` as literals: what ix_events_kind_at holds."""
-    return kind.not_in([literal_column(f"'{k}'") for k in UNREAD_KINDS])
+    """``kind <> 'issued' AND kind <> 'started' AND kind <> 'finished'`` as literals: what ix_events_kind_at holds."""
+    return and_(*(kind != literal_column(f"'{k}'") for k in UNREAD_KINDS))
 
 
 # A ticket still in the citizen's hands (a remote number may not be taken twice while one is).

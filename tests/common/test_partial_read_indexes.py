@@ -103,7 +103,7 @@ READERS: dict[str, tuple[str, Callable[[Store], object]]] = {
 @pytest.mark.parametrize("reader", sorted(READERS))
 def test_each_reader_reaches_its_partial_index(busy: Store, reader: str) -> None:
     index, action = READERS[reader]
-    marker = "'done'" if index == DONE_INDEX else "NOT IN ('issued', 'started', 'finished')"
+    marker = "'done'" if index == DONE_INDEX else "'finished'"
     statements = captured(busy, lambda: action(busy), marker)
     assert statements, f"{reader}: no statement with the index's predicate"
     for statement, parameters in statements:
@@ -114,7 +114,7 @@ def test_each_reader_reaches_its_partial_index(busy: Store, reader: str) -> None
             elif reader == "the sign-ins" and "Index Scan Backward using pk_events" in got:
                 # the newest 200 by id: on a small log PostgreSQL's cost picks the key backwards, the kinds
                 # filtered; the predicate must still be there, proven from the query (the filter names it)
-                index = "<> ALL ('{issued,started,finished}'::text[])"
+                index = "((kind)::text <> 'finished'::text)"
         assert index in got, (reader, statement, got)
 
 
@@ -132,7 +132,7 @@ def test_0019_down_and_up(busy: Store, db_url: str) -> None:
         assert index_sql(busy, KIND_INDEX).endswith(f"WHERE {READ_KINDS_SQL}")
     else:
         assert "WHERE ((status)::text = 'done'::text)" in index_sql(busy, DONE_INDEX)
-        assert "WHERE ((kind)::text <> ALL" in index_sql(busy, KIND_INDEX)
+        assert "((kind)::text <> 'finished'::text)" in index_sql(busy, KIND_INDEX)
     before = busy.snapshot(), [e.id for e in busy.recent_calls()]
     cfg = alembic_config(busy.db)
     command.downgrade(cfg, "0018")
