@@ -29,6 +29,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     ColumnElement,
     Date,
     Float,
@@ -264,8 +265,14 @@ def issued_event() -> Any:
 
 
 # ---------------------------------------------------------------------------- issue in one statement (PostgreSQL)
-# The issue's columns the one statement computes itself; the rest are the caller's v_<column> values.
+# The issue's columns the one statement computes itself.
 ISSUE_ONE_COMPUTED = ("number", "code", "people_ahead", "estimated_wait_s", "estimate_method", "naive_wait_s")
+# What every walk-in's new row holds (lean._new_ticket uses it too): written into issue_one_pg's SQL as
+# literals, not bound per call, as the action's own values (service, day, instant) are bound once each.
+WALK_IN: dict[str, Any] = {
+    "transfer_seq": 0, "status": W.WAITING.value, "recall_count": 0, "forecast_p10_s": None, "forecast_p50_s": None,
+    "forecast_p90_s": None, "booking_id": None, "booked": False, "remote_device": None,
+}
 
 
 F8: Any = postgresql.DOUBLE_PRECISION()  # float8: IEEE doubles, as Python's float
@@ -293,8 +300,8 @@ def issue_one_pg(priority: bool, booked_first: bool = True) -> Any:
     """A walk-in's ticket in one autocommit statement: number, reads, estimate, insert, event, NOTIFY.
 
     Params: sid, day, now, version (the cached catalog's), nmax (number_max), cap (daily_cap, or
-    a number never reached), typical_s (the estimate's prior), prefix, detail and v_<column> for
-    ISSUE_COLUMNS but ISSUE_ONE_COMPUTED. The day's number is taken only when the catalog has not
+    a number never reached), typical_s (the estimate's prior), prefix, detail, v_token,
+    v_priority_category, v_local_hour, v_print_status. The day's number is taken only when the catalog has not
     moved, the service is active and the number stays within number_max and the cap (the upsert's
     WHERE): otherwise nothing is written, no row comes back, and the caller runs the two-statement
     path, which reloads the catalog or words the refusal. A ticket the present path would refuse in
@@ -352,6 +359,11 @@ def issue_one_pg(priority: bool, booked_first: bool = True) -> Any:
     computed = {"number": n.c.number, "code": code, "people_ahead": n.c.ahead, "estimated_wait_s": n.c.wait,
                 "estimate_method": case((n.c.nobody, literal(NO_COUNTER, String)), else_=null()),
                 "naive_wait_s": case((n.c.nobody, n.c.wait), else_=null())}
+    # The action's own values bound once each (psycopg dumps each parameter per call), the rest literals.
+    computed.update(service_id=SID, number_service_id=SID, service_day=DAY, issued_at=NOW, queued_at=NOW,
+                    priority=literal(priority, Boolean))
+    computed.update({k: literal(v, T.c[k].type) if v is not None else cast(null(), T.c[k].type)
+                     for k, v in WALK_IN.items()})
     values = [computed[k] if k in computed else bindparam(f"v_{k}", type_=T.c[k].type) for k in ISSUE_COLUMNS]
     t = insert(T).from_select(["id", "visit_id", *ISSUE_COLUMNS], select(n.c.id, n.c.id, *values)).returning(
         T.c.id, T.c.office_id, *(T.c[k] for k in ISSUE_ONE_COMPUTED)).cte("t")

@@ -19,7 +19,7 @@ from common.planning.forecast import Waiting
 from common.store import hotpath
 from common.store.catalog import ServiceInfo
 from common.store.hall import NEW_TICKET_ID, forecast_columns
-from common.store.hotpath import T, W
+from common.store.hotpath import T
 from common.store.tx import Tx, seconds_between, staffed
 
 NEVER_REACHED = 2**31 - 1  # the cap of a service without one: no day issues that many tickets
@@ -40,12 +40,10 @@ def _new_ticket(tx: Tx, info: ServiceInfo, local: datetime, priority_category: s
                 print_status: PrintStatus) -> dict[str, Any]:
     """A walk-in's ticket row but its number, code, people ahead and estimate (both issue paths)."""
     return {
-        "service_id": info.id, "number_service_id": info.id, "service_day": tx.day, "transfer_seq": 0,
-        "token": secrets.token_urlsafe(16), "status": W.WAITING.value, "priority": priority_category is not None,
+        "service_id": info.id, "number_service_id": info.id, "service_day": tx.day,
+        "token": secrets.token_urlsafe(16), "priority": priority_category is not None,
         "priority_category": priority_category, "issued_at": tx.now, "queued_at": tx.now, "local_hour": local.hour,
-        "print_status": print_status.value, "recall_count": 0, "estimate_method": None, "forecast_p10_s": None,
-        "forecast_p50_s": None, "forecast_p90_s": None, "naive_wait_s": None, "booking_id": None, "booked": False,
-        "remote_device": None,
+        "print_status": print_status.value, "estimate_method": None, "naive_wait_s": None, **hotpath.WALK_IN,
     }
 
 
@@ -124,7 +122,7 @@ def issue_one_statement(store: Store, tx: Tx, service: str, priority_category: s
     if priority_category is not None and priority_category not in snap.categories:
         return None
     values = _new_ticket(tx, info, local, priority_category, print_status)
-    params = {f"v_{k}": v for k, v in values.items()}
+    params = {f"v_{k}": values[k] for k in ("token", "priority_category", "local_hour", "print_status")}
     detail = json.dumps({"priority": priority_category}, ensure_ascii=False) if priority_category else None
     params.update(sid=info.id, day=tx.day, now=tx.now, version=snap.version, nmax=info.number_max,
                   cap=info.daily_cap or NEVER_REACHED, prefix=info.prefix, detail=detail,
