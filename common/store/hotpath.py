@@ -5,7 +5,8 @@ reads what it needs in one statement, computes in Python, and writes once:
 
 - ``issue``: one upsert of the day's number whose RETURNING also reads people ahead and the
   estimate's inputs; then one insert of the finished ticket row (plus its event). PostgreSQL: 2
-  statements; SQLite: BEGIN IMMEDIATE + 3.
+  statements; SQLite: BEGIN IMMEDIATE + 3. PostgreSQL without the hall forecast (``issue_one_pg``):
+  all of it, the estimate's formula too, in one autocommit statement.
 - ``call_next``: PostgreSQL, one CTE (lock the counter, pick with SKIP LOCKED in the rule's
   order, update, log, notify). SQLite: BEGIN IMMEDIATE, the event inserted from the pick
   (returning the ticket's issue time), the ticket updated: 3.

@@ -2,6 +2,8 @@
 
 ``issue`` is shaped for additions such as a hall-wide forecast: the one read returns what the
 ticket needs, the values are computed here in plain Python, and the row is inserted once.
+``issue_one_statement`` is PostgreSQL's walk-in without the forecast: read, compute and write in one
+statement, the formula of common.core.estimate carried into SQL (checked equal by tests/common/test_issue_one.py).
 """
 
 from __future__ import annotations

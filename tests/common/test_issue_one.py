@@ -26,7 +26,7 @@ from common.core.estimate import NO_COUNTER, blended_from_sum, wait_seconds
 from common.core.model import CounterState, PrintStatus, Service, Ticket
 from common.store import Store, lean
 from common.store.db import connect
-from common.store.hotpath import blended_sql, wait_seconds_sql
+from common.store.hotpath import blended_sql, issue_one_pg, wait_seconds_sql
 from tests.conftest import TZ
 
 pytestmark = pytest.mark.postgres
@@ -211,3 +211,19 @@ def test_codes_past_999_are_written_whole(request: pytest.FixtureRequest, clock:
             store.issue_ticket("ZZ")
     finally:
         store.db.engine.dispose()
+
+
+def test_the_one_statements_generic_plan_uses_the_partial_indexes(pg_store: Store, pg_url: str,
+                                                                  clock: ManualClock) -> None:
+    """As issue_read's (tests/common/test_generic_plans.py): once psycopg prepares it, the busy check and the
+    catalog's version still find their partial indexes, not a scan of the history."""
+    from tests.common.test_generic_plans import generic_plan, psql
+
+    with psql(pg_url) as conn:
+        (sid,) = conn.execute("SELECT id FROM services WHERE code = 'TP'").fetchone()  # type: ignore[misc]
+    params = {"sid": sid, "day": clock.now().date(), "now": clock.now(), "version": 1, "nmax": 999, "cap": 10,
+              "typical_s": 480.0, "prefix": "A", "detail": None, "v_token": "x" * 22, "v_priority_category": None,
+              "v_local_hour": 8, "v_print_status": "not_printed"}
+    plan = generic_plan(pg_url, issue_one_pg(False, True), params)
+    assert "uq_tickets_active_counter" in plan, plan  # is a counter of the service free
+    assert "ix_events_office_catalog" in plan, plan  # the catalog's version
