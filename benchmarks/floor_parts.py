@@ -32,7 +32,7 @@ from floor_bench import Floor  # noqa: E402
 from common.store import db as dbmod  # noqa: E402
 from common.store import hotpath, writelock  # noqa: E402
 
-HOT = ("issue_read_update", "issue_read", "issue_write", "issued_event")
+HOT = ("issue_read_update", "issue_read", "issue_write", "issued_event", "issue_one_pg")
 WAL_FRAME = 4096 + 24  # a page and its frame header
 
 

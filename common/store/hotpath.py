@@ -5,7 +5,8 @@ reads what it needs in one statement, computes in Python, and writes once:
 
 - ``issue``: one upsert of the day's number whose RETURNING also reads people ahead and the
   estimate's inputs; then one insert of the finished ticket row (plus its event). PostgreSQL: 2
-  statements; SQLite: BEGIN IMMEDIATE + 3.
+  statements; SQLite: BEGIN IMMEDIATE + 3. PostgreSQL without the hall forecast (``issue_one_pg``):
+  all of it, the estimate's formula too, in one autocommit statement.
 - ``call_next``: PostgreSQL, one CTE (lock the counter, pick with SKIP LOCKED in the rule's
   order, update, log, notify). SQLite: BEGIN IMMEDIATE, the event inserted from the pick
   (returning the ticket's issue time), the ticket updated: 3.
@@ -29,8 +30,10 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     ColumnElement,
     Date,
+    Float,
     Integer,
     String,
     Table,
@@ -43,6 +46,7 @@ from sqlalchemy import (
     insert,
     literal,
     literal_column,
+    null,
     or_,
     select,
     text,
@@ -52,7 +56,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 from common.core import rules
-from common.core.estimate import RECENT_SERVICE_SAMPLE
+from common.core.estimate import NO_COUNTER, RECENT_SERVICE_SAMPLE, TRUSTED_SAMPLE
 from common.core.events import OF_ACTION, EventKind
 from common.core.model import CounterState, Ordering, TicketStatus
 from common.core.rules import Action
@@ -268,6 +272,114 @@ def issue_write(dialect: str) -> Any:
 def issued_event() -> Any:
     """SQLite: the ticket's ``issued`` event (params: tid, now, detail)."""
     return insert(E).from_select(ISSUE_EVENT_COLUMNS, _issued_event(TID))
+
+
+# ---------------------------------------------------------------------------- issue in one statement (PostgreSQL)
+# The issue's columns the one statement computes itself.
+ISSUE_ONE_COMPUTED = ("number", "code", "people_ahead", "estimated_wait_s", "estimate_method", "naive_wait_s")
+# What every walk-in's new row holds (lean._new_ticket uses it too): written into issue_one_pg's SQL as
+# literals, not bound per call, as the action's own values (service, day, instant) are bound once each.
+WALK_IN: dict[str, Any] = {
+    "transfer_seq": 0, "status": W.WAITING.value, "recall_count": 0, "forecast_p10_s": None, "forecast_p50_s": None,
+    "forecast_p90_s": None, "booking_id": None, "booked": False, "remote_device": None,
+}
+
+
+F8: Any = postgresql.DOUBLE_PRECISION()  # float8: IEEE doubles, as Python's float
+
+
+def blended_sql(total: Any, count: Any, default_s: Any) -> ColumnElement[Any]:
+    """``estimate.blended_from_sum`` in float8, operation for operation (tests/common/test_issue_one.py).
+
+    count + missing is at least TRUSTED_SAMPLE, never 0, so the Python's ``if count or missing`` always holds.
+    """
+    missing = func.greatest(0, TRUSTED_SAMPLE - count)
+    return (cast(total, F8) + cast(missing, F8) * cast(default_s, F8)) / cast(count + missing, F8)
+
+
+def wait_seconds_sql(ahead: Any, mean_s: Any, n_open: Any, n_serving: Any, free: Any) -> ColumnElement[int]:
+    """``estimate.wait_seconds`` in float8: 0 with nobody ahead and a free open counter, else
+    ceil((ahead + 1) × mean ÷ (open or serving or 1)), multiplied then divided as Python does."""
+    share = case((n_open > 0, n_open), (n_serving > 0, n_serving), else_=1)
+    formula = func.ceil(cast(ahead + 1, F8) * mean_s / cast(share, F8))
+    return cast(case((and_(ahead == 0, free), 0), else_=formula), Integer)
+
+
+@cache
+def issue_one_pg(priority: bool, booked_first: bool = True) -> Any:
+    """A walk-in's ticket in one autocommit statement: number, reads, estimate, insert, event, NOTIFY.
+
+    Params: sid, day, now, version (the cached catalog's), nmax (number_max), cap (daily_cap, or
+    a number never reached), typical_s (the estimate's prior), prefix, detail, v_token,
+    v_priority_category, v_local_hour, v_print_status. The day's number is taken only when the catalog has not
+    moved, the service is active and the number stays within number_max and the cap (the upsert's
+    WHERE): otherwise nothing is written, no row comes back, and the caller runs the two-statement
+    path, which reloads the catalog or words the refusal. A ticket the present path would refuse in
+    Python (hours, category) is never sent here. Every data-modifying CTE sees the statement's
+    snapshot: the reads count the tickets as they were before this one, as issue_read's do.
+    Returns (id, number, code, people_ahead, estimated_wait_s, estimate_method, naive_wait_s, notified).
+    """
+    S = typing.cast(Table, ServiceRow.__table__)
+    ok = select(S.c.id, S.c.number_min).where(
+        S.c.id == SID, S.c.active.is_(True),
+        version_query().scalar_subquery() == bindparam("version", type_=Integer())).cte("ok")
+    num = postgresql.insert(DN).from_select(
+        ["service_id", "service_day", "last_number", "issued"],
+        select(ok.c.id, DAY, ok.c.number_min, literal(1, Integer)),
+    ).on_conflict_do_update(
+        index_elements=[DN.c.service_id, DN.c.service_day],
+        set_={"last_number": DN.c.last_number + 1, "issued": DN.c.issued + 1},
+        # issue()'s checks on the new number: number > number_max, issued > daily_cap
+        where=and_(DN.c.last_number < bindparam("nmax", type_=Integer()),
+                   DN.c.issued < bindparam("cap", type_=Integer())),
+    ).returning(DN.c.last_number).cte("num")
+    if priority:
+        earlier = and_(Q.c.priority.is_(True), Q.c.queued_at <= NOW)
+    elif booked_first:  # everyone already waiting was queued no later; a later booking still goes first
+        earlier = or_(Q.c.priority.is_(True), Q.c.queued_at <= NOW, Q.c.booked.is_(True))
+    else:
+        earlier = or_(Q.c.priority.is_(True), Q.c.queued_at <= NOW)
+    ah = select(func.count().label("ahead")).where(Q.c.status == W.WAITING.value, Q.c.service_id == SID,
+                                                   Q.c.service_day == DAY, earlier).cte("ah")
+    # ix_tickets_service_done serves this newest-first LIMIT; its sum and size in one pass.
+    recent = select(R.c.service_s).where(
+        R.c.service_id == SID, R.c.status == W.DONE.value, R.c.service_s.is_not(None),
+    ).order_by(R.c.id.desc()).limit(RECENT_SERVICE_SAMPLE).subquery("recent")
+    rs = select(func.coalesce(func.sum(recent.c.service_s), 0).label("total"),
+                func.count().label("n")).cte("rs")
+    # The service's active counters, one pass: serving, open, not closed (open or on a break), an open one free.
+    c2, cs2 = C.alias("c2"), CS.alias("cs2")
+    is_open = c2.c.state == CounterState.OPEN.value
+    busy = exists(select(B.c.id).where(B.c.counter_id == c2.c.id, B.c.status.in_(AT_COUNTER)))
+    cn = select(func.count().label("serving"), func.count().filter(is_open).label("open"),
+                func.count().filter(c2.c.state != CounterState.CLOSED.value).label("staffed"),
+                func.coalesce(func.bool_or(and_(is_open, ~busy)), False).label("free"),
+                ).select_from(c2.join(cs2, cs2.c.counter_id == c2.c.id)).where(
+                    cs2.c.service_id == SID, c2.c.active.is_(True)).cte("cn")
+    mean = blended_sql(rs.c.total, rs.c.n, bindparam("typical_s", type_=Float()))
+    wait = wait_seconds_sql(ah.c.ahead, mean, cn.c.open, cn.c.serving, cn.c.free)
+    # Nobody serves it now and nobody is on a break: no wait promised, the formula's kept as naive.
+    nobody = and_(cn.c.open == 0, cn.c.staffed == 0)
+    # nextval in a CTE of its own (volatile: evaluated once per row), so that visit_id = id.
+    n = select(func.nextval(func.pg_get_serial_sequence("tickets", "id")).label("id"),
+               num.c.last_number.label("number"), ah.c.ahead, wait.label("wait"),
+               nobody.label("nobody")).select_from(num, ah, rs, cn).cte("n")
+    code = bindparam("prefix", type_=String()) + case(
+        (n.c.number < 1000, func.lpad(cast(n.c.number, String), 3, "0")), else_=cast(n.c.number, String))
+    computed = {"number": n.c.number, "code": code, "people_ahead": n.c.ahead, "estimated_wait_s": n.c.wait,
+                "estimate_method": case((n.c.nobody, literal(NO_COUNTER, String)), else_=null()),
+                "naive_wait_s": case((n.c.nobody, n.c.wait), else_=null())}
+    # The action's own values bound once each (psycopg dumps each parameter per call), the rest literals.
+    computed.update(service_id=SID, number_service_id=SID, service_day=DAY, issued_at=NOW, queued_at=NOW,
+                    priority=literal(priority, Boolean))
+    computed.update({k: literal(v, T.c[k].type) if v is not None else cast(null(), T.c[k].type)
+                     for k, v in WALK_IN.items()})
+    values = [computed[k] if k in computed else bindparam(f"v_{k}", type_=T.c[k].type) for k in ISSUE_COLUMNS]
+    t = insert(T).from_select(["id", "visit_id", *ISSUE_COLUMNS], select(n.c.id, n.c.id, *values)).returning(
+        T.c.id, T.c.office_id, *(T.c[k] for k in ISSUE_ONE_COMPUTED)).cte("t")
+    ev = insert(E).from_select(ISSUE_EVENT_COLUMNS, _issued_event(t.c.id)).cte("ev")
+    return select(t.c.id, *(t.c[k] for k in ISSUE_ONE_COMPUTED),
+                  func.pg_notify(channel_sql(t.c.office_id), "1").label("notified")).add_cte(ev)
 
 
 # ---------------------------------------------------------------------------- call next

@@ -2,12 +2,15 @@
 
 ``issue`` is shaped for additions such as a hall-wide forecast: the one read returns what the
 ticket needs, the values are computed here in plain Python, and the row is inserted once.
+``issue_one_statement`` is PostgreSQL's walk-in without the forecast: read, compute and write in one
+statement, the formula of common.core.estimate carried into SQL (checked equal by tests/common/test_issue_one.py).
 """
 
 from __future__ import annotations
 
 import json
 import secrets
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from common.core.errors import DomainError, NotFound
@@ -16,9 +19,12 @@ from common.core.model import Issued, PrintStatus, Ticket
 from common.core.rules import Action
 from common.planning.forecast import Waiting
 from common.store import hotpath
+from common.store.catalog import ServiceInfo
 from common.store.hall import NEW_TICKET_ID, forecast_columns
-from common.store.hotpath import T, W
+from common.store.hotpath import T
 from common.store.tx import Tx, seconds_between, staffed
+
+NEVER_REACHED = 2**31 - 1  # the cap of a service without one: no day issues that many tickets
 
 if TYPE_CHECKING:
     from common.store.operations import Store
@@ -34,6 +40,17 @@ class _Row:
     def __init__(self, values: dict[str, Any]) -> None:
         self.__dict__.update(_Row.EMPTY)
         self.__dict__.update(values)
+
+
+def _new_ticket(tx: Tx, info: ServiceInfo, local: datetime, priority_category: str | None,
+                print_status: PrintStatus) -> dict[str, Any]:
+    """A walk-in's ticket row but its number, code, people ahead and estimate (both issue paths)."""
+    return {
+        "service_id": info.id, "number_service_id": info.id, "service_day": tx.day,
+        "token": secrets.token_urlsafe(16), "priority": priority_category is not None,
+        "priority_category": priority_category, "issued_at": tx.now, "queued_at": tx.now, "local_hour": local.hour,
+        "print_status": print_status.value, "estimate_method": None, "naive_wait_s": None, **hotpath.WALK_IN,
+    }
 
 
 def issue(store: Store, tx: Tx, service: str, priority_category: str | None, print_status: PrintStatus,
@@ -66,15 +83,9 @@ def issue(store: Store, tx: Tx, service: str, priority_category: str | None, pri
         raise DomainError(f"{info.name_vi}: Đã hết số hôm nay", f"{info.name_en}: no more tickets today")
     # Until the service has its own history: its typical duration from the config, else the office's default.
     mean_service = blended_from_sum(recent_sum, recent_n, tx.snap.typical_s.get(service, tx.default_service_s))
-    values: dict[str, Any] = {
-        "service_id": info.id, "number_service_id": info.id, "service_day": tx.day, "number": number,
-        "transfer_seq": 0, "code": f"{info.prefix}{number:03d}", "token": secrets.token_urlsafe(16),
-        "status": W.WAITING.value, "priority": priority, "priority_category": priority_category,
-        "issued_at": tx.now, "queued_at": tx.now, "local_hour": local.hour, "print_status": print_status.value,
-        "people_ahead": ahead, "estimated_wait_s": wait_seconds(ahead, mean_service, n_open, n_serving, bool(free)),
-        "recall_count": 0, "estimate_method": None, "forecast_p10_s": None, "forecast_p50_s": None,
-        "forecast_p90_s": None, "naive_wait_s": None, "booking_id": None, "booked": False, "remote_device": None,
-    }
+    values = _new_ticket(tx, info, local, priority_category, print_status)
+    values.update(number=number, code=f"{info.prefix}{number:03d}", people_ahead=ahead,
+                  estimated_wait_s=wait_seconds(ahead, mean_service, n_open, n_serving, bool(free)))
     values.update(extra or {})
     if not n_open and not staffed(tx.counters_serving(info.id)):
         # Nobody serves it now and nobody is on a break: no wait is promised (common.core.estimate)
@@ -92,6 +103,43 @@ def issue(store: Store, tx: Tx, service: str, priority_category: str | None, pri
         hotpath.first(tx, hotpath.issued_event(), {**params, "tid": ticket_id})
     tx.changed += 1
     return Issued(tx.ticket(_Row({**values, "id": ticket_id, "visit_id": ticket_id})), info.counters)
+
+
+def issue_one_statement(store: Store, tx: Tx, service: str, priority_category: str | None,
+                        print_status: PrintStatus, check_hours: bool) -> Issued | None:
+    """PostgreSQL, a walk-in without the hall forecast: ``issue`` in one autocommit statement (issue 12).
+
+    The number, the reads, the estimate (common.core.estimate's formula in SQL, hotpath.wait_seconds_sql),
+    the row, its event and NOTIFY go in one round trip, as the call does. None: nothing was written and
+    the caller runs ``issue`` in a transaction, which reloads a moved catalog or says why it refuses:
+    an unknown or inactive service, closed hours, an unknown category, no more numbers today (the
+    statement takes a number only within number_max and the cap, and only while the cached catalog
+    is the current one, so the checks made here on it hold).
+    """
+    snap = tx.snap
+    info = snap.services.get(service)
+    if info is None or not info.active or not 0 <= info.number_min <= info.number_max:
+        return None
+    if info.daily_cap is not None and info.daily_cap < 0:
+        return None  # refused from its first ticket: worded by issue()
+    local = tx.now.astimezone(store.tz)
+    if check_hours and not info.hours.is_open(local):
+        return None
+    if priority_category is not None and priority_category not in snap.categories:
+        return None
+    values = _new_ticket(tx, info, local, priority_category, print_status)
+    params = {f"v_{k}": values[k] for k in ("token", "priority_category", "local_hour", "print_status")}
+    detail = json.dumps({"priority": priority_category}, ensure_ascii=False) if priority_category else None
+    params.update(sid=info.id, day=tx.day, now=tx.now, version=snap.version, nmax=info.number_max,
+                  cap=info.daily_cap or NEVER_REACHED, prefix=info.prefix, detail=detail,
+                  typical_s=snap.typical_s.get(service, tx.default_service_s))
+    row = hotpath.first(tx, hotpath.issue_one_pg(priority_category is not None, snap.booked_first), params)
+    if row is None:
+        return None
+    tx.notified = True  # the event and the notification went with the insert
+    tx.changed += 1
+    values.update({k: getattr(row, k) for k in hotpath.ISSUE_ONE_COMPUTED})
+    return Issued(tx.ticket(_Row({**values, "id": row.id, "visit_id": row.id})), info.counters)
 
 
 def call_next_fast(tx: Tx, counter: int, clerk: str) -> Ticket | None:

@@ -56,7 +56,7 @@ from common.store.channels import caller_channel_sql
 from common.store.db import READONLY_OPTION, SQLITE_BUSY_TIMEOUT_MS, Database, first_line
 from common.store.hall import hall_estimates
 from common.store.hotpath import Retry, warm
-from common.store.lean import call_next_fast, issue, move_fast
+from common.store.lean import call_next_fast, issue, issue_one_statement, move_fast
 from common.store.orm import (
     ClerkRow,
     CounterRow,
@@ -436,7 +436,13 @@ class Store:
         print_status: PrintStatus = PrintStatus.NOT_PRINTED,
         check_hours: bool = True,
     ) -> Issued:
-        with self.transaction() as tx:
+        if not self.db.is_sqlite and not self.hall_forecast:
+            # One autocommit statement, as the call (issue 12); the kiosk's forecast reads the hall first.
+            with self.transaction(one_statement=True) as tx:
+                got = issue_one_statement(self, tx, service, priority_category, print_status, check_hours)
+            if got is not None:
+                return got
+        with self.transaction() as tx:  # where the one statement wrote nothing: read, check and word, insert
             return issue(self, tx, service, priority_category, print_status, check_hours)
 
     def set_print_status(self, ticket_id: int, status: PrintStatus, detail: str | None = None) -> Ticket:

@@ -182,6 +182,11 @@ def test_the_forecast_reads_the_hall_in_five_statements(hall: Store, clock: Manu
         hall.issue_ticket("TP")
     finally:
         event.remove(hall.db.engine, "before_cursor_execute", count)
+    # PostgreSQL: the plain issue is one statement (lean.issue_one_statement); the forecast's issue reads
+    # and inserts in two, as the plain one did before, then adds the hall's five.
+    if not hall.db.is_sqlite:
+        assert without == 1
+        without = 2
     assert len(statements) - without == 5, [" ".join(s.split())[:60] for s in statements]
 
 
