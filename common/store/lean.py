@@ -7,13 +7,13 @@ ticket needs, the values are computed here in plain Python, and the row is inser
 from __future__ import annotations
 
 import json
-import secrets
 from typing import TYPE_CHECKING, Any
 
 from common.core.errors import DomainError, NotFound
 from common.core.estimate import NO_COUNTER, blended_from_sum, wait_seconds
 from common.core.model import Issued, PrintStatus, Ticket
 from common.core.rules import Action
+from common.core.tokens import ticket_token
 from common.planning.forecast import Waiting
 from common.store import hotpath
 from common.store.hall import NEW_TICKET_ID, forecast_columns
@@ -64,7 +64,7 @@ def issue(store: Store, tx: Tx, service: str, priority_category: str | None, pri
     mean_service = blended_from_sum(recent_sum, recent_n, tx.snap.typical_s.get(service, tx.default_service_s))
     values: dict[str, Any] = {
         "service_id": info.id, "number_service_id": info.id, "service_day": tx.day, "number": number,
-        "transfer_seq": 0, "code": f"{info.prefix}{number:03d}", "token": secrets.token_urlsafe(16),
+        "transfer_seq": 0, "code": f"{info.prefix}{number:03d}", "token": ticket_token(tx.now.timestamp()),
         "status": W.WAITING.value, "priority": priority, "priority_category": priority_category,
         "issued_at": tx.now, "queued_at": tx.now, "local_hour": local.hour, "print_status": print_status.value,
         "people_ahead": ahead, "estimated_wait_s": wait_seconds(ahead, mean_service, n_open, n_serving, bool(free)),
