@@ -16,6 +16,9 @@ Two token kinds alternate, round by round and side by side, under the same load:
 ``random``, ``secrets.token_urlsafe(16)`` (motcua before prov6), and ``hour``,
 ``common.core.tokens.ticket_token`` (the hour first, then the same 16 random bytes).
 
+With ``--cpu``, instead of the counters: the backend's CPU (/proc, as plan5_stmt_cpu.py) per issue
+read + insert, the median of the rounds.
+
 With ``--explain``, one ``EXPLAIN (ANALYZE, BUFFERS)`` of the insert per side and kind is printed
 too (rolled back).
 """
@@ -25,6 +28,7 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import statistics
 import sys
 from collections import defaultdict
 from collections.abc import Callable
@@ -41,6 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
 
 from benchmarks.province_bench import END, NOW  # noqa: E402
+from benchmarks.province_cpu import pids_cpu  # noqa: E402
 from common.core.tokens import ticket_token  # noqa: E402
 from common.store import hotpath  # noqa: E402
 from common.store.offices import role_names  # noqa: E402
@@ -94,6 +99,11 @@ class Side:
         params.update(now=NOW + timedelta(seconds=1), detail=None)
         return params
 
+    def plain(self, kind: str) -> None:
+        """One issue read and insert, rolled back, without the counters (for --cpu)."""
+        run(self.conn, hotpath.issue_write("postgresql"), self.params(TOKENS[kind]()))
+        self.conn.rollback()
+
     def insert(self, kind: str, record: bool = True) -> None:
         params = self.params(TOKENS[kind]())
         before = counts(self.conn, self.oids)
@@ -134,6 +144,8 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--kinds", default="random,hour", help="token kinds, in the order each round runs them")
     ap.add_argument("--explain", action="store_true")
+    ap.add_argument("--cpu", action="store_true",
+                    help="instead of the counters: the backend's CPU (/proc) per issue read + insert, median of rounds")
     args = ap.parse_args()
     if not args.pg:
         print("prov6_buffers: set MOTCUA_BENCH_PG_URL or --pg", file=sys.stderr)
@@ -145,6 +157,8 @@ def main() -> int:
             for _ in range(10):
                 side.insert(kind, record=False)
     loads = [os.getloadavg()[0]]
+    if args.cpu:
+        return cpu(args, sides, kinds, loads)
     for _ in range(args.rounds):
         for kind in kinds:
             for side in sides.values():
@@ -177,6 +191,31 @@ def main() -> int:
             for s, side in sides.items():
                 print(f"\n## EXPLAIN (ANALYZE, BUFFERS) of the insert, {s}, token {kind}\n")
                 print("\n".join("    " + line for line in side.explain(kind)))
+    for side in sides.values():
+        side.conn.close()
+    return 0
+
+
+def cpu(args: argparse.Namespace, sides: dict[str, Side], kinds: list[str], loads: list[float]) -> int:
+    """Server CPU per issue read + insert (rolled back), sides and kinds alternating round by round."""
+    got: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for _ in range(args.rounds):
+        for kind in kinds:
+            for s, side in sides.items():
+                pid = side.conn.info.backend_pid
+                c0 = pids_cpu([pid])
+                for _ in range(args.n):
+                    side.plain(kind)
+                got[(s, kind)].append(1000 * (pids_cpu([pid]) - c0) / args.n)
+        loads.append(os.getloadavg()[0])
+    print(f"# {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {args.rounds} rounds × {args.n} issue reads + inserts (rolled "
+          f"back) per side and token kind, office {args.office} of {args.province} vs office 1 of {args.single}; "
+          f"1-min load {min(loads):.1f}–{max(loads):.1f}")
+    print("| token | province server CPU ms | single server CPU ms | province / single |")
+    print("| --- | --- | --- | --- |")
+    for kind in kinds:
+        p, q = (statistics.median(got[(s, kind)]) for s in sides)
+        print(f"| {kind} | {p:.3f} | {q:.3f} | {p / q if q else float('nan'):.2f} |")
     for side in sides.values():
         side.conn.close()
     return 0
