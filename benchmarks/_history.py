@@ -15,10 +15,11 @@ from __future__ import annotations
 import heapq
 import math
 import random
-import secrets
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+from common.core.tokens import ticket_token  # the store's tokens: the hour first (docs/benchmarks/prov6.md)
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 SESSIONS = ((time(7, 30), time(11, 30)), (time(13, 30), time(17, 0)))
@@ -105,7 +106,7 @@ class History:
         if origin is None:
             numbers[code] += 1
             row.update(visit_id=row["id"], number_service_id=self.service_ids[code], number=numbers[code],
-                       code=f"{self.prefixes[code]}{numbers[code]:03d}", token=secrets.token_urlsafe(16), queued=t)
+                       code=f"{self.prefixes[code]}{numbers[code]:03d}", token=ticket_token(t), queued=t)
         else:
             row.update({k: origin[k] for k in ("visit_id", "number_service_id", "number", "code", "token", "queued")})
             row["transfer_seq"] = 1

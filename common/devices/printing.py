@@ -27,6 +27,7 @@ from escpos.printer import File, Network, Serial, Usb
 from common.config import AppConfig
 from common.core.errors import ConfigError, MotcuaError, render, said
 from common.core.model import PrintStatus, Ticket
+from common.core.tokens import TOKEN_LEN
 from common.devices import printer_status as pstatus
 from common.devices.printer_links import Link, LinkClosed, open_link
 from common.devices.printer_open import Unreachable, one_line
@@ -289,7 +290,7 @@ class TicketPrinter:
         first slip builds that one.
         """
         when = datetime(2000, 1, 1, tzinfo=ZoneInfo(self.config.settings.office.timezone))  # no clock: discarded
-        qr = qr_payload("x" * 22, self.public_url or self.config.settings.office.public_url)  # token_urlsafe(16)
+        qr = qr_payload("x" * TOKEN_LEN, self.public_url or self.config.settings.office.public_url)
         for service in services or ("",):
             ticket_bytes(Slip(office=self.config.settings.office.name, service=service, code="A000", priority=None,
                               people_ahead=0, wait_minutes=1, issued=when, qr=qr, counters=(1,),

@@ -18,6 +18,7 @@ from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from common.core.tokens import ticket_token
 from common.store.orm import ClerkRow, CounterRow, DailyNumberRow, EventRow, RatingRow, ServiceRow, TicketRow
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -68,7 +69,7 @@ def insert_simulated(store: Store, engine: Engine) -> int:
             "id": offset + t.id, "visit_id": offset + t.visit, "service_id": service_id[t.service],
             "number_service_id": service_id[t.number_service], "service_day": day_(t.day), "number": t.number,
             "transfer_seq": t.transfer_seq, "code": t.code,
-            "token": tokens.get(t.visit) or tokens.setdefault(t.visit, secrets.token_urlsafe(16)),
+            "token": tokens.get(t.visit) or tokens.setdefault(t.visit, ticket_token(t.issued_us / 1e6)),
             "status": t.status.value, "priority": flag(t.priority), "priority_category": t.priority_category,
             "issued_at": at_(t.issued_us), "queued_at": at_(t.queued_us), "local_hour": t.local_hour,
             "first_called_at": at_(t.first_called_us), "called_at": at_(t.called_us),

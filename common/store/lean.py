@@ -9,7 +9,6 @@ statement, the formula of common.core.estimate carried into SQL (checked equal b
 from __future__ import annotations
 
 import json
-import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -17,6 +16,7 @@ from common.core.errors import DomainError, NotFound
 from common.core.estimate import NO_COUNTER, blended_from_sum, wait_seconds
 from common.core.model import Issued, PrintStatus, Ticket
 from common.core.rules import Action
+from common.core.tokens import ticket_token
 from common.planning.forecast import Waiting
 from common.store import hotpath
 from common.store.catalog import ServiceInfo
@@ -47,7 +47,7 @@ def _new_ticket(tx: Tx, info: ServiceInfo, local: datetime, priority_category: s
     """A walk-in's ticket row but its number, code, people ahead and estimate (both issue paths)."""
     return {
         "service_id": info.id, "number_service_id": info.id, "service_day": tx.day,
-        "token": secrets.token_urlsafe(16), "priority": priority_category is not None,
+        "token": ticket_token(tx.now.timestamp()), "priority": priority_category is not None,
         "priority_category": priority_category, "issued_at": tx.now, "queued_at": tx.now, "local_hour": local.hour,
         "print_status": print_status.value, "estimate_method": None, "naive_wait_s": None, **hotpath.WALK_IN,
     }

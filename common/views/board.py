@@ -19,7 +19,8 @@ from common.core.model import CounterState, Event
 from common.core.wording import PublicState, counter_state_text
 
 CALL_KINDS = CALLS  # the hall display lists calls and recalls
-# secrets.token_urlsafe(16) gives 22 characters of [A-Za-z0-9_-]; anything else is not a token.
+# A token is 26 characters (common.core.tokens: the hour in [0-9a-z], then token_urlsafe(16)); those issued
+# before were the 22 random ones alone. Anything else is not a token.
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
