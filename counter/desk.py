@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from common.cli.args import told
 from common.core.errors import DomainError, MotcuaError, StoreUnavailable
 from common.core.model import Clerk, CounterState
 from common.core.rules import Action
@@ -147,7 +148,7 @@ class Desk(QObject):
         if self._closed or tag == "refresh":
             return
         if isinstance(exc, StoreUnavailable):
-            log.warning("%s: %s", tag, exc)
+            log.warning("%s: %s", tag, told(exc))
             self.live.report_outage()
             if tag == "sign_in":
                 self.sign_in_failed.emit(outage_text(self.lang))

@@ -61,6 +61,8 @@ class QueueModel(QAbstractTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return ((NEXT_MARK if row.next else "") + row.code, row.service, row.priority, row.waited)[col]
+        if role == Qt.ItemDataRole.ToolTipRole and col == 1:  # a long service name may be cut on a small screen
+            return row.service
         if role == Qt.ItemDataRole.ToolTipRole and row.next:
             return "Vé sẽ được gọi khi nhấn F2"
         if role == Qt.ItemDataRole.BackgroundRole and (col == 3 or row.next):

@@ -97,8 +97,10 @@ class CounterWindow(QMainWindow):
         right.addWidget(self.bookings)
         body = QHBoxLayout()
         body.setSpacing(20)
-        body.addLayout(left, 5)
-        body.addLayout(right, 4)
+        # Half and half: at 1280 px the queue's service names ("Chứng thực bản sao") fit beside the card,
+        # whose number needs far less than half (5 : 4 cut them to "Chứng thực bản …").
+        body.addLayout(left, 1)
+        body.addLayout(right, 1)
         self.legend = legend = QLabel(shortcut_legend(None), page)
         legend.setFont(font(9.5))
         legend.setWordWrap(True)

@@ -17,11 +17,12 @@ from ui.style import font
 from ui.worker import Runner
 
 BREAKDOWNS = {"service": "Dịch vụ", "hour": "Giờ lấy vé"}
-HEADINGS = ["Dịch vụ", "Số vé\nđối chiếu", "Sai số tuyệt đối TB\nvé in (phút)", "Độ lệch TB\nvé in (phút)",
-            "% chờ lâu hơn\nvé in > 5 phút", "Sai số tuyệt đối TB\ncông thức đơn giản",
-            "Độ lệch TB\ncông thức đơn giản",
-            "% chờ lâu hơn\ncông thức > 5 phút", "Vé in tốt hơn\ncông thức (%)", "Chờ thực TB\n(phút)",
-            "% chờ thực trong\nkhoảng dự báo p10–p90"]
+# Three short lines a heading rather than two long ones: the eleven columns then fit a 1280 px screen
+# (two lines made the table scroll sideways at 1280 and 1366 px).
+HEADINGS = ["Dịch vụ", "Số vé\nđối chiếu", "Sai số\ntuyệt đối TB\nvé in (phút)", "Độ lệch TB\nvé in\n(phút)",
+            "% chờ lâu\nhơn vé in\n> 5 phút", "Sai số\ntuyệt đối TB\ncông thức", "Độ lệch TB\ncông thức\n(phút)",
+            "% chờ lâu\nhơn công thức\n> 5 phút", "Vé in tốt\nhơn công\nthức (%)", "Chờ thực\nTB (phút)",
+            "% chờ thực\ntrong khoảng\np10–p90"]
 EXPLAIN = ("Độ lệch = ước tính − thời gian chờ thực (đến lần gọi đầu tiên). Độ lệch âm: công dân chờ lâu hơn số phút "
            "được in trên vé. Công thức đơn giản = (số người phía trước + 1) × thời gian phục vụ gần đây ÷ số quầy mở. "
            "Chỉ tính vé đã được gọi (không tính vé chuyển tiếp, vé hết hạn chưa được gọi). Khoảng p10–p90: 80% số vé "

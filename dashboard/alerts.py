@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QUrl
 
+from common.cli.args import said as say
 from common.core import glossary
 from common.views.live_metrics import LiveFigures, WaitingTicket
 from ui import numbers
@@ -58,10 +59,11 @@ class Chime(QObject):
         try:
             from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
         except ImportError as exc:  # libpulse0 missing: no sound, no crash
-            log.info("no sound for alerts: %s", exc)
+            log.info("%s", say(f"cảnh báo không có tiếng: {exc}", f"no sound for alerts: {exc}"))
             return
         if not QMediaDevices.audioOutputs():
-            log.info("no sound for alerts: no audio output device")
+            log.info("%s", say("cảnh báo không có tiếng: máy không có thiết bị phát âm thanh",
+                               "no sound for alerts: no audio output device"))
             return
         self._effect = QSoundEffect(self)
         self._effect.setSource(QUrl.fromLocalFile(str(CHIME)))

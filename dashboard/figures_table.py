@@ -1,4 +1,10 @@
-"""The History tab's table: one row per group of a ``store.views.report`` Report, then the total."""
+"""The History tab's table: one row per group of a ``store.views.report`` Report, then the total.
+
+Fifteen figures do not fit across a 1280 or 1366 px screen, so the table shows the ones a supervisor reads
+against the 30-minute target (Decision 468: arrivals, served, no-shows, mean, median and P90 wait, the share
+within target, service time) and keeps the rest hidden until asked for (``show_all``). The exports write every
+column whatever is shown.
+"""
 
 from __future__ import annotations
 
@@ -17,18 +23,19 @@ class Column:
     field: str  # the Figures field (the JSON key of `motcua report --format json`)
     heading: str
     show: Callable[[object], str]
+    essential: bool = False  # shown by default; the others behind the History tab's "every column" switch
 
 
 COLUMNS = (
-    Column("tickets", "Số lượt", cells.count),  # type: ignore[arg-type]
-    Column("served", "Đã phục vụ", cells.count),  # type: ignore[arg-type]
-    Column("no_show_pct", "% vắng mặt", cells.pct),  # type: ignore[arg-type]
+    Column("tickets", "Số lượt", cells.count, essential=True),  # type: ignore[arg-type]
+    Column("served", "Đã phục vụ", cells.count, essential=True),  # type: ignore[arg-type]
+    Column("no_show_pct", "% vắng mặt", cells.pct, essential=True),  # type: ignore[arg-type]
     Column("expired", "Hết hạn", cells.count),  # type: ignore[arg-type]
-    Column("wait_mean_s", "Chờ TB\n(phút)", cells.minutes),  # type: ignore[arg-type]
-    Column("wait_median_s", "Chờ trung vị\n(phút)", cells.minutes),  # type: ignore[arg-type]
-    Column("wait_p90_s", "Chờ P90\n(phút)", cells.minutes),  # type: ignore[arg-type]
-    Column("waits_within_target_pct", "% trong\nchỉ tiêu", cells.pct),  # type: ignore[arg-type]
-    Column("service_mean_s", "Phục vụ TB\n(phút)", cells.minutes),  # type: ignore[arg-type]
+    Column("wait_mean_s", "Chờ TB\n(phút)", cells.minutes, essential=True),  # type: ignore[arg-type]
+    Column("wait_median_s", "Chờ trung vị\n(phút)", cells.minutes, essential=True),  # type: ignore[arg-type]
+    Column("wait_p90_s", "Chờ P90\n(phút)", cells.minutes, essential=True),  # type: ignore[arg-type]
+    Column("waits_within_target_pct", "% trong\nchỉ tiêu", cells.pct, essential=True),  # type: ignore[arg-type]
+    Column("service_mean_s", "Phục vụ TB\n(phút)", cells.minutes, essential=True),  # type: ignore[arg-type]
     Column("walk_mean_s", "Di chuyển TB\n(phút)", cells.minutes),  # type: ignore[arg-type]
     Column("wait_mean_incl_expired_s", "Chờ TB kể cả\nhết hạn (phút)", lambda v: at_least(cells.minutes(v))),
     Column("visits", "Lượt khách", cells.count),  # type: ignore[arg-type]
@@ -46,6 +53,18 @@ class FiguresTable(QTableWidget):
         super().__init__(parent)
         cells.setup_table(self, ["Nhóm", *(c.heading for c in COLUMNS)])
         self.report: Report | None = None
+        self.showing_all = False
+        self.show_all(False)
+
+    def show_all(self, every: bool) -> None:
+        """Every column (``True``) or the essential ones; the cells of hidden columns are filled all the same."""
+        for index, col in enumerate(COLUMNS, start=1):
+            self.setColumnHidden(index, not (every or col.essential))
+        self.showing_all = every
+
+    def shown_fields(self) -> list[str]:
+        """The Figures fields of the columns on screen, left to right."""
+        return [c.field for i, c in enumerate(COLUMNS, start=1) if not self.isColumnHidden(i)]
 
     def show_report(self, report: Report) -> None:
         self.report = report

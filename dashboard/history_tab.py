@@ -10,12 +10,12 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from common.store import Store
 from common.views.report import Report
 from dashboard import export
-from dashboard.figures_table import FiguresTable
+from dashboard.figures_table import COLUMNS, FiguresTable
 from dashboard.period_bar import PeriodBar
 from dashboard.period_read import PeriodRead
 from dashboard.periods import label
@@ -34,10 +34,16 @@ class HistoryTab(QWidget):
         self.title = QLabel("", self)
         self.title.setFont(font(12, bold=True))
         self.table = FiguresTable(self)
+        # The essential figures fit a 1280 px screen; the others (expired, walk, visits…) one tick away.
+        self.every_column = QCheckBox(f"Hiện đủ {len(COLUMNS)} cột", self)
+        self.every_column.setFont(font(10))
+        self.every_column.setToolTip("Thêm hết hạn, di chuyển và lượt khách. Tệp xuất luôn có đủ mọi cột.")
+        self.every_column.toggled.connect(self.table.show_all)
         self.message = Banner(self, point_size=10)
         self.buttons = {fmt: QPushButton(f"Xuất {fmt.upper()}", self) for fmt in export.FORMATS}
         row = QHBoxLayout()
         row.addWidget(self.title, 1)
+        row.addWidget(self.every_column)
         for fmt, button in self.buttons.items():
             button.setFont(font(10))
             button.clicked.connect(lambda _=False, f=fmt: self.export(f))

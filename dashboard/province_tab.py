@@ -89,6 +89,7 @@ class ProvinceTab(QWidget):
         super().__init__(parent)
         self.store, self.runner = store, runner
         self.figures: Figures | None = None
+        self.empty_note = ""  # the banner's "no ticket in this period" line while it is shown
         self.bar = PeriodBar(store.today, self, grouping=False)
         self.level = QComboBox(self)
         self.level.addItem("Tất cả các cấp", None)
@@ -203,6 +204,12 @@ class ProvinceTab(QWidget):
         under = sum(o.under_target for o in period.offices)
         self.title.setText(f"{label(start, end)} · {len(period.offices)} đơn vị, {under} dưới chỉ tiêu "
                            "(95 % chờ ≤ 30 phút, 95 % hài lòng)")
+        empty = empty_period_text(start, end, self.store.today) if not period.offices else ""
+        if empty:  # an empty table says why, and where the figures are
+            self.message.show_message(empty, "info")
+        elif self.message.text() == self.empty_note:  # figures again: the note goes, an export's line stays
+            self.message.clear()
+        self.empty_note = empty
         ranks = {o.office_id: i for i, o in enumerate(self.figures.period.offices, 1)}
         rows: list[list[QTableWidgetItem]] = []
         for level, offices in sorted(period.by_level().items(), key=lambda kv: LEVELS.index(kv[0])
@@ -255,6 +262,14 @@ class ProvinceTab(QWidget):
         if tag in ("province", "province-export"):
             what = "Không lưu được tệp" if tag == "province-export" else "Không lấy được số liệu toàn tỉnh"
             self.message.show_message(f"{what}: {exc}", "error")
+
+
+def empty_period_text(start: date, end: date, today: date) -> str:
+    """Why the table is empty: on the 1st "Tháng này" is today alone and no day of it has ended yet."""
+    if start == end == today and today.day == 1:
+        return (f"Tháng mới bắt đầu hôm nay ({today:%d/%m/%Y}): chưa có phiếu nào trong tháng. "
+                "Chọn “30 ngày qua” hoặc “Tháng trước” để xem các ngày đã qua.")
+    return f"Chưa có phiếu nào trong kỳ {label(start, end)}. Chọn một kỳ dài hơn, ví dụ “30 ngày qua”."
 
 
 def _hundred(x: float | None) -> float | None:

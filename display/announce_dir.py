@@ -12,6 +12,7 @@ import os
 import shutil
 from pathlib import Path
 
+from common.cli.args import said as say
 from common.views.board import CallView
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,9 @@ def keep(wav: Path, folder: Path, call: CallView) -> Path | None:
         os.replace(part, target)
         prune(folder)
     except OSError as exc:
-        log.warning("could not keep the announcement of %s in %s: %s", call.ticket, folder, exc)
+        why = exc.strerror or exc
+        log.warning("%s", say(f"không lưu được lời gọi {call.ticket} vào {folder}: {why}",
+                              f"could not keep the announcement of {call.ticket} in {folder}: {why}"))
         part.unlink(missing_ok=True)
         return None
     return target

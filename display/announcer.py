@@ -18,6 +18,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from common.cli.args import said as say
 from common.devices.speech import AnnouncementBuilder, SpeechThread, wav_seconds
 from common.views.board import CallView
 from display.announce_dir import keep
@@ -63,8 +64,11 @@ class Announcer(QObject):
         self._built.connect(self._on_built)
         sink.finished.connect(self._on_played)
         if not sink.available:
+            kept_vi = f"; mỗi lời gọi vẫn được tạo và lưu trong {keep_dir}" if keep_dir else ""
             kept = f"; each announcement is still made and kept in {keep_dir}" if keep_dir else ""
-            log.warning("announcements are silent: %s; the board works on%s", sink.reason, kept)
+            why = sink.reason_vi or sink.reason
+            log.warning("%s", say(f"loa không phát lời gọi: {why}; bảng gọi số vẫn chạy{kept_vi}",
+                                  f"announcements are silent: {sink.reason}; the board works on{kept}"))
 
     @property
     def silent(self) -> bool:
@@ -102,7 +106,8 @@ class Announcer(QObject):
         while self._playing is None and self._queue and self._queue[0].ready:
             item = self._queue.popleft()
             if item.error or item.path is None:
-                log.warning("could not make the announcement of %s: %s", item.call.ticket, item.error)
+                log.warning("%s", say(f"không tạo được lời gọi {item.call.ticket}: {item.error}",
+                                      f"could not make the announcement of {item.call.ticket}: {item.error}"))
                 self.finished.emit(item.call)
                 continue
             if self.silent:  # no speaker: the kept copy is all there is of it

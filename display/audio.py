@@ -12,6 +12,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal
 
+from common.cli.args import said as say
+
 log = logging.getLogger(__name__)
 WATCHDOG_SLACK_MS = 5000  # a stalled player must never block the queue
 
@@ -28,6 +30,7 @@ class AudioSink(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.reason = ""  # why it cannot play, when it cannot
+        self.reason_vi = ""  # the same, for the log line a person reads (common.cli.args.said)
 
     @property
     def available(self) -> bool:
@@ -46,7 +49,7 @@ class QtAudioSink(AudioSink):
 
         self._current: str | None = None
         if not QMediaDevices.audioOutputs():
-            self.reason = "no audio output device"
+            self.reason, self.reason_vi = "no audio output device", "máy không có thiết bị phát âm thanh"
             return
         self._status = QMediaPlayer.MediaStatus
         self._output = QAudioOutput(self)
@@ -81,6 +84,7 @@ class QtAudioSink(AudioSink):
         path, self._current = self._current, None
         self._watchdog.stop()
         if problem:
-            log.warning("announcement %s did not play to its end: %s", path, problem)
+            log.warning("%s", say(f"lời gọi {path} không phát hết: {problem}",
+                                  f"announcement {path} did not play to its end: {problem}"))
         self._player.stop()
         self.finished.emit(path)

@@ -30,6 +30,7 @@ from ui.outage import outage_text
 
 OFFLINE_TEXT = outage_text()  # the one outage line of every app
 MANY_COUNTERS = 8  # beyond this the counters' grid takes more of the height than the latest call
+FEW_COUNTERS_STRETCH = (8, 7)  # the latest call's height against the counters' (more counters: 5 : 7)
 
 
 class BoardWindow(QWidget):
@@ -61,8 +62,10 @@ class BoardWindow(QWidget):
 
         self.left, right = QVBoxLayout(), QVBoxLayout()
         left = self.left
-        left.addWidget(self.latest, 5)
-        left.addWidget(self.counters, 4)
+        # 8 : 7 rather than 5 : 4: the latest call keeps the height its text needs (its minimum), and a
+        # two-line office name leaves the eight counters' grid room for two-line words ("Xử lý / hồ sơ").
+        left.addWidget(self.latest, FEW_COUNTERS_STRETCH[0])
+        left.addWidget(self.counters, FEW_COUNTERS_STRETCH[1])
         right.addWidget(self.recent, 5)
         right.addWidget(self.waiting, 4)
         self.body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
@@ -91,7 +94,11 @@ class BoardWindow(QWidget):
         is_new = latest is not None and (shown is None or latest.event_id != shown.event_id)
         self.latest.show_call(latest, flash=is_new and self.state is not None)
         # A centre of 20–40 counters gives their grid the room the latest call leaves: the call keeps its size.
-        self.left.setStretch(1, 4 if len(state.counters) <= MANY_COUNTERS else 7)
+        split = FEW_COUNTERS_STRETCH if len(state.counters) <= MANY_COUNTERS else (5, 7)
+        if split != (self.left.stretch(0), self.left.stretch(1)):
+            for i, stretch in enumerate(split):
+                self.left.setStretch(i, stretch)
+            self.layout().activate()  # the grid sized for the new split now, before its counters are placed
         self.counters.show_counters(state.counters)
         self.counters.mark(latest.counter if latest else None)
         if is_new and latest is not None:  # a call the feed did not bring first: its page comes into view too

@@ -14,6 +14,8 @@ from datetime import datetime, timedelta
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from common.cli.args import said as say
+from common.cli.args import told
 from common.store import Store
 from ui.worker import Runner
 
@@ -61,9 +63,11 @@ class BookingExpiry(QObject):
 
     def _on_done(self, tag: str, value: object) -> None:
         if tag == TAG and isinstance(value, int) and value:
-            log.info("%d missed booking(s) marked no-show", value)
+            log.info("%s", say(f"{value} lịch hẹn quá giờ được ghi là không đến",
+                               f"{value} missed booking(s) marked no-show"))
             self.expired.emit(value)
 
     def _on_failed(self, tag: str, exc: object) -> None:
         if tag == TAG:  # the next minute tries again; the board goes on meanwhile
-            log.warning("missed bookings not expired: %s", exc)
+            log.warning("%s", say(f"chưa ghi được các lịch hẹn quá giờ: {told(exc)}",
+                                  f"missed bookings not expired: {exc}"))

@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject
 
+from common.cli.args import said as say
+from common.cli.args import told
 from common.core.errors import DomainError
 from common.core.model import Event
 from common.store import Store
@@ -110,7 +112,8 @@ class DisplayController(QObject):
         if not tag.startswith(RATE) or self._stopped:
             return
         token = tag.removeprefix(RATE)
-        log.warning("rating from the status page not stored: %s", exc)
+        log.warning("%s", say(f"chưa lưu được đánh giá từ trang tra cứu: {told(exc)}",
+                              f"rating from the status page not stored: {exc}"))
         if self.site is not None:
             self.site.pending.pop(token, None)
             # The citizen reads a sentence on the next page load, never a URL or a traceback.

@@ -7,7 +7,7 @@ import logging
 import tempfile
 from pathlib import Path
 
-from common.cli.args import OneLineParser, port_number
+from common.cli.args import OneLineParser, port_number, told
 from common.cli.args import said as say
 from common.config import config_path
 from common.core.errors import MotcuaError, said
@@ -63,7 +63,7 @@ def screenshot(args: argparse.Namespace, size: tuple[int, int], config: str | No
         board.header.tick(ctx.store.clock.now())
         path = save_png(board, args.screenshot, size)
         ctx.store.db.engine.dispose()
-    print(f"wrote {path} ({size[0]}x{size[1]})")
+    print(say(f"đã ghi {path} ({size[0]}x{size[1]})", f"wrote {path} ({size[0]}x{size[1]})"))
     return 0
 
 
@@ -137,10 +137,14 @@ def publish_status_url(store, cfg, server) -> None:  # type: ignore[no-untyped-d
 
     url = status_url(cfg.settings.display.http_host, server.port)
     if url is None:
-        log.warning("no LAN address for the status page: set office.public_url so that tickets' QR codes open it")
+        log.warning("%s", say("không tìm thấy địa chỉ mạng LAN cho trang tra cứu phiếu: đặt office.public_url để mã QR "
+                              "trên phiếu mở được trang", "no LAN address for the status page: set office.public_url "
+                              "so that tickets' QR codes open it"))
         return
     try:
         store.publish_status_url(url)  # one small write at start, before the event loop runs
-        log.info("status page published for the kiosks: %s", url)
+        log.info("%s", say(f"đã báo địa chỉ trang tra cứu cho các kiosk: {url}",
+                           f"status page published for the kiosks: {url}"))
     except MotcuaError as exc:
-        log.warning("could not publish the status page address %s: %s", url, exc)
+        log.warning("%s", say(f"không báo được địa chỉ trang tra cứu {url}: {told(exc)}",
+                              f"could not publish the status page address {url}: {exc}"))

@@ -14,6 +14,7 @@ from concurrent.futures import Future
 
 from PySide6.QtCore import QObject, Signal
 
+from common.cli.args import said as say
 from display.booking_site import BookingSite
 from display.change_hub import ChangeHub
 from display.http_front import HttpFront, Limits
@@ -40,9 +41,12 @@ class StatusServer(QObject):
         self.front = HttpFront(site, self.hub, host, port, limits=limits, post=self._post, booking=booking)
         self.port = self.front.start()
         if self.port:
-            log.info("ticket status page on http://%s:%s/", host, self.port)
+            log.info("%s", say(f"trang tra cứu phiếu tại http://{host}:{self.port}/",
+                               f"ticket status page on http://{host}:{self.port}/"))
         else:
-            log.warning("ticket status page is off: cannot listen on %s:%s (%s)", host, port, self.front.error)
+            why = self.front.error
+            log.warning("%s", say(f"trang tra cứu phiếu đang tắt: không mở được cổng {host}:{port} ({why})",
+                                  f"ticket status page is off: cannot listen on {host}:{port} ({why})"))
 
     @property
     def listening(self) -> bool:

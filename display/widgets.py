@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QResizeEvent
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from common.core import glossary
 from common.core.clock import Clock, SystemClock
@@ -51,8 +51,55 @@ def elastic(lab: QLabel) -> QLabel:
     return lab
 
 
-class ElidedLabel(QLabel):
-    """One line that ends in "…" when it does not fit, rather than a letter cut in half."""
+# Where an office's name starts a new phrase: its place ("… hành chính công / tỉnh Đồng Nai").
+PLACE_WORDS = frozenset({"tỉnh", "thành", "huyện", "quận", "thị", "xã", "phường", "ubnd"})
+
+
+def _break_rank(before: str, after: str) -> int:
+    """How well a line break reads between two words: 0 after a dash, 1 before a place, 2 anywhere but
+    inside a proper name (two capitalised words: "Đồng / Nai"), 3 inside one."""
+    if before in ("–", "-") or before.endswith(("–", "-")):
+        return 0
+    if after.lower() in PLACE_WORDS:
+        return 1
+    return 3 if before[:1].isupper() and after[:1].isupper() else 2
+
+
+def wrap_name(text: str, metrics: QFontMetrics, width: int, max_lines: int = 3) -> list[str]:
+    """``text`` in as few lines of ``width`` pixels as it needs (at most ``max_lines``), broken at spaces.
+
+    Two lines break where the name itself does when they can: after a dash ("… Đồng Nai –" / "Chi nhánh
+    Biên Hòa"), else before its place ("… hành chính công" / "tỉnh Đồng Nai …"), never inside a proper name
+    when another break fits; among equals, the most even. Only a single word wider than the line, or a name
+    past ``max_lines``, is cut with "…" (the last resort, rather than a letter cut in half).
+    """
+    def fits(line: str) -> bool:
+        return metrics.horizontalAdvance(line) <= width
+
+    words = text.split()
+    if fits(text) or len(words) < 2:
+        return [metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(1, width))]
+    two = [(_break_rank(words[i - 1], words[i]), max(metrics.horizontalAdvance(" ".join(words[:i])),
+                                                     metrics.horizontalAdvance(" ".join(words[i:]))), i)
+           for i in range(1, len(words))]
+    fitting = [t for t in two if t[1] <= width]
+    if fitting:
+        _, _, i = min(fitting)
+        return [" ".join(words[:i]), " ".join(words[i:])]
+    lines: list[str] = []
+    for word in words:
+        if lines and fits(f"{lines[-1]} {word}"):
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    if len(lines) > max_lines:
+        lines = [*lines[:max_lines - 1], " ".join(lines[max_lines - 1:])]
+    return [metrics.elidedText(line, Qt.TextElideMode.ElideRight, max(1, width)) for line in lines]
+
+
+class WrappedName(QLabel):
+    """The office's name on one line when it fits, else on two (three at most): never "…" for a real name,
+    which read "Trung tâm Phục vụ hành chính cô…" at 1280×800 when the name was elided to one line."""
 
     def __init__(self, text: str, color: str = TEXT) -> None:
         super().__init__()
@@ -60,18 +107,23 @@ class ElidedLabel(QLabel):
         self.setStyleSheet(f"color: {color}; background: transparent;")
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self._elide()
+        self._wrap()
+
+    def lines(self) -> list[str]:
+        return self.text().split("\n")
 
     def setFont(self, font: QFont) -> None:
         super().setFont(font)
-        self._elide()
+        self._wrap()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._elide()
+        self._wrap()
 
-    def _elide(self) -> None:
-        self.setText(self.fontMetrics().elidedText(self.full, Qt.TextElideMode.ElideRight, max(1, self.width())))
+    def _wrap(self) -> None:
+        text = "\n".join(wrap_name(self.full, self.fontMetrics(), self.width()))
+        if text != self.text():  # the height follows the lines; the width, which the wrap reads, does not
+            self.setText(text)
 
 
 class Panel(QFrame):
@@ -89,23 +141,57 @@ class Panel(QFrame):
 
 
 class Header(QWidget):
-    """Office name, then the date and a clock that ticks in the office's zone."""
+    """Office name, then the date and a clock that ticks in the office's zone.
+
+    A name too long for the line beside the date and the clock moves them one above the other at the right,
+    which leaves the name two lines of most of the width rather than "…".
+    """
 
     def __init__(self, office: str, tz: ZoneInfo, clock: Clock | None = None) -> None:
         super().__init__()
         self.tz = tz
         self.clock = clock or SystemClock()
-        row = QHBoxLayout(self)
-        self.name = ElidedLabel(office)
+        self.grid = QGridLayout(self)
+        self.grid.setColumnStretch(0, 1)
+        # No space above or below, none between the clock and the date: a two-line name takes its height
+        # from the body, and the counters' words ("Xử lý hồ sơ") need every pixel of theirs at 1280×800.
+        self.grid.setVerticalSpacing(0)
+        margins = self.grid.contentsMargins()
+        self.grid.setContentsMargins(margins.left(), 0, margins.right(), 0)
+        self.name = WrappedName(office)
         self.date = label("", DIM, Qt.AlignmentFlag.AlignRight)
         self.time = label("", ACCENT, Qt.AlignmentFlag.AlignRight)
-        row.addWidget(self.name, 1)
-        row.addWidget(self.date)
-        row.addWidget(self.time)
+        self.stacked: bool | None = None
+        self._unit = 10.0
+        self._arrange(False)
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.tick)
         self._timer.start(1000)
         self.tick()
+
+    def _arrange(self, stacked: bool) -> None:
+        if stacked == self.stacked:
+            return
+        for part in (self.name, self.date, self.time):
+            self.grid.removeWidget(part)
+        if stacked:
+            self.grid.addWidget(self.name, 0, 0, 2, 1)
+            self.grid.addWidget(self.time, 0, 1)
+            self.grid.addWidget(self.date, 1, 1)
+        else:
+            self.grid.addWidget(self.name, 0, 0)
+            self.grid.addWidget(self.date, 0, 1)
+            self.grid.addWidget(self.time, 0, 2)
+        self.stacked = stacked
+
+    def _fit(self) -> None:
+        margins = self.grid.contentsMargins()
+        room = self.width() - margins.left() - margins.right() - 2 * self.grid.horizontalSpacing()
+        clock = QFontMetrics(px_font(5.2 * self._unit, bold=True)).horizontalAdvance(self.time.text())
+        beside = self.date.sizeHint().width() + clock
+        self._arrange(self.name.fontMetrics().horizontalAdvance(self.name.full) > room - beside)
+        # Stacked, the clock takes the date's size: the two lines are then no taller than the name's two.
+        self.time.setFont(px_font((MIN_TEXT if self.stacked else 5.2) * self._unit, bold=True))
 
     def tick(self, now: datetime | None = None) -> None:
         local = (now or self.clock.now()).astimezone(self.tz)
@@ -113,9 +199,14 @@ class Header(QWidget):
         self.time.setText(f"{local:%H:%M}")
 
     def rescale(self, unit: float) -> None:
+        self._unit = unit
         self.name.setFont(px_font(MIN_TEXT * unit, bold=True))
         self.date.setFont(px_font(MIN_TEXT * unit))
-        self.time.setFont(px_font(5.2 * unit, bold=True))
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
 
 
 BOOKED = "Hẹn"  # beside a number checked in from a booking (issue 19): the hall sees why it went first

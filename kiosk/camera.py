@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtMultimedia import QCamera, QCameraDevice, QMediaCaptureSession, QMediaDevices, QVideoFrame, QVideoSink
 
+from common.cli.args import said as say
 from ui.worker import Runner
 
 log = logging.getLogger(__name__)
@@ -65,8 +66,9 @@ def pick_camera(wanted: str) -> QCameraDevice | None:
         ident = bytes(device.id().data()).decode(errors="replace").casefold()
         if wanted in device.description().casefold() or wanted == ident:
             return device
-    log.warning("camera %r not found among %s; scanning with the USB scanner and keypad only", wanted,
-                [d.description() for d in inputs])
+    found = [d.description() for d in inputs]
+    log.warning("%s", say(f"không thấy camera {wanted!r} trong {found}; chỉ quét bằng máy quét USB và bàn phím số",
+                          f"camera {wanted!r} not found among {found}; scanning with the USB scanner and keypad only"))
     return None
 
 
@@ -132,7 +134,8 @@ class CameraScanner(QObject):
             self.available_changed.emit(False)
 
     def _camera_error(self, _error: QCamera.Error, text: str) -> None:
-        log.warning("camera: %s; scanning with the USB scanner and keypad only", text)
+        log.warning("%s", say(f"camera: {text}; chỉ quét bằng máy quét USB và bàn phím số",
+                              f"camera: {text}; scanning with the USB scanner and keypad only"))
         self.stop()
         self.active = True  # the screen is still up; the keypad and the scanner still serve it
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from common.cli.args import OneLineParser
+from common.cli.args import said as say
 from common.config import config_path
 from common.core.errors import MotcuaError
 from common.devices.printing import PrinterSettings, TicketPrinter
@@ -115,7 +116,7 @@ def screenshot(path: str, size: tuple[int, int], screen: str, config: str | None
         finally:
             window.shutdown()
             store.db.engine.dispose()
-    print(f"wrote {path} ({size[0]}x{size[1]}, {screen})")
+    print(say(f"đã ghi {path} ({size[0]}x{size[1]}, {screen})", f"wrote {path} ({size[0]}x{size[1]}, {screen})"))
     return 0
 
 

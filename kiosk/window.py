@@ -17,6 +17,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import QApplication, QLayout, QStackedWidget, QVBoxLayout, QWidget
 
+from common.cli.args import told
 from common.config import AppConfig
 from common.core.bookings import BookingRefused, CheckIn
 from common.core.errors import DomainError, StoreUnavailable
@@ -303,7 +304,7 @@ class KioskWindow(QWidget):
         if tag not in ("issue", "checkin"):
             return  # the snapshot's failures are the live view's; no plan read: no booking button
         if isinstance(exc, StoreUnavailable):
-            log.warning("%s: %s", tag, exc)
+            log.warning("%s: %s", tag, told(exc))
             self.live.report_outage()
             self._last_tap = -DEBOUNCE_SECONDS  # no ticket came of that tap: the first one after recovery counts
             self._shown_offline = True

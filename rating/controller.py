@@ -15,6 +15,8 @@ import logging
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from common.cli.args import said as say
+from common.cli.args import told
 from common.core.errors import DomainError
 from common.core.events import EventKind
 from common.core.model import Event
@@ -124,7 +126,7 @@ class RatingController(QObject):
     def _on_failed(self, _tag: str, exc: object) -> None:
         if self._stopped:
             return
-        log.warning("rating not stored: %s", exc)
+        log.warning("%s", say(f"chưa lưu được đánh giá: {told(exc)}", f"rating not stored: {exc}"))
         # A citizen sees a sentence, never a URL or a traceback.
         text = exc.vi if isinstance(exc, DomainError) else SORRY
         self.refused.emit(text)

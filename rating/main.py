@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from common.cli.args import OneLineParser, counter_number
+from common.cli.args import said as say
 from common.config import AppConfig, config_path, load_config
 from common.core.errors import MotcuaError, said
 from common.core.model import TicketStatus
@@ -101,7 +102,8 @@ def screenshot(path: Path, size: tuple[int, int], config: AppConfig, db: str | N
     reasons = save_png(panel, path.with_name(f"{path.stem}-reasons{path.suffix or '.png'}"), size)
     panel.close()
     app.processEvents()
-    print(f"wrote {asked} and {reasons} ({size[0]}x{size[1]})")
+    print(say(f"đã ghi {asked} và {reasons} ({size[0]}x{size[1]})",
+              f"wrote {asked} and {reasons} ({size[0]}x{size[1]})"))
     return 0
 
 

@@ -7,6 +7,7 @@ import threading
 
 from PySide6.QtCore import QObject, Signal
 
+from common.cli.args import told
 from common.core.errors import MotcuaError
 from common.store import Store
 from common.store.notify import ChangeFeed
@@ -63,7 +64,7 @@ class LiveFeed(QObject):
                 feed = None
                 if up is not False:
                     up = False
-                    log.warning("store unreachable: %s", exc)
+                    log.warning("%s", told(exc))  # "mất kết nối …": the error says it, in the office's language
                     self.online.emit(False)
                 self._stop.wait(backoff_ms(attempt) / 1000)
                 attempt += 1

@@ -20,6 +20,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from common.cli.args import told
 from common.core.errors import StoreUnavailable
 from common.store import Store
 from ui.feed import LiveFeed
@@ -150,7 +151,7 @@ class LiveView(QObject):
         if tag != self.tag or self._stopped:
             return
         if isinstance(exc, StoreUnavailable):
-            log.warning("%s: %s", self.tag, exc)
+            log.warning("%s: %s", self.tag, told(exc))
             self._again = False  # the retry schedule reads again; no burst of reads against a dead store
             self._set_online(False)
             return

@@ -12,6 +12,8 @@ import logging
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QLabel
 
+from common.cli.args import said as say
+from common.cli.args import told
 from common.core.errors import StoreUnavailable
 from common.store.bootstrap import Context, bootstrap
 from ui.outage import backoff_ms
@@ -28,7 +30,7 @@ def open_store(config: str | None, db: str | None, app_name: str, *, fullscreen:
     try:
         return bootstrap(config, db)
     except StoreUnavailable as exc:
-        log.warning("%s; retrying on ui/outage.py's schedule", exc)
+        log.warning("%s", say(f"{told(exc)}; đang thử kết nối lại", f"{exc}; retrying"))
     application(app_name)
     screen = QLabel(MESSAGE)
     screen.setObjectName("waiting-for-store")
@@ -66,7 +68,7 @@ def open_store(config: str | None, db: str | None, app_name: str, *, fullscreen:
     screen.deleteLater()
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
-    log.warning("the store is reachable again")
+    log.warning("%s", say("đã kết nối lại cơ sở dữ liệu", "the store is reachable again"))
     ctx = outcome["ctx"]
     assert isinstance(ctx, Context)
     return ctx

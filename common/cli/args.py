@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Callable
 
-from common.core.errors import pair
+from common.core.errors import pair, render
 
 # Counter numbers and day counts are small; anything bigger is a typo, not an office.
 MAX_COUNTER = 9999
@@ -91,6 +91,11 @@ def language() -> str:
 def said(vi: str, en: str) -> str:
     """Vietnamese, with the English beside it when office.language is en."""
     return pair(vi, en, _language)
+
+
+def told(error: object) -> str:
+    """An error's one line in the office's language: a log line that a person (installer, clerk) reads."""
+    return render(error, _language) if isinstance(error, BaseException) else str(error)
 
 
 def usage_line(message: str) -> str:

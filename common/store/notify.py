@@ -102,12 +102,18 @@ class ChangeStamp:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        # Guards the count and the waiter; never held while a connection is being opened: a database that
+        # is slow or gone (a connect that hangs until its timeout) would block every request thread that
+        # only wants the number. One thread connects; the others read the count as it stands meanwhile.
         self._lock = threading.Lock()
         self._waiter: _Waiter | None = None
         self._count = 0
         self._retry_at = 0.0
+        self._connecting = False
+        self._epoch = 0  # moved by close(): a connection opened across a close is not kept
 
     def read(self) -> int:
+        self._connect()
         with self._lock:
             self._look(0.0)
             return self._count
@@ -117,21 +123,48 @@ class ChangeStamp:
         deadline = time.monotonic() + timeout
         with self._lock:
             start = self._count
-            while self._count == start and (left := deadline - time.monotonic()) > 0:
+        while True:
+            self._connect()
+            with self._lock:
+                left = deadline - time.monotonic()
+                if self._count != start or left <= 0:
+                    return self._count != start
                 blocks = isinstance(self._waiter, _PostgresWaiter)  # a socket to wait on; else poll
                 self._look(min(left, 0.5) if blocks else 0.0)
-                if not blocks and self._count == start:
-                    time.sleep(SQLITE_POLL_SECONDS)
-            return self._count != start
+                if self._count != start:
+                    return True
+            if not blocks:
+                time.sleep(SQLITE_POLL_SECONDS)
+
+    def _connect(self) -> None:
+        """Open the listening connection if there is none and a try is due, outside the lock."""
+        with self._lock:
+            if self._waiter is not None or self._connecting or time.monotonic() < self._retry_at:
+                return
+            self._connecting, epoch = True, self._epoch
+        waiter: _Waiter | None = None
+        try:
+            waiter = _waiter_for(self.store)
+        except _lost():
+            pass
+        finally:
+            with self._lock:
+                self._connecting = False
+                if waiter is None:  # failed (or interrupted): a change, as a lost connection is
+                    self._count += 1
+                    self._retry_at = time.monotonic() + self.RETRY_SECONDS
+                elif epoch == self._epoch:
+                    self._waiter, waiter = waiter, None
+                    self._count += 1  # what was committed before it listened is unknown: a change
+        if waiter is not None:  # closed while it connected: not kept; the next read opens a fresh one
+            _close_quietly(waiter)
 
     def _look(self, timeout: float) -> None:
+        """Drain the open connection's notifications (under the lock); none open: the count stands."""
+        if self._waiter is None:
+            return
         try:
-            if self._waiter is None:
-                if time.monotonic() < self._retry_at:
-                    return
-                self._waiter = _waiter_for(self.store)
-                self._count += 1  # what was committed before it listened is unknown: a change
-            elif self._waiter.changed(timeout):
+            if self._waiter.changed(timeout):
                 self._count += 1
         except _lost():
             self.close_locked()
@@ -143,14 +176,19 @@ class ChangeStamp:
         with self._lock:
             self.close_locked()
             self._retry_at = 0.0
+            self._epoch += 1
 
     def close_locked(self) -> None:
         if self._waiter is not None:
-            try:
-                self._waiter.close()
-            except _lost():
-                pass
+            _close_quietly(self._waiter)
             self._waiter = None
+
+
+def _close_quietly(waiter: _Waiter) -> None:
+    try:
+        waiter.close()
+    except _lost():
+        pass
 
 
 class _Waiter:
@@ -160,6 +198,8 @@ class _Waiter:
 
 
 class _PostgresWaiter(_Waiter):
+    CONNECT_TIMEOUT = 5  # seconds; a server that accepts and never answers holds the connecting thread this long
+
     def __init__(self, url: str) -> None:
         import psycopg
         from psycopg.conninfo import make_conninfo
@@ -169,7 +209,7 @@ class _PostgresWaiter(_Waiter):
         # ``-c motcua.office=N``, common.store.office_scope) go as a keyword, not in the URL.
         extra = {k: v if isinstance(v, str) else " ".join(v) for k, v in parsed.query.items()}
         conninfo = make_conninfo(parsed.set(query={}).render_as_string(hide_password=False), **extra)
-        self.conn = psycopg.connect(conninfo, autocommit=True, connect_timeout=5)
+        self.conn = psycopg.connect(conninfo, autocommit=True, connect_timeout=self.CONNECT_TIMEOUT)
         try:
             for channel in listened_channels(self.conn):
                 self.conn.execute(f"LISTEN {channel}")  # motcua or motcua_oN: a plain identifier

@@ -113,6 +113,19 @@ def how_to_connect(url: str, offices: list[tuple[int, str]], month: date, today:
     return lines
 
 
+def shown_period(today: date) -> tuple[date, str]:
+    """The first day of the period the demo shows (to ``today``) and the line that says why, if needed.
+
+    This month so far, unless this month is today alone: on the 1st the simulated history (which ends
+    yesterday) has no day in it, and the table was empty. Then the last 30 days, said so.
+    """
+    if today.day > 1:
+        return today.replace(day=1), ""
+    start = today - timedelta(days=29)
+    return start, (f"Tháng mới bắt đầu hôm nay ({today:%d/%m/%Y}), chưa có ngày nào kết thúc: "
+                   f"số liệu 30 ngày qua ({start:%d/%m/%Y} – {today:%d/%m/%Y}).")
+
+
 def build_province(url: str, history_days: int) -> str:
     """Set up the three offices (idempotent: an office already there is left as it is); returns the view."""
     if make_url(url).get_backend_name() != "postgresql":
@@ -152,9 +165,9 @@ def build_province(url: str, history_days: int) -> str:
         province_staff.add_staff(owner, DEMO_PROVINCE_USER, "Lê Văn Tỉnh", DEMO_PROVINCE_PASSWORD)
     with owner.db.engine.begin() as conn:
         conn.execute(text("ANALYZE"))
-    month = owner.today.replace(day=1)
-    view = to_table(owner.views.province(month, owner.today))
+    start, note = shown_period(owner.today)
+    view = to_table(owner.views.province(start, owner.today))
     offices = [(o.id, o.code) for o in list_offices(owner.db)]
-    lines = [view, "", *how_to_connect(url, offices, month, owner.today)]
+    lines = [*([note] if note else []), view, "", *how_to_connect(url, offices, start, owner.today)]
     owner.db.engine.dispose()
     return "\n".join(lines)

@@ -65,6 +65,13 @@ def _day(iso: str) -> str:
     return f"{d}/{m}/{y}"
 
 
+def _month_title(month: ProvinceView) -> str:
+    """On the 1st the month is today alone: said so, rather than a second "today" table under another name."""
+    if month.start == month.end:
+        return f"Tháng này {_day(month.start)} (tháng mới bắt đầu hôm nay: số liệu như trên)"
+    return f"Tháng này {_day(month.start)} – {_day(month.end)}"
+
+
 def render(today: ProvinceView, month: ProvinceView, *, updated: str, refresh_seconds: int | None = None) -> str:
     """The whole page; ``updated`` is shown as given (the caller formats it in the office's zone)."""
     meta = f"<meta http-equiv='refresh' content='{int(refresh_seconds)}'>" if refresh_seconds else ""
@@ -76,6 +83,6 @@ def render(today: ProvinceView, month: ProvinceView, *, updated: str, refresh_se
             "<h1>Công khai thời gian chờ và mức độ hài lòng</h1>"
             f"<p>{escape(target)}</p>"
             + _table(today, f"Hôm nay {_day(today.start)}")
-            + _table(month, f"Tháng này {_day(month.start)} – {_day(month.end)}")
+            + _table(month, _month_title(month))
             + "<p class='note'>Số liệu tổng hợp theo đơn vị; không chứa thông tin cá nhân của công dân hay cán bộ. "
             f"Cập nhật {escape(updated)}.</p></body></html>\n")

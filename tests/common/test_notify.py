@@ -181,3 +181,85 @@ def test_the_change_stamp_works_when_the_process_holds_over_a_thousand_descripto
         for fd in held:
             os.close(fd)
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def test_a_hanging_connection_attempt_blocks_no_other_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stamp opens its connection outside its lock: while one thread's attempt hangs on a server that
+    accepts and never answers, another thread gets the number at once. Ordering, not timing: the attempt
+    can only end when the test lets the server hang up (its timeout raised far beyond the test's length),
+    and the other reader has already returned by then."""
+    import socket
+    import threading
+    from types import SimpleNamespace
+
+    from common.store import notify
+
+    monkeypatch.setattr(notify._PostgresWaiter, "CONNECT_TIMEOUT", 600)
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+    accepted, hang_up = threading.Event(), threading.Event()
+
+    def mute_server() -> None:
+        conn, _ = server.accept()
+        accepted.set()
+        hang_up.wait(60)
+        conn.close()
+
+    store = SimpleNamespace(db=SimpleNamespace(url=f"postgresql://motcua@127.0.0.1:{port}/motcua"))
+    stamp = ChangeStamp(store)  # type: ignore[arg-type]
+    finished: list[str] = []
+    values: dict[str, int] = {}
+
+    def reader(name: str) -> None:
+        values[name] = stamp.read()
+        finished.append(name)
+
+    threading.Thread(target=mute_server, daemon=True).start()
+    first = threading.Thread(target=reader, args=("connecting",), daemon=True)
+    first.start()
+    assert accepted.wait(30)  # the first reader is inside its connection attempt, which hangs
+    second = threading.Thread(target=reader, args=("other",), daemon=True)
+    second.start()
+    second.join(30)
+    assert finished == ["other"] and values["other"] == 0  # returned while the attempt still hangs
+    hang_up.set()
+    first.join(30)
+    assert finished == ["other", "connecting"]
+    assert values["connecting"] == 1  # the failed attempt counts as a change, as a lost connection does
+    assert stamp.read() == 1  # and is not retried at every read (RETRY_SECONDS)
+    server.close()
+
+
+def test_a_connection_opened_across_a_close_is_not_kept(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """close() while another thread connects (a display shutting down): the new connection is closed, not
+    kept behind the caller's back; the next read opens a fresh one."""
+    import threading
+
+    from common.store import notify
+
+    opened: list[object] = []
+    inside, go_on = threading.Event(), threading.Event()
+    real = notify._waiter_for
+
+    def slow_waiter_for(s: Store) -> object:
+        inside.set()
+        go_on.wait(30)
+        waiter = real(s)
+        opened.append(waiter)
+        return waiter
+
+    monkeypatch.setattr(notify, "_waiter_for", slow_waiter_for)
+    stamp = ChangeStamp(store)
+    thread = threading.Thread(target=stamp.read, daemon=True)
+    thread.start()
+    assert inside.wait(30)
+    stamp.close()  # does not wait for the attempt
+    go_on.set()
+    thread.join(30)
+    assert len(opened) == 1 and stamp._waiter is None
+    closed = opened[0]
+    with pytest.raises(Exception):  # noqa: B017 (sqlite3 or psycopg: whichever closed connection it was)
+        closed.conn.execute("SELECT 1")  # type: ignore[attr-defined]
+    stamp.read()
+    assert stamp._waiter is not None and stamp._waiter is not closed
+    stamp.close()

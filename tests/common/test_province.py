@@ -108,4 +108,9 @@ def test_an_empty_period_suggests_a_wider_one_never_the_same() -> None:
     assert wider_period(today, today, today) == "; thử --from 2026-12-01 --to 2026-12-04"
     # `--from 2026-11-01` alone is that one day (--to defaults to --from): once suggested "--from 2026-11-01"
     assert wider_period(date(2026, 11, 1), date(2026, 11, 1), today) == "; thử --from 2026-11-01 --to 2026-12-04"
-    assert wider_period(date(2026, 12, 1), today, today) == ""  # nothing wider to offer
+    # the month so far was tried: the last 30 days
+    assert wider_period(date(2026, 12, 1), today, today) == "; thử --from 2026-11-05 --to 2026-12-04"
+    # on the 1st the month is today alone, and that is said (the demo's history ends yesterday)
+    first = date(2026, 12, 1)
+    assert wider_period(first, first, first) == " (tháng này bắt đầu hôm nay); thử --from 2026-11-02 --to 2026-12-01"
+    assert wider_period(date(2026, 11, 1), today, today) == ""  # nothing wider to offer

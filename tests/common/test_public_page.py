@@ -38,6 +38,10 @@ def test_the_page_flags_with_words_and_escapes_names() -> None:
     assert "Chưa có số liệu." in page  # the empty month
     assert "Cập nhật 09:00 03/12/2026" in page and "http-equiv" not in page  # the static export
     assert "http-equiv='refresh' content='60'" in render(view, view, updated="", refresh_seconds=60)
+    # on the 1st "this month" is today: said so, not a second table that looks like another period
+    first = ProvinceView("2026-12-01", "2026-12-01", (good,))
+    page = render(first, first, updated="09:00 01/12/2026")
+    assert "Tháng này 01/12/2026 (tháng mới bắt đầu hôm nay" in page and "01/12/2026 – 01/12/2026" not in page
 
 
 @pytest.mark.postgres

@@ -5,7 +5,9 @@ and appears for a province role only."""
 from __future__ import annotations
 
 import csv
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import Qt
@@ -245,5 +247,27 @@ def test_a_named_person_signs_in_to_the_province_view(qtbot: QtBot, two_offices:
     assert w.heading.text() == "Toàn tỉnh · Trần Thị Hoa (cấp tỉnh) · chỉ xem"
     qtbot.waitUntil(lambda: w.tab.figures is not None, timeout=WAIT_MS)
     assert [r.outcome for r in province_staff.recent(store)] == ["ok", "failed"]
+    w.close()
+    store.db.engine.dispose()
+
+
+def test_this_month_on_the_first_says_the_month_starts_today(qtbot: QtBot, two_offices: Province,
+                                                             clock: ManualClock) -> None:
+    """On the 1st "Tháng này" is today alone; with no ticket yet the table is empty and the banner says why
+    and where the figures are. Back on "30 ngày qua" the figures show and the note goes."""
+    clock.set(datetime(2026, 12, 1, 7, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))  # the offices' day was 25/11
+    store = as_role(two_offices, two_offices.groups["province"], clock)
+    w = ProvinceWindow(store, live=False)
+    qtbot.addWidget(w)
+    tab = w.tab
+    qtbot.waitUntil(lambda: tab.figures is not None, timeout=WAIT_MS)
+    assert names(tab) == ["office1", "xa-an-binh"] and tab.message.isHidden()  # 30 days by default
+    with qtbot.waitSignal(tab.shown, timeout=WAIT_MS):
+        tab.bar.kind.setCurrentIndex(tab.bar.kind.findData("month"))
+    assert names(tab) == [] and not tab.message.isHidden()
+    assert "Tháng mới bắt đầu hôm nay (01/12/2026)" in tab.message.text() and "30 ngày qua" in tab.message.text()
+    with qtbot.waitSignal(tab.shown, timeout=WAIT_MS):
+        tab.bar.kind.setCurrentIndex(tab.bar.kind.findData("30d"))
+    assert names(tab) == ["office1", "xa-an-binh"] and tab.message.isHidden()
     w.close()
     store.db.engine.dispose()

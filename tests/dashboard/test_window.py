@@ -186,3 +186,30 @@ def test_closing_stops_every_read_of_the_window(qtbot: QtBot, store: Store, open
     window.refresh_live()  # a late clock tick or feed signal after closing asks for nothing
     window.history.read.refresh()
     assert not window.runner.busy
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")  # the offscreen platform's note when the window is shown
+def test_history_fits_a_1280_screen_and_shows_every_column_on_request(qtbot: QtBot, day: Store,
+                                                                     open_dashboard: Open) -> None:
+    """At 1280×800 the figures that matter are all on screen without scrolling sideways; the switch adds the
+    rest (and then the table scrolls, which is the point of keeping them behind it)."""
+    window = open_dashboard(day)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    window.select("history")
+    qtbot.waitUntil(lambda: window.history.table.report is not None, timeout=WAIT_MS)
+    table = window.history.table
+    essential = [c.field for c in COLUMNS if c.essential]
+    assert table.shown_fields() == essential
+    assert {"wait_mean_s", "wait_p90_s", "waits_within_target_pct"} <= set(essential)
+    qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() == 0 and table.viewport().width() > 0)
+    assert all(table.columnViewportPosition(i) + table.columnWidth(i) <= table.viewport().width()
+               for i in range(table.columnCount()) if not table.isColumnHidden(i))
+    window.history.every_column.setChecked(True)
+    assert table.shown_fields() == [c.field for c in COLUMNS]
+    qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() > 0)
+    window.history.every_column.setChecked(False)
+    assert table.shown_fields() == essential
+    # the hidden columns hold their figures all the same (the exports and the switch read them)
+    assert table.column_values("walk_mean_s")[-1] == table.report.overall.walk_mean_s  # type: ignore[union-attr]

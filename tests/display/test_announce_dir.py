@@ -43,9 +43,9 @@ def test_without_a_speaker_the_announcement_is_still_made_and_kept(
     work.mkdir()
     with caplog.at_level(logging.WARNING, logger="display.announcer"):
         announcer = Announcer(AnnouncementBuilder(SpeechSettings(PHRASE)), sink, speech, workdir=work, keep_dir=kept)
-    assert [r.getMessage() for r in caplog.records] == [
-        f"announcements are silent: no audio output device; the board works on; "
-        f"each announcement is still made and kept in {kept}"]
+    assert [r.getMessage() for r in caplog.records] == [  # the office's language (vi), as the CLI's lines
+        f"loa không phát lời gọi: máy không có thiết bị phát âm thanh; bảng gọi số vẫn chạy; "
+        f"mỗi lời gọi vẫn được tạo và lưu trong {kept}"]
     started: list[CallView] = []
     announcer.started.connect(started.append)
     call = CallView(7, "B012", 2, False, AT)
@@ -82,7 +82,7 @@ def test_a_copy_that_cannot_be_written_costs_only_the_copy(
             qtbot.waitSignal(announcer.finished, timeout=30_000):
         announcer.announce(CallView(1, "A001", 1, False, AT))
     assert len(sink.played) == 1  # still said in the hall
-    assert caplog.records[0].getMessage().startswith(f"could not keep the announcement of A001 in {gone}:")
+    assert caplog.records[0].getMessage().startswith(f"không lưu được lời gọi A001 vào {gone}:")
     assert not gone.exists()
 
 

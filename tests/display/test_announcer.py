@@ -62,7 +62,7 @@ def test_the_real_sink_without_a_sound_card_is_silent_and_says_why(
     announcer.announce(call(1, "A001", 1))
     assert announcer.silent and announcer.pending == 0
     lines = [r.getMessage() for r in caplog.records]
-    assert lines == ["announcements are silent: no audio output device; the board works on"]
+    assert lines == ["loa không phát lời gọi: máy không có thiết bị phát âm thanh; bảng gọi số vẫn chạy"]
     with pytest.raises(RuntimeError, match="no audio output device"):
         sink.play(tmp_path / "x.wav", 1.0)
 

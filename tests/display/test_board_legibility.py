@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QColor, QFontMetrics, QImage
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
@@ -20,7 +20,7 @@ from common.core import glossary
 from common.core.clock import ManualClock
 from common.views.board import BoardState, CallView, CounterView, WaitingView
 from display.board_window import BoardWindow
-from display.widgets import FLASH_ON
+from display.widgets import FLASH_ON, px_font, wrap_name
 
 AT = datetime(2026, 11, 25, 2, 30, tzinfo=UTC)
 SERVICES = ("Tư pháp – Hộ tịch", "Chứng thực bản sao", "Đất đai", "Kế hoạch và Đầu tư", "Xây dựng",
@@ -65,9 +65,14 @@ def texts(board: BoardWindow) -> list[QLabel]:
     return [w for w in board.findChildren(QLabel) if w.isVisible() and w.text().strip()]
 
 
-@pytest.mark.parametrize("size", [(1920, 1080), (1366, 768), (3840, 2160)])
+# A branch of a provincial centre: the longest kind of name a hall shows (it read "Trung tâm Phục vụ hành
+# chính cô…" at 1280×800 when the name was cut to one line).
+LONG_NAME = "Trung tâm Phục vụ hành chính công tỉnh Đồng Nai – Chi nhánh Biên Hòa"
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1366, 768), (1280, 800), (3840, 2160)])
 def test_every_text_is_large_and_contrasted(qtbot: QtBot, size: tuple[int, int]) -> None:
-    board = BoardWindow("Trung tâm Phục vụ hành chính công tỉnh", ZoneInfo("Asia/Ho_Chi_Minh"),
+    board = BoardWindow(LONG_NAME, ZoneInfo("Asia/Ho_Chi_Minh"),
                         "Công dân vui lòng giữ phiếu số thứ tự", clock=ManualClock(AT))
     qtbot.addWidget(board)
     board.resize(*size)
@@ -86,6 +91,14 @@ def test_every_text_is_large_and_contrasted(qtbot: QtBot, size: tuple[int, int])
         ratio = measured_contrast(image, lab, board)
         assert ratio >= 7, f"{lab.text()!r}: contrast {ratio:.1f}:1"
     assert board.latest.ticket.font().pixelSize() >= 0.15 * height
+    # The office's name whole, on at most two lines that each fit, with room for both.
+    name = board.header.name
+    lines = name.lines()
+    assert " ".join(lines) == LONG_NAME and len(lines) <= 2
+    assert all(name.fontMetrics().horizontalAdvance(line) <= name.width() for line in lines)
+    assert name.height() >= len(lines) * name.fontMetrics().height(), f"{lines} cut short"
+    assert not name.geometry().intersects(board.header.date.geometry())
+    assert not name.geometry().intersects(board.header.time.geometry())
     assert board.ticker._font.pixelSize() >= 0.045 * height
     # One row per ticket in "Vừa gọi", the recall marked; the break reads as on the counter.
     recent = [t.text() for t, _ in board.recent.rows if t.text()]
@@ -105,6 +118,34 @@ def test_every_text_is_large_and_contrasted(qtbot: QtBot, size: tuple[int, int])
             assert width <= column - gap, f"{lab.text()!r} is {width} px in a {column:.0f} px column"
             lines = 1 if metrics.horizontalAdvance(lab.text()) <= lab.width() else 2  # wrapped at a space
             assert lab.height() >= lines * metrics.capHeight(), f"{lab.text()!r}: {lines} lines cut short"
+
+
+def test_a_name_breaks_where_it_reads_well(qtbot: QtBot) -> None:
+    """After a dash, else before the place, never inside a proper name when another break fits."""
+    metrics = QFontMetrics(px_font(36, bold=True))
+
+    def wrapped(text: str, width: int) -> list[str]:
+        return wrap_name(text, metrics, width)
+
+    def width_of(text: str) -> int:
+        return metrics.horizontalAdvance(text)
+
+    assert wrapped("Bộ phận Một cửa", 2000) == ["Bộ phận Một cửa"]
+    commune = "UBND xã Tân Phú – Bộ phận Tiếp nhận và Trả kết quả"
+    assert wrapped(commune, width_of(commune) - 1) == ["UBND xã Tân Phú –", "Bộ phận Tiếp nhận và Trả kết quả"]
+    # too narrow for "… Đồng Nai –" on the first line: the break comes before the province
+    lines = wrapped(LONG_NAME, max(width_of("Trung tâm Phục vụ hành chính công"),
+                                   width_of("tỉnh Đồng Nai – Chi nhánh Biên Hòa")) + 2)
+    assert lines == ["Trung tâm Phục vụ hành chính công", "tỉnh Đồng Nai – Chi nhánh Biên Hòa"]
+    # no dash and no place word: two lines, but not "… Biên" / "Hòa" (where filling the first line would break)
+    name = "Bộ phận Một cửa Biên Hòa"
+    lines = wrapped(name, width_of("Bộ phận Một cửa Biên") + 2)
+    assert len(lines) == 2 and " ".join(lines) == name and lines[0].split()[-1] != "Biên"
+    # three lines when two do not fit; "…" only for a word wider than the line
+    narrow = width_of("Trung tâm Phục vụ")
+    lines = wrapped(LONG_NAME, narrow)
+    assert 2 < len(lines) <= 3 and not any("…" in line for line in lines[:-1])
+    assert wrapped("Supercalifragilistic", width_of("Super"))[0].endswith("…")
 
 
 def test_the_flash_keeps_its_contrast(qtbot: QtBot) -> None:

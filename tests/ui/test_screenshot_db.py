@@ -100,3 +100,23 @@ def test_a_screenshot_needs_no_screen(tmp_path: Path) -> None:
                           env=env, capture_output=True, text=True, timeout=240)
     assert done.returncode == 0, done.stderr[-2000:]
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("app", ["kiosk", "display", "rating"])
+def test_the_wrote_line_follows_the_office_language(app: str, tmp_path: Path, qapp: object,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """Vietnamese as every other line of the command line; an office in English gets the English beside it."""
+    from common.cli.args import language, set_language
+
+    run, extra = APPS[app]
+    before = language()
+    try:
+        for lang in ("vi", "en"):
+            set_language(lang)
+            out = tmp_path / f"{lang}.png"
+            assert run(["--screenshot", str(out), *extra], config=None, db=None) == 0
+            line = capsys.readouterr().out.strip().splitlines()[-1]
+            assert line.startswith(f"đã ghi {out}")
+            assert (" / wrote " in line) == (lang == "en"), line
+    finally:
+        set_language(before)
