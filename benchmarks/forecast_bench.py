@@ -37,6 +37,7 @@ import random
 import statistics
 import time
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
@@ -293,7 +294,7 @@ class Hall:
                     result.method,
                     result.cpu_s,
                     band,
-                    self.tags(now, ticket, floor.desks, day, result.runs),
+                    self.tags(now, ticket, floor.desks, day, result.runs, floor.waiting),
                     self.perfect(state) if checked else None,
                     self.before(state) if self.ab else None,
                     formula_s(replace(state, default_service_s=self.typical_s[svc.code]))
@@ -373,10 +374,18 @@ class Hall:
             waits.append(at - now)
         return sorted(waits)
 
-    def tags(self, now: float, ticket: Waiting, desks: list[_Desk], day: int, runs: int) -> set[str]:
+    def tags(
+        self, now: float, ticket: Waiting, desks: list[_Desk], day: int, runs: int, waiting: Sequence[Waiting] = ()
+    ) -> set[str]:
         """What the ticket meets at issue, for the error decomposition (--decompose)."""
         tod = now - self.start
         tags = {f"service {ticket.service}", "priority ticket" if ticket.priority else "ordinary ticket"}
+        tags.add(f"hour {int(tod // 3600) + 1} of the day")
+        ahead = len(waiting) - 1  # everyone waiting in the hall when it joins
+        band = next(
+            label for top, label in ((0, "0"), (2, "1-2"), (5, "3-5"), (10, "6-10"), (math.inf, "11+")) if ahead <= top
+        )
+        tags.add(f"hall queue at issue {band}")
         mine = [d for d in desks if ticket.service in d.services]
         if any(d.state is CounterState.BREAK for d in mine):
             tags.add("a counter serving it on a break")
@@ -711,6 +720,15 @@ def versus_perfect(records: list[Record]) -> str:
     return f"{len(checked)}: {ours / perfect:.3f} ({1 - ours / naive:+.1%} / {1 - perfect / naive:+.1%})"
 
 
+def versus_best(records: list[Record]) -> str:
+    """On the replayed tickets: ours ÷ best MAE, and each below naive."""
+    mine = [r for r in records if r.truth is not None]
+    if not mine:
+        return ""
+    ours, best, naive = mae(mine, "forecast"), mae(mine, "best"), mae(mine, "naive")
+    return f"{len(mine)}: {ours / best:.3f} ({1 - ours / naive:+.1%} / {1 - best / naive:+.1%})"
+
+
 def versus_truth(records: list[Record]) -> str:
     """On the replayed tickets: our forecast's MAE below naive beside the best's (the replays' median).
 
@@ -754,9 +772,9 @@ def decompose(records: list[Record]) -> None:
     print(
         "  | tag | tickets | share of forecast's abs error | MAE forecast / naive (s) | below naive "
         "| bias forecast / naive (s) | waited less than printed | MAE before (s) "
-        "| checked: ours ÷ perfect (below naive: ours / perfect) |"
+        "| checked: ours ÷ perfect (below naive: ours / perfect) | replayed: ours ÷ best (below naive: ours / best) |"
     )
-    print("  |---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("  |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     first = "first day (no service-time history)"
     tags = [*sorted({t for r in records for t in r.tags}), "not the first day"]
     for tag in tags:
@@ -770,13 +788,13 @@ def decompose(records: list[Record]) -> None:
         print(
             f"  | {tag} | {len(mine)} | {err / total:.1%} | {err / len(mine):.0f} / {err_naive / len(mine):.0f} "
             f"| {1 - err / err_naive:+.1%} | {bias:+.0f} / {bias_naive:+.0f} | {below_median(mine):.0%} | "
-            f"{blind_mae(mine)} | {versus_perfect(mine)} |"
+            f"{blind_mae(mine)} | {versus_perfect(mine)} | {versus_best(mine)} |"
         )
     print(
         f"  | all | {len(records)} | 100% | {total / len(records):.0f} / {total_naive / len(records):.0f} "
         f"| {1 - total / total_naive:+.1%} | {statistics.fmean(r.forecast - r.actual for r in records):+.0f} / "
         f"{statistics.fmean(r.naive - r.actual for r in records):+.0f} | {below_median(records):.0%} | "
-        f"{blind_mae(records)} | {versus_perfect(records)} |"
+        f"{blind_mae(records)} | {versus_perfect(records)} | {versus_best(records)} |"
     )
 
 
