@@ -726,6 +726,8 @@ def versus_best(records: list[Record]) -> str:
     if not mine:
         return ""
     ours, best, naive = mae(mine, "forecast"), mae(mine, "best"), mae(mine, "naive")
+    if not best or not naive:  # every replayed ticket here was called at once
+        return f"{len(mine)}: MAE ours {ours:.0f} s, best {best:.0f} s, naive {naive:.0f} s"
     return f"{len(mine)}: {ours / best:.3f} ({1 - ours / naive:+.1%} / {1 - best / naive:+.1%})"
 
 
