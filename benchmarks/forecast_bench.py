@@ -717,6 +717,8 @@ def versus_perfect(records: list[Record]) -> str:
     if not checked:
         return ""
     ours, perfect, naive = mae(checked, "forecast"), mae(checked, "perfect"), mae(checked, "naive")
+    if not perfect or not naive:  # every checked ticket here was called at once
+        return f"{len(checked)}: MAE ours {ours:.0f} s, perfect {perfect:.0f} s, naive {naive:.0f} s"
     return f"{len(checked)}: {ours / perfect:.3f} ({1 - ours / naive:+.1%} / {1 - perfect / naive:+.1%})"
 
 
