@@ -934,6 +934,11 @@ def main() -> None:
                         else ""
                     )
                 )
+            if any(r.truth is not None for r in mixed):
+                print(f"pooled, {versus_truth(mixed)}")
+                for name, seed, _days, mine in sorted(runs, key=lambda run: (run[0], run[1])):
+                    if name == runs[0][0] and any(r.truth is not None for r in mine):
+                        print(f"  seed {seed}: {versus_best(mine)}")
     if args.decompose:
         decompose([r for r in records if r.oracle is None] or records)
     cpu = sorted(r.cpu_s for r in records)
