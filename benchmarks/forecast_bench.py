@@ -228,6 +228,7 @@ class Hall:
     typical_s: dict[str, float] = field(default_factory=dict)
     truth_runs: int = 0  # --truth K: every truth_every-th ticket also gets K replays of the hall itself
     truth_every: int = 0
+    sample: int = FORECAST_SAMPLE  # --sample N: the latest N services per service (the store reads FORECAST_SAMPLE)
 
     def run_day(self, day: int) -> None:
         office, rng = self.office, self.rng
@@ -310,7 +311,7 @@ class Hall:
             elif kind == "finish":
                 desk = floor.desks[ref]
                 assert desk.current is not None
-                self.samples.setdefault(desk.current, deque(maxlen=FORECAST_SAMPLE)).append(now - desk.started)
+                self.samples.setdefault(desk.current, deque(maxlen=self.sample)).append(now - desk.started)
                 record(ref, floor.finish(ref, now, rng), now)
             elif kind == "break":
                 floor.take_break(ref, now)
@@ -578,6 +579,7 @@ def report(
     typical: str = "guess",
     truth_runs: int = 0,
     truth_every: int = 0,
+    sample: int = FORECAST_SAMPLE,
 ) -> list[Record]:
     hall = Hall(
         office,
@@ -591,6 +593,7 @@ def report(
         typical_s=typical_durations(office, seed, typical),
         truth_runs=truth_runs,
         truth_every=truth_every,
+        sample=sample,
     )
     if hall.typical_s:
         print(
@@ -868,6 +871,13 @@ def main() -> None:
         metavar="K",
         help="every --truth-every'th ticket is also replayed K times through the hall's own code (the best forecast)",
     )
+    parser.add_argument(
+        "--sample",
+        type=int,
+        default=FORECAST_SAMPLE,
+        metavar="N",
+        help=f"the latest N service times per service go to the forecast (the store: {FORECAST_SAMPLE})",
+    )
     parser.add_argument("--truth-every", type=int, default=0, metavar="N", help="which tickets --truth replays")
     parser.add_argument("--save", metavar="FILE", help="also write the records (pickle), for --saved")
     parser.add_argument(
@@ -901,6 +911,7 @@ def main() -> None:
                     typical=args.typical,
                     truth_runs=args.truth,
                     truth_every=args.truth_every,
+                    sample=args.sample,
                 )
                 runs.append((office.name, seed, days, mine))
     if args.save:
