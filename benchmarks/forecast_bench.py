@@ -37,6 +37,7 @@ import random
 import statistics
 import time
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
@@ -84,6 +85,9 @@ class Office:
     priority_share: float = 0.0
     default_service_s: float = 480.0
 
+    def mean_of(self, code: str) -> float:
+        return next(s.mean_s for s in self.services if s.code == code)
+
 
 @dataclass
 class _Desk:
@@ -120,6 +124,88 @@ class Record:
     perfect: float | None = None  # --perfect: the forecast that knows the office's true rates and service times
     before: int | None = None  # --ab: the forecast as main printed it before this round (no typical durations)
     naive_typical: int | None = None  # the naive formula with the office's typical durations as its prior
+    truth: list[float] | None = None  # --truth K: the ticket's wait in K replays of the hall itself, sorted
+
+    @property
+    def best(self) -> float:
+        """The median of the replays: the best forecast from the hall's state (--truth)."""
+        assert self.truth is not None
+        return statistics.median(self.truth)
+
+
+# What a ticket's record holds from its issue until it is called (see Record).
+_Pending = tuple[
+    float,
+    int,
+    int,
+    float | None,
+    Method,
+    float,
+    tuple[int, int] | None,
+    set[str],
+    float | None,
+    int | None,
+    int | None,
+    list[float] | None,
+]
+
+
+@dataclass
+class Floor:
+    """The hall during one day: its desks, who waits, and the events to come.
+
+    The day (``Hall.run_day``) and its replays from a ticket's issue (``Hall.truth``) play the same rules
+    through these methods: a free open desk calls ``next_to_call`` at once, a break due while serving starts
+    when the service ends, a desk back from a break calls at once.
+    """
+
+    office: Office
+    desks: list[_Desk]
+    start: float  # the day's opening, in bench seconds
+    waiting: list[Waiting] = field(default_factory=list)
+    events: list[tuple[float, int, str, int]] = field(default_factory=list)
+    seq: int = 0
+
+    def push(self, at: float, kind: str, ref: int) -> None:
+        self.seq += 1
+        heapq.heappush(self.events, (at, self.seq, kind, ref))
+
+    def call(self, i: int, now: float, rng: random.Random) -> Waiting | None:
+        """Desk ``i`` calls the next ticket if it is open and free; its service time is drawn at the call."""
+        desk = self.desks[i]
+        if desk.state is not CounterState.OPEN or desk.current is not None:
+            return None
+        chosen = next_to_call(desk, self.waiting)
+        if chosen is None:
+            return None
+        self.waiting.remove(chosen)
+        desk.current, desk.started = chosen.service, now
+        self.push(now + rng.expovariate(1 / self.office.mean_of(chosen.service)), "finish", i)
+        return chosen
+
+    def finish(self, i: int, now: float, rng: random.Random) -> Waiting | None:
+        desk = self.desks[i]
+        desk.current = None
+        if desk.pending_break is not None:
+            desk.state, desk.since = CounterState.BREAK, now
+            self.push(now + desk.pending_break, "back", i)
+            desk.pending_break = None
+            return None
+        return self.call(i, now, rng)
+
+    def take_break(self, i: int, now: float) -> None:
+        desk = self.desks[i]
+        length = next(length for at, length in desk.spec.breaks if self.start + at == now)
+        if desk.current is not None:
+            desk.pending_break = length
+        else:
+            desk.state, desk.since = CounterState.BREAK, now
+            self.push(now + length, "back", i)
+
+    def back(self, i: int, now: float, rng: random.Random) -> Waiting | None:
+        desk = self.desks[i]
+        desk.state, desk.since = CounterState.OPEN, now
+        return self.call(i, now, rng)
 
 
 @dataclass
@@ -140,61 +226,35 @@ class Hall:
     ab: bool = False  # --ab: every ticket also gets the forecast without the typical durations, on the same hall
     # The office's own figure for each service's duration ([[services]] typical_minutes), seconds; empty: none
     typical_s: dict[str, float] = field(default_factory=dict)
+    truth_runs: int = 0  # --truth K: every truth_every-th ticket also gets K replays of the hall itself
+    truth_every: int = 0
+    sample: int = FORECAST_SAMPLE  # --sample N: the latest N services per service (the store reads FORECAST_SAMPLE)
 
     def run_day(self, day: int) -> None:
         office, rng = self.office, self.rng
         start = day * 86400.0
         self.start = start
         self.days.append([])
-        desks = [_Desk(c, since=start) for c in office.counters]
-        waiting: list[Waiting] = []
-        pending: dict[
-            int,
-            tuple[
-                float,
-                int,
-                int,
-                float | None,
-                Method,
-                float,
-                tuple[int, int] | None,
-                set[str],
-                float | None,
-                int | None,
-                int | None,
-            ],
-        ] = {}
-        events: list[tuple[float, int, str, int]] = []
-        seq = 0
-
-        def push(at: float, kind: str, ref: int) -> None:
-            nonlocal seq
-            seq += 1
-            heapq.heappush(events, (at, seq, kind, ref))
-
+        floor = Floor(office, [_Desk(c, since=start) for c in office.counters], start)
+        pending: dict[int, _Pending] = {}
         for s_index, svc in enumerate(office.services):
             t = start + rng.expovariate(svc.per_hour / 3600)
             while t < start + DAY_S:
-                push(t, "arrive", s_index)
+                floor.push(t, "arrive", s_index)
                 t += rng.expovariate(svc.per_hour / 3600)
         for i, c in enumerate(office.counters):
             for at, _length in c.breaks:
-                push(start + at, "break", i)
+                floor.push(start + at, "break", i)
 
-        def call(i: int, now: float) -> None:
-            desk = desks[i]
-            if desk.state is not CounterState.OPEN or desk.current is not None:
-                return
-            chosen = next_to_call(desk, waiting)
+        def record(i: int, chosen: Waiting | None, now: float) -> None:
             if chosen is None:
                 return
-            waiting.remove(chosen)
             if chosen.priority:  # the ordinary tickets it overtook at this counter
-                for w in waiting:
-                    if not w.priority and w.queued_at < chosen.queued_at and w.service in desk.services:
+                for w in floor.waiting:
+                    if not w.priority and w.queued_at < chosen.queued_at and w.service in floor.desks[i].services:
                         pending[w.id][7].add("overtaken by a later priority ticket")
-            issued, printed, naive, oracle, method, cpu, band, tags, perfect, before, naive_typical = pending.pop(
-                chosen.id
+            issued, printed, naive, oracle, method, cpu, band, tags, perfect, before, naive_typical, truth = (
+                pending.pop(chosen.id)
             )
             self.records.append(
                 Record(
@@ -209,25 +269,24 @@ class Hall:
                     perfect,
                     before,
                     naive_typical,
+                    truth,
                 )
             )
-            desk.current, desk.started = chosen.service, now
-            mean = next(s.mean_s for s in office.services if s.code == chosen.service)
-            push(now + rng.expovariate(1 / mean), "finish", i)
 
-        while events:
-            now, _, kind, ref = heapq.heappop(events)
+        while floor.events:
+            now, _, kind, ref = heapq.heappop(floor.events)
             if kind == "arrive":
                 svc = office.services[ref]
                 priority = rng.random() < office.priority_share
                 ticket = Waiting(self.next_id, svc.code, priority, BASE + timedelta(seconds=now))
                 self.next_id += 1
-                waiting.append(ticket)
+                floor.waiting.append(ticket)
                 self.recent.append((now, svc.code, priority))
                 self.days[-1].append((now - start, svc.code, priority))
-                state = self.state(now, ticket, waiting, desks)
+                state = self.state(now, ticket, floor.waiting, floor.desks)
                 result = forecast(state, seed=ticket.id, budget_s=self.budget_s)
                 band = (result.p10_s, result.p90_s) if result.p10_s is not None and result.p90_s is not None else None
+                checked = bool(self.perfect_every) and ticket.id % self.perfect_every == 0
                 pending[ticket.id] = (
                     now,
                     result.printed_s,
@@ -236,44 +295,98 @@ class Hall:
                     result.method,
                     result.cpu_s,
                     band,
-                    self.tags(now, ticket, desks, day, result.runs),
-                    self.perfect(state) if self.perfect_every and ticket.id % self.perfect_every == 0 else None,
+                    self.tags(now, ticket, floor.desks, day, result.runs, floor.waiting),
+                    self.perfect(state) if checked else None,
                     self.before(state) if self.ab else None,
                     formula_s(replace(state, default_service_s=self.typical_s[svc.code]))
                     if svc.code in self.typical_s
                     else None,
+                    self.truth(floor, ticket, now)
+                    if self.truth_runs and self.truth_every and ticket.id % self.truth_every == 0
+                    else None,
                 )
-                for i, desk in enumerate(desks):
+                for i, desk in enumerate(floor.desks):
                     if svc.code in desk.services:
-                        call(i, now)
+                        record(i, floor.call(i, now, rng), now)
             elif kind == "finish":
-                desk = desks[ref]
+                desk = floor.desks[ref]
                 assert desk.current is not None
-                self.samples.setdefault(desk.current, deque(maxlen=FORECAST_SAMPLE)).append(now - desk.started)
-                desk.current = None
-                if desk.pending_break is not None:
-                    desk.state, desk.since = CounterState.BREAK, now
-                    push(now + desk.pending_break, "back", ref)
-                    desk.pending_break = None
-                else:
-                    call(ref, now)
+                self.samples.setdefault(desk.current, deque(maxlen=self.sample)).append(now - desk.started)
+                record(ref, floor.finish(ref, now, rng), now)
             elif kind == "break":
-                desk = desks[ref]
-                length = next(length for at, length in desk.spec.breaks if start + at == now)
-                if desk.current is not None:
-                    desk.pending_break = length
-                else:
-                    desk.state, desk.since = CounterState.BREAK, now
-                    push(now + length, "back", ref)
+                floor.take_break(ref, now)
             elif kind == "back":
-                desks[ref].state, desks[ref].since = CounterState.OPEN, now
-                call(ref, now)
-        assert not waiting and not pending
+                record(ref, floor.back(ref, now, rng), now)
+        assert not floor.waiting and not pending
 
-    def tags(self, now: float, ticket: Waiting, desks: list[_Desk], day: int, runs: int) -> set[str]:
+    def truth(self, floor: Floor, ticket: Waiting, now: float) -> list[float]:
+        """The ticket's wait in ``truth_runs`` replays of this very hall from now, each with a future of its own.
+
+        The hall's own code (:class:`Floor`) plays the rest of the day again from the floor as it is at issue:
+        the same desks, queue and break schedule; the services under way end after a fresh exponential draw
+        (memoryless: exactly the law of what is left of them, whatever has elapsed), every later service is a
+        fresh draw, and new arrivals are fresh Poisson draws at the true rates and priority share. Nothing of
+        the forecast (common.planning.forecast) is used, so the median of these waits is what the best forecast
+        from the hall's state would print, and how far the perfect forecast is from it is how far the
+        forecast's model of the hall is from the hall.
+        """
+        office = self.office
+        rng = random.Random(f"truth {ticket.id}")
+        total = sum(s.per_hour for s in office.services) / 3600
+        weights = [s.per_hour / 3600 for s in office.services]
+        close = floor.start + DAY_S
+        waits = []
+        for _ in range(self.truth_runs):
+            copy = Floor(
+                office,
+                [replace(d) for d in floor.desks],
+                floor.start,
+                list(floor.waiting),
+                [e for e in floor.events if e[2] in ("break", "back")],
+                floor.seq,
+            )
+            heapq.heapify(copy.events)
+            for i, d in enumerate(copy.desks):
+                if d.current is not None:
+                    copy.push(now + rng.expovariate(1 / office.mean_of(d.current)), "finish", i)
+            copy.push(now + rng.expovariate(total), "arrive", -1)
+            new_id = 1 << 40
+            called = [copy.call(i, now, rng) for i, d in enumerate(copy.desks) if ticket.service in d.services]
+            at = now
+            while not any(c is ticket for c in called):
+                at, _, kind, ref = heapq.heappop(copy.events)
+                if kind == "arrive":
+                    if at >= close:  # the last arrival: the day takes no more tickets
+                        called = []
+                        continue
+                    copy.push(at + rng.expovariate(total), "arrive", -1)
+                    svc = rng.choices(office.services, weights)[0]
+                    new = Waiting(new_id, svc.code, rng.random() < office.priority_share, BASE + timedelta(seconds=at))
+                    new_id += 1
+                    copy.waiting.append(new)
+                    called = [copy.call(i, at, rng) for i, d in enumerate(copy.desks) if svc.code in d.services]
+                elif kind == "finish":
+                    called = [copy.finish(ref, at, rng)]
+                elif kind == "break":
+                    copy.take_break(ref, at)
+                    called = []
+                else:
+                    called = [copy.back(ref, at, rng)]
+            waits.append(at - now)
+        return sorted(waits)
+
+    def tags(
+        self, now: float, ticket: Waiting, desks: list[_Desk], day: int, runs: int, waiting: Sequence[Waiting] = ()
+    ) -> set[str]:
         """What the ticket meets at issue, for the error decomposition (--decompose)."""
         tod = now - self.start
         tags = {f"service {ticket.service}", "priority ticket" if ticket.priority else "ordinary ticket"}
+        tags.add(f"hour {int(tod // 3600) + 1} of the day")
+        ahead = len(waiting) - 1  # everyone waiting in the hall when it joins
+        band = next(
+            label for top, label in ((0, "0"), (2, "1-2"), (5, "3-5"), (10, "6-10"), (math.inf, "11+")) if ahead <= top
+        )
+        tags.add(f"hall queue at issue {band}")
         mine = [d for d in desks if ticket.service in d.services]
         if any(d.state is CounterState.BREAK for d in mine):
             tags.add("a counter serving it on a break")
@@ -464,6 +577,9 @@ def report(
     perfect_knows: str = "both",
     ab: bool = False,
     typical: str = "guess",
+    truth_runs: int = 0,
+    truth_every: int = 0,
+    sample: int = FORECAST_SAMPLE,
 ) -> list[Record]:
     hall = Hall(
         office,
@@ -475,6 +591,9 @@ def report(
         perfect_knows=perfect_knows,
         ab=ab,
         typical_s=typical_durations(office, seed, typical),
+        truth_runs=truth_runs,
+        truth_every=truth_every,
+        sample=sample,
     )
     if hall.typical_s:
         print(
@@ -506,6 +625,9 @@ def report(
             + f"; the perfect forecast {1 - mae(checked, 'perfect') / mae(checked, 'naive'):+.1%} below naive, "
             f"ours {1 - mae(checked, 'forecast') / mae(checked, 'naive'):+.1%}"
         )
+    replayed = [r for r in records if r.truth is not None]
+    if replayed:
+        print(f"  {versus_truth(replayed)}")
     for name, value in figures.items():
         print(f"  MAE ÷ mean wait, {name:8}: {value / mean_wait:.3f}")
     if "oracle" in figures:
@@ -598,7 +720,78 @@ def versus_perfect(records: list[Record]) -> str:
     if not checked:
         return ""
     ours, perfect, naive = mae(checked, "forecast"), mae(checked, "perfect"), mae(checked, "naive")
+    if not perfect or not naive:  # every checked ticket here was called at once
+        return f"{len(checked)}: MAE ours {ours:.0f} s, perfect {perfect:.0f} s, naive {naive:.0f} s"
     return f"{len(checked)}: {ours / perfect:.3f} ({1 - ours / naive:+.1%} / {1 - perfect / naive:+.1%})"
+
+
+def versus_best(records: list[Record]) -> str:
+    """On the replayed tickets: ours ÷ best MAE, and each below naive."""
+    mine = [r for r in records if r.truth is not None]
+    if not mine:
+        return ""
+    ours, best, naive = mae(mine, "forecast"), mae(mine, "best"), mae(mine, "naive")
+    if not best or not naive:  # every replayed ticket here was called at once
+        return f"{len(mine)}: MAE ours {ours:.0f} s, best {best:.0f} s, naive {naive:.0f} s"
+    return f"{len(mine)}: {ours / best:.3f} ({1 - ours / naive:+.1%} / {1 - best / naive:+.1%})"
+
+
+def versus_truth(records: list[Record]) -> str:
+    """On the replayed tickets: our forecast's MAE below naive beside the best's (the replays' median).
+
+    Where the perfect forecast ran too (told the true laws, but playing the hall with the forecast's own model):
+    its MAE beside the best's, and how far its median is from the replays' median (the forecast's model of the
+    hall against the hall itself). And the share who waited less than the best (50 % if the replays are right).
+    """
+    mine = [r for r in records if r.truth is not None]
+    if not mine:
+        return ""
+    naive = mae(mine, "naive")
+    out = (
+        f"{len(mine)} tickets replayed {len(mine[0].truth or ())} times: below naive, ours "
+        f"{1 - mae(mine, 'forecast') / naive:+.1%}, best (the replays' median) {1 - mae(mine, 'best') / naive:+.1%}; "
+        f"waited less than the best {below(mine, 'best'):.1%}"
+    )
+    both = [r for r in mine if r.perfect is not None]
+    if both:
+        naive = mae(both, "naive")
+        out += (
+            f"; on the {len(both)} the perfect forecast also ran: below naive, ours "
+            f"{1 - mae(both, 'forecast') / naive:+.1%}, perfect {1 - mae(both, 'perfect') / naive:+.1%}, best "
+            f"{1 - mae(both, 'best') / naive:+.1%}; |perfect − best| "
+            f"{statistics.fmean(abs(r.perfect - r.best) for r in both if r.perfect is not None):.1f} s (signed "
+            f"{statistics.fmean(r.perfect - r.best for r in both if r.perfect is not None):+.1f} s)"
+        )
+    return out
+
+
+def best_limit(records: list[Record]) -> str:
+    """The best forecast with endless replays, from the median of half of them.
+
+    A median of N draws misses the law's median by a little, which costs MAE in proportion to 1/N; so the median
+    of 100 of the 200 replays (drawn without replacement, five times over) lies about twice as far above the
+    limit as the median of all 200.
+    """
+    mine = [r for r in records if r.truth is not None]
+    rng = random.Random(1)
+    naive, best = mae(mine, "naive"), mae(mine, "best")
+    half = statistics.fmean(
+        statistics.fmean(
+            abs(statistics.median(rng.sample(r.truth or [], len(r.truth or []) // 2)) - r.actual) for r in mine
+        )
+        for _ in range(5)
+    )
+    limit = 2 * best - half
+    return (
+        f"the best from half the replays: MAE {half:.1f} s against {best:.1f} s; with endless replays about "
+        f"{limit:.1f} s, {1 - limit / naive:+.1%} below naive"
+    )
+
+
+def below(records: list[Record], pick: str) -> float:
+    return statistics.fmean(
+        1.0 if r.actual < getattr(r, pick) else 0.5 if r.actual == getattr(r, pick) else 0.0 for r in records
+    )
 
 
 def decompose(records: list[Record]) -> None:
@@ -609,9 +802,9 @@ def decompose(records: list[Record]) -> None:
     print(
         "  | tag | tickets | share of forecast's abs error | MAE forecast / naive (s) | below naive "
         "| bias forecast / naive (s) | waited less than printed | MAE before (s) "
-        "| checked: ours ÷ perfect (below naive: ours / perfect) |"
+        "| checked: ours ÷ perfect (below naive: ours / perfect) | replayed: ours ÷ best (below naive: ours / best) |"
     )
-    print("  |---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("  |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     first = "first day (no service-time history)"
     tags = [*sorted({t for r in records for t in r.tags}), "not the first day"]
     for tag in tags:
@@ -625,13 +818,13 @@ def decompose(records: list[Record]) -> None:
         print(
             f"  | {tag} | {len(mine)} | {err / total:.1%} | {err / len(mine):.0f} / {err_naive / len(mine):.0f} "
             f"| {1 - err / err_naive:+.1%} | {bias:+.0f} / {bias_naive:+.0f} | {below_median(mine):.0%} | "
-            f"{blind_mae(mine)} | {versus_perfect(mine)} |"
+            f"{blind_mae(mine)} | {versus_perfect(mine)} | {versus_best(mine)} |"
         )
     print(
         f"  | all | {len(records)} | 100% | {total / len(records):.0f} / {total_naive / len(records):.0f} "
         f"| {1 - total / total_naive:+.1%} | {statistics.fmean(r.forecast - r.actual for r in records):+.0f} / "
         f"{statistics.fmean(r.naive - r.actual for r in records):+.0f} | {below_median(records):.0%} | "
-        f"{blind_mae(records)} | {versus_perfect(records)} |"
+        f"{blind_mae(records)} | {versus_perfect(records)} | {versus_best(records)} |"
     )
 
 
@@ -694,6 +887,21 @@ def main() -> None:
         default="mixed",
         help="the second office: the mixed one, or the same with its C service at 24 min (2.5 an hour)",
     )
+    parser.add_argument(
+        "--truth",
+        type=int,
+        default=0,
+        metavar="K",
+        help="every --truth-every'th ticket is also replayed K times through the hall's own code (the best forecast)",
+    )
+    parser.add_argument(
+        "--sample",
+        type=int,
+        default=FORECAST_SAMPLE,
+        metavar="N",
+        help=f"the latest N service times per service go to the forecast (the store: {FORECAST_SAMPLE})",
+    )
+    parser.add_argument("--truth-every", type=int, default=0, metavar="N", help="which tickets --truth replays")
     parser.add_argument("--save", metavar="FILE", help="also write the records (pickle), for --saved")
     parser.add_argument(
         "--saved",
@@ -724,6 +932,9 @@ def main() -> None:
                     perfect_knows=args.perfect_knows,
                     ab=args.ab,
                     typical=args.typical,
+                    truth_runs=args.truth,
+                    truth_every=args.truth_every,
+                    sample=args.sample,
                 )
                 runs.append((office.name, seed, days, mine))
     if args.save:
@@ -757,6 +968,12 @@ def main() -> None:
                         else ""
                     )
                 )
+            if any(r.truth is not None for r in mixed):
+                print(f"pooled, {versus_truth(mixed)}")
+                print(f"pooled, {best_limit(mixed)}")
+                for name, seed, _days, mine in sorted(runs, key=lambda run: (run[0], run[1])):
+                    if name == runs[0][0] and any(r.truth is not None for r in mine):
+                        print(f"  seed {seed}: {versus_best(mine)}")
     if args.decompose:
         decompose([r for r in records if r.oracle is None] or records)
     cpu = sorted(r.cpu_s for r in records)
