@@ -343,7 +343,7 @@ def issue_one_pg(priority: bool, booked_first: bool = True) -> Any:
                                                    Q.c.service_day == DAY, earlier).cte("ah")
     # ix_tickets_service_done serves this newest-first LIMIT; its sum and size in one pass.
     recent = select(R.c.service_s).where(
-        R.c.service_id == SID, R.c.status == W.DONE.value, R.c.service_s.is_not(None),
+        R.c.service_id == SID, finished_done(R.c.status), R.c.service_s.is_not(None),
     ).order_by(R.c.id.desc()).limit(RECENT_SERVICE_SAMPLE).subquery("recent")
     rs = select(func.coalesce(func.sum(recent.c.service_s), 0).label("total"),
                 func.count().label("n")).cte("rs")
