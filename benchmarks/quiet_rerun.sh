@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 export QT_QPA_PLATFORM=offscreen
 PG=${MOTCUA_BENCH_PG_URL:-postgresql://postgres@127.0.0.1:5432/test}
 PY=.venv/bin/python
-run() { local name=$1; shift; echo "=== $name"; echo "+ $*"; echo "load: $(cat /proc/loadavg)  date: $(date -u +%FT%TZ)"; /usr/bin/time -f "wall %e s, user %U s, sys %S s" "$@" 2>&1; echo "load after: $(cat /proc/loadavg)"; }
+# Arguments name the runs to do (e.g. `quiet_rerun.sh lean floor province_cpu`); none: every run.
+ONLY=" $* "
+run() { local name=$1; shift; if [ "$ONLY" != "  " ] && [[ "$ONLY" != *" $name "* ]]; then return; fi; echo "=== $name"; echo "+ $*"; echo "load: $(cat /proc/loadavg)  date: $(date -u +%FT%TZ)"; /usr/bin/time -f "wall %e s, user %U s, sys %S s" "$@" 2>&1; echo "load after: $(cat /proc/loadavg)"; }
 run lean $PY benchmarks/lean_bench.py --backend both
 run floor $PY benchmarks/floor_bench.py --backend both --n 200
 run sqlite8 $PY benchmarks/call_next_bench.py --backend sqlite --processes 1 8 --calls 100

@@ -1,10 +1,11 @@
-"""PostgreSQL's walk-in issue in one autocommit statement (common.store.lean.issue_one_statement, issue 12).
+"""PostgreSQL's walk-in issue in one statement (common.store.lean.issue_one_statement, issue 12).
 
 The estimate's formula lives in common.core.estimate; the statement carries a float8 copy of it
 (hotpath.blended_sql, hotpath.wait_seconds_sql). Here: the copy gives Python's figures over a grid of
 inputs, the one statement writes the ticket the two-statement path writes in the same hall, a refused
-or stale issue leaves no row, no event and no number taken, and the statement is sent in autocommit
-(no BEGIN, no COMMIT: one round trip).
+or stale issue leaves no row, no event and no number taken, and the statement is sent alone inside
+BEGIN … COMMIT (not autocommit: a connection lost before COMMIT then wrote nothing and retry_once issues
+again, tests/common/test_db.py).
 """
 
 from __future__ import annotations
@@ -96,7 +97,7 @@ def two_statement(store: Store, service: str, category: str | None) -> Ticket:
 def one_statement(store: Store, service: str, category: str | None) -> Ticket:
     with sent(store) as statements:
         ticket = store.issue_ticket(service, category).ticket
-    assert len(statements) == 1 and statements[0][1], statements  # one statement, in autocommit
+    assert len(statements) == 1 and not statements[0][1], statements  # one statement, in a transaction
     assert statements[0][0].lstrip().startswith("WITH ok AS")
     return ticket
 
