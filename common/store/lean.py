@@ -113,8 +113,8 @@ def issue_one_statement(store: Store, tx: Tx, service: str, priority_category: s
     the row, its event and NOTIFY go in one statement (in BEGIN … COMMIT: see Store.issue_ticket).
     None: nothing was written and the caller runs ``issue`` in a transaction, which reloads a moved
     catalog or says why it refuses: an unknown or inactive service, closed hours, an unknown category,
-    no more numbers today (the statement takes a number only within number_max and the cap, and only while the cached catalog
-    is the current one, so the checks made here on it hold).
+    no more numbers today (the statement takes a number only within number_max and the cap, and only
+    while the cached catalog is the current one, so the checks made here on it hold).
     """
     snap = tx.snap
     info = snap.services.get(service)
