@@ -714,26 +714,16 @@ def blind_mae(records: list[Record]) -> str:
     return f"{statistics.fmean(abs(u - r.actual) for u, r in zip(known, records, strict=True)):.0f}"
 
 
-def versus_perfect(records: list[Record]) -> str:
-    """On the tickets that also got the perfect forecast: ours ÷ perfect MAE, and each below naive."""
-    checked = [r for r in records if r.perfect is not None]
+def versus(records: list[Record], other: str) -> str:
+    """On the tickets that have ``other`` ("perfect": --perfect; "best": --truth's replays): ours ÷ its MAE,
+    and each below naive."""
+    checked = [r for r in records if (r.perfect if other == "perfect" else r.truth) is not None]
     if not checked:
         return ""
-    ours, perfect, naive = mae(checked, "forecast"), mae(checked, "perfect"), mae(checked, "naive")
-    if not perfect or not naive:  # every checked ticket here was called at once
-        return f"{len(checked)}: MAE ours {ours:.0f} s, perfect {perfect:.0f} s, naive {naive:.0f} s"
-    return f"{len(checked)}: {ours / perfect:.3f} ({1 - ours / naive:+.1%} / {1 - perfect / naive:+.1%})"
-
-
-def versus_best(records: list[Record]) -> str:
-    """On the replayed tickets: ours ÷ best MAE, and each below naive."""
-    mine = [r for r in records if r.truth is not None]
-    if not mine:
-        return ""
-    ours, best, naive = mae(mine, "forecast"), mae(mine, "best"), mae(mine, "naive")
-    if not best or not naive:  # every replayed ticket here was called at once
-        return f"{len(mine)}: MAE ours {ours:.0f} s, best {best:.0f} s, naive {naive:.0f} s"
-    return f"{len(mine)}: {ours / best:.3f} ({1 - ours / naive:+.1%} / {1 - best / naive:+.1%})"
+    ours, theirs, naive = mae(checked, "forecast"), mae(checked, other), mae(checked, "naive")
+    if not theirs or not naive:  # every such ticket here was called at once
+        return f"{len(checked)}: MAE ours {ours:.0f} s, {other} {theirs:.0f} s, naive {naive:.0f} s"
+    return f"{len(checked)}: {ours / theirs:.3f} ({1 - ours / naive:+.1%} / {1 - theirs / naive:+.1%})"
 
 
 def versus_truth(records: list[Record]) -> str:
@@ -818,13 +808,13 @@ def decompose(records: list[Record]) -> None:
         print(
             f"  | {tag} | {len(mine)} | {err / total:.1%} | {err / len(mine):.0f} / {err_naive / len(mine):.0f} "
             f"| {1 - err / err_naive:+.1%} | {bias:+.0f} / {bias_naive:+.0f} | {below_median(mine):.0%} | "
-            f"{blind_mae(mine)} | {versus_perfect(mine)} | {versus_best(mine)} |"
+            f"{blind_mae(mine)} | {versus(mine, 'perfect')} | {versus(mine, 'best')} |"
         )
     print(
         f"  | all | {len(records)} | 100% | {total / len(records):.0f} / {total_naive / len(records):.0f} "
         f"| {1 - total / total_naive:+.1%} | {statistics.fmean(r.forecast - r.actual for r in records):+.0f} / "
         f"{statistics.fmean(r.naive - r.actual for r in records):+.0f} | {below_median(records):.0%} | "
-        f"{blind_mae(records)} | {versus_perfect(records)} | {versus_best(records)} |"
+        f"{blind_mae(records)} | {versus(records, 'perfect')} | {versus(records, 'best')} |"
     )
 
 
@@ -973,7 +963,7 @@ def main() -> None:
                 print(f"pooled, {best_limit(mixed)}")
                 for name, seed, _days, mine in sorted(runs, key=lambda run: (run[0], run[1])):
                     if name == runs[0][0] and any(r.truth is not None for r in mine):
-                        print(f"  seed {seed}: {versus_best(mine)}")
+                        print(f"  seed {seed}: {versus(mine, 'best')}")
     if args.decompose:
         decompose([r for r in records if r.oracle is None] or records)
     cpu = sorted(r.cpu_s for r in records)
