@@ -16,6 +16,7 @@ from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
 from PySide6.QtWidgets import QApplication
 
 from common.cli.args import OneLineParser, counter_number
+from common.cli.args import said as say
 from common.config import config_path, load_config
 from common.core.errors import MotcuaError, said
 from counter import sample
@@ -94,7 +95,7 @@ def screenshot(path: Path, size: tuple[int, int], config: str | None = None, db:
         window.close()
         store.db.engine.dispose()
     app.processEvents()
-    print(path)
+    print(say(f"đã ghi {path} ({size[0]}x{size[1]})", f"wrote {path} ({size[0]}x{size[1]})"))
     return 0
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QTimer
 
 from common.cli.args import OneLineParser
+from common.cli.args import said as say
 from common.config import config_path, load_config
 from common.core.errors import MotcuaError, said
 from common.core.model import Role
@@ -114,7 +115,7 @@ def screenshot(path: Path, size: tuple[int, int], tab: str, history_days: int, d
                            900_000)  # the counter plan takes about a minute of CPU: minutes on a loaded machine
             target = path if key == wanted[0] else path.with_name(f"{path.stem}-{key}{path.suffix}")
             save_png(window, target, size)
-            print(target)
+            print(say(f"đã ghi {target} ({size[0]}x{size[1]}, {key})", f"wrote {target} ({size[0]}x{size[1]}, {key})"))
         window.close()
         store.db.engine.dispose()
     app.processEvents()
@@ -133,7 +134,7 @@ def province_screenshot(path: Path, size: tuple[int, int], store: Store | None) 
     if not wait_until(lambda: window.tab.figures is not None, 60_000):
         raise MotcuaError("the province tab did not load within a minute")
     save_png(window, path, size)
-    print(path)
+    print(say(f"đã ghi {path} ({size[0]}x{size[1]}, province)", f"wrote {path} ({size[0]}x{size[1]}, province)"))
     window.close()
     store.db.engine.dispose()
     return 0

@@ -102,7 +102,8 @@ def test_a_screenshot_needs_no_screen(tmp_path: Path) -> None:
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-@pytest.mark.parametrize("app", ["kiosk", "display", "rating"])
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+@pytest.mark.parametrize("app", list(APPS))
 def test_the_wrote_line_follows_the_office_language(app: str, tmp_path: Path, qapp: object,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     """Vietnamese as every other line of the command line; an office in English gets the English beside it."""
