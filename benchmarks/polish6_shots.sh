@@ -17,7 +17,7 @@ for size in 1366x768 1280x800; do
   m rating --screenshot "$OUT/rating-$size.png" --size "$size"
   m display --screenshot "$OUT/display-$size.png" --size "$size"
   m --config "$OUT/long-name.toml" display --screenshot "$OUT/display-long-name-$size.png" --size "$size"
-  for tab in live history charts accuracy satisfaction bookings signins; do
+  for tab in live history charts accuracy satisfaction bookings signins staffing; do  # staffing: a minute of CPU each
     m dashboard --screenshot "$OUT/dashboard-$tab-$size.png" --size "$size" --tab "$tab"
   done
 done
