@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -230,6 +231,11 @@ def test_the_one_statements_generic_plan_uses_the_partial_indexes(pg_store: Stor
     plan = generic_plan(pg_url, issue_one_pg(False, True), params)
     assert "uq_tickets_active_counter" in plan, plan  # is a counter of the service free
     assert "ix_events_office_catalog" in plan, plan  # the catalog's version
+    # People ahead: the service's own waiting tickets of the day (migration 0020), not the office's.
+    ahead = re.search(r"using ix_tickets_waiting on tickets q\b.*\n\s*Index Cond: \((.*)\)\n", plan)
+    assert ahead is not None, plan
+    assert [c.split(" = ")[0].strip("(") for c in ahead.group(1).split(" AND ")] == [
+        "office_id", "service_day", "service_id"], plan
 
 
 def issue_params(store: Store, clock: ManualClock, service: str = "TP") -> dict[str, Any]:
