@@ -346,12 +346,12 @@ def issue_one_pg(priority: bool, booked_first: bool = True) -> Any:
         earlier = or_(Q.c.priority.is_(True), Q.c.queued_at <= NOW, Q.c.booked.is_(True))
     else:
         earlier = or_(Q.c.priority.is_(True), Q.c.queued_at <= NOW)
-    # The office named, so that ix_tickets_waiting (office_id, service_day, service_id; 0020) reads this
-    # service's queue alone, not every service's of the office. The ticket is written only in ok's office
-    # (fk_tickets_office_service_id; else the statement fails): where a row comes back, the service's.
-    ah = select(func.count().label("ahead")).where(
-        Q.c.status == W.WAITING.value, Q.c.office_id == select(ok.c.office_id).scalar_subquery(),
-        Q.c.service_id == SID, Q.c.service_day == DAY, earlier).cte("ah")
+    # ix_tickets_waiting (office_id, service_day, service_id; migration 0020): the day and the service are
+    # read in the index, so only this service's waiting rows are fetched. (Naming the office as well, from ok,
+    # cost more than it saved in one office: docs/benchmarks/pg7.md; a role under row-level security has
+    # its office added by the policy.)
+    ah = select(func.count().label("ahead")).where(Q.c.status == W.WAITING.value, Q.c.service_id == SID,
+                                                   Q.c.service_day == DAY, earlier).cte("ah")
     # ix_tickets_service_done serves this newest-first LIMIT; its sum and size in one pass.
     recent = select(R.c.service_s).where(
         R.c.service_id == SID, finished_done(R.c.status), R.c.service_s.is_not(None),

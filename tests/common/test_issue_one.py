@@ -231,11 +231,12 @@ def test_the_one_statements_generic_plan_uses_the_partial_indexes(pg_store: Stor
     plan = generic_plan(pg_url, issue_one_pg(False, True), params)
     assert "uq_tickets_active_counter" in plan, plan  # is a counter of the service free
     assert "ix_events_office_catalog" in plan, plan  # the catalog's version
-    # People ahead: the service's own waiting tickets of the day (migration 0020), not the office's.
+    # People ahead: the day and the service read in the index (migration 0020), so that only the service's
+    # own waiting rows are fetched, not every service's of the office.
     ahead = re.search(r"using ix_tickets_waiting on tickets q\b.*\n\s*Index Cond: \((.*)\)\n", plan)
     assert ahead is not None, plan
     assert [c.split(" = ")[0].strip("(") for c in ahead.group(1).split(" AND ")] == [
-        "office_id", "service_day", "service_id"], plan
+        "service_day", "service_id"], plan
 
 
 def issue_params(store: Store, clock: ManualClock, service: str = "TP") -> dict[str, Any]:

@@ -8,9 +8,10 @@ Issue 12: PostgreSQL's issue (``hotpath.issue_one_pg``) counts the people ahead 
 of its service and day. ``ix_tickets_waiting`` (0017: office_id, service_day WHERE status = 'waiting')
 held no service: the count read every waiting ticket of the office's day from the heap and dropped the
 other services' (211 rows read for 98 counted in a 4-service office with 300 waiting;
-docs/benchmarks/pg7.md). With the service as a third column the count reads its own service's entries
-only; the counter's pick (``hotpath._pick``: office, day, the counter's services) reads the same entries
-as before and can drop the other services' from the index, without their rows.
+docs/benchmarks/pg7.md). With the service as a third column the count checks the day and the service
+in the index and fetches its own service's rows only; the counter's pick (``hotpath._pick``: office, day,
+the counter's services) reads the same entries as before and can drop the other services' in the index,
+without fetching their rows.
 
 Same name, same predicate, one column more: the index every waiting ticket already enters, so no new
 index is written on an issue. Rebuilt as 0019 does: CONCURRENTLY under a temporary name, the old one
