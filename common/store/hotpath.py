@@ -241,6 +241,10 @@ ISSUE_COLUMNS = ("service_id", "number_service_id", "service_day", "number", "tr
                  "people_ahead", "estimated_wait_s", "recall_count", "estimate_method", "forecast_p10_s",
                  "forecast_p50_s", "forecast_p90_s", "naive_wait_s", "booking_id", "booked", "remote_device")
 ISSUE_EVENT_COLUMNS = ["at", "kind", "ticket_id", "to_status", "detail"]
+# tickets.id's own default, nextval('tickets_id_seq'::regclass), named once when the statement is prepared:
+# pg_get_serial_sequence('tickets', 'id') looked the sequence up in pg_depend on every issue (docs/benchmarks/pg7.md).
+# The roles' grants name it too (roles.sql: USAGE ON SEQUENCE tickets_id_seq).
+TICKET_ID_SEQ: ColumnElement[Any] = literal_column("'tickets_id_seq'::regclass")
 
 
 def _issued_event(ticket_id: Any) -> Any:
@@ -258,7 +262,7 @@ def issue_write(dialect: str) -> Any:
     """
     params = [bindparam(f"v_{k}", type_=T.c[k].type) for k in ISSUE_COLUMNS]
     if dialect == "postgresql":
-        n = select(func.nextval(func.pg_get_serial_sequence("tickets", "id")).label("id")).cte("n")
+        n = select(func.nextval(TICKET_ID_SEQ).label("id")).cte("n")
         t = insert(T).from_select(["id", "visit_id", *ISSUE_COLUMNS], select(n.c.id, n.c.id, *params)).returning(
             T.c.id, T.c.office_id).cte("t")
         ev = insert(E).from_select(ISSUE_EVENT_COLUMNS, _issued_event(t.c.id)).cte("ev")
@@ -320,12 +324,15 @@ def issue_one_pg(priority: bool, booked_first: bool = True) -> Any:
     Returns (id, number, code, people_ahead, estimated_wait_s, estimate_method, naive_wait_s, notified).
     """
     S = typing.cast(Table, ServiceRow.__table__)
-    ok = select(S.c.id, S.c.number_min).where(
+    # The rows' office: the three columns' default, motcua_office_default() (a PL/pgSQL function that
+    # looks the role up), asked once here and written explicitly, not once per row inserted (the day's
+    # number, the ticket, its event: ~10 µs of the server each, docs/benchmarks/pg7.md). Same value.
+    ok = select(S.c.id, S.c.number_min, func.motcua_office_default().label("office_id")).where(
         S.c.id == SID, S.c.active.is_(True),
         version_query().scalar_subquery() == bindparam("version", type_=Integer())).cte("ok")
     num = postgresql.insert(DN).from_select(
-        ["service_id", "service_day", "last_number", "issued"],
-        select(ok.c.id, DAY, ok.c.number_min, literal(1, Integer)),
+        ["service_id", "service_day", "last_number", "issued", "office_id"],
+        select(ok.c.id, DAY, ok.c.number_min, literal(1, Integer), ok.c.office_id),
     ).on_conflict_do_update(
         index_elements=[DN.c.service_id, DN.c.service_day],
         set_={"last_number": DN.c.last_number + 1, "issued": DN.c.issued + 1},
@@ -339,6 +346,10 @@ def issue_one_pg(priority: bool, booked_first: bool = True) -> Any:
         earlier = or_(Q.c.priority.is_(True), Q.c.queued_at <= NOW, Q.c.booked.is_(True))
     else:
         earlier = or_(Q.c.priority.is_(True), Q.c.queued_at <= NOW)
+    # ix_tickets_waiting (office_id, service_day, service_id; migration 0020): the day and the service are
+    # read in the index, so only this service's waiting rows are fetched. (Naming the office as well, from ok,
+    # cost more than it saved in one office: docs/benchmarks/pg7.md; a role under row-level security has
+    # its office added by the policy.)
     ah = select(func.count().label("ahead")).where(Q.c.status == W.WAITING.value, Q.c.service_id == SID,
                                                    Q.c.service_day == DAY, earlier).cte("ah")
     # ix_tickets_service_done serves this newest-first LIMIT; its sum and size in one pass.
@@ -361,9 +372,9 @@ def issue_one_pg(priority: bool, booked_first: bool = True) -> Any:
     # Nobody serves it now and nobody is on a break: no wait promised, the formula's kept as naive.
     nobody = and_(cn.c.open == 0, cn.c.staffed == 0)
     # nextval in a CTE of its own (volatile: evaluated once per row), so that visit_id = id.
-    n = select(func.nextval(func.pg_get_serial_sequence("tickets", "id")).label("id"),
+    n = select(func.nextval(TICKET_ID_SEQ).label("id"),
                num.c.last_number.label("number"), ah.c.ahead, wait.label("wait"),
-               nobody.label("nobody")).select_from(num, ah, rs, cn).cte("n")
+               nobody.label("nobody"), ok.c.office_id).select_from(ok, num, ah, rs, cn).cte("n")
     code = bindparam("prefix", type_=String()) + case(
         (n.c.number < 1000, func.lpad(cast(n.c.number, String), 3, "0")), else_=cast(n.c.number, String))
     computed = {"number": n.c.number, "code": code, "people_ahead": n.c.ahead, "estimated_wait_s": n.c.wait,
@@ -372,12 +383,15 @@ def issue_one_pg(priority: bool, booked_first: bool = True) -> Any:
     # The action's own values bound once each (psycopg dumps each parameter per call), the rest literals.
     computed.update(service_id=SID, number_service_id=SID, service_day=DAY, issued_at=NOW, queued_at=NOW,
                     priority=literal(priority, Boolean))
+    columns = [*ISSUE_COLUMNS, "office_id"]
+    computed["office_id"] = n.c.office_id
     computed.update({k: literal(v, T.c[k].type) if v is not None else cast(null(), T.c[k].type)
                      for k, v in WALK_IN.items()})
-    values = [computed[k] if k in computed else bindparam(f"v_{k}", type_=T.c[k].type) for k in ISSUE_COLUMNS]
-    t = insert(T).from_select(["id", "visit_id", *ISSUE_COLUMNS], select(n.c.id, n.c.id, *values)).returning(
+    values = [computed[k] if k in computed else bindparam(f"v_{k}", type_=T.c[k].type) for k in columns]
+    t = insert(T).from_select(["id", "visit_id", *columns], select(n.c.id, n.c.id, *values)).returning(
         T.c.id, T.c.office_id, *(T.c[k] for k in ISSUE_ONE_COMPUTED)).cte("t")
-    ev = insert(E).from_select(ISSUE_EVENT_COLUMNS, _issued_event(t.c.id)).cte("ev")
+    ev = insert(E).from_select([*ISSUE_EVENT_COLUMNS, "office_id"],
+                               _issued_event(t.c.id).add_columns(t.c.office_id)).cte("ev")
     return select(t.c.id, *(t.c[k] for k in ISSUE_ONE_COMPUTED),
                   func.pg_notify(channel_sql(t.c.office_id), "1").label("notified")).add_cte(ev)
 

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
+import psycopg
 import pytest
 from sqlalchemy import ARRAY, BigInteger, Boolean, Float, bindparam, create_engine, event, func, select, text
+from sqlalchemy.dialects.postgresql.psycopg import dialect as psycopg_dialect
 
 from common.config import AppConfig, OfficeSpec
 from common.core.clock import ManualClock
@@ -27,7 +30,7 @@ from common.core.estimate import NO_COUNTER, blended_from_sum, wait_seconds
 from common.core.model import CounterState, PrintStatus, Service, Ticket
 from common.store import Store, lean
 from common.store.db import connect
-from common.store.hotpath import blended_sql, issue_one_pg, wait_seconds_sql
+from common.store.hotpath import Prepared, blended_sql, issue_one_pg, wait_seconds_sql
 from tests.conftest import TZ
 
 pytestmark = pytest.mark.postgres
@@ -228,3 +231,42 @@ def test_the_one_statements_generic_plan_uses_the_partial_indexes(pg_store: Stor
     plan = generic_plan(pg_url, issue_one_pg(False, True), params)
     assert "uq_tickets_active_counter" in plan, plan  # is a counter of the service free
     assert "ix_events_office_catalog" in plan, plan  # the catalog's version
+    # People ahead: the day and the service read in the index (migration 0020), so that only the service's
+    # own waiting rows are fetched, not every service's of the office.
+    ahead = re.search(r"using ix_tickets_waiting on tickets q\b.*\n\s*Index Cond: \((.*)\)\n", plan)
+    assert ahead is not None, plan
+    assert [c.split(" = ")[0].strip("(") for c in ahead.group(1).split(" AND ")] == [
+        "service_day", "service_id"], plan
+
+
+def issue_params(store: Store, clock: ManualClock, service: str = "TP") -> dict[str, Any]:
+    """The one statement's parameters for a walk-in of ``service`` now, as lean.issue_one_statement binds them."""
+    with store.transaction() as tx:
+        snap = tx.snap
+        info = snap.services[service]
+        version = snap.version
+    return {"sid": info.id, "day": clock.now().date(), "now": clock.now(), "version": version,
+            "nmax": info.number_max, "cap": 2**31 - 1, "typical_s": 480.0, "prefix": info.prefix, "detail": None,
+            "v_token": "t" * 22, "v_priority_category": None, "v_local_hour": 8, "v_print_status": "not_printed"}
+
+
+def test_the_rows_office_is_asked_once_per_issue(pg_store: Store, pg_url: str, clock: ManualClock) -> None:
+    """The day's number, the ticket and its event take the role's office, the columns' default
+    (motcua_office_default(), PL/pgSQL with a query inside): one call per issue, not one per row inserted,
+    and the same office in all three rows (docs/benchmarks/pg7.md)."""
+    from tests.common.test_generic_plans import psql
+
+    prep = Prepared(issue_one_pg(False, True), psycopg_dialect())
+    args = prep.parameters(issue_params(pg_store, clock))
+    with psql(pg_url, autocommit=False) as conn:
+        conn.execute("SET LOCAL track_functions = 'pl'")
+        for _ in range(2):  # the day's first number (an insert), then the next (the upsert's update)
+            row = psycopg.RawCursor(conn).execute(prep.sql, args).fetchone()
+            assert row is not None
+        calls = conn.execute("SELECT pg_stat_get_xact_function_calls('motcua_office_default'::regproc)").fetchone()
+        offices = conn.execute(
+            "SELECT (SELECT array_agg(DISTINCT office_id) FROM tickets), (SELECT array_agg(DISTINCT office_id) "
+            "FROM events WHERE kind = 'issued'), (SELECT array_agg(DISTINCT office_id) FROM daily_numbers)").fetchone()
+        conn.rollback()
+    assert calls == (2,)
+    assert offices == ([1], [1], [1])
