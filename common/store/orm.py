@@ -247,6 +247,8 @@ class TicketRow(Base):
     office_id: Mapped[int] = office_column()
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # These plain keys are SQLite's; on PostgreSQL the office-scoped keys of 0012 imply them and 0022 drops
+    # them (also counter_id, clerk_id, target_counter_id and office_id below, and the event's counter and clerk).
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
     number_service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
     service_day: Mapped[date] = mapped_column(Date)

@@ -96,3 +96,49 @@ def test_office_2s_admin_and_the_owner_cannot_cross_offices(province: Province) 
         == FOREIGN_KEY_VIOLATION
     assert refused(province, None, f"INSERT INTO daily_numbers (office_id, service_id, service_day, last_number, "
                    f"issued) VALUES (2, {one['service']}, '2030-01-02', 1, 1)") == FOREIGN_KEY_VIOLATION
+
+
+IMPLIED = {"fk_tickets_office_id_offices", "fk_tickets_service_id_services", "fk_tickets_number_service_id_services",
+           "fk_tickets_counter_id_counters", "fk_tickets_target_counter_id_counters", "fk_tickets_clerk_id_clerks",
+           "fk_events_counter_id_counters", "fk_events_clerk_id_clerks"}
+
+
+def test_without_the_plain_keys_an_id_that_exists_nowhere_is_still_refused(province: Province,  # noqa: F811
+                                                                          ticket_of_office_2: int) -> None:
+    """Migration 0022 drops the plain keys the office-scoped ones imply: the owner (no row-level security)
+    still cannot write a service, counter, clerk or office that does not exist into a ticket or an event."""
+    with psql(province.url) as conn:
+        names = {r[0] for r in conn.execute("SELECT conname FROM pg_constraint WHERE contype = 'f' "
+                                            "AND conrelid IN ('tickets'::regclass, 'events'::regclass)")}
+    assert not names & IMPLIED, names & IMPLIED
+    assert {"fk_events_office_id_offices", "fk_events_ticket_id_tickets", "fk_tickets_booking_id_bookings"} <= names
+    tid, nowhere = ticket_of_office_2, 987_654
+    for statement in (*(f"UPDATE tickets SET {column} = {nowhere} WHERE id = {tid}" for column in (
+                          "service_id", "number_service_id", "counter_id", "target_counter_id", "clerk_id")),
+                      f"UPDATE tickets SET office_id = {nowhere} WHERE id = {tid}",
+                      *(f"INSERT INTO events (office_id, at, kind, ticket_id, {column}) VALUES (2, now(), 'called', "
+                        f"{tid}, {nowhere})" for column in ("counter_id", "clerk_id"))):
+        assert refused(province, None, statement) == FOREIGN_KEY_VIOLATION, statement
+
+
+def test_0022_down_and_up(pg_url: str) -> None:
+    """Down to 0020 the plain keys are back (validated); up, gone again."""
+    from alembic import command
+
+    from common.store.db import alembic_config, connect
+
+    def plain_keys() -> set[str]:
+        with psql(pg_url) as conn:
+            return {r[0] for r in conn.execute("SELECT conname FROM pg_constraint WHERE contype = 'f' AND convalidated "
+                                               "AND conrelid IN ('tickets'::regclass, 'events'::regclass)")} & IMPLIED
+
+    db = connect(pg_url)
+    cfg = alembic_config(db)
+    try:
+        assert plain_keys() == set()
+        command.downgrade(cfg, "0020")
+        assert plain_keys() == IMPLIED
+    finally:
+        command.upgrade(cfg, "head")
+        db.engine.dispose()
+    assert plain_keys() == set()
