@@ -111,6 +111,9 @@ $f$ BEGIN RETURN (SELECT r.office_id FROM office_roles r WHERE r.role_name = cur
 CREATE OR REPLACE FUNCTION motcua_policy_replan() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = public, pg_temp AS
 $f$ BEGIN
+  -- One writer at a time: two transactions rewriting the same catalog row fail ("tuple concurrently updated").
+  -- The second waits here for the first's commit, then reads the functions' rows afresh.
+  PERFORM pg_advisory_xact_lock(hashtext('motcua_policy_replan'));
   ALTER FUNCTION motcua_policy_offices() IMMUTABLE;
   ALTER FUNCTION motcua_policy_office() IMMUTABLE;
   RETURN NULL;

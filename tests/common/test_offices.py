@@ -6,6 +6,8 @@ from assets/postgres/roles.sql, offices.sql and `office_roles_sql` for office 2.
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -374,6 +376,34 @@ def test_a_role_moved_to_another_office_is_planned_again(province: Province) -> 
                           "DO UPDATE SET office_id = EXCLUDED.office_id", (role, two[0]))
         back = conn.execute(POLICY_READ, (0,), prepare=True).fetchone()
     assert two != [1] and moved == ([1],) and removed == (None,) and back == (two,), (two, moved, removed, back)
+
+
+def test_two_owners_register_roles_at_the_same_time(province: Province) -> None:
+    """Migration 0021's trigger rewrites the policy functions' catalog rows on every write to office_roles.
+    Two transactions doing that at once must queue, not fail with "tuple concurrently updated"
+    (the province's loader and two administrators may register roles together)."""
+    names = [f"{province.groups['kiosk']}_x{i}" for i in range(2)]
+    owner = make_url(province.url).set(drivername="postgresql").render_as_string(hide_password=False)
+    failed: list[BaseException] = []
+    with psycopg.connect(owner) as first, psycopg.connect(owner) as second:
+        first.execute("INSERT INTO office_roles (role_name, office_id) VALUES (%s, 1)", (names[0],))
+
+        def register() -> None:
+            try:
+                second.execute("INSERT INTO office_roles (role_name, office_id) VALUES (%s, 1)", (names[1],))
+                second.commit()
+            except psycopg.Error as exc:
+                failed.append(exc)
+
+        waiting = threading.Thread(target=register)
+        waiting.start()
+        time.sleep(0.5)  # the second is now waiting for the first
+        first.commit()
+        waiting.join(10)
+    with psql(province.url) as conn:
+        registered = conn.execute("SELECT count(*) FROM office_roles WHERE role_name = ANY(%s)", (names,)).fetchone()
+        conn.execute("DELETE FROM office_roles WHERE role_name = ANY(%s)", (names,))
+    assert not failed and registered == (2,), (failed, registered)
 
 
 def index_reads(node: dict[str, Any]) -> list[tuple[str, int]]:

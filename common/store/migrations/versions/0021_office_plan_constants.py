@@ -21,7 +21,8 @@ Nothing changes in what a role may read or write. Two things keep the constant r
 - A plan depends on the functions it folded. Every write to office_roles or offices (a role registered,
   moved or removed, an office added) touches both functions (``ALTER FUNCTION … IMMUTABLE``, a trigger
   as their owner), which makes every session plan again before its next statement
-  (tests/common/test_offices.py moves a role while its session holds prepared plans).
+  (tests/common/test_offices.py moves a role while its session holds prepared plans). The trigger takes an
+  advisory lock first: two writers rewriting the same catalog row at once would fail.
 
 ``motcua_offices()`` and ``motcua_office()`` stay STABLE for the callers that name them (the column
 default, the province view, LISTEN): a plan that calls them directly applies no policy and would not be
@@ -56,6 +57,9 @@ $f$ BEGIN RETURN (SELECT r.office_id FROM office_roles r WHERE r.role_name = {KE
     """CREATE OR REPLACE FUNCTION motcua_policy_replan() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = public, pg_temp AS
 $f$ BEGIN
+  -- One writer at a time: two transactions rewriting the same catalog row fail ("tuple concurrently updated").
+  -- The second waits here for the first's commit, then reads the functions' rows afresh.
+  PERFORM pg_advisory_xact_lock(hashtext('motcua_policy_replan'));
   ALTER FUNCTION motcua_policy_offices() IMMUTABLE;
   ALTER FUNCTION motcua_policy_office() IMMUTABLE;
   RETURN NULL;
