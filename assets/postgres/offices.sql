@@ -89,6 +89,42 @@ BEGIN
   RETURN ARRAY[r.office_id];
 END $f$;
 
+-- The policy below asks the same two lookups declared IMMUTABLE (migration 0021): PostgreSQL evaluates
+-- them when it plans a statement, so a cached plan holds the caller's office as a constant instead of
+-- probing office_roles once per table the statement names (~20 times per call + no-show: 15-30 % of a
+-- province's desk, docs/benchmarks/prov7.md). A plan that applied row-level security is planned again when
+-- the role changes; the trigger makes every session plan again when office_roles or offices is written.
+-- motcua_offices() and motcua_office() stay STABLE for the callers that name them outside a policy.
+CREATE OR REPLACE FUNCTION motcua_policy_offices() RETURNS integer[] LANGUAGE plpgsql IMMUTABLE AS
+$f$
+DECLARE r record;
+BEGIN
+  SELECT o.office_id, o.province INTO r FROM office_roles o WHERE o.role_name = current_user::text COLLATE "default";
+  IF r.province THEN RETURN ARRAY(SELECT id FROM offices ORDER BY id); END IF;
+  IF r.office_id IS NULL THEN RETURN '{}'::integer[]; END IF;
+  RETURN ARRAY[r.office_id];
+END $f$;
+CREATE OR REPLACE FUNCTION motcua_policy_office() RETURNS integer LANGUAGE plpgsql IMMUTABLE AS
+$f$ BEGIN RETURN (SELECT r.office_id FROM office_roles r WHERE r.role_name = current_user::text COLLATE "default"); END $f$;
+-- ALTER FUNCTION rewrites the function's catalog row even when nothing changes: every plan that folded it,
+-- in every session, is invalidated.
+CREATE OR REPLACE FUNCTION motcua_policy_replan() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = public, pg_temp AS
+$f$ BEGIN
+  -- One writer at a time: two transactions rewriting the same catalog row fail ("tuple concurrently updated").
+  -- The second waits here for the first's commit, then reads the functions' rows afresh.
+  PERFORM pg_advisory_xact_lock(hashtext('motcua_policy_replan'));
+  ALTER FUNCTION motcua_policy_offices() IMMUTABLE;
+  ALTER FUNCTION motcua_policy_office() IMMUTABLE;
+  RETURN NULL;
+END $f$;
+DROP TRIGGER IF EXISTS motcua_policy_replan ON office_roles;
+CREATE TRIGGER motcua_policy_replan AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON office_roles
+  FOR EACH STATEMENT EXECUTE FUNCTION motcua_policy_replan();
+DROP TRIGGER IF EXISTS motcua_policy_replan ON offices;
+CREATE TRIGGER motcua_policy_replan AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON offices
+  FOR EACH STATEMENT EXECUTE FUNCTION motcua_policy_replan();
+
 DO $$
 DECLARE
   t text;
@@ -102,8 +138,8 @@ BEGIN
     EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
     EXECUTE format('DROP POLICY IF EXISTS office_only ON %I', t);
     EXECUTE format('CREATE POLICY office_only ON %I AS RESTRICTIVE FOR ALL TO PUBLIC '
-                   'USING (office_id = ANY ((SELECT motcua_offices())::integer[])) '
-                   'WITH CHECK (office_id = (SELECT motcua_office()))', t);
+                   'USING (office_id = ANY ((SELECT motcua_policy_offices())::integer[])) '
+                   'WITH CHECK (office_id = (SELECT motcua_policy_office()))', t);
     EXECUTE format('DROP POLICY IF EXISTS office_admin ON %I', t);
     EXECUTE format('CREATE POLICY office_admin ON %I FOR ALL TO motcua_office_admin USING (true) WITH CHECK (true)', t);
     EXECUTE format('DROP POLICY IF EXISTS province_reads ON %I', t);

@@ -6,6 +6,8 @@ from assets/postgres/roles.sql, offices.sql and `office_roles_sql` for office 2.
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -323,6 +325,85 @@ def test_the_callers_office_is_one_probe_of_office_roles_key(province: Province,
     assert whole == (app == "province") and (office is None) == (app == "province")
     assert (offices == [office]) if app != "province" else len(offices) == 2
     assert seq1 - seq0 == 0 and idx1 - idx0 >= 3, (seq1 - seq0, idx1 - idx0)
+
+
+# Two tables under the office policy: two of its lookups per run before 0021.
+POLICY_READ = ("SELECT array_agg(DISTINCT c.office_id) FROM counters c "
+               "WHERE c.id > %s AND c.office_id IN (SELECT s.office_id FROM services s)")
+
+
+def test_a_cached_plan_holds_the_callers_office_and_looks_no_role_up(province: Province) -> None:
+    """Migration 0021: the office policy's lookups are folded when a statement is planned, so a prepared
+    statement run on its cached plan probes office_roles no more (it did once per table it names,
+    ~20 times per call + no-show: docs/benchmarks/prov7.md). Same rows as before: its own office."""
+    url = make_url(province.url_as(province.office2["counter"])).set(drivername="postgresql")
+    with psycopg.connect(url.render_as_string(hide_password=False)) as conn:  # one transaction: xact counters
+
+        def lookups() -> int:
+            row = conn.execute("SELECT seq_scan + coalesce(idx_scan, 0) FROM pg_stat_xact_user_tables "
+                               "WHERE relname = 'office_roles'").fetchone()
+            return row[0] if row else 0
+
+        for _ in range(10):  # psycopg prepares from the 5th run; the plan cache keeps a generic plan after 5 more
+            (seen,) = conn.execute(POLICY_READ, (0,), prepare=True).fetchone()
+        before = lookups()
+        for _ in range(5):
+            assert conn.execute(POLICY_READ, (0,), prepare=True).fetchone() == (seen,)
+        after = lookups()
+        plans = conn.execute("SELECT generic_plans FROM pg_prepared_statements WHERE statement LIKE '%%counters c%%'"
+                             ).fetchone()
+    assert seen is not None and len(seen) == 1 and seen != [1], seen  # office 2's counters only
+    assert plans is not None and plans[0] >= 5, plans
+    assert after - before == 0, after - before
+
+
+def test_a_role_moved_to_another_office_is_planned_again(province: Province) -> None:
+    """Migration 0021: a cached plan holds its role's office as a constant. Registering, moving or removing
+    a role (a write to office_roles) makes every session plan again: the next run of an already-prepared
+    statement reads the role's new office, and nothing once the role is in no office."""
+    role = province.office2["counter"]
+    url = make_url(province.url_as(role)).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(url, autocommit=True) as conn, psql(province.url) as owner:
+        for _ in range(10):
+            (two,) = conn.execute(POLICY_READ, (0,), prepare=True).fetchone()
+        try:
+            owner.execute("UPDATE office_roles SET office_id = 1 WHERE role_name = %s", (role,))
+            moved = conn.execute(POLICY_READ, (0,), prepare=True).fetchone()
+            owner.execute("DELETE FROM office_roles WHERE role_name = %s", (role,))
+            removed = conn.execute(POLICY_READ, (0,), prepare=True).fetchone()
+        finally:
+            owner.execute("INSERT INTO office_roles (role_name, office_id) VALUES (%s, %s) ON CONFLICT (role_name) "
+                          "DO UPDATE SET office_id = EXCLUDED.office_id", (role, two[0]))
+        back = conn.execute(POLICY_READ, (0,), prepare=True).fetchone()
+    assert two != [1] and moved == ([1],) and removed == (None,) and back == (two,), (two, moved, removed, back)
+
+
+def test_two_owners_register_roles_at_the_same_time(province: Province) -> None:
+    """Migration 0021's trigger rewrites the policy functions' catalog rows on every write to office_roles.
+    Two transactions doing that at once must queue, not fail with "tuple concurrently updated"
+    (the province's loader and two administrators may register roles together)."""
+    names = [f"{province.groups['kiosk']}_x{i}" for i in range(2)]
+    owner = make_url(province.url).set(drivername="postgresql").render_as_string(hide_password=False)
+    failed: list[BaseException] = []
+    with psycopg.connect(owner) as first, psycopg.connect(owner) as second:
+        first.execute("INSERT INTO office_roles (role_name, office_id) VALUES (%s, 1)", (names[0],))
+
+        def register() -> None:
+            try:
+                second.execute("INSERT INTO office_roles (role_name, office_id) VALUES (%s, 1)", (names[1],))
+                second.commit()
+            except psycopg.Error as exc:
+                failed.append(exc)
+
+        waiting = threading.Thread(target=register)
+        waiting.start()
+        time.sleep(0.5)  # the second is now waiting for the first
+        first.commit()
+        waiting.join(10)
+    with psql(province.url) as conn:
+        registered = conn.execute("SELECT count(*) FROM office_roles WHERE role_name = ANY(%s)", (names,)).fetchone()
+        conn.execute("DELETE FROM office_roles WHERE role_name = ANY(%s)", (names,))
+    assert not failed and registered == (2,), (failed, registered)
 
 
 def index_reads(node: dict[str, Any]) -> list[tuple[str, int]]:
