@@ -122,7 +122,7 @@ def test_without_the_plain_keys_an_id_that_exists_nowhere_is_still_refused(provi
 
 
 def test_0022_down_and_up(pg_url: str) -> None:
-    """Down to 0020 the plain keys are back (validated); up, gone again."""
+    """Down to 0021 the plain keys are back (validated); up, gone again."""
     from alembic import command
 
     from common.store.db import alembic_config, connect
@@ -136,7 +136,7 @@ def test_0022_down_and_up(pg_url: str) -> None:
     cfg = alembic_config(db)
     try:
         assert plain_keys() == set()
-        command.downgrade(cfg, "0020")
+        command.downgrade(cfg, "0021")
         assert plain_keys() == IMPLIED
     finally:
         command.upgrade(cfg, "head")

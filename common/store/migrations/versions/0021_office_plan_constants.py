@@ -2,7 +2,7 @@
 longer looks its role up in office_roles some 20 times per call and no-show
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-04 03:00:00
 
 Issue 18 (docs/benchmarks/prov7.md): a province's counter called and marked a no-show 15-30 % slower
@@ -35,7 +35,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = '0021'
-down_revision: str | None = '0019'
+down_revision: str | None = '0020'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

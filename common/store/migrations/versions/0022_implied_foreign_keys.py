@@ -1,7 +1,7 @@
 """a ticket's and an event's plain foreign keys that an office-scoped one already implies are dropped
 
 Revision ID: 0022
-Revises: 0020
+Revises: 0021
 Create Date: 2026-12-04 03:00:00
 
 Migration 0012 made every reference of a ticket or an event to a service, counter or clerk a
@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = '0022'
-down_revision: str | None = '0020'
+down_revision: str | None = '0021'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
