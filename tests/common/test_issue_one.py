@@ -231,12 +231,14 @@ def test_the_one_statements_generic_plan_uses_the_partial_indexes(pg_store: Stor
     plan = generic_plan(pg_url, issue_one_pg(False, True), params)
     assert "uq_tickets_active_counter" in plan, plan  # is a counter of the service free
     assert "ix_events_office_catalog" in plan, plan  # the catalog's version
-    # People ahead: the day and the service read in the index (migration 0020), so that only the service's
-    # own waiting rows are fetched, not every service's of the office.
-    ahead = re.search(r"using ix_tickets_waiting on tickets q\b.*\n\s*Index Cond: \((.*)\)\n", plan)
-    assert ahead is not None, plan
-    assert [c.split(" = ")[0].strip("(") for c in ahead.group(1).split(" AND ")] == [
-        "service_day", "service_id"], plan
+    # People ahead: the service read in the index, so that only the service's own waiting rows are fetched,
+    # not every service's of the office: by ix_tickets_waiting (office, day, service: migration 0020) or by
+    # ix_tickets_queue (status, service). On an almost empty table the planner takes either (CI saw both).
+    scans = re.findall(r"(?:using|Bitmap Index Scan on) (ix_tickets_waiting|ix_tickets_queue)\b[^\n]*\n"
+                       r"(?:[^\n]*Recheck Cond[^\n]*\n)?\s*Index Cond: \(([^\n]*)\)\n", plan)
+    assert scans, plan
+    assert all("service_id = $" in cond for _, cond in scans), plan
+    assert "Seq Scan on tickets" not in plan, plan
 
 
 def issue_params(store: Store, clock: ManualClock, service: str = "TP") -> dict[str, Any]:

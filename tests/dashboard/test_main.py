@@ -22,7 +22,7 @@ def test_screenshot_renders_the_history_tab(tmp_path: Path) -> None:
                           "1024x700", "--tab", "history", "--history-days", "1"], cwd=ROOT, env=env,
                          capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == str(target)
+    assert out.stdout.strip() == f"đã ghi {target} (1024x700, history)"
     image = QImage(str(target))
     assert (image.width(), image.height()) == (1024, 700)
 
