@@ -94,6 +94,8 @@ END $f$;
 -- probing office_roles once per table the statement names (~20 times per call + no-show: 15-30 % of a
 -- province's desk, docs/benchmarks/prov7.md). A plan that applied row-level security is planned again when
 -- the role changes; the trigger makes every session plan again when office_roles or offices is written.
+-- They are called bare, not as (SELECT ...): a sub-select's array is costed as 10 offices, and a generic plan
+-- then read every office's waiting tickets (docs/benchmarks/queue7.md); folded, it is the caller's own.
 -- motcua_offices() and motcua_office() stay STABLE for the callers that name them outside a policy.
 CREATE OR REPLACE FUNCTION motcua_policy_offices() RETURNS integer[] LANGUAGE plpgsql IMMUTABLE AS
 $f$
@@ -138,8 +140,8 @@ BEGIN
     EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
     EXECUTE format('DROP POLICY IF EXISTS office_only ON %I', t);
     EXECUTE format('CREATE POLICY office_only ON %I AS RESTRICTIVE FOR ALL TO PUBLIC '
-                   'USING (office_id = ANY ((SELECT motcua_policy_offices())::integer[])) '
-                   'WITH CHECK (office_id = (SELECT motcua_policy_office()))', t);
+                   'USING (office_id = ANY (motcua_policy_offices())) '
+                   'WITH CHECK (office_id = motcua_policy_office())', t);
     EXECUTE format('DROP POLICY IF EXISTS office_admin ON %I', t);
     EXECUTE format('CREATE POLICY office_admin ON %I FOR ALL TO motcua_office_admin USING (true) WITH CHECK (true)', t);
     EXECUTE format('DROP POLICY IF EXISTS province_reads ON %I', t);

@@ -473,6 +473,74 @@ def test_a_busy_offices_call_next_reads_only_its_counters_waiting_tickets(provin
     assert all(mine <= n <= today for name, n in reads if name == "ix_tickets_waiting"), (reads, plan)
 
 
+def test_a_counters_generic_plan_reads_its_office_queue_whatever_the_statistics(province: Province,
+                                                                                 clock: ManualClock) -> None:
+    """Migration 0021 (queue7, pol7): statistics taken on a quiet morning (tickets finished, nobody waiting),
+    then a busy province (office 1: 250 waiting per service). The generic plan of office 2's call, as
+    the plan cache runs a statement psycopg prepared, reads ix_tickets_waiting with the office and the
+    day as index conditions: office 2's waiting tickets only. Before 0023 it read ix_tickets_queue by
+    status alone (every office's waiting tickets, dropped by the filter): the office's own index looked
+    dearer to a plan made for any office, since the statistics had seen nobody wait."""
+    two = as_role(province, province.office2["kiosk"], clock)
+    counter2 = as_role(province, province.office2["counter"], clock)
+    for code in ("TP", "CT"):
+        two.issue_ticket(code)
+    for _ in range(2):
+        assert counter2.call_next(1, "lan") is not None
+        counter2.start_service(1, "lan")
+        counter2.finish_service(1, "lan")
+    with psql(province.url) as conn:
+        # Office 1's history, as a province's: 30 days of finished tickets before today (what a generic
+        # plan's estimate of "the day" is made of). Then ANALYZE, as autovacuum would have, while nobody waits.
+        conn.execute("INSERT INTO tickets (office_id, service_id, number_service_id, service_day, number, "
+                     "transfer_seq, code, token, status, priority, issued_at, queued_at, local_hour, people_ahead, "
+                     "estimated_wait_s, print_status, recall_count) SELECT 1, s.id, s.id, %s - d, g, 0, "
+                     "'H' || g, md5(s.id || '-' || d || '-' || g), 'done', false, %s, %s, 8, 0, 0, 'printed', 0 "
+                     "FROM services s, generate_series(1, 30) d, generate_series(1, 20) g WHERE s.office_id = 1",
+                     (counter2.today, clock.now(), clock.now()))
+        conn.execute("ANALYZE tickets")
+    for code in ("TP", "CT", "DD", "TP", "XD", "CT"):
+        two.issue_ticket(code)
+        clock.advance(30)
+    day = counter2.today
+    for store in (two, counter2):
+        store.db.engine.dispose()
+    owner = make_url(province.url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(owner) as conn:
+        cid, ordering = conn.execute("SELECT id, ordering FROM counters WHERE office_id <> 1 AND number = 1").fetchone()
+        (kid,) = conn.execute("SELECT id FROM clerks WHERE office_id <> 1 AND username = 'lan'").fetchone()
+        (mine,) = conn.execute("SELECT count(*) FROM tickets WHERE status = 'waiting' AND office_id <> 1").fetchone()
+        # The rest of the province busy, in this transaction only (rolled back; no ANALYZE can see it).
+        conn.execute("INSERT INTO tickets (office_id, service_id, number_service_id, service_day, number, "
+                     "transfer_seq, code, token, status, priority, issued_at, queued_at, local_hour, people_ahead, "
+                     "estimated_wait_s, print_status, recall_count) SELECT 1, s.id, s.id, %s, 5000 + g, 0, "
+                     "'Z' || g, md5(s.id || '-' || g), 'waiting', false, %s, %s, 8, 0, 0, 'printed', 0 "
+                     "FROM services s, generate_series(1, 250) g WHERE s.office_id = 1",
+                     (day, clock.now(), clock.now()))
+        prep = Prepared(call_next_pg(Ordering(ordering)), psycopg_dialect())
+        params = prep.parameters({"cid": cid, "cnum": 1, "cord": ordering, "kid": kid, "day": day,
+                                  "now": clock.now()})
+        conn.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        conn.execute(f'SET LOCAL ROLE "{province.office2["counter"]}"')
+        conn.execute(f"PREPARE q7 AS {prep.sql}")
+        query = psycopg.sql.SQL("EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE q7 ({})").format(
+            psycopg.sql.SQL(", ").join(psycopg.sql.Literal(a) for a in params))
+        plan = conn.execute(query).fetchone()[0][0]["Plan"]  # type: ignore[index]
+        conn.rollback()
+    assert mine == 6 and plan["Actual Rows"] == 1, (mine, plan)  # counter 1 was ready and called a ticket
+    reads = index_reads(plan)
+    assert [name for name, _ in reads if name != "uq_tickets_active_counter"] == ["ix_tickets_waiting"], (reads, plan)
+    assert all(n <= mine for name, n in reads if name == "ix_tickets_waiting"), (reads, plan)
+    conds = [n.get("Index Cond", "") for n in plan_nodes(plan) if n.get("Index Name") == "ix_tickets_waiting"]
+    assert conds and all("office_id = " in c and "service_day = " in c for c in conds), conds
+
+
+def plan_nodes(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield node
+    for child in node.get("Plans", []):
+        yield from plan_nodes(child)
+
+
 
 def test_kind_is_sampled_widely_enough_to_see_rare_catalog_events(province: Province) -> None:
     """Migration 0018. On the 200-office province (32.7 M events, 599 catalog events) ANALYZE's
@@ -484,3 +552,4 @@ def test_kind_is_sampled_widely_enough_to_see_rare_catalog_events(province: Prov
         target = conn.execute("SELECT attstattarget FROM pg_attribute WHERE attrelid = 'events'::regclass "
                               "AND attname = 'kind'").fetchone()[0]
     assert target == 3000
+

@@ -14,7 +14,12 @@ office has no such policy.
 The hot statements run prepared, and PostgreSQL keeps their generic plan (plan5). The policy now calls
 ``motcua_policy_offices()`` and ``motcua_policy_office()``: the same lookups declared IMMUTABLE, so the
 planner evaluates them once, when it plans, and the plan holds the caller's office as a constant.
-Nothing changes in what a role may read or write. Two things keep the constant right:
+They are called bare, not as ``(SELECT …)``: a sub-select stays an InitPlan whose array the planner
+costs as 10 elements, so a generic plan made from statistics of a quiet morning read a busy province's
+every waiting ticket by ix_tickets_queue (docs/benchmarks/queue7.md: 1,203 entries per call); folded,
+the array is the office's own and the office-led indexes win (tests/common/test_offices.py,
+``…whatever_the_statistics``). Nothing changes in what a role may read or write. Two things keep the
+constant right:
 
 - A cached plan that applied row-level security is planned again when the role changes
   (PostgreSQL's plan cache compares the role it was planned for), so no plan carries another role's office.
@@ -66,8 +71,8 @@ $f$ BEGIN
 END $f$""",
 )
 TRIGGER_TABLES = ('office_roles', 'offices')
-USING = 'office_id = ANY ((SELECT motcua_policy_offices())::integer[])'
-CHECK = 'office_id = (SELECT motcua_policy_office())'
+USING = 'office_id = ANY (motcua_policy_offices())'
+CHECK = 'office_id = motcua_policy_office()'
 OLD_USING = 'office_id = ANY ((SELECT motcua_offices())::integer[])'
 OLD_CHECK = 'office_id = (SELECT motcua_office())'
 
