@@ -553,3 +553,29 @@ def test_kind_is_sampled_widely_enough_to_see_rare_catalog_events(province: Prov
                               "AND attname = 'kind'").fetchone()[0]
     assert target == 3000
 
+
+
+def estimated_rows(conn: psycopg.Connection, where: str) -> int:  # type: ignore[type-arg]
+    plan = conn.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM tickets WHERE {where}").fetchone()[0][0]["Plan"]  # type: ignore[index]
+    return int(plan["Plan Rows"])
+
+
+def test_the_planner_knows_a_service_belongs_to_one_office(province: Province, clock: ManualClock) -> None:
+    """Migration 0023. With the office a constant of a role's plan (0021), a service's tickets "of office 2"
+    were costed as if the office were independent of the service (1/200 of them in a province), and the
+    issue's read of the service's last 100 finished tickets went by every ticket of the office instead
+    (docs/benchmarks.md, seventh wave). Told that the service, counter and clerk determine the office, the
+    planner estimates "service s and its own office" as "service s"."""
+    with psql(province.url) as conn:
+        conn.execute("INSERT INTO tickets (office_id, service_id, number_service_id, service_day, number, "
+                     "transfer_seq, code, token, status, priority, issued_at, queued_at, local_hour, people_ahead, "
+                     "estimated_wait_s, print_status, recall_count) SELECT s.office_id, s.id, s.id, %s - d, g, 0, "
+                     "'H' || g, md5(s.id || '-' || d || '-' || g), 'done', false, %s, %s, 8, 0, 0, 'printed', 0 "
+                     "FROM services s, generate_series(1, 20) d, generate_series(1, 25) g",
+                     (clock.now().date(), clock.now(), clock.now()))
+        conn.execute("ANALYZE tickets")
+        (sid, office) = conn.execute("SELECT id, office_id FROM services WHERE office_id <> 1 AND code = 'TP'"
+                                     ).fetchone()  # type: ignore[misc]
+        alone = estimated_rows(conn, f"service_id = {sid}")
+        with_office = estimated_rows(conn, f"service_id = {sid} AND office_id = ANY ('{{{office}}}'::integer[])")
+    assert alone >= 400 and with_office >= 0.9 * alone, (alone, with_office)
