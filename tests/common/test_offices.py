@@ -579,3 +579,21 @@ def test_the_planner_knows_a_service_belongs_to_one_office(province: Province, c
         alone = estimated_rows(conn, f"service_id = {sid}")
         with_office = estimated_rows(conn, f"service_id = {sid} AND office_id = ANY ('{{{office}}}'::integer[])")
     assert alone >= 400 and with_office >= 0.9 * alone, (alone, with_office)
+
+
+def test_an_offices_numbers_of_the_day_are_read_by_index(province: Province, clock: ManualClock) -> None:
+    """Migration 0024. The snapshot's read of the day's issued counts (``daily_numbers`` by service_day) scanned
+    every office's every day: 400,000 rows in the 200-office province, 37 ms of an office's 79 ms snapshot.
+    With a year of office 1's days in the table (rolled back), office 2's kiosk reads its own by the index."""
+    owner = make_url(province.url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(owner) as conn:  # one transaction, rolled back
+        conn.execute("INSERT INTO daily_numbers (office_id, service_id, service_day, last_number, issued) "
+                     "SELECT 1, s.id, %s::date - d, 10, 10 FROM services s, generate_series(1, 365) d "
+                     "WHERE s.office_id = 1", (clock.now().date(),))
+        conn.execute("ANALYZE daily_numbers")
+        conn.execute(f'SET LOCAL ROLE "{province.office2["kiosk"]}"')
+        plan = conn.execute("EXPLAIN (FORMAT JSON) SELECT service_id, issued FROM daily_numbers "
+                            "WHERE service_day = %s", (clock.now().date(),)).fetchone()[0][0]["Plan"]  # type: ignore[index]
+        conn.rollback()
+    assert [n.get("Index Name") for n in plan_nodes(plan) if "Scan" in n["Node Type"]] == [
+        "ix_daily_numbers_office_day"], plan
