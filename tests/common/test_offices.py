@@ -11,6 +11,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -164,6 +165,21 @@ CROSS_INSERTS = [
     "ON CONFLICT (role_name) DO UPDATE SET office_id = 1",
     "UPDATE office_roles SET office_id = 1 WHERE role_name = current_user",
 ]
+
+
+def made_up_tickets(conn: Any, day: date, at: datetime, *, status: str, per_day: int, days_before: int = 0,
+                    number_from: int = 1, every_office: bool = False) -> None:
+    """``per_day`` tickets in ``status`` for each service of office 1 (or of every office), written by SQL, for
+    ``day`` alone or for each of the ``days_before`` days before it: a province's history or queue, made up.
+    Their numbers start at ``number_from``, so that a busy queue's never meet the kiosk's own."""
+    days = f"generate_series(1, {days_before})" if days_before else "generate_series(0, 0)"
+    offices = "" if every_office else "WHERE s.office_id = 1"
+    conn.execute("INSERT INTO tickets (office_id, service_id, number_service_id, service_day, number, transfer_seq, "
+                 "code, token, status, priority, issued_at, queued_at, local_hour, people_ahead, estimated_wait_s, "
+                 "print_status, recall_count) SELECT s.office_id, s.id, s.id, %(day)s::date - d, %(first)s + g, 0, "
+                 "'M' || g, md5(s.id || '-' || d || '-' || g || %(status)s::text), %(status)s, false, %(at)s, "
+                 f"%(at)s, 8, 0, 0, 'printed', 0 FROM services s, {days} d, generate_series(1, %(n)s) g {offices}",
+                 {"day": day, "first": number_from - 1, "status": status, "at": at, "n": per_day})
 
 
 @pytest.mark.parametrize("app", APPS)
@@ -448,12 +464,7 @@ def test_a_busy_offices_call_next_reads_only_its_counters_waiting_tickets(provin
         # Office 1 as the rest of a busy province looks: a long queue today (its tickets' labels
         # made up, numbers beyond the kiosk's), so that the planner sees what a province's status
         # range costs. ANALYZE as autovacuum would have.
-        conn.execute("INSERT INTO tickets (office_id, service_id, number_service_id, service_day, number, "
-                     "transfer_seq, code, token, status, priority, issued_at, queued_at, local_hour, people_ahead, "
-                     "estimated_wait_s, print_status, recall_count) SELECT 1, s.id, s.id, %s, 5000 + g, 0, "
-                     "'Z' || g, md5(s.id || '-' || g), 'waiting', false, %s, %s, 8, 0, 0, 'printed', 0 "
-                     "FROM services s, generate_series(1, 250) g WHERE s.office_id = 1",
-                     (day, clock.now(), clock.now()))
+        made_up_tickets(conn, day, clock.now(), status="waiting", per_day=250, number_from=5001)
         conn.execute("ANALYZE tickets")
     assert (mine, others, today) == (6, 8, 8)  # counted before office 1's long queue
     prep = Prepared(call_next_pg(Ordering(ordering)), psycopg_dialect())
@@ -492,12 +503,7 @@ def test_a_counters_generic_plan_reads_its_office_queue_whatever_the_statistics(
     with psql(province.url) as conn:
         # Office 1's history, as a province's: 30 days of finished tickets before today (what a generic
         # plan's estimate of "the day" is made of). Then ANALYZE, as autovacuum would have, while nobody waits.
-        conn.execute("INSERT INTO tickets (office_id, service_id, number_service_id, service_day, number, "
-                     "transfer_seq, code, token, status, priority, issued_at, queued_at, local_hour, people_ahead, "
-                     "estimated_wait_s, print_status, recall_count) SELECT 1, s.id, s.id, %s - d, g, 0, "
-                     "'H' || g, md5(s.id || '-' || d || '-' || g), 'done', false, %s, %s, 8, 0, 0, 'printed', 0 "
-                     "FROM services s, generate_series(1, 30) d, generate_series(1, 20) g WHERE s.office_id = 1",
-                     (counter2.today, clock.now(), clock.now()))
+        made_up_tickets(conn, counter2.today, clock.now(), status="done", per_day=20, days_before=30)
         conn.execute("ANALYZE tickets")
     for code in ("TP", "CT", "DD", "TP", "XD", "CT"):
         two.issue_ticket(code)
@@ -511,12 +517,7 @@ def test_a_counters_generic_plan_reads_its_office_queue_whatever_the_statistics(
         (kid,) = conn.execute("SELECT id FROM clerks WHERE office_id <> 1 AND username = 'lan'").fetchone()
         (mine,) = conn.execute("SELECT count(*) FROM tickets WHERE status = 'waiting' AND office_id <> 1").fetchone()
         # The rest of the province busy, in this transaction only (rolled back; no ANALYZE can see it).
-        conn.execute("INSERT INTO tickets (office_id, service_id, number_service_id, service_day, number, "
-                     "transfer_seq, code, token, status, priority, issued_at, queued_at, local_hour, people_ahead, "
-                     "estimated_wait_s, print_status, recall_count) SELECT 1, s.id, s.id, %s, 5000 + g, 0, "
-                     "'Z' || g, md5(s.id || '-' || g), 'waiting', false, %s, %s, 8, 0, 0, 'printed', 0 "
-                     "FROM services s, generate_series(1, 250) g WHERE s.office_id = 1",
-                     (day, clock.now(), clock.now()))
+        made_up_tickets(conn, day, clock.now(), status="waiting", per_day=250, number_from=5001)
         prep = Prepared(call_next_pg(Ordering(ordering)), psycopg_dialect())
         params = prep.parameters({"cid": cid, "cnum": 1, "cord": ordering, "kid": kid, "day": day,
                                   "now": clock.now()})
@@ -567,12 +568,8 @@ def test_the_planner_knows_a_service_belongs_to_one_office(province: Province, c
     (docs/benchmarks.md, seventh wave). Told that the service, counter and clerk determine the office, the
     planner estimates "service s and its own office" as "service s"."""
     with psql(province.url) as conn:
-        conn.execute("INSERT INTO tickets (office_id, service_id, number_service_id, service_day, number, "
-                     "transfer_seq, code, token, status, priority, issued_at, queued_at, local_hour, people_ahead, "
-                     "estimated_wait_s, print_status, recall_count) SELECT s.office_id, s.id, s.id, %s - d, g, 0, "
-                     "'H' || g, md5(s.id || '-' || d || '-' || g), 'done', false, %s, %s, 8, 0, 0, 'printed', 0 "
-                     "FROM services s, generate_series(1, 20) d, generate_series(1, 25) g",
-                     (clock.now().date(), clock.now(), clock.now()))
+        made_up_tickets(conn, clock.now().date(), clock.now(), status="done", per_day=25, days_before=20,
+                        every_office=True)
         conn.execute("ANALYZE tickets")
         (sid, office) = conn.execute("SELECT id, office_id FROM services WHERE office_id <> 1 AND code = 'TP'"
                                      ).fetchone()  # type: ignore[misc]
