@@ -97,17 +97,11 @@ END $f$;
 -- They are called bare, not as (SELECT ...): a sub-select's array is costed as 10 offices, and a generic plan
 -- then read every office's waiting tickets (docs/benchmarks/queue7.md); folded, it is the caller's own.
 -- motcua_offices() and motcua_office() stay STABLE for the callers that name them outside a policy.
+-- The twins ask the STABLE lookups, so that "the caller's office" is written once; only their volatility differs.
 CREATE OR REPLACE FUNCTION motcua_policy_offices() RETURNS integer[] LANGUAGE plpgsql IMMUTABLE AS
-$f$
-DECLARE r record;
-BEGIN
-  SELECT o.office_id, o.province INTO r FROM office_roles o WHERE o.role_name = current_user::text COLLATE "default";
-  IF r.province THEN RETURN ARRAY(SELECT id FROM offices ORDER BY id); END IF;
-  IF r.office_id IS NULL THEN RETURN '{}'::integer[]; END IF;
-  RETURN ARRAY[r.office_id];
-END $f$;
+$f$ BEGIN RETURN motcua_offices(); END $f$;
 CREATE OR REPLACE FUNCTION motcua_policy_office() RETURNS integer LANGUAGE plpgsql IMMUTABLE AS
-$f$ BEGIN RETURN (SELECT r.office_id FROM office_roles r WHERE r.role_name = current_user::text COLLATE "default"); END $f$;
+$f$ BEGIN RETURN motcua_office(); END $f$;
 -- ALTER FUNCTION rewrites the function's catalog row even when nothing changes: every plan that folded it,
 -- in every session, is invalidated.
 CREATE OR REPLACE FUNCTION motcua_policy_replan() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER

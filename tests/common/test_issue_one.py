@@ -221,14 +221,9 @@ def test_the_one_statements_generic_plan_uses_the_partial_indexes(pg_store: Stor
                                                                   clock: ManualClock) -> None:
     """As issue_read's (tests/common/test_generic_plans.py): once psycopg prepares it, the busy check and the
     catalog's version still find their partial indexes, not a scan of the history."""
-    from tests.common.test_generic_plans import generic_plan, psql
+    from tests.common.test_generic_plans import generic_plan
 
-    with psql(pg_url) as conn:
-        (sid,) = conn.execute("SELECT id FROM services WHERE code = 'TP'").fetchone()  # type: ignore[misc]
-    params = {"sid": sid, "day": clock.now().date(), "now": clock.now(), "version": 1, "nmax": 999, "cap": 10,
-              "typical_s": 480.0, "prefix": "A", "detail": None, "v_token": "x" * 22, "v_priority_category": None,
-              "v_local_hour": 8, "v_print_status": "not_printed"}
-    plan = generic_plan(pg_url, issue_one_pg(False, True), params)
+    plan = generic_plan(pg_url, issue_one_pg(False, True), issue_params(pg_store, clock))
     assert "uq_tickets_active_counter" in plan, plan  # is a counter of the service free
     assert "ix_events_office_catalog" in plan, plan  # the catalog's version
     # People ahead: the service read in the index, so that only the service's own waiting rows are fetched,

@@ -44,19 +44,13 @@ down_revision: str | None = '0020'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-KEY = 'current_user::text COLLATE "default"'  # office_roles' key, as 0015
+# The twins ask the STABLE lookups (0015's), so that "the caller's office" is written in one place; only
+# their declared volatility differs, and it is what the planner folds on.
 FUNCTIONS = (
-    f"""CREATE OR REPLACE FUNCTION motcua_policy_offices() RETURNS integer[] LANGUAGE plpgsql IMMUTABLE AS
-$f$
-DECLARE r record;
-BEGIN
-  SELECT o.office_id, o.province INTO r FROM office_roles o WHERE o.role_name = {KEY};
-  IF r.province THEN RETURN ARRAY(SELECT id FROM offices ORDER BY id); END IF;
-  IF r.office_id IS NULL THEN RETURN '{{}}'::integer[]; END IF;
-  RETURN ARRAY[r.office_id];
-END $f$""",
-    f"""CREATE OR REPLACE FUNCTION motcua_policy_office() RETURNS integer LANGUAGE plpgsql IMMUTABLE AS
-$f$ BEGIN RETURN (SELECT r.office_id FROM office_roles r WHERE r.role_name = {KEY}); END $f$""",
+    """CREATE OR REPLACE FUNCTION motcua_policy_offices() RETURNS integer[] LANGUAGE plpgsql IMMUTABLE AS
+$f$ BEGIN RETURN motcua_offices(); END $f$""",
+    """CREATE OR REPLACE FUNCTION motcua_policy_office() RETURNS integer LANGUAGE plpgsql IMMUTABLE AS
+$f$ BEGIN RETURN motcua_office(); END $f$""",
     # ALTER FUNCTION rewrites the function's catalog row even when nothing changes: every plan that
     # folded it is invalidated, in every session.
     """CREATE OR REPLACE FUNCTION motcua_policy_replan() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
