@@ -617,8 +617,10 @@ class Store:
             assert target_svc is not None
             tx.close(row, Action.TRANSFER, c, k, detail={
                 "to_service": target_svc.code, "to_counter": target_counter.number if target_counter else None})
+            # The visit's rows share the printed number: uq_tickets_number's key, transfer_seq last (0025).
             seq = tx.session.scalar(select(func.max(TicketRow.transfer_seq)).where(
-                TicketRow.visit_id == row.visit_id)) or 0
+                TicketRow.number_service_id == row.number_service_id, TicketRow.service_day == row.service_day,
+                TicketRow.number == row.number)) or 0
             new = TicketRow(
                 visit_id=row.visit_id, service_id=target_svc.id, number_service_id=row.number_service_id,
                 service_day=row.service_day, number=row.number, transfer_seq=seq + 1, code=row.code,

@@ -226,7 +226,7 @@ class TicketRow(Base):
         ),
         Index("ix_tickets_queue", "status", "service_id", "priority", "queued_at"),
         Index("ix_tickets_day_service", "service_day", "service_id"),
-        Index("ix_tickets_visit", "visit_id"),
+        # No index on visit_id (migration 0025): a visit's rows share uq_tickets_number's printed number.
         # ix_tickets_service_done (migrations 0004, 0019): the wait estimate reads a service's latest finished
         # tickets newest first; this index serves that ORDER BY id DESC LIMIT n whatever the history. It
         # holds the finished tickets only (DONE_SQL): a new ticket does not write it.

@@ -362,15 +362,19 @@ def test_a_cached_plan_holds_the_callers_office_and_looks_no_role_up(province: P
 
         for _ in range(10):  # psycopg prepares from the 5th run; the plan cache keeps a generic plan after 5 more
             (seen,) = conn.execute(POLICY_READ, (0,), prepare=True).fetchone()
-        before = lookups()
-        for _ in range(5):
-            assert conn.execute(POLICY_READ, (0,), prepare=True).fetchone() == (seen,)
-        after = lookups()
+        rounds = []
+        for _ in range(3):  # a burst of DDL elsewhere on the server (other tests' databases) can overflow the
+            before = lookups()  # invalidation queue, which resets every cache and plans anew once: the next
+            for _ in range(5):  # round is clean then. With the lookups in the plan, every round makes them.
+                assert conn.execute(POLICY_READ, (0,), prepare=True).fetchone() == (seen,)
+            rounds.append(lookups() - before)
+            if rounds[-1] == 0:
+                break
         plans = conn.execute("SELECT generic_plans FROM pg_prepared_statements WHERE statement LIKE '%%counters c%%'"
                              ).fetchone()
     assert seen is not None and len(seen) == 1 and seen != [1], seen  # office 2's counters only
     assert plans is not None and plans[0] >= 5, plans
-    assert after - before == 0, after - before
+    assert rounds[-1] == 0, rounds
 
 
 def test_a_role_moved_to_another_office_is_planned_again(province: Province) -> None:
