@@ -25,7 +25,6 @@ from common.core.model import (
     Clerk,
     Counter,
     CounterState,
-    CounterStatus,
     Event,
     OpeningHours,
     Ordering,
@@ -33,7 +32,6 @@ from common.core.model import (
     QueueSnapshot,
     Role,
     Service,
-    ServiceQueue,
     Ticket,
     TicketStatus,
     parse_span,
@@ -47,7 +45,6 @@ from common.store.orm import (
     ClerkRow,
     CounterRow,
     CounterServiceRow,
-    DailyNumberRow,
     EventRow,
     ServiceRow,
     TicketRow,
@@ -70,6 +67,7 @@ class Tx:
         # Per transaction: the estimate's inputs per service (a board read asks once per waiting place).
         self._estimate_inputs: dict[int, tuple[float, int, int, list[CounterRow]]] = {}
         self._free: dict[int, bool] = {}
+        self.booking_codes: dict[int, str] = {}  # read ahead by common.store.snapshot for a whole hall
         self.default_service_s = default_service_s
         self.now = now
         self.tz = tz
@@ -417,13 +415,17 @@ class Tx:
         """The booking a ticket came from (issue 19); walk-ins have none and cost no statement."""
         if booking_id is None:
             return None
-        return self.session.scalar(select(BookingRow.code).where(BookingRow.id == booking_id))
+        code = self.booking_codes.get(booking_id)
+        return code if code is not None else self.session.scalar(
+            select(BookingRow.code).where(BookingRow.id == booking_id))
 
-    def counter(self, row: CounterRow) -> Counter:
-        codes = self.session.scalars(
-            select(ServiceRow.code).join(CounterServiceRow).where(CounterServiceRow.counter_id == row.id)
-            .order_by(CounterServiceRow.position)).all()
-        return Counter(row.number, row.name, tuple(codes), Ordering(row.ordering), CounterState(row.state),
+    def counter(self, row: CounterRow, codes: tuple[str, ...] | None = None) -> Counter:
+        """The counter's value; ``codes``: its services in order, where the caller read them already."""
+        if codes is None:
+            codes = tuple(self.session.scalars(
+                select(ServiceRow.code).join(CounterServiceRow).where(CounterServiceRow.counter_id == row.id)
+                .order_by(CounterServiceRow.position)))
+        return Counter(row.number, row.name, codes, Ordering(row.ordering), CounterState(row.state),
                        self.clerk_name(row.clerk_id), row.active, self.snap.booked_first,
                        self.snap.breaks.get(row.number, ()))  # the schedule: the staffing advice plans around it
 
@@ -434,36 +436,10 @@ class Tx:
                      row.from_status, row.to_status, row.detail)
 
     def snapshot(self) -> QueueSnapshot:
-        local = self.now.astimezone(self.tz)
-        waiting_rows = list(self.session.scalars(
-            select(TicketRow).where(TicketRow.status == W.WAITING.value, TicketRow.service_day == self.day)
-            .order_by(TicketRow.priority.desc(), TicketRow.queued_at, TicketRow.id)))
-        waiting = tuple(self.ticket(r) for r in waiting_rows)
-        issued = dict(self.session.execute(select(DailyNumberRow.service_id, DailyNumberRow.issued).where(
-            DailyNumberRow.service_day == self.day)).all())
-        counter_rows = list(self.session.scalars(select(CounterRow).order_by(CounterRow.number)))
-        services = []
-        for svc in self.session.scalars(select(ServiceRow).order_by(ServiceRow.position)):
-            mine = [t for t in waiting if t.service == svc.code]
-            longest = max((seconds_between(t.issued_at, self.now) for t in mine), default=0)
-            serving = self.counters_serving(svc.id)
-            n_issued = issued.get(svc.id, 0)
-            services.append(ServiceQueue(
-                service=service_value(svc), waiting=len(mine), longest_wait_seconds=longest,
-                estimated_wait_seconds=self.estimate(svc, len(mine)),
-                open_now=svc.active and opening_hours(svc).is_open(local), issued_today=n_issued,
-                cap_reached=bool(svc.daily_cap and n_issued >= svc.daily_cap),
-                counters_open=sum(1 for c in serving if c.state == CounterState.OPEN.value),
-                staffed=staffed(serving)))
-        counters = []
-        for c in counter_rows:
-            current = self.at_counter(c)
-            held = self.session.scalars(select(TicketRow).where(
-                TicketRow.counter_id == c.id, TicketRow.status == W.ON_HOLD.value,
-                TicketRow.service_day == self.day))
-            counters.append(CounterStatus(self.counter(c), self.ticket(current) if current else None,
-                                          tuple(self.ticket(h) for h in held)))
-        return QueueSnapshot(self.now, tuple(services), tuple(counters), waiting)
+        """The live queue in a fixed number of statements (common.store.snapshot)."""
+        from common.store.snapshot import read_snapshot
+
+        return read_snapshot(self)
 
 
 def staffed(counters: Iterable[CounterRow]) -> bool:

@@ -1,0 +1,122 @@
+"""The live queue read in a fixed number of statements, whatever the size of the office (``Tx.snapshot``).
+
+Every desk, board and kiosk reads the snapshot again on each change in its office. Read row by row it
+sent 57 statements for the example office's morning (a few per service, three per counter, one per
+booked ticket); a province's PostgreSQL, with hundreds of such screens, paid that on every action.
+Here each kind of row is read once for the whole hall, and the per-service and per-counter values are
+picked from those reads in Python: the same values ``Tx``'s own per-row readers give
+(tests/common/test_snapshot_reads.py compares them).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from sqlalchemy import literal, select, union_all
+
+from common.core.estimate import RECENT_SERVICE_SAMPLE, blended_service_s
+from common.core.model import CounterState, CounterStatus, QueueSnapshot, ServiceQueue, TicketStatus
+from common.store.orm import (
+    BookingRow,
+    CounterRow,
+    CounterServiceRow,
+    DailyNumberRow,
+    ServiceRow,
+    TicketRow,
+    finished_done,
+)
+
+if TYPE_CHECKING:
+    from common.store.tx import Tx
+
+W = TicketStatus
+AT_COUNTER = (W.CALLED.value, W.SERVING.value)
+
+
+def read_snapshot(tx: Tx) -> QueueSnapshot:
+    """Waiting counts, estimates, counters and the waiting list, in nine statements (ten with bookings)."""
+    from common.store.tx import opening_hours, seconds_between, service_value, staffed
+
+    session = tx.session
+    local = tx.now.astimezone(tx.tz)
+    waiting_rows = list(session.scalars(
+        select(TicketRow).where(TicketRow.status == W.WAITING.value, TicketRow.service_day == tx.day)
+        .order_by(TicketRow.priority.desc(), TicketRow.queued_at, TicketRow.id)))
+    issued = dict(session.execute(select(DailyNumberRow.service_id, DailyNumberRow.issued).where(
+        DailyNumberRow.service_day == tx.day)).all())
+    counter_rows = list(session.scalars(select(CounterRow).order_by(CounterRow.number)))
+    service_rows = list(session.scalars(select(ServiceRow).order_by(ServiceRow.position)))
+    codes: dict[int, list[str]] = defaultdict(list)  # a counter's services, in its own order
+    serves: set[tuple[int, int]] = set()
+    for counter_id, service_id, code in session.execute(
+            select(CounterServiceRow.counter_id, CounterServiceRow.service_id, ServiceRow.code)
+            .join(ServiceRow, ServiceRow.id == CounterServiceRow.service_id)
+            .order_by(CounterServiceRow.counter_id, CounterServiceRow.position)):
+        codes[counter_id].append(code)
+        serves.add((counter_id, service_id))
+    # One ticket at most per counter (uq_tickets_active_counter), of any day, as Tx.at_counter reads it.
+    current = {row.counter_id: row for row in session.scalars(select(TicketRow).where(
+        TicketRow.counter_id.is_not(None), TicketRow.status.in_(AT_COUNTER)))}
+    held: dict[int, list[TicketRow]] = defaultdict(list)
+    for row in session.scalars(select(TicketRow).where(
+            TicketRow.status == W.ON_HOLD.value, TicketRow.service_day == tx.day, TicketRow.counter_id.is_not(None))
+            .order_by(TicketRow.id)):
+        held[row.counter_id].append(row)  # type: ignore[index]
+    _read_booking_codes(tx, [*waiting_rows, *current.values(), *(r for rows in held.values() for r in rows)])
+    recent = _recent_service_times(tx, [s.id for s in service_rows])
+
+    waiting = tuple(tx.ticket(r) for r in waiting_rows)
+    services = []
+    for svc in service_rows:
+        # Tx.counters_serving: the active counters serving it, by number.
+        serving = [c for c in counter_rows if c.active and (c.id, svc.id) in serves]
+        open_ = [c for c in serving if c.state == CounterState.OPEN.value]
+        # Tx.estimate's inputs and its "a counter is free", read here for every service at once.
+        tx._estimate_inputs[svc.id] = (blended_service_s(recent[svc.id], tx.default_service_s), len(open_),
+                                       len(serving), open_)
+        tx._free[svc.id] = any(c.id not in current for c in open_)
+        mine = [t for t in waiting if t.service == svc.code]
+        n_issued = issued.get(svc.id, 0)
+        services.append(ServiceQueue(
+            service=service_value(svc), waiting=len(mine),
+            longest_wait_seconds=max((seconds_between(t.issued_at, tx.now) for t in mine), default=0),
+            estimated_wait_seconds=tx.estimate(svc, len(mine)),
+            open_now=svc.active and opening_hours(svc).is_open(local), issued_today=n_issued,
+            cap_reached=bool(svc.daily_cap and n_issued >= svc.daily_cap),
+            counters_open=len(open_), staffed=staffed(serving)))
+    counters = tuple(
+        CounterStatus(tx.counter(c, tuple(codes[c.id])),
+                      tx.ticket(current[c.id]) if c.id in current else None,
+                      tuple(tx.ticket(h) for h in held[c.id]))
+        for c in counter_rows)
+    return QueueSnapshot(tx.now, tuple(services), counters, waiting)
+
+
+def _read_booking_codes(tx: Tx, rows: list[TicketRow]) -> None:
+    """The booking codes of these tickets, in one statement, where Tx.ticket would read them one by one."""
+    ids = {r.booking_id for r in rows if r.booking_id is not None}
+    if ids:
+        tx.booking_codes.update((booking_id, code) for booking_id, code in tx.session.execute(
+            select(BookingRow.id, BookingRow.code).where(BookingRow.id.in_(sorted(ids)))))
+
+
+def _recent_service_times(tx: Tx, service_ids: list[int]) -> dict[int, list[int]]:
+    """Each service's latest RECENT_SERVICE_SAMPLE service times, newest first, in one statement.
+
+    One newest-first LIMIT per service, joined by UNION ALL: each still walks ix_tickets_service_done
+    from its service's newest finished ticket (O(1) in the history), as Tx.estimate's read does.
+    """
+    got: dict[int, list[int]] = {sid: [] for sid in service_ids}
+    if not service_ids:
+        return got
+    parts = []
+    for sid in service_ids:
+        newest = (select(TicketRow.id, TicketRow.service_s)
+                  .where(TicketRow.service_id == sid, finished_done(TicketRow.status), TicketRow.service_s.is_not(None))
+                  .order_by(TicketRow.id.desc()).limit(RECENT_SERVICE_SAMPLE).subquery())
+        parts.append(select(literal(sid).label("sid"), newest.c.id, newest.c.service_s))
+    rows = sorted(((sid, i, s) for sid, i, s in tx.session.execute(union_all(*parts))), key=lambda r: (r[0], -r[1]))
+    for sid, _, service_s in rows:
+        got[sid].append(service_s)
+    return got
