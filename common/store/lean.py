@@ -43,11 +43,11 @@ class _Row:
 
 
 def _new_ticket(tx: Tx, info: ServiceInfo, local: datetime, priority_category: str | None,
-                print_status: PrintStatus) -> dict[str, Any]:
+                print_status: PrintStatus, token: str | None = None) -> dict[str, Any]:
     """A walk-in's ticket row but its number, code, people ahead and estimate (both issue paths)."""
     return {
         "service_id": info.id, "number_service_id": info.id, "service_day": tx.day,
-        "token": ticket_token(tx.now.timestamp()), "priority": priority_category is not None,
+        "token": token or ticket_token(tx.now.timestamp()), "priority": priority_category is not None,
         "priority_category": priority_category, "issued_at": tx.now, "queued_at": tx.now, "local_hour": local.hour,
         "print_status": print_status.value, "estimate_method": None, "naive_wait_s": None, **hotpath.WALK_IN,
     }
@@ -106,11 +106,12 @@ def issue(store: Store, tx: Tx, service: str, priority_category: str | None, pri
 
 
 def issue_one_statement(store: Store, tx: Tx, service: str, priority_category: str | None,
-                        print_status: PrintStatus, check_hours: bool) -> Issued | None:
+                        print_status: PrintStatus, check_hours: bool, token: str | None = None) -> Issued | None:
     """PostgreSQL, a walk-in without the hall forecast: ``issue`` in one statement (issue 12).
 
     The number, the reads, the estimate (common.core.estimate's formula in SQL, hotpath.wait_seconds_sql),
-    the row, its event and NOTIFY go in one statement (in BEGIN … COMMIT: see Store.issue_ticket).
+    the row, its event and NOTIFY go in one statement, in autocommit. ``token``: the ticket's, made by the
+    caller before the statement, so that a lost reply can be told from a lost statement (Store.issue_ticket).
     None: nothing was written and the caller runs ``issue`` in a transaction, which reloads a moved
     catalog or says why it refuses: an unknown or inactive service, closed hours, an unknown category,
     no more numbers today (the statement takes a number only within number_max and the cap, and only
@@ -127,7 +128,7 @@ def issue_one_statement(store: Store, tx: Tx, service: str, priority_category: s
         return None
     if priority_category is not None and priority_category not in snap.categories:
         return None
-    values = _new_ticket(tx, info, local, priority_category, print_status)
+    values = _new_ticket(tx, info, local, priority_category, print_status, token)
     params = {f"v_{k}": values[k] for k in ("token", "priority_category", "local_hour", "print_status")}
     detail = json.dumps({"priority": priority_category}, ensure_ascii=False) if priority_category else None
     params.update(sid=info.id, day=tx.day, now=tx.now, version=snap.version, nmax=info.number_max,

@@ -49,6 +49,7 @@ from common.core.model import (
     span_text,
 )
 from common.core.rules import Action
+from common.core.tokens import ticket_token
 from common.settings import DEFAULTS
 from common.store import passwords
 from common.store.catalog import BREAKS_SETTING, TYPICAL_SETTING, Catalog
@@ -93,6 +94,26 @@ class StaleConnection(StoreUnavailable):
     is gone), so ``retry_once`` runs the action again on a new connection. Anyone else sees the
     StoreUnavailable it is.
     """
+
+
+class OutcomeUnknown(StoreUnavailable):
+    """The connection was lost after the write may have committed (a COMMIT sent, or an autocommit statement):
+    the server may have kept it and lost only the reply. Never retried blindly; ``Store.issue_ticket``
+    tells which by the ticket's token. Anyone else sees the StoreUnavailable it is.
+    """
+
+
+class NotWritten(StoreUnavailable):
+    """An autocommit issue lost its connection, and its token shows it wrote nothing: it may run once more."""
+
+
+# The server process a lost autocommit statement went to, ended if it is still running one, which could
+# commit after the token was looked up (tests/common/test_lost_reply.py). pg_terminate_backend waits up to
+# 5 s for it to exit; any role may end its own processes (a kiosk's connections are its role's). No row:
+# the process is gone or idle, its statement over. (A role that sees another's processes without their
+# state, as under [database] role's SET ROLE, finds no row either: then the look is not fenced.)
+END_LOST_STATEMENT = text("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
+                          "WHERE pid = :pid AND state = 'active'")
 
 
 _CALL = threading.local()  # per thread: inside a public Store method, and whether it has committed
@@ -165,8 +186,8 @@ class Store:
         instead of each seeing the latest commits. SQLite's transactions already do.
 
         ``one_statement=True`` (PostgreSQL) runs each statement in autocommit: for an action that is
-        one statement, atomic on its own (the call's CTE), so that no BEGIN and COMMIT round trips
-        go with it (issue 12). The caller must not write with a second statement.
+        one statement, atomic on its own (the call's CTE, the walk-in issue's), so that no BEGIN and
+        COMMIT round trips go with it (issue 12). The caller must not write with a second statement.
 
         For the store's own modules (common/store/reads, rating); the apps and the
         rest of common/ call operations and ``store.views``.
@@ -182,7 +203,8 @@ class Store:
             options["isolation_level"] = "REPEATABLE READ"
         bind = self._bind(options) if options else self.db.engine
         # In autocommit every statement commits as it runs: a lost connection may have lost only the
-        # reply, so such a transaction is never retried (retry_once), as if its COMMIT had been sent.
+        # reply, so such a transaction is never retried (retry_once), as if its COMMIT had been sent
+        # (OutcomeUnknown; the walk-in issue tells by its ticket's token: Store._issue_in_one).
         committing = one_statement and not self.db.is_sqlite
         try:
             with bind.connect() as conn, conn.begin():
@@ -231,11 +253,15 @@ class Store:
             return said(StoreUnavailable, f"cơ sở dữ liệu {self.db.masked_url} bận quá {busy} giây; chưa ghi gì, "
                         "hãy thử lại", f"the database {self.db.masked_url} stayed busy for {busy} s; nothing was "
                         "written, try again")
-        if exc.connection_invalidated or isinstance(exc, OperationalError):
-            lost = StaleConnection if exc.connection_invalidated and before_commit else StoreUnavailable
-            return said(lost, f"không kết nối được cơ sở dữ liệu {self.db.masked_url}",
-                        f"cannot reach the database {self.db.masked_url}")
+        if exc.connection_invalidated:
+            return self._unreachable(StaleConnection if before_commit else OutcomeUnknown)
+        if isinstance(exc, OperationalError):
+            return self._unreachable(StoreUnavailable)
         return exc
+
+    def _unreachable(self, cls: type[StoreUnavailable]) -> StoreUnavailable:
+        return said(cls, f"không kết nối được cơ sở dữ liệu {self.db.masked_url}",
+                    f"cannot reach the database {self.db.masked_url}")
 
     @property
     def today(self) -> date:
@@ -437,17 +463,53 @@ class Store:
         check_hours: bool = True,
     ) -> Issued:
         if not self.db.is_sqlite and not self.hall_forecast:
-            # One statement (issue 12); the kiosk's forecast reads the hall first. In a transaction, not in
-            # autocommit as the call: a connection lost before COMMIT was sent is then known to have written
-            # nothing, so retry_once issues again (tests/common/test_db.py), where autocommit could not
-            # tell a lost statement from a lost reply and the citizen would be told the database is down.
-            # (Autocommit saved 0.1 of the wall ratio to the floor: docs/benchmarks/pg6.md, "After the merge".)
-            with self.transaction() as tx:
-                got = issue_one_statement(self, tx, service, priority_category, print_status, check_hours)
+            # One statement in autocommit, as the call (issue 12; no BEGIN and COMMIT round trips, 0.1 of
+            # the wall ratio to the floor: docs/benchmarks/pg6.md, docs/benchmarks/pgauto.md). The kiosk's
+            # forecast reads the hall first, in a transaction.
+            try:
+                got = self._issue_in_one(service, priority_category, print_status, check_hours)
+            except NotWritten:  # the connection was lost and nothing was written: issued again, once
+                got = self._issue_in_one(service, priority_category, print_status, check_hours)
             if got is not None:
                 return got
         with self.transaction() as tx:  # where the one statement wrote nothing: read, check and word, insert
             return issue(self, tx, service, priority_category, print_status, check_hours)
+
+    def _issue_in_one(self, service: str, priority_category: str | None, print_status: PrintStatus,
+                      check_hours: bool) -> Issued | None:
+        """The walk-in's one statement in autocommit; where its connection is lost, its token says what it did.
+
+        In autocommit a lost connection cannot tell a statement the server never ran from a reply lost
+        after it committed: retry_once would issue a second ticket for the first, so it leaves such a
+        failure alone (OutcomeUnknown). The ticket's token (16 random bytes) is made here, before the
+        statement, and looked up on a new connection: found, the ticket was issued and only its reply
+        was lost (returned, nothing doubled); not found, nothing was written (NotWritten).
+        """
+        token, backend = "", 0
+        try:
+            with self.transaction(one_statement=True) as tx:
+                token = ticket_token(tx.now.timestamp())
+                driver = tx.conn.connection.driver_connection
+                backend = driver.info.backend_pid if driver is not None else 0  # libpq's: no round trip
+                return issue_one_statement(self, tx, service, priority_category, print_status, check_hours, token)
+        except OutcomeUnknown as lost:
+            found = self._issued_with(token, backend, service) if token else None
+            if found is None:
+                raise self._unreachable(NotWritten) from lost
+            return found
+
+    def _issued_with(self, token: str, backend: int, service: str) -> Issued | None:
+        """The ticket an autocommit issue wrote with ``token`` before its connection was lost, or None.
+
+        The server process it was sent to is ended first if it is still running a statement: that
+        statement could otherwise commit after this look, and the citizen be issued a second ticket.
+        """
+        with self.transaction(readonly=True) as tx:
+            if tx.conn.execute(END_LOST_STATEMENT, {"pid": backend}).scalar() is False:
+                raise self._unreachable(OutcomeUnknown)  # still running after 5 s: what it will do is unknown
+            row = tx.session.scalar(  # the first with the token: a transfer copies it
+                select(TicketRow).where(TicketRow.token == token).order_by(TicketRow.id).limit(1))
+            return Issued(tx.ticket(row), tx.snap.services[service].counters) if row is not None else None
 
     def set_print_status(self, ticket_id: int, status: PrintStatus, detail: str | None = None) -> Ticket:
         with self.transaction() as tx:

@@ -3,9 +3,9 @@
 The estimate's formula lives in common.core.estimate; the statement carries a float8 copy of it
 (hotpath.blended_sql, hotpath.wait_seconds_sql). Here: the copy gives Python's figures over a grid of
 inputs, the one statement writes the ticket the two-statement path writes in the same hall, a refused
-or stale issue leaves no row, no event and no number taken, and the statement is sent alone inside
-BEGIN … COMMIT (not autocommit: a connection lost before COMMIT then wrote nothing and retry_once issues
-again, tests/common/test_db.py).
+or stale issue leaves no row, no event and no number taken, and the statement is sent alone, in
+autocommit (a lost connection is then told apart by the ticket's token: Store.issue_ticket,
+tests/common/test_lost_reply.py).
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def two_statement(store: Store, service: str, category: str | None) -> Ticket:
 def one_statement(store: Store, service: str, category: str | None) -> Ticket:
     with sent(store) as statements:
         ticket = store.issue_ticket(service, category).ticket
-    assert len(statements) == 1 and not statements[0][1], statements  # one statement, in a transaction
+    assert len(statements) == 1 and statements[0][1], statements  # one statement, in autocommit
     assert statements[0][0].lstrip().startswith("WITH ok AS")
     return ticket
 
