@@ -80,11 +80,11 @@ class CuttingProxy:
             while data := client.recv(65536):
                 seen = self.armed is not None and INSERT in tail + data
                 tail = data[-len(INSERT):]
+                if seen:
+                    sent.set()  # before it goes on: the reply may come back at once
                 server.sendall(data)
                 if seen and self.armed == "statement":
                     return self._cut(client, server)
-                if seen:
-                    sent.set()
         except OSError:
             pass
         for s in (client, server):
