@@ -11,9 +11,10 @@ picked from those reads in Python: the same values ``Tx``'s own per-row readers 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import Date, Integer, Row, Table, bindparam, select, union_all
 
 from common.core.estimate import RECENT_SERVICE_SAMPLE, blended_service_s
 from common.core.model import CounterState, CounterStatus, QueueSnapshot, ServiceQueue, TicketStatus
@@ -31,38 +32,44 @@ if TYPE_CHECKING:
     from common.store.tx import Tx
 
 W = TicketStatus
-AT_COUNTER = (W.CALLED.value, W.SERVING.value)
+T: Table = TicketRow.__table__  # type: ignore[assignment]
+DAY = bindparam("day", type_=Date())
+
+# The statements, built once: building them per read cost more CPU than SQLite's running them.
+# Tickets as Core rows, not ORM objects: they are only read here (Tx.ticket takes either).
+WAITING = (select(T).where(T.c.status == W.WAITING.value, T.c.service_day == DAY)
+           .order_by(T.c.priority.desc(), T.c.queued_at, T.c.id))
+ISSUED = select(DailyNumberRow.service_id, DailyNumberRow.issued).where(DailyNumberRow.service_day == DAY)
+COUNTERS = select(CounterRow).order_by(CounterRow.number)
+SERVICES = select(ServiceRow).order_by(ServiceRow.position)
+LINKS = (select(CounterServiceRow.counter_id, CounterServiceRow.service_id, ServiceRow.code)
+         .join(ServiceRow, ServiceRow.id == CounterServiceRow.service_id)
+         .order_by(CounterServiceRow.counter_id, CounterServiceRow.position))
+# One ticket at most per counter (uq_tickets_active_counter), of any day, as Tx.at_counter reads it.
+CURRENT = select(T).where(T.c.counter_id.is_not(None), T.c.status.in_((W.CALLED.value, W.SERVING.value)))
+HELD = (select(T).where(T.c.status == W.ON_HOLD.value, T.c.service_day == DAY, T.c.counter_id.is_not(None))
+        .order_by(T.c.id))
 
 
 def read_snapshot(tx: Tx) -> QueueSnapshot:
     """Waiting counts, estimates, counters and the waiting list, in nine statements (ten with bookings)."""
     from common.store.tx import opening_hours, seconds_between, service_value, staffed
 
-    session = tx.session
+    session, day = tx.session, {"day": tx.day}
     local = tx.now.astimezone(tx.tz)
-    waiting_rows = list(session.scalars(
-        select(TicketRow).where(TicketRow.status == W.WAITING.value, TicketRow.service_day == tx.day)
-        .order_by(TicketRow.priority.desc(), TicketRow.queued_at, TicketRow.id)))
-    issued = dict(session.execute(select(DailyNumberRow.service_id, DailyNumberRow.issued).where(
-        DailyNumberRow.service_day == tx.day)).all())
-    counter_rows = list(session.scalars(select(CounterRow).order_by(CounterRow.number)))
-    service_rows = list(session.scalars(select(ServiceRow).order_by(ServiceRow.position)))
+    waiting_rows = list(session.execute(WAITING, day))
+    issued = dict(session.execute(ISSUED, day).all())
+    counter_rows = list(session.scalars(COUNTERS))
+    service_rows = list(session.scalars(SERVICES))
     codes: dict[int, list[str]] = defaultdict(list)  # a counter's services, in its own order
     serves: set[tuple[int, int]] = set()
-    for counter_id, service_id, code in session.execute(
-            select(CounterServiceRow.counter_id, CounterServiceRow.service_id, ServiceRow.code)
-            .join(ServiceRow, ServiceRow.id == CounterServiceRow.service_id)
-            .order_by(CounterServiceRow.counter_id, CounterServiceRow.position)):
+    for counter_id, service_id, code in session.execute(LINKS):
         codes[counter_id].append(code)
         serves.add((counter_id, service_id))
-    # One ticket at most per counter (uq_tickets_active_counter), of any day, as Tx.at_counter reads it.
-    current = {row.counter_id: row for row in session.scalars(select(TicketRow).where(
-        TicketRow.counter_id.is_not(None), TicketRow.status.in_(AT_COUNTER)))}
-    held: dict[int, list[TicketRow]] = defaultdict(list)
-    for row in session.scalars(select(TicketRow).where(
-            TicketRow.status == W.ON_HOLD.value, TicketRow.service_day == tx.day, TicketRow.counter_id.is_not(None))
-            .order_by(TicketRow.id)):
-        held[row.counter_id].append(row)  # type: ignore[index]
+    current = {row.counter_id: row for row in session.execute(CURRENT)}
+    held: dict[int, list[Row[Any]]] = defaultdict(list)
+    for row in session.execute(HELD, day):
+        held[row.counter_id].append(row)
     _read_booking_codes(tx, [*waiting_rows, *current.values(), *(r for rows in held.values() for r in rows)])
     recent = _recent_service_times(tx, [s.id for s in service_rows])
 
@@ -93,7 +100,7 @@ def read_snapshot(tx: Tx) -> QueueSnapshot:
     return QueueSnapshot(tx.now, tuple(services), counters, waiting)
 
 
-def _read_booking_codes(tx: Tx, rows: list[TicketRow]) -> None:
+def _read_booking_codes(tx: Tx, rows: list[Row[Any]]) -> None:
     """The booking codes of these tickets, in one statement, where Tx.ticket would read them one by one."""
     ids = {r.booking_id for r in rows if r.booking_id is not None}
     if ids:
@@ -110,13 +117,22 @@ def _recent_service_times(tx: Tx, service_ids: list[int]) -> dict[int, list[int]
     got: dict[int, list[int]] = {sid: [] for sid in service_ids}
     if not service_ids:
         return got
-    parts = []
-    for sid in service_ids:
-        newest = (select(TicketRow.id, TicketRow.service_s)
-                  .where(TicketRow.service_id == sid, finished_done(TicketRow.status), TicketRow.service_s.is_not(None))
-                  .order_by(TicketRow.id.desc()).limit(RECENT_SERVICE_SAMPLE).subquery())
-        parts.append(select(literal(sid).label("sid"), newest.c.id, newest.c.service_s))
-    rows = sorted(((sid, i, s) for sid, i, s in tx.session.execute(union_all(*parts))), key=lambda r: (r[0], -r[1]))
+    params = {f"s{i}": sid for i, sid in enumerate(service_ids)}
+    rows = sorted(((sid, i, t) for sid, i, t in tx.session.execute(_recent_union(len(service_ids)), params)),
+                  key=lambda r: (r[0], -r[1]))
     for sid, _, service_s in rows:
         got[sid].append(service_s)
     return got
+
+
+@cache
+def _recent_union(services: int) -> Any:
+    """The UNION ALL of ``services`` newest-first LIMITs (params s0, s1, …), built once per count."""
+    parts = []
+    for i in range(services):
+        sid = bindparam(f"s{i}", type_=Integer())
+        newest = (select(T.c.id, T.c.service_s)
+                  .where(T.c.service_id == sid, finished_done(T.c.status), T.c.service_s.is_not(None))
+                  .order_by(T.c.id.desc()).limit(RECENT_SERVICE_SAMPLE).subquery())
+        parts.append(select(sid.label("sid"), newest.c.id, newest.c.service_s))
+    return union_all(*parts)
