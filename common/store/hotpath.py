@@ -10,8 +10,9 @@ reads what it needs in one statement, computes in Python, and writes once:
 - ``call_next``: PostgreSQL, one CTE (lock the counter, pick with SKIP LOCKED in the rule's
   order, update, log, notify). SQLite: BEGIN IMMEDIATE, the event inserted from the pick
   (returning the ticket's issue time), the ticket updated: 3.
-- ``move`` (start, finish, recall, no-show): the event inserted from the ticket at the counter,
-  then the ticket updated: 2 (SQLite: + BEGIN IMMEDIATE).
+- ``move`` (start, finish, recall, no-show): PostgreSQL, one CTE in autocommit (update the ticket at
+  the counter, log, notify: ``move_pg``). SQLite: BEGIN IMMEDIATE, the event inserted from the ticket
+  at the counter, then the ticket updated: 3.
 
 Every statement re-checks the counter (open, held by this clerk) and the ticket's state in
 SQL. When a check fails these return None and the caller runs the slow, fully worded path
@@ -478,6 +479,11 @@ def move_states(action: Action) -> tuple[TicketStatus, TicketStatus]:
     return before, after
 
 
+def _recall_detail(recall_count: Any) -> ColumnElement[str]:
+    """json.dumps({"recall": n}) written in SQL: the event's detail of a recall."""
+    return literal('{"recall": ', String) + cast(recall_count, String) + literal("}", String)
+
+
 @cache
 def move_log(action: Action) -> Any:
     """Log the move from the ticket at the counter; returns the ticket's id and the times the update needs.
@@ -488,7 +494,7 @@ def move_log(action: Action) -> Any:
     t = T.alias("t")
     detail: Any = literal(None, String)
     if action == Action.RECALL:  # json.dumps({"recall": n}), written in SQL
-        detail = literal('{"recall": ', String) + cast(t.c.recall_count + 1, String) + literal("}", String)
+        detail = _recall_detail(t.c.recall_count + 1)
     source = select(
         NOW, literal(OF_ACTION[action].value, String), t.c.id, CID, KID, t.c.status,
         literal(after.value, String), detail,
@@ -521,6 +527,47 @@ def move_update(action: Action, dialect: str) -> Any:
     if dialect == "postgresql":
         cols.append(func.pg_notify(channel_sql(T.c.office_id), "1").label("notified"))
     return stmt.returning(*cols)
+
+
+# What move_pg sets, MOVE_VALUES with the seconds computed in SQL from the row's old values (in an
+# UPDATE's SET every column names the row as it was): lean.move_fast's Python, seconds_between's rounding.
+MOVE_VALUES_PG: dict[Action, dict[str, Any]] = {
+    Action.START: {"started_at": NOW, "walk_s": seconds_sql(func.coalesce(T.c.last_called_at, NOW), NOW)},
+    # seconds_sql(NULL, now) would be 0 (greatest() skips a NULL): a ticket never started keeps no service time.
+    Action.FINISH: {"finished_at": NOW, "service_s": case((T.c.started_at.is_(None), null()),
+                                                          else_=seconds_sql(T.c.started_at, NOW))},
+    Action.RECALL: MOVE_VALUES[Action.RECALL],
+    Action.NO_SHOW: {},
+}
+
+
+@cache
+def move_pg(action: Action) -> Any:
+    """PostgreSQL: start, finish, recall or no-show in one statement: update, log, notify (issue 12).
+
+    Params: counter_params(). The ticket at the counter in ``before`` state, the counter ready
+    (move_log's WHERE), moved to ``after`` with MOVE_VALUES_PG; its event written as move_log
+    writes it; the ticket's row returned with pg_notify, as move_update returns it. Run alone in
+    autocommit (Store._fast_or_slow, one_statement): no row, nothing written, and the caller runs the
+    worded path in a transaction of its own. A concurrent move of the same ticket is waited for, and
+    PostgreSQL re-checks the WHERE on the row as that move left it: it matches no more, and nothing
+    is written (what move_update's None and Retry were for).
+
+    The event's office is the ticket's (a column of the updated row), not the column's default
+    motcua_office_default() evaluated per row: the same value for every role that may write it
+    (fk_events_office_counter_id ties the event's office to its counter's, and the ticket's counter
+    is in the ticket's office), one function call fewer, as issue_one_pg does. Row-level security
+    sees the same rows as move_log and move_update: the update reads and writes tickets of the
+    role's offices, the event is checked against its policy as any insert.
+    """
+    before, after = move_states(action)
+    upd = (update(T).where(T.c.counter_id == CID, T.c.status == before.value, _counter_ready())
+           .values(status=after.value, **MOVE_VALUES_PG[action]).returning(*T.c).cte("upd"))
+    detail: Any = _recall_detail(upd.c.recall_count) if action == Action.RECALL else literal(None, String)
+    source = select(NOW, literal(OF_ACTION[action].value, String), upd.c.id, CID, KID,
+                    literal(before.value, String), literal(after.value, String), detail, upd.c.office_id)
+    ev = insert(E).from_select([*CALL_EVENT_COLUMNS, "detail", "office_id"], source).cte("ev")
+    return select(*upd.c, func.pg_notify(channel_sql(upd.c.office_id), "1").label("notified")).add_cte(ev)
 
 
 # ---------------------------------------------------------------------------- raw DB-API execution
@@ -761,8 +808,8 @@ def warm(dialect: Any, ordering: Ordering) -> None:
     for booked_first in (True, False):
         stmts += ([call_next_pg(ordering, booked_first)] if name == "postgresql"
                   else [call_next_sqlite_pick(ordering, booked_first), called_update()])
-    for action in (Action.START, Action.FINISH, Action.RECALL, Action.NO_SHOW):
-        stmts += [move_log(action), move_update(action, name)]
+    for action in FAST_MOVES:
+        stmts += [move_pg(action)] if name == "postgresql" else [move_log(action), move_update(action, name)]
     for stmt in stmts:
         prepared(stmt, name, dialect)
 

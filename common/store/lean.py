@@ -166,12 +166,24 @@ def call_next_fast(tx: Tx, counter: int, clerk: str) -> Ticket | None:
 
 
 def move_fast(tx: Tx, counter: int, clerk: str, action: Action) -> Ticket | None:
-    """Start, finish, recall or no-show in two statements; None: use the slow path."""
+    """Start, finish, recall or no-show in one statement (PostgreSQL, in autocommit) or two (SQLite);
+    None: nothing was written, use the slow path.
+
+    PostgreSQL's ``hotpath.move_pg`` computes walk_s and service_s in SQL (hotpath.seconds_sql) as the
+    SQLite path below does in Python (tests/common/test_move_one.py holds them equal).
+    """
     snap = tx.snap
     info, clerk_id = snap.counters.get(counter), snap.clerks.get(clerk)
     if info is None or clerk_id is None:
         return None
     params = hotpath.counter_params(info, clerk_id, tx.day, tx.now)
+    if tx.dialect == "postgresql":
+        row = hotpath.first(tx, hotpath.move_pg(action), params)
+        if row is None:
+            return None
+        tx.notified = True
+        tx.changed += 1
+        return tx.ticket(row)
     got = hotpath.first(tx, hotpath.move_log(action), params)
     if got is None:
         return None
@@ -181,8 +193,7 @@ def move_fast(tx: Tx, counter: int, clerk: str, action: Action) -> Ticket | None
     elif action == Action.FINISH:  # a serving ticket always has started_at (a held one keeps it)
         params["service_s"] = seconds_between(got.started_at, tx.now) if got.started_at is not None else None
     row = hotpath.first(tx, hotpath.move_update(action, tx.dialect), params)
-    if row is None:  # another transaction moved the ticket after our event's snapshot (PostgreSQL)
+    if row is None:  # another transaction moved the ticket after our event's snapshot (not under BEGIN IMMEDIATE)
         raise hotpath.Retry
-    tx.notified = tx.dialect == "postgresql"
     tx.changed += 1
     return tx.ticket(row)

@@ -582,9 +582,19 @@ class Store:
 
         A fast path that lost a race after writing (PostgreSQL, another PC acted on the same
         counter between its snapshot and its lock) rolls back and the slow path runs anew.
-        ``one_statement``: the fast path writes with one statement (the call on PostgreSQL), which
-        then runs in autocommit; where it finds nothing to do (it wrote nothing), the slow path
-        runs in a transaction of its own.
+        ``one_statement``: the fast path writes with one statement (on PostgreSQL the call and the
+        moves at the counter: start, finish, recall, no-show), which then runs in autocommit; where it
+        finds nothing to do (it wrote nothing), the slow path runs in a transaction of its own.
+
+        A connection lost under that one statement is OutcomeUnknown (Store.transaction), never run
+        again: the server may have committed the move and lost only its reply. Repeated blindly, a
+        recall would call the citizen twice and count two recalls; a start, finish or no-show would
+        find the ticket already moved and word a refusal of what in fact was done, or, where another
+        PC has called the next ticket meanwhile, move that one. Unlike the walk-in issue (its token),
+        a move has nothing of its own to look up that tells "done" from "not done" without racing the
+        counter's other PCs. The clerk sees the store-unavailable message, and the counter's next read
+        of the hall (the snapshot it reloads once the store answers) shows the true state, from which
+        the key is pressed again or not.
         """
         lost = False
         try:
@@ -631,7 +641,8 @@ class Store:
             tx.apply(row, Action.RECALL, c, k, {"recall": row.recall_count})
             return tx.ticket(row)
 
-        return self._fast_or_slow(lambda tx: move_fast(tx, counter, clerk, Action.RECALL), slow)
+        return self._fast_or_slow(lambda tx: move_fast(tx, counter, clerk, Action.RECALL), slow,
+                                  one_statement=True)
 
     def start_service(self, counter: int, clerk: str) -> Ticket:
         def slow(tx: Tx) -> Ticket:
@@ -640,7 +651,8 @@ class Store:
             tx.start(row, c, k)
             return tx.ticket(row)
 
-        return self._fast_or_slow(lambda tx: move_fast(tx, counter, clerk, Action.START), slow)
+        return self._fast_or_slow(lambda tx: move_fast(tx, counter, clerk, Action.START), slow,
+                                  one_statement=True)
 
     def finish_service(self, counter: int, clerk: str) -> Ticket:
         def slow(tx: Tx) -> Ticket:
@@ -649,7 +661,8 @@ class Store:
             tx.close(row, Action.FINISH, c, k)
             return tx.ticket(row)
 
-        return self._fast_or_slow(lambda tx: move_fast(tx, counter, clerk, Action.FINISH), slow)
+        return self._fast_or_slow(lambda tx: move_fast(tx, counter, clerk, Action.FINISH), slow,
+                                  one_statement=True)
 
     def mark_no_show(self, counter: int, clerk: str) -> Ticket:
         def slow(tx: Tx) -> Ticket:
@@ -658,7 +671,8 @@ class Store:
             tx.apply(row, Action.NO_SHOW, c, k)
             return tx.ticket(row)
 
-        return self._fast_or_slow(lambda tx: move_fast(tx, counter, clerk, Action.NO_SHOW), slow)
+        return self._fast_or_slow(lambda tx: move_fast(tx, counter, clerk, Action.NO_SHOW), slow,
+                                  one_statement=True)
 
     def transfer(self, counter: int, clerk: str, *, to_service: str | None = None,
                  to_counter: int | None = None) -> Ticket:

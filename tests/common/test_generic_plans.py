@@ -28,7 +28,7 @@ from common.core.model import Ordering
 from common.core.rules import Action
 from common.store import Store
 from common.store.db import connect
-from common.store.hotpath import FAST_MOVES, Prepared, call_next_pg, issue_read, move_log
+from common.store.hotpath import FAST_MOVES, Prepared, call_next_pg, issue_read, move_pg
 
 pytestmark = pytest.mark.postgres
 
@@ -88,7 +88,7 @@ def test_a_move_finds_the_ticket_at_the_counter_by_the_active_counter_index(pg_s
                                                                             clock: ManualClock,
                                                                             action: Action) -> None:
     params, _ordering = counter_1(pg_store, pg_url, clock)
-    plan = generic_plan(pg_url, move_log(action), params)
+    plan = generic_plan(pg_url, move_pg(action), params)
     assert "uq_tickets_active_counter" in plan, plan
 
 
