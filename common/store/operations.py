@@ -186,8 +186,9 @@ class Store:
         instead of each seeing the latest commits. SQLite's transactions already do.
 
         ``one_statement=True`` (PostgreSQL) runs each statement in autocommit: for an action that is
-        one statement, atomic on its own (the call's CTE, the walk-in issue's), so that no BEGIN and
-        COMMIT round trips go with it (issue 12). The caller must not write with a second statement.
+        one statement, atomic on its own (the CTEs of the call, the walk-in issue and the moves at the
+        counter), so that no BEGIN and COMMIT round trips go with it (issue 12). The caller must not
+        write with a second statement.
 
         For the store's own modules (common/store/reads, rating); the apps and the
         rest of common/ call operations and ``store.views``.
@@ -580,8 +581,9 @@ class Store:
                       one_statement: bool = False) -> _R:
         """The few-statement path; where its checks in SQL fail, the worded one in the same transaction.
 
-        A fast path that lost a race after writing (PostgreSQL, another PC acted on the same
-        counter between its snapshot and its lock) rolls back and the slow path runs anew.
+        A fast path that lost a race (another PC acted on the same counter between its snapshot and
+        its lock: on PostgreSQL the call's unique index refuses it; SQLite's moves re-check the ticket's
+        state in their UPDATE) rolls back, or in autocommit wrote nothing, and the slow path runs anew.
         ``one_statement``: the fast path writes with one statement (on PostgreSQL the call and the
         moves at the counter: start, finish, recall, no-show), which then runs in autocommit; where it
         finds nothing to do (it wrote nothing), the slow path runs in a transaction of its own.

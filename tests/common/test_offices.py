@@ -33,6 +33,7 @@ from common.store.db import connect
 from common.store.hotpath import Prepared, call_next_pg
 from common.store.offices import add_office, apply_office_roles, check_office, list_offices, role_names
 from tests.common.test_roles import KIOSK_FORGERIES
+from tests.common.test_statements import count
 
 OFFICE_TABLES = ('services', 'clerks', 'counters', 'counter_services', 'daily_numbers', 'tickets',
                  'events', 'office_settings', 'ratings', 'sign_in_throttle',  # migration 0010's
@@ -436,6 +437,34 @@ def index_reads(node: dict[str, Any]) -> list[tuple[str, int]]:
     for child in node.get("Plans", []):
         got += index_reads(child)
     return got
+
+
+def test_an_offices_moves_are_one_statement_under_its_counter_role(province: Province, clock: ManualClock) -> None:
+    """hotpath.move_pg under office 2's counter role: recall, start, finish and no-show each one statement
+    (no fallback to the worded path, which would pass silently), the events in office 2, as its counter."""
+    two = as_role(province, province.office2["kiosk"], clock)
+    first, second = two.issue_ticket("TP").ticket, two.issue_ticket("TP").ticket
+    counter2 = as_role(province, province.office2["counter"], clock)
+    assert counter2.call_next(1, "lan") is not None
+    moves = [("recall", counter2.recall), ("start", counter2.start_service), ("finish", counter2.finish_service)]
+    for name, move in moves:
+        clock.advance(10.5)
+        n, sent, _ = count(counter2, lambda move=move: move(1, "lan"))  # type: ignore[misc]
+        assert n == 1, (name, sent)
+    assert counter2.call_next(1, "lan") is not None
+    clock.advance(30)
+    n, sent, ticket = count(counter2, lambda: counter2.mark_no_show(1, "lan"))
+    assert n == 1 and ticket.status == "no_show", sent
+    for store in (two, counter2):
+        store.db.engine.dispose()
+    with psql(province.url) as conn:
+        rows = conn.execute("SELECT e.kind, e.office_id = c.office_id, e.office_id <> 1, e.detail FROM events e "
+                            "JOIN counters c ON c.id = e.counter_id WHERE e.ticket_id = ANY(%s) AND e.kind <> 'called' "
+                            "ORDER BY e.id", ([first.id, second.id],)).fetchall()
+        walk, service = conn.execute("SELECT walk_s, service_s FROM tickets WHERE id = %s", (first.id,)).fetchone()
+    assert rows == [("recalled", True, True, '{"recall": 1}'), ("started", True, True, None),
+                    ("finished", True, True, None), ("no_show", True, True, None)]
+    assert (walk, service) == (10, 10)  # 10.5 s each: half to even
 
 
 def test_a_busy_offices_call_next_reads_only_its_counters_waiting_tickets(province: Province,
