@@ -26,6 +26,7 @@ run kiosk_sqlite $PY benchmarks/kiosk_bench.py --history 10000 1000000 --backend
 run booking_sqlite $PY benchmarks/booking_bench.py
 run booking_pg $PY benchmarks/booking_bench.py --pg $PG
 run camera_checkin $PY benchmarks/camera_checkin_bench.py --bookings 40
+run snapshot $PY benchmarks/snapshot_bench.py --backend both --n 200
 # The province figures need the 200-office database that benchmarks/province_bench.py loads (about 25 min):
 # name it and its single-office twin in MOTCUA_PROVINCE_DB / MOTCUA_SINGLE_DB to include them.
 if [ -n "${MOTCUA_PROVINCE_DB:-}" ]; then
