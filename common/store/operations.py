@@ -107,13 +107,13 @@ class NotWritten(StoreUnavailable):
     """An autocommit issue lost its connection, and its token shows it wrote nothing: it may run once more."""
 
 
-# The server process a lost autocommit statement went to, ended if it is still running one, which could
-# commit after the token was looked up (tests/common/test_lost_reply.py). pg_terminate_backend waits up to
-# 5 s for it to exit; any role may end its own processes (a kiosk's connections are its role's). No row:
-# the process is gone or idle, its statement over. (A role that sees another's processes without their
-# state, as under [database] role's SET ROLE, finds no row either: then the look is not fenced.)
-END_LOST_STATEMENT = text("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
-                          "WHERE pid = :pid AND state = 'active'")
+# The server process a lost autocommit statement went to, ended whatever it is doing: still running the
+# statement (waiting for a lock, say), or not yet given it, it could commit after the token was looked up
+# (tests/common/test_lost_reply.py); idle, it is a connection of ours nobody will use again.
+# pg_terminate_backend waits up to 5 s for it to exit; any role may end its own processes (a kiosk's
+# connections are its role's). No row: the process is gone. (Through PgBouncer the pid is PgBouncer's and
+# no server process has it: then the look is not fenced; docs/province.md.)
+END_LOST_STATEMENT = text("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE pid = :pid")
 
 
 _CALL = threading.local()  # per thread: inside a public Store method, and whether it has committed
@@ -221,6 +221,8 @@ class Store:
             _CALL.committed = True
         except (OperationalError, DBAPIError) as exc:
             failure = self.failure(exc, before_commit=not committing)
+            if isinstance(failure, OutcomeUnknown):
+                _CALL.committed = True  # it may have: retry_once must not run the whole call again
             if failure is exc:
                 raise
             raise failure from exc
@@ -494,7 +496,12 @@ class Store:
                 backend = driver.info.backend_pid if driver is not None else 0  # libpq's: no round trip
                 return issue_one_statement(self, tx, service, priority_category, print_status, check_hours, token)
         except OutcomeUnknown as lost:
-            found = self._issued_with(token, backend, service) if token else None
+            try:
+                found = self._issued_with(token, backend, service) if token else None
+            except StoreUnavailable as again:
+                # The look itself lost its connection: whether the ticket exists is still unknown, so it is
+                # not issued again (retry_once would, for the look's StaleConnection): the outage is shown.
+                raise self._unreachable(OutcomeUnknown) from again
             if found is None:
                 raise self._unreachable(NotWritten) from lost
             return found
@@ -505,9 +512,12 @@ class Store:
         The server process it was sent to is ended first if it is still running a statement: that
         statement could otherwise commit after this look, and the citizen be issued a second ticket.
         """
-        with self.transaction(readonly=True) as tx:
+        with self.transaction(one_statement=True, notify=False) as tx:
             if tx.conn.execute(END_LOST_STATEMENT, {"pid": backend}).scalar() is False:
                 raise self._unreachable(OutcomeUnknown)  # still running after 5 s: what it will do is unknown
+        # A transaction of its own, begun after the process ended: it sees whatever that statement committed,
+        # whatever the server's default isolation.
+        with self.transaction(readonly=True) as tx:
             row = tx.session.scalar(  # the first with the token: a transfer copies it
                 select(TicketRow).where(TicketRow.token == token).order_by(TicketRow.id).limit(1))
             return Issued(tx.ticket(row), tx.snap.services[service].counters) if row is not None else None

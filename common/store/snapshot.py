@@ -52,7 +52,7 @@ HELD = (select(T).where(T.c.status == W.ON_HOLD.value, T.c.service_day == DAY, T
 
 
 def read_snapshot(tx: Tx) -> QueueSnapshot:
-    """Waiting counts, estimates, counters and the waiting list, in nine statements (ten with bookings)."""
+    """Waiting counts, estimates, counters and the waiting list, in eight statements (nine with bookings)."""
     from common.store.tx import opening_hours, seconds_between, service_value, staffed
 
     session, day = tx.session, {"day": tx.day}
@@ -115,14 +115,17 @@ def _recent_service_times(tx: Tx, service_ids: list[int]) -> dict[int, list[int]
     from its service's newest finished ticket (O(1) in the history), as Tx.estimate's read does.
     """
     got: dict[int, list[int]] = {sid: [] for sid in service_ids}
-    if not service_ids:
-        return got
-    params = {f"s{i}": sid for i, sid in enumerate(service_ids)}
-    rows = sorted(((sid, i, t) for sid, i, t in tx.session.execute(_recent_union(len(service_ids)), params)),
-                  key=lambda r: (r[0], -r[1]))
-    for sid, _, service_s in rows:
+    rows: list[tuple[int, int, int]] = []
+    for at in range(0, len(service_ids), UNION_MOST):  # SQLite joins at most 500 SELECTs in one compound
+        chunk = service_ids[at:at + UNION_MOST]
+        params = {f"s{i}": sid for i, sid in enumerate(chunk)}
+        rows += [(sid, i, t) for sid, i, t in tx.session.execute(_recent_union(len(chunk)), params)]
+    for sid, _, service_s in sorted(rows, key=lambda r: (r[0], -r[1])):
         got[sid].append(service_s)
     return got
+
+
+UNION_MOST = 250  # services per UNION ALL: within SQLite's 500 compound terms, with room
 
 
 @cache

@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 
 from common.config import AppConfig
 from common.core.clock import ManualClock
+from common.core.errors import StoreUnavailable
 from common.store import Store
 from common.store.db import connect
 from tests.conftest import TZ
@@ -43,13 +44,18 @@ class CuttingProxy:
         self.target = (host, port)
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
-        self.armed: str | None = None
+        self.plan: list[tuple[str, bytes]] = []  # (at, marker) cuts to make, in order
         self.cuts = 0
         self._lock = threading.Lock()
         threading.Thread(target=self._accept, daemon=True).start()
 
-    def arm(self, at: str) -> None:
-        self.armed = at
+    def arm(self, at: str, marker: bytes = INSERT) -> None:
+        """Cut at the next message holding ``marker`` (after the cuts armed before, in order)."""
+        self.plan.append((at, marker))
+
+    @property
+    def armed(self) -> str | None:
+        return self.plan[0][0] if self.plan else None
 
     def close(self) -> None:
         self.listener.close()
@@ -67,7 +73,8 @@ class CuttingProxy:
 
     def _cut(self, *socks: socket.socket) -> None:
         with self._lock:
-            self.armed = None
+            if self.plan:
+                self.plan.pop(0)
             self.cuts += 1
         for s in socks:
             with contextlib.suppress(OSError):  # the other side may have closed it already
@@ -78,8 +85,9 @@ class CuttingProxy:
         tail = b""  # the marker may straddle two reads
         try:
             while data := client.recv(65536):
-                seen = self.armed is not None and INSERT in tail + data
-                tail = data[-len(INSERT):]
+                marker = self.plan[0][1] if self.plan else None
+                seen = marker is not None and marker in tail + data
+                tail = data[-64:]
                 if seen:
                     sent.set()  # before it goes on: the reply may come back at once
                 server.sendall(data)
@@ -163,3 +171,17 @@ def test_a_statement_cut_while_it_runs_is_issued_once(pg_url: str, proxy: Cuttin
     rows = tickets(pg_url)
     assert len(rows) == 2, rows  # one ticket issued for the tap
     assert (issued.ticket.id, issued.ticket.code) == tuple(rows[-1])[:2]
+
+
+@pytest.mark.parametrize("marker", [b"pg_terminate_backend", b"tickets.token"], ids=["the fence", "the look"])
+def test_a_look_up_that_loses_its_connection_too_issues_nothing_more(
+        pg_url: str, proxy: CuttingProxy, proxied: Store, marker: bytes) -> None:
+    """The reply is lost, and then the connection of the look-up as well: whether the ticket exists is still
+    unknown to the kiosk, so it says the store is unreachable and issues nothing more (retry_once would have
+    run the whole issue again for the look's lost connection: a second ticket for one tap)."""
+    proxy.arm("reply")
+    proxy.arm("statement", marker)
+    with pytest.raises(StoreUnavailable):
+        proxied.issue_ticket("TP")
+    assert proxy.cuts == 2  # the reply, then the look-up's statement
+    assert len(tickets(pg_url)) == 2  # the first ticket and the one committed before its reply was lost

@@ -17,7 +17,8 @@ from common.config import AppConfig
 from common.core.clock import ManualClock
 from common.core.model import QueueSnapshot
 from common.store import Store
-from common.store.orm import CounterRow, ServiceRow
+from common.store.orm import CounterRow, DailyNumberRow, ServiceRow, TicketRow
+from common.store.tx import staffed
 from tests.booking_office import with_plan
 from tests.conftest import TZ
 
@@ -81,11 +82,23 @@ def test_the_snapshot_says_what_the_per_row_readers_say(store: Store, clock: Man
         for status, row in zip(snap.counters, counters, strict=True):
             current = tx.at_counter(row)
             assert status.current == (tx.ticket(current) if current is not None else None)
+            held = tx.session.scalars(select(TicketRow).where(  # the per-row read the snapshot made before
+                TicketRow.counter_id == row.id, TicketRow.status == "on_hold", TicketRow.service_day == tx.day)
+                .order_by(TicketRow.id))
+            assert status.on_hold == tuple(tx.ticket(h) for h in held)
         assert [t.booking_code for t in snap.waiting] == [tx.booking_code(r.booking_id) for r in
                                                           (tx.by_token(t.token) for t in snap.waiting) if r]
+        waiting = tx.session.scalars(select(TicketRow).where(
+            TicketRow.status == "waiting", TicketRow.service_day == tx.day)
+            .order_by(TicketRow.priority.desc(), TicketRow.queued_at, TicketRow.id))
+        assert snap.waiting == tuple(tx.ticket(r) for r in waiting)
+        issued = dict(tx.session.execute(select(DailyNumberRow.service_id, DailyNumberRow.issued).where(
+            DailyNumberRow.service_day == tx.day)).all())
         for queue in snap.services:
             svc = tx.session.scalars(select(ServiceRow).where(ServiceRow.code == queue.service.code)).one()
-            assert queue.counters_open == sum(c.state == "open" for c in tx.counters_serving(svc.id))
+            serving = tx.counters_serving(svc.id)
+            assert queue.counters_open == sum(c.state == "open" for c in serving)
+            assert queue.staffed == staffed(serving) and queue.issued_today == issued.get(svc.id, 0)
             assert queue.estimated_wait_seconds == tx.estimate(svc, queue.waiting), queue.service.code
     assert {q.service.code: q.estimated_wait_seconds for q in snap.services if q.waiting}  # something to compare
 
@@ -105,3 +118,32 @@ def test_its_statements_do_not_grow_with_the_hall(store: Store, clock: ManualClo
     bigger, later = counted_snapshot(store)
     assert len(bigger.waiting) > 10 and sum(len(c.on_hold) for c in bigger.counters) == 2
     assert later == morning <= MOST_STATEMENTS, (morning, later)
+
+
+def test_the_boards_statements_do_not_grow_with_its_calls(store: Store, clock: ManualClock,
+                                                          example_config: AppConfig) -> None:
+    """The board reads its calls' tickets at once, not one per call (the snapshot leaves none in the session)."""
+    busy_hall(store, clock, example_config)
+    sent: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        sent.append(statement)
+
+    def board_statements() -> int:
+        sent.clear()
+        event.listen(store.db.engine, "before_cursor_execute", count)
+        try:
+            store.views.board()
+        finally:
+            event.remove(store.db.engine, "before_cursor_execute", count)
+        return len(sent)
+
+    before = board_statements()
+    store.sign_in(3, "hoa")
+    for code in ("DD", "XD", "DD"):
+        store.issue_ticket(code)
+    for _ in range(3):
+        store.call_next(3, "hoa")
+        store.mark_no_show(3, "hoa")
+    assert len(store.views.board().calls) > 3
+    assert board_statements() == before  # three more calls on the board, no more statements

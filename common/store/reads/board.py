@@ -32,16 +32,18 @@ def read_board(store: Store, recent: int) -> BoardState:
     """The snapshot and the recent calls in ONE transaction, so a call never shows in one and not the other."""
     with store.transaction(readonly=True, consistent=True) as tx:
         snap = tx.snapshot()
-        rows = tx.session.scalars(
+        rows = list(tx.session.scalars(
             select(EventRow)
             .where(EventRow.kind.in_(sorted(CALL_KINDS)), read_kinds(EventRow.kind),
                    EventRow.at >= local_midnight(tx.day, store.tz))
             .order_by(EventRow.id.desc())
-            .limit(recent * 3))  # room for recalls: the calls kept are one per ticket (distinct_calls)
+            .limit(recent * 3)))  # room for recalls: the calls kept are one per ticket (distinct_calls)
+        # The calls' tickets in one statement, not one per call in tx.event (the snapshot reads its tickets
+        # as plain rows, which leave none in the session). Held here: the session keeps only weak references.
+        ids = sorted({r.ticket_id for r in rows if r.ticket_id is not None})
+        tickets = {t.id: t for t in tx.session.scalars(select(TicketRow).where(TicketRow.id.in_(ids)))} if ids else {}
         events = [tx.event(r) for r in rows]
-        # tx.event read each ticket into the session: whether it is booked costs no statement (issue 19)
-        booked = {e.id for e in events if e.ticket_id is not None
-                  and getattr(tx.session.get(TicketRow, e.ticket_id), "booked", False)}
+        booked = {e.id for e in events if e.ticket_id in tickets and tickets[e.ticket_id].booked}
     views = (call_view(e) for e in events)
     calls = distinct_calls(tuple(replace(v, booked=v.event_id in booked) for v in views if v is not None), recent)
     counters = tuple(
