@@ -111,9 +111,12 @@ class NotWritten(StoreUnavailable):
 # statement (waiting for a lock, say), or not yet given it, it could commit after the token was looked up
 # (tests/common/test_lost_reply.py); idle, it is a connection of ours nobody will use again.
 # pg_terminate_backend waits up to 5 s for it to exit; any role may end its own processes (a kiosk's
-# connections are its role's). No row: the process is gone. (Through PgBouncer the pid is PgBouncer's and
-# no server process has it: then the look is not fenced; docs/province.md.)
-END_LOST_STATEMENT = text("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE pid = :pid")
+# connections are its role's; pg_has_role leaves out a process this role may not signal, as under
+# [database] role's SET ROLE, where asking would be refused). No row: the process is gone, or not ours to end.
+# (Through PgBouncer the pid is PgBouncer's and no server process has it: then the look is not fenced;
+# docs/province.md.)
+END_LOST_STATEMENT = text("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
+                          "WHERE pid = :pid AND pg_has_role(usesysid, 'MEMBER')")
 
 
 _CALL = threading.local()  # per thread: inside a public Store method, and whether it has committed

@@ -180,8 +180,8 @@ def test_a_look_up_that_loses_its_connection_too_issues_nothing_more(
     unknown to the kiosk, so it says the store is unreachable and issues nothing more (retry_once would have
     run the whole issue again for the look's lost connection: a second ticket for one tap)."""
     proxy.arm("reply")
-    proxy.arm("statement", marker)
+    proxy.arm("reply", marker)  # its reply, not the statement: a cut after sending could race the answer
     with pytest.raises(StoreUnavailable):
         proxied.issue_ticket("TP")
-    assert proxy.cuts == 2  # the reply, then the look-up's statement
+    assert proxy.cuts == 2  # the issue's reply, then the look-up's
     assert len(tickets(pg_url)) == 2  # the first ticket and the one committed before its reply was lost
