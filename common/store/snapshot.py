@@ -11,13 +11,11 @@ picked from those reads in Python: the same values ``Tx``'s own per-row readers 
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Date, Integer, Row, Table, bindparam, select, union_all
+from sqlalchemy import Date, Row, Table, bindparam, select
 
-from common.core.estimate import RECENT_SERVICE_SAMPLE, blended_service_s
-from common.core.model import CounterState, CounterStatus, QueueSnapshot, ServiceQueue, TicketStatus
+from common.core.model import CounterStatus, QueueSnapshot, ServiceQueue, TicketStatus
 from common.store.orm import (
     BookingRow,
     CounterRow,
@@ -25,7 +23,6 @@ from common.store.orm import (
     DailyNumberRow,
     ServiceRow,
     TicketRow,
-    finished_done,
 )
 
 if TYPE_CHECKING:
@@ -71,18 +68,15 @@ def read_snapshot(tx: Tx) -> QueueSnapshot:
     for row in session.execute(HELD, day):
         held[row.counter_id].append(row)
     _read_booking_codes(tx, [*waiting_rows, *current.values(), *(r for rows in held.values() for r in rows)])
-    recent = _recent_service_times(tx, [s.id for s in service_rows])
+    recent = tx.recent_service_times([s.id for s in service_rows])
 
     waiting = tuple(tx.ticket(r) for r in waiting_rows)
     services = []
     for svc in service_rows:
         # Tx.counters_serving: the active counters serving it, by number.
         serving = [c for c in counter_rows if c.active and (c.id, svc.id) in serves]
-        open_ = [c for c in serving if c.state == CounterState.OPEN.value]
-        # Tx.estimate's inputs and its "a counter is free", read here for every service at once.
-        tx._estimate_inputs[svc.id] = (blended_service_s(recent[svc.id], tx.default_service_s), len(open_),
-                                       len(serving), open_)
-        tx._free[svc.id] = any(c.id not in current for c in open_)
+        # Tx.estimate's inputs and its "a counter is free", from the reads above, for every service at once.
+        open_ = tx.know_estimate_inputs(svc.id, recent[svc.id], serving, busy=current.keys())[3]
         mine = [t for t in waiting if t.service == svc.code]
         n_issued = issued.get(svc.id, 0)
         services.append(ServiceQueue(
@@ -106,36 +100,3 @@ def _read_booking_codes(tx: Tx, rows: list[Row[Any]]) -> None:
     if ids:
         tx.booking_codes.update((booking_id, code) for booking_id, code in tx.session.execute(
             select(BookingRow.id, BookingRow.code).where(BookingRow.id.in_(sorted(ids)))))
-
-
-def _recent_service_times(tx: Tx, service_ids: list[int]) -> dict[int, list[int]]:
-    """Each service's latest RECENT_SERVICE_SAMPLE service times, newest first, in one statement.
-
-    One newest-first LIMIT per service, joined by UNION ALL: each still walks ix_tickets_service_done
-    from its service's newest finished ticket (O(1) in the history), as Tx.estimate's read does.
-    """
-    got: dict[int, list[int]] = {sid: [] for sid in service_ids}
-    rows: list[tuple[int, int, int]] = []
-    for at in range(0, len(service_ids), UNION_MOST):  # SQLite joins at most 500 SELECTs in one compound
-        chunk = service_ids[at:at + UNION_MOST]
-        params = {f"s{i}": sid for i, sid in enumerate(chunk)}
-        rows += [(sid, i, t) for sid, i, t in tx.session.execute(_recent_union(len(chunk)), params)]
-    for sid, _, service_s in sorted(rows, key=lambda r: (r[0], -r[1])):
-        got[sid].append(service_s)
-    return got
-
-
-UNION_MOST = 250  # services per UNION ALL: within SQLite's 500 compound terms, with room
-
-
-@cache
-def _recent_union(services: int) -> Any:
-    """The UNION ALL of ``services`` newest-first LIMITs (params s0, s1, …), built once per count."""
-    parts = []
-    for i in range(services):
-        sid = bindparam(f"s{i}", type_=Integer())
-        newest = (select(T.c.id, T.c.service_s)
-                  .where(T.c.service_id == sid, finished_done(T.c.status), T.c.service_s.is_not(None))
-                  .order_by(T.c.id.desc()).limit(RECENT_SERVICE_SAMPLE).subquery())
-        parts.append(select(sid.label("sid"), newest.c.id, newest.c.service_s))
-    return union_all(*parts)

@@ -7,12 +7,13 @@ its transaction.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Connection, Integer, bindparam, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from common.core import rules
@@ -52,6 +53,21 @@ from common.store.orm import (
 )
 
 W = TicketStatus
+UNION_MOST = 250  # services per UNION ALL of recent_service_times: within SQLite's 500 compound terms
+
+
+@cache
+def _recent_union(services: int) -> Any:
+    """The UNION ALL of ``services`` newest-first LIMITs (params s0, s1, …), built once per count."""
+    parts = []
+    for i in range(services):
+        sid = bindparam(f"s{i}", type_=Integer())
+        newest = (select(TicketRow.id, TicketRow.service_s)
+                  .where(TicketRow.service_id == sid, finished_done(TicketRow.status),
+                         TicketRow.service_s.is_not(None))
+                  .order_by(TicketRow.id.desc()).limit(RECENT_SERVICE_SAMPLE).subquery())
+        parts.append(select(sid.label("sid"), newest.c.id, newest.c.service_s))
+    return union_all(*parts)
 
 
 class Tx:
@@ -199,16 +215,8 @@ class Tx:
         """
         inputs = self._estimate_inputs.get(svc.id)
         if inputs is None:
-            # ix_tickets_service_done serves this newest-first read: O(1) in the history.
-            recent = self.session.scalars(
-                select(TicketRow.service_s).where(
-                    TicketRow.service_id == svc.id, finished_done(TicketRow.status),
-                    TicketRow.service_s.is_not(None))
-                .order_by(TicketRow.id.desc()).limit(RECENT_SERVICE_SAMPLE)).all()
-            mean_service = blended_service_s([x for x in recent if x is not None], self.default_service_s)
-            counters = self.counters_serving(svc.id)
-            open_ = [c for c in counters if c.state == CounterState.OPEN.value]
-            inputs = self._estimate_inputs[svc.id] = (mean_service, len(open_), len(counters), open_)
+            inputs = self.know_estimate_inputs(svc.id, self.recent_service_times([svc.id])[svc.id],
+                                               self.counters_serving(svc.id))
         mean_service, n_open, n_serving, open_ = inputs
         free = False
         if ahead == 0:  # read only when nobody is ahead, once per service
@@ -216,6 +224,33 @@ class Tx:
                 self._free[svc.id] = any(self.at_counter(c) is None for c in open_)
             free = self._free[svc.id]
         return wait_seconds(ahead, mean_service, n_open, n_serving, free)
+
+    def know_estimate_inputs(self, service_id: int, recent: list[int], serving: list[CounterRow],
+                             busy: Collection[int] | None = None) -> tuple[float, int, int, list[CounterRow]]:
+        """Keep the estimate's inputs for this service; ``busy``, where the caller read them: the ids of
+        the counters with a ticket, which tell whether an open one is free (else read when needed)."""
+        open_ = [c for c in serving if c.state == CounterState.OPEN.value]
+        inputs = self._estimate_inputs[service_id] = (
+            blended_service_s(recent, self.default_service_s), len(open_), len(serving), open_)
+        if busy is not None:
+            self._free[service_id] = any(c.id not in busy for c in open_)
+        return inputs
+
+    def recent_service_times(self, service_ids: list[int]) -> dict[int, list[int]]:
+        """Each service's latest RECENT_SERVICE_SAMPLE service times, newest first, in one statement.
+
+        One newest-first LIMIT per service, joined by UNION ALL: each walks ix_tickets_service_done from
+        its service's newest finished ticket, O(1) in the history.
+        """
+        got: dict[int, list[int]] = {sid: [] for sid in service_ids}
+        rows: list[tuple[int, int, int]] = []
+        for at in range(0, len(service_ids), UNION_MOST):  # SQLite joins at most 500 SELECTs in one compound
+            chunk = service_ids[at:at + UNION_MOST]
+            params = {f"s{i}": sid for i, sid in enumerate(chunk)}
+            rows += [(sid, i, t) for sid, i, t in self.session.execute(_recent_union(len(chunk)), params)]
+        for sid, _, service_s in sorted(rows, key=lambda r: (r[0], -r[1])):
+            got[sid].append(service_s)
+        return got
 
     # -- counters
     def take_counter(self, number: int, clerk: str, *, free: bool = True) -> tuple[CounterRow, ClerkRow]:
