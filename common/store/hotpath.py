@@ -169,7 +169,7 @@ def seconds_sql(start: Any, now: Any) -> ColumnElement[int]:
 def issue_read(dialect: str, priority: bool, booked: bool = False, booked_first: bool = True) -> Any:
     """Take the next number, and read everything the ticket needs, in one statement (params: sid, day, now).
 
-    Returns (last_number, issued, ahead, recent_sum, recent_count, serving, open, free, version).
+    Returns (last_number, issued, ahead, recent, counters, version): see _issue_reads.
     The number's row is upserted first; if a check then refuses the ticket the transaction
     rolls back and the number is not used. number_min is read from the row, not the cache.
     """
@@ -182,7 +182,7 @@ def issue_read(dialect: str, priority: bool, booked: bool = False, booked_first:
     return stmt.on_conflict_do_update(
         index_elements=[DN.c.service_id, DN.c.service_day],
         set_={"last_number": DN.c.last_number + 1, "issued": DN.c.issued + 1},
-    ).returning(*_issue_reads(priority, booked, booked_first))
+    ).returning(*_issue_reads(priority, booked, booked_first, sqlite=dialect == "sqlite"))
 
 
 @cache
@@ -195,46 +195,82 @@ def issue_read_update(priority: bool, booked: bool = False, booked_first: bool =
     """
     stmt = update(DN).where(DN.c.service_id == SID, DN.c.service_day == DAY).values(
         last_number=DN.c.last_number + 1, issued=DN.c.issued + 1)
-    return stmt.returning(*_issue_reads(priority, booked, booked_first, sqlite_queue_index=True))
+    return stmt.returning(*_issue_reads(priority, booked, booked_first, sqlite=True))
 
 
-def _issue_reads(priority: bool, booked: bool, booked_first: bool, sqlite_queue_index: bool = False) -> list[Any]:
+# Two or three small counts travel as one integer: each scalar subquery of a RETURNING is a pass of its own
+# over its rows (the recent sample's sum and its size read the same 100 index entries twice). Every part is
+# a count below PACK, or (the first) a non-negative sum; unpack() splits them again.
+PACK = 1024  # > RECENT_SERVICE_SAMPLE, and more counters than one service will ever have
+
+
+def packed(*parts: Any) -> ColumnElement[int]:
+    """``((a × PACK) + b) × PACK + c …`` in SQL: one value read in one pass (see PACK)."""
+    total = parts[0]
+    for part in parts[1:]:
+        total = total * PACK + part
+    return typing.cast(ColumnElement[int], total)
+
+
+def unpack(value: int, n: int) -> tuple[int, ...]:
+    """The ``n`` parts of a ``packed`` value, first to last."""
+    parts: list[int] = []
+    for _ in range(n - 1):
+        value, part = divmod(value, PACK)
+        parts.append(part)
+    return (value, *reversed(parts))
+
+
+def _ahead(priority: bool, booked: bool, booked_first: bool, sqlite: bool) -> Any:
+    """The people ahead of a new ticket of the service (params: sid, day, now).
+
+    A priority ticket: the priority ones queued no later. A check-in (issue 19, booked_first): the
+    priority ones, then the bookings queued no later. A walk-in: everyone waiting but those queued
+    later that it goes before (not priority; nor booked, where bookings go first). On SQLite that is
+    the service's waiting count less a range that is almost always empty, both read in
+    ix_tickets_queue alone (migration 0026), so that no ticket row is read nor tested one by one.
+    """
+    waiting = [Q.c.status == W.WAITING.value, Q.c.service_id == SID, Q.c.service_day == DAY]
+
+    def count(*where: ColumnElement[bool]) -> Any:
+        return select(func.count()).where(*waiting, *where).scalar_subquery()
+
+    if priority:
+        return count(Q.c.priority.is_(True), Q.c.queued_at <= NOW)
+    if booked and booked_first:
+        return count(or_(Q.c.priority.is_(True), and_(Q.c.booked.is_(True), Q.c.queued_at <= NOW)))
+    if not sqlite:
+        bookings = [Q.c.booked.is_(True)] if booked_first else []
+        return count(or_(Q.c.priority.is_(True), Q.c.queued_at <= NOW, *bookings))
+    # booked is NOT NULL: IN (false, true) lets the range step over it to queued_at where bookings do not go first.
+    booking = Q.c.booked.is_(False) if booked_first else Q.c.booked.in_([False, True])
+    return count() - count(Q.c.priority.is_(False), booking, Q.c.queued_at > NOW)
+
+
+def _issue_reads(priority: bool, booked: bool, booked_first: bool, sqlite: bool) -> list[Any]:
     """The RETURNING columns of issue_read: the number, the people ahead, the estimate's inputs, the version.
 
-    ``sqlite_queue_index``: SQLite counts the people ahead by ix_tickets_queue (the service's waiting
-    tickets), not ix_tickets_day_service (all its tickets of the day, finished ones too). Without
-    statistics SQLite ties the two, and picked the day's index once ix_tickets_service_done (service,
-    status), which it used before, held only finished tickets (migration 0019): a unary ``+`` on the
-    day keeps that term out of the choice, as SQLite's documentation advises.
+    Returns (last_number, issued, ahead, recent, counters, version): ``recent`` packs the recent
+    sample's sum and size, ``counters`` the service's active counters, the open ones and whether an
+    open one is free (unpack(recent, 2), unpack(counters, 3)).
     """
-    if priority:
-        earlier = and_(Q.c.priority.is_(True), Q.c.queued_at <= NOW)
-    elif booked and booked_first:  # a check-in (issue 19): the priority ones, then the bookings before it
-        earlier = or_(Q.c.priority.is_(True), and_(Q.c.booked.is_(True), Q.c.queued_at <= NOW))
-    else:  # everyone already waiting was queued no later; a later booking still goes first
-        earlier = or_(Q.c.priority.is_(True), Q.c.queued_at <= NOW, Q.c.booked.is_(True)) if booked_first \
-            else or_(Q.c.priority.is_(True), Q.c.queued_at <= NOW)
-    day = literal_column("+service_day", Date()) if sqlite_queue_index else Q.c.service_day  # unqualified, as below
-    ahead = select(func.count()).where(Q.c.status == W.WAITING.value, Q.c.service_id == SID,
-                                       day == DAY, earlier).scalar_subquery()
-    # ix_tickets_service_done serves this newest-first LIMIT: O(1) in the history.
+    # ix_tickets_service_done serves this newest-first LIMIT: O(1) in the history (on SQLite service_s in it).
     recent = select(R.c.service_s).where(
         R.c.service_id == SID, finished_done(R.c.status), R.c.service_s.is_not(None),
     ).order_by(R.c.id.desc()).limit(RECENT_SERVICE_SAMPLE).subquery("recent")
-    recent_sum = select(func.coalesce(func.sum(recent.c.service_s), 0)).scalar_subquery()
-    recent_n = select(func.count()).select_from(recent).scalar_subquery()
+    recent_read = select(packed(func.coalesce(func.sum(recent.c.service_s), 0), func.count())).scalar_subquery()
     c2, cs2 = C.alias("c2"), CS.alias("cs2")
-    serving_where = [cs2.c.service_id == SID, c2.c.active.is_(True)]
-    linked = c2.join(cs2, cs2.c.counter_id == c2.c.id)
-    n_serving = select(func.count()).select_from(linked).where(*serving_where).scalar_subquery()
     is_open = c2.c.state == CounterState.OPEN.value
-    n_open = select(func.count()).select_from(linked).where(*serving_where, is_open).scalar_subquery()
     # Spelled out: SQLAlchemy renders RETURNING columns unqualified, even inside subqueries, and a bare
     # "counter_id = id" would compare the ticket with itself. (The other subqueries name one table each.)
     busy = exists(select(B.c.id).where(text("b.counter_id = c2.id"), B.c.status.in_(AT_COUNTER)))
-    free = exists(select(c2.c.id).select_from(linked).where(*serving_where, is_open, ~busy))
-    return [DN.c.last_number, DN.c.issued, ahead, recent_sum, recent_n, n_serving, n_open,
-            case((free, 1), else_=0), version_query().scalar_subquery()]
+    one = literal(1, Integer)
+    n_open = func.coalesce(func.sum(case((is_open, one), else_=0)), 0)
+    free = func.coalesce(func.max(case((and_(is_open, ~busy), one), else_=0)), 0)
+    counters = select(packed(func.count(), n_open, free)).select_from(c2.join(cs2, cs2.c.counter_id == c2.c.id)).where(
+        cs2.c.service_id == SID, c2.c.active.is_(True)).scalar_subquery()
+    return [DN.c.last_number, DN.c.issued, _ahead(priority, booked, booked_first, sqlite), recent_read, counters,
+            version_query().scalar_subquery()]
 
 
 ISSUE_COLUMNS = ("service_id", "number_service_id", "service_day", "number", "transfer_seq", "code", "token",

@@ -68,7 +68,9 @@ def issue(store: Store, tx: Tx, service: str, priority_category: str | None, pri
         read = hotpath.first(tx, hotpath.issue_read_update(priority, booked, tx.snap.booked_first), where)
     if read is None:
         read = hotpath.first(tx, hotpath.issue_read(tx.dialect, priority, booked, tx.snap.booked_first), where)
-    number, issued, ahead, recent_sum, recent_n, n_serving, n_open, free, version = read
+    number, issued, ahead, recent, counters, version = read
+    recent_sum, recent_n = hotpath.unpack(recent, 2)
+    n_serving, n_open, free = hotpath.unpack(counters, 3)
     if version != tx.catalog.version:  # another process changed the office since the catalog was read
         info = tx.fresh_snap().services[service]
     if not info.active:

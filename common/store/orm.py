@@ -224,14 +224,22 @@ class TicketRow(Base):
             postgresql_where=text("status IN ('called', 'serving')"),
             sqlite_where=text("status IN ('called', 'serving')"),
         ),
-        Index("ix_tickets_queue", "status", "service_id", "priority", "queued_at"),
+        # ix_tickets_queue: on SQLite (migration 0026) the issue counts a service's waiting tickets of the day
+        # in the index alone, the day, priority and booking included (hotpath._ahead). PostgreSQL counts them
+        # by ix_tickets_waiting and keeps the index of its plans (tests/common/test_generic_plans.py).
+        Index("ix_tickets_queue", "status", "service_id", "priority", "queued_at").ddl_if(dialect="postgresql"),
+        Index("ix_tickets_queue", "status", "service_id", "service_day", "priority", "booked", "queued_at"
+              ).ddl_if(dialect="sqlite"),
         Index("ix_tickets_day_service", "service_day", "service_id"),
         # No index on visit_id (migration 0025): a visit's rows share uq_tickets_number's printed number.
         # ix_tickets_service_done (migrations 0004, 0019): the wait estimate reads a service's latest finished
         # tickets newest first; this index serves that ORDER BY id DESC LIMIT n whatever the history. It
-        # holds the finished tickets only (DONE_SQL): a new ticket does not write it.
+        # holds the finished tickets only (DONE_SQL): a new ticket does not write it. On SQLite service_s too
+        # (0026): the estimate reads its sample in the index, not a ticket row per sample.
         Index("ix_tickets_service_done", "service_id", "id",
-              postgresql_where=text(DONE_SQL), sqlite_where=text(DONE_SQL)),
+              postgresql_where=text(DONE_SQL)).ddl_if(dialect="postgresql"),
+        Index("ix_tickets_service_done", "service_id", "id", "service_s",
+              sqlite_where=text(DONE_SQL)).ddl_if(dialect="sqlite"),
         # ix_tickets_transferred (migration 0008): the rows of transferred visits, the only ones the report
         # groups per visit (common/store/reads/visits.py); a few per cent of the table.
         Index("ix_tickets_transferred", "service_day",
