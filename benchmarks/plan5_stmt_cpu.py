@@ -59,7 +59,7 @@ def statements(conn: psycopg.Connection, office: int) -> dict[str, Callable[[], 
                   "priority": False, "issued_at": NOW, "queued_at": NOW, "local_hour": 16,
                   "print_status": "printed", "people_ahead": 0, "estimated_wait_s": 0, "recall_count": 0,
                   "booked": False}
-        params = {f"v_{k}": values.get(k) for k in hotpath.ISSUE_COLUMNS}
+        params = {k: values.get(k) for k in hotpath.ISSUE_COLUMNS}
         params.update(now=NOW + timedelta(seconds=1), detail=None)
         run(conn, hotpath.issue_write("postgresql"), params)
         conn.rollback()

@@ -22,6 +22,7 @@ counter, say). Nothing is written before such a None.
 
 from __future__ import annotations
 
+import operator
 import re
 import typing
 from collections import namedtuple
@@ -214,11 +215,10 @@ def packed(*parts: Any) -> ColumnElement[int]:
 
 def unpack(value: int, n: int) -> tuple[int, ...]:
     """The ``n`` parts of a ``packed`` value, first to last."""
-    parts: list[int] = []
-    for _ in range(n - 1):
-        value, part = divmod(value, PACK)
-        parts.append(part)
-    return (value, *reversed(parts))
+    if n == 1:
+        return (value,)
+    high, low = divmod(value, PACK)
+    return (*unpack(high, n - 1), low)
 
 
 def _ahead(priority: bool, booked: bool, booked_first: bool, sqlite: bool) -> Any:
@@ -289,15 +289,25 @@ def _issued_event(ticket_id: Any) -> Any:
                   bindparam("detail", type_=String()))
 
 
+def walk_in_constants(values: dict[str, Any]) -> bool:
+    """Whether a new row's WALK_IN columns hold WALK_IN's values (no booking, phone or forecast): issue_write's
+    ``walk_in`` statement writes them as literals."""
+    return bool(_walk_in_of(values) == _WALK_IN_VALUES)
+
+
 @cache
-def issue_write(dialect: str) -> Any:
-    """The ticket row, inserted once with everything computed (params: v_<column>, now, detail).
+def issue_write(dialect: str, walk_in: bool = False) -> Any:
+    """The ticket row, inserted once with everything computed (params: the row's values by column, now, detail).
 
     PostgreSQL: also its ``issued`` event and the notification, in the same CTE (id from the
     sequence, so visit_id = id in the same insert). SQLite: the ticket alone; under the write
     lock max(id) + 1 is the next id (tickets are never deleted); then ``issued_event``.
+    ``walk_in``: WALK_IN's columns written as literals (walk_in_constants), a third fewer values to bind.
     """
-    params = [bindparam(f"v_{k}", type_=T.c[k].type) for k in ISSUE_COLUMNS]
+    constants = WALK_IN if walk_in else {}
+    params = [literal(constants[k], T.c[k].type) if constants.get(k) is not None
+              else cast(null(), T.c[k].type) if k in constants
+              else bindparam(k, type_=T.c[k].type) for k in ISSUE_COLUMNS]
     if dialect == "postgresql":
         n = select(func.nextval(TICKET_ID_SEQ).label("id")).cte("n")
         t = insert(T).from_select(["id", "visit_id", *ISSUE_COLUMNS], select(n.c.id, n.c.id, *params)).returning(
@@ -324,6 +334,8 @@ WALK_IN: dict[str, Any] = {
     "transfer_seq": 0, "status": W.WAITING.value, "recall_count": 0, "forecast_p10_s": None, "forecast_p50_s": None,
     "forecast_p90_s": None, "booking_id": None, "booked": False, "remote_device": None,
 }
+_walk_in_of = operator.itemgetter(*WALK_IN)
+_WALK_IN_VALUES = tuple(WALK_IN.values())
 
 
 F8: Any = postgresql.DOUBLE_PRECISION()  # float8: IEEE doubles, as Python's float
@@ -620,6 +632,18 @@ def _memo_key(type_: Any, dialect_name: str) -> tuple[type, str] | None:
     return (type(type_), dialect_name) if type(type_) in (UTCDateTime, Date) else None
 
 
+def _converted(process: Any, memo: tuple[type, str] | None, value: Any) -> Any:
+    """``process(value)``; for the instant and the day, the last conversion reused (see _MEMO)."""
+    if memo is None:
+        return process(value)
+    last = _MEMO.get(memo)
+    if last is not None and last[0] is value:
+        return last[1]
+    converted = process(value)
+    _MEMO[memo] = (value, converted)
+    return converted
+
+
 class Prepared:
     """A hot statement compiled once per dialect, then sent straight to the DB-API cursor.
 
@@ -673,6 +697,13 @@ class Prepared:
         # The instant and the day are converted once per transaction, not once per parameter (see _MEMO).
         self.callers = [(n, processors.get(n), tuple(at), _memo_key(compiled.binds[n].type, dialect.name))
                         for n, at in where.items()]
+        # Where every parameter is the caller's (the constants are in the SQL), the tuple is taken from the
+        # caller's dict in one C call, after the few values with a converter are replaced in a copy of it.
+        self.fetch: Any = None
+        if self.positional and self.names and all(n in callers for n in self.names):
+            names = self.names
+            self.fetch = operator.itemgetter(*names) if len(names) > 1 else lambda p: (p[names[0]],)
+        self.converting = [(n, process, memo) for n, process, _, memo in self.callers if process is not None]
         columns = compiled._result_columns
         self.row: Any = namedtuple("Row", [c.keyname for c in columns], rename=True)  # type: ignore[misc]
         self.results = [(i, p) for i, c in enumerate(columns)
@@ -680,20 +711,19 @@ class Prepared:
 
     def parameters(self, params: dict[str, Any]) -> Any:
         """The driver's parameters: a tuple (SQLite's qmark, psycopg's $n), or a dict (another named style)."""
+        if self.fetch is not None:
+            if self.converting:
+                params = params.copy()
+                for name, process, memo in self.converting:
+                    value = params[name]
+                    if value is not None:
+                        params[name] = _converted(process, memo, value)
+            return self.fetch(params)
         args = self.base.copy()
         for name, process, at, memo in self.callers:
             value = params[name]
             if process is not None and value is not None:
-                if memo is None:
-                    value = process(value)
-                else:
-                    last = _MEMO.get(memo)
-                    if last is not None and last[0] is value:
-                        value = last[1]
-                    else:
-                        converted = process(value)
-                        _MEMO[memo] = (value, converted)
-                        value = converted
+                value = _converted(process, memo, value)
             for i in at:
                 args[i] = value
         return tuple(args) if self.positional else args

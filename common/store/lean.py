@@ -10,36 +10,23 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from common.core.errors import DomainError, NotFound
 from common.core.estimate import NO_COUNTER, blended_from_sum, wait_seconds
-from common.core.model import Issued, PrintStatus, Ticket
+from common.core.model import Issued, PrintStatus, Ticket, TicketStatus
 from common.core.rules import Action
 from common.core.tokens import ticket_token
 from common.planning.forecast import Waiting
 from common.store import hotpath
 from common.store.catalog import ServiceInfo
 from common.store.hall import NEW_TICKET_ID, forecast_columns
-from common.store.hotpath import T
 from common.store.tx import Tx, seconds_between, staffed
 
 NEVER_REACHED = 2**31 - 1  # the cap of a service without one: no day issues that many tickets
 
 if TYPE_CHECKING:
     from common.store.operations import Store
-
-
-class _Row:
-    """A ticket row built in Python (the insert returns only its id): what ``Tx.ticket`` reads."""
-
-    # Every column None, built once: iterating the table's columns per ticket cost more than the rest
-    # of this class (docs/benchmarks/sqlite6.md).
-    EMPTY: ClassVar[dict[str, Any]] = {c.name: None for c in T.c}
-
-    def __init__(self, values: dict[str, Any]) -> None:
-        self.__dict__.update(_Row.EMPTY)
-        self.__dict__.update(values)
 
 
 def _new_ticket(tx: Tx, info: ServiceInfo, local: datetime, priority_category: str | None,
@@ -65,26 +52,27 @@ def issue(store: Store, tx: Tx, service: str, priority_category: str | None, pri
     where = {"sid": info.id, "day": tx.day, "now": tx.now}
     read = None
     if tx.dialect == "sqlite":  # the day's number exists after its first ticket: a plain UPDATE reads faster
-        read = hotpath.first(tx, hotpath.issue_read_update(priority, booked, tx.snap.booked_first), where)
+        read = hotpath.first(tx, hotpath.issue_read_update(priority, booked, snap.booked_first), where)
     if read is None:
-        read = hotpath.first(tx, hotpath.issue_read(tx.dialect, priority, booked, tx.snap.booked_first), where)
+        read = hotpath.first(tx, hotpath.issue_read(tx.dialect, priority, booked, snap.booked_first), where)
     number, issued, ahead, recent, counters, version = read
     recent_sum, recent_n = hotpath.unpack(recent, 2)
     n_serving, n_open, free = hotpath.unpack(counters, 3)
     if version != tx.catalog.version:  # another process changed the office since the catalog was read
-        info = tx.fresh_snap().services[service]
+        snap = tx.fresh_snap()
+        info = snap.services[service]
     if not info.active:
         raise DomainError(f"Dịch vụ {info.name_vi} đang tạm ngừng", f"{info.name_en} is not available")
     local = tx.now.astimezone(store.tz)
     if check_hours and not info.hours.is_open(local):
         raise DomainError(f"{info.name_vi}: ngoài giờ tiếp nhận ({info.hours.label()})",
                           f"{info.name_en} is closed now (open {info.hours.label()})")
-    if priority_category is not None and priority_category not in tx.snap.categories:
+    if priority_category is not None and priority_category not in snap.categories:
         raise NotFound(f"Không có diện ưu tiên {priority_category!r}", f"No priority category {priority_category!r}")
     if (info.daily_cap and issued > info.daily_cap) or number > info.number_max:
         raise DomainError(f"{info.name_vi}: Đã hết số hôm nay", f"{info.name_en}: no more tickets today")
     # Until the service has its own history: its typical duration from the config, else the office's default.
-    mean_service = blended_from_sum(recent_sum, recent_n, tx.snap.typical_s.get(service, tx.default_service_s))
+    mean_service = blended_from_sum(recent_sum, recent_n, snap.typical_s.get(service, tx.default_service_s))
     values = _new_ticket(tx, info, local, priority_category, print_status)
     values.update(number=number, code=f"{info.prefix}{number:03d}", people_ahead=ahead,
                   estimated_wait_s=wait_seconds(ahead, mean_service, n_open, n_serving, bool(free)))
@@ -96,15 +84,33 @@ def issue(store: Store, tx: Tx, service: str, priority_category: str | None, pri
         me = Waiting(NEW_TICKET_ID, service, priority, tx.now, booked=booked)
         values.update(forecast_columns(tx, me, values["estimated_wait_s"], seed=info.id * 100_000 + number))
     detail = json.dumps({"priority": priority_category}, ensure_ascii=False) if priority_category else None
-    params = {f"v_{k}": values[k] for k in hotpath.ISSUE_COLUMNS}
-    params.update(now=tx.now, detail=detail)
-    ticket_id = hotpath.first(tx, hotpath.issue_write(tx.dialect), params)[0]
+    walk_in = hotpath.walk_in_constants(values)
+    # The row's values are the insert's parameters, by column name; with the event's own beside them.
+    params = {**values, "now": tx.now, "detail": detail}
+    ticket_id = hotpath.first(tx, hotpath.issue_write(tx.dialect, walk_in), params)[0]
     if tx.dialect == "postgresql":
         tx.notified = True  # the event and the notification went with the insert
     else:
-        hotpath.first(tx, hotpath.issued_event(), {**params, "tid": ticket_id})
+        params["tid"] = ticket_id
+        hotpath.first(tx, hotpath.issued_event(), params)
     tx.changed += 1
-    return Issued(tx.ticket(_Row({**values, "id": ticket_id, "visit_id": ticket_id})), info.counters)
+    return Issued(new_ticket_value(tx, info, values, ticket_id), info.counters)
+
+
+def new_ticket_value(tx: Tx, info: ServiceInfo, v: dict[str, Any], ticket_id: int) -> Ticket:
+    """``Tx.ticket`` of the row just inserted from ``v``, without reading it back nor building a row: a new
+    ticket has not been called, served or moved (tests/common/test_people_ahead.py reads each back: equal)."""
+    return Ticket(
+        id=ticket_id, visit_id=ticket_id, code=v["code"], service=info.code, service_name_vi=info.name_vi,
+        service_name_en=info.name_en, token=v["token"], status=TicketStatus(v["status"]), priority=v["priority"],
+        priority_category=v["priority_category"], service_day=v["service_day"], issued_at=v["issued_at"],
+        queued_at=v["queued_at"], first_called_at=None, called_at=None, last_called_at=None, started_at=None,
+        finished_at=None, counter=None, clerk=None, target_counter=None, people_ahead=v["people_ahead"],
+        estimated_wait_seconds=v["estimated_wait_s"], print_status=PrintStatus(v["print_status"]),
+        recall_count=v["recall_count"], target_minutes=info.target_minutes, estimate_method=v["estimate_method"],
+        forecast_p10_s=v["forecast_p10_s"], forecast_p50_s=v["forecast_p50_s"], forecast_p90_s=v["forecast_p90_s"],
+        naive_wait_s=v["naive_wait_s"], booked=bool(v["booked"]), booking_code=tx.booking_code(v["booking_id"]),
+    )
 
 
 def issue_one_statement(store: Store, tx: Tx, service: str, priority_category: str | None,
@@ -142,7 +148,7 @@ def issue_one_statement(store: Store, tx: Tx, service: str, priority_category: s
     tx.notified = True  # the event and the notification went with the insert
     tx.changed += 1
     values.update({k: getattr(row, k) for k in hotpath.ISSUE_ONE_COMPUTED})
-    return Issued(tx.ticket(_Row({**values, "id": row.id, "visit_id": row.id})), info.counters)
+    return Issued(new_ticket_value(tx, info, values, row.id), info.counters)
 
 
 def call_next_fast(tx: Tx, counter: int, clerk: str) -> Ticket | None:

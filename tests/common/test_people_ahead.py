@@ -1,4 +1,5 @@
-"""The people ahead printed on a ticket are its place in the call order, whatever the queue holds.
+"""The people ahead printed on a ticket are its place in the call order, whatever the queue holds;
+the ticket the kiosk is handed (built from the values written, common.store.lean.new_ticket_value) is the row read back.
 
 The store counts them in SQL (common.store.hotpath._ahead; on SQLite as the service's waiting count
 less the later ones, migration 0026); the order is ``rules.call_order``. Kiosks whose clocks disagree
@@ -87,6 +88,7 @@ def test_people_ahead_is_the_place_in_the_call_order(db_url: str, example_config
                                             check_hours=False).ticket
             kinds[kind] = kinds.get(kind, 0) + 1
             assert ticket.people_ahead == place_in_order(store, ticket, booked_first), (step, kind, ticket)
+            assert ticket == store.ticket(ticket.id)  # what the kiosk was handed is the row written
         # the run had each kind, and tickets queued after another kiosk's now
         assert kinds.get("walk-in", 0) > 10 and kinds.get("priority", 0) > 5 and kinds.get("check-in", 0) > 5
         queued = [t.queued_at for t in store.tickets(WED, WED)]
