@@ -12,6 +12,8 @@ ONLY=" $* "
 run() { local name=$1; shift; if [ "$ONLY" != "  " ] && [[ "$ONLY" != *" $name "* ]]; then return; fi; echo "=== $name"; echo "+ $*"; echo "load: $(cat /proc/loadavg)  date: $(date -u +%FT%TZ)"; /usr/bin/time -f "wall %e s, user %U s, sys %S s" "$@" 2>&1; echo "load after: $(cat /proc/loadavg)"; }
 run lean $PY benchmarks/lean_bench.py --backend both
 run floor $PY benchmarks/floor_bench.py --backend both --n 200
+run floor_parts $PY benchmarks/floor_parts.py --backend sqlite --n 400
+run issue_reads $PY benchmarks/issue_reads.py
 run sqlite8 $PY benchmarks/call_next_bench.py --backend sqlite --processes 1 8 --calls 100
 run pg32_back $PY benchmarks/call_next_bench.py --backend postgres --processes 32 --calls 40
 run pg32_pace $PY benchmarks/call_next_bench.py --backend postgres --processes 32 --calls 12 --think-ms 5000 --stagger
