@@ -44,7 +44,10 @@ def issue(store: Store, tx: Tx, service: str, priority_category: str | None, pri
           check_hours: bool, extra: dict[str, Any] | None = None) -> Issued:
     """A new waiting ticket; ``extra`` sets booking_id/booked (a check-in) or remote_device (a phone's number)."""
     snap = tx.snap
-    info = snap.services.get(service) or tx.fresh_snap().services.get(service)
+    info = snap.services.get(service)
+    if info is None:  # another process added it: the whole catalog reloaded (its categories, typical times)
+        snap = tx.fresh_snap()
+        info = snap.services.get(service)
     if info is None:
         raise NotFound(f"Không có dịch vụ {service!r}", f"No service {service!r}")
     priority = priority_category is not None
