@@ -235,16 +235,17 @@ def _ahead(priority: bool, booked: bool, booked_first: bool, sqlite: bool) -> An
     def count(*where: ColumnElement[bool]) -> Any:
         return select(func.count()).where(*waiting, *where).scalar_subquery()
 
+    # booked is NOT NULL: on SQLite IN (false, true) lets the index range step over it to queued_at.
+    any_booking = [Q.c.booked.in_([False, True])] if sqlite else []
     if priority:
-        return count(Q.c.priority.is_(True), Q.c.queued_at <= NOW)
+        return count(Q.c.priority.is_(True), *any_booking, Q.c.queued_at <= NOW)
     if booked and booked_first:
         return count(or_(Q.c.priority.is_(True), and_(Q.c.booked.is_(True), Q.c.queued_at <= NOW)))
     if not sqlite:
         bookings = [Q.c.booked.is_(True)] if booked_first else []
         return count(or_(Q.c.priority.is_(True), Q.c.queued_at <= NOW, *bookings))
-    # booked is NOT NULL: IN (false, true) lets the range step over it to queued_at where bookings do not go first.
-    booking = Q.c.booked.is_(False) if booked_first else Q.c.booked.in_([False, True])
-    return count() - count(Q.c.priority.is_(False), booking, Q.c.queued_at > NOW)
+    booking = [Q.c.booked.is_(False)] if booked_first else any_booking  # later bookings: ahead, or walk-ins
+    return count() - count(Q.c.priority.is_(False), *booking, Q.c.queued_at > NOW)
 
 
 def _issue_reads(priority: bool, booked: bool, booked_first: bool, sqlite: bool) -> list[Any]:

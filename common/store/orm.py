@@ -234,11 +234,11 @@ class TicketRow(Base):
         # No index on visit_id (migration 0025): a visit's rows share uq_tickets_number's printed number.
         # ix_tickets_service_done (migrations 0004, 0019): the wait estimate reads a service's latest finished
         # tickets newest first; this index serves that ORDER BY id DESC LIMIT n whatever the history. It
-        # holds the finished tickets only (DONE_SQL): a new ticket does not write it. On SQLite service_s too
-        # (0026): the estimate reads its sample in the index, not a ticket row per sample.
+        # holds the finished tickets only (DONE_SQL): a new ticket does not write it. On SQLite service_s and
+        # status too (0026): the estimate reads its sample in the index alone, not a ticket row per sample.
         Index("ix_tickets_service_done", "service_id", "id",
               postgresql_where=text(DONE_SQL)).ddl_if(dialect="postgresql"),
-        Index("ix_tickets_service_done", "service_id", "id", "service_s",
+        Index("ix_tickets_service_done", "service_id", "id", "service_s", "status",
               sqlite_where=text(DONE_SQL)).ddl_if(dialect="sqlite"),
         # ix_tickets_transferred (migration 0008): the rows of transferred visits, the only ones the report
         # groups per visit (common/store/reads/visits.py); a few per cent of the table.
