@@ -98,9 +98,28 @@ def told(error: object) -> str:
     return render(error, _language) if isinstance(error, BaseException) else str(error)
 
 
+# A complaint echoes what was typed; a database URL in it keeps its user and loses its password.
+URL_PASSWORD = re.compile(r"(?P<head>\b[A-Za-z][A-Za-z0-9+.-]*://[^\s:/@]*:)[^\s]*@")
+# Options of `motcua` itself, typed after the command name (`motcua report --db URL`), the commonest slip.
+GLOBAL_AFTER_COMMAND = re.compile(r"^unrecognized arguments: .*?(?P<opt>--db|--config)\b")
+
+
+def masked_passwords(text: str) -> str:
+    return URL_PASSWORD.sub(lambda found: found["head"] + "***@", text)
+
+
 def usage_line(message: str) -> str:
     """argparse's complaint in the office's language (ours are already, from :func:`said`)."""
-    message = " ".join(message.split())
+    message = masked_passwords(" ".join(message.split()))
+    line = _worded(message)
+    if misplaced := GLOBAL_AFTER_COMMAND.match(message):
+        opt = misplaced["opt"]
+        line += said(f"; {opt} đặt trước tên lệnh: motcua {opt} … LỆNH",
+                     f"; {opt} goes before the command: motcua {opt} … COMMAND")
+    return line
+
+
+def _worded(message: str) -> str:
     for pattern, vi in ARGPARSE_WORDING:
         if found := pattern.match(message):
             return said(vi.format(**found.groupdict()), message)

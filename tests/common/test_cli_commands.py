@@ -165,6 +165,23 @@ def test_malformed_toml_names_file_and_line(sqlite_url: str, tmp_path: Path) -> 
     assert everything(sqlite_url) == before
 
 
+def test_db_after_the_command_says_where_it_goes_and_masks_the_password() -> None:
+    # `motcua status --db URL`: argparse echoes what it did not take, the password with it.
+    for command in (["status"], ["kiosk"]):
+        result = subprocess.run([sys.executable, "-m", "common.cli.main", *command,
+                                 "--db", "postgresql://clerk:hunter2@db.example/motcua"], cwd=ROOT,
+                                capture_output=True, text=True, timeout=60, env=_env())
+        assert result.returncode == 2 and result.stdout == ""
+        assert "hunter2" not in result.stderr and "clerk:***@db.example/motcua" in result.stderr
+        assert result.stderr.count("\n") == 1 and "--db đặt trước tên lệnh" in result.stderr
+
+
+def test_a_mistyped_option_still_masks_a_password_it_echoes(tmp_path: Path) -> None:
+    result = motcua(f"sqlite:///{tmp_path / 'm.db'}", "report", "--frm", "postgresql://a:p@ss@host/db")
+    assert result.returncode == 2 and "p@ss" not in result.stderr and "a:***@host/db" in result.stderr
+    assert "đặt trước" not in result.stderr  # only --db / --config get the hint
+
+
 def test_unreachable_database_masks_the_password() -> None:
     result = motcua("postgresql://clerk:hunter2@127.0.0.1:1/motcua", "status")
     assert result.returncode == 2 and result.stdout == ""
