@@ -164,7 +164,9 @@ def print_booked(booked: list[BookedHour]) -> None:
 def print_counters(found: CounterPlan) -> None:
     """Per hour, which of the office's counters to open (by number), and the extra desks the promise needs."""
     print(say("Quầy cần mở theo giờ, trên quầy của văn phòng:", "counters to open, on the office's own counters:"))
-    for h in found.hours:
+    staffed = [i for i, h in enumerate(found.hours) if h.counters]
+    # An office open round the clock plans 0 counters for its night hours: the day's span is what to read.
+    for h in found.hours[staffed[0]:staffed[-1] + 1] if staffed else found.hours:
         which = h.describe(found.groups, names=True)
         print(f"  {h.hour:02d}:00-{h.hour + 1:02d}:00  {len(h.counters):>2} {say('quầy', 'counters')}: {which}")
     c, again, full = found.check, found.validation, found.all_open

@@ -128,3 +128,18 @@ def test_before_opening_today_does_not_shorten_the_hours(store: Store, clock: Ma
     clock.set(datetime.combine(WED + timedelta(days=1), time(6, 45), TZ))
     hours = {h.hour: h for h in staffing_advice(store, WED, WED + timedelta(days=1)).hours}
     assert hours[7].open_minutes == 30 and hours[7].arrivals_per_hour == 18
+
+
+def test_an_office_open_round_the_clock_staffs_only_the_hours_citizens_come() -> None:
+    """The demo office is open all day; its citizens come 07:00-17:00. The pooled plan, a lower bound on the
+    counter plan, used to keep a counter in each of the 14 empty hours (33 counter-hours against 21)."""
+    rates = {h: 12.0 for h in range(7, 17)}
+    prof = Profile(rates, ((0.0, 86400.0),), 420)
+    minutes = {h: 60.0 for h in range(24)}
+    start = erlang_plan(prof, minutes, 1800, 0.95)
+    assert {h for h, n in start.items() if n} == set(range(7, 17))
+    assert all(start[h] == 0 for h in (*range(0, 7), *range(17, 24)))
+    found = advise(prof, minutes, days=20)
+    assert found.holds and {h for h, n in found.plan.items() if n} == set(range(7, 17))
+    # With no arrivals at all there is nothing to size by: one counter in each open hour, as before.
+    assert set(erlang_plan(Profile({}, ((0.0, 86400.0),), 420), minutes, 1800, 0.95).values()) == {1}
