@@ -8,7 +8,7 @@ from functools import partial
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from common.store import Store
-from common.views.estimate_accuracy import Accuracy, AccuracyReport
+from common.views.estimate_accuracy import FORMULA_ONLY, Accuracy, AccuracyReport
 from dashboard import cells
 from dashboard.notes import note
 from dashboard.period_bar import PeriodBar
@@ -46,8 +46,13 @@ class AccuracyTab(QWidget):
         self.table = cells.new_table(HEADINGS)
         self.table.setParent(self)
         explain = note(EXPLAIN, self)
+        # Said above the table, not left for the supervisor to infer from two identical sets of columns.
+        self.formula_only = note(FORMULA_ONLY[0] + ".", self, size=10, bold=True)
+        self.formula_only.setObjectName("formulaOnly")
+        self.formula_only.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.formula_only)
         layout.addWidget(self.table, 1)
         layout.addWidget(explain)
         self.report: AccuracyReport | None = None
@@ -67,6 +72,7 @@ class AccuracyTab(QWidget):
             return
         by = self.breakdown.currentData()
         self.table.horizontalHeaderItem(0).setText(BREAKDOWNS[by])
+        self.formula_only.setVisible(self.report.formula_only)
         groups = self.report.services if by == "service" else self.report.hours
         cells.set_rows(self.table, [_row(a, by) for a in (*groups, self.report.overall)])
 

@@ -7,7 +7,7 @@ import io
 from dataclasses import asdict, fields
 from typing import Any
 
-from common.views.estimate_accuracy import Accuracy, AccuracyReport
+from common.views.estimate_accuracy import FORMULA_ONLY, Accuracy, AccuracyReport
 from common.views.vi_numbers import decimal
 
 GROUPINGS = ("service", "hour")
@@ -21,7 +21,8 @@ def groups(report: AccuracyReport, by: str | None) -> tuple[Accuracy, ...]:
 
 def to_json(report: AccuracyReport, by: str | None) -> dict[str, Any]:
     return {"from": report.start.isoformat(), "to": report.end.isoformat(), "by": by or "service",
-            "groups": [asdict(a) for a in groups(report, by)[:-1]], "overall": asdict(report.overall)}
+            "groups": [asdict(a) for a in groups(report, by)[:-1]], "overall": asdict(report.overall),
+            "printed_by_formula_only": report.formula_only}
 
 
 def to_csv(report: AccuracyReport, by: str | None) -> str:
@@ -47,6 +48,8 @@ def to_table(report: AccuracyReport, by: str | None) -> str:
              "đơn giản (người phía trước + 1) × phục vụ gần đây ÷ quầy mở")
     rows = [title, *("  ".join([r[0].ljust(widths[0]), *(c.rjust(w) for c, w in zip(r[1:], widths[1:], strict=True))])
                      for r in (header, *lines))]
+    if report.formula_only:
+        rows.append(f"* {FORMULA_ONLY[0]}.")
     return "\n".join(rows)
 
 

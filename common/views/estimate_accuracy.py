@@ -58,6 +58,19 @@ class AccuracyReport:
     overall: Accuracy
     hours: tuple[Accuracy, ...] = ()  # local hour of issue, in order
 
+    @property
+    def formula_only(self) -> bool:
+        """Every checked ticket was printed by the naive formula itself (none by the hall forecast: simulated
+        history, or a kiosk with the forecast off), so the two sets of columns agree by construction."""
+        o = self.overall
+        return o.checked > 0 and o.banded == 0 and o.mae_s == o.naive_mae_s and o.bias_s == o.naive_bias_s
+
+
+FORMULA_ONLY = ("Mọi vé trong kỳ được in theo chính công thức đơn giản (không vé nào theo dự báo toàn sảnh, ví dụ "
+                "lịch sử mô phỏng), nên hai nhóm cột trùng nhau",
+                "every ticket in the period was printed by the naive formula itself (none by the hall forecast, "
+                "e.g. simulated history), so the two sets of columns agree")
+
 
 def accuracy(code: str | None, name: str, sums: tuple[int, ...]) -> Accuracy:
     """The figures of one group from its sums: count, |error|, error, estimate, wait, late, the naive ones,

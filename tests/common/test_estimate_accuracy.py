@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import update
 
 from common.core.clock import ManualClock
 from common.core.model import TicketStatus
 from common.store import Store
 from common.store.orm import TicketRow
-from common.views.accuracy_render import to_table
+from common.views.accuracy_render import to_json, to_table
 from tests.dashboard.day import WED, build_day
 
 
@@ -71,3 +73,23 @@ def test_the_share_of_real_waits_inside_the_forecast_band(store: Store, clock: M
     assert (a001.estimate_method, a001.forecast_p10_s, a001.forecast_p50_s, a001.forecast_p90_s) == \
         ("forecast", p10, (p10 + p90) // 2, p90)
     assert "Trong p10–p90 %" in to_table(report, None).splitlines()[1]
+
+
+def test_a_period_printed_by_the_formula_alone_says_so(store: Store, clock: ManualClock) -> None:
+    """Simulated history prints the naive formula itself: both sets of columns agree, and the report says why
+    rather than leaving a supervisor to wonder at "0,0 % better". One ticket from the forecast ends that."""
+    build_day(store, clock)
+    with store.transaction() as tx:  # as the sample history writes them: the formula, no band, no naive copy
+        tx.session.execute(update(TicketRow).values(naive_wait_s=None, estimate_method=None, forecast_p10_s=None,
+                                                    forecast_p90_s=None))
+    report = store.views.estimate_accuracy(WED, WED)
+    assert report.overall.mae_s == report.overall.naive_mae_s and report.formula_only
+    assert to_table(report, None).splitlines()[-1].startswith("* Mọi vé trong kỳ được in theo chính công thức")
+    assert to_json(report, None)["printed_by_formula_only"] is True
+    first = next(t for t in store.tickets(WED, WED) if t.code == "A002")
+    with store.transaction() as tx:
+        tx.session.execute(update(TicketRow).where(TicketRow.id == first.id).values(
+            forecast_p10_s=0, forecast_p50_s=60, forecast_p90_s=120, estimate_method="forecast"))
+    report = store.views.estimate_accuracy(WED, WED)
+    assert not report.formula_only and "* Mọi vé" not in to_table(report, None)
+    assert not store.views.estimate_accuracy(WED - timedelta(days=7), WED - timedelta(days=7)).formula_only

@@ -143,6 +143,7 @@ def test_accuracy_and_staffing_tabs(qtbot: QtBot, day: Store, open_dashboard: Op
     assert text(table, last, 0) == "Tổng cộng" and text(table, last, 1) == "5"
     assert table.item(last, 3).data(256) == expected.overall.bias_s  # Qt.UserRole
     assert table.item(last, 5).data(256) == expected.overall.naive_mae_s
+    assert window.accuracy.formula_only.isHidden() is not expected.formula_only
     window.accuracy.breakdown.setCurrentIndex(1)  # per hour of issue: the same total under the hours
     assert table.horizontalHeaderItem(0).text() == "Giờ lấy vé"
     assert [text(table, r, 0) for r in range(table.rowCount() - 1)] == [a.name_vi for a in expected.hours]
