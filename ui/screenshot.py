@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
+from PySide6.QtGui import QImageWriter
 from PySide6.QtWidgets import QApplication, QWidget
 
 from common.config import AppConfig, OfficeSpec, load_config
@@ -77,6 +78,10 @@ def parse_size(text: str) -> tuple[int, int]:
 
 def save_png(widget: QWidget, path: str | Path, size: tuple[int, int] | None = None) -> Path:
     path = Path(path)
+    kinds = {bytes(f.data()).decode().lower() for f in QImageWriter.supportedImageFormats()}
+    if path.suffix.lower().lstrip(".") not in kinds:  # Qt would only say "could not write"
+        raise said(MotcuaError, f"--screenshot {path}: không vẽ được ảnh dạng {path.suffix or '(không đuôi)'}; "
+                   "dùng .png", f"--screenshot {path}: cannot draw a {path.suffix or '(no suffix)'} image; use .png")
     path.parent.mkdir(parents=True, exist_ok=True)
     if size:
         widget.resize(*size)

@@ -36,15 +36,17 @@ def int_range(lo: int, hi: int, what: str) -> Callable[[str], int]:
 
 
 def float_range(lo: float, hi: float, what: str, *, allow_lo: bool = True) -> Callable[[str], float]:
+    span = f"{lo}–{hi}" if allow_lo else f"> {lo}, ≤ {hi}"  # "0–600" would name the 0 it refuses
+
     def parse(text: str) -> float:
         try:
             value = float(text.strip())
         except ValueError:
             raise argparse.ArgumentTypeError(
-                said(f"{text!r} không phải số", f"{text!r} is not a number") + f" ({what}: {lo}–{hi})") from None
+                said(f"{text!r} không phải số", f"{text!r} is not a number") + f" ({what}: {span})") from None
         if not math.isfinite(value) or not (lo <= value <= hi) or (not allow_lo and value == lo):
             raise argparse.ArgumentTypeError(
-                said(f"{text} nằm ngoài khoảng", f"{text} is out of range") + f" ({what}: {lo}–{hi}, finite)")
+                said(f"{text} nằm ngoài khoảng", f"{text} is out of range") + f" ({what}: {span}, finite)")
         return value
 
     parse.__name__ = what

@@ -43,6 +43,15 @@ def test_save_png_writes_the_widget_at_the_asked_size(qtbot, tmp_path: Path) -> 
     assert (image.width(), image.height()) == (320, 240)
 
 
+@pytest.mark.parametrize("name", ["shot.pdf", "shot"])
+def test_save_png_refuses_a_kind_of_file_qt_cannot_draw_and_writes_nothing(qtbot, tmp_path: Path, name: str) -> None:
+    label = QLabel("Xin chào")
+    qtbot.addWidget(label)
+    with pytest.raises(MotcuaError, match=r"use \.png"):
+        save_png(label, tmp_path / "sub" / name)
+    assert not (tmp_path / "sub").exists()
+
+
 @pytest.mark.parametrize("pc", ["kiosk", "display", "counter"])
 def test_a_pcs_own_config_draws_the_example_office_under_its_settings(pc: str) -> None:
     """assets/pc/*.toml set no services (the office lives in the database): `motcua --config display.toml
