@@ -49,7 +49,7 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
                    "--user needs --password-stdin (the password is never given on the command line)")
     if args.screenshot:
         render_offscreen()
-        return screenshot(Path(args.screenshot), size, config, db)
+        return screenshot(Path(args.screenshot), size, config, db, args.counter)
     ctx = open_store(config, db, "counter", fullscreen=False)
     fixed = args.counter or ctx.config.settings.counter.number or None
     if args.user and not fixed:
@@ -72,16 +72,24 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     return app.exec()
 
 
-def screenshot(path: Path, size: tuple[int, int], config: str | None = None, db: str | None = None) -> int:
+def screenshot(path: Path, size: tuple[int, int], config: str | None = None, db: str | None = None,
+               counter: int | None = None) -> int:
     """The sample office signed in at counter 1; with ``--db`` holding an office, that office's sign-in
-    screen (a clerk's password is never taken for a picture)."""
-    existing = office_in(db, load_config(config_path(config))) if db else None
+    screen (a clerk's password is never taken for a picture), at ``--counter`` or the config's counter.number
+    as the PC would show it."""
+    settings = load_config(config_path(config))
+    existing = office_in(db, settings) if db else None
     app = application("counter")
     with tempfile.TemporaryDirectory(prefix="motcua-counter-") as tmp:
         store = existing or sample.sample_store(Path(tmp), datetime.now(), db)
         desk = Desk(store, live=False)
-        window = CounterWindow(desk, fixed_counter=None if existing else sample.DEMO_COUNTER)
+        fixed = (counter or settings.settings.counter.number or None) if existing else sample.DEMO_COUNTER
+        window = CounterWindow(desk, fixed_counter=fixed)
         window.resize(*size)
+        if existing is not None and not fixed and window.signin.counter.count() == 0:
+            # The counter list is read on the desk's worker: the picture showed an empty "Quầy" box.
+            wait_for(desk.lists, 10_000)
+            QApplication.processEvents()
         if existing is None:
             desk.sign_in(sample.DEMO_CLERK, sample.DEMO_PASSWORD, sample.DEMO_COUNTER)
             if not wait_for(desk.view, 10_000):

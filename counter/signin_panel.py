@@ -69,7 +69,8 @@ class SignInPanel(QWidget):
     def set_counters(self, counters: tuple[Counter, ...]) -> None:
         self.counter.clear()
         if self.fixed_counter:
-            self.counter.addItem(f"Quầy {self.fixed_counter} (cố định cho máy này)", self.fixed_counter)
+            self.counter.addItem(f"Quầy {self.fixed_counter} (cố định)", self.fixed_counter)
+            self.counter.setToolTip("Quầy cố định cho máy này (--counter hoặc counter.number trong cấu hình)")
             self.counter.setEnabled(False)
             return
         for c in counters:

@@ -121,3 +121,25 @@ def test_the_wrote_line_follows_the_office_language(app: str, tmp_path: Path, qa
             assert (" / wrote " in line) == (lang == "en"), line
     finally:
         set_language(before)
+
+
+@pytest.mark.parametrize(("extra", "shown"), [([], ["Quầy 1", "Quầy 2"]), (["--counter", "2"], ["Quầy 2 (cố định)"])])
+def test_the_counter_sign_in_is_drawn_with_its_counter_list(sqlite_url: str, tmp_path: Path, qapp: object,
+                                                             monkeypatch: pytest.MonkeyPatch, extra: list[str],
+                                                             shown: list[str]) -> None:
+    """The counter list is read on the desk's worker; the picture was taken before it came (an empty "Quầy")."""
+    import counter.main
+
+    store = demo_office(sqlite_url)
+    at_the_picture: list[list[str]] = []
+    real = counter.main.save_png
+
+    def seen(window, path, size):  # type: ignore[no-untyped-def]
+        box = window.signin.counter
+        at_the_picture.append([box.itemText(i) for i in range(box.count())])
+        return real(window, path, size)
+
+    monkeypatch.setattr(counter.main, "save_png", seen)
+    assert counter_run(["--screenshot", str(tmp_path / "c.png"), *extra], config=None, db=sqlite_url) == 0
+    assert at_the_picture == [shown]
+    store.db.engine.dispose()
