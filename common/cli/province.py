@@ -10,11 +10,11 @@ import argparse
 import json
 import sys
 from dataclasses import asdict
-from datetime import date, timedelta
+from datetime import date
 
 from common.cli.args import said as say
 from common.cli.commands import open_context, read_new_password
-from common.cli.reports import _emit, _period, period
+from common.cli.reports import _emit, _period, period, wider_period
 from common.core.errors import MotcuaError, said
 from common.store import province_staff
 from common.store.offices import LEVELS, add_office, apply_office_roles, find_office, list_offices, office_roles_sql
@@ -124,20 +124,6 @@ def cmd_province(args: argparse.Namespace) -> int:
                   file=sys.stderr)
     _emit(text, args.output)
     return 0
-
-
-def wider_period(start: date, end: date, today: date) -> str:
-    """A period worth trying after an empty one, never the one just tried: ``--to`` defaults to
-    ``--from``, so ``--from 2026-11-01`` alone is that one day. The month so far first; when that is what
-    was tried (on the 1st it is today alone, before any day of the month has ended), the last 30 days."""
-    wider_start, wider_end = min(start.replace(day=1), end.replace(day=1)), max(end, today)
-    why = ""
-    if (wider_start, wider_end) == (start, end):
-        wider_start, wider_end = min(start, today - timedelta(days=29)), max(end, today)
-        why = " (tháng này bắt đầu hôm nay)" if start == end == today and today.day == 1 else ""
-    if (wider_start, wider_end) == (start, end):
-        return ""
-    return f"{why}; thử --from {wider_start} --to {wider_end}"
 
 
 def cmd_province_staff(args: argparse.Namespace) -> int:

@@ -14,7 +14,7 @@ import io
 import shutil
 import sys
 import tempfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +114,22 @@ def period(args: argparse.Namespace, store: Store) -> tuple[date, date]:
     return start, end
 
 
+def wider_period(start: date, end: date, today: date) -> str:
+    """A period worth trying after an empty one, never the one just tried: ``--to`` defaults to
+    ``--from``, so ``--from 2026-11-01`` alone is that one day. The month so far first; when that is what
+    was tried (on the 1st it is today alone, before any day of the month has ended), the last 30 days."""
+    wider_start, wider_end = min(start.replace(day=1), end.replace(day=1)), max(end, today)
+    why = ("", "")
+    if (wider_start, wider_end) == (start, end):
+        wider_start, wider_end = min(start, today - timedelta(days=29)), max(end, today)
+        if start == end == today and today.day == 1:
+            why = (" (tháng này bắt đầu hôm nay)", " (this month starts today)")
+    if (wider_start, wider_end) == (start, end):
+        return ""
+    return say(f"{why[0]}; thử --from {wider_start} --to {wider_end}",
+               f"{why[1]}; try --from {wider_start} --to {wider_end}")
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     store = open_context(args).store
     start, end = period(args, store)
@@ -134,6 +150,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         text = to_csv(report, args.headings)
     else:
         text = to_table(report) + "\n"
+        if report.overall.tickets == 0:  # `--from 2026-11-01` alone is that one day: say so, and what to try
+            wider = wider_period(start, end, store.today)
+            none = say(f"chưa có phiếu nào từ {start} đến {end}", f"no tickets from {start} to {end}")
+            print(f"motcua report: {none}{wider}", file=sys.stderr)
     _emit(text, args.output)
     return 0
 

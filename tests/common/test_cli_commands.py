@@ -187,3 +187,13 @@ def test_unreachable_database_masks_the_password() -> None:
     assert result.returncode == 2 and result.stdout == ""
     assert "hunter2" not in result.stderr and "clerk:***@127.0.0.1:1/motcua" in result.stderr
     assert result.stderr.count("\n") == 1 and "không kết nối được cơ sở dữ liệu" in result.stderr
+
+
+def test_an_empty_report_says_what_period_it_read_and_what_to_try(loaded: str) -> None:
+    """`report --from D` alone is the one day D; a supervisor who meant "since D" is told so, on stderr."""
+    result = motcua(loaded, "report", "--from", "2020-01-06")
+    assert result.returncode == 0 and "Tổng cộng" in result.stdout
+    assert result.stderr.startswith("motcua report: chưa có phiếu nào từ 2020-01-06 đến 2020-01-06; thử --from "
+                                    "2020-01-01 --to ")
+    ok(loaded, "issue", "TP")
+    assert motcua(loaded, "report").stderr == ""  # today has a ticket: nothing to add

@@ -102,7 +102,7 @@ def test_motcua_office_add_and_list_on_postgresql(pg_url: str, capsys: pytest.Ca
 def test_an_empty_period_suggests_a_wider_one_never_the_same() -> None:
     from datetime import date
 
-    from common.cli.province import wider_period
+    from common.cli.reports import wider_period
 
     today = date(2026, 12, 4)
     assert wider_period(today, today, today) == "; thử --from 2026-12-01 --to 2026-12-04"
