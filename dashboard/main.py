@@ -94,7 +94,9 @@ def screenshot(path: Path, size: tuple[int, int], tab: str, history_days: int, d
     app = application("dashboard")
     cfg = load_config(config_path(config) or sample.EXAMPLE)
     existing = office_in(db, cfg)
-    if tab == "province":
+    if tab == "province" or (existing is not None and is_province(existing)):
+        # A province role opens the province window, as `motcua dashboard` does: an office's tab over every
+        # office at once listed each service once per office under the sample's name.
         return province_screenshot(path, size, existing)
     with tempfile.TemporaryDirectory(prefix="motcua-dashboard-") as tmp:
         supervisor = sample.SUPERVISOR

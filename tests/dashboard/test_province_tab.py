@@ -164,6 +164,12 @@ def test_motcua_dashboard_renders_the_province_tab_as_a_real_process(two_offices
     assert "vai trò cấp tỉnh" in out.stderr and "Traceback" not in out.stderr  # an office's role: one line
     image = QImage(str(target))
     assert (image.width(), image.height()) == (1366, 768)
+    # Without --tab the province role gets the province window too, as `motcua dashboard` opens for it (the
+    # live tab over every office at once listed each service once per office).
+    out = subprocess.run([sys.executable, "-m", "common.cli.main", "--db", two_offices.url_as(
+        two_offices.groups["province"]), "dashboard", "--screenshot", str(target), "--size", "1366x768"], cwd=ROOT,
+        env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0 and out.stdout.rstrip().endswith("1366x768, province)"), out.stderr
 
 
 def test_the_scope_setting_narrows_the_province_and_widens_no_one(two_offices: Province, clock: ManualClock) -> None:
