@@ -12,6 +12,7 @@ import sys
 from dataclasses import asdict
 from datetime import date
 
+from common.cli.args import language
 from common.cli.args import said as say
 from common.cli.commands import open_context, read_new_password
 from common.cli.reports import _emit, _period, period, wider_period
@@ -61,6 +62,10 @@ def cmd_office(args: argparse.Namespace) -> int:
         offices = list_offices(db)
         if args.json:
             print(json.dumps([asdict(o) for o in offices], ensure_ascii=False, indent=2))
+        if not args.json:
+            heads = ("số", "mã", "cấp", "múi giờ", "tên ← đơn vị cấp trên") if language() == "vi" else \
+                ("id", "code", "level", "time zone", "name ← parent")
+            print(f"{heads[0]:>4}  {heads[1]:<24} {heads[2]:<9} {heads[3]:<20} {heads[4]}")
         for o in [] if args.json else offices:
             parent = f" ← {o.parent_code}" if o.parent_code else ""
             print(f"{o.id:>4}  {o.code:<24} {o.level:<9} {o.timezone:<20} {o.name}{parent}")

@@ -91,7 +91,8 @@ def test_motcua_office_add_and_list_on_postgresql(pg_url: str, capsys: pytest.Ca
     assert main(["office", "roles", "xa-b"]) == 0
     capsys.readouterr()
     assert main(["office", "list"]) == 0
-    listed = capsys.readouterr().out.splitlines()
+    heading, *listed = capsys.readouterr().out.splitlines()
+    assert heading.split()[:3] == ["số", "mã", "cấp"]
     assert [line.split()[1] for line in listed] == ["office1", "huyen-a", "xa-b"]
     assert listed[2].endswith("← huyen-a")
     assert main(["office", "roles", "xa-b"]) == 0
