@@ -31,6 +31,7 @@ REFRESH_SECONDS = 20.0  # desk views arrive on every change in the office; booki
 STATE_VI = {BookingState.BOOKED: "Chưa đến", BookingState.CHECKED_IN: "Đã lấy số",
             BookingState.CANCELLED: "Đã huỷ", BookingState.NO_SHOW: "Không đến"}
 BOOK_KEY = "Ctrl+H"
+LIST_HEIGHT = 130  # about four bookings; the rest scroll
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ class BookingsPanel(QFrame):
         self.list = QListWidget(self)
         self.list.setFont(font(11))
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.list.setMaximumHeight(130)
+        self.list.setMaximumHeight(LIST_HEIGHT)
         top = QHBoxLayout()
         top.addWidget(title)
         top.addStretch(1)
@@ -130,6 +131,9 @@ class BookingsPanel(QFrame):
             self.list.addItem(line(booking, self.tz))
         if not day.bookings:
             self.list.addItem("Không có lịch hẹn hôm nay")
+        # An empty day takes one line, so that the queue above shows three more tickets at 1366×768.
+        one_line = self.list.sizeHintForRow(0) + 2 * self.list.frameWidth() + 4
+        self.list.setMaximumHeight(LIST_HEIGHT if day.bookings else max(one_line, 28))
         self.count.setText(f"Còn {numbers.integer(day.to_come)} lượt hẹn sắp đến")
 
     # -- booking for a citizen on the phone
