@@ -5,7 +5,7 @@
 # about 8 to 49 % with its days' luck; how far a block's can rise is bounded by what its days allow
 # (docs/benchmarks/fcast6.md: on seeds 1-12 the best forecast there can be scores 20.0 %).
 #
-#   benchmarks/forecast_seeds.sh 1 124 12 | tee run.log      # docs/benchmarks/fcast10.md (about 5 minutes)
+#   benchmarks/forecast_seeds.sh 1 124 12 | tee run.log      # docs/benchmarks/fcast10.md (about 9 minutes on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FIRST=${1:-1} LAST=${2:-24} BLOCK=${3:-12}

@@ -48,7 +48,7 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
         raise said(MotcuaError, "--user cần --password-stdin (không bao giờ ghi mật khẩu trên dòng lệnh)",
                    "--user needs --password-stdin (the password is never given on the command line)")
     if args.screenshot:
-        render_offscreen()
+        render_offscreen(args.screenshot)
         return screenshot(Path(args.screenshot), size, config, db, args.counter)
     ctx = open_store(config, db, "counter", fullscreen=False)
     fixed = args.counter or ctx.config.settings.counter.number or None

@@ -50,7 +50,7 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
         raise said(MotcuaError, "--user cần --password-stdin (không bao giờ ghi mật khẩu trên dòng lệnh)",
                    "--user needs --password-stdin (the password is never given on the command line)")
     if args.screenshot:
-        render_offscreen()
+        render_offscreen(args.screenshot)
         return screenshot(Path(args.screenshot), size, args.tab, args.history_days, db, config)
     ctx = open_store(config, db, "dashboard", fullscreen=False)
     clerk = None

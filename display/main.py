@@ -71,7 +71,7 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     args = parse(argv)
     size = parse_size(args.size)  # before anything starts: a bad --size is one line, not a traceback
     if args.screenshot:
-        render_offscreen()
+        render_offscreen(args.screenshot)
         return screenshot(args, size, config, db)
     if args.announce_dir is not None:
         try:

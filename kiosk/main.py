@@ -46,7 +46,7 @@ def printer_for(config) -> TicketPrinter | None:  # type: ignore[no-untyped-def]
 def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     args = parse_args(argv)
     if args.screenshot:
-        render_offscreen()
+        render_offscreen(args.screenshot)
         size = parse_size(args.size)
         return screenshot(args.screenshot, size, args.screen, config, db)
     ctx = open_store(config, db, "kiosk")

@@ -47,7 +47,7 @@ def run(argv: list[str], *, config: str | None, db: str | None) -> int:
     args = build_parser().parse_args(argv)
     size = parse_size(args.size)
     if args.screenshot:
-        render_offscreen()
+        render_offscreen(args.screenshot)
         return screenshot(Path(args.screenshot), size, load_config(config_path(config)), db)
     ctx = open_store(config, db, "rating")
     cfg = ctx.config

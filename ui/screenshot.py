@@ -49,13 +49,22 @@ def drawable(office: OfficeSpec, example: OfficeSpec) -> bool:
             and has((k.username for k in office.clerks), (k.username for k in example.clerks)))
 
 
-def render_offscreen() -> None:
+def render_offscreen(path: str | Path) -> None:
     """A screenshot never needs a screen: render offscreen unless the caller chose a platform.
 
     Without this, ``--screenshot`` on a server with no display aborts inside Qt ("could not
-    connect to display") before any of our messages can be shown.
+    connect to display") before any of our messages can be shown. The picture's kind of file is
+    checked here, before an empty ``--db`` receives the sample office.
     """
+    check_image_path(Path(path))
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def check_image_path(path: Path) -> None:
+    kinds = {bytes(f.data()).decode().lower() for f in QImageWriter.supportedImageFormats()}
+    if path.suffix.lower().lstrip(".") not in kinds:  # Qt would only say "could not write"
+        raise said(MotcuaError, f"--screenshot {path}: không vẽ được ảnh dạng {path.suffix or '(không đuôi)'}; "
+                   "dùng .png", f"--screenshot {path}: cannot draw a {path.suffix or '(no suffix)'} image; use .png")
 
 
 MAX_SIDE = 8192  # an 8K screen is 7680 wide
@@ -78,10 +87,7 @@ def parse_size(text: str) -> tuple[int, int]:
 
 def save_png(widget: QWidget, path: str | Path, size: tuple[int, int] | None = None) -> Path:
     path = Path(path)
-    kinds = {bytes(f.data()).decode().lower() for f in QImageWriter.supportedImageFormats()}
-    if path.suffix.lower().lstrip(".") not in kinds:  # Qt would only say "could not write"
-        raise said(MotcuaError, f"--screenshot {path}: không vẽ được ảnh dạng {path.suffix or '(không đuôi)'}; "
-                   "dùng .png", f"--screenshot {path}: cannot draw a {path.suffix or '(no suffix)'} image; use .png")
+    check_image_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if size:
         widget.resize(*size)

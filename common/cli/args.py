@@ -103,7 +103,7 @@ def told(error: object) -> str:
 # A complaint echoes what was typed; a database URL in it keeps its user and loses its password.
 URL_PASSWORD = re.compile(r"(?P<head>\b[A-Za-z][A-Za-z0-9+.-]*://[^\s:/@]*:)[^\s]*@")
 # Options of `motcua` itself, typed after the command name (`motcua report --db URL`), the commonest slip.
-GLOBAL_AFTER_COMMAND = re.compile(r"^unrecognized arguments: .*?(?P<opt>--db|--config)\b")
+GLOBAL_AFTER_COMMAND = re.compile(r"^unrecognized arguments: (?:.*\s)?(?P<opt>--db|--config)(?:[=\s]|$)")
 
 
 def masked_passwords(text: str) -> str:
@@ -113,20 +113,22 @@ def masked_passwords(text: str) -> str:
 def usage_line(message: str) -> str:
     """argparse's complaint in the office's language (ours are already, from :func:`said`)."""
     message = masked_passwords(" ".join(message.split()))
-    line = _worded(message)
+    vi, en = _worded(message)
     if misplaced := GLOBAL_AFTER_COMMAND.match(message):
         opt = misplaced["opt"]
-        line += said(f"; {opt} đặt trước tên lệnh: motcua {opt} … LỆNH",
-                     f"; {opt} goes before the command: motcua {opt} … COMMAND")
-    return line
+        vi, en = (f"{vi}; {opt} đặt trước tên lệnh: motcua {opt} … LỆNH",
+                  f"{en}; {opt} goes before the command: motcua {opt} … COMMAND")
+    return said(vi, en)
 
 
-def _worded(message: str) -> str:
+def _worded(message: str) -> tuple[str, str]:
+    """(Vietnamese, English) of one argparse complaint; the same text twice when there is no wording for it."""
     for pattern, vi in ARGPARSE_WORDING:
         if found := pattern.match(message):
-            return said(vi.format(**found.groupdict()), message)
+            return vi.format(**found.groupdict()), message
     argument = re.match(r"^argument (?P<a>[^:]+): (?P<x>.*)$", message)
-    return f"{argument['a']}: {argument['x']}" if argument else message
+    line = f"{argument['a']}: {argument['x']}" if argument else message
+    return line, line
 
 
 class OneLineParser(argparse.ArgumentParser):

@@ -15,7 +15,7 @@ from datetime import date
 from common.cli.args import language
 from common.cli.args import said as say
 from common.cli.commands import open_context, read_new_password
-from common.cli.reports import _emit, _period, period, wider_period
+from common.cli.reports import _emit, _period, no_tickets, period
 from common.core.errors import MotcuaError, said
 from common.store import province_staff
 from common.store.offices import LEVELS, add_office, apply_office_roles, find_office, list_offices, office_roles_sql
@@ -125,8 +125,7 @@ def cmd_province(args: argparse.Namespace) -> int:
     else:
         text = to_table(view) + "\n"
         if not view.offices:  # e.g. right after `demo --province`: its history ends yesterday
-            print(f"motcua province: chưa có phiếu nào từ {start} đến {end}{wider_period(start, end, store.today)}",
-                  file=sys.stderr)
+            print(no_tickets("province", start, end, store.today), file=sys.stderr)
     _emit(text, args.output)
     return 0
 

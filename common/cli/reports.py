@@ -114,7 +114,7 @@ def period(args: argparse.Namespace, store: Store) -> tuple[date, date]:
     return start, end
 
 
-def wider_period(start: date, end: date, today: date) -> str:
+def wider_period(start: date, end: date, today: date) -> tuple[str, str]:
     """A period worth trying after an empty one, never the one just tried: ``--to`` defaults to
     ``--from``, so ``--from 2026-11-01`` alone is that one day. The month so far first; when that is what
     was tried (on the 1st it is today alone, before any day of the month has ended), the last 30 days."""
@@ -125,9 +125,16 @@ def wider_period(start: date, end: date, today: date) -> str:
         if start == end == today and today.day == 1:
             why = (" (tháng này bắt đầu hôm nay)", " (this month starts today)")
     if (wider_start, wider_end) == (start, end):
-        return ""
-    return say(f"{why[0]}; thử --from {wider_start} --to {wider_end}",
-               f"{why[1]}; try --from {wider_start} --to {wider_end}")
+        return "", ""
+    dates = f"--from {wider_start} --to {wider_end}"
+    return f"{why[0]}; thử {dates}", f"{why[1]}; try {dates}"
+
+
+def no_tickets(command: str, start: date, end: date, today: date) -> str:
+    """The stderr line of an empty period: which days were read, and a wider period to try."""
+    vi, en = wider_period(start, end, today)
+    return f"motcua {command}: " + say(f"chưa có phiếu nào từ {start} đến {end}{vi}",
+                                       f"no tickets from {start} to {end}{en}")
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -151,9 +158,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     else:
         text = to_table(report) + "\n"
         if report.overall.tickets == 0:  # `--from 2026-11-01` alone is that one day: say so, and what to try
-            wider = wider_period(start, end, store.today)
-            none = say(f"chưa có phiếu nào từ {start} đến {end}", f"no tickets from {start} to {end}")
-            print(f"motcua report: {none}{wider}", file=sys.stderr)
+            print(no_tickets("report", start, end, store.today), file=sys.stderr)
     _emit(text, args.output)
     return 0
 

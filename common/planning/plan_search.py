@@ -64,19 +64,20 @@ def accepted(check: Verification, share: float) -> bool:
 
 
 def erlang_plan(profile: Profile, minutes: Mapping[int, float], target_s: float, share: float) -> dict[int, int]:
-    """Erlang C per open hour, counted net of scheduled breaks; at least one counter in any open hour that had
-    arrivals (someone must be there to call), 0 in one that never had any (an office open round the clock
-    whose citizens come by day), as the counter plan keeps a counter for every service with arrivals in an hour.
+    """Erlang C per open hour, counted net of scheduled breaks; at least one counter in any open hour from the
+    first hour with arrivals to the last (someone must be there to call, a quiet hour between busy ones
+    included), 0 in the open hours before and after them (an office open round the clock whose citizens come
+    by day: its nights).
     Erlang C's answer is the capacity the hour needs; the plan staffs the office's
     counters in number order until their capacity reaches it, a counter giving the share of the hour's open
     minutes it is not on a break (a 15-minute break in a full hour: 0.75 of a counter)."""
     out = {}
-    busy = any(profile.rates.get(h, 0.0) > 0 for h in minutes if minutes[h] > 0)
+    busy = [h for h in minutes if minutes[h] > 0 and profile.rates.get(h, 0.0) > 0]
     for h in sorted(minutes):
         rate = profile.rates.get(h, 0.0)
         if minutes[h] <= 0:
             continue
-        if busy and rate <= 0:  # (no arrivals in any hour: a counter in each open hour, as before)
+        if busy and not min(busy) <= h <= max(busy):  # (no arrivals in any hour: a counter in each open hour)
             out[h] = 0
             continue
         needed = max(1, erlang.counters_needed(rate / 3600, profile.mean_service_s, target_s, share))

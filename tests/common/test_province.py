@@ -103,7 +103,10 @@ def test_motcua_office_add_and_list_on_postgresql(pg_url: str, capsys: pytest.Ca
 def test_an_empty_period_suggests_a_wider_one_never_the_same() -> None:
     from datetime import date
 
-    from common.cli.reports import wider_period
+    from common.cli.reports import wider_period as both
+
+    def wider_period(start: date, end: date, today: date) -> str:
+        return both(start, end, today)[0]
 
     today = date(2026, 12, 4)
     assert wider_period(today, today, today) == "; thử --from 2026-12-01 --to 2026-12-04"
@@ -114,4 +117,5 @@ def test_an_empty_period_suggests_a_wider_one_never_the_same() -> None:
     # on the 1st the month is today alone, and that is said (the demo's history ends yesterday)
     first = date(2026, 12, 1)
     assert wider_period(first, first, first) == " (tháng này bắt đầu hôm nay); thử --from 2026-11-02 --to 2026-12-01"
-    assert wider_period(date(2026, 11, 1), today, today) == ""  # nothing wider to offer
+    assert both(date(2026, 11, 1), today, today) == ("", "")  # nothing wider to offer
+    assert both(first, first, first)[1] == " (this month starts today); try --from 2026-11-02 --to 2026-12-01"

@@ -141,5 +141,8 @@ def test_an_office_open_round_the_clock_staffs_only_the_hours_citizens_come() ->
     assert all(start[h] == 0 for h in (*range(0, 7), *range(17, 24)))
     found = advise(prof, minutes, days=20)
     assert found.holds and {h for h, n in found.plan.items() if n} == set(range(7, 17))
+    # A quiet hour between busy ones keeps its counter: citizens may still come, and the queue runs over.
+    lunch = Profile({**rates, 12: 0.0}, ((0.0, 86400.0),), 420)
+    assert erlang_plan(lunch, minutes, 1800, 0.95)[12] == 1
     # With no arrivals at all there is nothing to size by: one counter in each open hour, as before.
     assert set(erlang_plan(Profile({}, ((0.0, 86400.0),), 420), minutes, 1800, 0.95).values()) == {1}

@@ -143,3 +143,12 @@ def test_the_counter_sign_in_is_drawn_with_its_counter_list(sqlite_url: str, tmp
     assert counter_run(["--screenshot", str(tmp_path / "c.png"), *extra], config=None, db=sqlite_url) == 0
     assert at_the_picture == [shown]
     store.db.engine.dispose()
+
+
+@pytest.mark.parametrize("app", list(APPS))
+def test_a_picture_qt_cannot_draw_is_refused_before_the_empty_db_gets_the_sample(app: str, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    run, extra = APPS[app]
+    with pytest.raises(MotcuaError, match=r"use \.png"):
+        run(["--screenshot", str(tmp_path / "shot.pdf"), *extra], config=None, db=url)
+    assert not (tmp_path / "empty.db").exists() and not (tmp_path / "shot.pdf").exists()
