@@ -124,9 +124,10 @@ def cmd_province(args: argparse.Namespace) -> int:
         text = json.dumps([dict(zip(COLUMNS, r, strict=True)) for r in rows(view)], ensure_ascii=False, indent=2) + "\n"
     else:
         text = to_table(view) + "\n"
-        if not view.offices:  # e.g. right after `demo --province`: its history ends yesterday
-            print(no_tickets("province", start, end, store.today), file=sys.stderr)
     _emit(text, args.output)
+    # After the table is out: a refused --output stays the one line it was.
+    if args.format == "table" and not view.offices:  # e.g. right after `demo --province`: its history ends yesterday
+        print(no_tickets("province", start, end, store.today), file=sys.stderr)
     return 0
 
 

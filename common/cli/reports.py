@@ -157,9 +157,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         text = to_csv(report, args.headings)
     else:
         text = to_table(report) + "\n"
-        if report.overall.tickets == 0:  # `--from 2026-11-01` alone is that one day: say so, and what to try
-            print(no_tickets("report", start, end, store.today), file=sys.stderr)
     _emit(text, args.output)
+    # After the table is out: a refused --output stays the one line it was.
+    if args.format == "table" and report.overall.tickets == 0:  # `--from D` alone is the one day D: say so
+        print(no_tickets("report", start, end, store.today), file=sys.stderr)
     return 0
 
 
