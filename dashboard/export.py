@@ -1,7 +1,7 @@
 """Exports of the summary with Vietnamese headings: CSV, XLSX (one sheet per grouping) and PDF.
 
 XLSX comes from common.views.report_render (the renderer of ``motcua report``), its cells numbers that
-Excel shows in the reader's locale; the CSV writes numbers the Vietnamese way with ui.numbers; the PDF is an HTML
+Excel shows in the reader's locale; the CSV writes the decimal comma with no thousands dot; the PDF is an HTML
 table laid out by QTextDocument and printed with QPdfWriter (A4 landscape), on the GUI thread because
 Qt's text layout and fonts belong there.
 """
@@ -23,7 +23,6 @@ from common.views.report import Report
 from common.views.report_render import COLUMNS as CSV_COLUMNS
 from common.views.report_render import GROUP_VI, TOTAL_VI, VI, rows, write_xlsx
 from dashboard.figures_table import COLUMNS
-from ui import numbers
 from ui.style import FONT_FAMILY, font
 
 FORMATS = {"csv": "CSV (*.csv)", "xlsx": "Excel (*.xlsx)", "pdf": "PDF (*.pdf)"}
@@ -37,7 +36,9 @@ def write_csv(report: Report, path: str | Path) -> Path:
 
 
 def vi_csv(report: Report) -> str:
-    """The summary for people: Vietnamese headings and numbers written as on screen (1.446; 158,9).
+    """The summary for people: Vietnamese headings and the decimal comma, as on screen (158,9), but no
+    thousands dot: an English Excel reads "1.446" as one and a half, where "1446" is the same number
+    everywhere (XLSX is the file whose numbers every Excel reads alike).
 
     `motcua report --format csv` keeps the field names and plain numbers for machines; this one is
     what a supervisor exports from the dashboard and reads beside the table and the PDF.
@@ -55,7 +56,7 @@ def vi_csv(report: Report) -> str:
 def _vi_cell(value: int | float | None) -> str:
     if value is None:
         return ""
-    return numbers.integer(value) if isinstance(value, int) else numbers.decimal(value)
+    return str(value) if isinstance(value, int) else f"{value:.1f}".replace(".", ",")
 
 
 def write_workbook(reports: Sequence[Report], path: str | Path) -> Path:
@@ -69,7 +70,7 @@ def html(reports: Sequence[Report], office: str = "") -> str:
             parts.append("<p style='page-break-before: always'></p>")
         parts.append(f"<h2>{escape(office)}</h2>" if office else "")
         parts.append(f"<h3>Báo cáo thời gian chờ {report.start:%d/%m/%Y} – {report.end:%d/%m/%Y}: theo "
-                     f"{escape(GROUP_VI[report.by].lower())} (chỉ tiêu {report.target_minutes} phút)</h3>")
+                     f"{escape(GROUP_VI[report.by].lower())} ({escape(report.target_vi)})</h3>")
         head = f"<th width='22%'>{escape(GROUP_VI[report.by])}</th>" + "".join(
             f"<th>{escape(c.heading)}</th>" for c in COLUMNS)
         parts.append("<table border='1' cellspacing='0' cellpadding='3' width='100%'>"

@@ -76,7 +76,7 @@ class HistoryTab(QWidget):
     def _show(self, result: object) -> None:
         assert isinstance(result, Report)
         self.table.show_report(result)
-        self.title.setText(f"{label(result.start, result.end)} · chỉ tiêu {result.target_minutes} phút")
+        self.title.setText(f"{label(result.start, result.end)} · {result.target_vi}")
 
     def includes_today(self) -> bool:
         try:

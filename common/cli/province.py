@@ -15,7 +15,7 @@ from datetime import date
 from common.cli.args import language
 from common.cli.args import said as say
 from common.cli.commands import open_context, read_new_password
-from common.cli.reports import _emit, _period, no_tickets, period
+from common.cli.reports import _emit, _period, chosen_format, no_tickets, period
 from common.core.errors import MotcuaError, said
 from common.store import province_staff
 from common.store.offices import LEVELS, add_office, apply_office_roles, find_office, list_offices, office_roles_sql
@@ -42,8 +42,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "every office's waits and satisfaction, ranked, under-target flagged"))
     _period(p)
     p.add_argument("--level", choices=LEVELS, help="only the offices of this level")
-    p.add_argument("--format", choices=["table", "csv", "json", "xlsx", "html"], default="table",
-                   help="output format; html: the public transparency page (công khai) for today and this month")
+    p.add_argument("--format", choices=["table", "csv", "json", "xlsx", "html"],
+                   help="output format (default: from --output's name, else table); html: the public transparency "
+                        "page (công khai) for today and this month")
     p.add_argument("--output", metavar="FILE", help="write to FILE (required for xlsx)")
     p.set_defaults(func=cmd_province)
 
@@ -99,6 +100,7 @@ def cmd_office(args: argparse.Namespace) -> int:
 
 
 def cmd_province(args: argparse.Namespace) -> int:
+    args.format = chosen_format(args, ("csv", "json", "xlsx", "html"))
     store = open_context(args).store
     if args.format == "html":
         if args.start is not None or args.end is not None:  # the page's two columns are named "today", "this month"

@@ -52,7 +52,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                                           "wait times against the target, over a period of service days"))
     _period(p)
     p.add_argument("--by", choices=GROUPINGS, help="group by service, counter, clerk, hour, weekday or day")
-    p.add_argument("--format", choices=["table", "csv", "json", "xlsx"], default="table", help="output format")
+    p.add_argument("--format", choices=["table", "csv", "json", "xlsx"],
+                   help="output format (default: from --output's .csv/.json/.xlsx, else table)")
     p.add_argument("--headings", choices=["keys", "vi"], default="keys", help="CSV headings: field names or Vietnamese")
     p.add_argument("--output", metavar="FILE", help="write to FILE (required for xlsx)")
     p.add_argument("--ratings", action="store_true",
@@ -137,7 +138,17 @@ def no_tickets(command: str, start: date, end: date, today: date) -> str:
                                        f"no tickets from {start} to {end}{en}")
 
 
+def chosen_format(args: argparse.Namespace, choices: tuple[str, ...]) -> str:
+    """--format, else what --output's name says (``report --output tuan.xlsx`` wrote a text table into a file
+    Excel refuses), else a table."""
+    if args.format is not None:
+        return str(args.format)
+    suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
+    return suffix if suffix in choices and suffix != "table" else "table"
+
+
 def cmd_report(args: argparse.Namespace) -> int:
+    args.format = chosen_format(args, ("csv", "json", "xlsx"))
     store = open_context(args).store
     start, end = period(args, store)
     if getattr(args, "ratings", False):
@@ -157,7 +168,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         text = to_csv(report, args.headings)
     else:
         text = to_table(report) + "\n"
-    _emit(text, args.output)
+    _emit(text, args.output, for_excel=args.format == "csv" and args.headings == "vi")
     # After the table is out: a refused --output stays the one line it was.
     if args.format == "table" and report.overall.tickets == 0:  # `--from D` alone is the one day D: say so
         print(no_tickets("report", start, end, store.today), file=sys.stderr)
@@ -339,10 +350,12 @@ def _json_text(data: Any) -> str:
     return buffer.getvalue()
 
 
-def _emit(text: str, output: str | None) -> None:
+def _emit(text: str, output: str | None, *, for_excel: bool = False) -> None:
+    """``for_excel``: a file for people (CSV with Vietnamese headings) starts with a BOM, without which a
+    double click in Excel reads the UTF-8 as another code page and garbles every diacritic."""
     if output:
         try:
-            Path(output).write_text(text, encoding="utf-8")
+            Path(output).write_text(text, encoding="utf-8-sig" if for_excel else "utf-8")
         except OSError as exc:
             why = exc.strerror or str(exc)
             raise bilingual(MotcuaError(f"cannot write {output}: {why}"), f"không ghi được {output}: {why}",

@@ -73,6 +73,13 @@ class Report:
     overall: Overall
     groups: tuple[Group, ...]
 
+    @property
+    def target_vi(self) -> str:
+        """The targets the within-target shares were judged by: the office's, and every service's own."""
+        own = "; ".join(f"{code} {minutes} phút" for code, minutes in sorted(self.service_targets.items())
+                        if minutes != self.target_minutes)
+        return f"chỉ tiêu {self.target_minutes} phút" + (f" ({own})" if own else "")
+
     def to_json(self) -> dict[str, Any]:
         return {
             "from": self.start.isoformat(),

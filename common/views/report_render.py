@@ -78,7 +78,7 @@ def to_table(report: Report) -> str:
               at_least(_mmss(f.visit_wait_mean_incl_expired_s))] for _, label, f in rows(report)]
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *lines, strict=True)]
     title = (f"Báo cáo thời gian chờ {report.start:%d/%m/%Y}–{report.end:%d/%m/%Y} ({report.timezone}), "
-             f"chỉ tiêu {report.target_minutes} phút")
+             f"{report.target_vi}")
     out = [title, _line(header, widths), "  ".join("-" * w for w in widths)]
     out += [_line(cells, widths) for cells in lines[:-1]]
     if report.groups:
@@ -135,7 +135,7 @@ def write_xlsx(reports: Sequence[Report], path: str | Path) -> Path:
     for report in reports:
         sheet = book.create_sheet(f"Theo {GROUP_VI[report.by].lower()}" if report.by else GROUP_VI[None])
         sheet.append([f"Báo cáo thời gian chờ từ {report.start:%d/%m/%Y} đến {report.end:%d/%m/%Y}, "
-                      f"chỉ tiêu {report.target_minutes} phút"])
+                      f"{report.target_vi}"])
         sheet["A1"].font = Font(name="DejaVu Sans", bold=True, size=13)
         headings = [GROUP_VI[report.by], *(_minutes_heading(n) for n in COLUMNS)]
         sheet.append(headings)

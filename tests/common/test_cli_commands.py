@@ -197,3 +197,17 @@ def test_an_empty_report_says_what_period_it_read_and_what_to_try(loaded: str) -
                                     "2020-01-01 --to ")
     ok(loaded, "issue", "TP")
     assert motcua(loaded, "report").stderr == ""  # today has a ticket: nothing to add
+
+
+def test_the_output_files_name_chooses_its_format(loaded: str, tmp_path: Path) -> None:
+    """`report --output tuan.xlsx` wrote a text table into a file Excel refuses; --format still wins."""
+    ok(loaded, "report", "--output", str(tmp_path / "tuan.xlsx"))
+    assert (tmp_path / "tuan.xlsx").read_bytes().startswith(b"PK")  # a workbook (a zip)
+    ok(loaded, "report", "--output", str(tmp_path / "tuan.CSV"))
+    assert (tmp_path / "tuan.CSV").read_text(encoding="utf-8").startswith("key,label,tickets")
+    ok(loaded, "report", "--output", str(tmp_path / "vi.csv"), "--headings", "vi")  # for Excel: with a BOM
+    assert (tmp_path / "vi.csv").read_bytes().startswith("\ufeffMã,".encode())
+    ok(loaded, "report", "--output", str(tmp_path / "tuan.json"), "--format", "table")
+    assert (tmp_path / "tuan.json").read_text(encoding="utf-8").startswith("Báo cáo thời gian chờ")
+    result = motcua(loaded, "report", "--accuracy", "--output", str(tmp_path / "a.xlsx"))
+    assert result.returncode == 2 and "--accuracy" in result.stderr and not (tmp_path / "a.xlsx").exists()
