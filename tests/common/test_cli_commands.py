@@ -211,3 +211,12 @@ def test_the_output_files_name_chooses_its_format(loaded: str, tmp_path: Path) -
     assert (tmp_path / "tuan.json").read_text(encoding="utf-8").startswith("Báo cáo thời gian chờ")
     result = motcua(loaded, "report", "--accuracy", "--output", str(tmp_path / "a.xlsx"))
     assert result.returncode == 2 and "--accuracy" in result.stderr and not (tmp_path / "a.xlsx").exists()
+
+
+def test_a_reports_heading_names_every_target_it_judged_by(loaded: str, tmp_path: Path) -> None:
+    """CT is judged at 15 minutes in the example office: "chỉ tiêu 30 phút" alone could not be reproduced."""
+    assert ok(loaded, "report").splitlines()[0].endswith("chỉ tiêu 30 phút (CT 15 phút)")
+    ok(loaded, "report", "--output", str(tmp_path / "r.xlsx"))
+    from openpyxl import load_workbook
+
+    assert str(load_workbook(tmp_path / "r.xlsx").worksheets[0]["A1"].value).endswith("(CT 15 phút)")
